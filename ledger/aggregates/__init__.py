@@ -1,0 +1,38 @@
+"""The domain: the household aggregate, its events, values and rules.
+
+Pure: no I/O, no clock reads, no framework beyond ``eventsourcing.domain``.
+"""
+
+from . import errors, vocabulary
+from .household import Household, composition_of
+from .personal import ERASED, Personal, map_personal, scrub
+from .values import (
+    ALL_VALUE_OBJECTS,
+    Actor,
+    Member,
+    NetworkContact,
+    StaffRef,
+    ValueObject,
+    is_valid_bsn,
+)
+from .zrm import INSTRUMENTS, Instrument
+
+__all__ = [
+    "ALL_VALUE_OBJECTS",
+    "ERASED",
+    "INSTRUMENTS",
+    "Actor",
+    "Household",
+    "Instrument",
+    "Member",
+    "NetworkContact",
+    "Personal",
+    "StaffRef",
+    "ValueObject",
+    "composition_of",
+    "errors",
+    "is_valid_bsn",
+    "map_personal",
+    "scrub",
+    "vocabulary",
+]

@@ -1,0 +1,155 @@
+"""Domain errors: one exception type per rule.
+
+Messages are plain sentences for the person at the keyboard. They never contain
+personal data: they may name ids, codes and dates, never a name, BSN or free text.
+
+    HouseholdError
+    ├── InvalidInputError          a value is malformed (bad BSN, unknown code, empty list)
+    │   ├── InvalidBsnError
+    │   ├── UnknownZrmDomainError
+    │   ├── ZrmScoreOutOfRangeError
+    │   └── InvalidPeriodError
+    ├── NotFoundError              a household or an item inside it does not exist
+    ├── StaleVersionError          the household changed since the caller read it
+    └── RuleViolationError         the command is not allowed in the household's state
+        ├── CaseClosedError, CaseNotClosedError, HouseholdErasedError
+        ├── IntakeRequiredError, IntakeAlreadyHeldError
+        ├── CaseDirectorAlreadyAssignedError, NoCaseDirectorError, SameCaseDirectorError
+        ├── ConsentNotInForceError, ActionNotOpenError, InvolvementNotActiveError
+        ├── EscalationNotOpenError, DateBeforeReferralError, DateInFutureError
+        └── RetentionHoldError, NotRelevantError
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ActionNotOpenError",
+    "CaseClosedError",
+    "CaseDirectorAlreadyAssignedError",
+    "CaseNotClosedError",
+    "DateBeforeReferralError",
+    "DateInFutureError",
+    "EscalationNotOpenError",
+    "HouseholdErasedError",
+    "HouseholdError",
+    "IntakeAlreadyHeldError",
+    "IntakeRequiredError",
+    "InvalidBsnError",
+    "InvalidInputError",
+    "InvalidPeriodError",
+    "InvolvementNotActiveError",
+    "NoCaseDirectorError",
+    "NotFoundError",
+    "NotRelevantError",
+    "RetentionHoldError",
+    "RuleViolationError",
+    "SameCaseDirectorError",
+    "StaleVersionError",
+    "UnknownZrmDomainError",
+    "ZrmScoreOutOfRangeError",
+    "ConsentNotInForceError",
+]
+
+
+class HouseholdError(Exception):
+    """Base of every domain error. ``code`` is stable; interfaces map it to types."""
+
+    code = "household-error"
+
+
+class InvalidInputError(HouseholdError, ValueError):
+    code = "invalid-input"
+
+
+class InvalidBsnError(InvalidInputError):
+    code = "invalid-bsn"
+
+
+class UnknownZrmDomainError(InvalidInputError):
+    code = "unknown-zrm-domain"
+
+
+class ZrmScoreOutOfRangeError(InvalidInputError):
+    code = "zrm-score-out-of-range"
+
+
+class InvalidPeriodError(InvalidInputError):
+    code = "invalid-period"
+
+
+class NotFoundError(HouseholdError, LookupError):
+    code = "not-found"
+
+
+class StaleVersionError(HouseholdError):
+    code = "stale-version"
+
+
+class RuleViolationError(HouseholdError):
+    code = "rule-violation"
+
+
+class CaseClosedError(RuleViolationError):
+    code = "case-closed"
+
+
+class CaseNotClosedError(RuleViolationError):
+    code = "case-not-closed"
+
+
+class HouseholdErasedError(RuleViolationError):
+    code = "household-erased"
+
+
+class IntakeRequiredError(RuleViolationError):
+    code = "intake-required"
+
+
+class IntakeAlreadyHeldError(RuleViolationError):
+    code = "intake-already-held"
+
+
+class CaseDirectorAlreadyAssignedError(RuleViolationError):
+    code = "case-director-already-assigned"
+
+
+class NoCaseDirectorError(RuleViolationError):
+    code = "no-case-director"
+
+
+class SameCaseDirectorError(RuleViolationError):
+    code = "same-case-director"
+
+
+class ConsentNotInForceError(RuleViolationError):
+    code = "consent-not-in-force"
+
+
+class ActionNotOpenError(RuleViolationError):
+    code = "action-not-open"
+
+
+class InvolvementNotActiveError(RuleViolationError):
+    code = "involvement-not-active"
+
+
+class EscalationNotOpenError(RuleViolationError):
+    code = "escalation-not-open"
+
+
+class DateBeforeReferralError(RuleViolationError):
+    code = "date-before-referral"
+
+
+class DateInFutureError(RuleViolationError):
+    code = "date-in-future"
+
+
+class RetentionHoldError(RuleViolationError):
+    code = "retention-hold"
+
+
+class NotRelevantError(RuleViolationError):
+    """The command would record nothing new (e.g. a coordination decision twice)."""
+
+    code = "not-relevant"

@@ -1,0 +1,776 @@
+"""The household aggregate: one household, one plan, one case director.
+
+Pattern (docs/architecture.md): a public command method checks the rules and
+computes derived values, then calls a private ``@event`` method whose body only
+assigns. Event bodies re-run on every replay, so a rule added later never stops
+an old ledger from replaying.
+
+Every command takes the acting user (:class:`Actor`) and the business date ``on``
+it happened; the application supplies ids and checks ``on`` against its clock.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from . import errors
+from .personal import Personal, scrub
+from .values import (
+    Actor,
+    CaseDirectorship,
+    Closure,
+    Consent,
+    CoordinationDecision,
+    CostRecord,
+    DropOut,
+    Erasure,
+    Escalation,
+    Evaluation,
+    Goal,
+    Handover,
+    Intake,
+    Involvement,
+    Member,
+    NetworkContact,
+    Performer,
+    PlanAction,
+    Referral,
+    RetentionHold,
+    StaffRef,
+    ZrmMeasurement,
+    is_valid_bsn,
+)
+from .vocabulary import (
+    ClosureReason,
+    CompositionKind,
+    CoordinationOutcome,
+    CostKind,
+    CostStream,
+    DataCategory,
+    DropOutKind,
+    EscalationLevel,
+    EvaluationConclusion,
+    InvolvementKind,
+    LegalBasis,
+    MemberRole,
+    PerformerKind,
+    Purpose,
+    ReferralSource,
+    ZrmMoment,
+)
+from .zrm import INSTRUMENTS, MAX_SCORE, MIN_SCORE
+
+__all__ = ["Household", "composition_of"]
+
+
+def composition_of(members: tuple[Member, ...]) -> tuple[CompositionKind, int, int]:
+    adults = sum(1 for m in members if m.role == MemberRole.ADULT)
+    children = len(members) - adults
+    kind = {
+        (1, False): CompositionKind.SINGLE_ADULT,
+        (2, False): CompositionKind.COUPLE,
+        (1, True): CompositionKind.SINGLE_PARENT,
+        (2, True): CompositionKind.TWO_PARENTS,
+    }.get((adults, children > 0), CompositionKind.OTHER)
+    return kind, adults, children
+
+
+def _vocab(enum: type, value: Any, what: str) -> Any:
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(e.value for e in enum)
+        raise errors.InvalidInputError(f"Unknown {what} {value!r}; expected one of: {allowed}.") from None
+
+
+class Household(Aggregate):
+    """A household and its case, from referral to closure (and erasure)."""
+
+    # ------------------------------------------------------------------ events
+    class Referred(Aggregate.Created):
+        actor: Actor
+        referral: Referral
+
+    class IntakeHeld(Aggregate.Event):
+        actor: Actor
+        intake: Intake
+
+    class CoordinationDecided(Aggregate.Event):
+        actor: Actor
+        decision: CoordinationDecision
+
+    class CaseDirectorAssigned(Aggregate.Event):
+        actor: Actor
+        directorship: CaseDirectorship
+
+    class CaseDirectorReplaced(Aggregate.Event):
+        actor: Actor
+        directorship: CaseDirectorship
+        reason: Personal | None
+
+    class ConsentGranted(Aggregate.Event):
+        actor: Actor
+        consent: Consent
+
+    class ConsentWithdrawn(Aggregate.Event):
+        actor: Actor
+        consent_id: str
+        on: date
+
+    class ZrmMeasured(Aggregate.Event):
+        actor: Actor
+        measurement: ZrmMeasurement
+
+    class PlanGoalSet(Aggregate.Event):
+        actor: Actor
+        goal: Goal
+
+    class PlanGoalRevised(Aggregate.Event):
+        actor: Actor
+        goal: Goal
+
+    class PlanActionAdded(Aggregate.Event):
+        actor: Actor
+        action: PlanAction
+
+    class PlanActionCompleted(Aggregate.Event):
+        actor: Actor
+        action_id: str
+        on: date
+
+    class PlanActionCancelled(Aggregate.Event):
+        actor: Actor
+        action_id: str
+        on: date
+        reason: Personal | None
+
+    class InvolvementStarted(Aggregate.Event):
+        actor: Actor
+        involvement: Involvement
+
+    class InvolvementEnded(Aggregate.Event):
+        actor: Actor
+        involvement_id: str
+        on: date
+
+    class EvaluationHeld(Aggregate.Event):
+        actor: Actor
+        evaluation: Evaluation
+
+    class EscalationRaised(Aggregate.Event):
+        actor: Actor
+        escalation: Escalation
+
+    class EscalationResolved(Aggregate.Event):
+        actor: Actor
+        escalation_id: str
+        on: date
+        resolution: Personal | None
+
+    class CostRecorded(Aggregate.Event):
+        actor: Actor
+        cost: CostRecord
+
+    class HandedOver(Aggregate.Event):
+        actor: Actor
+        handover: Handover
+
+    class DroppedOut(Aggregate.Event):
+        actor: Actor
+        drop_out: DropOut
+
+    class Closed(Aggregate.Event):
+        actor: Actor
+        closure: Closure
+
+    class Reopened(Aggregate.Event):
+        actor: Actor
+        on: date
+        reason: Personal | None
+
+    class RetentionHoldPlaced(Aggregate.Event):
+        actor: Actor
+        hold: RetentionHold
+
+    class Erased(Aggregate.Event):
+        """Personal data destroyed (crypto-shredded); the event holds none itself."""
+
+        actor: Actor
+        erasure: Erasure
+
+    # ---------------------------------------------------------------- referral
+    @event(Referred)
+    def __init__(self, actor: Actor, referral: Referral) -> None:
+        self.referral = referral
+        self.referred_by = actor
+        self.intake: Intake | None = None
+        self.coordination: CoordinationDecision | None = None
+        self.case_director: CaseDirectorship | None = None
+        self.consents: dict[str, Consent] = {}
+        self.zrm: dict[str, ZrmMeasurement] = {}
+        self.goals: dict[str, Goal] = {}
+        self.actions: dict[str, PlanAction] = {}
+        self.involvements: dict[str, Involvement] = {}
+        self.evaluations: dict[str, Evaluation] = {}
+        self.escalations: dict[str, Escalation] = {}
+        self.costs: dict[str, CostRecord] = {}
+        self.handovers: dict[str, Handover] = {}
+        self.retention_holds: dict[str, RetentionHold] = {}
+        self.drop_out: DropOut | None = None
+        self.closure: Closure | None = None
+        self.erasure: Erasure | None = None
+
+    @classmethod
+    def refer(
+        cls,
+        *,
+        household_id: UUID,
+        actor: Actor,
+        on: date,
+        sources: list[str] | tuple[str, ...],
+        members: list[Member] | tuple[Member, ...],
+        address: Personal | None = None,
+        reason: Personal | None = None,
+    ) -> Household:
+        """A household enters: by one source, or by several at once."""
+        srcs = tuple(dict.fromkeys(_vocab(ReferralSource, s, "referral source") for s in sources))
+        if not srcs:
+            raise errors.InvalidInputError("A referral needs at least one source.")
+        members = tuple(members)
+        if not members:
+            raise errors.InvalidInputError("A referral needs at least one household member.")
+        ids = [m.member_id for m in members]
+        if len(set(ids)) != len(ids):
+            raise errors.InvalidInputError("Member ids must be unique within a household.")
+        for m in members:
+            _vocab(MemberRole, m.role, "member role")
+            if m.name.value is None or not m.name.value.strip():
+                raise errors.InvalidInputError(f"Member {m.member_id} needs a name.")
+            if m.bsn is not None and not is_valid_bsn(m.bsn.value or ""):
+                raise errors.InvalidBsnError(
+                    f"The BSN of member {m.member_id} is not a valid BSN (it fails the elfproef)."
+                )
+        kind, adults, children = composition_of(members)
+        referral = Referral(srcs, on, members, address, kind, adults, children, reason)
+        return cls._create(cls.Referred, id=household_id, actor=actor, referral=referral)
+
+    # ------------------------------------------------------------ state reads
+    @property
+    def referred_on(self) -> date:
+        return self.referral.on
+
+    @property
+    def members(self) -> dict[str, Member]:
+        return {m.member_id: m for m in self.referral.members}
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closure is not None
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erasure is not None
+
+    @property
+    def phase(self) -> str:
+        if self.closure is not None:
+            return "aftercare" if self.closure.aftercare_until else "closed"
+        if self.goals:
+            return "plan"
+        if self.coordination is not None:
+            return "coordination"
+        if self.intake is not None:
+            return "intake"
+        return "referred"
+
+    def consents_in_force(self, on: date) -> list[Consent]:
+        return [c for c in self.consents.values() if c.in_force_on(on)]
+
+    def active_involvements(self) -> list[Involvement]:
+        return [i for i in self.involvements.values() if i.active]
+
+    # ---------------------------------------------------------------- guards
+    def _check_open(self, on: date) -> None:
+        if self.erasure is not None:
+            raise errors.HouseholdErasedError("This household has been erased; it accepts no changes.")
+        if self.closure is not None:
+            raise errors.CaseClosedError("This case is closed; reopen it before making changes.")
+        self._check_date(on)
+
+    def _check_date(self, on: date) -> None:
+        if on < self.referral.on:
+            raise errors.DateBeforeReferralError(
+                f"The date {on.isoformat()} lies before the referral ({self.referral.on.isoformat()})."
+            )
+
+    def _check_intake(self) -> None:
+        if self.intake is None:
+            raise errors.IntakeRequiredError("This needs an integral intake first.")
+
+    @staticmethod
+    def _new_id(existing: dict[str, Any], new_id: str, what: str) -> None:
+        if not new_id or new_id in existing:
+            raise errors.InvalidInputError(f"The {what} id {new_id!r} is empty or already used.")
+
+    @staticmethod
+    def _find(items: dict[str, Any], item_id: str, what: str) -> Any:
+        try:
+            return items[item_id]
+        except KeyError:
+            raise errors.NotFoundError(f"This household has no {what} {item_id!r}.") from None
+
+    # ------------------------------------------------------------------ intake
+    def hold_intake(
+        self,
+        *,
+        actor: Actor,
+        on: date,
+        domains_discussed: list[str],
+        network: list[NetworkContact] = (),  # type: ignore[assignment]
+        agencies_involved: list[str] = (),  # type: ignore[assignment]
+        summary: Personal | None = None,
+    ) -> None:
+        self._check_open(on)
+        if self.intake is not None:
+            raise errors.IntakeAlreadyHeldError("The integral intake has been held already.")
+        domains = tuple(dict.fromkeys(_vocab(DataCategory, d, "life domain") for d in domains_discussed))
+        if not domains:
+            raise errors.InvalidInputError("An integral intake discusses at least one life domain.")
+        agencies = tuple(dict.fromkeys(a.strip() for a in agencies_involved if a.strip()))
+        intake = Intake(on, domains, tuple(network), agencies, summary)
+        self._intake_held(actor=actor, intake=intake)
+
+    @event(IntakeHeld)
+    def _intake_held(self, actor: Actor, intake: Intake) -> None:
+        self.intake = intake
+
+    def decide_coordination(
+        self, *, actor: Actor, on: date, outcome: str, rationale: Personal | None = None
+    ) -> None:
+        self._check_open(on)
+        self._check_intake()
+        decision = CoordinationDecision(_vocab(CoordinationOutcome, outcome, "coordination outcome"), on, rationale)
+        self._coordination_decided(actor=actor, decision=decision)
+
+    @event(CoordinationDecided)
+    def _coordination_decided(self, actor: Actor, decision: CoordinationDecision) -> None:
+        self.coordination = decision
+
+    # ---------------------------------------------------------- case director
+    def assign_case_director(self, *, actor: Actor, on: date, director: StaffRef) -> None:
+        self._check_open(on)
+        if self.case_director is not None:
+            raise errors.CaseDirectorAlreadyAssignedError(
+                "This household has a case director already; replace them instead."
+            )
+        self._case_director_assigned(actor=actor, directorship=CaseDirectorship(director, on))
+
+    @event(CaseDirectorAssigned)
+    def _case_director_assigned(self, actor: Actor, directorship: CaseDirectorship) -> None:
+        self.case_director = directorship
+
+    def replace_case_director(
+        self, *, actor: Actor, on: date, director: StaffRef, reason: Personal | None = None
+    ) -> None:
+        self._check_open(on)
+        if self.case_director is None:
+            raise errors.NoCaseDirectorError("This household has no case director to replace; assign one.")
+        if self.case_director.director == director:
+            raise errors.SameCaseDirectorError("That person is the case director already.")
+        self._case_director_replaced(actor=actor, directorship=CaseDirectorship(director, on), reason=reason)
+
+    @event(CaseDirectorReplaced)
+    def _case_director_replaced(
+        self, actor: Actor, directorship: CaseDirectorship, reason: Personal | None
+    ) -> None:
+        self.case_director = directorship
+
+    # ----------------------------------------------------------------- consent
+    def grant_consent(
+        self,
+        *,
+        actor: Actor,
+        on: date,
+        consent_id: str,
+        basis: str,
+        member_id: str | None,
+        organisations: list[str],
+        data_categories: list[str],
+        purpose: str,
+        valid_from: date,
+        valid_until: date | None = None,
+        legal_reference: str | None = None,
+    ) -> None:
+        self._check_open(on)
+        self._new_id(self.consents, consent_id, "consent")
+        basis_ = _vocab(LegalBasis, basis, "legal basis")
+        if basis_ == LegalBasis.CONSENT:
+            if member_id is None:
+                raise errors.InvalidInputError("Consent is given by a household member; name the member.")
+        elif not (legal_reference or "").strip():
+            raise errors.InvalidInputError("A legal basis other than consent needs a legal reference.")
+        if member_id is not None:
+            self._find(self.members, member_id, "member")
+        orgs = tuple(dict.fromkeys(o.strip() for o in organisations if o.strip()))
+        cats = tuple(dict.fromkeys(_vocab(DataCategory, c, "data category") for c in data_categories))
+        if not orgs or not cats:
+            raise errors.InvalidInputError("A consent names at least one organisation and one data category.")
+        if valid_until is not None and valid_until < valid_from:
+            raise errors.InvalidPeriodError("A consent cannot end before it starts.")
+        consent = Consent(
+            consent_id, basis_, member_id, orgs, cats, _vocab(Purpose, purpose, "purpose"),
+            valid_from, valid_until, legal_reference,
+        )
+        self._consent_granted(actor=actor, consent=consent)
+
+    @event(ConsentGranted)
+    def _consent_granted(self, actor: Actor, consent: Consent) -> None:
+        self.consents[consent.consent_id] = consent
+
+    def withdraw_consent(self, *, actor: Actor, on: date, consent_id: str) -> None:
+        """Allowed on a closed case too: a member can always withdraw consent."""
+        if self.erasure is not None:
+            raise errors.HouseholdErasedError("This household has been erased; it accepts no changes.")
+        self._check_date(on)
+        consent = self._find(self.consents, consent_id, "consent")
+        if consent.basis != LegalBasis.CONSENT:
+            raise errors.NotRelevantError("A legal basis is not withdrawn by a member; only consent is.")
+        if not consent.in_force_on(on):
+            raise errors.ConsentNotInForceError(f"Consent {consent_id} is not in force on {on.isoformat()}.")
+        self._consent_withdrawn(actor=actor, consent_id=consent_id, on=on)
+
+    @event(ConsentWithdrawn)
+    def _consent_withdrawn(self, actor: Actor, consent_id: str, on: date) -> None:
+        self.consents[consent_id] = self.consents[consent_id].replace(withdrawn_on=on)
+
+    # --------------------------------------------------------------------- ZRM
+    def measure_zrm(
+        self,
+        *,
+        actor: Actor,
+        on: date,
+        measurement_id: str,
+        instrument: str,
+        moment: str,
+        scores: dict[str, int],
+        member_id: str | None = None,
+    ) -> None:
+        self._check_open(on)
+        self._check_intake()
+        self._new_id(self.zrm, measurement_id, "measurement")
+        try:
+            matrix = INSTRUMENTS[instrument]
+        except KeyError:
+            known = ", ".join(INSTRUMENTS)
+            raise errors.UnknownZrmDomainError(f"Unknown ZRM instrument {instrument!r}; known: {known}.") from None
+        if not scores:
+            raise errors.InvalidInputError("A ZRM measurement scores at least one life domain.")
+        for domain, score in scores.items():
+            if not matrix.has(domain):
+                raise errors.UnknownZrmDomainError(f"ZRM {instrument} has no life domain {domain!r}.")
+            if isinstance(score, bool) or not isinstance(score, int) or not MIN_SCORE <= score <= MAX_SCORE:
+                raise errors.ZrmScoreOutOfRangeError(
+                    f"A ZRM score is {MIN_SCORE} to {MAX_SCORE}; {domain} got {score!r}."
+                )
+        if member_id is not None:
+            self._find(self.members, member_id, "member")
+        m = ZrmMeasurement(
+            measurement_id, instrument, _vocab(ZrmMoment, moment, "ZRM moment"), member_id, dict(scores), on
+        )
+        self._zrm_measured(actor=actor, measurement=m)
+
+    @event(ZrmMeasured)
+    def _zrm_measured(self, actor: Actor, measurement: ZrmMeasurement) -> None:
+        self.zrm[measurement.measurement_id] = measurement
+
+    # -------------------------------------------------------------------- plan
+    def set_plan_goal(
+        self, *, actor: Actor, on: date, goal_id: str, life_domain: str, description: Personal,
+        target_date: date | None = None,
+    ) -> None:
+        self._check_open(on)
+        self._check_intake()
+        self._new_id(self.goals, goal_id, "goal")
+        goal = Goal(goal_id, _vocab(DataCategory, life_domain, "life domain"), description, target_date, on)
+        self._plan_goal_set(actor=actor, goal=goal)
+
+    @event(PlanGoalSet)
+    def _plan_goal_set(self, actor: Actor, goal: Goal) -> None:
+        self.goals[goal.goal_id] = goal
+
+    def revise_plan_goal(
+        self, *, actor: Actor, on: date, goal_id: str, description: Personal | None = None,
+        target_date: date | None = None,
+    ) -> None:
+        self._check_open(on)
+        goal = self._find(self.goals, goal_id, "goal")
+        if description is None and target_date is None:
+            raise errors.NotRelevantError("A revision changes the description or the target date.")
+        revised = goal.replace(
+            description=description or goal.description,
+            target_date=target_date or goal.target_date,
+            revisions=goal.revisions + 1,
+        )
+        self._plan_goal_revised(actor=actor, goal=revised)
+
+    @event(PlanGoalRevised)
+    def _plan_goal_revised(self, actor: Actor, goal: Goal) -> None:
+        self.goals[goal.goal_id] = goal
+
+    def add_plan_action(
+        self, *, actor: Actor, on: date, action_id: str, goal_id: str, description: Personal,
+        performer_kind: str, organisation: str | None = None, due_on: date | None = None,
+    ) -> None:
+        self._check_open(on)
+        self._check_intake()
+        self._new_id(self.actions, action_id, "action")
+        self._find(self.goals, goal_id, "goal")
+        kind = _vocab(PerformerKind, performer_kind, "performer kind")
+        organisation = (organisation or "").strip() or None
+        if kind == PerformerKind.PROFESSIONAL and organisation is None:
+            raise errors.InvalidInputError("An action performed by a professional names their organisation.")
+        if kind in (PerformerKind.SELF, PerformerKind.NETWORK) and organisation is not None:
+            raise errors.InvalidInputError("Actions by the household or its network have no organisation.")
+        action = PlanAction(action_id, goal_id, description, Performer(kind, organisation), due_on, on)
+        self._plan_action_added(actor=actor, action=action)
+
+    @event(PlanActionAdded)
+    def _plan_action_added(self, actor: Actor, action: PlanAction) -> None:
+        self.actions[action.action_id] = action
+
+    def _open_action(self, action_id: str, on: date) -> PlanAction:
+        self._check_open(on)
+        action = self._find(self.actions, action_id, "action")
+        if action.status != "open":
+            raise errors.ActionNotOpenError(f"Action {action_id} is {action.status}, not open.")
+        if on < action.added_on:
+            raise errors.InvalidPeriodError("An action cannot end before it was added.")
+        return action
+
+    def complete_plan_action(self, *, actor: Actor, on: date, action_id: str) -> None:
+        self._open_action(action_id, on)
+        self._plan_action_completed(actor=actor, action_id=action_id, on=on)
+
+    @event(PlanActionCompleted)
+    def _plan_action_completed(self, actor: Actor, action_id: str, on: date) -> None:
+        self.actions[action_id] = self.actions[action_id].replace(completed_on=on)
+
+    def cancel_plan_action(
+        self, *, actor: Actor, on: date, action_id: str, reason: Personal | None = None
+    ) -> None:
+        self._open_action(action_id, on)
+        self._plan_action_cancelled(actor=actor, action_id=action_id, on=on, reason=reason)
+
+    @event(PlanActionCancelled)
+    def _plan_action_cancelled(self, actor: Actor, action_id: str, on: date, reason: Personal | None) -> None:
+        self.actions[action_id] = self.actions[action_id].replace(cancelled_on=on, cancel_reason=reason)
+
+    # ------------------------------------------------------------ involvement
+    def start_involvement(
+        self, *, actor: Actor, on: date, involvement_id: str, kind: str, organisation: str,
+        discipline: str, worker_id: str | None = None, contact_name: Personal | None = None,
+    ) -> None:
+        self._check_open(on)
+        self._new_id(self.involvements, involvement_id, "involvement")
+        if not organisation.strip() or not discipline.strip():
+            raise errors.InvalidInputError("An involvement names an organisation and a discipline.")
+        inv = Involvement(
+            involvement_id, _vocab(InvolvementKind, kind, "involvement kind"), organisation.strip(),
+            discipline.strip(), on, worker_id, contact_name,
+        )
+        self._involvement_started(actor=actor, involvement=inv)
+
+    @event(InvolvementStarted)
+    def _involvement_started(self, actor: Actor, involvement: Involvement) -> None:
+        self.involvements[involvement.involvement_id] = involvement
+
+    def end_involvement(self, *, actor: Actor, on: date, involvement_id: str) -> None:
+        self._check_open(on)
+        inv = self._find(self.involvements, involvement_id, "involvement")
+        if not inv.active:
+            raise errors.InvolvementNotActiveError(f"Involvement {involvement_id} has ended already.")
+        if on < inv.started_on:
+            raise errors.InvalidPeriodError("An involvement cannot end before it started.")
+        self._involvement_ended(actor=actor, involvement_id=involvement_id, on=on)
+
+    @event(InvolvementEnded)
+    def _involvement_ended(self, actor: Actor, involvement_id: str, on: date) -> None:
+        self.involvements[involvement_id] = self.involvements[involvement_id].replace(ended_on=on)
+
+    # ------------------------------------------------ evaluation and escalation
+    def hold_evaluation(
+        self, *, actor: Actor, on: date, evaluation_id: str, conclusion: str, final: bool = False,
+        notes: Personal | None = None,
+    ) -> None:
+        self._check_open(on)
+        self._check_intake()
+        self._new_id(self.evaluations, evaluation_id, "evaluation")
+        ev = Evaluation(evaluation_id, on, final, _vocab(EvaluationConclusion, conclusion, "conclusion"), notes)
+        self._evaluation_held(actor=actor, evaluation=ev)
+
+    @event(EvaluationHeld)
+    def _evaluation_held(self, actor: Actor, evaluation: Evaluation) -> None:
+        self.evaluations[evaluation.evaluation_id] = evaluation
+
+    def raise_escalation(
+        self, *, actor: Actor, on: date, escalation_id: str, level: str, reason: Personal
+    ) -> None:
+        self._check_open(on)
+        self._new_id(self.escalations, escalation_id, "escalation")
+        esc = Escalation(escalation_id, _vocab(EscalationLevel, level, "escalation level"), on, reason)
+        self._escalation_raised(actor=actor, escalation=esc)
+
+    @event(EscalationRaised)
+    def _escalation_raised(self, actor: Actor, escalation: Escalation) -> None:
+        self.escalations[escalation.escalation_id] = escalation
+
+    def resolve_escalation(
+        self, *, actor: Actor, on: date, escalation_id: str, resolution: Personal | None = None
+    ) -> None:
+        self._check_open(on)
+        esc = self._find(self.escalations, escalation_id, "escalation")
+        if esc.resolved_on is not None:
+            raise errors.EscalationNotOpenError(f"Escalation {escalation_id} has been resolved already.")
+        if on < esc.raised_on:
+            raise errors.InvalidPeriodError("An escalation cannot be resolved before it was raised.")
+        self._escalation_resolved(actor=actor, escalation_id=escalation_id, on=on, resolution=resolution)
+
+    @event(EscalationResolved)
+    def _escalation_resolved(
+        self, actor: Actor, escalation_id: str, on: date, resolution: Personal | None
+    ) -> None:
+        self.escalations[escalation_id] = self.escalations[escalation_id].replace(
+            resolved_on=on, resolution=resolution
+        )
+
+    # ------------------------------------------------------------------- costs
+    def record_cost(
+        self, *, actor: Actor, on: date, cost_id: str, kind: str, stream: str, amount_eur: Decimal | str,
+        period_start: date, period_end: date, description: Personal | None = None,
+    ) -> None:
+        """A baseline lies within the two years before referral; an intervention after it."""
+        self._check_open(on)
+        self._new_id(self.costs, cost_id, "cost")
+        kind_ = _vocab(CostKind, kind, "cost kind")
+        try:
+            amount = Decimal(str(amount_eur))
+        except ArithmeticError:
+            raise errors.InvalidInputError("A cost amount is a number of euros, e.g. 1250.00.") from None
+        if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+            raise errors.InvalidInputError("A cost amount is zero or more euros, in whole cents.")
+        if period_end < period_start:
+            raise errors.InvalidPeriodError("A cost period cannot end before it starts.")
+        start_of_approach = self.referral.on
+        if kind_ == CostKind.BASELINE:
+            two_years_before = start_of_approach.replace(year=start_of_approach.year - 2) \
+                if not (start_of_approach.month == 2 and start_of_approach.day == 29) \
+                else start_of_approach.replace(year=start_of_approach.year - 2, day=28)
+            if period_end > start_of_approach or period_start < two_years_before:
+                raise errors.InvalidPeriodError("A baseline cost lies within the two years before referral.")
+        elif period_start < start_of_approach:
+            raise errors.InvalidPeriodError("An intervention cost lies on or after the referral date.")
+        cost = CostRecord(
+            cost_id, kind_, _vocab(CostStream, stream, "cost stream"), amount, period_start, period_end, on,
+            description,
+        )
+        self._cost_recorded(actor=actor, cost=cost)
+
+    @event(CostRecorded)
+    def _cost_recorded(self, actor: Actor, cost: CostRecord) -> None:
+        self.costs[cost.cost_id] = cost
+
+    # --------------------------------------------- handover, drop-out, closure
+    def hand_over(
+        self, *, actor: Actor, on: date, to_organisation: str, warm: bool = True, notes: Personal | None = None
+    ) -> None:
+        """Coordination passes to another organisation; the case director steps back."""
+        self._check_open(on)
+        if self.case_director is None:
+            raise errors.NoCaseDirectorError("Only a case with a case director can be handed over.")
+        if not to_organisation.strip():
+            raise errors.InvalidInputError("A handover names the receiving organisation.")
+        self._handed_over(actor=actor, handover=Handover(to_organisation.strip(), on, warm, notes))
+
+    @event(HandedOver)
+    def _handed_over(self, actor: Actor, handover: Handover) -> None:
+        self.handovers[str(len(self.handovers) + 1)] = handover
+        self.case_director = None
+
+    def record_drop_out(self, *, actor: Actor, on: date, kind: str, reason: Personal | None = None) -> None:
+        """The household drops out or refuses; recorded so it is not lost."""
+        self._check_open(on)
+        self._dropped_out(actor=actor, drop_out=DropOut(_vocab(DropOutKind, kind, "drop-out kind"), on, reason))
+
+    @event(DroppedOut)
+    def _dropped_out(self, actor: Actor, drop_out: DropOut) -> None:
+        self.drop_out = drop_out
+
+    def close(self, *, actor: Actor, on: date, reason: str, aftercare_until: date | None = None) -> None:
+        self._check_open(on)
+        if aftercare_until is not None and aftercare_until < on:
+            raise errors.InvalidPeriodError("Aftercare follow-up cannot lie before the closure.")
+        closure = Closure(_vocab(ClosureReason, reason, "closure reason"), on, aftercare_until)
+        self._closed(actor=actor, closure=closure)
+
+    @event(Closed)
+    def _closed(self, actor: Actor, closure: Closure) -> None:
+        self.closure = closure
+
+    def reopen(self, *, actor: Actor, on: date, reason: Personal | None = None) -> None:
+        """Reopen without a new intake; the plan and director carry on."""
+        if self.erasure is not None:
+            raise errors.HouseholdErasedError("This household has been erased; it cannot be reopened.")
+        if self.closure is None:
+            raise errors.CaseNotClosedError("Only a closed case can be reopened.")
+        if on < self.closure.on:
+            raise errors.InvalidPeriodError("A case cannot be reopened before it was closed.")
+        self._reopened(actor=actor, on=on, reason=reason)
+
+    @event(Reopened)
+    def _reopened(self, actor: Actor, on: date, reason: Personal | None) -> None:
+        self.closure = None
+        self.drop_out = None
+
+    # ------------------------------------------------- retention and erasure
+    def place_retention_hold(self, *, actor: Actor, on: date, hold_id: str, law: str, until: date) -> None:
+        """A legal retention duty (e.g. Youth Act: 20 years); allowed on closed cases."""
+        if self.erasure is not None:
+            raise errors.HouseholdErasedError("This household has been erased already.")
+        self._check_date(on)
+        self._new_id(self.retention_holds, hold_id, "retention hold")
+        if not law.strip():
+            raise errors.InvalidInputError("A retention hold names the law that requires it.")
+        if until <= on:
+            raise errors.InvalidPeriodError("A retention hold ends after the day it is placed.")
+        self._retention_hold_placed(actor=actor, hold=RetentionHold(hold_id, law.strip(), until, on))
+
+    @event(RetentionHoldPlaced)
+    def _retention_hold_placed(self, actor: Actor, hold: RetentionHold) -> None:
+        self.retention_holds[hold.hold_id] = hold
+
+    def erase(self, *, actor: Actor, on: date, reason: str) -> None:
+        """Only a closed case, and only when no retention hold applies on that day."""
+        if self.erasure is not None:
+            raise errors.HouseholdErasedError("This household has been erased already.")
+        if self.closure is None:
+            raise errors.CaseNotClosedError("Close the case before erasing it.")
+        self._check_date(on)
+        held = [h for h in self.retention_holds.values() if h.until > on]
+        if held:
+            until = max(h.until for h in held)
+            raise errors.RetentionHoldError(f"A retention hold applies until {until.isoformat()}; erasure is refused.")
+        if not reason.strip():
+            raise errors.InvalidInputError("Erasure records its reason (a code such as data_subject_request).")
+        self._erased(actor=actor, erasure=Erasure(on, reason.strip()))
+
+    @event(Erased)
+    def _erased(self, actor: Actor, erasure: Erasure) -> None:
+        for name, value in list(vars(self).items()):
+            if not name.startswith("_"):
+                setattr(self, name, scrub(value))
+        self.erasure = erasure

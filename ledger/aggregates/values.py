@@ -1,0 +1,357 @@
+"""Value objects held by events and by the household's state.
+
+All are frozen dataclasses built on :class:`ValueObject`, which coerces fields to
+their declared types after construction. That makes an object decoded from JSON
+(lists, plain strings) equal to the one built in memory (tuples, enums), which is
+what lets a household reloaded from the store equal the one in memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import types
+import typing
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Self
+
+from .personal import Personal
+from .vocabulary import (
+    ClosureReason,
+    CompositionKind,
+    CoordinationOutcome,
+    CostKind,
+    CostStream,
+    DataCategory,
+    DropOutKind,
+    EscalationLevel,
+    EvaluationConclusion,
+    InvolvementKind,
+    LegalBasis,
+    MemberRole,
+    PerformerKind,
+    Purpose,
+    ReferralSource,
+    ZrmMoment,
+)
+
+__all__ = [
+    "Actor",
+    "CaseDirectorship",
+    "Closure",
+    "Consent",
+    "CoordinationDecision",
+    "CostRecord",
+    "DropOut",
+    "Erasure",
+    "Escalation",
+    "Evaluation",
+    "Goal",
+    "Handover",
+    "Intake",
+    "Involvement",
+    "Member",
+    "NetworkContact",
+    "Performer",
+    "PlanAction",
+    "Referral",
+    "RetentionHold",
+    "StaffRef",
+    "ValueObject",
+    "ZrmMeasurement",
+    "is_valid_bsn",
+]
+
+
+def is_valid_bsn(value: str) -> bool:
+    """The BSN 'elfproef': nine digits, weights 9..2 and -1, sum divisible by 11."""
+    if len(value) != 9 or not value.isdigit() or value == "000000000":
+        return False
+    digits = [int(c) for c in value]
+    total = sum(d * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
+    return total % 11 == 0
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _coerce(value: Any, hint: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _coerce(value, options[0]) if len(options) == 1 else value
+    if origin is tuple:
+        (item_hint, *_rest) = typing.get_args(hint)
+        return tuple(_coerce(v, item_hint) for v in value)
+    if origin is dict:
+        key_hint, value_hint = typing.get_args(hint)
+        return {_coerce(k, key_hint): _coerce(v, value_hint) for k, v in value.items()}
+    if isinstance(hint, type):
+        if issubclass(hint, Enum) and not isinstance(value, hint):
+            return hint(value)
+        if hint is date and isinstance(value, str):
+            return date.fromisoformat(value)
+        if hint is Decimal and not isinstance(value, Decimal):
+            return Decimal(str(value))
+        if hint is Personal and isinstance(value, str):
+            return Personal(value)
+    return value
+
+
+@dataclasses.dataclass(frozen=True)
+class ValueObject:
+    """Frozen dataclass that coerces its fields to their annotated types."""
+
+    def __post_init__(self) -> None:
+        for name, hint in _hints(type(self)).items():
+            if name.startswith("_"):
+                continue
+            value = getattr(self, name)
+            coerced = _coerce(value, hint)
+            if coerced is not value:
+                object.__setattr__(self, name, coerced)
+
+    def replace(self, **changes: Any) -> Self:
+        return dataclasses.replace(self, **changes)
+
+
+def value_object(cls: type) -> type:
+    return dataclasses.dataclass(frozen=True)(cls)
+
+
+@value_object
+class Actor(ValueObject):
+    """Who acted: a user id (never a name), their organisation and role."""
+
+    user_id: str
+    organisation: str
+    role: str
+
+
+@value_object
+class StaffRef(ValueObject):
+    """A professional by id and organisation (the ledger keeps no staff names)."""
+
+    user_id: str
+    organisation: str
+
+
+@value_object
+class Member(ValueObject):
+    member_id: str
+    role: MemberRole
+    name: Personal
+    bsn: Personal | None = None
+    birth_date: Personal | None = None
+    phone: Personal | None = None
+    email: Personal | None = None
+
+
+@value_object
+class Referral(ValueObject):
+    sources: tuple[ReferralSource, ...]
+    on: date
+    members: tuple[Member, ...]
+    address: Personal | None
+    composition: CompositionKind
+    adults: int
+    children: int
+    reason: Personal | None = None
+
+
+@value_object
+class NetworkContact(ValueObject):
+    """A person in the household's own network (eco-map)."""
+
+    relation: str  # e.g. grandmother, neighbour, friend
+    name: Personal | None = None
+    supportive: bool = True
+
+
+@value_object
+class Intake(ValueObject):
+    held_on: date
+    domains_discussed: tuple[DataCategory, ...]
+    network: tuple[NetworkContact, ...]
+    agencies_involved: tuple[str, ...]
+    summary: Personal | None = None
+
+
+@value_object
+class CoordinationDecision(ValueObject):
+    outcome: CoordinationOutcome
+    on: date
+    rationale: Personal | None = None
+
+
+@value_object
+class CaseDirectorship(ValueObject):
+    director: StaffRef
+    since: date
+
+
+@value_object
+class Consent(ValueObject):
+    """A consent of a member, or a recorded legal basis, for sharing data."""
+
+    consent_id: str
+    basis: LegalBasis
+    member_id: str | None
+    organisations: tuple[str, ...]
+    data_categories: tuple[DataCategory, ...]
+    purpose: Purpose
+    valid_from: date
+    valid_until: date | None
+    legal_reference: str | None = None
+    withdrawn_on: date | None = None
+
+    def in_force_on(self, day: date) -> bool:
+        return (
+            self.withdrawn_on is None
+            and self.valid_from <= day
+            and (self.valid_until is None or day <= self.valid_until)
+        )
+
+
+@value_object
+class ZrmMeasurement(ValueObject):
+    measurement_id: str
+    instrument: str
+    moment: ZrmMoment
+    member_id: str | None  # None: measured for the household as a whole
+    scores: dict[str, int]
+    measured_on: date
+
+
+@value_object
+class Goal(ValueObject):
+    goal_id: str
+    life_domain: DataCategory
+    description: Personal
+    target_date: date | None
+    set_on: date
+    revisions: int = 0
+
+
+@value_object
+class Performer(ValueObject):
+    kind: PerformerKind
+    organisation: str | None = None
+
+
+@value_object
+class PlanAction(ValueObject):
+    action_id: str
+    goal_id: str
+    description: Personal
+    performer: Performer
+    due_on: date | None
+    added_on: date
+    completed_on: date | None = None
+    cancelled_on: date | None = None
+    cancel_reason: Personal | None = None
+
+    @property
+    def status(self) -> str:
+        if self.completed_on is not None:
+            return "done"
+        if self.cancelled_on is not None:
+            return "cancelled"
+        return "open"
+
+
+@value_object
+class Involvement(ValueObject):
+    involvement_id: str
+    kind: InvolvementKind
+    organisation: str
+    discipline: str
+    started_on: date
+    worker_id: str | None = None
+    contact_name: Personal | None = None
+    ended_on: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.ended_on is None
+
+
+@value_object
+class Evaluation(ValueObject):
+    evaluation_id: str
+    held_on: date
+    final: bool
+    conclusion: EvaluationConclusion
+    notes: Personal | None = None
+
+
+@value_object
+class Escalation(ValueObject):
+    escalation_id: str
+    level: EscalationLevel
+    raised_on: date
+    reason: Personal
+    resolved_on: date | None = None
+    resolution: Personal | None = None
+
+
+@value_object
+class CostRecord(ValueObject):
+    cost_id: str
+    kind: CostKind
+    stream: CostStream
+    amount_eur: Decimal
+    period_start: date
+    period_end: date
+    recorded_on: date
+    description: Personal | None = None
+
+
+@value_object
+class Handover(ValueObject):
+    to_organisation: str
+    on: date
+    warm: bool
+    notes: Personal | None = None
+
+
+@value_object
+class DropOut(ValueObject):
+    kind: DropOutKind
+    on: date
+    reason: Personal | None = None
+
+
+@value_object
+class Closure(ValueObject):
+    reason: ClosureReason
+    on: date
+    aftercare_until: date | None = None
+
+
+@value_object
+class RetentionHold(ValueObject):
+    hold_id: str
+    law: str  # e.g. "Jeugdwet art. 7.3.8"
+    until: date
+    placed_on: date
+
+
+@value_object
+class Erasure(ValueObject):
+    on: date
+    reason: str  # a code, e.g. data_subject_request, retention_expired
+
+
+# Every value object type, for the storage layer's transcoder registration.
+ALL_VALUE_OBJECTS: tuple[type[ValueObject], ...] = tuple(
+    obj
+    for obj in list(globals().values())
+    if isinstance(obj, type) and issubclass(obj, ValueObject) and obj is not ValueObject
+)
