@@ -19,6 +19,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from . import errors
+from .clock import ClockedEvent
 from .personal import Personal, scrub
 from .values import (
     Actor,
@@ -92,112 +93,115 @@ class Household(Aggregate):
     """A household and its case, from referral to closure (and erasure)."""
 
     # ------------------------------------------------------------------ events
-    class Referred(Aggregate.Created):
+    class Event(ClockedEvent, Aggregate.Event):
+        """Base of the household's events; every one records who acted."""
+
+    class Referred(Event, Aggregate.Created):
         actor: Actor
         referral: Referral
 
-    class IntakeHeld(Aggregate.Event):
+    class IntakeHeld(Event):
         actor: Actor
         intake: Intake
 
-    class CoordinationDecided(Aggregate.Event):
+    class CoordinationDecided(Event):
         actor: Actor
         decision: CoordinationDecision
 
-    class CaseDirectorAssigned(Aggregate.Event):
+    class CaseDirectorAssigned(Event):
         actor: Actor
         directorship: CaseDirectorship
 
-    class CaseDirectorReplaced(Aggregate.Event):
+    class CaseDirectorReplaced(Event):
         actor: Actor
         directorship: CaseDirectorship
         reason: Personal | None
 
-    class ConsentGranted(Aggregate.Event):
+    class ConsentGranted(Event):
         actor: Actor
         consent: Consent
 
-    class ConsentWithdrawn(Aggregate.Event):
+    class ConsentWithdrawn(Event):
         actor: Actor
         consent_id: str
         on: date
 
-    class ZrmMeasured(Aggregate.Event):
+    class ZrmMeasured(Event):
         actor: Actor
         measurement: ZrmMeasurement
 
-    class PlanGoalSet(Aggregate.Event):
+    class PlanGoalSet(Event):
         actor: Actor
         goal: Goal
 
-    class PlanGoalRevised(Aggregate.Event):
+    class PlanGoalRevised(Event):
         actor: Actor
         goal: Goal
 
-    class PlanActionAdded(Aggregate.Event):
+    class PlanActionAdded(Event):
         actor: Actor
         action: PlanAction
 
-    class PlanActionCompleted(Aggregate.Event):
+    class PlanActionCompleted(Event):
         actor: Actor
         action_id: str
         on: date
 
-    class PlanActionCancelled(Aggregate.Event):
+    class PlanActionCancelled(Event):
         actor: Actor
         action_id: str
         on: date
         reason: Personal | None
 
-    class InvolvementStarted(Aggregate.Event):
+    class InvolvementStarted(Event):
         actor: Actor
         involvement: Involvement
 
-    class InvolvementEnded(Aggregate.Event):
+    class InvolvementEnded(Event):
         actor: Actor
         involvement_id: str
         on: date
 
-    class EvaluationHeld(Aggregate.Event):
+    class EvaluationHeld(Event):
         actor: Actor
         evaluation: Evaluation
 
-    class EscalationRaised(Aggregate.Event):
+    class EscalationRaised(Event):
         actor: Actor
         escalation: Escalation
 
-    class EscalationResolved(Aggregate.Event):
+    class EscalationResolved(Event):
         actor: Actor
         escalation_id: str
         on: date
         resolution: Personal | None
 
-    class CostRecorded(Aggregate.Event):
+    class CostRecorded(Event):
         actor: Actor
         cost: CostRecord
 
-    class HandedOver(Aggregate.Event):
+    class HandedOver(Event):
         actor: Actor
         handover: Handover
 
-    class DroppedOut(Aggregate.Event):
+    class DroppedOut(Event):
         actor: Actor
         drop_out: DropOut
 
-    class Closed(Aggregate.Event):
+    class Closed(Event):
         actor: Actor
         closure: Closure
 
-    class Reopened(Aggregate.Event):
+    class Reopened(Event):
         actor: Actor
         on: date
         reason: Personal | None
 
-    class RetentionHoldPlaced(Aggregate.Event):
+    class RetentionHoldPlaced(Event):
         actor: Actor
         hold: RetentionHold
 
-    class Erased(Aggregate.Event):
+    class Erased(Event):
         """Personal data destroyed (crypto-shredded); the event holds none itself."""
 
         actor: Actor

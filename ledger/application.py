@@ -1,0 +1,489 @@
+"""The command side: one ``eventsourcing`` Application, one method per use case.
+
+Each command loads the household, checks the version the caller expects, lets
+the aggregate decide, and saves once. Personal values arrive here as plain
+strings and are wrapped as :class:`Personal` at this boundary; the mapper seals
+them with the household's own key before anything is written.
+
+Reads take the acting user too: the access policy and access records (privacy
+issue) hook in here, so every interface gets them without code of its own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import structlog
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
+from eventsourcing.utils import get_topic
+
+from ledger.aggregates import Actor, Household, Member, NetworkContact, StaffRef, errors, scrub
+from ledger.aggregates.clock import recording_clock
+from ledger.aggregates.personal import personal
+from ledger.privacy import KeyStore, SealingMapper, register_transcodings
+
+__all__ = ["CaseLedger", "HouseholdSummary", "NewMember"]
+
+log = structlog.get_logger("ledger.application")
+
+
+@dataclass(frozen=True)
+class NewMember:
+    """A household member as entered at referral (plain values; sealed on save)."""
+
+    role: str
+    name: str
+    bsn: str | None = None
+    birth_date: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class HouseholdSummary:
+    household_id: UUID
+    version: int
+    phase: str
+    referred_on: date
+    case_director: str | None
+    erased: bool
+
+
+def _utc_now() -> datetime:
+    return datetime.now(tz=UTC)
+
+
+def _short_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class CaseLedger(Application[UUID]):
+    """The household ledger's use cases."""
+
+    name = "Ledger"  # pinned: it names the PostgreSQL tables (ledger_events, ...)
+    snapshotting_intervals: ClassVar = {Household: 50}
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        keys: KeyStore,
+        clock: Callable[[], datetime] = _utc_now,
+        new_id: Callable[[], str] = _short_id,
+        new_household_id: Callable[[], UUID] = uuid.uuid4,
+        timezone: str = "Europe/Amsterdam",
+        snapshot_interval: int = 50,
+    ) -> None:
+        self.keys = keys
+        self.clock = clock
+        self.new_id = new_id
+        self.new_household_id = new_household_id
+        self.tz = ZoneInfo(timezone)
+        self.snapshotting_intervals = {Household: snapshot_interval}
+        super().__init__(env)
+
+    # --------------------------------------------------------------- wiring
+    def construct_mapper(self) -> Mapper[UUID]:
+        return SealingMapper(
+            transcoder=self.construct_transcoder(),
+            keys=self.keys,
+            cipher=self.factory.cipher(),
+            compressor=self.factory.compressor(),
+        )
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_transcodings(transcoder)
+
+    # -------------------------------------------------------------- helpers
+    def today(self) -> date:
+        return self.clock().astimezone(self.tz).date()
+
+    def _on(self, on: date | None) -> date:
+        today = self.today()
+        if on is None:
+            return today
+        if on > today:
+            raise errors.DateInFutureError(f"The date {on.isoformat()} lies in the future.")
+        return on
+
+    def _load(self, household_id: UUID | str, version: int | None = None) -> Household:
+        hid = parse_household_id(household_id)
+        try:
+            return self.repository.get(hid, version=version)
+        except AggregateNotFoundError:
+            raise errors.NotFoundError(f"No household with id {hid}.") from None
+
+    def _save(self, household: Household) -> int:
+        try:
+            self.save(household)
+        except IntegrityError:
+            raise errors.StaleVersionError(
+                "Someone else changed this household at the same moment; reload it and try again."
+            ) from None
+        return household.version
+
+    def _change(
+        self,
+        actor: Actor,
+        household_id: UUID | str,
+        expected_version: int,
+        fact: str,
+        command: Callable[[Household], Any],
+    ) -> int:
+        with recording_clock(self.clock):
+            household = self._load(household_id)
+            if household.version != expected_version:
+                raise errors.StaleVersionError(
+                    f"The household is at version {household.version}, not {expected_version}; "
+                    "reload it and try again."
+                )
+            command(household)
+            version = self._save(household)
+        log.info(fact, household_id=str(household.id), version=version, user_id=actor.user_id)
+        return version
+
+    # ------------------------------------------------------------- commands
+    def refer_household(
+        self,
+        actor: Actor,
+        *,
+        sources: list[str],
+        members: list[NewMember],
+        address: str | None = None,
+        reason: str | None = None,
+        on: date | None = None,
+    ) -> tuple[UUID, int]:
+        """Referral: a new household; returns its id and version."""
+        day = self._on(on)
+        members_ = [
+            Member(
+                member_id=f"m{i}",
+                role=m.role,  # type: ignore[arg-type]
+                name=personal(m.name),  # type: ignore[arg-type]
+                bsn=personal(m.bsn.replace(" ", "").replace(".", "") if m.bsn else None),
+                birth_date=personal(m.birth_date),
+                phone=personal(m.phone),
+                email=personal(m.email),
+            )
+            for i, m in enumerate(members, start=1)
+        ]
+        household_id = self.new_household_id()
+        with recording_clock(self.clock):
+            household = Household.refer(
+                household_id=household_id, actor=actor, on=day, sources=sources, members=members_,
+                address=personal(address), reason=personal(reason),
+            )
+            self.keys.create(household_id)
+            try:
+                version = self._save(household)
+            except BaseException:
+                self.keys.destroy(household_id)
+                raise
+        log.info("household_referred", household_id=str(household_id), version=version, user_id=actor.user_id)
+        return household_id, version
+
+    def record_intake(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, domains_discussed: list[str],
+        network: list[tuple[str, str | None]] = (), agencies_involved: list[str] = (),  # type: ignore[assignment]
+        summary: str | None = None, on: date | None = None,
+    ) -> int:
+        day = self._on(on)
+        contacts = [NetworkContact(relation, personal(name)) for relation, name in network]
+        return self._change(actor, household_id, expected_version, "intake_recorded", lambda h: h.hold_intake(
+            actor=actor, on=day, domains_discussed=domains_discussed, network=contacts,
+            agencies_involved=list(agencies_involved), summary=personal(summary)))
+
+    def decide_coordination(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, outcome: str,
+        rationale: str | None = None, on: date | None = None,
+    ) -> int:
+        day = self._on(on)
+        return self._change(actor, household_id, expected_version, "coordination_decided", lambda h: h.decide_coordination(
+            actor=actor, on=day, outcome=outcome, rationale=personal(rationale)))
+
+    def assign_case_director(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, user_id: str, organisation: str,
+        on: date | None = None,
+    ) -> int:
+        day = self._on(on)
+        director = StaffRef(user_id, organisation)
+        return self._change(actor, household_id, expected_version, "case_director_assigned", lambda h: h.assign_case_director(
+            actor=actor, on=day, director=director))
+
+    def replace_case_director(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, user_id: str, organisation: str,
+        reason: str | None = None, on: date | None = None,
+    ) -> int:
+        day = self._on(on)
+        director = StaffRef(user_id, organisation)
+        return self._change(actor, household_id, expected_version, "case_director_replaced", lambda h: h.replace_case_director(
+            actor=actor, on=day, director=director, reason=personal(reason)))
+
+    def grant_consent(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, basis: str, member_id: str | None,
+        organisations: list[str], data_categories: list[str], purpose: str, valid_from: date | None = None,
+        valid_until: date | None = None, legal_reference: str | None = None, on: date | None = None,
+    ) -> tuple[str, int]:
+        day = self._on(on)
+        consent_id = self.new_id()
+        version = self._change(actor, household_id, expected_version, "consent_granted", lambda h: h.grant_consent(
+            actor=actor, on=day, consent_id=consent_id, basis=basis, member_id=member_id,
+            organisations=organisations, data_categories=data_categories, purpose=purpose,
+            valid_from=valid_from or day, valid_until=valid_until, legal_reference=legal_reference))
+        return consent_id, version
+
+    def withdraw_consent(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, consent_id: str,
+        on: date | None = None,
+    ) -> int:
+        day = self._on(on)
+        return self._change(actor, household_id, expected_version, "consent_withdrawn", lambda h: h.withdraw_consent(
+            actor=actor, on=day, consent_id=consent_id))
+
+    def record_zrm_measurement(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, instrument: str, moment: str,
+        scores: dict[str, int], member_id: str | None = None, on: date | None = None,
+    ) -> tuple[str, int]:
+        day = self._on(on)
+        measurement_id = self.new_id()
+        version = self._change(actor, household_id, expected_version, "zrm_measurement_recorded", lambda h: h.measure_zrm(
+            actor=actor, on=day, measurement_id=measurement_id, instrument=instrument, moment=moment,
+            scores=scores, member_id=member_id))
+        return measurement_id, version
+
+    def set_plan_goal(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, life_domain: str,
+        description: str, target_date: date | None = None, on: date | None = None,
+    ) -> tuple[str, int]:
+        day = self._on(on)
+        goal_id = self.new_id()
+        version = self._change(actor, household_id, expected_version, "plan_goal_set", lambda h: h.set_plan_goal(
+            actor=actor, on=day, goal_id=goal_id, life_domain=life_domain,
+            description=personal(description), target_date=target_date))
+        return goal_id, version
+
+    def revise_plan_goal(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, goal_id: str,
+        description: str | None = None, target_date: date | None = None, on: date | None = None,
+    ) -> int:
+        day = self._on(on)
+        return self._change(actor, household_id, expected_version, "plan_goal_revised", lambda h: h.revise_plan_goal(
+            actor=actor, on=day, goal_id=goal_id, description=personal(description), target_date=target_date))
+
+    def add_plan_action(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, goal_id: str, description: str,
+        performer_kind: str, organisation: str | None = None, due_on: date | None = None, on: date | None = None,
+    ) -> tuple[str, int]:
+        day = self._on(on)
+        action_id = self.new_id()
+        version = self._change(actor, household_id, expected_version, "plan_action_added", lambda h: h.add_plan_action(
+            actor=actor, on=day, action_id=action_id, goal_id=goal_id, description=personal(description),
+            performer_kind=performer_kind, organisation=organisation, due_on=due_on))
+        return action_id, version
+
+    def complete_plan_action(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, action_id: str,
+        on: date | None = None,
+    ) -> int:
+        day = self._on(on)
+        return self._change(actor, household_id, expected_version, "plan_action_completed", lambda h: h.complete_plan_action(
+            actor=actor, on=day, action_id=action_id))
+
+    def cancel_plan_action(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, action_id: str,
+        reason: str | None = None, on: date | None = None,
+    ) -> int:
+        day = self._on(on)
+        return self._change(actor, household_id, expected_version, "plan_action_cancelled", lambda h: h.cancel_plan_action(
+            actor=actor, on=day, action_id=action_id, reason=personal(reason)))
+
+    def start_involvement(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, kind: str, organisation: str,
+        discipline: str, worker_id: str | None = None, contact_name: str | None = None, on: date | None = None,
+    ) -> tuple[str, int]:
+        day = self._on(on)
+        involvement_id = self.new_id()
+        version = self._change(actor, household_id, expected_version, "involvement_started", lambda h: h.start_involvement(
+            actor=actor, on=day, involvement_id=involvement_id, kind=kind, organisation=organisation,
+            discipline=discipline, worker_id=worker_id, contact_name=personal(contact_name)))
+        return involvement_id, version
+
+    def end_involvement(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, involvement_id: str,
+        on: date | None = None,
+    ) -> int:
+        day = self._on(on)
+        return self._change(actor, household_id, expected_version, "involvement_ended", lambda h: h.end_involvement(
+            actor=actor, on=day, involvement_id=involvement_id))
+
+    def hold_evaluation(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, conclusion: str,
+        final: bool = False, notes: str | None = None, on: date | None = None,
+    ) -> tuple[str, int]:
+        day = self._on(on)
+        evaluation_id = self.new_id()
+        version = self._change(actor, household_id, expected_version, "evaluation_held", lambda h: h.hold_evaluation(
+            actor=actor, on=day, evaluation_id=evaluation_id, conclusion=conclusion, final=final,
+            notes=personal(notes)))
+        return evaluation_id, version
+
+    def raise_escalation(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, level: str, reason: str,
+        on: date | None = None,
+    ) -> tuple[str, int]:
+        day = self._on(on)
+        escalation_id = self.new_id()
+        version = self._change(actor, household_id, expected_version, "escalation_raised", lambda h: h.raise_escalation(
+            actor=actor, on=day, escalation_id=escalation_id, level=level, reason=personal(reason)))
+        return escalation_id, version
+
+    def resolve_escalation(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, escalation_id: str,
+        resolution: str | None = None, on: date | None = None,
+    ) -> int:
+        day = self._on(on)
+        return self._change(actor, household_id, expected_version, "escalation_resolved", lambda h: h.resolve_escalation(
+            actor=actor, on=day, escalation_id=escalation_id, resolution=personal(resolution)))
+
+    def record_cost(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, kind: str, stream: str,
+        amount_eur: Decimal | str, period_start: date, period_end: date, description: str | None = None,
+        on: date | None = None,
+    ) -> tuple[str, int]:
+        day = self._on(on)
+        cost_id = self.new_id()
+        version = self._change(actor, household_id, expected_version, "cost_recorded", lambda h: h.record_cost(
+            actor=actor, on=day, cost_id=cost_id, kind=kind, stream=stream, amount_eur=amount_eur,
+            period_start=period_start, period_end=period_end, description=personal(description)))
+        return cost_id, version
+
+    def hand_over(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, to_organisation: str,
+        warm: bool = True, notes: str | None = None, on: date | None = None,
+    ) -> int:
+        day = self._on(on)
+        return self._change(actor, household_id, expected_version, "household_handed_over", lambda h: h.hand_over(
+            actor=actor, on=day, to_organisation=to_organisation, warm=warm, notes=personal(notes)))
+
+    def record_drop_out(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, kind: str,
+        reason: str | None = None, on: date | None = None,
+    ) -> int:
+        day = self._on(on)
+        return self._change(actor, household_id, expected_version, "drop_out_recorded", lambda h: h.record_drop_out(
+            actor=actor, on=day, kind=kind, reason=personal(reason)))
+
+    def close_case(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, reason: str,
+        aftercare_until: date | None = None, on: date | None = None,
+    ) -> int:
+        day = self._on(on)
+        return self._change(actor, household_id, expected_version, "case_closed", lambda h: h.close(
+            actor=actor, on=day, reason=reason, aftercare_until=aftercare_until))
+
+    def reopen_case(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, reason: str | None = None,
+        on: date | None = None,
+    ) -> int:
+        day = self._on(on)
+        return self._change(actor, household_id, expected_version, "case_reopened", lambda h: h.reopen(
+            actor=actor, on=day, reason=personal(reason)))
+
+    def place_retention_hold(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, law: str, until: date,
+        on: date | None = None,
+    ) -> tuple[str, int]:
+        day = self._on(on)
+        hold_id = self.new_id()
+        version = self._change(actor, household_id, expected_version, "retention_hold_placed", lambda h: h.place_retention_hold(
+            actor=actor, on=day, hold_id=hold_id, law=law, until=until))
+        return hold_id, version
+
+    def erase_household(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, reason: str,
+        on: date | None = None,
+    ) -> int:
+        """Record the erasure, then destroy the data key (crypto-shredding)."""
+        day = self._on(on)
+        version = self._change(actor, household_id, expected_version, "household_erased", lambda h: h.erase(
+            actor=actor, on=day, reason=reason))
+        self.keys.destroy(parse_household_id(household_id))
+        return version
+
+    # ---------------------------------------------------------------- reads
+    def get_household(self, actor: Actor, household_id: UUID | str, *, as_of: datetime | None = None) -> Household:
+        """Current state, or the state as recorded at ``as_of``."""
+        if as_of is None:
+            return self._load(household_id)
+        events = [e for e in self._events(household_id) if e.timestamp <= as_of]
+        if not events:
+            raise errors.NotFoundError(f"Household {parse_household_id(household_id)} did not exist yet then.")
+        household = self._load(household_id, version=events[-1].originator_version)
+        if self._load(household_id).is_erased:
+            # Time travel never resurrects personal data of a household erased since.
+            for name, value in list(vars(household).items()):
+                setattr(household, name, scrub(value))
+        return household
+
+    def history(self, actor: Actor, household_id: UUID | str) -> list[DomainEventProtocol[UUID]]:
+        """Every event of the household, oldest first; personal data erased if the household is."""
+        events = list(self._events(household_id))
+        if any(isinstance(e, Household.Erased) for e in events):
+            events = [_scrubbed_event(e) for e in events]
+        return events
+
+    def list_households(self, actor: Actor) -> Iterator[HouseholdSummary]:
+        """All households in referral order (the caseload projection replaces this scan)."""
+        for household_id in self._referred_ids():
+            h = self._load(household_id)
+            yield HouseholdSummary(
+                household_id=h.id, version=h.version, phase=h.phase, referred_on=h.referred_on,
+                case_director=h.case_director.director.user_id if h.case_director else None,
+                erased=h.is_erased,
+            )
+
+    def _events(self, household_id: UUID | str) -> Iterator[DomainEventProtocol[UUID]]:
+        hid = parse_household_id(household_id)
+        events = self.events.get(hid)
+        first = next(events, None)
+        if first is None:
+            raise errors.NotFoundError(f"No household with id {hid}.")
+        yield first
+        yield from events
+
+    def _referred_ids(self) -> Iterator[UUID]:
+        topic = get_topic(Household.Referred)
+        start = 1
+        while True:
+            page = self.recorder.select_notifications(start=start, limit=500, topics=[topic])
+            if not page:
+                return
+            for n in page:
+                yield n.originator_id  # type: ignore[misc]
+            start = page[-1].id + 1
+
+
+def parse_household_id(value: UUID | str) -> UUID:
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value).strip())
+    except ValueError:
+        # Never echo the input: people paste names into id fields.
+        raise errors.NotFoundError("That is not a household id (expected a UUID).") from None
+
+
+def _scrubbed_event(event: DomainEventProtocol[UUID]) -> DomainEventProtocol[UUID]:
+    clean = object.__new__(type(event))
+    object.__setattr__(clean, "__dict__", scrub(dict(vars(event))))
+    return clean

@@ -1,0 +1,119 @@
+"""The composition root: settings -> keys -> event store -> application.
+
+Nothing is built at import time; the CLI, the API's lifespan and the tests call
+:func:`build`. On the embedded default everything lives in ``LEDGER_DATA_DIR``:
+``ledger.sqlite`` (events and snapshots), ``keys.sqlite`` (wrapped data keys) and
+``master.key`` (0600, created on first run unless ``LEDGER_MASTER_KEY`` is set).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from ledger.application import CaseLedger
+from ledger.config import Settings
+from ledger.privacy import KeyStore, MasterKey
+from ledger.privacy.keys import KeyStoreError, sqlite_keystore_engine
+
+__all__ = ["Ledger", "build", "generate_master_key"]
+
+
+@dataclass
+class Ledger:
+    """What a running ledger is made of; close it when done."""
+
+    settings: Settings
+    app: CaseLedger
+    keys: KeyStore
+    engine: sa.Engine  # the read-side / key-store engine (SQLAlchemy)
+
+    def close(self) -> None:
+        self.app.close()
+        self.keys.engine.dispose()
+        self.engine.dispose()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def generate_master_key() -> str:
+    return base64.b64encode(os.urandom(32)).decode("ascii")
+
+
+def _master_key(settings: Settings) -> MasterKey:
+    if settings.master_key is not None:
+        raw = settings.master_key.get_secret_value()
+        source = "LEDGER_MASTER_KEY"
+    else:
+        path = settings.data_dir / "master.key"
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(generate_master_key() + "\n")
+        if path.stat().st_mode & 0o077:
+            raise KeyStoreError(f"{path} is readable by others; chmod 600 it.")
+        raw = path.read_text().strip()
+        source = str(path)
+    try:
+        return MasterKey(base64.b64decode(raw, validate=True))
+    except (binascii.Error, KeyStoreError):
+        raise KeyStoreError(f"The master key in {source} is not base64 of 32 bytes.") from None
+
+
+def _postgres_env(url: str) -> dict[str, str]:
+    u = make_url(url)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": u.database or "ledger",
+        "POSTGRES_HOST": u.host or "localhost",
+        "POSTGRES_PORT": str(u.port or 5432),
+        "POSTGRES_USER": u.username or "ledger",
+        "POSTGRES_PASSWORD": u.password or "",
+        "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
+    }
+
+
+def sqlalchemy_url(url: str) -> sa.URL:
+    return make_url(url).set(drivername="postgresql+psycopg")
+
+
+def build(
+    settings: Settings | None = None,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    new_id: Callable[[], str] | None = None,
+    new_household_id: Callable[[], UUID] | None = None,
+) -> Ledger:
+    """Wire a ledger from settings; tests and the demo pass their own clock and ids."""
+    settings = settings or Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    master = _master_key(settings)
+    if settings.uses_postgres:
+        assert settings.database_url is not None
+        env = _postgres_env(settings.database_url)
+        engine = sa.create_engine(sqlalchemy_url(settings.database_url), pool_pre_ping=True)
+        key_engine = engine
+    else:
+        db = settings.data_dir / "ledger.sqlite"
+        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(db), "SQLITE_LOCK_TIMEOUT": "10"}
+        engine = sa.create_engine(f"sqlite:///{db}")
+        key_engine = sqlite_keystore_engine(str(settings.data_dir / "keys.sqlite"))
+    env["IS_SNAPSHOTTING_ENABLED"] = "y"
+    keys = KeyStore(key_engine, master, cache_seconds=settings.key_cache_seconds)
+    extra = {k: v for k, v in {"clock": clock, "new_id": new_id, "new_household_id": new_household_id}.items() if v}
+    app = CaseLedger(
+        env, keys=keys, timezone=settings.timezone, snapshot_interval=settings.snapshot_interval, **extra
+    )
+    return Ledger(settings=settings, app=app, keys=keys, engine=engine)

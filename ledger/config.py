@@ -1,0 +1,59 @@
+"""Settings: every knob, from the environment, in one place."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+
+def _default_operator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "operator"
+
+
+class Settings(BaseSettings):
+    """``LEDGER_*`` environment variables.
+
+    With no ``LEDGER_DATABASE_URL`` the ledger runs on the embedded default: SQLite
+    files and the master-key file in ``LEDGER_DATA_DIR``, created on first run.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="LEDGER_", extra="ignore")
+
+    data_dir: Path = Path("./ledger-data")
+    database_url: str | None = Field(default=None, description="postgresql://user:password@host:port/db")
+    master_key: SecretStr | None = Field(default=None, description="base64 of 32 random bytes")
+    operator: str = Field(default_factory=_default_operator)
+    organisation: str = "municipality"
+    timezone: str = "Europe/Amsterdam"
+    snapshot_interval: int = Field(default=50, ge=2)
+    key_cache_seconds: float = Field(default=5.0, ge=0)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, v: str | None) -> str | None:
+        if v is None or not v.strip():
+            return None
+        if not v.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+            raise ValueError("LEDGER_DATABASE_URL must be a postgresql:// URL (leave it unset for SQLite)")
+        return v
+
+    @field_validator("master_key")
+    @classmethod
+    def _no_placeholder(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and v.get_secret_value().strip().lower() in {"", "changeme", "change-me", "secret"}:
+            raise ValueError("LEDGER_MASTER_KEY is a placeholder; generate one with `ledger keys generate`")
+        return v
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url is not None

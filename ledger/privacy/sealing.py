@@ -1,0 +1,183 @@
+"""Field-level encryption of personal data, per household, in events and snapshots.
+
+:class:`SealingMapper` extends ``eventsourcing``'s :class:`Mapper` (its documented
+extension point, wired in through ``Application.construct_mapper``). Before an
+event or snapshot is serialised it collects every :class:`Personal` value in the
+event's state, encrypts them together as one AES-256-GCM blob under the
+household's data key, and leaves numbered references in their place. Structured
+codes (ZRM scores, dates, categories) stay in the clear for projections.
+
+The associated data binds a blob to its household, position and event type, so
+a blob copied to another event does not decrypt. When the household's key has
+been destroyed (erasure), personal values read as erased; when the key exists
+but a blob does not decrypt, the store was tampered with and reading fails.
+
+The transcoder refuses to serialise a ``Personal`` that still holds a value, so a
+code path that bypasses sealing fails instead of storing plaintext.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import os
+from datetime import date
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
+from eventsourcing.utils import get_topic
+
+from ledger.aggregates import ALL_VALUE_OBJECTS, ERASED, Personal, map_personal
+
+from .keys import KeyStore
+
+__all__ = ["PlaintextLeakError", "SealedDataError", "SealingMapper", "register_transcodings"]
+
+SEALED = "__sealed__"
+NONCE_BYTES = 12
+
+
+class PlaintextLeakError(TypeError):
+    """A personal value reached the serialiser unsealed; nothing was stored."""
+
+
+class SealedDataError(Exception):
+    """Sealed personal data could not be sealed or opened."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _SealedRef(Personal):
+    """Placeholder for the ``index``-th value in an event's sealed blob."""
+
+    index: int = 0
+
+    def __repr__(self) -> str:
+        return f"Sealed#{self.index}"
+
+
+class _PersonalTranscoding(Transcoding):
+    type = Personal
+    name = "personal"
+
+    def encode(self, obj: Personal) -> None:
+        if obj.value is not None:
+            raise PlaintextLeakError("A personal value was about to be stored unencrypted.")
+        return None
+
+    def decode(self, data: None) -> Personal:
+        return ERASED
+
+
+class _SealedRefTranscoding(Transcoding):
+    type = _SealedRef
+    name = "sealed"
+
+    def encode(self, obj: _SealedRef) -> int:
+        return obj.index
+
+    def decode(self, data: int) -> _SealedRef:
+        return _SealedRef(None, data)
+
+
+class _DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class _ValueObjectTranscoding(Transcoding):
+    def __init__(self, cls: type) -> None:
+        self.type = cls
+        self.name = cls.__name__
+        self._fields = tuple(f.name for f in dataclasses.fields(cls))
+
+    def encode(self, obj: Any) -> dict[str, Any]:
+        return {name: getattr(obj, name) for name in self._fields}
+
+    def decode(self, data: dict[str, Any]) -> Any:
+        return self.type(**data)
+
+
+def register_transcodings(transcoder: JSONTranscoder) -> None:
+    """Our types, on top of eventsourcing's UUID, Decimal and datetime ones."""
+    for transcoding in (_PersonalTranscoding(), _SealedRefTranscoding(), _DateAsISO()):
+        transcoder.register(transcoding)
+    for cls in ALL_VALUE_OBJECTS:
+        transcoder.register(_ValueObjectTranscoding(cls))
+
+
+def _aad(originator_id: Any, version: int, topic: str) -> bytes:
+    return f"ledger:{originator_id}:{version}:{topic}".encode()
+
+
+class SealingMapper(Mapper):
+    """A Mapper that seals personal data with the household's own key."""
+
+    def __init__(self, *args: Any, keys: KeyStore, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.keys = keys
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        values: list[str] = []
+
+        def take(p: Personal) -> Personal:
+            if p.value is None:
+                return p
+            values.append(p.value)
+            return _SealedRef(None, len(values) - 1)
+
+        state = map_personal(dict(vars(domain_event)), take)
+        if values:
+            key = self.keys.get(domain_event.originator_id)
+            if key is None:
+                raise SealedDataError("This household has no data key (erased or never created).")
+            nonce = os.urandom(NONCE_BYTES)
+            aad = _aad(domain_event.originator_id, domain_event.originator_version, _topic(domain_event))
+            blob = nonce + AESGCM(key).encrypt(nonce, json.dumps(values).encode(), aad)
+            state[SEALED] = base64.b64encode(blob).decode("ascii")
+        proxy = object.__new__(type(domain_event))
+        object.__setattr__(proxy, "__dict__", state)
+        return super().to_stored_event(proxy)
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        domain_event = super().to_domain_event(stored_event)
+        state = vars(domain_event)
+        sealed = state.pop(SEALED, None)
+        if sealed is None:
+            return domain_event
+        values = self._open(stored_event, base64.b64decode(sealed))
+
+        def put(p: Personal) -> Personal:
+            if not isinstance(p, _SealedRef):
+                return p
+            return ERASED if values is None else Personal(values[p.index])
+
+        opened = map_personal(dict(state), put)
+        object.__setattr__(domain_event, "__dict__", opened)
+        return domain_event
+
+    def _open(self, stored: StoredEvent, blob: bytes) -> list[str] | None:
+        key = self.keys.get(stored.originator_id)
+        if key is None:
+            return None  # erased: the key is gone, so is the data
+        aad = _aad(stored.originator_id, stored.originator_version, stored.topic)
+        try:
+            plain = AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], aad)
+        except InvalidTag:
+            raise SealedDataError(
+                f"Sealed data of household {stored.originator_id} at version "
+                f"{stored.originator_version} does not match its key: the stored event was altered."
+            ) from None
+        return json.loads(plain)
+
+
+def _topic(domain_event: Any) -> str:
+    return get_topic(type(domain_event))
