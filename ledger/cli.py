@@ -1,0 +1,334 @@
+"""The ``ledger`` command.
+
+Commands that work directly on the data act as the local operator
+(``LEDGER_OPERATOR``, default the operating-system user), recorded as the acting
+user like anyone else. Errors print one line on stderr and exit non-zero:
+1 for a refused or failed command, 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any, NoReturn
+
+import pydantic
+import structlog
+import typer
+
+from ledger.aggregates import Actor, errors
+from ledger.bootstrap import Ledger, build, generate_master_key
+from ledger.config import Settings
+from ledger.logs import configure_logging
+from ledger.privacy import KeyStoreError, SealedDataError
+from ledger.views import event_view, household_view
+
+app = typer.Typer(
+    name="ledger",
+    help="Event-sourced case ledger for integrated casework (één gezin, één plan, één regisseur).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+keys_app = typer.Typer(help="Master key tools.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+log = structlog.get_logger("ledger.cli")
+
+HouseholdId = Annotated[str, typer.Argument(help="The household id (a UUID).")]
+Version = Annotated[int, typer.Option("--version", "-v", help="The household version you expect (optimistic concurrency).")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+On = Annotated[str | None, typer.Option("--on", help="The date it happened (YYYY-MM-DD); default today.")]
+
+
+class CliError(Exception):
+    """A one-line error for the person at the terminal."""
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except pydantic.ValidationError as e:
+        first = e.errors()[0]
+        raise CliError(f"setting LEDGER_{str(first['loc'][0]).upper()}: {first['msg']}") from None
+
+
+@contextmanager
+def _ledger(**kwargs: Any) -> Iterator[Ledger]:
+    ledger = build(_settings(), **kwargs)
+    try:
+        yield ledger
+    finally:
+        ledger.close()
+
+
+def _operator(settings: Settings) -> Actor:
+    return Actor(user_id=settings.operator, organisation=settings.organisation, role="operator")
+
+
+def _date(value: str | None, what: str = "--on") -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CliError(f"{what} must be a date like 2026-03-01") from None
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# --------------------------------------------------------------------- service
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL only; SQLite uses one).")] = 1,
+) -> None:
+    """Run the HTTP service on the configured store (SQLite by default)."""
+    import uvicorn
+
+    settings = _settings()
+    if workers > 1 and not settings.uses_postgres:
+        raise CliError("several workers need PostgreSQL (set LEDGER_DATABASE_URL)")
+    configure_logging(settings.log_level)
+    build(settings).close()  # create the data directory, key file and tables before serving
+    log.info("service_starting", host=host, port=port, store="postgresql" if settings.uses_postgres else "sqlite")
+    uvicorn.run("ledger.api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+
+
+@app.command()
+def demo(
+    households: Annotated[int, typer.Option(min=1, max=5000, help="How many households to invent.")] = 40,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same municipality.")] = 1,
+) -> None:
+    """Fill the ledger with an invented municipality (synthetic data only)."""
+    from ledger import demo as demo_mod
+
+    settings = _settings()
+    clock, ids, household_ids = demo_mod.demo_wiring(seed)
+    with _ledger(clock=clock, new_id=ids, new_household_id=household_ids) as ledger:
+        report = demo_mod.generate(
+            ledger, households=households, seed=seed, operator=_operator(settings), clock=clock
+        )
+    typer.echo(
+        f"Invented {report.households} households with {report.events} events "
+        f"({report.first_day.isoformat()} to {report.last_day.isoformat()}): "
+        f"{report.closed} closed, {report.erased} erased."
+    )
+
+
+# ----------------------------------------------------------------------- reads
+@app.command("households")
+def list_households(as_json: AsJson = False) -> None:
+    """List the households (id, phase, version, case director)."""
+    settings = _settings()
+    with _ledger() as ledger:
+        rows = list(ledger.app.list_households(_operator(settings)))
+    if as_json:
+        _print_json([
+            {"id": str(r.household_id), "version": r.version, "phase": r.phase,
+             "referred_on": r.referred_on.isoformat(), "case_director": r.case_director, "erased": r.erased}
+            for r in rows
+        ])
+        return
+    if not rows:
+        typer.echo("No households yet. `ledger demo` invents some.")
+        return
+    typer.echo(f"{'household':36}  {'phase':12} {'ver':>4}  {'referred':10}  case director")
+    for r in rows:
+        phase = "erased" if r.erased else r.phase
+        typer.echo(
+            f"{r.household_id!s:36}  {phase:12} {r.version:>4}  {r.referred_on.isoformat():10}  {r.case_director or '-'}"
+        )
+    typer.echo(f"{len(rows)} households")
+
+
+@app.command()
+def show(
+    household: HouseholdId,
+    as_json: AsJson = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Show the household as recorded at the end of this date.")] = None,
+) -> None:
+    """Show a household's state and its event history."""
+    settings = _settings()
+    moment = None
+    if as_of is not None:
+        day = _date(as_of, "--as-of")
+        assert day is not None
+        moment = datetime.combine(day, time.max, tzinfo=UTC)
+    with _ledger() as ledger:
+        actor = _operator(settings)
+        h = ledger.app.get_household(actor, household, as_of=moment)
+        events = [e for e in ledger.app.history(actor, household) if moment is None or e.timestamp <= moment]
+    state, history = household_view(h), [event_view(e) for e in events]
+    if as_json:
+        _print_json({"household": state, "events": history})
+        return
+    _print_household_text(state, history)
+
+
+def _print_household_text(state: dict[str, Any], history: list[dict[str, Any]]) -> None:
+    ref = state["referral"]
+    director = (state.get("case_director") or {}).get("director") or {}
+    typer.echo(f"Household {state['id']}  version {state['version']}  phase {state['phase']}"
+               + ("  [erased]" if state["erased"] else ""))
+    typer.echo(f"  referred on {ref['on']} by {', '.join(ref['sources'])}; "
+               f"{ref['composition']} ({ref['adults']} adults, {ref['children']} children)")
+    for m in ref["members"]:
+        typer.echo(f"  member {m['member_id']}: {m['role']:5} {m['name'] or '[erased]'}")
+    typer.echo(f"  case director: {director.get('user_id', '-')} {director.get('organisation', '')}".rstrip())
+    typer.echo(f"  goals {len(state['goals'])}, actions {len(state['actions'])}, "
+               f"involvements {len(state['involvements'])}, ZRM measurements {len(state['zrm'])}")
+    typer.echo("History:")
+    for e in history:
+        a = e["actor"] or {}
+        typer.echo(f"  v{e['version']:<3} {e['recorded_at'][:16].replace('T', ' ')}  {e['type']:22} "
+                   f"by {a.get('user_id', '?')} ({a.get('organisation', '?')}, {a.get('role', '?')})")
+
+
+# ---------------------------------------------------------------- direct writes
+@app.command()
+def refer(
+    source: Annotated[list[str], typer.Option("--source", help="Referral source code; repeat for several.")],
+    member: Annotated[list[str], typer.Option("--member", help="ROLE:NAME[:BSN], ROLE adult or child; repeat.")],
+    address: Annotated[str | None, typer.Option(help="Household address.")] = None,
+    on: On = None,
+) -> None:
+    """Refer a new household; prints its id and version."""
+    from ledger.application import NewMember
+
+    members = []
+    for spec in member:
+        parts = spec.split(":")
+        if len(parts) not in (2, 3) or not parts[1].strip():
+            raise CliError("--member takes ROLE:NAME or ROLE:NAME:BSN")
+        members.append(NewMember(role=parts[0], name=parts[1].strip(), bsn=parts[2] if len(parts) == 3 else None))
+    settings = _settings()
+    with _ledger() as ledger:
+        hid, version = ledger.app.refer_household(
+            _operator(settings), sources=source, members=members, address=address, on=_date(on)
+        )
+    typer.echo(f"{hid} version {version}")
+
+
+@app.command()
+def intake(
+    household: HouseholdId,
+    version: Version,
+    domain: Annotated[list[str], typer.Option("--domain", help="Life domain discussed; repeat.")],
+    agency: Annotated[list[str], typer.Option("--agency", help="Agency already involved; repeat.")] = [],  # noqa: B006
+    on: On = None,
+) -> None:
+    """Record the integral intake."""
+    settings = _settings()
+    with _ledger() as ledger:
+        new = ledger.app.record_intake(
+            _operator(settings), household, expected_version=version, domains_discussed=domain,
+            agencies_involved=agency, on=_date(on),
+        )
+    typer.echo(f"version {new}")
+
+
+@app.command()
+def zrm(
+    household: HouseholdId,
+    version: Version,
+    instrument: Annotated[str, typer.Option(help="ZRM version: 2013 or 2017.")],
+    moment: Annotated[str, typer.Option(help="intake, interim or final.")],
+    score: Annotated[list[str], typer.Option("--score", help="DOMAIN=1..5; repeat.")],
+    member_id: Annotated[str | None, typer.Option("--member", help="Member id; default the household.")] = None,
+    on: On = None,
+) -> None:
+    """Record a ZRM measurement."""
+    scores: dict[str, int] = {}
+    for s in score:
+        domain, _, value = s.partition("=")
+        if not value.strip().lstrip("-").isdigit():
+            raise CliError("--score takes DOMAIN=NUMBER, e.g. finances=2")
+        scores[domain.strip()] = int(value)
+    settings = _settings()
+    with _ledger() as ledger:
+        _, new = ledger.app.record_zrm_measurement(
+            _operator(settings), household, expected_version=version, instrument=instrument, moment=moment,
+            scores=scores, member_id=member_id, on=_date(on),
+        )
+    typer.echo(f"version {new}")
+
+
+@app.command()
+def close(
+    household: HouseholdId,
+    version: Version,
+    reason: Annotated[str, typer.Option(help="Closure reason code, e.g. goals_achieved.")],
+    aftercare_until: Annotated[str | None, typer.Option(help="Aftercare follow-up date (waakvlam).")] = None,
+    on: On = None,
+) -> None:
+    """Close the case, optionally with an aftercare follow-up date."""
+    settings = _settings()
+    with _ledger() as ledger:
+        new = ledger.app.close_case(
+            _operator(settings), household, expected_version=version, reason=reason,
+            aftercare_until=_date(aftercare_until, "--aftercare-until"), on=_date(on),
+        )
+    typer.echo(f"version {new}")
+
+
+@app.command()
+def erase(
+    household: HouseholdId,
+    version: Version,
+    reason: Annotated[str, typer.Option(help="Reason code, e.g. data_subject_request.")],
+) -> None:
+    """Erase a closed household's personal data (destroys its data key)."""
+    settings = _settings()
+    with _ledger() as ledger:
+        new = ledger.app.erase_household(_operator(settings), household, expected_version=version, reason=reason)
+    typer.echo(f"version {new}; personal data destroyed")
+
+
+@keys_app.command("generate")
+def keys_generate() -> None:
+    """Print a new random master key (base64) for LEDGER_MASTER_KEY."""
+    typer.echo(generate_master_key())
+
+
+# ------------------------------------------------------------------- entry
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; every failure becomes one line on stderr."""
+    # Interactive commands log warnings only, unless LEDGER_LOG_LEVEL says otherwise.
+    configure_logging(os.environ.get("LEDGER_LOG_LEVEL", "warning"))
+    try:
+        app(args=argv, standalone_mode=False)
+    except typer.Exit as e:
+        return e.exit_code
+    except typer.Abort:
+        typer.echo("error: aborted", err=True)
+        return 1
+    except typer.TyperException as e:  # typer's own click: usage and parameter errors
+        message = e.format_message() if hasattr(e, "format_message") else str(e)
+        typer.echo(f"error: {(message.splitlines() or ['usage error'])[0]} (see ledger --help)", err=True)
+        return int(getattr(e, "exit_code", 2))
+    except (errors.HouseholdError, CliError, KeyStoreError, SealedDataError) as e:
+        typer.echo(f"error: {e}", err=True)
+        return 1
+    except Exception as e:  # noqa: BLE001 - the last line of defence: no raw text, it may hold data
+        log.error("cli_failed", error_type=type(e).__name__)
+        typer.echo(f"error: internal error ({type(e).__name__}); nothing more is shown to protect case data", err=True)
+        return 70
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
