@@ -17,10 +17,12 @@ from datetime import datetime
 from uuid import UUID
 
 import sqlalchemy as sa
+import structlog
 from sqlalchemy.engine import make_url
 
 from ledger.application import CaseLedger
 from ledger.config import Settings
+from ledger.logs import configure_logging
 from ledger.privacy import KeyStore, MasterKey
 from ledger.privacy.keys import KeyStoreError, sqlite_keystore_engine
 
@@ -98,6 +100,8 @@ def build(
 ) -> Ledger:
     """Wire a ledger from settings; tests and the demo pass their own clock and ids."""
     settings = settings or Settings()
+    if not structlog.is_configured():
+        configure_logging(settings.log_level)  # JSON on stderr, redacted; callers may configure first
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     master = _master_key(settings)
     if settings.uses_postgres:

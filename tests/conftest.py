@@ -34,3 +34,66 @@ def pg_url(pg_server: PgServer, request: pytest.FixtureRequest) -> Iterator[str]
         drop_database(pg_server, name)
     except Exception as exc:  # best effort: the whole server goes at session end
         warnings.warn(f"could not drop test database {name}: {exc}", stacklevel=1)
+
+
+# --- a ledger on each real backend ---
+# `store` is parametrised: every test that uses it runs on a real SQLite file and
+# on a real PostgreSQL database. `make_ledger()` builds (another) ledger over the
+# same store, as a second process or a restart would.
+
+from dataclasses import dataclass, field  # noqa: E402
+from datetime import UTC, date, datetime  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from ledger.aggregates import Actor  # noqa: E402
+from ledger.bootstrap import Ledger, build  # noqa: E402
+from ledger.config import Settings  # noqa: E402
+
+OPERATOR = Actor(user_id="cons-001", organisation="Gemeente Testdorp", role="consultant")
+
+
+@dataclass
+class Store:
+    kind: str
+    data_dir: Path
+    database_url: str | None
+    pg: PgServer | None = None
+    built: list[Ledger] = field(default_factory=list)
+
+    def settings(self, **overrides: object) -> Settings:
+        return Settings(data_dir=self.data_dir, database_url=self.database_url, **overrides)  # type: ignore[arg-type]
+
+    def make_ledger(self, **kwargs: object) -> Ledger:
+        settings_kw = {k: kwargs.pop(k) for k in list(kwargs) if k in Settings.model_fields}
+        ledger = build(self.settings(**settings_kw), **kwargs)  # type: ignore[arg-type]
+        self.built.append(ledger)
+        return ledger
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "postgres":
+        s = Store("postgres", tmp_path, request.getfixturevalue("pg_url"), request.getfixturevalue("pg_server"))
+    else:
+        s = Store("sqlite", tmp_path, None)
+    yield s
+    for ledger in s.built:
+        ledger.close()
+
+
+class FixedClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, day: date, hour: int = 10) -> None:
+        self.now = datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()

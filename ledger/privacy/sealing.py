@@ -114,7 +114,7 @@ def register_transcodings(transcoder: JSONTranscoder) -> None:
         transcoder.register(_ValueObjectTranscoding(cls))
 
 
-def _aad(originator_id: Any, version: int, topic: str) -> bytes:
+def associated_data(originator_id: Any, version: int, topic: str) -> bytes:
     return f"ledger:{originator_id}:{version}:{topic}".encode()
 
 
@@ -140,7 +140,7 @@ class SealingMapper(Mapper):
             if key is None:
                 raise SealedDataError("This household has no data key (erased or never created).")
             nonce = os.urandom(NONCE_BYTES)
-            aad = _aad(domain_event.originator_id, domain_event.originator_version, _topic(domain_event))
+            aad = associated_data(domain_event.originator_id, domain_event.originator_version, _topic(domain_event))
             blob = nonce + AESGCM(key).encrypt(nonce, json.dumps(values).encode(), aad)
             state[SEALED] = base64.b64encode(blob).decode("ascii")
         proxy = object.__new__(type(domain_event))
@@ -168,7 +168,7 @@ class SealingMapper(Mapper):
         key = self.keys.get(stored.originator_id)
         if key is None:
             return None  # erased: the key is gone, so is the data
-        aad = _aad(stored.originator_id, stored.originator_version, stored.topic)
+        aad = associated_data(stored.originator_id, stored.originator_version, stored.topic)
         try:
             plain = AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], aad)
         except InvalidTag:

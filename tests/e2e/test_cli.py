@@ -1,0 +1,94 @@
+"""The `ledger` command, run as a real process against a real SQLite data directory."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+LEDGER = [sys.executable, "-m", "ledger.cli"]
+
+
+def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LEDGER_DATA_DIR": str(data_dir), "LEDGER_OPERATOR": "op-test"}
+    env.pop("LEDGER_DATABASE_URL", None)
+    return subprocess.run([*LEDGER, *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def fingerprint(data_dir: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(data_dir.glob("*.sqlite"))
+    }
+
+
+@pytest.fixture
+def household(tmp_path: Path) -> str:
+    done = run(tmp_path, "refer", "--source", "wmo_desk", "--member", "adult:Joris Proefhuis:999990019",
+               "--member", "child:Mila Proefhuis", "--on", "2026-01-05")
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()[0]
+
+
+def test_show_prints_the_history_with_who_acted(tmp_path: Path, household: str) -> None:
+    """`ledger show` prints the household's state and each event with its acting user."""
+    assert run(tmp_path, "intake", household, "-v", "1", "--domain", "finances", "--on", "2026-01-09").returncode == 0
+    done = run(tmp_path, "show", household)
+    assert done.returncode == 0, done.stderr
+    assert "phase intake" in done.stdout
+    assert "Referred" in done.stdout and "IntakeHeld" in done.stdout
+    assert "by op-test (municipality, operator)" in done.stdout
+    as_json = json.loads(run(tmp_path, "show", household, "--json").stdout)
+    assert [e["type"] for e in as_json["events"]] == ["Referred", "IntakeHeld"]
+    assert as_json["household"]["referral"]["members"][0]["name"] == "Joris Proefhuis"
+
+
+def test_show_as_of_a_date_replays_only_what_was_recorded_by_then(tmp_path: Path, household: str) -> None:
+    """`--as-of` before any event says the household did not exist yet; the day itself shows it."""
+    early = run(tmp_path, "show", household, "--as-of", "2000-01-01")
+    assert early.returncode == 1 and "did not exist yet" in early.stderr
+    assert run(tmp_path, "show", household, "--as-of", "2999-01-01").returncode == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "not-a-household"],
+        ["show", "00000000-0000-0000-0000-000000000000"],
+        ["intake", "{hid}", "-v", "7", "--domain", "finances"],
+        ["intake", "{hid}", "-v", "1", "--domain", "astrology"],
+        ["zrm", "{hid}", "-v", "1", "--instrument", "2017", "--moment", "intake", "--score", "finances=2"],
+        ["close", "{hid}", "-v", "1", "--reason", "goals_achieved", "--on", "2031-01-01"],
+        ["refer", "--source", "wmo_desk", "--member", "adult:Ada Proef:123456789"],
+        ["frobnicate"],
+        ["intake"],
+    ],
+)
+def test_bad_input_prints_one_line_and_writes_nothing(tmp_path: Path, household: str, args: list[str]) -> None:
+    """A bad household id or an invalid command gives one error line, a non-zero exit, and no change."""
+    before = fingerprint(tmp_path)
+    done = run(tmp_path, *[a.replace("{hid}", household) for a in args])
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert fingerprint(tmp_path) == before
+
+
+def test_error_lines_never_echo_personal_data(tmp_path: Path, household: str) -> None:
+    """A refused referral does not repeat the name or the BSN it was given."""
+    done = run(tmp_path, "refer", "--source", "wmo_desk", "--member", "adult:Ada Geheimhouder:123456789")
+    assert done.returncode == 1
+    assert "Geheimhouder" not in done.stderr and "123456789" not in done.stderr
+
+
+def test_households_lists_what_was_referred(tmp_path: Path, household: str) -> None:
+    """`ledger households --json` lists each household with its phase and version."""
+    rows = json.loads(run(tmp_path, "households", "--json").stdout)
+    assert rows == [{"id": household, "version": 1, "phase": "referred", "referred_on": "2026-01-05",
+                     "case_director": None, "erased": False}]
