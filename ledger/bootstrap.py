@@ -102,7 +102,8 @@ def build(
     settings = settings or Settings()
     if not structlog.is_configured():
         configure_logging(settings.log_level)  # JSON on stderr, redacted; callers may configure first
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if not settings.data_dir.exists():
+        settings.data_dir.mkdir(mode=0o700, parents=True)  # only the service's user reads the store
     master = _master_key(settings)
     if settings.uses_postgres:
         assert settings.database_url is not None

@@ -119,6 +119,8 @@ def demo(
     settings = _settings()
     clock, ids, household_ids = demo_mod.demo_wiring(seed)
     with _ledger(clock=clock, new_id=ids, new_household_id=household_ids) as ledger:
+        if next(ledger.app.list_households(_operator(settings)), None) is not None:
+            raise CliError("the ledger holds households already; the demo fills an empty one (set LEDGER_DATA_DIR)")
         report = demo_mod.generate(
             ledger, households=households, seed=seed, operator=_operator(settings), clock=clock
         )

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate, Snapshot, event
 
 from . import errors
 from .clock import ClockedEvent
@@ -95,6 +95,9 @@ class Household(Aggregate):
     # ------------------------------------------------------------------ events
     class Event(ClockedEvent, Aggregate.Event):
         """Base of the household's events; every one records who acted."""
+
+    class Snapshot(ClockedEvent, Snapshot):
+        """Snapshots take their timestamp from the application's clock too."""
 
     class Referred(Event, Aggregate.Created):
         actor: Actor
@@ -519,6 +522,7 @@ class Household(Aggregate):
             description=description or goal.description,
             target_date=target_date or goal.target_date,
             revisions=goal.revisions + 1,
+            revised_on=on,
         )
         self._plan_goal_revised(actor=actor, goal=revised)
 
@@ -763,7 +767,8 @@ class Household(Aggregate):
             raise errors.HouseholdErasedError("This household has been erased already.")
         if self.closure is None:
             raise errors.CaseNotClosedError("Close the case before erasing it.")
-        self._check_date(on)
+        if on < self.closure.on:
+            raise errors.InvalidPeriodError("A case cannot be erased before it was closed.")
         held = [h for h in self.retention_holds.values() if h.until > on]
         if held:
             until = max(h.until for h in held)

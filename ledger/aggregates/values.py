@@ -237,6 +237,7 @@ class Goal(ValueObject):
     target_date: date | None
     set_on: date
     revisions: int = 0
+    revised_on: date | None = None
 
 
 @value_object

@@ -94,6 +94,7 @@ def test_snapshots_seal_personal_data_and_reload_equal(store: Store, clock: Fixe
     assert v == 4
     snapshots = list(ledger.app.snapshots.get(hid))  # type: ignore[union-attr]
     assert [s.originator_version for s in snapshots] == [2, 4]
+    assert {s.timestamp for s in snapshots} == {clock()}  # the application clock, not the wall clock
     via_snapshot = store.make_ledger(clock=clock, snapshot_interval=2).app.repository.get(hid)
     replayed = None
     for event in ledger.app.events.get(hid):
@@ -193,5 +194,6 @@ def test_key_file_is_created_private(tmp_path: Path) -> None:
     with build(Settings(data_dir=tmp_path / "fresh")):
         pass
     key_file = tmp_path / "fresh" / "master.key"
+    assert (tmp_path / "fresh").stat().st_mode & 0o777 == 0o700
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert len(base64.b64decode(key_file.read_text().strip())) == 32
