@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, NoReturn
+from zoneinfo import ZoneInfo
 
 import pydantic
 import structlog
@@ -178,10 +179,10 @@ def show(
     if as_json:
         _print_json({"household": state, "events": history})
         return
-    _print_household_text(state, history)
+    _print_household_text(state, history, ZoneInfo(settings.timezone))
 
 
-def _print_household_text(state: dict[str, Any], history: list[dict[str, Any]]) -> None:
+def _print_household_text(state: dict[str, Any], history: list[dict[str, Any]], tz: ZoneInfo) -> None:
     ref = state["referral"]
     director = (state.get("case_director") or {}).get("director") or {}
     typer.echo(f"Household {state['id']}  version {state['version']}  phase {state['phase']}"
@@ -193,10 +194,11 @@ def _print_household_text(state: dict[str, Any], history: list[dict[str, Any]]) 
     typer.echo(f"  case director: {director.get('user_id', '-')} {director.get('organisation', '')}".rstrip())
     typer.echo(f"  goals {len(state['goals'])}, actions {len(state['actions'])}, "
                f"involvements {len(state['involvements'])}, ZRM measurements {len(state['zrm'])}")
-    typer.echo("History:")
+    typer.echo(f"History (recorded at, {tz.key}):")
     for e in history:
         a = e["actor"] or {}
-        typer.echo(f"  v{e['version']:<3} {e['recorded_at'][:16].replace('T', ' ')}  {e['type']:22} "
+        at = datetime.fromisoformat(e["recorded_at"]).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        typer.echo(f"  v{e['version']:<3} {at}  {e['type']:22} "
                    f"by {a.get('user_id', '?')} ({a.get('organisation', '?')}, {a.get('role', '?')})")
 
 

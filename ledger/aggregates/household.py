@@ -81,6 +81,13 @@ def composition_of(members: tuple[Member, ...]) -> tuple[CompositionKind, int, i
     return kind, adults, children
 
 
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
 def _vocab(enum: type, value: Any, what: str) -> Any:
     try:
         return enum(value)
@@ -675,10 +682,7 @@ class Household(Aggregate):
             raise errors.InvalidPeriodError("A cost period cannot end before it starts.")
         start_of_approach = self.referral.on
         if kind_ == CostKind.BASELINE:
-            two_years_before = start_of_approach.replace(year=start_of_approach.year - 2) \
-                if not (start_of_approach.month == 2 and start_of_approach.day == 29) \
-                else start_of_approach.replace(year=start_of_approach.year - 2, day=28)
-            if period_end > start_of_approach or period_start < two_years_before:
+            if period_end > start_of_approach or period_start < _years_before(start_of_approach, 2):
                 raise errors.InvalidPeriodError("A baseline cost lies within the two years before referral.")
         elif period_start < start_of_approach:
             raise errors.InvalidPeriodError("An intervention cost lies on or after the referral date.")
