@@ -2,6 +2,8 @@
 
 Messages are plain sentences for the person at the keyboard. They never contain
 personal data: they may name ids, codes and dates, never a name, BSN or free text.
+A value the caller typed is repeated only when it looks like a code (:func:`shown`),
+because people put names in the wrong field.
 
     HouseholdError
     ├── InvalidInputError          a value is malformed (bad BSN, unknown code, empty list)
@@ -22,7 +24,10 @@ personal data: they may name ids, codes and dates, never a name, BSN or free tex
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
+    "shown",
     "ActionNotOpenError",
     "CaseClosedError",
     "CaseDirectorAlreadyAssignedError",
@@ -49,6 +54,15 @@ __all__ = [
     "ZrmScoreOutOfRangeError",
     "ConsentNotInForceError",
 ]
+
+
+_CODE = re.compile(r"[A-Za-z0-9_.\-]{1,40}")
+
+
+def shown(value: object) -> str:
+    """``value`` quoted if it looks like a code or id; otherwise a neutral stand-in."""
+    text = str(value)
+    return repr(text) if _CODE.fullmatch(text) else "(the value given)"
 
 
 class HouseholdError(Exception):
@@ -150,6 +164,6 @@ class RetentionHoldError(RuleViolationError):
 
 
 class NotRelevantError(RuleViolationError):
-    """The command would record nothing new (e.g. a coordination decision twice)."""
+    """The command would record nothing new (e.g. a goal revision that changes nothing)."""
 
     code = "not-relevant"

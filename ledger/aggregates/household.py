@@ -66,7 +66,9 @@ from .vocabulary import (
 )
 from .zrm import INSTRUMENTS, MAX_SCORE, MIN_SCORE
 
-__all__ = ["Household", "composition_of"]
+__all__ = ["MAX_COST_EUR", "Household", "composition_of"]
+
+MAX_COST_EUR = Decimal("10000000")  # per record; a household costs EUR 20k-75k a year (DOMAIN.md)
 
 
 def composition_of(members: tuple[Member, ...]) -> tuple[CompositionKind, int, int]:
@@ -93,7 +95,7 @@ def _vocab(enum: type, value: Any, what: str) -> Any:
         return enum(value)
     except ValueError:
         allowed = ", ".join(e.value for e in enum)
-        raise errors.InvalidInputError(f"Unknown {what} {value!r}; expected one of: {allowed}.") from None
+        raise errors.InvalidInputError(f"Unknown {what} {errors.shown(value)}; expected one of: {allowed}.") from None
 
 
 class Household(Aggregate):
@@ -329,14 +331,14 @@ class Household(Aggregate):
     @staticmethod
     def _new_id(existing: dict[str, Any], new_id: str, what: str) -> None:
         if not new_id or new_id in existing:
-            raise errors.InvalidInputError(f"The {what} id {new_id!r} is empty or already used.")
+            raise errors.InvalidInputError(f"The {what} id {errors.shown(new_id)} is empty or already used.")
 
     @staticmethod
     def _find(items: dict[str, Any], item_id: str, what: str) -> Any:
         try:
             return items[item_id]
         except KeyError:
-            raise errors.NotFoundError(f"This household has no {what} {item_id!r}.") from None
+            raise errors.NotFoundError(f"This household has no {what} {errors.shown(item_id)}.") from None
 
     # ------------------------------------------------------------------ intake
     def hold_intake(
@@ -481,15 +483,15 @@ class Household(Aggregate):
             matrix = INSTRUMENTS[instrument]
         except KeyError:
             known = ", ".join(INSTRUMENTS)
-            raise errors.UnknownZrmDomainError(f"Unknown ZRM instrument {instrument!r}; known: {known}.") from None
+            raise errors.UnknownZrmDomainError(f"Unknown ZRM instrument {errors.shown(instrument)}; known: {known}.") from None
         if not scores:
             raise errors.InvalidInputError("A ZRM measurement scores at least one life domain.")
         for domain, score in scores.items():
             if not matrix.has(domain):
-                raise errors.UnknownZrmDomainError(f"ZRM {instrument} has no life domain {domain!r}.")
+                raise errors.UnknownZrmDomainError(f"ZRM {instrument} has no life domain {errors.shown(domain)}.")
             if isinstance(score, bool) or not isinstance(score, int) or not MIN_SCORE <= score <= MAX_SCORE:
                 raise errors.ZrmScoreOutOfRangeError(
-                    f"A ZRM score is {MIN_SCORE} to {MAX_SCORE}; {domain} got {score!r}."
+                    f"A ZRM score is {MIN_SCORE} to {MAX_SCORE}; {domain} got {errors.shown(score)}."
                 )
         if member_id is not None:
             self._find(self.members, member_id, "member")
@@ -525,6 +527,8 @@ class Household(Aggregate):
         goal = self._find(self.goals, goal_id, "goal")
         if description is None and target_date is None:
             raise errors.NotRelevantError("A revision changes the description or the target date.")
+        if on < goal.set_on:
+            raise errors.InvalidPeriodError("A goal cannot be revised before it was set.")
         revised = goal.replace(
             description=description or goal.description,
             target_date=target_date or goal.target_date,
@@ -674,10 +678,13 @@ class Household(Aggregate):
         kind_ = _vocab(CostKind, kind, "cost kind")
         try:
             amount = Decimal(str(amount_eur))
-        except ArithmeticError:
+            whole_cents = amount.is_finite() and amount == amount.quantize(Decimal("0.01"))
+        except ArithmeticError:  # not a number, or too large to quantize
             raise errors.InvalidInputError("A cost amount is a number of euros, e.g. 1250.00.") from None
-        if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-            raise errors.InvalidInputError("A cost amount is zero or more euros, in whole cents.")
+        if not whole_cents or not 0 <= amount <= MAX_COST_EUR:
+            raise errors.InvalidInputError(
+                f"A cost amount is 0 to {MAX_COST_EUR:,} euros, in whole cents."
+            )
         if period_end < period_start:
             raise errors.InvalidPeriodError("A cost period cannot end before it starts.")
         start_of_approach = self.referral.on

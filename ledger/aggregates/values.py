@@ -17,6 +17,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Self
 
+from .errors import InvalidInputError, shown
 from .personal import Personal
 from .vocabulary import (
     ClosureReason,
@@ -94,7 +95,11 @@ def _coerce(value: Any, hint: Any) -> Any:
         return {_coerce(k, key_hint): _coerce(v, value_hint) for k, v in value.items()}
     if isinstance(hint, type):
         if issubclass(hint, Enum) and not isinstance(value, hint):
-            return hint(value)
+            try:
+                return hint(value)
+            except ValueError:
+                allowed = ", ".join(e.value for e in hint)
+                raise InvalidInputError(f"Unknown {hint.__name__} {shown(value)}; expected one of: {allowed}.") from None
         if hint is date and isinstance(value, str):
             return date.fromisoformat(value)
         if hint is Decimal and not isinstance(value, Decimal):

@@ -67,14 +67,6 @@ class CoordinationOutcome(StrEnum):
     BROKER_COORDINATES = "broker_coordinates"
     HOUSEHOLD_DECLINES = "household_declines"
 
-    @property
-    def needs_case_director(self) -> bool:
-        return self in {
-            CoordinationOutcome.SHORT_PUSH_THEN_HANDOVER,
-            CoordinationOutcome.VOLUNTEERS_DEPLOYED,
-            CoordinationOutcome.BROKER_COORDINATES,
-        }
-
 
 class DataCategory(StrEnum):
     """What a consent or legal basis covers; also what a read touches (issue 3)."""
