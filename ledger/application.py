@@ -425,11 +425,15 @@ class CaseLedger(Application[UUID]):
         """Current state, or the state as recorded at ``as_of``."""
         if as_of is None:
             return self._load(household_id)
-        events = [e for e in self._events(household_id) if e.timestamp <= as_of]
-        if not events:
+        events = list(self._events(household_id))
+        past = [e for e in events if e.timestamp <= as_of]
+        if not past:
             raise errors.NotFoundError(f"Household {parse_household_id(household_id)} did not exist yet then.")
-        household = self._load(household_id, version=events[-1].originator_version)
-        if self._load(household_id).is_erased:
+        household = None
+        for e in past:
+            household = e.mutate(household)  # type: ignore[attr-defined]
+        assert isinstance(household, Household)
+        if any(isinstance(e, Household.Erased) for e in events):
             # Time travel never resurrects personal data of a household erased since.
             for name, value in list(vars(household).items()):
                 setattr(household, name, scrub(value))
