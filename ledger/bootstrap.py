@@ -25,6 +25,7 @@ from ledger.config import Settings
 from ledger.logs import configure_logging
 from ledger.privacy import KeyStore, MasterKey
 from ledger.privacy.keys import KeyStoreError, sqlite_keystore_engine
+from ledger.privacy.users import UserDirectory
 
 __all__ = ["Ledger", "build", "generate_master_key"]
 
@@ -36,7 +37,8 @@ class Ledger:
     settings: Settings
     app: CaseLedger
     keys: KeyStore
-    engine: sa.Engine  # the read-side / key-store engine (SQLAlchemy)
+    users: UserDirectory
+    engine: sa.Engine  # SQLAlchemy engine on the main database (users, later read models)
 
     def close(self) -> None:
         self.app.close()
@@ -121,4 +123,4 @@ def build(
     app = CaseLedger(
         env, keys=keys, timezone=settings.timezone, snapshot_interval=settings.snapshot_interval, **extra
     )
-    return Ledger(settings=settings, app=app, keys=keys, engine=engine)
+    return Ledger(settings=settings, app=app, keys=keys, users=UserDirectory(engine), engine=engine)

@@ -26,6 +26,7 @@ from ledger.bootstrap import Ledger, build, generate_master_key
 from ledger.config import Settings
 from ledger.logs import configure_logging
 from ledger.privacy import KeyStoreError, SealedDataError
+from ledger.privacy.users import UserError
 from ledger.views import event_view, household_view
 
 app = typer.Typer(
@@ -38,6 +39,8 @@ app = typer.Typer(
 )
 keys_app = typer.Typer(help="Master key tools.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+users_app = typer.Typer(help="Users and roles (managed by an administrator).", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 log = structlog.get_logger("ledger.cli")
 
@@ -302,6 +305,43 @@ def erase(
     typer.echo(f"version {new}; personal data destroyed")
 
 
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Option("--name", help="Display name.")],
+    role: Annotated[str, typer.Option("--role", help="consultant, professional, privacy_officer, evaluator or admin.")],
+    organisation: Annotated[str, typer.Option("--organisation", help="The user's organisation.")],
+    user_id: Annotated[str | None, typer.Option("--id", help="User id; default generated.")] = None,
+) -> None:
+    """Add a user; their bearer token is shown once, alone on the last line."""
+    with _ledger() as ledger:
+        user, token = ledger.users.add(display_name=name, organisation=organisation, role=role, user_id=user_id)
+    typer.echo(f"Added {user.user_id} ({user.role.value}, {user.organisation}). Their token, shown only now:")
+    typer.echo(token)
+
+
+@users_app.command("list")
+def users_list(as_json: AsJson = False) -> None:
+    """List users with their role, organisation and status."""
+    with _ledger() as ledger:
+        rows = ledger.users.list()
+    if as_json:
+        _print_json([{"id": u.user_id, "name": u.display_name, "organisation": u.organisation,
+                      "role": u.role.value, "disabled": u.disabled} for u in rows])
+        return
+    for u in rows:
+        typer.echo(f"{u.user_id:14} {u.role.value:16} {'disabled' if u.disabled else 'active':8} "
+                   f"{u.organisation} / {u.display_name}")
+    typer.echo(f"{len(rows)} users")
+
+
+@users_app.command("disable")
+def users_disable(user_id: Annotated[str, typer.Argument(help="The user's id.")]) -> None:
+    """Disable a user: their token stops working at once."""
+    with _ledger() as ledger:
+        user = ledger.users.disable(user_id)
+    typer.echo(f"{user.user_id} disabled")
+
+
 @keys_app.command("generate")
 def keys_generate() -> None:
     """Print a new random master key (base64) for LEDGER_MASTER_KEY."""
@@ -324,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
         message = e.format_message() if hasattr(e, "format_message") else str(e)
         typer.echo(f"error: {(message.splitlines() or ['usage error'])[0]} (see ledger --help)", err=True)
         return int(getattr(e, "exit_code", 2))
-    except (errors.HouseholdError, CliError, KeyStoreError, SealedDataError) as e:
+    except (errors.HouseholdError, CliError, KeyStoreError, SealedDataError, UserError) as e:
         typer.echo(f"error: {e}", err=True)
         return 1
     except Exception as e:  # noqa: BLE001 - the last line of defence: no raw text, it may hold data

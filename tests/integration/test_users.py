@@ -1,0 +1,76 @@
+"""Users and roles: tokens shown once, stored as hashes, refused once disabled."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from conftest import Store
+from ledger.privacy.users import UserError, users
+
+
+def test_a_token_authenticates_its_user_until_disabled(store: Store) -> None:
+    """The token from `add` authenticates that user; after disabling, it no longer does."""
+    directory = store.make_ledger().users
+    user, token = directory.add(display_name="Fleur Testkamp", organisation="Gemeente Testdorp", role="consultant")
+    other, other_token = directory.add(display_name="Ravi Proef", organisation="GGZ Regio", role="professional")
+    assert directory.authenticate(token) == user
+    assert directory.authenticate(other_token).actor.role == "professional"
+    assert directory.authenticate(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+    assert directory.authenticate("not-a-token") is None
+    directory.disable(user.user_id)
+    assert directory.authenticate(token) is None
+    assert directory.authenticate(other_token) == other  # disabling one user leaves the others alone
+    assert [u.disabled for u in store.make_ledger().users.list()] == [True, False]
+
+
+def test_only_a_hash_of_the_token_is_stored(store: Store) -> None:
+    """No stored column holds the token itself."""
+    ledger = store.make_ledger()
+    _, token = ledger.users.add(display_name="Fleur Testkamp", organisation="Gemeente Testdorp", role="admin")
+    with ledger.engine.connect() as conn:
+        stored = " ".join(str(v) for row in conn.execute(sa.select(users)).all() for v in row)
+    assert token not in stored and token[4:] not in stored
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"role": "wizard"}, "Unknown role"),
+        ({"role": "operator"}, "local command line"),
+        ({"display_name": "  "}, "display name"),
+        ({"user_id": "dup"}, "exists already"),
+    ],
+)
+def test_invalid_users_are_refused(store: Store, kwargs: dict, message: str) -> None:
+    """Unknown roles, the operator role, blank names and duplicate ids are refused with a clear message."""
+    directory = store.make_ledger().users
+    directory.add(display_name="Eerste", organisation="Gemeente Testdorp", role="consultant", user_id="dup")
+    args = {"display_name": "Tweede", "organisation": "Gemeente Testdorp", "role": "consultant", **kwargs}
+    with pytest.raises(UserError, match=message):
+        directory.add(**args)
+    assert len(directory.list()) == 1
+
+
+def test_users_add_prints_the_token_alone_on_the_last_line(tmp_path: Path) -> None:
+    """`ledger users add` ends with the token on a line of its own, and that token works."""
+    env = {**os.environ, "LEDGER_DATA_DIR": str(tmp_path)}
+    env.pop("LEDGER_DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "ledger.cli", "users", "add", "--name", "Fleur Testkamp", "--role", "evaluator",
+         "--organisation", "Gemeente Testdorp"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    token = done.stdout.splitlines()[-1]
+    assert token.startswith("ldg_") and " " not in token
+    from ledger.bootstrap import build
+    from ledger.config import Settings
+
+    with build(Settings(data_dir=tmp_path)) as ledger:
+        assert ledger.users.authenticate(token).role.value == "evaluator"
