@@ -27,9 +27,18 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 from eventsourcing.utils import get_topic
 
 from ledger.aggregates import Actor, Household, Member, NetworkContact, StaffRef, errors, scrub
+from ledger.aggregates.vocabulary import DataCategory
 from ledger.aggregates.clock import recording_clock
 from ledger.aggregates.personal import personal
 from ledger.privacy import KeyStore, SealingMapper, register_transcodings
+from ledger.privacy.access import (
+    ALL_CATEGORIES,
+    COMMAND_CATEGORIES,
+    AccessDeniedError,
+    AccessRecorded,
+    access_record,
+)
+from ledger.privacy.policy import Decision, decide
 
 __all__ = ["CaseLedger", "HouseholdSummary", "NewMember"]
 
@@ -123,32 +132,70 @@ class CaseLedger(Application[UUID]):
         except AggregateNotFoundError:
             raise errors.NotFoundError(f"No household with id {hid}.") from None
 
-    def _save(self, household: Household) -> int:
+    def _save(self, household: Household, *records: AccessRecorded) -> int:
+        """Save the household's new events and their access records in one transaction."""
         try:
-            self.save(household)
+            self.save(household, *records)
         except IntegrityError:
             raise errors.StaleVersionError(
                 "Someone else changed this household at the same moment; reload it and try again."
             ) from None
         return household.version
 
+    def _authorise(
+        self,
+        actor: Actor,
+        action: str,
+        household: Household | None,
+        categories: frozenset[Any],
+        *,
+        household_id: UUID | None = None,
+        emergency_reason: str | None = None,
+        save_now: bool = False,
+    ) -> AccessRecorded:
+        """Decide by the access policy and make the access record.
+
+        A refusal's record is saved before the refusal is raised; so is a read's
+        (``save_now``) before the data goes out. A command's record is returned to
+        be saved with the command's events, in the same transaction.
+        """
+        decision = decide(actor, action, household, categories, actor.purpose, on=self.today(),
+                          emergency_reason=emergency_reason)
+        hid = household.id if household is not None else household_id
+        sealable = household is not None and not household.is_erased
+        record = access_record(
+            actor=actor, action=action, household_id=hid, categories=categories, purpose=actor.purpose,
+            decision=decision, at=self.clock(), on_behalf_of=actor.on_behalf_of,
+            emergency_reason=emergency_reason if sealable else None,
+        )
+        if not decision.allowed or save_now:
+            self.save(record)
+        if not decision.allowed:
+            log.info("access_denied", household_id=str(hid) if hid else None, user_id=actor.user_id, action=action)
+            raise AccessDeniedError(decision.reason)
+        if decision.emergency:
+            log.warning("emergency_access", household_id=str(hid), user_id=actor.user_id, action=action)
+        return record
+
     def _change(
         self,
         actor: Actor,
         household_id: UUID | str,
         expected_version: int,
+        action: str,
         fact: str,
         command: Callable[[Household], Any],
     ) -> int:
         with recording_clock(self.clock):
             household = self._load(household_id)
+            record = self._authorise(actor, action, household, COMMAND_CATEGORIES[action])
             if household.version != expected_version:
                 raise errors.StaleVersionError(
                     f"The household is at version {household.version}, not {expected_version}; "
                     "reload it and try again."
                 )
             command(household)
-            version = self._save(household)
+            version = self._save(household, record)
         log.info(fact, household_id=str(household.id), version=version, user_id=actor.user_id)
         return version
 
@@ -179,13 +226,15 @@ class CaseLedger(Application[UUID]):
         ]
         household_id = self.new_household_id()
         with recording_clock(self.clock):
+            record = self._authorise(actor, "refer_household", None, COMMAND_CATEGORIES["refer_household"],
+                                     household_id=household_id)
             household = Household.refer(
                 household_id=household_id, actor=actor, on=day, sources=sources, members=members_,
                 address=personal(address), reason=personal(reason),
             )
             self.keys.create(household_id)
             try:
-                version = self._save(household)
+                version = self._save(household, record)
             except BaseException:
                 self.keys.destroy(household_id)
                 raise
@@ -199,7 +248,7 @@ class CaseLedger(Application[UUID]):
     ) -> int:
         day = self._on(on)
         contacts = [NetworkContact(relation, personal(name)) for relation, name in network]
-        return self._change(actor, household_id, expected_version, "intake_recorded", lambda h: h.hold_intake(
+        return self._change(actor, household_id, expected_version, "record_intake", "intake_recorded", lambda h: h.hold_intake(
             actor=actor, on=day, domains_discussed=domains_discussed, network=contacts,
             agencies_involved=list(agencies_involved), summary=personal(summary)))
 
@@ -208,7 +257,7 @@ class CaseLedger(Application[UUID]):
         rationale: str | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "coordination_decided", lambda h: h.decide_coordination(
+        return self._change(actor, household_id, expected_version, "decide_coordination", "coordination_decided", lambda h: h.decide_coordination(
             actor=actor, on=day, outcome=outcome, rationale=personal(rationale)))
 
     def assign_case_director(
@@ -217,7 +266,7 @@ class CaseLedger(Application[UUID]):
     ) -> int:
         day = self._on(on)
         director = StaffRef(user_id, organisation)
-        return self._change(actor, household_id, expected_version, "case_director_assigned", lambda h: h.assign_case_director(
+        return self._change(actor, household_id, expected_version, "assign_case_director", "case_director_assigned", lambda h: h.assign_case_director(
             actor=actor, on=day, director=director))
 
     def replace_case_director(
@@ -226,7 +275,7 @@ class CaseLedger(Application[UUID]):
     ) -> int:
         day = self._on(on)
         director = StaffRef(user_id, organisation)
-        return self._change(actor, household_id, expected_version, "case_director_replaced", lambda h: h.replace_case_director(
+        return self._change(actor, household_id, expected_version, "replace_case_director", "case_director_replaced", lambda h: h.replace_case_director(
             actor=actor, on=day, director=director, reason=personal(reason)))
 
     def grant_consent(
@@ -236,7 +285,7 @@ class CaseLedger(Application[UUID]):
     ) -> tuple[str, int]:
         day = self._on(on)
         consent_id = self.new_id()
-        version = self._change(actor, household_id, expected_version, "consent_granted", lambda h: h.grant_consent(
+        version = self._change(actor, household_id, expected_version, "grant_consent", "consent_granted", lambda h: h.grant_consent(
             actor=actor, on=day, consent_id=consent_id, basis=basis, member_id=member_id,
             organisations=organisations, data_categories=data_categories, purpose=purpose,
             valid_from=valid_from or day, valid_until=valid_until, legal_reference=legal_reference))
@@ -247,7 +296,7 @@ class CaseLedger(Application[UUID]):
         on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "consent_withdrawn", lambda h: h.withdraw_consent(
+        return self._change(actor, household_id, expected_version, "withdraw_consent", "consent_withdrawn", lambda h: h.withdraw_consent(
             actor=actor, on=day, consent_id=consent_id))
 
     def record_zrm_measurement(
@@ -256,7 +305,7 @@ class CaseLedger(Application[UUID]):
     ) -> tuple[str, int]:
         day = self._on(on)
         measurement_id = self.new_id()
-        version = self._change(actor, household_id, expected_version, "zrm_measurement_recorded", lambda h: h.measure_zrm(
+        version = self._change(actor, household_id, expected_version, "record_zrm_measurement", "zrm_measurement_recorded", lambda h: h.measure_zrm(
             actor=actor, on=day, measurement_id=measurement_id, instrument=instrument, moment=moment,
             scores=scores, member_id=member_id))
         return measurement_id, version
@@ -267,7 +316,7 @@ class CaseLedger(Application[UUID]):
     ) -> tuple[str, int]:
         day = self._on(on)
         goal_id = self.new_id()
-        version = self._change(actor, household_id, expected_version, "plan_goal_set", lambda h: h.set_plan_goal(
+        version = self._change(actor, household_id, expected_version, "set_plan_goal", "plan_goal_set", lambda h: h.set_plan_goal(
             actor=actor, on=day, goal_id=goal_id, life_domain=life_domain,
             description=personal(description), target_date=target_date))
         return goal_id, version
@@ -277,7 +326,7 @@ class CaseLedger(Application[UUID]):
         description: str | None = None, target_date: date | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "plan_goal_revised", lambda h: h.revise_plan_goal(
+        return self._change(actor, household_id, expected_version, "revise_plan_goal", "plan_goal_revised", lambda h: h.revise_plan_goal(
             actor=actor, on=day, goal_id=goal_id, description=personal(description), target_date=target_date))
 
     def add_plan_action(
@@ -286,7 +335,7 @@ class CaseLedger(Application[UUID]):
     ) -> tuple[str, int]:
         day = self._on(on)
         action_id = self.new_id()
-        version = self._change(actor, household_id, expected_version, "plan_action_added", lambda h: h.add_plan_action(
+        version = self._change(actor, household_id, expected_version, "add_plan_action", "plan_action_added", lambda h: h.add_plan_action(
             actor=actor, on=day, action_id=action_id, goal_id=goal_id, description=personal(description),
             performer_kind=performer_kind, organisation=organisation, due_on=due_on))
         return action_id, version
@@ -296,7 +345,7 @@ class CaseLedger(Application[UUID]):
         on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "plan_action_completed", lambda h: h.complete_plan_action(
+        return self._change(actor, household_id, expected_version, "complete_plan_action", "plan_action_completed", lambda h: h.complete_plan_action(
             actor=actor, on=day, action_id=action_id))
 
     def cancel_plan_action(
@@ -304,7 +353,7 @@ class CaseLedger(Application[UUID]):
         reason: str | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "plan_action_cancelled", lambda h: h.cancel_plan_action(
+        return self._change(actor, household_id, expected_version, "cancel_plan_action", "plan_action_cancelled", lambda h: h.cancel_plan_action(
             actor=actor, on=day, action_id=action_id, reason=personal(reason)))
 
     def start_involvement(
@@ -313,7 +362,7 @@ class CaseLedger(Application[UUID]):
     ) -> tuple[str, int]:
         day = self._on(on)
         involvement_id = self.new_id()
-        version = self._change(actor, household_id, expected_version, "involvement_started", lambda h: h.start_involvement(
+        version = self._change(actor, household_id, expected_version, "start_involvement", "involvement_started", lambda h: h.start_involvement(
             actor=actor, on=day, involvement_id=involvement_id, kind=kind, organisation=organisation,
             discipline=discipline, worker_id=worker_id, contact_name=personal(contact_name)))
         return involvement_id, version
@@ -323,7 +372,7 @@ class CaseLedger(Application[UUID]):
         on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "involvement_ended", lambda h: h.end_involvement(
+        return self._change(actor, household_id, expected_version, "end_involvement", "involvement_ended", lambda h: h.end_involvement(
             actor=actor, on=day, involvement_id=involvement_id))
 
     def hold_evaluation(
@@ -332,7 +381,7 @@ class CaseLedger(Application[UUID]):
     ) -> tuple[str, int]:
         day = self._on(on)
         evaluation_id = self.new_id()
-        version = self._change(actor, household_id, expected_version, "evaluation_held", lambda h: h.hold_evaluation(
+        version = self._change(actor, household_id, expected_version, "hold_evaluation", "evaluation_held", lambda h: h.hold_evaluation(
             actor=actor, on=day, evaluation_id=evaluation_id, conclusion=conclusion, final=final,
             notes=personal(notes)))
         return evaluation_id, version
@@ -343,7 +392,7 @@ class CaseLedger(Application[UUID]):
     ) -> tuple[str, int]:
         day = self._on(on)
         escalation_id = self.new_id()
-        version = self._change(actor, household_id, expected_version, "escalation_raised", lambda h: h.raise_escalation(
+        version = self._change(actor, household_id, expected_version, "raise_escalation", "escalation_raised", lambda h: h.raise_escalation(
             actor=actor, on=day, escalation_id=escalation_id, level=level, reason=personal(reason)))
         return escalation_id, version
 
@@ -352,7 +401,7 @@ class CaseLedger(Application[UUID]):
         resolution: str | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "escalation_resolved", lambda h: h.resolve_escalation(
+        return self._change(actor, household_id, expected_version, "resolve_escalation", "escalation_resolved", lambda h: h.resolve_escalation(
             actor=actor, on=day, escalation_id=escalation_id, resolution=personal(resolution)))
 
     def record_cost(
@@ -362,7 +411,7 @@ class CaseLedger(Application[UUID]):
     ) -> tuple[str, int]:
         day = self._on(on)
         cost_id = self.new_id()
-        version = self._change(actor, household_id, expected_version, "cost_recorded", lambda h: h.record_cost(
+        version = self._change(actor, household_id, expected_version, "record_cost", "cost_recorded", lambda h: h.record_cost(
             actor=actor, on=day, cost_id=cost_id, kind=kind, stream=stream, amount_eur=amount_eur,
             period_start=period_start, period_end=period_end, description=personal(description)))
         return cost_id, version
@@ -372,7 +421,7 @@ class CaseLedger(Application[UUID]):
         warm: bool = True, notes: str | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "household_handed_over", lambda h: h.hand_over(
+        return self._change(actor, household_id, expected_version, "hand_over", "household_handed_over", lambda h: h.hand_over(
             actor=actor, on=day, to_organisation=to_organisation, warm=warm, notes=personal(notes)))
 
     def record_drop_out(
@@ -380,7 +429,7 @@ class CaseLedger(Application[UUID]):
         reason: str | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "drop_out_recorded", lambda h: h.record_drop_out(
+        return self._change(actor, household_id, expected_version, "record_drop_out", "drop_out_recorded", lambda h: h.record_drop_out(
             actor=actor, on=day, kind=kind, reason=personal(reason)))
 
     def close_case(
@@ -388,7 +437,7 @@ class CaseLedger(Application[UUID]):
         aftercare_until: date | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "case_closed", lambda h: h.close(
+        return self._change(actor, household_id, expected_version, "close_case", "case_closed", lambda h: h.close(
             actor=actor, on=day, reason=reason, aftercare_until=aftercare_until))
 
     def reopen_case(
@@ -396,7 +445,7 @@ class CaseLedger(Application[UUID]):
         on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "case_reopened", lambda h: h.reopen(
+        return self._change(actor, household_id, expected_version, "reopen_case", "case_reopened", lambda h: h.reopen(
             actor=actor, on=day, reason=personal(reason)))
 
     def place_retention_hold(
@@ -405,7 +454,7 @@ class CaseLedger(Application[UUID]):
     ) -> tuple[str, int]:
         day = self._on(on)
         hold_id = self.new_id()
-        version = self._change(actor, household_id, expected_version, "retention_hold_placed", lambda h: h.place_retention_hold(
+        version = self._change(actor, household_id, expected_version, "place_retention_hold", "retention_hold_placed", lambda h: h.place_retention_hold(
             actor=actor, on=day, hold_id=hold_id, law=law, until=until))
         return hold_id, version
 
@@ -415,46 +464,73 @@ class CaseLedger(Application[UUID]):
     ) -> int:
         """Record the erasure, then destroy the data key (crypto-shredding)."""
         day = self._on(on)
-        version = self._change(actor, household_id, expected_version, "household_erased", lambda h: h.erase(
+        version = self._change(actor, household_id, expected_version, "erase_household", "household_erased", lambda h: h.erase(
             actor=actor, on=day, reason=reason))
         self.keys.destroy(parse_household_id(household_id))
         return version
 
     # ---------------------------------------------------------------- reads
-    def get_household(self, actor: Actor, household_id: UUID | str, *, as_of: datetime | None = None) -> Household:
-        """Current state, or the state as recorded at ``as_of``."""
+    def get_household(
+        self, actor: Actor, household_id: UUID | str, *, as_of: datetime | None = None,
+        emergency_reason: str | None = None,
+    ) -> Household:
+        """Current state, or the state as recorded at ``as_of``; access-recorded first."""
+        household = self._load(household_id)
+        self._authorise(actor, "read_household", household, ALL_CATEGORIES,
+                        emergency_reason=emergency_reason, save_now=True)
         if as_of is None:
-            return self._load(household_id)
+            return household
         events = list(self._events(household_id))
         past = [e for e in events if e.timestamp <= as_of]
         if not past:
-            raise errors.NotFoundError(f"Household {parse_household_id(household_id)} did not exist yet then.")
-        household = None
+            raise errors.NotFoundError(f"Household {household.id} did not exist yet then.")
+        then = None
         for e in past:
-            household = e.mutate(household)  # type: ignore[attr-defined]
-        assert isinstance(household, Household)
-        if any(isinstance(e, Household.Erased) for e in events):
+            then = e.mutate(then)  # type: ignore[attr-defined]
+        assert isinstance(then, Household)
+        if household.is_erased:
             # Time travel never resurrects personal data of a household erased since.
-            for name, value in list(vars(household).items()):
-                setattr(household, name, scrub(value))
-        return household
+            for name, value in list(vars(then).items()):
+                setattr(then, name, scrub(value))
+        return then
 
-    def history(self, actor: Actor, household_id: UUID | str) -> list[DomainEventProtocol[UUID]]:
+    def history(
+        self, actor: Actor, household_id: UUID | str, *, emergency_reason: str | None = None
+    ) -> list[DomainEventProtocol[UUID]]:
         """Every event of the household, oldest first; personal data erased if the household is."""
+        household = self._load(household_id)
+        self._authorise(actor, "read_history", household, ALL_CATEGORIES,
+                        emergency_reason=emergency_reason, save_now=True)
         events = list(self._events(household_id))
-        if any(isinstance(e, Household.Erased) for e in events):
+        if household.is_erased:
             events = [_scrubbed_event(e) for e in events]
         return events
 
-    def list_households(self, actor: Actor) -> Iterator[HouseholdSummary]:
-        """All households in referral order (the caseload projection replaces this scan)."""
-        for household_id in self._referred_ids():
-            h = self._load(household_id)
-            yield HouseholdSummary(
+    def list_households(self, actor: Actor) -> list[HouseholdSummary]:
+        """The households this user may see, in referral order, access-recorded first.
+
+        A scan until the caseload projection replaces it. Each household is filtered by
+        the policy (composition is what a caseload line shows); oversight roles see none.
+        """
+        today = self.today()
+        visible = [
+            h for h in map(self._load, self._referred_ids())
+            if decide(actor, "read", h, [DataCategory.COMPOSITION], actor.purpose, on=today).allowed
+        ]
+        listing = Decision(True, "Caseload list: only households this user may see.", "relationship")
+        self.save(access_record(
+            actor=actor, action="list_households", household_id=None,
+            categories=frozenset({DataCategory.COMPOSITION}), purpose=actor.purpose, decision=listing,
+            at=self.clock(), on_behalf_of=actor.on_behalf_of,
+        ))
+        return [
+            HouseholdSummary(
                 household_id=h.id, version=h.version, phase=h.phase, referred_on=h.referred_on,
                 case_director=h.case_director.director.user_id if h.case_director else None,
                 erased=h.is_erased,
             )
+            for h in visible
+        ]
 
     def _events(self, household_id: UUID | str) -> Iterator[DomainEventProtocol[UUID]]:
         hid = parse_household_id(household_id)

@@ -123,7 +123,7 @@ def demo(
     settings = _settings()
     clock, ids, household_ids = demo_mod.demo_wiring(seed)
     with _ledger(clock=clock, new_id=ids, new_household_id=household_ids) as ledger:
-        if next(ledger.app.list_households(_operator(settings)), None) is not None:
+        if ledger.app.list_households(_operator(settings)):
             raise CliError("the ledger holds households already; the demo fills an empty one (set LEDGER_DATA_DIR)")
         report = demo_mod.generate(
             ledger, households=households, seed=seed, operator=_operator(settings), clock=clock
@@ -141,7 +141,7 @@ def list_households(as_json: AsJson = False) -> None:
     """List the households (id, phase, version, case director)."""
     settings = _settings()
     with _ledger() as ledger:
-        rows = list(ledger.app.list_households(_operator(settings)))
+        rows = ledger.app.list_households(_operator(settings))
     if as_json:
         _print_json([
             {"id": str(r.household_id), "version": r.version, "phase": r.phase,

@@ -49,7 +49,7 @@ from ledger.aggregates import Actor  # noqa: E402
 from ledger.bootstrap import Ledger, build  # noqa: E402
 from ledger.config import Settings  # noqa: E402
 
-OPERATOR = Actor(user_id="cons-001", organisation="Gemeente Testdorp", role="consultant")
+OPERATOR = Actor(user_id="op-001", organisation="Gemeente Testdorp", role="operator")  # the local operator: storage tests are not about the policy
 
 
 @dataclass

@@ -132,11 +132,13 @@ def value_object(cls: type) -> type:
 
 @value_object
 class Actor(ValueObject):
-    """Who acted: a user id (never a name), their organisation and role."""
+    """Who acted: a user id (never a name), organisation, role, purpose, and on whose behalf."""
 
     user_id: str
     organisation: str
     role: str
+    purpose: str = "coordination"
+    on_behalf_of: str | None = None  # the responsible user, when acting for someone else
 
 
 @value_object

@@ -42,6 +42,7 @@ __all__ = [
     "Relationship",
     "Role",
     "decide",
+    "is_read",
     "relationship_of",
 ]
 
@@ -82,6 +83,11 @@ INTAKE_WRITES = frozenset(
     {"record_intake", "decide_coordination", "assign_case_director", "grant_consent", "withdraw_consent",
      "record_zrm_measurement", "start_involvement", "record_drop_out", "close_case", "reopen_case"}
 )
+
+
+def is_read(action: str) -> bool:
+    """``read`` and every ``read_<view>`` (read_household, read_history, ...)."""
+    return action == READ or action.startswith(READ + "_")
 
 
 @dataclass(frozen=True)
@@ -163,7 +169,7 @@ def _decide_care(
     cats: frozenset[DataCategory], purpose: Purpose, on: date,
 ) -> Decision:
     intake_team = household.case_director is None and role == Role.CONSULTANT
-    if action != READ:
+    if not is_read(action):
         if action in (ERASE, RETENTION):
             return _deny("Erasure and retention are decided by the privacy officer.")
         if rel == Relationship.DIRECTOR:

@@ -136,7 +136,7 @@ class SealingMapper(Mapper):
 
         state = map_personal(dict(vars(domain_event)), take)
         if values:
-            key = self.keys.get(domain_event.originator_id)
+            key = self.keys.get(_subject(domain_event))
             if key is None:
                 raise SealedDataError("This household has no data key (erased or never created).")
             nonce = os.urandom(NONCE_BYTES)
@@ -153,7 +153,7 @@ class SealingMapper(Mapper):
         sealed = state.pop(SEALED, None)
         if sealed is None:
             return domain_event
-        values = self._open(stored_event, base64.b64decode(sealed))
+        values = self._open(stored_event, _subject(domain_event), base64.b64decode(sealed))
 
         def put(p: Personal) -> Personal:
             if not isinstance(p, _SealedRef):
@@ -164,8 +164,8 @@ class SealingMapper(Mapper):
         object.__setattr__(domain_event, "__dict__", opened)
         return domain_event
 
-    def _open(self, stored: StoredEvent, blob: bytes) -> list[str] | None:
-        key = self.keys.get(stored.originator_id)
+    def _open(self, stored: StoredEvent, subject: Any, blob: bytes) -> list[str] | None:
+        key = self.keys.get(subject)
         if key is None:
             return None  # erased: the key is gone, so is the data
         aad = associated_data(stored.originator_id, stored.originator_version, stored.topic)
@@ -177,6 +177,11 @@ class SealingMapper(Mapper):
                 f"{stored.originator_version} does not match its key: the stored event was altered."
             ) from None
         return json.loads(plain)
+
+
+def _subject(domain_event: Any) -> Any:
+    """Whose key seals an event: its ``sealing_subject`` (access records) or its originator."""
+    return getattr(domain_event, "sealing_subject", None) or domain_event.originator_id
 
 
 def _topic(domain_event: Any) -> str:

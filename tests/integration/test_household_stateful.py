@@ -50,7 +50,8 @@ PG_URL: str | None = None  # set by the PostgreSQL test function for the machine
 
 MACHINE_SETTINGS = settings(max_examples=30, stateful_step_count=30, deadline=None)
 
-ACTORS = (Actor("u-1", "wijkteam", "case_worker"), Actor("u-2", "gemeente", "coordinator"))
+# Local operators: this machine tests the domain and the store, not the access policy.
+ACTORS = (Actor("u-1", "wijkteam", "operator"), Actor("u-2", "gemeente", "operator"))
 START = datetime(2024, 1, 8, 9, 0, tzinfo=UTC)
 
 ALLOWED_ON_CLOSED = {"reopen", "withdraw_consent", "place_retention_hold", "erase"}

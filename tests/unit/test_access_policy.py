@@ -152,3 +152,10 @@ def test_break_the_glass_allows_with_a_stated_reason_and_flags_it() -> None:
     assert not decide(user, "read", h, ["mental_health"], on=ON, emergency_reason="   ").allowed
     urgent = decide(user, "read", h, ["mental_health"], on=ON, emergency_reason="acute crisis, director unreachable")
     assert urgent.allowed and urgent.emergency and urgent.authorisation == "emergency"
+
+
+@pytest.mark.parametrize("action", ["read", "read_household", "read_history"])
+def test_every_read_view_is_judged_as_a_read(action: str) -> None:
+    """Named read views follow the read rules (consent), not the write rules."""
+    user = Actor(USER_ID["involved"], ORG["involved"], "professional")
+    assert decide(user, action, household("in_force", ORG["involved"]), ["finances"], on=ON).allowed

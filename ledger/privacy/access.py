@@ -1,0 +1,123 @@
+"""NEN 7513 access records, written to the ledger before any result goes out.
+
+Each command, read and refusal becomes one :class:`AccessRecorded` event in the
+same event store and notification log as the household events: a command's
+record is saved in the same transaction as its events; a read's record is saved
+before the data is returned; a refusal's record is saved before the refusal is
+raised. If the record cannot be written, nothing is returned.
+
+Fields follow NEN 7513 and Logius' Logboek Dataverwerkingen: action, date and
+time (``timestamp``), the household (its pseudonymous id), user, on whose behalf,
+organisation, role, data categories, purpose, the authorisation used (consent id,
+legal basis, relationship, or emergency), the outcome and the policy's reason.
+No personal data beyond ids, except an emergency reason, which is sealed under
+the household's key like any other free text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import DomainEvent
+
+from ledger.aggregates import Personal
+from ledger.aggregates.errors import HouseholdError
+from ledger.aggregates.values import Actor
+from ledger.aggregates.vocabulary import DataCategory
+
+from .policy import Decision
+
+__all__ = ["ALL_CATEGORIES", "COMMAND_CATEGORIES", "AccessDeniedError", "AccessRecorded", "access_record"]
+
+ALL_CATEGORIES = frozenset(DataCategory)
+C = DataCategory
+# Which data categories each command writes (and therefore needs a basis for).
+COMMAND_CATEGORIES: dict[str, frozenset[DataCategory]] = {
+    "refer_household": frozenset({C.IDENTITY, C.CONTACT, C.COMPOSITION}),
+    "record_intake": frozenset({C.SOCIAL_NETWORK, C.INVOLVEMENT, C.PLAN}),
+    "decide_coordination": frozenset({C.PLAN}),
+    "assign_case_director": frozenset({C.INVOLVEMENT}),
+    "replace_case_director": frozenset({C.INVOLVEMENT}),
+    "grant_consent": frozenset({C.IDENTITY}),
+    "withdraw_consent": frozenset({C.IDENTITY}),
+    "record_zrm_measurement": frozenset({C.ZRM}),
+    "set_plan_goal": frozenset({C.PLAN}),
+    "revise_plan_goal": frozenset({C.PLAN}),
+    "add_plan_action": frozenset({C.PLAN}),
+    "complete_plan_action": frozenset({C.PLAN}),
+    "cancel_plan_action": frozenset({C.PLAN}),
+    "start_involvement": frozenset({C.INVOLVEMENT}),
+    "end_involvement": frozenset({C.INVOLVEMENT}),
+    "hold_evaluation": frozenset({C.PLAN, C.ZRM}),
+    "raise_escalation": frozenset({C.PLAN}),
+    "resolve_escalation": frozenset({C.PLAN}),
+    "record_cost": frozenset({C.COSTS}),
+    "hand_over": frozenset({C.INVOLVEMENT, C.PLAN}),
+    "record_drop_out": frozenset({C.PLAN}),
+    "close_case": frozenset({C.PLAN}),
+    "reopen_case": frozenset({C.PLAN}),
+    "place_retention_hold": frozenset(),
+    "erase_household": frozenset(ALL_CATEGORIES),
+}
+
+
+class AccessDeniedError(HouseholdError):
+    """The access policy refused; the refusal itself has been recorded."""
+
+    code = "access-denied"
+
+
+class AccessRecorded(DomainEvent):
+    """One NEN 7513 access record (its own one-event stream in the ledger)."""
+
+    action: str
+    household_id: str | None
+    user_id: str
+    organisation: str
+    role: str
+    on_behalf_of: str | None
+    purpose: str
+    data_categories: list[str]
+    authorisation: str | None
+    outcome: str  # "allowed" | "denied"
+    reason: str
+    emergency: bool
+    emergency_reason: Personal | None
+
+    @property
+    def sealing_subject(self) -> str | None:
+        """Whose data key seals the emergency reason: the household's."""
+        return self.household_id
+
+
+def access_record(
+    *,
+    actor: Actor,
+    action: str,
+    household_id: UUID | None,
+    categories: frozenset[DataCategory],
+    purpose: str,
+    decision: Decision,
+    at: datetime,
+    on_behalf_of: str | None = None,
+    emergency_reason: str | None = None,
+) -> AccessRecorded:
+    return AccessRecorded(  # type: ignore[call-arg]
+        originator_id=uuid4(),
+        originator_version=1,
+        timestamp=at,
+        action=action,
+        household_id=str(household_id) if household_id else None,
+        user_id=actor.user_id,
+        organisation=actor.organisation,
+        role=actor.role,
+        on_behalf_of=on_behalf_of,
+        purpose=purpose,
+        data_categories=sorted(c.value for c in categories),
+        authorisation=decision.authorisation,
+        outcome="allowed" if decision.allowed else "denied",
+        reason=decision.reason,
+        emergency=decision.emergency,
+        emergency_reason=Personal(emergency_reason) if decision.emergency and emergency_reason else None,
+    )
