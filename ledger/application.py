@@ -98,6 +98,7 @@ class CaseLedger(Application[UUID]):
         self.new_household_id = new_household_id
         self.tz = ZoneInfo(timezone)
         self.snapshotting_intervals = {Household: snapshot_interval}
+        self.after_save: list[Callable[[], Any]] = []  # e.g. extending the hash chain
         super().__init__(env)
 
     # --------------------------------------------------------------- wiring
@@ -112,6 +113,14 @@ class CaseLedger(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_transcodings(transcoder)
+
+    def _notify(self, recordings: list[Any]) -> None:
+        """After a save: run the hooks; a failing hook never undoes a durable save."""
+        for hook in self.after_save:
+            try:
+                hook()
+            except Exception as e:  # noqa: BLE001 - the follower catches up; say so, without data
+                log.warning("after_save_hook_failed", hook=getattr(hook, "__qualname__", "?"), error_type=type(e).__name__)
 
     # -------------------------------------------------------------- helpers
     def today(self) -> date:

@@ -25,6 +25,7 @@ from ledger.config import Settings
 from ledger.logs import configure_logging
 from ledger.privacy import KeyStore, MasterKey
 from ledger.privacy.keys import KeyStoreError, sqlite_keystore_engine
+from ledger.privacy.chain import Chain, SigningKey
 from ledger.privacy.users import UserDirectory
 
 __all__ = ["Ledger", "build", "generate_master_key"]
@@ -38,6 +39,7 @@ class Ledger:
     app: CaseLedger
     keys: KeyStore
     users: UserDirectory
+    chain: Chain
     engine: sa.Engine  # SQLAlchemy engine on the main database (users, later read models)
 
     def close(self) -> None:
@@ -123,4 +125,9 @@ def build(
     app = CaseLedger(
         env, keys=keys, timezone=settings.timezone, snapshot_interval=settings.snapshot_interval, **extra
     )
-    return Ledger(settings=settings, app=app, keys=keys, users=UserDirectory(engine), engine=engine)
+    signing = SigningKey.load(
+        settings.signing_key.get_secret_value() if settings.signing_key else None, settings.data_dir / "signing.key"
+    )
+    chain = Chain(engine, app.recorder, signing)
+    app.after_save.append(chain.extend)
+    return Ledger(settings=settings, app=app, keys=keys, users=UserDirectory(engine), chain=chain, engine=engine)

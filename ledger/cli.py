@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 from zoneinfo import ZoneInfo
 
@@ -39,6 +40,8 @@ app = typer.Typer(
 )
 keys_app = typer.Typer(help="Master key tools.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+audit_app = typer.Typer(help="Tamper evidence: signed digests and verification of the whole ledger.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 users_app = typer.Typer(help="Users and roles (managed by an administrator).", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 
@@ -342,6 +345,47 @@ def users_disable(user_id: Annotated[str, typer.Argument(help="The user's id.")]
     typer.echo(f"{user.user_id} disabled")
 
 
+@audit_app.command("digest")
+def audit_digest(
+    out: Annotated[Path | None, typer.Option("--out", help="Write the digest to this file (default: stdout).")] = None,
+) -> None:
+    """Chain everything recorded so far and print a signed digest (position + head hash)."""
+    with _ledger() as ledger:
+        digest = ledger.chain.digest()
+    if out is None:
+        typer.echo(digest.to_json())
+    else:
+        out.write_text(digest.to_json() + "\n")
+        typer.echo(f"digest at position {digest.position} written to {out}")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    digest_file: Annotated[Path | None, typer.Option("--digest", help="A digest exported earlier, to check against.")] = None,
+) -> None:
+    """Recompute the hash chain over the stored ledger; exit 1 at the first position that no longer matches."""
+    from ledger.privacy.chain import Digest
+
+    digest = None
+    if digest_file is not None:
+        try:
+            digest = Digest.from_json(digest_file.read_text())
+        except (OSError, ValueError, KeyError, TypeError):
+            raise CliError(f"{digest_file} is not a readable ledger digest") from None
+    with _ledger() as ledger:
+        result = ledger.chain.verify(digest, progress=_progress_printer())
+    if not result.ok:
+        _fail(f"verification failed: {result.problem}")
+    typer.echo(f"ok: {result.checked} records verified up to position {result.head_position}"
+               + (f", matching the digest at {digest.position}" if digest else ""))
+
+
+def _progress_printer() -> Any:
+    if not sys.stderr.isatty():
+        return None
+    return lambda n: typer.echo(f"\r{n} records verified...", err=True, nl=False)
+
+
 @keys_app.command("generate")
 def keys_generate() -> None:
     """Print a new random master key (base64) for LEDGER_MASTER_KEY."""
@@ -354,7 +398,10 @@ def main(argv: list[str] | None = None) -> int:
     # Interactive commands log warnings only, unless LEDGER_LOG_LEVEL says otherwise.
     configure_logging(os.environ.get("LEDGER_LOG_LEVEL", "warning"))
     try:
-        app(args=argv, standalone_mode=False)
+        # Without standalone mode, typer returns (not raises) the code of a typer.Exit.
+        code = app(args=argv, standalone_mode=False)
+        if isinstance(code, int) and code:
+            return code
     except typer.Exit as e:
         return e.exit_code
     except typer.Abort:

@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./ledger-data")
     database_url: str | None = Field(default=None, description="postgresql://user:password@host:port/db")
     master_key: SecretStr | None = Field(default=None, description="base64 of 32 random bytes")
+    signing_key: SecretStr | None = Field(default=None, description="base64 Ed25519 private key for digests")
     operator: str = Field(default_factory=_default_operator)
     organisation: str = "municipality"
     timezone: str = "Europe/Amsterdam"

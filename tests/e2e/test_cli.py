@@ -92,3 +92,19 @@ def test_households_lists_what_was_referred(tmp_path: Path, household: str) -> N
     rows = json.loads(run(tmp_path, "households", "--json").stdout)
     assert rows == [{"id": household, "version": 1, "phase": "referred", "referred_on": "2026-01-05",
                      "case_director": None, "erased": False}]
+
+
+def test_audit_verify_exits_non_zero_at_the_first_altered_record(tmp_path: Path, household: str) -> None:
+    """`ledger audit verify` passes on an untouched ledger and names the position of a direct edit."""
+    import sqlite3
+
+    digest = tmp_path / "digest.json"
+    assert run(tmp_path, "audit", "digest", "--out", str(digest)).returncode == 0
+    clean = run(tmp_path, "audit", "verify", "--digest", str(digest))
+    assert clean.returncode == 0 and clean.stdout.startswith("ok:")
+    with sqlite3.connect(tmp_path / "ledger.sqlite") as conn:
+        conn.execute("UPDATE stored_events SET state = CAST(replace(CAST(state AS TEXT), 'wmo_desk', 'wmo_dsk!') AS BLOB) "
+                     "WHERE rowid = 1")
+    broken = run(tmp_path, "audit", "verify")
+    assert broken.returncode == 1
+    assert broken.stderr.strip() == "error: verification failed: Stored data no longer matches the chain at position 1."
