@@ -39,6 +39,7 @@ from ledger.privacy.access import (
     access_record,
 )
 from ledger.privacy.policy import Decision, decide
+from ledger.views import event_view, household_view, plain
 
 __all__ = ["CaseLedger", "HouseholdSummary", "NewMember"]
 
@@ -478,6 +479,17 @@ class CaseLedger(Application[UUID]):
         self.keys.destroy(parse_household_id(household_id))
         return version
 
+    def record_user_management(self, actor: Actor, action: str, subject_user_id: str) -> None:
+        """Authorise and record an add or disable of a user (kept outside household events, but audited)."""
+        decision = decide(actor, action, None, (), actor.purpose, on=self.today())
+        record = access_record(
+            actor=actor, action=action, household_id=None, categories=frozenset(), purpose=actor.purpose,
+            decision=decision, at=self.clock(), on_behalf_of=actor.on_behalf_of, subject_user_id=subject_user_id,
+        )
+        self.save(record)
+        if not decision.allowed:
+            raise AccessDeniedError(decision.reason)
+
     # ---------------------------------------------------------------- reads
     def get_household(
         self, actor: Actor, household_id: UUID | str, *, as_of: datetime | None = None,
@@ -510,10 +522,7 @@ class CaseLedger(Application[UUID]):
         household = self._load(household_id)
         self._authorise(actor, "read_history", household, ALL_CATEGORIES,
                         emergency_reason=emergency_reason, save_now=True)
-        events = list(self._events(household_id))
-        if household.is_erased:
-            events = [_scrubbed_event(e) for e in events]
-        return events
+        return self._history_of(household)
 
     def list_households(self, actor: Actor) -> list[HouseholdSummary]:
         """The households this user may see, in referral order, access-recorded first.
@@ -540,6 +549,68 @@ class CaseLedger(Application[UUID]):
             )
             for h in visible
         ]
+
+    def access_log(
+        self, actor: Actor, *, household_id: UUID | str | None = None, user_id: str | None = None,
+        since: datetime | None = None, until: datetime | None = None,
+    ) -> list[AccessRecorded]:
+        """Access records, oldest first, filtered (NEN 7513 views: per household, user, period).
+
+        Reading the log is itself recorded. A scan for now; the access-log projection
+        (projections issue) indexes it.
+        """
+        hid = str(parse_household_id(household_id)) if household_id is not None else None
+        self._authorise(actor, "read_access_log", None, frozenset(), household_id=None, save_now=True)
+        return self._access_records(household_id=hid, user_id=user_id, since=since, until=until)
+
+    def export_household(
+        self, actor: Actor, household_id: UUID | str, *, since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> dict[str, Any]:
+        """A data subject's access request (AVG art. 15): their data and who accessed it."""
+        household = self._load(household_id)
+        self._authorise(actor, "export_household", household, ALL_CATEGORIES, save_now=True)
+        events = self._history_of(household)
+        records = self._access_records(household_id=str(household.id), since=since, until=until)
+        return {
+            "household": household_view(household),
+            "events": [event_view(e) for e in events],
+            "accessed_by": [
+                {
+                    "at": r.timestamp.isoformat(), "user_id": r.user_id, "organisation": r.organisation,
+                    "role": r.role, "on_behalf_of": r.on_behalf_of, "action": r.action, "purpose": r.purpose,
+                    "data_categories": list(r.data_categories), "authorisation": r.authorisation,
+                    "outcome": r.outcome, "emergency": r.emergency,
+                    "emergency_reason": plain(r.emergency_reason),
+                }
+                for r in records
+            ],
+            "period": {"since": since.isoformat() if since else None, "until": until.isoformat() if until else None},
+        }
+
+    def _history_of(self, household: Household) -> list[DomainEventProtocol[UUID]]:
+        events = list(self._events(household.id))
+        return [_scrubbed_event(e) for e in events] if household.is_erased else events
+
+    def _access_records(
+        self, *, household_id: str | None = None, user_id: str | None = None,
+        since: datetime | None = None, until: datetime | None = None,
+    ) -> list[AccessRecorded]:
+        topic = get_topic(AccessRecorded)
+        out: list[AccessRecorded] = []
+        start = 1
+        while page := self.recorder.select_notifications(start=start, limit=1000, topics=[topic]):
+            for n in page:
+                r = self.mapper.to_domain_event(n)
+                if household_id is not None and r.household_id != household_id:
+                    continue
+                if user_id is not None and r.user_id != user_id:
+                    continue
+                if (since is not None and r.timestamp < since) or (until is not None and r.timestamp > until):
+                    continue
+                out.append(r)  # type: ignore[arg-type]
+            start = page[-1].id + 1
+        return out
 
     def _events(self, household_id: UUID | str) -> Iterator[DomainEventProtocol[UUID]]:
         hid = parse_household_id(household_id)

@@ -208,6 +208,24 @@ def _print_household_text(state: dict[str, Any], history: list[dict[str, Any]], 
                    f"by {a.get('user_id', '?')} ({a.get('organisation', '?')}, {a.get('role', '?')})")
 
 
+@app.command("export")
+def export(
+    household: HouseholdId,
+    since: Annotated[str | None, typer.Option("--since", help="Access records from this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Access records up to and including this date.")] = None,
+) -> None:
+    """A data subject's access request (AVG art. 15): the household's data and who accessed it, as JSON."""
+    settings = _settings()
+    start, end = _date(since, "--since"), _date(until, "--until")
+    with _ledger() as ledger:
+        data = ledger.app.export_household(
+            _operator(settings), household,
+            since=datetime.combine(start, time.min, tzinfo=UTC) if start else None,
+            until=datetime.combine(end, time.max, tzinfo=UTC) if end else None,
+        )
+    _print_json(data)
+
+
 # ---------------------------------------------------------------- direct writes
 @app.command()
 def refer(
@@ -316,8 +334,10 @@ def users_add(
     user_id: Annotated[str | None, typer.Option("--id", help="User id; default generated.")] = None,
 ) -> None:
     """Add a user; their bearer token is shown once, alone on the last line."""
+    settings = _settings()
     with _ledger() as ledger:
         user, token = ledger.users.add(display_name=name, organisation=organisation, role=role, user_id=user_id)
+        ledger.app.record_user_management(_operator(settings), "add_user", user.user_id)  # before the token shows
     typer.echo(f"Added {user.user_id} ({user.role.value}, {user.organisation}). Their token, shown only now:")
     typer.echo(token)
 
@@ -340,7 +360,9 @@ def users_list(as_json: AsJson = False) -> None:
 @users_app.command("disable")
 def users_disable(user_id: Annotated[str, typer.Argument(help="The user's id.")]) -> None:
     """Disable a user: their token stops working at once."""
+    settings = _settings()
     with _ledger() as ledger:
+        ledger.app.record_user_management(_operator(settings), "disable_user", user_id)
         user = ledger.users.disable(user_id)
     typer.echo(f"{user.user_id} disabled")
 

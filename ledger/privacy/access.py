@@ -84,6 +84,7 @@ class AccessRecorded(DomainEvent):
     reason: str
     emergency: bool
     emergency_reason: Personal | None
+    subject_user_id: str | None = None  # user management: the user added or disabled
 
     @property
     def sealing_subject(self) -> str | None:
@@ -102,6 +103,7 @@ def access_record(
     at: datetime,
     on_behalf_of: str | None = None,
     emergency_reason: str | None = None,
+    subject_user_id: str | None = None,
 ) -> AccessRecorded:
     return AccessRecorded(  # type: ignore[call-arg]
         originator_id=uuid4(),
@@ -120,4 +122,5 @@ def access_record(
         reason=decision.reason,
         emergency=decision.emergency,
         emergency_reason=Personal(emergency_reason) if decision.emergency and emergency_reason else None,
+        subject_user_id=subject_user_id,
     )

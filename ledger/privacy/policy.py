@@ -70,7 +70,10 @@ COORDINATION_SET = frozenset(
 )
 
 READ = "read"
+ACCESS_LOG = "read_access_log"
+EXPORT = "export_household"  # a data subject's access request (AVG art. 15)
 REFER = "refer_household"
+USER_ADMIN = frozenset({"add_user", "disable_user"})
 ERASE = "erase_household"
 RETENTION = "place_retention_hold"
 # Writes that belong to an involved professional's own part of the plan.
@@ -141,6 +144,10 @@ def decide(
         # The local operator has the machine and the master key; the CLI's direct writes are
         # recorded with this role so that they are visible as such in the access log.
         return Decision(True, "Local operator with direct access to the store.", "operator")
+    if action in USER_ADMIN:
+        if role == Role.ADMIN:
+            return Decision(True, "Administrators manage users.", "user_administration")
+        return _deny("Only administrators manage users.")
     if role == Role.ADMIN:
         if action == ERASE:
             return Decision(True, "Erasure by an administrator on the privacy officer's request.", "erasure_request")
@@ -148,7 +155,13 @@ def decide(
     if role == Role.PRIVACY_OFFICER:
         if action == RETENTION:
             return Decision(True, "The privacy officer manages retention.", "retention_duty")
+        if action == ACCESS_LOG:
+            return Decision(True, "The privacy officer audits access records.", "audit_duty")
+        if action == EXPORT:
+            return Decision(True, "The privacy officer answers the data subject's access request.", "avg_art_15")
         return _deny("Privacy officers read access records, never case content.")
+    if action in (ACCESS_LOG, EXPORT):
+        return _deny("Access records and data-subject exports are for the privacy officer.")
     if role == Role.EVALUATOR:
         return _deny("Evaluators get pseudonymous aggregates only, never a household.")
 

@@ -15,7 +15,9 @@ from ledger.aggregates import Household, Member, Personal
 from ledger.bootstrap import build
 from ledger.config import Settings
 
-names = st.text(min_size=6, max_size=60).filter(lambda s: s.strip() and s.strip() == s)
+# A marker that neither the JSON around it nor base64 can contain ('-' is not base64), so a
+# hit can only be a leak, never a coincidence such as the text "origin" in "originator_topic".
+names = st.text(min_size=3, max_size=60).map(lambda s: f"Pz-{s}")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -74,3 +74,18 @@ def test_users_add_prints_the_token_alone_on_the_last_line(tmp_path: Path) -> No
 
     with build(Settings(data_dir=tmp_path)) as ledger:
         assert ledger.users.authenticate(token).role.value == "evaluator"
+
+
+def test_user_management_is_audited_and_reserved_to_admins(store: Store) -> None:
+    """Adding or disabling a user leaves an access record naming that user; a consultant is refused."""
+    from ledger.aggregates import Actor
+    from ledger.privacy.access import AccessDeniedError
+
+    ledger = store.make_ledger()
+    admin = Actor("u-admin", "Gemeente Testdorp", "admin")
+    ledger.app.record_user_management(admin, "add_user", "u-new")
+    with pytest.raises(AccessDeniedError):
+        ledger.app.record_user_management(Actor("u-c", "Gemeente Testdorp", "consultant"), "disable_user", "u-new")
+    log = ledger.app.access_log(Actor("u-fg", "Gemeente Testdorp", "privacy_officer"))
+    assert [(r.user_id, r.action, r.subject_user_id, r.outcome) for r in log[:2]] == [
+        ("u-admin", "add_user", "u-new", "allowed"), ("u-c", "disable_user", "u-new", "denied")]

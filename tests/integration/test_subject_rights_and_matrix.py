@@ -1,0 +1,118 @@
+"""Access requests (AVG art. 15), the privacy officer's log, and the policy matrix through the application."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from conftest import OPERATOR, FixedClock, Store
+from ledger.aggregates import Actor
+from ledger.application import NewMember
+from ledger.privacy.access import ALL_CATEGORIES, AccessDeniedError
+
+DIRECTOR = Actor("u-director", "Gemeente Testdorp", "consultant")
+PRIVACY = Actor("u-fg", "Gemeente Testdorp", "privacy_officer")
+ORGS = {"director": "Gemeente Testdorp", "involved": "GGZ Regio", "unrelated": "Schuldhulp Testdorp"}
+USERS = {"director": "u-director", "involved": "u-ggz", "unrelated": "u-other"}
+ALL = [c.value for c in ALL_CATEGORIES]
+
+
+def new_case(ledger, clock: FixedClock, consent_state: str = "none", organisation: str = "GGZ Regio"):
+    clock.set(date(2026, 3, 2))
+    hid, v = ledger.app.refer_household(OPERATOR, sources=["wmo_desk"], members=[
+        NewMember("adult", "Ria Inzage", bsn="999990019", birth_date="1980-02-03", phone="06-00009999")])
+    v = ledger.app.record_intake(OPERATOR, hid, expected_version=v, domains_discussed=["housing"])
+    v = ledger.app.assign_case_director(OPERATOR, hid, expected_version=v, user_id=USERS["director"],
+                                       organisation=ORGS["director"])
+    _, v = ledger.app.start_involvement(OPERATOR, hid, expected_version=v, kind="professional",
+                                        organisation=ORGS["involved"], discipline="ggz", worker_id=USERS["involved"])
+    if consent_state != "none":
+        grant = dict(basis="consent", member_id="m1", organisations=[organisation], data_categories=ALL,
+                     purpose="coordination")
+        if consent_state == "expired":
+            grant["valid_until"] = date(2026, 3, 10)
+        if consent_state == "wrong_category":
+            grant["data_categories"] = ["housing"]
+        if consent_state == "wrong_purpose":
+            grant["purpose"] = "evaluation"
+        consent_id, v = ledger.app.grant_consent(OPERATOR, hid, expected_version=v, **grant)
+        if consent_state == "withdrawn":
+            v = ledger.app.withdraw_consent(OPERATOR, hid, expected_version=v, consent_id=consent_id)
+    clock.set(date(2026, 4, 1))
+    return hid, v
+
+
+MATRIX = [
+    (role, rel, state)
+    for role in ("consultant", "professional")
+    for rel in ("director", "involved", "unrelated")
+    for state in ("none", "in_force", "withdrawn", "expired", "wrong_category", "wrong_purpose")
+]
+
+
+@pytest.mark.parametrize(("role", "relationship", "consent_state"), MATRIX)
+def test_every_read_is_decided_by_the_policy_and_recorded(
+    store: Store, clock: FixedClock, role: str, relationship: str, consent_state: str
+) -> None:
+    """A full read is allowed only to the director or an involved worker under consent in force, and always recorded."""
+    ledger = store.make_ledger(clock=clock)
+    user = Actor(USERS[relationship], ORGS[relationship], role)
+    hid, _ = new_case(ledger, clock, consent_state, ORGS[relationship])
+    expected = relationship != "unrelated" and consent_state == "in_force"
+    if expected:
+        assert ledger.app.get_household(user, hid).members["m1"].name.value == "Ria Inzage"
+    else:
+        with pytest.raises(AccessDeniedError):
+            ledger.app.get_household(user, hid)
+    log = ledger.app.access_log(PRIVACY, household_id=hid, user_id=user.user_id)
+    assert [(r.action, r.outcome, r.role) for r in log] == [
+        ("read_household", "allowed" if expected else "denied", role)]
+
+
+def test_an_access_request_export_names_the_data_and_who_saw_it(store: Store, clock: FixedClock) -> None:
+    """The export holds personal fields under plain keys and the household's access records in order."""
+    ledger = store.make_ledger(clock=clock)
+    hid, _ = new_case(ledger, clock, "in_force")
+    ggz = Actor(USERS["involved"], ORGS["involved"], "professional")
+    ledger.app.get_household(ggz, hid)
+    clock.set(date(2026, 4, 20))
+    export = ledger.app.export_household(PRIVACY, hid)
+    member = export["household"]["referral"]["members"][0]
+    assert (member["name"], member["bsn"], member["birth_date"], member["phone"]) == (
+        "Ria Inzage", "999990019", "1980-02-03", "06-00009999")
+    seen = [(a["user_id"], a["action"], a["outcome"]) for a in export["accessed_by"]]
+    assert ("u-ggz", "read_household", "allowed") in seen
+    assert seen[-1] == ("u-fg", "export_household", "allowed")  # the export itself is recorded
+    times = [a["at"] for a in export["accessed_by"]]
+    assert times == sorted(times)
+    since = ledger.app.export_household(PRIVACY, hid, since=datetime(2026, 4, 15, tzinfo=UTC))
+    assert [a["action"] for a in since["accessed_by"]] == ["export_household", "export_household"]
+
+
+def test_after_erasure_the_export_shows_erased_data_and_the_access_records_remain(store: Store, clock: FixedClock) -> None:
+    """Erasure leaves a pseudonymous trail: who accessed the household is still answerable."""
+    ledger = store.make_ledger(clock=clock)
+    hid, v = new_case(ledger, clock, "in_force")
+    ledger.app.get_household(Actor(USERS["involved"], ORGS["involved"], "professional"), hid)
+    before = len(ledger.app.access_log(PRIVACY, household_id=hid))
+    v = ledger.app.close_case(DIRECTOR, hid, expected_version=v, reason="goals_achieved")
+    ledger.app.erase_household(Actor("u-admin", "Gemeente Testdorp", "admin"), hid, expected_version=v,
+                               reason="data_subject_request")
+    export = ledger.app.export_household(PRIVACY, hid)
+    assert export["household"]["erased"] is True
+    assert export["household"]["referral"]["members"][0]["name"] is None
+    assert len(export["accessed_by"]) >= before + 2  # earlier records kept, closure and erasure added
+    assert "Ria" not in str(export)
+
+
+def test_only_the_privacy_officer_reads_the_access_log(store: Store, clock: FixedClock) -> None:
+    """A consultant asking for the access log is refused (and that is recorded); case content stays closed to the officer."""
+    ledger = store.make_ledger(clock=clock)
+    hid, _ = new_case(ledger, clock)
+    with pytest.raises(AccessDeniedError):
+        ledger.app.access_log(DIRECTOR)
+    with pytest.raises(AccessDeniedError):
+        ledger.app.get_household(PRIVACY, hid)
+    denied = [(r.user_id, r.action) for r in ledger.app.access_log(PRIVACY) if r.outcome == "denied"]
+    assert denied == [("u-director", "read_access_log"), ("u-fg", "read_household")]
