@@ -43,3 +43,38 @@ def test_redaction_masks_personal_fields_and_bsns(capsys: pytest.CaptureFixture[
     assert line["name"] == "[redacted]"
     assert line["detail"] == "bsn [bsn] and 123456789"  # only elfproef-valid numbers are BSNs
     assert NAME not in json.dumps(line)
+
+
+def test_a_whole_municipality_of_operations_logs_no_personal_value(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every event type, reads, denials, an emergency, an export and an erasure: no planted value reaches the logs."""
+    from ledger import demo
+    from ledger.aggregates import Actor
+    from ledger.bootstrap import build
+    from ledger.config import Settings
+    from ledger.privacy.access import AccessDeniedError
+
+    configure_logging("debug")  # everything, as rendered JSON on stderr
+    try:
+        clock, ids, household_ids = demo.demo_wiring(seed=3)
+        with build(Settings(data_dir=tmp_path), clock=clock, new_id=ids, new_household_id=household_ids) as ledger:
+            operator = Actor("op-log", "Gemeente Demodorp", "operator")
+            report = demo.generate(ledger, households=30, seed=3, operator=operator, clock=clock)
+            stranger = Actor("u-stranger", "Elders", "professional")
+            for hid in report.household_ids[:10]:
+                ledger.app.history(operator, hid)
+                ledger.app.export_household(Actor("u-fg", "Gemeente Demodorp", "privacy_officer"), hid)
+                with pytest.raises(AccessDeniedError):
+                    ledger.app.get_household(stranger, hid)
+                ledger.app.get_household(stranger, hid, emergency_reason=f"Crisis {NAME}")
+            assert set(report.event_counts) >= {"Referred", "Erased", "ConsentWithdrawn", "EscalationRaised"}
+    finally:
+        structlog.reset_defaults()
+    logged = capsys.readouterr()
+    output = logged.err + logged.out
+    assert output.count('"event"') > 500  # the run did log, a lot ...
+    for fact in ("household_referred", "household_erased", "access_denied", "emergency_access"):
+        assert f'"{fact}"' in output  # ... including the facts around the sensitive moments
+    planted = [v for v in report.personal_values if len(v) >= 5] + [NAME]
+    assert len(planted) > 500
+    leaks = [v for v in planted if v in output]
+    assert leaks == []
