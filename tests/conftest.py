@@ -97,3 +97,12 @@ class FixedClock:
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock()
+
+
+# The access-policy table the issue asks for: role x relationship x consent state.
+POLICY_MATRIX = [
+    (role, rel, state)
+    for role in ("consultant", "professional")
+    for rel in ("director", "involved", "unrelated")
+    for state in ("none", "in_force", "withdrawn", "expired", "wrong_category", "wrong_purpose")
+]

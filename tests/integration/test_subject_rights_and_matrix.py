@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from conftest import OPERATOR, FixedClock, Store
+from conftest import OPERATOR, POLICY_MATRIX, FixedClock, Store
 from ledger.aggregates import Actor
 from ledger.application import NewMember
 from ledger.privacy.access import ALL_CATEGORIES, AccessDeniedError
@@ -43,15 +43,9 @@ def new_case(ledger, clock: FixedClock, consent_state: str = "none", organisatio
     return hid, v
 
 
-MATRIX = [
-    (role, rel, state)
-    for role in ("consultant", "professional")
-    for rel in ("director", "involved", "unrelated")
-    for state in ("none", "in_force", "withdrawn", "expired", "wrong_category", "wrong_purpose")
-]
 
 
-@pytest.mark.parametrize(("role", "relationship", "consent_state"), MATRIX)
+@pytest.mark.parametrize(("role", "relationship", "consent_state"), POLICY_MATRIX)
 def test_every_read_is_decided_by_the_policy_and_recorded(
     store: Store, clock: FixedClock, role: str, relationship: str, consent_state: str
 ) -> None:

@@ -7,6 +7,8 @@ from uuid import uuid4
 
 import pytest
 
+from conftest import POLICY_MATRIX
+
 from ledger.aggregates import Actor, Household, Member, Personal, StaffRef
 from ledger.privacy.policy import decide
 
@@ -42,15 +44,9 @@ def household(consent_state: str, organisation: str) -> Household:
     return h
 
 
-MATRIX = [
-    (role, rel, state)
-    for role in ("consultant", "professional")
-    for rel in ("director", "involved", "unrelated")
-    for state in ("none", "in_force", "withdrawn", "expired", "wrong_category", "wrong_purpose")
-]
 
 
-@pytest.mark.parametrize(("role", "relationship", "consent_state"), MATRIX)
+@pytest.mark.parametrize(("role", "relationship", "consent_state"), POLICY_MATRIX)
 def test_reading_a_sensitive_category_needs_relationship_and_consent(
     role: str, relationship: str, consent_state: str
 ) -> None:
