@@ -385,7 +385,7 @@ def audit_digest(
 def audit_verify(
     digest_file: Annotated[Path | None, typer.Option("--digest", help="A digest exported earlier, to check against.")] = None,
 ) -> None:
-    """Recompute the hash chain over the stored ledger; exit 1 at the first position that no longer matches."""
+    """Recompute the hash chain over the stored ledger and check every snapshot; exit 1 at the first mismatch."""
     from ledger.privacy.chain import Digest
 
     digest = None
@@ -396,8 +396,13 @@ def audit_verify(
             raise CliError(f"{digest_file} is not a readable ledger digest") from None
     with _ledger() as ledger:
         result = ledger.chain.verify(digest, progress=_progress_printer())
+        bad_snapshots = ledger.app.verify_snapshots() if result.ok else []
     if not result.ok:
         _fail(f"verification failed: {result.problem}")
+    if bad_snapshots:
+        hid, version = bad_snapshots[0]
+        _fail(f"verification failed: the snapshot of household {hid} at version {version} differs from its "
+              f"events ({len(bad_snapshots)} bad snapshots; they are a cache and can be deleted)")
     typer.echo(f"ok: {result.checked} records verified up to position {result.head_position}"
                + (f", matching the digest at {digest.position}" if digest else ""))
 

@@ -103,3 +103,22 @@ def test_a_forged_digest_is_refused(ledger_with_history) -> None:
     forged = Digest.from_json(digest.to_json().replace(digest.head, "00" * 32))
     assert digest.signature_valid() and not forged.signature_valid()
     assert not ledger.chain.verify(forged).ok
+
+
+def test_an_edited_snapshot_is_caught_by_replaying_its_events(store: Store, clock: FixedClock) -> None:
+    """Snapshots sit outside the chain, so each is checked against a replay of its household's events."""
+    ledger = store.make_ledger(clock=clock, snapshot_interval=2)
+    clock.set(date(2026, 3, 2))
+    hid, v = ledger.app.refer_household(OPERATOR, sources=["police"], members=[NewMember("adult", "Lid Kiekje")])
+    v = ledger.app.record_intake(OPERATOR, hid, expected_version=v, domains_discussed=["finances"])
+    _, v = ledger.app.record_zrm_measurement(OPERATOR, hid, expected_version=v, instrument="2017",
+                                             moment="intake", scores={"finances": 2})
+    ledger.app.set_plan_goal(OPERATOR, hid, expected_version=v, life_domain="finances", description="Doel")
+    assert ledger.app.verify_snapshots() == []
+    table = "ledger_snapshots" if store.kind == "postgres" else "stored_snapshots"
+    rows = sql(store, f"SELECT originator_version, state FROM {table} ORDER BY originator_version")
+    version, state = rows[-1]
+    edited = bytes(state).replace(b'"finances":2', b'"finances":5')
+    assert edited != bytes(state)
+    sql(store, f"UPDATE {table} SET state=? WHERE originator_version=?", (edited, version))
+    assert store.make_ledger(clock=clock).app.verify_snapshots() == [(hid, version)]
