@@ -161,6 +161,7 @@ class CaseLedger(Application[UUID]):
         *,
         household_id: UUID | None = None,
         emergency_reason: str | None = None,
+        subject_user_id: str | None = None,
         save_now: bool = False,
     ) -> AccessRecorded:
         """Decide by the access policy and make the access record.
@@ -174,9 +175,9 @@ class CaseLedger(Application[UUID]):
         hid = household.id if household is not None else household_id
         sealable = household is not None and not household.is_erased
         record = access_record(
-            actor=actor, action=action, household_id=hid, categories=categories, purpose=actor.purpose,
-            decision=decision, at=self.clock(), on_behalf_of=actor.on_behalf_of,
-            emergency_reason=emergency_reason if sealable else None,
+            actor=actor, action=action, household_id=hid, categories=categories, decision=decision,
+            at=self.clock(), emergency_reason=emergency_reason if sealable else None,
+            subject_user_id=subject_user_id,
         )
         if not decision.allowed or save_now:
             self.save(record)
@@ -481,14 +482,7 @@ class CaseLedger(Application[UUID]):
 
     def record_user_management(self, actor: Actor, action: str, subject_user_id: str) -> None:
         """Authorise and record an add or disable of a user (kept outside household events, but audited)."""
-        decision = decide(actor, action, None, (), actor.purpose, on=self.today())
-        record = access_record(
-            actor=actor, action=action, household_id=None, categories=frozenset(), purpose=actor.purpose,
-            decision=decision, at=self.clock(), on_behalf_of=actor.on_behalf_of, subject_user_id=subject_user_id,
-        )
-        self.save(record)
-        if not decision.allowed:
-            raise AccessDeniedError(decision.reason)
+        self._authorise(actor, action, None, frozenset(), subject_user_id=subject_user_id, save_now=True)
 
     # ---------------------------------------------------------------- reads
     def get_household(
@@ -538,8 +532,7 @@ class CaseLedger(Application[UUID]):
         listing = Decision(True, "Caseload list: only households this user may see.", "relationship")
         self.save(access_record(
             actor=actor, action="list_households", household_id=None,
-            categories=frozenset({DataCategory.COMPOSITION}), purpose=actor.purpose, decision=listing,
-            at=self.clock(), on_behalf_of=actor.on_behalf_of,
+            categories=frozenset({DataCategory.COMPOSITION}), decision=listing, at=self.clock(),
         ))
         return [
             HouseholdSummary(
@@ -621,19 +614,23 @@ class CaseLedger(Application[UUID]):
             return []
         bad: list[tuple[UUID, int]] = []
         for household_id in self._referred_ids():
-            snapshots = list(self.snapshots.get(household_id))
-            if not snapshots:
+            stored = self.snapshots.recorder.select_events(household_id)  # raw: decode each under guard
+            if not stored:
                 continue
             replayed, events = None, iter(self.events.get(household_id))
-            for snapshot in snapshots:  # oldest first, like the events
-                while replayed is None or replayed.version < snapshot.originator_version:
-                    replayed = next(events).mutate(replayed)  # type: ignore[attr-defined]
+            for row in stored:  # oldest first, like the events
+                while replayed is None or replayed.version < row.originator_version:
+                    event = next(events, None)
+                    if event is None:
+                        break  # the snapshot claims a version the events never reached
+                    replayed = event.mutate(replayed)  # type: ignore[attr-defined]
                 try:
+                    snapshot = self.mapper.to_domain_event(row)
                     matches = snapshot.mutate(None) == replayed  # type: ignore[attr-defined]
-                except Exception:  # noqa: BLE001 - an undecodable snapshot is a bad one
+                except Exception:  # noqa: BLE001 - an undecodable or altered snapshot is a bad one
                     matches = False
                 if not matches:
-                    bad.append((household_id, snapshot.originator_version))
+                    bad.append((household_id, row.originator_version))
         return bad
 
     def _events(self, household_id: UUID | str) -> Iterator[DomainEventProtocol[UUID]]:

@@ -158,13 +158,10 @@ class Chain:
             position = page[-1].id
 
     def digest(self) -> Digest:
-        position, head = self.head_after_extend()
+        self.extend()
+        position, head = self.head()
         unsigned = Digest(position, head.hex(), datetime.now(tz=UTC).isoformat(), self.signing_key.public_b64, "")
         return Digest(**{**unsigned.__dict__, "signature": self.signing_key.sign(unsigned.message())})
-
-    def head_after_extend(self) -> tuple[int, bytes]:
-        self.extend()
-        return self.head()
 
     def _stored(self) -> Iterator[tuple[int, bytes]]:
         after = 0

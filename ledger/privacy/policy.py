@@ -20,7 +20,7 @@ The rules (docs/architecture.md, "Access policy", has the full table):
   composition, plan, involvement, ZRM) without one: what is needed to coordinate.
   An involved professional may do the few writes that belong to their own part.
 * **Break the glass:** a consultant or professional without access who states a
-  reason is allowed, with authorisation ``emergency``; the access record flags it
+  reason may *read*, with authorisation ``emergency`` (writes stay refused); the access record flags it
   for the privacy officer's review.
 """
 
@@ -37,7 +37,6 @@ from ledger.aggregates.vocabulary import DataCategory, Purpose
 
 __all__ = [
     "COORDINATION_SET",
-    "CARE_ROLES",
     "Decision",
     "Relationship",
     "Role",
@@ -61,8 +60,6 @@ class Relationship(StrEnum):
     INVOLVED = "involved"
     UNRELATED = "unrelated"
 
-
-CARE_ROLES = frozenset({Role.CONSULTANT, Role.PROFESSIONAL})
 
 COORDINATION_SET = frozenset(
     {DataCategory.IDENTITY, DataCategory.CONTACT, DataCategory.COMPOSITION, DataCategory.PLAN,
@@ -172,8 +169,8 @@ def decide(
         return _deny("No such household.")
     rel = relationship_of(user, household)
     decision = _decide_care(user, role, rel, action, household, cats, purpose_, on)
-    if decision.allowed or not (emergency_reason or "").strip():
-        return decision
+    if decision.allowed or not is_read(action) or not (emergency_reason or "").strip():
+        return decision  # breaking the glass opens data to read; it never lets anyone change a case
     return Decision(True, "Emergency access (break the glass); flagged for review.", "emergency", emergency=True)
 
 

@@ -122,3 +122,7 @@ def test_an_edited_snapshot_is_caught_by_replaying_its_events(store: Store, cloc
     assert edited != bytes(state)
     sql(store, f"UPDATE {table} SET state=? WHERE originator_version=?", (edited, version))
     assert store.make_ledger(clock=clock).app.verify_snapshots() == [(hid, version)]
+    # A forged snapshot claiming a version the events never reached is reported, not a crash.
+    sql(store, f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
+               f"SELECT originator_id, 999, topic, state FROM {table} WHERE originator_version=?", (version,))
+    assert store.make_ledger(clock=clock).app.verify_snapshots() == [(hid, version), (hid, 999)]

@@ -148,6 +148,8 @@ def test_break_the_glass_allows_with_a_stated_reason_and_flags_it() -> None:
     assert not decide(user, "read", h, ["mental_health"], on=ON, emergency_reason="   ").allowed
     urgent = decide(user, "read", h, ["mental_health"], on=ON, emergency_reason="acute crisis, director unreachable")
     assert urgent.allowed and urgent.emergency and urgent.authorisation == "emergency"
+    write = decide(user, "close_case", h, on=ON, emergency_reason="acute crisis, director unreachable")
+    assert not write.allowed and not write.emergency  # breaking the glass opens reads, never writes
 
 
 @pytest.mark.parametrize("action", ["read", "read_household", "read_history"])
