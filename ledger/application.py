@@ -29,6 +29,7 @@ from eventsourcing.utils import get_topic
 from ledger.aggregates import Actor, Household, Member, NetworkContact, StaffRef, errors, scrub
 from ledger.aggregates.vocabulary import DataCategory
 from ledger.aggregates.clock import recording_clock
+from ledger.aggregates.retention import DEFAULT_RULES, RetentionRule
 from ledger.aggregates.personal import personal
 from ledger.privacy import KeyStore, SealingMapper, register_transcodings
 from ledger.privacy.access import (
@@ -92,8 +93,10 @@ class CaseLedger(Application[UUID]):
         new_household_id: Callable[[], UUID] = uuid.uuid4,
         timezone: str = "Europe/Amsterdam",
         snapshot_interval: int = 50,
+        retention_rules: tuple[RetentionRule, ...] = DEFAULT_RULES,
     ) -> None:
         self.keys = keys
+        self.retention_rules = retention_rules
         self.clock = clock
         self.new_id = new_id
         self.new_household_id = new_household_id
@@ -476,7 +479,7 @@ class CaseLedger(Application[UUID]):
         """Record the erasure, then destroy the data key (crypto-shredding)."""
         day = self._on(on)
         version = self._change(actor, household_id, expected_version, "erase_household", "household_erased", lambda h: h.erase(
-            actor=actor, on=day, reason=reason))
+            actor=actor, on=day, reason=reason, rules=self.retention_rules))
         self.keys.destroy(parse_household_id(household_id))
         return version
 

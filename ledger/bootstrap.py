@@ -27,6 +27,7 @@ from ledger.privacy import KeyStore, MasterKey
 from ledger.privacy.keys import KeyStoreError, sqlite_keystore_engine
 from ledger.privacy.chain import Chain, SigningKey
 from ledger.privacy.users import UserDirectory
+from ledger.privacy.retention import load_rules
 
 __all__ = ["Ledger", "build", "generate_master_key"]
 
@@ -123,7 +124,8 @@ def build(
     keys = KeyStore(key_engine, master, cache_seconds=settings.key_cache_seconds)
     extra = {k: v for k, v in {"clock": clock, "new_id": new_id, "new_household_id": new_household_id}.items() if v}
     app = CaseLedger(
-        env, keys=keys, timezone=settings.timezone, snapshot_interval=settings.snapshot_interval, **extra
+        env, keys=keys, timezone=settings.timezone, snapshot_interval=settings.snapshot_interval,
+        retention_rules=load_rules(settings.retention_file), **extra,
     )
     signing = SigningKey.load(
         settings.signing_key.get_secret_value() if settings.signing_key else None, settings.data_dir / "signing.key"

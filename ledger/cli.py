@@ -27,6 +27,7 @@ from ledger.bootstrap import Ledger, build, generate_master_key
 from ledger.config import Settings
 from ledger.logs import configure_logging
 from ledger.privacy import KeyStoreError, SealedDataError
+from ledger.privacy.retention import RetentionConfigError, load_rules
 from ledger.privacy.users import UserError
 from ledger.views import event_view, household_view
 
@@ -413,6 +414,20 @@ def _progress_printer() -> Any:
     return lambda n: typer.echo(f"\r{n} records verified...", err=True, nl=False)
 
 
+@app.command("retention")
+def retention() -> None:
+    """List the retention rules in force (the defaults, or LEDGER_RETENTION_FILE)."""
+    settings = Settings()
+    rules = load_rules(settings.retention_file)
+    typer.echo(f"retention rules ({'from ' + str(settings.retention_file) if settings.retention_file else 'defaults'}):")
+    for r in rules:
+        on_request = "yields to a data-subject request" if r.yields_to_request else "blocks every erasure"
+        typer.echo(f"  {r.kind}: {r.years} years after closure, {r.law}; {on_request}")
+        typer.echo(f"    categories: {', '.join(sorted(r.categories))}" + (f"; source: {r.source}" if r.source else ""))
+    if not rules:
+        typer.echo("  (none: only retention holds placed by the privacy officer block erasure)")
+
+
 @keys_app.command("generate")
 def keys_generate() -> None:
     """Print a new random master key (base64) for LEDGER_MASTER_KEY."""
@@ -438,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
         message = e.format_message() if hasattr(e, "format_message") else str(e)
         typer.echo(f"error: {(message.splitlines() or ['usage error'])[0]} (see ledger --help)", err=True)
         return int(getattr(e, "exit_code", 2))
-    except (errors.HouseholdError, CliError, KeyStoreError, SealedDataError, UserError) as e:
+    except (errors.HouseholdError, CliError, KeyStoreError, SealedDataError, UserError, RetentionConfigError) as e:
         typer.echo(f"error: {e}", err=True)
         return 1
     except Exception as e:  # noqa: BLE001 - the last line of defence: no raw text, it may hold data

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Amsterdam"
     snapshot_interval: int = Field(default=50, ge=2)
     key_cache_seconds: float = Field(default=5.0, ge=0)
+    retention_file: Path | None = Field(
+        default=None, description="TOML file of retention rules; replaces the defaults (docs/architecture.md)"
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
     @field_validator("database_url")

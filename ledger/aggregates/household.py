@@ -11,6 +11,7 @@ it happened; the application supplies ids and checks ``on`` against its clock.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -21,6 +22,7 @@ from eventsourcing.domain import Aggregate, Snapshot, event
 from . import errors
 from .clock import ClockedEvent
 from .personal import Personal, scrub
+from .retention import RetentionRule, statutory_holds
 from .values import (
     Actor,
     CaseDirectorship,
@@ -772,20 +774,31 @@ class Household(Aggregate):
     def _retention_hold_placed(self, actor: Actor, hold: RetentionHold) -> None:
         self.retention_holds[hold.hold_id] = hold
 
-    def erase(self, *, actor: Actor, on: date, reason: str) -> None:
-        """Only a closed case, and only when no retention hold applies on that day."""
+    def erase(self, *, actor: Actor, on: date, reason: str, rules: Iterable[RetentionRule] = ()) -> None:
+        """Only a closed case, and only when no retention hold or retention rule applies on that day.
+
+        ``rules`` are the deployment's retention rules per data kind (see
+        :mod:`ledger.aggregates.retention`); explicit holds block every erasure.
+        """
         if self.erasure is not None:
             raise errors.HouseholdErasedError("This household has been erased already.")
         if self.closure is None:
             raise errors.CaseNotClosedError("Close the case before erasing it.")
         if on < self.closure.on:
             raise errors.InvalidPeriodError("A case cannot be erased before it was closed.")
+        if not reason.strip():
+            raise errors.InvalidInputError("Erasure records its reason (a code such as data_subject_request).")
         held = [h for h in self.retention_holds.values() if h.until > on]
         if held:
             until = max(h.until for h in held)
             raise errors.RetentionHoldError(f"A retention hold applies until {until.isoformat()}; erasure is refused.")
-        if not reason.strip():
-            raise errors.InvalidInputError("Erasure records its reason (a code such as data_subject_request).")
+        by_rule = [h for h in statutory_holds(self, rules, reason=reason.strip()) if h.until > on]
+        if by_rule:
+            last = max(by_rule, key=lambda h: h.until)
+            raise errors.RetentionHoldError(
+                f"Retention rule {last.hold_id.removeprefix('rule:')} ({last.law}) keeps this file until "
+                f"{last.until.isoformat()}; erasure is refused."
+            )
         self._erased(actor=actor, erasure=Erasure(on, reason.strip()))
 
     @event(Erased)

@@ -38,6 +38,7 @@ from hypothesis.stateful import (
 )
 
 from ledger.aggregates import Actor, Household, Member, NetworkContact, Personal, StaffRef, errors, map_personal
+from ledger.aggregates.retention import DEFAULT_RULES
 from ledger.aggregates.clock import recording_clock
 from ledger.aggregates.personal import personal
 from ledger.aggregates.values import CaseDirectorship
@@ -521,7 +522,7 @@ class HouseholdLedgerMachine(RuleBasedStateMachine):
         on, actor, hid = self.day(back), ACTORS[1], self.closed_one(hid, prefer_closed)
         error = self.run(hid, "erase",
                          lambda v: self.app.erase_household(actor, hid, expected_version=v, reason=reason, on=on),
-                         lambda h: h.erase(actor=actor, on=on, reason=reason))
+                         lambda h: h.erase(actor=actor, on=on, reason=reason, rules=DEFAULT_RULES))
         if error is None:
             assert str(hid) not in self.ledger.keys.wrapped_keys()
             for event in self.app.history(actor, hid):

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from conftest import OPERATOR, POLICY_MATRIX, FixedClock, Store
-from ledger.aggregates import Actor
+from ledger.aggregates import Actor, errors
 from ledger.application import NewMember
 from ledger.privacy.access import ALL_CATEGORIES, AccessDeniedError
 
@@ -110,3 +110,23 @@ def test_only_the_privacy_officer_reads_the_access_log(store: Store, clock: Fixe
         ledger.app.get_household(PRIVACY, hid)
     denied = [(r.user_id, r.action) for r in ledger.app.access_log(PRIVACY) if r.outcome == "denied"]
     assert denied == [("u-director", "read_access_log"), ("u-fg", "read_household")]
+
+
+def test_a_configured_retention_rule_refuses_erasure_and_changes_nothing(
+    store: Store, clock: FixedClock, tmp_path
+) -> None:
+    """The deployment's retention file (housing kept 10 years, no early destruction) blocks an admin's erasure."""
+    rules = tmp_path / "retention.toml"
+    rules.write_text('[[rule]]\nkind = "housing_support"\ncategories = ["housing"]\nyears = 10\n'
+                     'law = "Selectielijst gemeenten 2020"\n')
+    ledger = store.make_ledger(clock=clock, retention_file=rules)
+    hid, v = new_case(ledger, clock, "in_force")
+    v = ledger.app.close_case(DIRECTOR, hid, expected_version=v, reason="goals_achieved")
+    admin = Actor("u-admin", "Gemeente Testdorp", "admin")
+    with pytest.raises(errors.RetentionHoldError, match="housing_support .*2036-04-01"):
+        ledger.app.erase_household(admin, hid, expected_version=v, reason="data_subject_request")
+    assert str(hid) in ledger.keys.wrapped_keys()  # the key, and so the data, survive
+    assert ledger.app.export_household(PRIVACY, hid)["household"]["referral"]["members"][0]["name"] == "Ria Inzage"
+    clock.set(date(2036, 4, 1))
+    ledger.app.erase_household(admin, hid, expected_version=v, reason="retention_expired")
+    assert str(hid) not in ledger.keys.wrapped_keys()
