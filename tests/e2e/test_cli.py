@@ -108,3 +108,19 @@ def test_audit_verify_exits_non_zero_at_the_first_altered_record(tmp_path: Path,
     broken = run(tmp_path, "audit", "verify")
     assert broken.returncode == 1
     assert broken.stderr.strip() == "error: verification failed: Stored data no longer matches the chain at position 1."
+
+
+def test_retention_lists_the_rules_in_force_and_a_bad_file_is_one_line(
+    tmp_path: Path, household: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ledger retention` shows the defaults; a broken LEDGER_RETENTION_FILE stops every command with one line."""
+    done = run(tmp_path, "retention")
+    assert done.returncode == 0 and "youth_care: 20 years after closure, Jeugdwet art. 7.3.8" in done.stdout
+    bad = tmp_path / "retention.toml"
+    bad.write_text('[[rule]]\nkind = "x"\ncategories = ["finances"]\nyears = "many"\nlaw = "L"\n')
+    monkeypatch.setenv("LEDGER_RETENTION_FILE", str(bad))
+    before = fingerprint(tmp_path)
+    refused = run(tmp_path, "close", household, "-v", "1", "--reason", "other")
+    assert refused.returncode == 1
+    assert refused.stderr.count("\n") == 1 and "rule.0.years" in refused.stderr
+    assert fingerprint(tmp_path) == before
