@@ -38,6 +38,7 @@ from ledger.privacy.access import (
     AccessDeniedError,
     AccessRecorded,
     access_record,
+    refused_record,
 )
 from ledger.privacy.policy import Decision, decide
 from ledger.views import event_view, household_view, plain
@@ -203,15 +204,29 @@ class CaseLedger(Application[UUID]):
         with recording_clock(self.clock):
             household = self._load(household_id)
             record = self._authorise(actor, action, household, COMMAND_CATEGORIES[action])
-            if household.version != expected_version:
-                raise errors.StaleVersionError(
-                    f"The household is at version {household.version}, not {expected_version}; "
-                    "reload it and try again."
-                )
-            command(household)
-            version = self._save(household, record)
+            try:
+                if household.version != expected_version:
+                    raise errors.StaleVersionError(
+                        f"The household is at version {household.version}, not {expected_version}; "
+                        "reload it and try again."
+                    )
+                command(household)
+                version = self._save(household, record)
+            except errors.HouseholdError as exc:
+                self._record_refusal(record, exc)
+                raise
         log.info(fact, household_id=str(household.id), version=version, user_id=actor.user_id)
         return version
+
+    def _record_refusal(self, record: AccessRecorded, exc: errors.HouseholdError, *, created: bool = True) -> None:
+        """A command the policy allowed but a rule refused: nothing changed, and the attempt is on record.
+
+        The record carries the error's code, never its message (which may echo input).
+        """
+        refused = refused_record(record, exc.code, household_id=record.household_id if created else None)
+        self.save(refused)
+        log.info("command_refused", household_id=refused.household_id, user_id=refused.user_id,
+                 action=refused.action, code=exc.code)
 
     # ------------------------------------------------------------- commands
     def refer_household(
@@ -242,10 +257,14 @@ class CaseLedger(Application[UUID]):
         with recording_clock(self.clock):
             record = self._authorise(actor, "refer_household", None, COMMAND_CATEGORIES["refer_household"],
                                      household_id=household_id)
-            household = Household.refer(
-                household_id=household_id, actor=actor, on=day, sources=sources, members=members_,
-                address=personal(address), reason=personal(reason),
-            )
+            try:
+                household = Household.refer(
+                    household_id=household_id, actor=actor, on=day, sources=sources, members=members_,
+                    address=personal(address), reason=personal(reason),
+                )
+            except errors.HouseholdError as exc:
+                self._record_refusal(record, exc, created=False)  # no household came to be
+                raise
             self.keys.create(household_id)
             try:
                 version = self._save(household, record)

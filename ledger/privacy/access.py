@@ -28,7 +28,9 @@ from ledger.aggregates.vocabulary import DataCategory
 
 from .policy import Decision
 
-__all__ = ["ALL_CATEGORIES", "COMMAND_CATEGORIES", "AccessDeniedError", "AccessRecorded", "access_record"]
+__all__ = [
+    "ALL_CATEGORIES", "COMMAND_CATEGORIES", "AccessDeniedError", "AccessRecorded", "access_record", "refused_record",
+]
 
 ALL_CATEGORIES = frozenset(DataCategory)
 C = DataCategory
@@ -80,7 +82,7 @@ class AccessRecorded(DomainEvent):
     purpose: str
     data_categories: list[str]
     authorisation: str | None
-    outcome: str  # "allowed" | "denied"
+    outcome: str  # "allowed" | "denied" (by the policy) | "refused" (allowed, but a domain rule said no)
     reason: str
     emergency: bool
     emergency_reason: Personal | None
@@ -121,4 +123,19 @@ def access_record(
         emergency=decision.emergency,
         emergency_reason=Personal(emergency_reason) if decision.emergency and emergency_reason else None,
         subject_user_id=subject_user_id,
+    )
+
+
+def refused_record(allowed: AccessRecorded, code: str, *, household_id: str | None) -> AccessRecorded:
+    """The record of a command the policy allowed but a domain rule refused (``code``: the error's code)."""
+    return AccessRecorded(  # type: ignore[call-arg]
+        originator_id=uuid4(),
+        originator_version=1,
+        timestamp=allowed.timestamp,
+        **{name: getattr(allowed, name) for name in (
+            "action", "user_id", "organisation", "role", "on_behalf_of", "purpose",
+            "data_categories", "authorisation", "emergency", "emergency_reason", "subject_user_id")},
+        household_id=household_id,
+        outcome="refused",
+        reason=f"Refused by a rule of the case: {code}.",
     )

@@ -69,15 +69,35 @@ def test_show_as_of_a_date_replays_only_what_was_recorded_by_then(tmp_path: Path
         ["intake"],
     ],
 )
-def test_bad_input_prints_one_line_and_writes_nothing(tmp_path: Path, household: str, args: list[str]) -> None:
-    """A bad household id or an invalid command gives one error line, a non-zero exit, and no change."""
-    before = fingerprint(tmp_path)
+def test_bad_input_prints_one_line_and_changes_nothing(tmp_path: Path, household: str, args: list[str]) -> None:
+    """A bad household id or an invalid command gives one error line, a non-zero exit, and no change.
+
+    The one thing a refused command adds is its access record (outcome "refused"), as NEN 7513
+    asks for failed attempts too; the case data and the key store stay byte for byte as they were.
+    """
+    keys_before = fingerprint(tmp_path)["keys.sqlite"]
+    case_before, records_before = stored(tmp_path)
     done = run(tmp_path, *[a.replace("{hid}", household) for a in args])
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
-    assert fingerprint(tmp_path) == before
+    case_after, records_after = stored(tmp_path)
+    assert case_after == case_before
+    assert fingerprint(tmp_path)["keys.sqlite"] == keys_before
+    assert len(records_after) - len(records_before) <= 1
+    assert records_after[: len(records_before)] == records_before
+
+
+def stored(data_dir: Path) -> tuple[list[tuple], list[tuple]]:
+    """The stored household events, and the stored access records, in order."""
+    import sqlite3
+
+    with sqlite3.connect(data_dir / "ledger.sqlite") as db:
+        rows = db.execute("SELECT originator_id, originator_version, topic, state FROM stored_events"
+                          " ORDER BY rowid").fetchall()
+    records = [r for r in rows if r[2].endswith("AccessRecorded")]
+    return [r for r in rows if r not in records], records
 
 
 def test_error_lines_never_echo_personal_data(tmp_path: Path, household: str) -> None:

@@ -44,8 +44,8 @@ def test_stale_expected_version_changes_nothing(store: Store, clock: FixedClock)
     assert len(ledger.app.history(OPERATOR, hid)) == v2
 
 
-def test_refused_command_writes_nothing(store: Store, clock: FixedClock) -> None:
-    """A command that breaks a rule leaves the ledger exactly as it was."""
+def test_refused_command_changes_nothing_but_leaves_its_access_record(store: Store, clock: FixedClock) -> None:
+    """A command that breaks a rule leaves the case data exactly as it was; the attempt is on record."""
     ledger = store.make_ledger(clock=clock)
     hid, v = _refer(ledger)
     before = ledger.app.recorder.max_notification_id()
@@ -53,7 +53,17 @@ def test_refused_command_writes_nothing(store: Store, clock: FixedClock) -> None
         ledger.app.set_plan_goal(OPERATOR, hid, expected_version=v, life_domain="finances", description="x")
     with pytest.raises(errors.InvalidBsnError):
         ledger.app.refer_household(OPERATOR, sources=["wmo_desk"], members=[NewMember("adult", "X", bsn="123456789")])
-    assert ledger.app.recorder.max_notification_id() == before
+    with pytest.raises(errors.StaleVersionError):
+        ledger.app.record_intake(OPERATOR, hid, expected_version=v + 1, domains_discussed=["finances"])
+    new = ledger.app.recorder.select_notifications(start=before + 1, limit=10)
+    assert [n.topic.rsplit(":", 1)[-1] for n in new] == ["AccessRecorded"] * 3
+    records = [ledger.app.mapper.to_domain_event(n) for n in new]
+    assert [(r.action, r.household_id, r.outcome, r.reason) for r in records] == [
+        ("set_plan_goal", str(hid), "refused", "Refused by a rule of the case: intake-required."),
+        ("refer_household", None, "refused", "Refused by a rule of the case: invalid-bsn."),
+        ("record_intake", str(hid), "refused", "Refused by a rule of the case: stale-version."),
+    ]
+    assert ledger.app.repository.get(hid).version == v
     assert len(ledger.keys.wrapped_keys()) == 1  # the refused referral left no data key behind
 
 
