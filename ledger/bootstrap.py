@@ -27,6 +27,7 @@ from ledger.privacy import KeyStore, MasterKey
 from ledger.privacy.keys import KeyStoreError, sqlite_keystore_engine
 from ledger.privacy.chain import Chain, SigningKey
 from ledger.privacy.users import UserDirectory
+from ledger.persistence import FACTORY_TOPIC
 from ledger.privacy.retention import load_rules
 
 __all__ = ["Ledger", "build", "generate_master_key"]
@@ -117,7 +118,7 @@ def build(
         key_engine = engine
     else:
         db = settings.data_dir / "ledger.sqlite"
-        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(db), "SQLITE_LOCK_TIMEOUT": "10"}
+        env = {"PERSISTENCE_MODULE": FACTORY_TOPIC, "SQLITE_DBNAME": str(db), "SQLITE_LOCK_TIMEOUT": "10"}
         engine = sa.create_engine(f"sqlite:///{db}")
         key_engine = sqlite_keystore_engine(str(settings.data_dir / "keys.sqlite"))
     env["IS_SNAPSHOTTING_ENABLED"] = "y"

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     retention_file: Path | None = Field(
         default=None, description="TOML file of retention rules; replaces the defaults (docs/architecture.md)"
     )
+    projections: Literal["in_service", "external"] = Field(
+        default="in_service",
+        description="in_service: the HTTP service follows the ledger itself; external: `ledger projections run` does",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
     @field_validator("database_url")

@@ -34,7 +34,7 @@ from ledger.aggregates import ALL_VALUE_OBJECTS, ERASED, Personal, map_personal
 
 from .keys import KeyStore
 
-__all__ = ["PlaintextLeakError", "SealedDataError", "SealingMapper", "register_transcodings"]
+__all__ = ["PlaintextLeakError", "SealedDataError", "SealingMapper", "blind_mapper", "register_transcodings"]
 
 SEALED = "__sealed__"
 NONCE_BYTES = 12
@@ -121,9 +121,9 @@ def associated_data(originator_id: Any, version: int, topic: str) -> bytes:
 class SealingMapper(Mapper):
     """A Mapper that seals personal data with the household's own key."""
 
-    def __init__(self, *args: Any, keys: KeyStore, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, keys: KeyStore | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.keys = keys
+        self.keys = keys  # None: a blind mapper, which reads no personal value (see blind_mapper)
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         values: list[str] = []
@@ -136,7 +136,7 @@ class SealingMapper(Mapper):
 
         state = map_personal(dict(vars(domain_event)), take)
         if values:
-            key = self.keys.get(_subject(domain_event))
+            key = self.keys.get(_subject(domain_event)) if self.keys is not None else None
             if key is None:
                 raise SealedDataError("This household has no data key (erased or never created).")
             nonce = os.urandom(NONCE_BYTES)
@@ -165,6 +165,8 @@ class SealingMapper(Mapper):
         return domain_event
 
     def _open(self, stored: StoredEvent, subject: Any, blob: bytes) -> list[str] | None:
+        if self.keys is None:
+            return None  # blind: personal values stay sealed and arrive as erased
         key = self.keys.get(subject)
         if key is None:
             return None  # erased: the key is gone, so is the data
@@ -177,6 +179,17 @@ class SealingMapper(Mapper):
                 f"{stored.originator_version} does not match its key: the stored event was altered."
             ) from None
         return json.loads(plain)
+
+
+def blind_mapper(app: Any) -> SealingMapper:
+    """A mapper for the read side: it decodes events but opens no sealed data.
+
+    Every personal value arrives as :data:`ERASED`, so what reads through it (the
+    projections) can neither hold nor leak personal data, and needs no key access.
+    """
+    mapper = app.mapper
+    return SealingMapper(transcoder=mapper.transcoder, keys=None, cipher=mapper.cipher,
+                         compressor=mapper.compressor)
 
 
 def _subject(domain_event: Any) -> Any:

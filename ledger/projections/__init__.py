@@ -1,6 +1,58 @@
-"""Read models rebuilt from the ledger (current plans, caseloads, who is involved,
-access log views, evaluation facts). Arrives with the projections issue; until then
-the application's scans serve the CLI.
+"""Read models rebuilt from the ledger: each view in its own module, one runner for all.
+
+See ``base.py`` (what a view is), ``runner.py`` (exactly-once, in-order following),
+``docs/architecture.md`` (the views and their tables).
 """
 
-__all__: list[str] = []
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.pool import StaticPool
+
+from ledger.bootstrap import Ledger
+
+from .access_log import AccessLog
+from .base import Applied, ReadModel, metadata
+from .runner import BATCH, ConcurrentRunnerError, Progress, Runner
+
+__all__ = [
+    "Applied", "BATCH", "ConcurrentRunnerError", "Progress", "ReadModel", "Runner", "all_models", "as_of",
+    "metadata", "open_views", "views_engine",
+]
+
+
+def all_models() -> list[ReadModel]:
+    """Every view, in the order they are applied."""
+    return [AccessLog()]
+
+
+def views_engine(ledger: Ledger) -> sa.Engine:
+    """Where the views live: the ledger's PostgreSQL database, or ``views.sqlite`` beside the ledger."""
+    if ledger.settings.uses_postgres:
+        return ledger.engine
+    engine = sa.create_engine(f"sqlite:///{ledger.settings.data_dir / 'views.sqlite'}")
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")  # readers never wait for the runner
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.close()
+
+    return engine
+
+
+def open_views(ledger: Ledger, models: Sequence[ReadModel] | None = None, **kwargs: object) -> Runner:
+    """The runner over the deployment's views (created and migrated on first use)."""
+    return Runner(ledger.app, views_engine(ledger), models if models is not None else all_models(), **kwargs)
+
+
+def as_of(ledger: Ledger, at: datetime, models: Sequence[ReadModel] | None = None) -> Runner:
+    """Every view as it stood at ``at``: replayed from the ledger into a private in-memory database."""
+    engine = sa.create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+    runner = Runner(ledger.app, engine, models if models is not None else all_models(), until=at)
+    runner.catch_up()
+    return runner

@@ -1,0 +1,115 @@
+"""Access log: the NEN 7513 views over the access records, indexed.
+
+Per household (chronological, by period), per user, per day, per record (a
+household's data category), and the emergency accesses (break the glass) for the
+privacy officer's review. Rows hold ids and codes only; an emergency's stated
+reason is sealed in the ledger and shown from there.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import singledispatchmethod
+from typing import Any
+
+import sqlalchemy as sa
+
+from ledger.privacy.access import AccessRecorded
+
+from .base import Applied, ReadModel, metadata
+
+__all__ = ["AccessLog", "records", "records_table"]
+
+records_table = sa.Table(
+    "view_access_records",
+    metadata,
+    sa.Column("position", sa.BigInteger, primary_key=True),  # the record's place in the ledger
+    sa.Column("record_id", sa.String(36), nullable=False, unique=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("household_id", sa.String(36)),
+    sa.Column("user_id", sa.String(128), nullable=False),
+    sa.Column("on_behalf_of", sa.String(128)),
+    sa.Column("organisation", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("purpose", sa.String(32), nullable=False),
+    sa.Column("authorisation", sa.String(200)),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("reason", sa.String(500), nullable=False),  # the policy's words; no personal data
+    sa.Column("emergency", sa.Boolean, nullable=False),
+    sa.Column("subject_user_id", sa.String(128)),
+    sa.Index("ix_view_access_household_at", "household_id", "at"),
+    sa.Index("ix_view_access_user_at", "user_id", "at"),
+    sa.Index("ix_view_access_day", "day"),
+    sa.Index("ix_view_access_emergency", "emergency", "at"),
+)
+
+categories_table = sa.Table(
+    "view_access_categories",
+    metadata,
+    sa.Column("position", sa.BigInteger, primary_key=True),
+    sa.Column("category", sa.String(32), primary_key=True),
+    sa.Column("household_id", sa.String(36)),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_view_access_record", "household_id", "category", "at"),
+)
+
+
+class AccessLog(ReadModel):
+    name = "access_log"
+    version = 1
+    tables = (records_table, categories_table)
+
+    @singledispatchmethod
+    def apply(self, event: Any, on: Applied) -> None:
+        """Household events are not access records."""
+
+    @apply.register
+    def _(self, e: AccessRecorded, on: Applied) -> None:
+        on.conn.execute(sa.insert(records_table).values(
+            position=on.position, record_id=str(e.originator_id), at=e.timestamp, day=e.timestamp.date(),
+            action=e.action, household_id=e.household_id, user_id=e.user_id, on_behalf_of=e.on_behalf_of,
+            organisation=e.organisation, role=e.role, purpose=e.purpose, authorisation=e.authorisation,
+            outcome=e.outcome, reason=e.reason, emergency=e.emergency, subject_user_id=e.subject_user_id,
+        ))
+        if e.data_categories:
+            on.conn.execute(sa.insert(categories_table), [
+                {"position": on.position, "category": c, "household_id": e.household_id, "at": e.timestamp}
+                for c in e.data_categories
+            ])
+
+
+def records(
+    conn: sa.Connection, *, household_id: str | None = None, user_id: str | None = None,
+    day: date | None = None, category: str | None = None, emergency: bool | None = None,
+    since: datetime | None = None, until: datetime | None = None, limit: int = 1000, after: int = 0,
+) -> list[dict[str, Any]]:
+    """Access records, oldest first, by any of the four NEN 7513 views; ``after`` pages by position."""
+    r = records_table
+    q = sa.select(r).where(r.c.position > after).order_by(r.c.position).limit(limit)
+    if household_id is not None:
+        q = q.where(r.c.household_id == household_id)
+    if user_id is not None:
+        q = q.where(r.c.user_id == user_id)
+    if day is not None:
+        q = q.where(r.c.day == day)
+    if emergency is not None:
+        q = q.where(r.c.emergency == emergency)
+    if since is not None:
+        q = q.where(r.c.at >= since)
+    if until is not None:
+        q = q.where(r.c.at <= until)
+    if category is not None:
+        q = q.where(r.c.position.in_(sa.select(categories_table.c.position)
+                                     .where(categories_table.c.category == category)))
+    rows = [dict(row._mapping) for row in conn.execute(q)]
+    if rows:
+        cats: dict[int, list[str]] = {}
+        positions = [row["position"] for row in rows]
+        for pos, cat in conn.execute(sa.select(categories_table.c.position, categories_table.c.category)
+                                     .where(categories_table.c.position.in_(positions))):
+            cats.setdefault(pos, []).append(cat)
+        for row in rows:
+            row["data_categories"] = sorted(cats.get(row["position"], []))
+    return rows
