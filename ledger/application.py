@@ -402,11 +402,12 @@ class CaseLedger(Application[UUID]):
 
     def end_involvement(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, involvement_id: str,
-        on: date | None = None,
+        reason: str, on: date | None = None,
     ) -> int:
+        """``reason``: an InvolvementEndReason code (goal_reached, handed_over, ...)."""
         day = self._on(on)
         return self._change(actor, household_id, expected_version, "end_involvement", "involvement_ended", lambda h: h.end_involvement(
-            actor=actor, on=day, involvement_id=involvement_id))
+            actor=actor, on=day, involvement_id=involvement_id, reason=reason))
 
     def hold_evaluation(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, conclusion: str,

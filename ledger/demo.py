@@ -233,6 +233,12 @@ VOLUNTEERS: tuple[tuple[str, str], ...] = (
     ("Vrijwilligerscentrale Demodorp", "klussendienst"),
     ("Gezinsmaatjes Demodorp", "gezinsondersteuning"),
 )
+# Why involvements end mid-plan (InvolvementEndReason), per kind: professionals step out once their
+# part is done or hand over to volunteers; volunteers more often stop for lack of time or contact.
+END_REASONS: dict[str, dict[str, float]] = {
+    "professional": {"goal_reached": 5, "handed_over": 3, "capacity": 1, "household_stopped": 1, "other": 0.5},
+    "volunteer": {"goal_reached": 3, "capacity": 3, "no_contact": 2, "household_stopped": 1.5, "other": 0.5},
+}
 VOLUNTEER_ORGS = ("Humanitas", "Humanitas", "Vrijwilligerscentrale Demodorp", "Gezinsmaatjes Demodorp")
 HANDOVER_ORGS = ("Maatschappelijk Werk Demodorp", "Jeugdteam Demodorp", "Schuldhulp Demodorp", "GGZ Regio")
 
@@ -914,7 +920,7 @@ class _Story:
             if rng.random() < (0.3 if kind == "professional" else 0.15):
                 day = _between(rng, max(started, plan_day) + timedelta(days=30), self.last_open)
                 if day is not None:
-                    self.add(day, "end_involvement", involvement_id=ref)
+                    self.add(day, "end_involvement", involvement_id=ref, reason=_weighted(rng, END_REASONS[kind]))
         self.interim_cycles(plan_day, (drop_day or close_day) - timedelta(days=20))
         if "costs" in p.flags:
             self.intervention_costs(plan_day)

@@ -58,6 +58,7 @@ from .vocabulary import (
     DropOutKind,
     EscalationLevel,
     EvaluationConclusion,
+    InvolvementEndReason,
     InvolvementKind,
     LegalBasis,
     MemberRole,
@@ -100,8 +101,40 @@ def _vocab(enum: type, value: Any, what: str) -> Any:
         raise errors.InvalidInputError(f"Unknown {what} {errors.shown(value)}; expected one of: {allowed}.") from None
 
 
+def _end_reason(value: Any) -> InvolvementEndReason:
+    """A reason a command may give: any code but ``not_recorded``, which only the upcaster writes."""
+    given = [r for r in InvolvementEndReason if r != InvolvementEndReason.NOT_RECORDED]
+    if value not in given:
+        allowed = ", ".join(r.value for r in given)
+        what = (
+            "The involvement end reason 'not_recorded' is kept for involvements ended before reasons were recorded"
+            if value == InvolvementEndReason.NOT_RECORDED
+            else f"Unknown involvement end reason {errors.shown(value)}"
+        )
+        raise errors.InvalidInputError(f"{what}; expected one of: {allowed}.")
+    return InvolvementEndReason(value)
+
+
 class Household(Aggregate):
     """A household and its case, from referral to closure (and erasure)."""
+
+    # The schema of the household's state, as stored in snapshots. Version 2:
+    # ``Involvement.end_reason`` (InvolvementEnded v2). docs/architecture.md,
+    # "Event schema changes (upcasting)".
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """A version-1 snapshot: its ended involvements were ended by version-1 events.
+
+        Replaying those events gives ``end_reason`` ``not_recorded``
+        (:meth:`InvolvementEnded.upcast_v1_v2`); the snapshot must say the same,
+        or it would no longer equal its events. Active involvements keep ``None``.
+        """
+        involvements = state.get("involvements", {})
+        for involvement_id, inv in involvements.items():
+            if inv.ended_on is not None and inv.end_reason is None:
+                involvements[involvement_id] = inv.replace(end_reason=InvolvementEndReason.NOT_RECORDED)
 
     # ------------------------------------------------------------------ events
     class Event(ClockedEvent, Aggregate.Event):
@@ -172,9 +205,19 @@ class Household(Aggregate):
         involvement: Involvement
 
     class InvolvementEnded(Event):
+        """Version 2 added ``reason``; version 1 recorded only actor, involvement and day."""
+
+        class_version = 2
+
         actor: Actor
         involvement_id: str
         on: date
+        reason: InvolvementEndReason
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 never said why: record that, rather than guess a reason."""
+            state["reason"] = InvolvementEndReason.NOT_RECORDED.value
 
     class EvaluationHeld(Event):
         actor: Actor
@@ -610,18 +653,24 @@ class Household(Aggregate):
     def _involvement_started(self, actor: Actor, involvement: Involvement) -> None:
         self.involvements[involvement.involvement_id] = involvement
 
-    def end_involvement(self, *, actor: Actor, on: date, involvement_id: str) -> None:
+    def end_involvement(self, *, actor: Actor, on: date, involvement_id: str, reason: str) -> None:
+        """End an involvement, saying why (an :class:`InvolvementEndReason` code)."""
         self._check_open(on)
+        reason_ = _end_reason(reason)
         inv = self._find(self.involvements, involvement_id, "involvement")
         if not inv.active:
             raise errors.InvolvementNotActiveError(f"Involvement {involvement_id} has ended already.")
         if on < inv.started_on:
             raise errors.InvalidPeriodError("An involvement cannot end before it started.")
-        self._involvement_ended(actor=actor, involvement_id=involvement_id, on=on)
+        self._involvement_ended(actor=actor, involvement_id=involvement_id, on=on, reason=reason_)
 
     @event(InvolvementEnded)
-    def _involvement_ended(self, actor: Actor, involvement_id: str, on: date) -> None:
-        self.involvements[involvement_id] = self.involvements[involvement_id].replace(ended_on=on)
+    def _involvement_ended(
+        self, actor: Actor, involvement_id: str, on: date, reason: InvolvementEndReason
+    ) -> None:
+        self.involvements[involvement_id] = self.involvements[involvement_id].replace(
+            ended_on=on, end_reason=reason
+        )
 
     # ------------------------------------------------ evaluation and escalation
     def hold_evaluation(

@@ -29,6 +29,7 @@ from .vocabulary import (
     DropOutKind,
     EscalationLevel,
     EvaluationConclusion,
+    InvolvementEndReason,
     InvolvementKind,
     LegalBasis,
     MemberRole,
@@ -284,6 +285,9 @@ class Involvement(ValueObject):
     worker_id: str | None = None
     contact_name: Personal | None = None
     ended_on: date | None = None
+    # Added with InvolvementEnded v2. The default keeps stored version-1 payloads
+    # (InvolvementStarted events, older snapshots) decodable without an upcast.
+    end_reason: InvolvementEndReason | None = None
 
     @property
     def active(self) -> bool:

@@ -2,7 +2,8 @@
 
 Each is a ``StrEnum`` so that stored events hold the plain code (``"volunteer"``)
 and old events keep reading when a label changes. Adding a member is safe;
-renaming or removing one needs an upcaster (docs/architecture.md, "Upcasting").
+renaming or removing one needs an upcaster (docs/architecture.md, "Event schema
+changes (upcasting)").
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ __all__ = [
     "DropOutKind",
     "EscalationLevel",
     "EvaluationConclusion",
+    "InvolvementEndReason",
     "InvolvementKind",
     "LegalBasis",
     "MemberRole",
@@ -122,6 +124,22 @@ class PerformerKind(StrEnum):
 class InvolvementKind(StrEnum):
     PROFESSIONAL = "professional"
     VOLUNTEER = "volunteer"
+
+
+class InvolvementEndReason(StrEnum):
+    """Why an involvement ended (``InvolvementEnded`` version 2).
+
+    ``NOT_RECORDED`` is produced only by the upcaster, for involvements ended
+    before the reason was recorded; a command may not give it.
+    """
+
+    GOAL_REACHED = "goal_reached"  # their part of the plan is done
+    HANDED_OVER = "handed_over"  # another organisation or a volunteer took over
+    HOUSEHOLD_STOPPED = "household_stopped"  # the household ended it
+    NO_CONTACT = "no_contact"  # the household could not be reached
+    CAPACITY = "capacity"  # the organisation or volunteer could not continue
+    OTHER = "other"
+    NOT_RECORDED = "not_recorded"  # upcast version-1 events only
 
 
 class EvaluationConclusion(StrEnum):

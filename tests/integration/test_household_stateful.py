@@ -415,13 +415,15 @@ class HouseholdLedgerMachine(RuleBasedStateMachine):
                                                     worker_id="w-7", contact_name=personal(contact)),
                  issues_id=True)
 
-    @rule(hid=households, back=BACK, index=PICK)
-    def end_involvement(self, hid: UUID, back: int, index: int) -> None:
+    @rule(hid=households, back=BACK, index=PICK,
+          reason=st.sampled_from(["goal_reached", "handed_over", "no_contact", "capacity", "not_recorded", "vague"]))
+    def end_involvement(self, hid: UUID, back: int, index: int, reason: str) -> None:
         on, actor = self.day(back), ACTORS[0]
         iid = pick(self.models[hid].involvements, index)
         self.run(hid, "end_involvement",
-                 lambda v: self.app.end_involvement(actor, hid, expected_version=v, involvement_id=iid, on=on),
-                 lambda h: h.end_involvement(actor=actor, on=on, involvement_id=iid))
+                 lambda v: self.app.end_involvement(actor, hid, expected_version=v, involvement_id=iid,
+                                                    reason=reason, on=on),
+                 lambda h: h.end_involvement(actor=actor, on=on, involvement_id=iid, reason=reason))
 
     # ------------------------------------------------------------ evaluation, escalation, costs
     @rule(hid=households, back=BACK,

@@ -23,6 +23,7 @@ from ledger.aggregates import (
     is_valid_bsn,
     map_personal,
 )
+from ledger.aggregates.vocabulary import InvolvementEndReason
 
 # ------------------------------------------------------------------ fixtures
 ACTOR = Actor("u-100", "gemeente-x", "case_worker")
@@ -197,7 +198,7 @@ def _commands(on: date) -> dict[str, Callable[[Household], Any]]:
         "start_involvement": lambda h: h.start_involvement(
             actor=ACTOR, on=on, involvement_id="i9", kind="volunteer", organisation="Humanitas",
             discipline="buddy"),
-        "end_involvement": lambda h: h.end_involvement(actor=ACTOR, on=on, involvement_id="i1"),
+        "end_involvement": lambda h: h.end_involvement(actor=ACTOR, on=on, involvement_id="i1", reason="goal_reached"),
         "hold_evaluation": lambda h: h.hold_evaluation(
             actor=ACTOR, on=on, evaluation_id="v9", conclusion="close", final=True),
         "raise_escalation": lambda h: h.raise_escalation(
@@ -450,6 +451,31 @@ def test_self_and_network_actions_have_no_organisation(performer_kind: str) -> N
 def test_actions_belong_to_an_existing_goal() -> None:
     """An action for an unknown goal is refused."""
     refused(rich(), errors.NotFoundError, lambda h: add_action(h, "a2", goal_id="no-such-goal"))
+
+
+# ---------------------------------------------------------------- involvement
+GIVEN_END_REASONS = ["goal_reached", "handed_over", "household_stopped", "no_contact", "capacity", "other"]
+
+
+@pytest.mark.parametrize("reason", GIVEN_END_REASONS)
+def test_an_involvement_ends_with_its_reason(reason: str) -> None:
+    """Ending an involvement records the day and why (InvolvementEnded version 2)."""
+    h = rich()
+    accepted(h, lambda h: h.end_involvement(actor=ACTOR, on=DAY, involvement_id="i1", reason=reason))
+    inv = h.involvements["i1"]
+    assert (inv.active, inv.ended_on, inv.end_reason) == (False, DAY, reason)
+
+
+@pytest.mark.parametrize("reason", ["not_recorded", "retired", "", "GOAL_REACHED"])
+def test_ending_an_involvement_refuses_not_recorded_and_unknown_reasons(reason: str) -> None:
+    """``not_recorded`` is written only by the upcaster for version-1 events; a command names a real reason."""
+    exc = refused(rich(), errors.InvalidInputError,
+                  lambda h: h.end_involvement(actor=ACTOR, on=DAY, involvement_id="i1", reason=reason))
+    assert "expected one of: goal_reached, handed_over, household_stopped, no_contact, capacity, other." in str(exc)
+
+
+def test_the_end_reasons_a_command_may_give_are_the_vocabulary_but_not_recorded() -> None:
+    assert [r.value for r in InvolvementEndReason] == [*GIVEN_END_REASONS, "not_recorded"]
 
 
 # -------------------------------------------------------------------- consent
