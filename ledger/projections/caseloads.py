@@ -1,0 +1,262 @@
+"""Caseloads: which households each case director (and organisation) carries, by phase and month.
+
+Two span tables, each span ``[start_on, end_on)`` in business days (``end_on`` is the
+day the span passed on, exclusive; ``None`` while it lasts; a span with
+``end_on == start_on`` is empty and counts nowhere):
+
+* director spans: opened by ``CaseDirectorAssigned`` and ``CaseDirectorReplaced``
+  (a replacement ends the previous director's span on its date), ended by
+  ``HandedOver`` (a handover ends the director's assignment; docs/architecture.md)
+  and by ``Erased``. Closure does *not* end a span: the director stays "one call
+  away" during aftercare, and a reopened case carries on with the same director.
+* phase spans: the household's phase over time, with the rules of
+  ``Household.phase`` (:func:`ledger.projections.current_plan.phase_of`), each
+  change dated by the event's business date. One departure, for counting: a case
+  closed with an aftercare date is ``aftercare`` up to and including that date and
+  ``closed`` from the day after (the aggregate keeps calling it aftercare until it
+  is reopened).
+
+A household is in a director's *active caseload* on a day when a director span of
+theirs and a phase span other than ``closed`` both cover that day. Business dates
+may be recorded out of order (a backdated decision); a change dated before a span's
+start leaves that span empty rather than reversed, so spans never overlap.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import singledispatchmethod
+from typing import Any
+
+import sqlalchemy as sa
+
+from ledger.aggregates import Household
+
+from .base import Applied, ReadModel, metadata
+from .current_plan import phase_of
+
+__all__ = [
+    "Caseloads",
+    "by_director",
+    "by_organisation",
+    "director_spans_table",
+    "households_table",
+    "per_month",
+    "phase_spans_table",
+]
+
+households_table = sa.Table(
+    "view_caseload_households",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("phase", sa.String(16), nullable=False),  # as Household.phase
+    sa.Column("referred_on", sa.Date, nullable=False),
+    sa.Column("intake_on", sa.Date),
+    sa.Column("coordination_on", sa.Date),
+    sa.Column("goals", sa.Integer, nullable=False),
+    sa.Column("closed_on", sa.Date),
+    sa.Column("aftercare_until", sa.Date),
+    sa.Column("erased", sa.Boolean, nullable=False),
+)
+
+director_spans_table = sa.Table(
+    "view_caseload_directors",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),  # 1, 2, ... per household
+    sa.Column("user_id", sa.String(128), nullable=False),
+    sa.Column("organisation", sa.String(200), nullable=False),
+    sa.Column("start_on", sa.Date, nullable=False),
+    sa.Column("end_on", sa.Date),  # exclusive; None while assigned
+    sa.Column("ended_by", sa.String(16)),  # replaced, handed_over, erased
+    sa.Index("ix_view_caseload_directors_user", "user_id", "start_on"),
+    sa.Index("ix_view_caseload_directors_org", "organisation", "start_on"),
+)
+
+phase_spans_table = sa.Table(
+    "view_caseload_phases",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("phase", sa.String(16), nullable=False),
+    sa.Column("start_on", sa.Date, nullable=False),
+    sa.Column("end_on", sa.Date),  # exclusive; None while it lasts
+    sa.Index("ix_view_caseload_phases_phase", "phase", "start_on"),
+)
+
+
+def _end_spans(conn: sa.Connection, table: sa.Table, household_id: str, day: date, **values: Any) -> None:
+    """End every span of the household still running on or after ``day`` at ``day`` (never before its start)."""
+    t = table
+    running = conn.execute(sa.select(t.c.seq, t.c.start_on).where(
+        t.c.household_id == household_id, sa.or_(t.c.end_on.is_(None), t.c.end_on > day))).all()
+    for seq, start_on in running:
+        conn.execute(sa.update(t).where(t.c.household_id == household_id, t.c.seq == seq)
+                     .values(end_on=max(start_on, day), **values))
+
+
+def _open_span(conn: sa.Connection, table: sa.Table, household_id: str, day: date, **values: Any) -> None:
+    t = table
+    seq = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.seq), 0))
+                       .where(t.c.household_id == household_id)).scalar_one() + 1
+    conn.execute(sa.insert(t).values(household_id=household_id, seq=seq, start_on=day, end_on=None, **values))
+
+
+class Caseloads(ReadModel):
+    name = "caseloads"
+    version = 1
+    tables = (households_table, director_spans_table, phase_spans_table)
+
+    @singledispatchmethod
+    def apply(self, event: Any, on: Applied) -> None:
+        """Events that change neither the director nor the phase are skipped."""
+
+    # ---------------------------------------------------------------- helpers
+    @staticmethod
+    def _change(e: Any, on: Applied, day: date, **values: Any) -> None:
+        """Update the household's phase facts; on a change of phase, close the span and open the next on ``day``."""
+        h, hid = households_table, str(e.originator_id)
+        if values:
+            on.conn.execute(sa.update(h).where(h.c.household_id == hid).values(**values))
+        row = on.conn.execute(sa.select(h).where(h.c.household_id == hid)).one()
+        phase = phase_of(closed=row.closed_on is not None, aftercare_until=row.aftercare_until, goals=row.goals,
+                         coordination=row.coordination_on is not None, intake=row.intake_on is not None)
+        if phase == row.phase:
+            return
+        on.conn.execute(sa.update(h).where(h.c.household_id == hid).values(phase=phase))
+        _end_spans(on.conn, phase_spans_table, hid, day)
+        _open_span(on.conn, phase_spans_table, hid, day, phase=phase)
+        if phase == "aftercare":  # counted as closed from the day after the aftercare date
+            after = row.aftercare_until + timedelta(days=1)
+            _end_spans(on.conn, phase_spans_table, hid, after)
+            _open_span(on.conn, phase_spans_table, hid, after, phase="closed")
+
+    # ---------------------------------------------------------------- handlers
+    @apply.register
+    def _(self, e: Household.Referred, on: Applied) -> None:
+        hid = str(e.originator_id)
+        on.conn.execute(sa.insert(households_table).values(
+            household_id=hid, phase="referred", referred_on=e.referral.on, goals=0, erased=False))
+        _open_span(on.conn, phase_spans_table, hid, e.referral.on, phase="referred")
+
+    @apply.register
+    def _(self, e: Household.IntakeHeld, on: Applied) -> None:
+        self._change(e, on, e.intake.held_on, intake_on=e.intake.held_on)
+
+    @apply.register
+    def _(self, e: Household.CoordinationDecided, on: Applied) -> None:
+        self._change(e, on, e.decision.on, coordination_on=e.decision.on)
+
+    @apply.register
+    def _(self, e: Household.PlanGoalSet, on: Applied) -> None:
+        self._change(e, on, e.goal.set_on, goals=households_table.c.goals + 1)
+
+    @apply.register
+    def _(self, e: Household.Closed, on: Applied) -> None:
+        self._change(e, on, e.closure.on, closed_on=e.closure.on, aftercare_until=e.closure.aftercare_until)
+
+    @apply.register
+    def _(self, e: Household.Reopened, on: Applied) -> None:
+        self._change(e, on, e.on, closed_on=None, aftercare_until=None)
+
+    @apply.register
+    def _(self, e: Household.CaseDirectorAssigned, on: Applied) -> None:
+        d = e.directorship
+        _open_span(on.conn, director_spans_table, str(e.originator_id), d.since,
+                   user_id=d.director.user_id, organisation=d.director.organisation)
+
+    @apply.register
+    def _(self, e: Household.CaseDirectorReplaced, on: Applied) -> None:
+        d, hid = e.directorship, str(e.originator_id)
+        _end_spans(on.conn, director_spans_table, hid, d.since, ended_by="replaced")
+        _open_span(on.conn, director_spans_table, hid, d.since,
+                   user_id=d.director.user_id, organisation=d.director.organisation)
+
+    @apply.register
+    def _(self, e: Household.HandedOver, on: Applied) -> None:
+        _end_spans(on.conn, director_spans_table, str(e.originator_id), e.handover.on, ended_by="handed_over")
+
+    @apply.register
+    def _(self, e: Household.Erased, on: Applied) -> None:
+        hid = str(e.originator_id)
+        _end_spans(on.conn, director_spans_table, hid, e.erasure.on, ended_by="erased")
+        h = households_table
+        on.conn.execute(sa.update(h).where(h.c.household_id == hid).values(erased=True))
+
+
+# ------------------------------------------------------------------- queries
+def _covers(t: sa.Table, day: date) -> sa.ColumnElement[bool]:
+    return sa.and_(t.c.start_on <= day, sa.or_(t.c.end_on.is_(None), t.c.end_on > day))
+
+
+def _overlaps(t: sa.Table, start: date, end: date) -> sa.ColumnElement[bool]:
+    """The (non-empty) span shares a day with ``[start, end)``."""
+    return sa.and_(t.c.start_on < end, sa.or_(t.c.end_on.is_(None), sa.and_(t.c.end_on > start,
+                                                                             t.c.end_on > t.c.start_on)))
+
+
+def _active_join() -> Any:
+    d, p = director_spans_table, phase_spans_table
+    return d.join(p, sa.and_(p.c.household_id == d.c.household_id, p.c.phase != "closed"))
+
+
+def by_director(conn: sa.Connection, on: date) -> list[dict[str, Any]]:
+    """Active caseloads on ``on``: per director (user id, organisation) and phase, how many households."""
+    d, p = director_spans_table, phase_spans_table
+    households = sa.func.count(sa.distinct(d.c.household_id))
+    q = (sa.select(d.c.user_id, d.c.organisation, p.c.phase, households.label("households"))
+         .select_from(_active_join()).where(_covers(d, on), _covers(p, on))
+         .group_by(d.c.user_id, d.c.organisation, p.c.phase)
+         .order_by(d.c.organisation, d.c.user_id, p.c.phase))
+    return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def by_organisation(conn: sa.Connection, on: date) -> list[dict[str, Any]]:
+    """Active caseloads on ``on``: per organisation of the case director and phase, how many households."""
+    d, p = director_spans_table, phase_spans_table
+    households = sa.func.count(sa.distinct(d.c.household_id))
+    q = (sa.select(d.c.organisation, p.c.phase, households.label("households"))
+         .select_from(_active_join()).where(_covers(d, on), _covers(p, on))
+         .group_by(d.c.organisation, p.c.phase).order_by(d.c.organisation, p.c.phase))
+    return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def _months(first: date, last: date) -> list[tuple[date, date]]:
+    """``[first of month, first of next month)`` for every month from ``first``'s to ``last``'s."""
+    out = []
+    month = first.replace(day=1)
+    while month <= last:
+        following = (month + timedelta(days=32)).replace(day=1)
+        out.append((month, following))
+        month = following
+    return out
+
+
+def per_month(
+    conn: sa.Connection, first: date, last: date, director: str | None = None, organisation: str | None = None,
+) -> list[tuple[date, int]]:
+    """Caseload per calendar month, ``(first day of the month, households)``, from ``first``'s month to ``last``'s.
+
+    A household counts in a month when on at least one day of that month it had a case
+    director (``director``, a user id, and/or of ``organisation``, when given; any
+    director otherwise) *and* its case was open, i.e. in a phase other than ``closed``
+    (referred, intake, coordination, plan, or aftercare up to its aftercare date).
+    Both must hold on the same day: a household closed in May whose director was
+    assigned only in June does not count in June. Each household counts once per month
+    however many directors it had in it.
+    """
+    d, p = director_spans_table, phase_spans_table
+    out = []
+    for start, end in _months(first, last):
+        q = (sa.select(sa.func.count(sa.distinct(d.c.household_id))).select_from(_active_join())
+             .where(_overlaps(d, start, end), _overlaps(p, start, end),
+                    # the director span and the open phase span share a day (then, being intervals
+                    # that each meet the month and each other, all three share one)
+                    d.c.start_on < sa.func.coalesce(p.c.end_on, end),
+                    p.c.start_on < sa.func.coalesce(d.c.end_on, end)))
+        if director is not None:
+            q = q.where(d.c.user_id == director)
+        if organisation is not None:
+            q = q.where(d.c.organisation == organisation)
+        out.append((start, conn.execute(q).scalar_one()))
+    return out

@@ -1,0 +1,303 @@
+"""Evaluation facts: flat, pseudonymous fact tables for the evaluation reports.
+
+One table per kind of fact, keyed by the household's pseudonymous id and the item's
+id, holding codes, dates, counts and amounts only: referrals (with composition and
+how the case ended), ZRM scores per domain, involvements, plan goals and actions
+(each action with its goal's life domain), costs (EUR, ``Numeric(12, 2)``),
+evaluations and escalations. Free texts and every other personal value stay sealed
+in the ledger; events reach views through the blind mapper.
+
+A reopened case loses its closure and drop-out here as in the aggregate; ``reopens``
+counts how often that happened. An erased household keeps its facts, flagged.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatchmethod
+from typing import Any
+
+import sqlalchemy as sa
+
+from ledger.aggregates import Household
+
+from .base import Applied, ReadModel, metadata
+
+__all__ = [
+    "EvaluationFacts",
+    "fact_costs",
+    "fact_escalations",
+    "fact_evaluations",
+    "fact_involvements",
+    "fact_plan_actions",
+    "fact_plan_goals",
+    "fact_referrals",
+    "fact_zrm",
+]
+
+fact_referrals = sa.Table(
+    "view_fact_referrals",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("referred_on", sa.Date, nullable=False),
+    sa.Column("sources", sa.String(500), nullable=False),  # codes, comma-joined, in the referral's order
+    sa.Column("composition", sa.String(32), nullable=False),
+    sa.Column("adults", sa.Integer, nullable=False),
+    sa.Column("children", sa.Integer, nullable=False),
+    sa.Column("intake_on", sa.Date),
+    sa.Column("coordination_outcome", sa.String(32)),
+    sa.Column("coordination_on", sa.Date),
+    sa.Column("closed_on", sa.Date),
+    sa.Column("closure_reason", sa.String(32)),
+    sa.Column("aftercare_until", sa.Date),
+    sa.Column("dropped_out_kind", sa.String(16)),
+    sa.Column("dropped_out_on", sa.Date),
+    sa.Column("reopens", sa.Integer, nullable=False),
+    sa.Column("erased", sa.Boolean, nullable=False),
+    sa.Index("ix_view_fact_referrals_referred", "referred_on"),
+    sa.Index("ix_view_fact_referrals_closed", "closed_on"),
+)
+
+fact_zrm = sa.Table(
+    "view_fact_zrm",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("measurement_id", sa.String(64), primary_key=True),
+    sa.Column("domain", sa.String(48), primary_key=True),
+    sa.Column("instrument", sa.String(16), nullable=False),
+    sa.Column("moment", sa.String(16), nullable=False),
+    sa.Column("score", sa.Integer, nullable=False),
+    sa.Column("measured_on", sa.Date, nullable=False),
+    sa.Column("member_id", sa.String(32)),  # None: the household as a whole
+    sa.Index("ix_view_fact_zrm_domain", "domain", "moment", "measured_on"),
+)
+
+fact_involvements = sa.Table(
+    "view_fact_involvements",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("involvement_id", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("organisation", sa.String(200), nullable=False),
+    sa.Column("discipline", sa.String(200), nullable=False),
+    sa.Column("started_on", sa.Date, nullable=False),
+    sa.Column("ended_on", sa.Date),
+    sa.Column("end_reason", sa.String(32)),  # InvolvementEnded version 2 on
+    sa.Index("ix_view_fact_involvements_org", "organisation", "started_on"),
+)
+
+fact_plan_goals = sa.Table(
+    "view_fact_plan_goals",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("goal_id", sa.String(64), primary_key=True),
+    sa.Column("life_domain", sa.String(32), nullable=False),
+    sa.Column("set_on", sa.Date, nullable=False),
+    sa.Column("target_date", sa.Date),
+    sa.Column("revisions", sa.Integer, nullable=False),
+    sa.Index("ix_view_fact_plan_goals_domain", "life_domain"),
+)
+
+fact_plan_actions = sa.Table(
+    "view_fact_plan_actions",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("action_id", sa.String(64), primary_key=True),
+    sa.Column("goal_id", sa.String(64), nullable=False),
+    sa.Column("life_domain", sa.String(32), nullable=False),  # its goal's
+    sa.Column("performer_kind", sa.String(16), nullable=False),
+    sa.Column("performer_org", sa.String(200)),
+    sa.Column("added_on", sa.Date, nullable=False),
+    sa.Column("due_on", sa.Date),
+    sa.Column("completed_on", sa.Date),
+    sa.Column("cancelled_on", sa.Date),
+    sa.Index("ix_view_fact_plan_actions_domain", "life_domain", "performer_kind"),
+)
+
+fact_costs = sa.Table(
+    "view_fact_costs",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("cost_id", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # baseline, intervention
+    sa.Column("stream", sa.String(32), nullable=False),
+    sa.Column("amount_eur", sa.Numeric(12, 2), nullable=False),
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("period_end", sa.Date, nullable=False),
+    sa.Column("recorded_on", sa.Date, nullable=False),
+    sa.Index("ix_view_fact_costs_kind", "kind", "stream"),
+)
+
+fact_evaluations = sa.Table(
+    "view_fact_evaluations",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("evaluation_id", sa.String(64), primary_key=True),
+    sa.Column("held_on", sa.Date, nullable=False),
+    sa.Column("final", sa.Boolean, nullable=False),
+    sa.Column("conclusion", sa.String(48), nullable=False),
+    sa.Index("ix_view_fact_evaluations_held", "held_on"),
+)
+
+fact_escalations = sa.Table(
+    "view_fact_escalations",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("escalation_id", sa.String(64), primary_key=True),
+    sa.Column("level", sa.String(48), nullable=False),
+    sa.Column("raised_on", sa.Date, nullable=False),
+    sa.Column("resolved_on", sa.Date),
+)
+
+
+def _code(value: Any) -> str | None:
+    return None if value is None else str(getattr(value, "value", value))
+
+
+class EvaluationFacts(ReadModel):
+    name = "evaluation_facts"
+    version = 1
+    tables = (fact_referrals, fact_zrm, fact_involvements, fact_plan_goals, fact_plan_actions, fact_costs,
+              fact_evaluations, fact_escalations)
+
+    @singledispatchmethod
+    def apply(self, event: Any, on: Applied) -> None:
+        """Events that add no fact are skipped."""
+
+    @staticmethod
+    def _referral(e: Any, on: Applied, **values: Any) -> None:
+        t = fact_referrals
+        on.conn.execute(sa.update(t).where(t.c.household_id == str(e.originator_id)).values(**values))
+
+    # ---------------------------------------------------------------- referral
+    @apply.register
+    def _(self, e: Household.Referred, on: Applied) -> None:
+        r = e.referral
+        on.conn.execute(sa.insert(fact_referrals).values(
+            household_id=str(e.originator_id), referred_on=r.on, sources=",".join(_code(s) for s in r.sources),
+            composition=_code(r.composition), adults=r.adults, children=r.children, reopens=0, erased=False,
+        ))
+
+    @apply.register
+    def _(self, e: Household.IntakeHeld, on: Applied) -> None:
+        self._referral(e, on, intake_on=e.intake.held_on)
+
+    @apply.register
+    def _(self, e: Household.CoordinationDecided, on: Applied) -> None:
+        self._referral(e, on, coordination_outcome=_code(e.decision.outcome), coordination_on=e.decision.on)
+
+    @apply.register
+    def _(self, e: Household.DroppedOut, on: Applied) -> None:
+        self._referral(e, on, dropped_out_kind=_code(e.drop_out.kind), dropped_out_on=e.drop_out.on)
+
+    @apply.register
+    def _(self, e: Household.Closed, on: Applied) -> None:
+        c = e.closure
+        self._referral(e, on, closed_on=c.on, closure_reason=_code(c.reason), aftercare_until=c.aftercare_until)
+
+    @apply.register
+    def _(self, e: Household.Reopened, on: Applied) -> None:
+        self._referral(e, on, closed_on=None, closure_reason=None, aftercare_until=None, dropped_out_kind=None,
+                       dropped_out_on=None, reopens=fact_referrals.c.reopens + 1)
+
+    @apply.register
+    def _(self, e: Household.Erased, on: Applied) -> None:
+        self._referral(e, on, erased=True)
+
+    # --------------------------------------------------------------------- ZRM
+    @apply.register
+    def _(self, e: Household.ZrmMeasured, on: Applied) -> None:
+        m = e.measurement
+        on.conn.execute(sa.insert(fact_zrm), [
+            {"household_id": str(e.originator_id), "measurement_id": m.measurement_id, "domain": domain,
+             "instrument": m.instrument, "moment": _code(m.moment), "score": int(score),
+             "measured_on": m.measured_on, "member_id": m.member_id}
+            for domain, score in sorted(m.scores.items())
+        ])
+
+    # ------------------------------------------------------------- involvement
+    @apply.register
+    def _(self, e: Household.InvolvementStarted, on: Applied) -> None:
+        i = e.involvement
+        on.conn.execute(sa.insert(fact_involvements).values(
+            household_id=str(e.originator_id), involvement_id=i.involvement_id, kind=_code(i.kind),
+            organisation=i.organisation, discipline=i.discipline, started_on=i.started_on, ended_on=i.ended_on,
+            end_reason=_code(getattr(i, "end_reason", None)),
+        ))
+
+    @apply.register
+    def _(self, e: Household.InvolvementEnded, on: Applied) -> None:
+        t = fact_involvements
+        on.conn.execute(sa.update(t).where(
+            t.c.household_id == str(e.originator_id), t.c.involvement_id == e.involvement_id,
+        ).values(ended_on=e.on, end_reason=_code(getattr(e, "reason", None))))
+
+    # -------------------------------------------------------------------- plan
+    @apply.register
+    def _(self, e: Household.PlanGoalSet, on: Applied) -> None:
+        g = e.goal
+        on.conn.execute(sa.insert(fact_plan_goals).values(
+            household_id=str(e.originator_id), goal_id=g.goal_id, life_domain=_code(g.life_domain),
+            set_on=g.set_on, target_date=g.target_date, revisions=g.revisions,
+        ))
+
+    @apply.register
+    def _(self, e: Household.PlanGoalRevised, on: Applied) -> None:
+        g, t = e.goal, fact_plan_goals
+        on.conn.execute(sa.update(t).where(t.c.household_id == str(e.originator_id), t.c.goal_id == g.goal_id)
+                        .values(target_date=g.target_date, revisions=g.revisions))
+
+    @apply.register
+    def _(self, e: Household.PlanActionAdded, on: Applied) -> None:
+        a, g, hid = e.action, fact_plan_goals, str(e.originator_id)
+        domain = on.conn.execute(sa.select(g.c.life_domain)
+                                 .where(g.c.household_id == hid, g.c.goal_id == a.goal_id)).scalar_one()
+        on.conn.execute(sa.insert(fact_plan_actions).values(
+            household_id=hid, action_id=a.action_id, goal_id=a.goal_id, life_domain=domain,
+            performer_kind=_code(a.performer.kind), performer_org=a.performer.organisation, added_on=a.added_on,
+            due_on=a.due_on, completed_on=a.completed_on, cancelled_on=a.cancelled_on,
+        ))
+
+    @apply.register
+    def _(self, e: Household.PlanActionCompleted, on: Applied) -> None:
+        t = fact_plan_actions
+        on.conn.execute(sa.update(t).where(t.c.household_id == str(e.originator_id), t.c.action_id == e.action_id)
+                        .values(completed_on=e.on))
+
+    @apply.register
+    def _(self, e: Household.PlanActionCancelled, on: Applied) -> None:
+        t = fact_plan_actions
+        on.conn.execute(sa.update(t).where(t.c.household_id == str(e.originator_id), t.c.action_id == e.action_id)
+                        .values(cancelled_on=e.on))
+
+    # --------------------------------------------------- costs and evaluations
+    @apply.register
+    def _(self, e: Household.CostRecorded, on: Applied) -> None:
+        c = e.cost
+        on.conn.execute(sa.insert(fact_costs).values(
+            household_id=str(e.originator_id), cost_id=c.cost_id, kind=_code(c.kind), stream=_code(c.stream),
+            amount_eur=c.amount_eur, period_start=c.period_start, period_end=c.period_end,
+            recorded_on=c.recorded_on,
+        ))
+
+    @apply.register
+    def _(self, e: Household.EvaluationHeld, on: Applied) -> None:
+        v = e.evaluation
+        on.conn.execute(sa.insert(fact_evaluations).values(
+            household_id=str(e.originator_id), evaluation_id=v.evaluation_id, held_on=v.held_on,
+            final=bool(v.final), conclusion=_code(v.conclusion),
+        ))
+
+    @apply.register
+    def _(self, e: Household.EscalationRaised, on: Applied) -> None:
+        x = e.escalation
+        on.conn.execute(sa.insert(fact_escalations).values(
+            household_id=str(e.originator_id), escalation_id=x.escalation_id, level=_code(x.level),
+            raised_on=x.raised_on, resolved_on=x.resolved_on,
+        ))
+
+    @apply.register
+    def _(self, e: Household.EscalationResolved, on: Applied) -> None:
+        t = fact_escalations
+        on.conn.execute(sa.update(t).where(
+            t.c.household_id == str(e.originator_id), t.c.escalation_id == e.escalation_id,
+        ).values(resolved_on=e.on))
