@@ -11,6 +11,7 @@ issue) hook in here, so every interface gets them without code of its own.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -36,7 +37,9 @@ from ledger.privacy.access import (
     ALL_CATEGORIES,
     COMMAND_CATEGORIES,
     AccessDeniedError,
+    REVIEW_VERDICTS,
     AccessRecorded,
+    EmergencyReviewed,
     access_record,
     refused_record,
 )
@@ -104,6 +107,7 @@ class CaseLedger(Application[UUID]):
         self.tz = ZoneInfo(timezone)
         self.snapshotting_intervals = {Household: snapshot_interval}
         self.after_save: list[Callable[[], Any]] = []  # e.g. extending the hash chain
+        self._written = threading.local()
         super().__init__(env)
 
     # --------------------------------------------------------------- wiring
@@ -120,12 +124,20 @@ class CaseLedger(Application[UUID]):
         register_transcodings(transcoder)
 
     def _notify(self, recordings: list[Any]) -> None:
-        """After a save: run the hooks; a failing hook never undoes a durable save."""
+        """After a save: note its position (read-your-writes), run the hooks; a failing hook never undoes it."""
+        ids = [r.notification.id for r in recordings if getattr(r, "notification", None) is not None]
+        if ids:
+            self._written.position = max(ids)
         for hook in self.after_save:
             try:
                 hook()
             except Exception as e:  # noqa: BLE001 - the follower catches up; say so, without data
                 log.warning("after_save_hook_failed", hook=getattr(hook, "__qualname__", "?"), error_type=type(e).__name__)
+
+    @property
+    def last_written_position(self) -> int:
+        """The ledger position of this thread's last save: what a caller waits for to read its own write."""
+        return getattr(self._written, "position", 0)
 
     # -------------------------------------------------------------- helpers
     def today(self) -> date:
@@ -507,7 +519,34 @@ class CaseLedger(Application[UUID]):
         """Authorise and record an add or disable of a user (kept outside household events, but audited)."""
         self._authorise(actor, action, None, frozenset(), subject_user_id=subject_user_id, save_now=True)
 
+    def review_emergency(self, actor: Actor, record_id: UUID | str, verdict: str) -> None:
+        """The privacy officer's conclusion on one emergency access; recorded, and then off the review list."""
+        if verdict not in REVIEW_VERDICTS:
+            raise errors.InvalidInputError(
+                f"Unknown verdict {errors.shown(verdict)}; expected one of: {', '.join(sorted(REVIEW_VERDICTS))}.")
+        access = self._authorise(actor, "review_emergency", None, frozenset(), household_id=None)
+        try:
+            first = next(iter(self.repository.event_store.get(parse_household_id(record_id))), None)
+        except errors.HouseholdError:
+            first = None
+        if not isinstance(first, AccessRecorded) or not first.emergency:
+            raise errors.NotFoundError("No emergency access record with that id.")
+        self.save(access, EmergencyReviewed(  # type: ignore[call-arg]
+            originator_id=uuid.uuid4(), originator_version=1, timestamp=self.clock(),
+            record_id=str(first.originator_id), reviewer_id=actor.user_id, verdict=verdict))
+
     # ---------------------------------------------------------------- reads
+    def record_read(
+        self, actor: Actor, action: str, household_id: UUID | str | None = None,
+        categories: frozenset[Any] = frozenset(), *, emergency_reason: str | None = None,
+    ) -> None:
+        """Decide and record a read served from elsewhere (a view), before its data goes out.
+
+        Raises :class:`AccessDeniedError` (recorded too) when the policy refuses.
+        """
+        household = self._load(household_id) if household_id is not None else None
+        self._authorise(actor, action, household, categories, emergency_reason=emergency_reason, save_now=True)
+
     def get_household(
         self, actor: Actor, household_id: UUID | str, *, as_of: datetime | None = None,
         emergency_reason: str | None = None,

@@ -29,8 +29,12 @@ from ledger.aggregates.vocabulary import DataCategory
 from .policy import Decision
 
 __all__ = [
-    "ALL_CATEGORIES", "COMMAND_CATEGORIES", "AccessDeniedError", "AccessRecorded", "access_record", "refused_record",
+    "ALL_CATEGORIES", "COMMAND_CATEGORIES", "REVIEW_VERDICTS", "AccessDeniedError", "AccessRecorded",
+    "EmergencyReviewed", "access_record", "refused_record",
 ]
+
+# What the privacy officer concludes about an emergency access (break the glass).
+REVIEW_VERDICTS = frozenset({"justified", "unjustified"})
 
 ALL_CATEGORIES = frozenset(DataCategory)
 C = DataCategory
@@ -139,3 +143,11 @@ def refused_record(allowed: AccessRecorded, code: str, *, household_id: str | No
         outcome="refused",
         reason=f"Refused by a rule of the case: {code}.",
     )
+
+
+class EmergencyReviewed(DomainEvent):
+    """The privacy officer's review of one emergency access (its own one-event stream)."""
+
+    record_id: str  # the AccessRecorded event's originator id
+    reviewer_id: str
+    verdict: str  # one of REVIEW_VERDICTS

@@ -68,6 +68,8 @@ COORDINATION_SET = frozenset(
 
 READ = "read"
 ACCESS_LOG = "read_access_log"
+REVIEW = "review_emergency"  # the privacy officer concludes on a break-the-glass access
+CASELOADS = "read_caseloads"  # counts per case director and organisation: no household content
 EXPORT = "export_household"  # a data subject's access request (AVG art. 15)
 REFER = "refer_household"
 USER_ADMIN = frozenset({"add_user", "disable_user"})
@@ -152,13 +154,17 @@ def decide(
     if role == Role.PRIVACY_OFFICER:
         if action == RETENTION:
             return Decision(True, "The privacy officer manages retention.", "retention_duty")
-        if action == ACCESS_LOG:
+        if action in (ACCESS_LOG, REVIEW):
             return Decision(True, "The privacy officer audits access records.", "audit_duty")
         if action == EXPORT:
             return Decision(True, "The privacy officer answers the data subject's access request.", "avg_art_15")
         return _deny("Privacy officers read access records, never case content.")
-    if action in (ACCESS_LOG, EXPORT):
+    if action in (ACCESS_LOG, EXPORT, REVIEW):
         return _deny("Access records and data-subject exports are for the privacy officer.")
+    if action == CASELOADS:
+        if role in (Role.CONSULTANT, Role.EVALUATOR):
+            return Decision(True, "Caseload counts support coordination and evaluation.", "caseload_overview")
+        return _deny("Caseload overviews are for consultants and evaluators.")
     if role == Role.EVALUATOR:
         return _deny("Evaluators get pseudonymous aggregates only, never a household.")
 

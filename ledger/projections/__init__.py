@@ -15,6 +15,10 @@ from sqlalchemy.pool import StaticPool
 from ledger.bootstrap import Ledger
 
 from .access_log import AccessLog
+from .caseloads import Caseloads
+from .current_plan import CurrentPlan
+from .evaluation_facts import EvaluationFacts
+from .involvement import WhoIsInvolved
 from .base import Applied, ReadModel, metadata
 from .runner import BATCH, ConcurrentRunnerError, Progress, Runner
 
@@ -26,7 +30,7 @@ __all__ = [
 
 def all_models() -> list[ReadModel]:
     """Every view, in the order they are applied."""
-    return [AccessLog()]
+    return [CurrentPlan(), Caseloads(), WhoIsInvolved(), AccessLog(), EvaluationFacts()]
 
 
 def views_engine(ledger: Ledger) -> sa.Engine:

@@ -1,8 +1,8 @@
 """Access log: the NEN 7513 views over the access records, indexed.
 
 Per household (chronological, by period), per user, per day, per record (a
-household's data category), and the emergency accesses (break the glass) for the
-privacy officer's review. Rows hold ids and codes only; an emergency's stated
+household's data category), and the emergency accesses (break the glass) awaiting
+the privacy officer's review (``EmergencyReviewed`` takes one off the list). Rows hold ids and codes only; an emergency's stated
 reason is sealed in the ledger and shown from there.
 """
 
@@ -14,11 +14,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ledger.privacy.access import AccessRecorded
+from ledger.privacy.access import AccessRecorded, EmergencyReviewed
 
 from .base import Applied, ReadModel, metadata
 
-__all__ = ["AccessLog", "records", "records_table"]
+__all__ = ["AccessLog", "awaiting_review", "records", "records_table"]
 
 records_table = sa.Table(
     "view_access_records",
@@ -39,6 +39,9 @@ records_table = sa.Table(
     sa.Column("reason", sa.String(500), nullable=False),  # the policy's words; no personal data
     sa.Column("emergency", sa.Boolean, nullable=False),
     sa.Column("subject_user_id", sa.String(128)),
+    sa.Column("review_verdict", sa.String(16)),  # emergencies: the privacy officer's conclusion
+    sa.Column("reviewed_by", sa.String(128)),
+    sa.Column("reviewed_at", sa.DateTime(timezone=True)),
     sa.Index("ix_view_access_household_at", "household_id", "at"),
     sa.Index("ix_view_access_user_at", "user_id", "at"),
     sa.Index("ix_view_access_day", "day"),
@@ -78,6 +81,18 @@ class AccessLog(ReadModel):
                 {"position": on.position, "category": c, "household_id": e.household_id, "at": e.timestamp}
                 for c in e.data_categories
             ])
+
+    @apply.register
+    def _(self, e: EmergencyReviewed, on: Applied) -> None:
+        on.conn.execute(sa.update(records_table).where(records_table.c.record_id == e.record_id).values(
+            review_verdict=e.verdict, reviewed_by=e.reviewer_id, reviewed_at=e.timestamp))
+
+
+def awaiting_review(conn: sa.Connection, limit: int = 1000) -> list[dict[str, Any]]:
+    """Emergency accesses (break the glass) the privacy officer has not reviewed yet, oldest first."""
+    r = records_table
+    q = (sa.select(r).where(r.c.emergency.is_(True), r.c.reviewed_at.is_(None)).order_by(r.c.position).limit(limit))
+    return [dict(row._mapping) for row in conn.execute(q)]
 
 
 def records(

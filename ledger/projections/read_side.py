@@ -1,0 +1,92 @@
+"""The views as the interfaces use them: each read decided by the access policy and recorded first.
+
+Every method takes the acting user, asks the application to decide and record the
+read (``CaseLedger.record_read``: the same policy and the same NEN 7513 records as a
+read of the household itself), and only then queries the view. ``min_position``
+gives read-your-writes: pass the position your own write returned and the read waits
+(briefly) until the views have applied it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from ledger.aggregates import Actor
+from ledger.aggregates.vocabulary import DataCategory as C
+
+from . import access_log, caseloads, current_plan, involvement
+from .runner import Runner
+
+__all__ = ["ReadSide", "ViewsBehindError"]
+
+PLAN_CATEGORIES = frozenset({C.PLAN, C.ZRM, C.INVOLVEMENT})
+INVOLVEMENT_CATEGORIES = frozenset({C.INVOLVEMENT})
+
+
+class ViewsBehindError(TimeoutError):
+    """The views did not reach the asked position in time (the ledger itself is fine)."""
+
+
+class ReadSide:
+    def __init__(self, runner: Runner, wait_seconds: float = 5.0) -> None:
+        self.runner = runner
+        self.app = runner.app
+        self.wait_seconds = wait_seconds
+
+    def _ready(self, min_position: int) -> None:
+        if min_position and not self.runner.wait_for(min_position, timeout=self.wait_seconds):
+            raise ViewsBehindError(f"The views have not reached position {min_position} yet; try again shortly.")
+
+    def plan(self, actor: Actor, household_id: UUID | str, *, today: date | None = None,
+             min_position: int = 0, emergency_reason: str | None = None) -> dict[str, Any] | None:
+        """The household's current plan (phase, director, goals, actions with late flags, ZRM change)."""
+        self.app.record_read(actor, "read_plan", household_id, PLAN_CATEGORIES, emergency_reason=emergency_reason)
+        self._ready(min_position)
+        with self.runner.engine.connect() as conn:
+            return current_plan.plan(conn, str(household_id), today or self.app.today())
+
+    def involved(self, actor: Actor, household_id: UUID | str, *, on: date | None = None,
+                 min_position: int = 0, emergency_reason: str | None = None) -> dict[str, Any]:
+        """Who else works with this household, now and before."""
+        self.app.record_read(actor, "read_involvement", household_id, INVOLVEMENT_CATEGORIES,
+                             emergency_reason=emergency_reason)
+        self._ready(min_position)
+        with self.runner.engine.connect() as conn:
+            return involvement.involved(conn, str(household_id), on)
+
+    def caseloads(self, actor: Actor, *, on: date | None = None, by: str = "director",
+                  min_position: int = 0) -> list[Any]:
+        """Active households by phase, per case director or per organisation, on a day."""
+        self.app.record_read(actor, "read_caseloads")
+        self._ready(min_position)
+        day = on or self.app.today()
+        with self.runner.engine.connect() as conn:
+            if by == "organisation":
+                return list(caseloads.by_organisation(conn, day))
+            return list(caseloads.by_director(conn, day))
+
+    def access_records(self, actor: Actor, *, household_id: str | None = None, user_id: str | None = None,
+                       day: date | None = None, category: str | None = None, emergency: bool | None = None,
+                       since: datetime | None = None, until: datetime | None = None, after: int = 0,
+                       limit: int = 1000) -> list[dict[str, Any]]:
+        """The NEN 7513 views (per household, user, day, record; emergencies), for the privacy officer.
+
+        Complete up to the moment of asking: it waits until the view holds every record written before.
+        """
+        head = self.runner.head()
+        self.app.record_read(actor, "read_access_log")
+        self._ready(head)
+        with self.runner.engine.connect() as conn:
+            return access_log.records(conn, household_id=household_id, user_id=user_id, day=day,
+                                      category=category, emergency=emergency, since=since, until=until,
+                                      after=after, limit=limit)
+
+    def emergencies_awaiting_review(self, actor: Actor) -> list[dict[str, Any]]:
+        """Break-the-glass accesses nobody has reviewed yet (privacy officer), up to the moment of asking."""
+        head = self.runner.head()
+        self.app.record_read(actor, "read_access_log")
+        self._ready(head)
+        with self.runner.engine.connect() as conn:
+            return access_log.awaiting_review(conn)

@@ -1,0 +1,129 @@
+"""Reading the views: the access policy decides, the access record comes first, your own write is there."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+
+from conftest import OPERATOR, FixedClock, Store
+from ledger.aggregates import Actor, errors
+from ledger.application import NewMember
+from ledger.privacy.access import AccessDeniedError
+from ledger.projections import open_views
+from ledger.projections.read_side import ReadSide
+
+DIRECTOR = Actor("u-director", "Gemeente Testdorp", "consultant")
+GGZ = Actor("u-ggz", "GGZ Regio", "professional")
+STRANGER = Actor("u-other", "Schuldhulp Testdorp", "professional")
+PRIVACY = Actor("u-fg", "Gemeente Testdorp", "privacy_officer")
+EVALUATOR = Actor("u-eval", "Onderzoeksbureau", "evaluator")
+
+
+@contextmanager
+def following(ledger) -> Iterator[ReadSide]:
+    """The views with their follower running, as in the service."""
+    views = open_views(ledger)
+    stop = threading.Event()
+    follower = threading.Thread(target=views.run, args=(stop,), daemon=True)
+    follower.start()
+    try:
+        yield ReadSide(views)
+    finally:
+        stop.set()
+        follower.join(timeout=10)
+    assert not follower.is_alive()
+
+
+def case(ledger, clock: FixedClock):
+    clock.set(date(2026, 3, 2))
+    hid, v = ledger.app.refer_household(OPERATOR, sources=["wmo_desk"], members=[NewMember("adult", "Vera Leesbaar")])
+    v = ledger.app.record_intake(OPERATOR, hid, expected_version=v, domains_discussed=["housing"])
+    v = ledger.app.assign_case_director(OPERATOR, hid, expected_version=v, user_id=DIRECTOR.user_id,
+                                       organisation=DIRECTOR.organisation)
+    _, v = ledger.app.start_involvement(OPERATOR, hid, expected_version=v, kind="professional",
+                                        organisation=GGZ.organisation, discipline="ggz", worker_id=GGZ.user_id)
+    consent, v = ledger.app.grant_consent(OPERATOR, hid, expected_version=v, basis="consent", member_id="m1",
+                                          organisations=[GGZ.organisation], data_categories=["plan", "zrm", "involvement"],
+                                          purpose="coordination")
+    clock.set(date(2026, 3, 9))
+    return hid, v, consent
+
+
+def test_view_reads_are_decided_and_recorded_and_consent_withdrawal_counts_at_once(store: Store, clock: FixedClock) -> None:
+    """Director and consented professional read the plan; a stranger is refused; a withdrawal bites on the next read."""
+    ledger = store.make_ledger(clock=clock)
+    hid, v, consent = case(ledger, clock)
+    with following(ledger) as side:
+        check_reads(ledger, side, hid, v, consent)
+
+
+def check_reads(ledger, side: ReadSide, hid, v: int, consent: str) -> None:
+    assert side.plan(DIRECTOR, hid, min_position=ledger.app.last_written_position)["phase"] == "intake"
+    assert [i["organisation"] for i in side.involved(GGZ, hid)["current"] if i["kind"] == "professional"] == ["GGZ Regio"]
+    with pytest.raises(AccessDeniedError):
+        side.plan(STRANGER, hid)
+    ledger.app.withdraw_consent(OPERATOR, hid, expected_version=v, consent_id=consent)
+    with pytest.raises(AccessDeniedError):
+        side.plan(GGZ, hid)  # same process, same views, no restart: refused at once
+    log = [(r["user_id"], r["action"], r["outcome"])
+           for r in side.access_records(PRIVACY, household_id=str(hid)) if r["action"].startswith("read_")]
+    assert log == [("u-director", "read_plan", "allowed"), ("u-ggz", "read_involvement", "allowed"),
+                   ("u-other", "read_plan", "denied"), ("u-ggz", "read_plan", "denied")]
+
+
+def test_break_the_glass_on_a_view_is_listed_for_review_until_reviewed(store: Store, clock: FixedClock) -> None:
+    """An emergency read of who-is-involved is allowed, listed for the privacy officer, and leaves the list on review."""
+    ledger = store.make_ledger(clock=clock)
+    hid, _, _ = case(ledger, clock)
+    with following(ledger) as side:
+        check_emergency(ledger, side, hid)
+
+
+def check_emergency(ledger, side: ReadSide, hid) -> None:
+    position = ledger.app.last_written_position
+    assert side.involved(STRANGER, hid, emergency_reason="Crisis call from the police at the door",
+                         min_position=position)["current"]
+    (waiting,) = side.emergencies_awaiting_review(PRIVACY)
+    assert (waiting["user_id"], waiting["action"], waiting["authorisation"]) == ("u-other", "read_involvement", "emergency")
+    assert "Crisis" not in repr(waiting)  # the stated reason stays sealed in the ledger
+    with pytest.raises(AccessDeniedError):
+        ledger.app.review_emergency(DIRECTOR, waiting["record_id"], "justified")
+    with pytest.raises(errors.InvalidInputError):
+        ledger.app.review_emergency(PRIVACY, waiting["record_id"], "fine by me")
+    with pytest.raises(errors.NotFoundError):
+        ledger.app.review_emergency(PRIVACY, str(hid), "justified")  # a household, not an emergency record
+    ledger.app.review_emergency(PRIVACY, waiting["record_id"], "justified")
+    assert side.emergencies_awaiting_review(PRIVACY) == []
+    (reviewed,) = side.access_records(PRIVACY, emergency=True)
+    assert (reviewed["review_verdict"], reviewed["reviewed_by"]) == ("justified", "u-fg")
+
+
+def test_a_write_is_readable_at_its_own_position(store: Store, clock: FixedClock) -> None:
+    """Read-your-writes: with the follower running, a read at the write's position sees the write."""
+    ledger = store.make_ledger(clock=clock)
+    hid, v, _ = case(ledger, clock)
+    with following(ledger) as side:
+        ledger.app.set_plan_goal(DIRECTOR, hid, expected_version=v, life_domain="housing", description="Een huis")
+        goals = side.plan(DIRECTOR, hid, min_position=ledger.app.last_written_position)["goals"]
+        assert [g["life_domain"] for g in goals] == ["housing"]
+
+
+def test_caseloads_are_for_consultants_and_evaluators(store: Store, clock: FixedClock) -> None:
+    """Counts per director: a consultant and an evaluator see them, a partner professional and an admin do not."""
+    ledger = store.make_ledger(clock=clock)
+    case(ledger, clock)
+    with following(ledger) as side:
+        check_caseloads(ledger, side)
+
+
+def check_caseloads(ledger, side: ReadSide) -> None:
+    rows = side.caseloads(EVALUATOR, on=date(2026, 3, 9), min_position=ledger.app.last_written_position)
+    assert [(r["user_id"], r["phase"], r["households"]) for r in rows] == [("u-director", "intake", 1)]
+    assert side.caseloads(DIRECTOR, by="organisation", on=date(2026, 3, 9))[0]["organisation"] == "Gemeente Testdorp"
+    for outsider in (GGZ, Actor("u-admin", "Gemeente Testdorp", "admin")):
+        with pytest.raises(AccessDeniedError):
+            side.caseloads(outsider)
