@@ -47,6 +47,10 @@ users_app = typer.Typer(help="Users and roles (managed by an administrator).", n
 app.add_typer(users_app, name="users")
 projections_app = typer.Typer(help="Read models: follow the ledger, rebuild, show positions.", no_args_is_help=True)
 app.add_typer(projections_app, name="projections")
+views_app = typer.Typer(help="Read the views (current plan, who is involved, caseloads, access log), now or --as-of.",
+                        no_args_is_help=True)
+app.add_typer(views_app, name="views")
+AsOf = Annotated[str | None, typer.Option("--as-of", help="Show the view as it stood then (YYYY-MM-DD or ISO time).")]
 
 log = structlog.get_logger("ledger.cli")
 
@@ -432,6 +436,7 @@ def projections_status() -> None:
 @projections_app.command("run")
 def projections_run(
     once: Annotated[bool, typer.Option("--once", help="Catch up to the head and exit.")] = False,
+    batch: Annotated[int, typer.Option(min=1, max=10_000, help="Events per transaction.")] = 500,
 ) -> None:
     """Follow the ledger and keep every view up to date (until interrupted)."""
     import signal
@@ -440,7 +445,7 @@ def projections_run(
     from ledger.projections import open_views
 
     with _ledger() as ledger:
-        runner = open_views(ledger)
+        runner = open_views(ledger, batch=batch)
         if once:
             n = runner.catch_up()
             typer.echo(f"caught up: {n} events applied, at position {runner.position()}")
@@ -483,6 +488,103 @@ def projections_rebuild(
         seconds = time.monotonic() - began
     rate = done / seconds if seconds > 0 else 0.0
     typer.echo(f"rebuilt {', '.join(names or runner.models)}: {done} events in {seconds:.1f} s ({rate:,.0f} events/s)")
+
+
+# ------------------------------------------------------------------ views
+def _moment(value: str | None, tz: str) -> datetime | None:
+    """--as-of: a date means the end of that day (local time); an ISO time is taken as given."""
+    if value is None:
+        return None
+    from zoneinfo import ZoneInfo
+
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            return datetime.combine(day, datetime.max.time(), tzinfo=ZoneInfo(tz))
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise CliError("--as-of must be a date like 2026-03-01 or a time like 2026-03-01T12:00:00+01:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(tz))
+
+
+@contextmanager
+def _read_side(as_of: str | None) -> Iterator[tuple[Any, Actor, Ledger]]:
+    from ledger.projections import open_views
+    from ledger.projections.read_side import ReadSide
+
+    settings = _settings()
+    with _ledger() as ledger:
+        at = _moment(as_of, settings.timezone)
+        if at is None:
+            views = open_views(ledger)
+            views.catch_up()  # the CLI reads its own store: bring the views to the head first
+            yield ReadSide(views), _operator(settings), ledger
+        else:
+            yield ReadSide.as_of(ledger, at), _operator(settings), ledger
+
+
+def _json_default(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _print_view(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
+
+
+@views_app.command("plan")
+def views_plan(household: HouseholdId, as_of: AsOf = None) -> None:
+    """The current plan: phase, case director, goals, actions (late ones marked), ZRM change since intake."""
+    with _read_side(as_of) as (side, actor, ledger):
+        data = side.plan(actor, household, today=_day_of(as_of, ledger))
+    if data is None:
+        raise CliError("that household did not exist yet then")
+    _print_view(data)
+
+
+@views_app.command("involved")
+def views_involved(household: HouseholdId, as_of: AsOf = None) -> None:
+    """Who else works with this household: organisations, professionals, volunteers, now and before."""
+    with _read_side(as_of) as (side, actor, ledger):
+        data = side.involved(actor, household, on=_day_of(as_of, ledger))
+    if data is None:
+        raise CliError("that household did not exist yet then")
+    _print_view(data)
+
+
+@views_app.command("caseloads")
+def views_caseloads(
+    as_of: AsOf = None,
+    by: Annotated[str, typer.Option(help="director or organisation")] = "director",
+) -> None:
+    """Active households by phase, per case director or per organisation."""
+    if by not in ("director", "organisation"):
+        raise CliError("--by must be director or organisation")
+    with _read_side(as_of) as (side, actor, ledger):
+        _print_view(side.caseloads(actor, on=_day_of(as_of, ledger), by=by))
+
+
+@views_app.command("access-log")
+def views_access_log(
+    household: Annotated[str | None, typer.Option(help="Only this household.")] = None,
+    user: Annotated[str | None, typer.Option(help="Only this user id.")] = None,
+    day: Annotated[str | None, typer.Option(help="Only this day (YYYY-MM-DD).")] = None,
+    category: Annotated[str | None, typer.Option(help="Only records touching this data category.")] = None,
+    emergencies: Annotated[bool, typer.Option("--emergencies", help="Only emergency accesses awaiting review.")] = False,
+    as_of: AsOf = None,
+) -> None:
+    """The NEN 7513 views over the access records (per household, user, day, record; emergencies)."""
+    with _read_side(as_of) as (side, actor, _ledger_):
+        if emergencies:
+            _print_view(side.emergencies_awaiting_review(actor))
+        else:
+            _print_view(side.access_records(actor, household_id=household, user_id=user,
+                                            day=_date(day, "--day"), category=category))
+
+
+def _day_of(as_of: str | None, ledger: Ledger) -> date:
+    settings = ledger.settings
+    at = _moment(as_of, settings.timezone)
+    return at.date() if at is not None else ledger.app.today()
 
 
 @app.command("retention")

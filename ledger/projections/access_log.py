@@ -61,7 +61,7 @@ categories_table = sa.Table(
 
 class AccessLog(ReadModel):
     name = "access_log"
-    version = 1
+    version = 2  # 2: emergency review columns
     tables = (records_table, categories_table)
 
     @singledispatchmethod

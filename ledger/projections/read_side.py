@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger.aggregates import Actor
+from ledger.bootstrap import Ledger
 from ledger.aggregates.vocabulary import DataCategory as C
 
 from . import access_log, caseloads, current_plan, involvement
@@ -29,11 +30,22 @@ class ViewsBehindError(TimeoutError):
     """The views did not reach the asked position in time (the ledger itself is fine)."""
 
 
+def as_of(ledger: Ledger, at: datetime) -> Runner:
+    from . import as_of as build_as_of  # the package wires the models; imported late to avoid a cycle
+
+    return build_as_of(ledger, at)
+
+
 class ReadSide:
     def __init__(self, runner: Runner, wait_seconds: float = 5.0) -> None:
         self.runner = runner
         self.app = runner.app
         self.wait_seconds = wait_seconds
+
+    @classmethod
+    def as_of(cls, ledger: Ledger, at: datetime) -> ReadSide:
+        """Every view as it stood at ``at``, replayed from the ledger into a private in-memory database."""
+        return cls(as_of(ledger, at))
 
     def _ready(self, min_position: int) -> None:
         if min_position and not self.runner.wait_for(min_position, timeout=self.wait_seconds):
