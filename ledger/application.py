@@ -314,6 +314,17 @@ class CaseLedger(Application[UUID]):
         return self._change(actor, household_id, expected_version, "assign_case_director", "case_director_assigned", lambda h: h.assign_case_director(
             actor=actor, on=day, director=director))
 
+    def set_case_director(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, user_id: str, organisation: str,
+        reason: str | None = None, on: date | None = None,
+    ) -> int:
+        """Assign the case director, or replace the current one (the HTTP API's PUT)."""
+        if self._load(household_id).case_director is None:
+            return self.assign_case_director(actor, household_id, expected_version=expected_version,
+                                             user_id=user_id, organisation=organisation, on=on)
+        return self.replace_case_director(actor, household_id, expected_version=expected_version, user_id=user_id,
+                                          organisation=organisation, reason=reason, on=on)
+
     def replace_case_director(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, user_id: str, organisation: str,
         reason: str | None = None, on: date | None = None,

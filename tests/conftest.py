@@ -106,3 +106,38 @@ POLICY_MATRIX = [
     for rel in ("director", "involved", "unrelated")
     for state in ("none", "in_force", "withdrawn", "expired", "wrong_category", "wrong_purpose")
 ]
+
+
+# --- the HTTP service on each real backend ---
+@dataclass
+class Api:
+    url: str
+    store: Store
+    tokens: dict[str, str]  # role name -> bearer token of a user with that role
+    user_ids: dict[str, str]
+
+
+API_USERS = {  # name -> (organisation, role)
+    "director": ("Gemeente Testdorp", "consultant"),
+    "colleague": ("Gemeente Testdorp", "consultant"),
+    "ggz": ("GGZ Regio", "professional"),
+    "stranger": ("Schuldhulp Testdorp", "professional"),
+    "privacy": ("Gemeente Testdorp", "privacy_officer"),
+    "evaluator": ("Onderzoeksbureau", "evaluator"),
+    "admin": ("Gemeente Testdorp", "admin"),
+}
+
+
+@pytest.fixture
+def api(store: Store) -> Iterator[Api]:
+    """The service over real HTTP (uvicorn on a free port) on this store, with one user per role."""
+    from api_server import serving
+
+    tokens, ids = {}, {}
+    with build(store.settings()) as ledger:
+        for name, (org, role) in API_USERS.items():
+            user, token = ledger.users.add(display_name=f"Test {name}", organisation=org, role=role,
+                                           user_id=f"u-{name}")
+            tokens[name], ids[name] = token, user.user_id
+    with serving(store.settings()) as url:
+        yield Api(url, store, tokens, ids)

@@ -1,0 +1,428 @@
+"""Household resources: referral, state, history, and one POST per command.
+
+Each command resource maps one request body to one application method; the
+household version it expects comes from ``If-Match`` and the new version goes back in
+``ETag``. ``Ledger-Position`` tells the caller where its write sits in the ledger:
+reads that take ``minPosition`` wait for the views to get there (read-your-writes).
+"""
+
+from __future__ import annotations
+
+import base64
+import inspect
+import json
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from ledger.aggregates import errors
+from ledger.application import NewMember
+from ledger.views import event_view, household_view, plain
+
+from .deps import Caller, CallerDep, IdempotencyStore, VersionDep, ledger_of, read_side_of
+from .problems import STATUS, ApiProblem, problem
+
+router = APIRouter(prefix="/v1", tags=["households"])
+
+HouseholdId = Annotated[str, Path(alias="householdId", description="The household's id (a UUID).",
+                                  min_length=1, max_length=64)]
+ItemId = Annotated[str, Path(min_length=1, max_length=64)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
+                                              description="Retry-safe key: a repeat returns the first response.")]
+EmergencyReason = Annotated[str | None, Header(alias="Emergency-Reason", max_length=500,
+                                               description="Break the glass: why you need this without a consent.")]
+Cursor = Annotated[str | None, Query(alias="cursor", max_length=200, description="From the previous page's `next`.")]
+Limit = Annotated[int, Query(alias="limit", ge=1, le=500, description="Page size.")]
+MinPosition = Annotated[int, Query(alias="minPosition", ge=0,
+                                   description="Wait until the views hold this ledger position (your last write).")]
+
+
+class Body_(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class WriteResult(BaseModel):
+    household_id: str
+    version: int = Field(description="The household's new version (also in ETag).")
+    position: int = Field(description="Where the write sits in the ledger (also in Ledger-Position).")
+    item_id: str | None = Field(default=None, description="The id of the item the command created, if any.")
+
+
+class Page(BaseModel):
+    items: list[dict[str, Any]]
+    next: str | None = Field(description="Cursor for the next page; null on the last page.")
+
+
+# ----------------------------------------------------------------- bodies
+class MemberIn(Body_):
+    role: str = Field(description="adult or child", max_length=20)
+    name: str = Field(min_length=1, max_length=200)
+    bsn: str | None = Field(default=None, max_length=20)
+    birth_date: date | None = None
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=200)
+
+
+class ReferralIn(Body_):
+    sources: list[str] = Field(min_length=1, max_length=20)
+    members: list[MemberIn] = Field(min_length=1, max_length=30)
+    address: str | None = Field(default=None, max_length=300)
+    reason: str | None = Field(default=None, max_length=4000)
+    on: date | None = None
+
+
+class IntakeIn(Body_):
+    domains_discussed: list[str] = Field(min_length=1, max_length=30)
+    agencies_involved: list[str] = Field(default_factory=list, max_length=50)
+    summary: str | None = Field(default=None, max_length=10_000)
+    on: date | None = None
+
+
+class CoordinationIn(Body_):
+    outcome: str = Field(max_length=60)
+    rationale: str | None = Field(default=None, max_length=4000)
+    on: date | None = None
+
+
+class DirectorIn(Body_):
+    user_id: str = Field(min_length=1, max_length=128)
+    organisation: str = Field(min_length=1, max_length=200)
+    reason: str | None = Field(default=None, max_length=4000, description="Only when replacing a director.")
+    on: date | None = None
+
+
+class ConsentIn(Body_):
+    basis: str = Field(max_length=40)
+    member_id: str | None = Field(default=None, max_length=20)
+    organisations: list[str] = Field(min_length=1, max_length=50)
+    data_categories: list[str] = Field(min_length=1, max_length=30)
+    purpose: str = Field(max_length=40)
+    valid_from: date | None = None
+    valid_until: date | None = None
+    legal_reference: str | None = Field(default=None, max_length=300)
+    on: date | None = None
+
+
+class OnIn(Body_):
+    on: date | None = None
+
+
+class ZrmIn(Body_):
+    instrument: str = Field(max_length=10)
+    moment: str = Field(max_length=20)
+    scores: dict[str, int] = Field(min_length=1, max_length=20)
+    member_id: str | None = Field(default=None, max_length=20)
+    on: date | None = None
+
+
+class GoalIn(Body_):
+    life_domain: str = Field(max_length=40)
+    description: str = Field(min_length=1, max_length=4000)
+    target_date: date | None = None
+    on: date | None = None
+
+
+class ActionIn(Body_):
+    goal_id: str = Field(max_length=64)
+    description: str = Field(min_length=1, max_length=4000)
+    performer_kind: str = Field(max_length=40)
+    organisation: str | None = Field(default=None, max_length=200)
+    due_on: date | None = None
+    on: date | None = None
+
+
+class CancellationIn(Body_):
+    reason: str | None = Field(default=None, max_length=4000)
+    on: date | None = None
+
+
+class InvolvementIn(Body_):
+    kind: str = Field(max_length=20)
+    organisation: str = Field(min_length=1, max_length=200)
+    discipline: str = Field(min_length=1, max_length=200)
+    worker_id: str | None = Field(default=None, max_length=128)
+    contact_name: str | None = Field(default=None, max_length=200)
+    on: date | None = None
+
+
+class EndingIn(Body_):
+    reason: str = Field(max_length=40, description="goal_reached, handed_over, household_stopped, no_contact, ...")
+    on: date | None = None
+
+
+class EvaluationIn(Body_):
+    conclusion: str = Field(max_length=60)
+    final: bool = False
+    notes: str | None = Field(default=None, max_length=10_000)
+    on: date | None = None
+
+
+class HandoverIn(Body_):
+    to_organisation: str = Field(min_length=1, max_length=200)
+    warm: bool = True
+    notes: str | None = Field(default=None, max_length=4000)
+    on: date | None = None
+
+
+class ClosureIn(Body_):
+    reason: str = Field(max_length=60)
+    aftercare_until: date | None = None
+    on: date | None = None
+
+
+class ReopeningIn(Body_):
+    reason: str | None = Field(default=None, max_length=4000)
+    on: date | None = None
+
+
+class ErasureIn(Body_):
+    reason: str = Field(max_length=60, description="data_subject_request or retention_expired")
+    on: date | None = None
+
+
+class CostIn(Body_):
+    kind: str = Field(max_length=20)
+    stream: str = Field(max_length=40)
+    amount_eur: Decimal = Field(ge=0, le=10_000_000, decimal_places=2)
+    period_start: date
+    period_end: date
+    description: str | None = Field(default=None, max_length=4000)
+    on: date | None = None
+
+
+class EscalationIn(Body_):
+    level: str = Field(max_length=60)
+    reason: str = Field(min_length=1, max_length=4000)
+    on: date | None = None
+
+
+class ResolutionIn(Body_):
+    resolution: str | None = Field(default=None, max_length=4000)
+    on: date | None = None
+
+
+class DropOutIn(Body_):
+    kind: str = Field(max_length=20)
+    reason: str | None = Field(default=None, max_length=4000)
+    on: date | None = None
+
+
+class RetentionHoldIn(Body_):
+    law: str = Field(min_length=1, max_length=300)
+    until: date
+    on: date | None = None
+
+
+# ----------------------------------------------------------------- helpers
+def _written(request: Request, household_id: str, version: int, item: str | None, status: int = 201) -> JSONResponse:
+    position = ledger_of(request).app.last_written_position
+    body = WriteResult(household_id=household_id, version=version, position=position, item_id=item).model_dump()
+    return JSONResponse(body, status_code=status,
+                        headers={"ETag": f'"{version}"', "Ledger-Position": str(position),
+                                 "Location": f"/v1/households/{household_id}"})
+
+
+async def _idempotent(request: Request, key: str | None, user_id: str, run: Callable[[], Response]) -> Response:
+    """Run a write once per Idempotency-Key; a repeat gets the stored first response."""
+    if key is None:
+        return run()
+    store: IdempotencyStore = request.app.state.idempotency
+    fingerprint = store.fingerprint(request.method, request.url.path, await request.body(),
+                                    request.headers.get("if-match"))
+    replay = store.begin(user_id, key, fingerprint)
+    if replay is not None:
+        return replay
+    try:
+        response = run()
+    except errors.HouseholdError as exc:
+        status, title = next((s, t) for cls, s, t in STATUS if isinstance(exc, cls))
+        response = problem(status, exc.code, title, str(exc), instance=request.url.path)
+    except ApiProblem as exc:
+        response = problem(exc.status, exc.code, exc.title, exc.detail, instance=request.url.path)
+    except BaseException:
+        store.release(user_id, key)
+        raise
+    store.finish(user_id, key, response)
+    return response
+
+
+def _cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
+
+
+def _offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        offset = int(json.loads(raw)["o"])
+    except (ValueError, KeyError, TypeError):
+        raise ApiProblem(400, "invalid-cursor", "Invalid cursor", "Use the `next` value of the previous page.") from None
+    if offset < 0:
+        raise ApiProblem(400, "invalid-cursor", "Invalid cursor", "Use the `next` value of the previous page.")
+    return offset
+
+
+def _page(items: list[Any], cursor: str | None, limit: int) -> dict[str, Any]:
+    start = _offset(cursor)
+    chunk = items[start:start + limit]
+    return {"items": chunk, "next": _cursor(start + limit) if start + limit < len(items) else None}
+
+
+# ----------------------------------------------------------------- referral, reads
+@router.post("/households", status_code=201, response_model=WriteResult, summary="Refer a household",
+             responses={201: {"description": "Referred; ETag is version 1."}})
+async def refer(request: Request, who: CallerDep, body: Annotated[ReferralIn, Body()],
+                idempotency_key: IdempotencyKey = None) -> Response:
+    def run() -> Response:
+        members = [NewMember(m.role, m.name, bsn=m.bsn, birth_date=m.birth_date.isoformat() if m.birth_date else None,
+                             phone=m.phone, email=m.email) for m in body.members]
+        hid, version = ledger_of(request).app.refer_household(
+            who.actor, sources=body.sources, members=members, address=body.address, reason=body.reason, on=body.on)
+        return _written(request, str(hid), version, None)
+    return await _idempotent(request, idempotency_key, who.user_id, run)
+
+
+@router.get("/households", response_model=Page, summary="My caseload",
+            description="Households the caller may see, with phase and version. Filter by phase; cursor-paginated.")
+def caseload(request: Request, who: CallerDep, cursor: Cursor = None, limit: Limit = 100,
+             phase: Annotated[str | None, Query(max_length=20, description="Only this phase.")] = None) -> dict[str, Any]:
+    rows = [
+        {"household_id": str(r.household_id), "version": r.version, "phase": r.phase,
+         "referred_on": r.referred_on.isoformat(), "case_director": r.case_director, "erased": r.erased}
+        for r in ledger_of(request).app.list_households(who.actor) if phase is None or r.phase == phase
+    ]
+    return _page(rows, cursor, limit)
+
+
+@router.get("/households/{householdId}", summary="A household's current state (or as of a date)",
+            response_model=dict[str, Any])
+def household(request: Request, who: CallerDep, household_id: HouseholdId,
+              as_of: Annotated[date | None, Query(alias="asOf", description="The state at the end of this day.")] = None,
+              emergency_reason: EmergencyReason = None) -> JSONResponse:
+    app = ledger_of(request).app
+    at = None
+    if as_of is not None:
+        from datetime import datetime, time
+
+        at = datetime.combine(as_of, time.max, tzinfo=app.tz)
+    h = app.get_household(who.actor, household_id, as_of=at, emergency_reason=emergency_reason)
+    return JSONResponse(household_view(h), headers={"ETag": f'"{h.version}"'})
+
+
+@router.get("/households/{householdId}/events", response_model=Page, summary="A household's history")
+def events(request: Request, who: CallerDep, household_id: HouseholdId, cursor: Cursor = None,
+           limit: Limit = 100, emergency_reason: EmergencyReason = None) -> dict[str, Any]:
+    history = ledger_of(request).app.history(who.actor, household_id, emergency_reason=emergency_reason)
+    return _page([event_view(e) for e in history], cursor, limit)
+
+
+@router.get("/households/{householdId}/plan", response_model=dict[str, Any], summary="The current plan (view)")
+def plan(request: Request, who: CallerDep, household_id: HouseholdId, min_position: MinPosition = 0,
+         emergency_reason: EmergencyReason = None) -> dict[str, Any]:
+    data = read_side_of(request).plan(who.actor, household_id, min_position=min_position,
+                                      emergency_reason=emergency_reason)
+    if data is None:
+        raise errors.NotFoundError("The views do not hold this household yet; retry with minPosition.")
+    return plain(data)
+
+
+@router.get("/households/{householdId}/involved-parties", response_model=dict[str, Any],
+            summary="Who else works with this household")
+def involved_parties(request: Request, who: CallerDep, household_id: HouseholdId, min_position: MinPosition = 0,
+                     emergency_reason: EmergencyReason = None) -> dict[str, Any]:
+    data = read_side_of(request).involved(who.actor, household_id, min_position=min_position,
+                                          emergency_reason=emergency_reason)
+    if data is None:
+        raise errors.NotFoundError("The views do not hold this household yet; retry with minPosition.")
+    return plain(data)
+
+
+@router.get("/households/{householdId}/access-log", response_model=Page,
+            summary="Who accessed this household (privacy officer)")
+def household_access_log(request: Request, who: CallerDep, household_id: HouseholdId, cursor: Cursor = None,
+                         limit: Limit = 100) -> dict[str, Any]:
+    after = _offset(cursor)
+    rows = read_side_of(request).access_records(who.actor, household_id=household_id, after=after, limit=limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": plain(rows), "next": _cursor(rows[-1]["position"]) if more and rows else None}
+
+
+@router.get("/households/{householdId}/export", response_model=dict[str, Any],
+            summary="A data subject's access request (AVG art. 15), privacy officer")
+def export(request: Request, who: CallerDep, household_id: HouseholdId) -> dict[str, Any]:
+    return ledger_of(request).app.export_household(who.actor, household_id)
+
+
+# ----------------------------------------------------------------- commands
+def _command(path: str, method_name: str, model: type[BaseModel], summary: str, *,
+             item_param: str | None = None, item_kw: str | None = None, verb: Literal["post", "put"] = "post") -> None:
+    """Register one command resource: body -> application method, If-Match -> expected version."""
+    full = f"/households/{{householdId}}/{path}"
+    status = 200 if verb == "put" else 201
+
+    async def endpoint(request: Request, who: Caller, household_id: str, version: int, body: BaseModel,
+                       idempotency_key: str | None = None, item_id: str | None = None) -> Response:
+        def run() -> Response:
+            kwargs = body.model_dump()
+            if item_param is not None:
+                kwargs[item_kw or item_param] = item_id
+            result = getattr(ledger_of(request).app, method_name)(
+                who.actor, household_id, expected_version=version, **kwargs)
+            item, new_version = result if isinstance(result, tuple) else (None, result)
+            return _written(request, household_id, new_version, item, status=status)
+        return await _idempotent(request, idempotency_key, who.user_id, run)
+
+    # FastAPI reads the signature: give it real types (this module's annotations are strings).
+    P = inspect.Parameter
+    params = [
+        P("request", P.POSITIONAL_OR_KEYWORD, annotation=Request),
+        P("who", P.POSITIONAL_OR_KEYWORD, annotation=CallerDep),
+        P("household_id", P.POSITIONAL_OR_KEYWORD, annotation=HouseholdId),
+        P("version", P.POSITIONAL_OR_KEYWORD, annotation=VersionDep),
+        P("body", P.POSITIONAL_OR_KEYWORD, annotation=Annotated[model, Body()]),
+    ]
+    if item_param is not None:
+        params.append(P("item_id", P.POSITIONAL_OR_KEYWORD,
+                        annotation=Annotated[str, Path(alias=item_param, min_length=1, max_length=64)]))
+    params.append(P("idempotency_key", P.POSITIONAL_OR_KEYWORD, default=None, annotation=IdempotencyKey))
+    endpoint.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    endpoint.__name__ = method_name
+    route = router.put if verb == "put" else router.post
+    route(full, status_code=status, response_model=WriteResult, summary=summary,
+          operation_id=method_name)(endpoint)
+
+
+_command("case-director", "set_case_director", DirectorIn, "Assign or replace the case director", verb="put")
+_command("intakes", "record_intake", IntakeIn, "Record the integral intake")
+_command("coordination-decisions", "decide_coordination", CoordinationIn, "Decide on coordination")
+_command("zrm-measurements", "record_zrm_measurement", ZrmIn, "Record a ZRM measurement")
+_command("consents", "grant_consent", ConsentIn, "Grant a consent or record a legal basis")
+_command("consents/{consentId}/withdrawal", "withdraw_consent", OnIn, "Withdraw a consent",
+         item_param="consentId", item_kw="consent_id")
+_command("plan/goals", "set_plan_goal", GoalIn, "Set a plan goal")
+_command("plan/actions", "add_plan_action", ActionIn, "Add a plan action")
+_command("plan/actions/{actionId}/completion", "complete_plan_action", OnIn, "Complete a plan action",
+         item_param="actionId", item_kw="action_id")
+_command("plan/actions/{actionId}/cancellation", "cancel_plan_action", CancellationIn, "Cancel a plan action",
+         item_param="actionId", item_kw="action_id")
+_command("involvements", "start_involvement", InvolvementIn, "Start an involvement")
+_command("involvements/{involvementId}/ending", "end_involvement", EndingIn, "End an involvement",
+         item_param="involvementId", item_kw="involvement_id")
+_command("evaluations", "hold_evaluation", EvaluationIn, "Record an evaluation")
+_command("escalations", "raise_escalation", EscalationIn, "Raise an escalation")
+_command("escalations/{escalationId}/resolution", "resolve_escalation", ResolutionIn, "Resolve an escalation",
+         item_param="escalationId", item_kw="escalation_id")
+_command("costs", "record_cost", CostIn, "Record a cost")
+_command("handovers", "hand_over", HandoverIn, "Hand the household over")
+_command("drop-outs", "record_drop_out", DropOutIn, "Record a drop-out or refusal")
+_command("closure", "close_case", ClosureIn, "Close the case")
+_command("reopening", "reopen_case", ReopeningIn, "Reopen the case")
+_command("retention-holds", "place_retention_hold", RetentionHoldIn, "Place a retention hold (privacy officer)")
+_command("erasure", "erase_household", ErasureIn, "Erase the household (admin, on the privacy officer's request)")

@@ -1,0 +1,138 @@
+"""Across households: caseloads, the access log, the audit trail, reports, and who I am."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Path, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from ledger.views import plain
+
+from .deps import CallerDep, ledger_of, read_side_of
+from .problems import ApiProblem
+
+router = APIRouter(prefix="/v1")
+
+Cursor = Annotated[str | None, Query(alias="cursor", max_length=200, description="From the previous page's `next`.")]
+Limit = Annotated[int, Query(alias="limit", ge=1, le=1000, description="Page size.")]
+
+
+class Me(BaseModel):
+    user_id: str
+    organisation: str
+    role: str
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    verdict: Literal["justified", "unjustified"]
+
+
+class DigestOut(BaseModel):
+    position: int
+    head: str
+    signed_at: datetime
+    public_key: str
+    signature: str
+
+
+class VerificationOut(BaseModel):
+    ok: bool
+    checked: int
+    head_position: int
+    first_bad_position: int | None = None
+    problem: str | None = None
+    bad_snapshots: int = 0
+
+
+def _after(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        return int(json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["after"])
+    except (ValueError, KeyError, TypeError):
+        raise ApiProblem(400, "invalid-cursor", "Invalid cursor", "Use the `next` value of the previous page.") from None
+
+
+def _next(after: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"after": after}).encode()).decode().rstrip("=")
+
+
+@router.get("/users/me", response_model=Me, tags=["users"], summary="Who the token belongs to")
+def me(who: CallerDep) -> Me:
+    return Me(user_id=who.actor.user_id, organisation=who.actor.organisation, role=who.actor.role)
+
+
+@router.get("/caseloads", tags=["caseloads"], response_model=list[dict[str, Any]],
+            summary="Active households by phase, per case director or per organisation")
+def caseloads(request: Request, who: CallerDep,
+              on: Annotated[date | None, Query(description="The day to count (default today).")] = None,
+              by: Annotated[Literal["director", "organisation"], Query(description="Group by.")] = "director",
+              min_position: Annotated[int, Query(alias="minPosition", ge=0)] = 0) -> list[dict[str, Any]]:
+    return plain(read_side_of(request).caseloads(who.actor, on=on, by=by, min_position=min_position))
+
+
+@router.get("/access-log", tags=["privacy"], response_model=dict[str, Any],
+            summary="Access records (privacy officer): by household, user, day, data category, period; emergencies")
+def access_log(
+    request: Request, who: CallerDep, cursor: Cursor = None, limit: Limit = 100,
+    household_id: Annotated[str | None, Query(alias="householdId", max_length=64)] = None,
+    user_id: Annotated[str | None, Query(alias="userId", max_length=128)] = None,
+    day: Annotated[date | None, Query()] = None,
+    category: Annotated[str | None, Query(max_length=40)] = None,
+    since: Annotated[datetime | None, Query(description="From this moment (with a time zone).")] = None,
+    until: Annotated[datetime | None, Query(description="Up to this moment (with a time zone).")] = None,
+    awaiting_review: Annotated[bool, Query(alias="awaitingReview",
+                                           description="Only emergency accesses not reviewed yet.")] = False,
+) -> dict[str, Any]:
+    side = read_side_of(request)
+    if awaiting_review:
+        return {"items": plain(side.emergencies_awaiting_review(who.actor)), "next": None}
+    rows = side.access_records(who.actor, household_id=household_id, user_id=user_id, day=day, category=category,
+                               since=since, until=until, after=_after(cursor), limit=limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": plain(rows), "next": _next(rows[-1]["position"]) if more and rows else None}
+
+
+@router.post("/access-log/{recordId}/review", tags=["privacy"], status_code=201, response_model=dict[str, str],
+             summary="The privacy officer's verdict on an emergency access")
+def review(request: Request, who: CallerDep, record_id: Annotated[str, Path(alias="recordId", max_length=64)],
+           body: Annotated[ReviewIn, Body()]) -> dict[str, str]:
+    ledger_of(request).app.review_emergency(who.actor, record_id, body.verdict)
+    return {"record_id": record_id, "verdict": body.verdict}
+
+
+@router.get("/audit/digest", tags=["audit"], response_model=DigestOut,
+            summary="A signed digest of the ledger's hash chain (privacy officer)")
+def digest(request: Request, who: CallerDep) -> DigestOut:
+    ledger = ledger_of(request)
+    ledger.app.record_read(who.actor, "read_access_log")
+    d = ledger.chain.digest()
+    return DigestOut(**d.__dict__)
+
+
+@router.post("/audit/verification", tags=["audit"], response_model=VerificationOut,
+             summary="Recompute the hash chain and check snapshots (privacy officer)")
+def verification(request: Request, who: CallerDep) -> VerificationOut:
+    ledger = ledger_of(request)
+    ledger.app.record_read(who.actor, "read_access_log")
+    result = ledger.chain.verify()
+    bad = ledger.app.verify_snapshots() if result.ok else []
+    return VerificationOut(ok=result.ok and not bad, checked=result.checked, head_position=result.head_position,
+                           first_bad_position=result.first_bad_position, problem=result.problem,
+                           bad_snapshots=len(bad))
+
+
+@router.get("/reports/evaluation", tags=["reports"], response_model=dict[str, Any],
+            summary="Evaluation figures (pseudonymous aggregates); the evaluation report issue extends it")
+def evaluation_report(request: Request, who: CallerDep,
+                      on: Annotated[date | None, Query(description="Count up to this day (default today).")] = None,
+                      ) -> dict[str, Any]:
+    side = read_side_of(request)
+    day = on or datetime.now(UTC).date()
+    return {"on": day.isoformat(), "caseloads": plain(side.caseloads(who.actor, on=day, by="organisation"))}

@@ -1,0 +1,100 @@
+"""Every error as ``application/problem+json`` (RFC 9457), without personal data.
+
+Each domain error has a stable ``type`` (``https://ledger.example.org/problems/<code>``,
+the error's ``code``), a fixed ``title`` and the error's own message as ``detail`` (domain
+messages never hold personal data; see ``ledger/aggregates/errors.py``). Request
+validation names the offending fields in ``invalidParams`` and never echoes their values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ledger.aggregates import errors
+from ledger.privacy.access import AccessDeniedError
+from ledger.privacy.sealing import SealedDataError
+
+__all__ = ["PROBLEM_BASE", "ApiProblem", "install_problem_handlers", "problem"]
+
+PROBLEM_BASE = "https://ledger.example.org/problems/"
+MEDIA_TYPE = "application/problem+json"
+
+log = structlog.get_logger("ledger.api")
+
+
+class ApiProblem(Exception):
+    """An error raised by the API layer itself (authentication, preconditions, idempotency)."""
+
+    def __init__(self, status: int, code: str, title: str, detail: str, headers: dict[str, str] | None = None):
+        super().__init__(detail)
+        self.status, self.code, self.title, self.detail, self.headers = status, code, title, detail, headers or {}
+
+
+# Domain error -> HTTP status and title. The most specific class wins.
+STATUS: list[tuple[type[Exception], int, str]] = [
+    (AccessDeniedError, 403, "Access denied"),
+    (errors.NotFoundError, 404, "Not found"),
+    (errors.StaleVersionError, 412, "The household changed"),
+    (errors.InvalidInputError, 400, "Invalid input"),
+    (errors.RuleViolationError, 422, "Refused by a rule of the case"),
+    (errors.HouseholdError, 422, "Refused"),
+]
+
+
+def problem(status: int, code: str, title: str, detail: str, *, instance: str | None = None,
+            headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    body = {"type": PROBLEM_BASE + code, "title": title, "status": status, "detail": detail}
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(errors.HouseholdError)
+    async def _domain(request: Request, exc: errors.HouseholdError) -> JSONResponse:
+        for cls, status, title in STATUS:
+            if isinstance(exc, cls):
+                return problem(status, exc.code, title, str(exc), instance=request.url.path)
+        raise AssertionError("unreachable: HouseholdError is in STATUS")  # pragma: no cover
+
+    @app.exception_handler(ApiProblem)
+    async def _api(request: Request, exc: ApiProblem) -> JSONResponse:
+        return problem(exc.status, exc.code, exc.title, exc.detail, instance=request.url.path, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        params = []
+        for e in exc.errors():
+            loc = [str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path", "header")]
+            params.append({"name": ".".join(loc) or "body", "code": e.get("type", "invalid"),
+                           "reason": str(e.get("msg", "invalid"))})
+        return problem(400, "invalid-request", "Invalid request",
+                       "The request does not match the API description; see invalidParams.",
+                       instance=request.url.path, invalidParams=params)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not-found", 405: "method-not-allowed", 406: "not-acceptable"}.get(exc.status_code, "http-error")
+        title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Request failed")
+        return problem(exc.status_code, code, title, str(exc.detail), instance=request.url.path)
+
+    @app.exception_handler(SealedDataError)
+    async def _sealed(request: Request, exc: SealedDataError) -> JSONResponse:
+        log.error("sealed_data_error", path=request.url.path)
+        return problem(500, "sealed-data", "Stored data failed its integrity check",
+                       "Stored data of this household does not match its key; run `ledger audit verify`.",
+                       instance=request.url.path)
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception) -> JSONResponse:
+        log.error("request_failed", path=request.url.path, error_type=type(exc).__name__)
+        return problem(500, "internal", "Internal error",
+                       "Something went wrong on our side; nothing more is shown to protect case data.",
+                       instance=request.url.path)
