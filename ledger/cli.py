@@ -119,7 +119,10 @@ def serve(
     configure_logging(settings.log_level)
     build(settings).close()  # create the data directory, key file and tables before serving
     log.info("service_starting", host=host, port=port, store="postgresql" if settings.uses_postgres else "sqlite")
-    uvicorn.run("ledger.api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    # uvicorn's access log prints raw paths (a name pasted into an id field would land in it);
+    # the app logs each request itself, with the route template and ids only.
+    uvicorn.run("ledger.api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info",
+                access_log=False)
 
 
 @app.command()

@@ -25,7 +25,20 @@ from ledger.application import NewMember
 from ledger.views import event_view, household_view, plain
 
 from .deps import Caller, CallerDep, IdempotencyStore, VersionDep, ledger_of, read_side_of
-from .problems import STATUS, ApiProblem, problem
+from .problems import STATUS, ApiProblem, _instance, problem
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """Documented problem responses (ledger/api/openapi.py gives each the problem+json schema)."""
+    words = {400: "The request does not match this description (invalidParams names the fields)",
+             401: "No valid bearer token", 403: "Refused by the access policy (recorded)", 404: "No such household or item",
+             409: "A request with this Idempotency-Key is still running", 412: "If-Match is not the current version",
+             422: "Refused by a rule of the case, or an Idempotency-Key reused for another request",
+             428: "If-Match is missing", 503: "The views have not caught up yet"}
+    return {code: {"description": words[code]} for code in (400, 401, *codes)}
+
+
+READ_ERRORS = _errors(403, 404)
+WRITE_ERRORS = _errors(403, 404, 409, 412, 422, 428)
 
 router = APIRouter(prefix="/v1", tags=["households"])
 
@@ -241,9 +254,9 @@ async def _idempotent(request: Request, key: str | None, user_id: str, run: Call
         response = run()
     except errors.HouseholdError as exc:
         status, title = next((s, t) for cls, s, t in STATUS if isinstance(exc, cls))
-        response = problem(status, exc.code, title, str(exc), instance=request.url.path)
+        response = problem(status, exc.code, title, str(exc), instance=_instance(request))
     except ApiProblem as exc:
-        response = problem(exc.status, exc.code, exc.title, exc.detail, instance=request.url.path)
+        response = problem(exc.status, exc.code, exc.title, exc.detail, instance=_instance(request))
     except BaseException:
         store.release(user_id, key)
         raise
@@ -276,7 +289,7 @@ def _page(items: list[Any], cursor: str | None, limit: int) -> dict[str, Any]:
 
 # ----------------------------------------------------------------- referral, reads
 @router.post("/households", status_code=201, response_model=WriteResult, summary="Refer a household",
-             responses={201: {"description": "Referred; ETag is version 1."}})
+             responses={201: {"description": "Referred; ETag is version 1."}, **_errors(403, 409, 422)})
 async def refer(request: Request, who: CallerDep, body: Annotated[ReferralIn, Body()],
                 idempotency_key: IdempotencyKey = None) -> Response:
     def run() -> Response:
@@ -288,7 +301,7 @@ async def refer(request: Request, who: CallerDep, body: Annotated[ReferralIn, Bo
     return await _idempotent(request, idempotency_key, who.user_id, run)
 
 
-@router.get("/households", response_model=Page, summary="My caseload",
+@router.get("/households", response_model=Page, summary="My caseload", responses=_errors(403),
             description="Households the caller may see, with phase and version. Filter by phase; cursor-paginated.")
 def caseload(request: Request, who: CallerDep, cursor: Cursor = None, limit: Limit = 100,
              phase: Annotated[str | None, Query(max_length=20, description="Only this phase.")] = None) -> dict[str, Any]:
@@ -300,7 +313,7 @@ def caseload(request: Request, who: CallerDep, cursor: Cursor = None, limit: Lim
     return _page(rows, cursor, limit)
 
 
-@router.get("/households/{householdId}", summary="A household's current state (or as of a date)",
+@router.get("/households/{householdId}", responses=READ_ERRORS, summary="A household's current state (or as of a date)",
             response_model=dict[str, Any])
 def household(request: Request, who: CallerDep, household_id: HouseholdId,
               as_of: Annotated[date | None, Query(alias="asOf", description="The state at the end of this day.")] = None,
@@ -315,14 +328,14 @@ def household(request: Request, who: CallerDep, household_id: HouseholdId,
     return JSONResponse(household_view(h), headers={"ETag": f'"{h.version}"'})
 
 
-@router.get("/households/{householdId}/events", response_model=Page, summary="A household's history")
+@router.get("/households/{householdId}/events", response_model=Page, responses=READ_ERRORS, summary="A household's history")
 def events(request: Request, who: CallerDep, household_id: HouseholdId, cursor: Cursor = None,
            limit: Limit = 100, emergency_reason: EmergencyReason = None) -> dict[str, Any]:
     history = ledger_of(request).app.history(who.actor, household_id, emergency_reason=emergency_reason)
     return _page([event_view(e) for e in history], cursor, limit)
 
 
-@router.get("/households/{householdId}/plan", response_model=dict[str, Any], summary="The current plan (view)")
+@router.get("/households/{householdId}/plan", response_model=dict[str, Any], responses={**READ_ERRORS, **_errors(503)}, summary="The current plan (view)")
 def plan(request: Request, who: CallerDep, household_id: HouseholdId, min_position: MinPosition = 0,
          emergency_reason: EmergencyReason = None) -> dict[str, Any]:
     data = read_side_of(request).plan(who.actor, household_id, min_position=min_position,
@@ -333,6 +346,7 @@ def plan(request: Request, who: CallerDep, household_id: HouseholdId, min_positi
 
 
 @router.get("/households/{householdId}/involved-parties", response_model=dict[str, Any],
+            responses={**READ_ERRORS, **_errors(503)},
             summary="Who else works with this household")
 def involved_parties(request: Request, who: CallerDep, household_id: HouseholdId, min_position: MinPosition = 0,
                      emergency_reason: EmergencyReason = None) -> dict[str, Any]:
@@ -343,7 +357,7 @@ def involved_parties(request: Request, who: CallerDep, household_id: HouseholdId
     return plain(data)
 
 
-@router.get("/households/{householdId}/access-log", response_model=Page,
+@router.get("/households/{householdId}/access-log", response_model=Page, responses={**READ_ERRORS, **_errors(503)},
             summary="Who accessed this household (privacy officer)")
 def household_access_log(request: Request, who: CallerDep, household_id: HouseholdId, cursor: Cursor = None,
                          limit: Limit = 100) -> dict[str, Any]:
@@ -354,7 +368,7 @@ def household_access_log(request: Request, who: CallerDep, household_id: Househo
     return {"items": plain(rows), "next": _cursor(rows[-1]["position"]) if more and rows else None}
 
 
-@router.get("/households/{householdId}/export", response_model=dict[str, Any],
+@router.get("/households/{householdId}/export", response_model=dict[str, Any], responses=READ_ERRORS,
             summary="A data subject's access request (AVG art. 15), privacy officer")
 def export(request: Request, who: CallerDep, household_id: HouseholdId) -> dict[str, Any]:
     return ledger_of(request).app.export_household(who.actor, household_id)
@@ -395,7 +409,7 @@ def _command(path: str, method_name: str, model: type[BaseModel], summary: str, 
     endpoint.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     endpoint.__name__ = method_name
     route = router.put if verb == "put" else router.post
-    route(full, status_code=status, response_model=WriteResult, summary=summary,
+    route(full, status_code=status, response_model=WriteResult, summary=summary, responses=WRITE_ERRORS,
           operation_id=method_name)(endpoint)
 
 

@@ -86,7 +86,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.middleware("http")
     async def request_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         """A request id, the API-Version header, and one JSON log line: ids, status, timing; no personal data."""
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        given = request.headers.get("x-request-id", "")
+        # A caller's id is kept only when it looks like one (it is echoed in headers and problems).
+        request_id = given if given and len(given) <= 64 and given.replace("-", "").isalnum() else uuid.uuid4().hex
+        request.state.request_id = request_id
         began = time.perf_counter()
         response = await call_next(request)
         response.headers["API-Version"] = API_VERSION

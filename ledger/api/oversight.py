@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ledger.views import plain
 
 from .deps import CallerDep, ledger_of, read_side_of
+from .households import _errors
 from .problems import ApiProblem
 
 router = APIRouter(prefix="/v1")
@@ -67,7 +68,7 @@ def me(who: CallerDep) -> Me:
     return Me(user_id=who.actor.user_id, organisation=who.actor.organisation, role=who.actor.role)
 
 
-@router.get("/caseloads", tags=["caseloads"], response_model=list[dict[str, Any]],
+@router.get("/caseloads", tags=["caseloads"], response_model=list[dict[str, Any]], responses=_errors(403, 503),
             summary="Active households by phase, per case director or per organisation")
 def caseloads(request: Request, who: CallerDep,
               on: Annotated[date | None, Query(description="The day to count (default today).")] = None,
@@ -76,7 +77,7 @@ def caseloads(request: Request, who: CallerDep,
     return plain(read_side_of(request).caseloads(who.actor, on=on, by=by, min_position=min_position))
 
 
-@router.get("/access-log", tags=["privacy"], response_model=dict[str, Any],
+@router.get("/access-log", tags=["privacy"], response_model=dict[str, Any], responses=_errors(403, 503),
             summary="Access records (privacy officer): by household, user, day, data category, period; emergencies")
 def access_log(
     request: Request, who: CallerDep, cursor: Cursor = None, limit: Limit = 100,
@@ -100,6 +101,7 @@ def access_log(
 
 
 @router.post("/access-log/{recordId}/review", tags=["privacy"], status_code=201, response_model=dict[str, str],
+             responses=_errors(403, 404),
              summary="The privacy officer's verdict on an emergency access")
 def review(request: Request, who: CallerDep, record_id: Annotated[str, Path(alias="recordId", max_length=64)],
            body: Annotated[ReviewIn, Body()]) -> dict[str, str]:
@@ -107,7 +109,7 @@ def review(request: Request, who: CallerDep, record_id: Annotated[str, Path(alia
     return {"record_id": record_id, "verdict": body.verdict}
 
 
-@router.get("/audit/digest", tags=["audit"], response_model=DigestOut,
+@router.get("/audit/digest", tags=["audit"], response_model=DigestOut, responses=_errors(403),
             summary="A signed digest of the ledger's hash chain (privacy officer)")
 def digest(request: Request, who: CallerDep) -> DigestOut:
     ledger = ledger_of(request)
@@ -116,7 +118,7 @@ def digest(request: Request, who: CallerDep) -> DigestOut:
     return DigestOut(**d.__dict__)
 
 
-@router.post("/audit/verification", tags=["audit"], response_model=VerificationOut,
+@router.post("/audit/verification", tags=["audit"], response_model=VerificationOut, responses=_errors(403),
              summary="Recompute the hash chain and check snapshots (privacy officer)")
 def verification(request: Request, who: CallerDep) -> VerificationOut:
     ledger = ledger_of(request)
@@ -128,7 +130,7 @@ def verification(request: Request, who: CallerDep) -> VerificationOut:
                            bad_snapshots=len(bad))
 
 
-@router.get("/reports/evaluation", tags=["reports"], response_model=dict[str, Any],
+@router.get("/reports/evaluation", tags=["reports"], response_model=dict[str, Any], responses=_errors(403, 503),
             summary="Evaluation figures (pseudonymous aggregates); the evaluation report issue extends it")
 def evaluation_report(request: Request, who: CallerDep,
                       on: Annotated[date | None, Query(description="Count up to this day (default today).")] = None,

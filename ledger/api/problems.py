@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ledger.aggregates import errors
 from ledger.privacy.access import AccessDeniedError
 from ledger.privacy.sealing import SealedDataError
+from ledger.projections.read_side import ViewsBehindError
 
 __all__ = ["PROBLEM_BASE", "ApiProblem", "install_problem_handlers", "problem"]
 
@@ -56,17 +57,22 @@ def problem(status: int, code: str, title: str, detail: str, *, instance: str | 
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
+def _instance(request: Request) -> str:
+    """This occurrence: the request id (the path may hold whatever a caller pasted into an id field)."""
+    return f"urn:ledger:request:{getattr(request.state, 'request_id', 'unknown')}"
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(errors.HouseholdError)
     async def _domain(request: Request, exc: errors.HouseholdError) -> JSONResponse:
         for cls, status, title in STATUS:
             if isinstance(exc, cls):
-                return problem(status, exc.code, title, str(exc), instance=request.url.path)
+                return problem(status, exc.code, title, str(exc), instance=_instance(request))
         raise AssertionError("unreachable: HouseholdError is in STATUS")  # pragma: no cover
 
     @app.exception_handler(ApiProblem)
     async def _api(request: Request, exc: ApiProblem) -> JSONResponse:
-        return problem(exc.status, exc.code, exc.title, exc.detail, instance=request.url.path, headers=exc.headers)
+        return problem(exc.status, exc.code, exc.title, exc.detail, instance=_instance(request), headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -77,24 +83,29 @@ def install_problem_handlers(app: FastAPI) -> None:
                            "reason": str(e.get("msg", "invalid"))})
         return problem(400, "invalid-request", "Invalid request",
                        "The request does not match the API description; see invalidParams.",
-                       instance=request.url.path, invalidParams=params)
+                       instance=_instance(request), invalidParams=params)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not-found", 405: "method-not-allowed", 406: "not-acceptable"}.get(exc.status_code, "http-error")
         title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Request failed")
-        return problem(exc.status_code, code, title, str(exc.detail), instance=request.url.path)
+        return problem(exc.status_code, code, title, str(exc.detail), instance=_instance(request))
+
+    @app.exception_handler(ViewsBehindError)
+    async def _behind(request: Request, exc: ViewsBehindError) -> JSONResponse:
+        return problem(503, "views-behind", "Views not caught up", str(exc), instance=_instance(request),
+                       headers={"Retry-After": "1"})
 
     @app.exception_handler(SealedDataError)
     async def _sealed(request: Request, exc: SealedDataError) -> JSONResponse:
         log.error("sealed_data_error", path=request.url.path)
         return problem(500, "sealed-data", "Stored data failed its integrity check",
                        "Stored data of this household does not match its key; run `ledger audit verify`.",
-                       instance=request.url.path)
+                       instance=_instance(request))
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
         log.error("request_failed", path=request.url.path, error_type=type(exc).__name__)
         return problem(500, "internal", "Internal error",
                        "Something went wrong on our side; nothing more is shown to protect case data.",
-                       instance=request.url.path)
+                       instance=_instance(request))

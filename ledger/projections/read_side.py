@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from ledger.aggregates import Actor
+from ledger.aggregates import Actor, errors
 from ledger.bootstrap import Ledger
 from ledger.aggregates.vocabulary import DataCategory as C
 
@@ -48,6 +48,9 @@ class ReadSide:
         return cls(as_of(ledger, at))
 
     def _ready(self, min_position: int) -> None:
+        if min_position > self.runner.head():
+            raise errors.InvalidInputError(
+                f"Position {min_position} is beyond the ledger's last position; pass the position of a write.")
         if min_position and not self.runner.wait_for(min_position, timeout=self.wait_seconds):
             raise ViewsBehindError(f"The views have not reached position {min_position} yet; try again shortly.")
 

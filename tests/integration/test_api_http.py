@@ -1,0 +1,177 @@
+"""The HTTP conventions over real HTTP (uvicorn on a free port), on SQLite and PostgreSQL.
+
+Authentication, problem+json for every error class, If-Match / ETag, idempotent
+retries, read-your-writes, API-Version, and a schemathesis run against the
+published OpenAPI document.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+from conftest import Api
+
+PROBLEM = "application/problem+json"
+REFERRAL = {"sources": ["wmo_desk"], "members": [{"role": "adult", "name": "Noor Httpsen", "bsn": "999990019"}]}
+
+
+def client(api: Api, who: str | None = "director") -> httpx.Client:
+    headers = {"Authorization": f"Bearer {api.tokens[who]}"} if who else {}
+    return httpx.Client(base_url=api.url, headers=headers, timeout=20)
+
+
+def refer(c: httpx.Client, **extra: Any) -> tuple[str, int]:
+    r = c.post("/v1/households", json=REFERRAL, **extra)
+    assert r.status_code == 201, r.text
+    return r.json()["household_id"], r.json()["version"]
+
+
+def is_problem(r: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith(PROBLEM)
+    body = r.json()
+    assert body["status"] == status and body["type"].endswith("/" + code) and body["title"] and body["detail"]
+    assert "Noor" not in r.text and "999990019" not in r.text  # never personal data in an error
+    return body
+
+
+def test_without_a_valid_token_everything_is_401(api: Api) -> None:
+    """No token, a made-up token, a disabled user's token: 401 problem, with WWW-Authenticate."""
+    for headers in ({}, {"Authorization": "Bearer ldg_not-a-real-token"}, {"Authorization": "Basic abc"}):
+        r = httpx.get(f"{api.url}/v1/households", headers=headers)
+        is_problem(r, 401, "unauthenticated")
+        assert r.headers["www-authenticate"] == "Bearer"
+    from ledger.bootstrap import build
+
+    with build(api.store.settings()) as ledger:
+        ledger.users.disable(api.user_ids["colleague"])
+    is_problem(client(api, "colleague").get("/v1/users/me"), 401, "unauthenticated")
+    assert client(api).get("/v1/users/me").json() == {"user_id": "u-director", "organisation": "Gemeente Testdorp",
+                                                      "role": "consultant"}
+
+
+def test_versions_travel_in_etag_and_if_match(api: Api) -> None:
+    """A write returns the new version in ETag; a stale If-Match is 412 and changes nothing; none is 428."""
+    c = client(api)
+    hid, v = refer(c)
+    r = c.post(f"/v1/households/{hid}/intakes", json={"domains_discussed": ["housing"]}, headers={"If-Match": f'"{v}"'})
+    assert r.status_code == 201 and r.headers["etag"] == '"2"' and r.json()["version"] == 2
+    stale = c.post(f"/v1/households/{hid}/coordination-decisions", json={"outcome": "broker_coordinates"},
+                   headers={"If-Match": '"1"'})
+    is_problem(stale, 412, "stale-version")
+    is_problem(c.post(f"/v1/households/{hid}/coordination-decisions", json={"outcome": "broker_coordinates"}),
+               428, "if-match-required")
+    events = c.get(f"/v1/households/{hid}/events")
+    assert events.status_code == 403  # the director may act, but the full history needs a consent in force
+    r = c.put(f"/v1/households/{hid}/case-director", json={"user_id": "u-director", "organisation": "Gemeente Testdorp"},
+              headers={"If-Match": 'W/"2"'})
+    assert r.status_code == 200 and r.headers["etag"] == '"3"'
+
+
+def test_every_error_class_is_a_problem(api: Api) -> None:
+    """400 names the invalid fields, 403 gives the policy's reason, 404, 422 for a rule: all problem+json."""
+    c = client(api)
+    hid, v = refer(c)
+    bad = is_problem(c.post("/v1/households", json={"sources": [], "members": [{"role": "adult"}]}), 400,
+                     "invalid-request")
+    assert {p["name"] for p in bad["invalidParams"]} >= {"sources", "members.0.name"}
+    assert "Noor" not in str(bad)
+    is_problem(c.post("/v1/households", json={**REFERRAL, "members": [{"role": "adult", "name": "X", "bsn": "123456789"}]}),
+               400, "invalid-bsn")
+    denied = is_problem(client(api, "stranger").get(f"/v1/households/{hid}/plan"), 403, "access-denied")
+    assert "not the case director" in denied["detail"]
+    is_problem(c.get(f"/v1/households/{uuid.uuid4()}"), 404, "not-found")
+    is_problem(c.get("/v1/households/Noor%20Httpsen"), 404, "not-found")
+    intake = {"domains_discussed": ["housing"]}
+    assert c.post(f"/v1/households/{hid}/intakes", json=intake, headers={"If-Match": f'"{v}"'}).status_code == 201
+    is_problem(c.post(f"/v1/households/{hid}/intakes", json=intake, headers={"If-Match": f'"{v + 1}"'}),
+               422, "intake-already-held")
+    is_problem(c.get("/v1/no-such-thing"), 404, "not-found")
+    is_problem(c.get("/v1/households", params={"cursor": "%%%"}), 400, "invalid-cursor")
+
+
+def test_an_idempotent_retry_returns_the_first_result_and_records_nothing_twice(api: Api) -> None:
+    """The same Idempotency-Key twice: one household, one access record, the same response; another body: 422."""
+    c = client(api)
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    first = c.post("/v1/households", json=REFERRAL, headers=key)
+    again = c.post("/v1/households", json=REFERRAL, headers=key)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again.headers["etag"] == first.headers["etag"]
+    assert again.headers["idempotent-replay"] == "true"
+    mine = c.get("/v1/households").json()["items"]
+    assert [h["household_id"] for h in mine] == [first.json()["household_id"]]
+    other = {**REFERRAL, "sources": ["police"]}
+    is_problem(c.post("/v1/households", json=other, headers=key), 422, "idempotency-key-reused")
+    # A refused command is answered the same way on retry, and its refusal is recorded once.
+    hid = first.json()["household_id"]
+    intake = {"domains_discussed": ["housing"]}
+    assert c.post(f"/v1/households/{hid}/intakes", json=intake, headers={"If-Match": '"1"'}).status_code == 201
+    key2 = {"Idempotency-Key": str(uuid.uuid4()), "If-Match": '"2"'}
+    a = c.post(f"/v1/households/{hid}/intakes", json=intake, headers=key2)
+    b = c.post(f"/v1/households/{hid}/intakes", json=intake, headers=key2)
+    assert a.status_code == b.status_code == 422 and a.json() == b.json()
+    log = client(api, "privacy").get("/v1/access-log", params={"householdId": hid}).json()["items"]
+    assert [(r["action"], r["outcome"]) for r in log] == [
+        ("refer_household", "allowed"), ("record_intake", "allowed"), ("record_intake", "refused")]
+
+
+def test_reads_after_a_write_wait_for_the_views_and_carry_api_version(api: Api) -> None:
+    """minPosition from Ledger-Position gives read-your-writes on the views; every response says API-Version."""
+    c = client(api)
+    hid, v = refer(c)
+    w = c.post(f"/v1/households/{hid}/intakes", json={"domains_discussed": ["housing"]}, headers={"If-Match": f'"{v}"'})
+    position = int(w.headers["ledger-position"])
+    plan = c.get(f"/v1/households/{hid}/plan", params={"minPosition": position})
+    assert plan.status_code == 200 and plan.json()["phase"] == "intake"
+    for r in (w, plan, httpx.get(f"{api.url}/v1/households")):
+        assert r.headers["api-version"] == "1.0.0"
+        assert r.headers["x-request-id"]
+
+
+def test_pages_follow_a_cursor(api: Api) -> None:
+    """Lists are cursor-paginated: three households in pages of two."""
+    c = client(api)
+    made = {refer(c)[0] for _ in range(3)}
+    first = c.get("/v1/households", params={"limit": 2}).json()
+    second = c.get("/v1/households", params={"limit": 2, "cursor": first["next"]}).json()
+    assert len(first["items"]) == 2 and second["next"] is None
+    assert {h["household_id"] for h in first["items"] + second["items"]} == made
+
+
+def test_schemathesis_finds_no_server_error_and_no_response_off_the_schema(api: Api) -> None:
+    """Generated requests for every operation: never a 5xx, every response as documented (status, type, body)."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from schemathesis.checks import (
+        content_type_conformance,
+        not_a_server_error,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    c = client(api)
+    hid, _ = refer(c)
+    spec = httpx.get(f"{api.url}/v1/openapi.json").json()
+    base = api.url if all(p.startswith("/v1") for p in spec["paths"]) else f"{api.url}/v1"
+    schema = schemathesis.openapi.from_dict(spec)
+    auth = {"Authorization": f"Bearer {api.tokens['director']}"}
+    checks = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 30
+
+    for operation in operations:
+        @settings(max_examples=12, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(case=operation.as_strategy(), known=st.booleans())
+        def run(case: Any, known: bool) -> None:
+            if known and case.path_parameters and "householdId" in case.path_parameters:
+                case.path_parameters["householdId"] = hid
+            case.call_and_validate(base_url=base, headers=auth, checks=checks)
+
+        run()
