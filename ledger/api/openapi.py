@@ -1,0 +1,252 @@
+"""The OpenAPI document, shaped to the NL GOV API Design Rules (ADR) without route authors' help.
+
+``install(app)`` replaces ``app.openapi``: FastAPI's own document is built once (again only when
+routes are added) and post-processed so that it passes ``lint/adr.spectral.yaml``, the ADR
+ruleset that ``tests/e2e/test_api_design_rules.py`` runs with Spectral:
+
+- ``info.version`` is semantic versioning (from ``app.version``); ``info.contact`` has a name,
+  email and url (placeholders on example.org until the service has a public home).
+- The major version lives in the server URL, not in the paths: routes are declared as
+  ``/v1/...`` (the running app keeps them), the document lists them relative to the server
+  ``/v1`` (relative to where the document is served, so the docs page's "Try it out" works on
+  any host; ``https://`` in production, never a plain ``http://`` URL in the document). A route
+  outside ``/v1`` keeps its full path and gets a path-level server ``/``, which the ruleset
+  rejects: every resource belongs under the major version.
+- Every 2xx/3xx response documents the ``API-Version`` header (``components.headers``).
+- Every 4xx/5xx response is ``application/problem+json`` with the ``Problem`` schema (RFC 9457:
+  type, title, status, detail, instance; ``invalidParams`` for invalid input). FastAPI's
+  automatic 422 ``HTTPValidationError`` becomes the 400 the API answers request validation with
+  (``ledger/api/problems.py``); a 422 a route declares itself stays a 422.
+- Every POST/PUT/PATCH, and every operation with parameters or a body, documents a 400; every
+  operation documents a 500, and a 401 when it authenticates: it has a security requirement or
+  takes the ``Authorization`` header (``deps.caller``), unless ``openapi_extra={"security": []}``
+  marks it public. (``/v1/health`` takes no token, so it gets no 401.)
+
+What the post-processing cannot do for a route author (the ruleset fails the test instead):
+kebab-case path segments, lowerCamelCase query parameter names (``Query(alias="asOf")``),
+``date`` for date fields and ``datetime`` (RFC 3339, with an offset) for moments.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+__all__ = ["PROBLEM_MEDIA_TYPE", "VERSION_HEADER", "build_document", "install"]
+
+VERSION_HEADER = "API-Version"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+CONTACT = {
+    "name": "ledger maintainers",
+    "email": "ledger@example.org",
+    "url": "https://example.org/ledger",
+}
+CONTACT_NOTE = "The contact details above are placeholders (example.org) until the service has a public home."
+
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
+_FASTAPI_VALIDATION = "#/components/schemas/HTTPValidationError"
+_PROBLEM_REF = "#/components/schemas/Problem"
+_HEADER_REF = f"#/components/headers/{VERSION_HEADER}"
+# The status FastAPI's request validation is answered with (problems.py: invalid-request).
+VALIDATION_STATUS = "400"
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "type": "object",
+    "description": "An error as problem details (RFC 9457). Never holds personal data.",
+    "required": ["title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "format": "uri-reference", "default": "about:blank",
+                 "description": "Identifies the kind of problem; stable for each error code."},
+        "title": {"type": "string", "description": "A short summary of the kind of problem."},
+        "status": {"type": "integer", "minimum": 100, "maximum": 599, "description": "The HTTP status code."},
+        "detail": {"type": "string", "description": "What went wrong with this request."},
+        "instance": {"type": "string", "format": "uri-reference",
+                     "description": "The request path the problem occurred on."},
+        "invalidParams": {
+            "type": "array",
+            "description": "Invalid input only: each parameter or body field that failed validation.",
+            "items": {"$ref": "#/components/schemas/InvalidParam"},
+        },
+    },
+}
+INVALID_PARAM_SCHEMA: dict[str, Any] = {
+    "title": "InvalidParam",
+    "type": "object",
+    "required": ["name", "reason"],
+    "properties": {
+        "name": {"type": "string", "description": "The parameter or body field (dotted for nested fields)."},
+        "code": {"type": "string", "description": "A machine-readable code for the failure."},
+        "reason": {"type": "string", "description": "Why it is invalid (the value is never echoed)."},
+    },
+}
+
+_ERROR_DESCRIPTIONS = {
+    "400": "Invalid input: a parameter or the body does not match this description (see invalidParams).",
+    "401": "Missing, unknown or disabled bearer token.",
+    "500": "Something went wrong on the service's side; nothing more is shown.",
+}
+
+
+def install(app: FastAPI) -> None:
+    """Make ``app.openapi()`` return the ADR-shaped document (idempotent; cached)."""
+    if getattr(app.openapi, "_ledger_adr", False):
+        return
+    # FastAPI would prepend a server of its own (the request's root path, without /v1)
+    # that the document's paths are not relative to.
+    app.root_path_in_servers = False
+    app.openapi_schema = None
+    built_for: list[object] = []
+
+    def openapi() -> dict[str, Any]:
+        routes_version = _routes_version(app)
+        if app.openapi_schema is None or built_for != [routes_version]:
+            app.openapi_schema = build_document(app)
+            built_for[:] = [routes_version]
+        return app.openapi_schema
+
+    openapi._ledger_adr = True  # type: ignore[attr-defined]
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _routes_version(app: FastAPI) -> object:
+    """Changes when routes are added (FastAPI's own cache key where it has one)."""
+    get: Callable[[], object] | None = getattr(app.router, "_get_routes_version", None)
+    return get() if get is not None else len(app.routes)
+
+
+def build_document(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document for ``app``, post-processed to the API Design Rules."""
+    version = semver(app.version)
+    doc = get_openapi(
+        title=app.title,
+        version=version,
+        openapi_version=app.openapi_version,
+        summary=app.summary,
+        description=app.description,
+        terms_of_service=app.terms_of_service,
+        contact=app.contact,
+        license_info=app.license_info,
+        routes=app.routes,
+        webhooks=app.webhooks.routes,
+        tags=app.openapi_tags,
+        separate_input_output_schemas=app.separate_input_output_schemas,
+        external_docs=getattr(app, "openapi_external_docs", None),
+    )
+    prefix = "/v" + version.split(".", 1)[0]
+    _info(doc)
+    doc["servers"] = list(app.servers) or [{
+        "url": prefix,
+        "description": "This service, relative to where this document is served (HTTPS in production).",
+    }]
+    doc["paths"] = _relative_paths(doc.get("paths", {}), prefix)
+    components = doc.setdefault("components", {})
+    components.setdefault("headers", {})[VERSION_HEADER] = {
+        "description": "The full version of the API that answered (semantic versioning).",
+        "required": True,
+        "schema": {"type": "string"},
+        "example": version,
+    }
+    schemas = components.setdefault("schemas", {})
+    schemas.setdefault("Problem", copy.deepcopy(PROBLEM_SCHEMA))
+    schemas.setdefault("InvalidParam", copy.deepcopy(INVALID_PARAM_SCHEMA))
+    for path_item in doc["paths"].values():
+        for method in _METHODS:
+            if method in path_item:
+                _operation(method, path_item[method], path_item, doc.get("security", []))
+    _drop_unused_schemas(doc, ("HTTPValidationError", "ValidationError"))
+    return doc
+
+
+def semver(value: str) -> str:
+    """``value`` as semantic versioning; ``1`` and ``1.2`` are padded with zeros."""
+    if _SEMVER.match(value):
+        return value
+    if re.fullmatch(r"(0|[1-9]\d*)(\.(0|[1-9]\d*))?", value):
+        return ".".join((value.split(".") + ["0", "0"])[:3])
+    raise ValueError(f"app.version {value!r} is not semantic versioning (MAJOR.MINOR.PATCH)")
+
+
+def _info(doc: dict[str, Any]) -> None:
+    info = doc.setdefault("info", {})
+    contact = info.setdefault("contact", {})
+    for key, value in CONTACT.items():
+        contact.setdefault(key, value)
+    if contact["email"] == CONTACT["email"] and CONTACT_NOTE not in info.get("description", ""):
+        info["description"] = (info.get("description", "").rstrip() + "\n\n" + CONTACT_NOTE).lstrip()
+
+
+def _relative_paths(paths: dict[str, Any], prefix: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for path, item in paths.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            relative = path[len(prefix):] or "/"
+        else:  # outside the major version: say where it really is (the ruleset refuses it)
+            relative = path
+            item = {**item, "servers": [{"url": "/", "description": "Not under the major version."}]}
+        if relative in out:
+            raise ValueError(f"{path} and another route both document as {relative}")
+        out[relative] = item
+    return out
+
+
+def _authenticated(op: dict[str, Any], path_item: dict[str, Any], doc_security: list[Any]) -> bool:
+    """Whether the operation can answer 401: it has a security requirement or takes the
+    Authorization header (``deps.caller``). ``security: []`` marks it public."""
+    security = op.get("security", doc_security)
+    if op.get("security") == []:
+        return False
+    params = [*path_item.get("parameters", []), *op.get("parameters", [])]
+    return bool(security) or any(
+        p.get("in") == "header" and str(p.get("name", "")).lower() == "authorization" for p in params)
+
+
+def _operation(method: str, op: dict[str, Any], path_item: dict[str, Any], doc_security: list[Any]) -> None:
+    responses: dict[str, Any] = op.setdefault("responses", {})
+    # FastAPI's automatic 422 is the request validation the API answers with a 400.
+    auto = responses.get("422")
+    if isinstance(auto, dict) and _FASTAPI_VALIDATION in json.dumps(auto.get("content", {})):
+        del responses["422"]
+        responses.setdefault(VALIDATION_STATUS, {"description": _ERROR_DESCRIPTIONS["400"]})
+    takes_input = bool(op.get("parameters") or path_item.get("parameters") or op.get("requestBody"))
+    if method in ("post", "put", "patch") or takes_input:
+        responses.setdefault("400", {"description": _ERROR_DESCRIPTIONS["400"]})
+    if _authenticated(op, path_item, doc_security):
+        responses.setdefault("401", {"description": _ERROR_DESCRIPTIONS["401"]})
+    responses.setdefault("500", {"description": _ERROR_DESCRIPTIONS["500"]})
+    for status, response in responses.items():
+        if not isinstance(response, dict) or "$ref" in response:
+            continue
+        kind = str(status)[:1]
+        if kind in ("2", "3"):
+            response.setdefault("headers", {}).setdefault(VERSION_HEADER, {"$ref": _HEADER_REF})
+        elif kind in ("4", "5"):
+            content = response.get("content") or {}
+            response["content"] = (
+                {PROBLEM_MEDIA_TYPE: content[PROBLEM_MEDIA_TYPE]} if PROBLEM_MEDIA_TYPE in content
+                else {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": _PROBLEM_REF}}}
+            )
+    op["responses"] = dict(sorted(responses.items(), key=lambda kv: (not str(kv[0])[:1].isdigit(), str(kv[0]))))
+
+
+def _drop_unused_schemas(doc: dict[str, Any], names: tuple[str, ...]) -> None:
+    """Remove FastAPI's validation-error schemas once nothing refers to them (in order)."""
+    schemas = doc.get("components", {}).get("schemas", {})
+    for name in names:
+        if name in schemas:
+            rest = {k: v for k, v in schemas.items() if k != name}
+            text = json.dumps({**doc, "components": {**doc["components"], "schemas": rest}})
+            if f'"#/components/schemas/{name}"' not in text:
+                del schemas[name]
