@@ -24,6 +24,7 @@ import typer
 
 from ledger.aggregates import Actor, errors
 from ledger.bootstrap import Ledger, build, generate_master_key
+from ledger.client_cli import audit_remote_app, household_app, report_app, whoami_app
 from ledger.config import Settings
 from ledger.logs import configure_logging
 from ledger.privacy import KeyStoreError, SealedDataError
@@ -50,6 +51,11 @@ app.add_typer(projections_app, name="projections")
 views_app = typer.Typer(help="Read the views (current plan, who is involved, caseloads, access log), now or --as-of.",
                         no_args_is_help=True)
 app.add_typer(views_app, name="views")
+# Through the HTTP API as the user of LEDGER_TOKEN (ledger/client_cli.py); the audit commands join `ledger audit`.
+app.add_typer(household_app, name="household")
+audit_app.add_typer(audit_remote_app)
+app.add_typer(report_app, name="report")
+app.add_typer(whoami_app)
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Show the view as it stood then (YYYY-MM-DD or ISO time).")]
 
 log = structlog.get_logger("ledger.cli")

@@ -1,0 +1,324 @@
+"""`ledger.client` and the `ledger household|audit|report|whoami` commands over real HTTP.
+
+The `api` fixture (tests/conftest.py) serves the app with uvicorn on a free port, on SQLite
+and on PostgreSQL, with one user per role. Everything here goes through HTTP: the client
+as a library, and the CLI as a real process with LEDGER_URL and LEDGER_TOKEN.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+from ledger.client import (
+    Forbidden,
+    InvalidRequest,
+    LedgerClient,
+    Member,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    RuleViolation,
+    Unauthenticated,
+    error_from_response,
+)
+
+LEDGER = [sys.executable, "-m", "ledger.cli"]
+TESTDORP, GGZ = "Gemeente Testdorp", "GGZ Regio"
+ALL_CATEGORIES = [
+    "identity", "contact", "composition", "finances", "work_and_education", "housing", "domestic_relations",
+    "physical_health", "mental_health", "addiction", "justice", "parenting", "social_network", "plan", "zrm",
+    "involvement", "costs",
+]
+SECRET_NAME = "Joris Proefhuis"  # personal data that must never show up in an error or a log line
+
+
+def client(api: Any, who: str, **kwargs: Any) -> LedgerClient:
+    return LedgerClient(api.url, api.tokens[who], **kwargs)
+
+
+def referral(c: LedgerClient, **kwargs: Any) -> Any:
+    return c.refer(["wmo_desk"], [Member("adult", SECRET_NAME, bsn="999990019"), Member("child", "Mila Proefhuis")],
+                   address="Dorpsstraat 1, Testdorp", **kwargs)
+
+
+# ----------------------------------------------------------------- (a) a whole life through the client
+def test_a_household_from_referral_to_erasure_through_the_client(api: Any) -> None:
+    """Each role does its own part over HTTP; the privacy officer sees who read; erasure leaves no data."""
+    director, ggz, privacy, admin = (client(api, who) for who in ("director", "ggz", "privacy", "admin"))
+    assert director.me() == {"user_id": "u-director", "organisation": TESTDORP, "role": "consultant"}
+
+    w = referral(director, reason="Huurachterstand")
+    assert (w.version, w.item_id) == (1, None)
+    hid = w.household_id
+    w = director.record_intake(hid, w.version, ["finances", "housing"], agencies_involved=["wmo_desk"])  # intake team
+    w = director.set_case_director(hid, w.version, api.user_ids["director"], TESTDORP)
+    w = director.grant_consent(hid, w.version, member_id="m1", organisations=[GGZ, TESTDORP],
+                               data_categories=ALL_CATEGORIES, purpose="coordination")
+    assert w.item_id  # the consent's id
+    state, version = director.household(hid)
+    assert version == w.version == state["version"]
+    assert state["case_director"]["director"]["user_id"] == "u-director"
+    assert state["referral"]["members"][0]["name"] == SECRET_NAME
+    w = director.record_zrm(hid, w.version, {"finances": 2, "housing": 3})
+    w = director.set_goal(hid, w.version, "finances", "Schulden op een rij")
+    goal_id = w.item_id
+    w = director.add_action(hid, w.version, goal_id, "Traject bij de GGZ", "professional", organisation=GGZ)
+    action_id = w.item_id
+    w = director.start_involvement(hid, w.version, GGZ, "ggz", worker_id=api.user_ids["ggz"])
+    assert w.item_id
+
+    w = ggz.complete_action(hid, w.version, action_id)  # an involved professional's own part
+    plan = ggz.plan(hid, min_position=w.position)
+    assert plan["phase"] == "plan" and plan["director"]["user_id"] == "u-director"
+    assert [(g["goal_id"], g["life_domain"]) for g in plan["goals"]] == [(goal_id, "finances")]
+    assert [(a["action_id"], a["status"]) for a in plan["actions"]] == [(action_id, "done")]
+    involved = director.involved_parties(hid, min_position=w.position)
+    assert {(p["kind"], p["worker_id"]) for p in involved["current"]} >= {("professional", "u-ggz")}
+
+    w = director.hold_evaluation(hid, w.version, "close", final=True)
+    w = director.close_case(hid, w.version, "goals_achieved")
+    history = list(director.events(hid, page_size=3))  # four pages, followed by cursor
+    assert [e["version"] for e in history] == list(range(1, w.version + 1))
+    assert history[0]["type"] == "Referred" and history[-1]["type"] == "Closed"
+    assert history[1]["actor"]["user_id"] == "u-director"
+
+    records = list(privacy.household_access_log(hid, page_size=4))
+    assert len(records) > 4  # more than one page
+    seen = {(r["user_id"], r["action"], r["outcome"]) for r in records}
+    assert ("u-director", "read_household", "allowed") in seen
+    assert ("u-ggz", "read_plan", "allowed") in seen
+    assert ("u-ggz", "complete_plan_action", "allowed") in seen
+    assert [r["position"] for r in records] == sorted(r["position"] for r in records)
+    assert {r["household_id"] for r in privacy.access_log(user_id="u-ggz")} == {hid}
+
+    caseloads = director.caseloads()
+    assert isinstance(caseloads, list)
+    assert "caseloads" in client(api, "evaluator").evaluation_report()
+
+    w = admin.erase(hid, w.version, "data_subject_request")
+    exported = privacy.export(hid)
+    assert exported["household"]["erased"] is True
+    assert [m["name"] for m in exported["household"]["referral"]["members"]] == [None, None]
+    assert SECRET_NAME not in json.dumps(exported)
+    assert exported["events"][-1]["type"] == "Erased"
+    assert {"u-director", "u-ggz", "u-admin"} <= {a["user_id"] for a in exported["accessed_by"]}
+
+
+# ----------------------------------------------------------------- (b) each refusal as its typed error
+def test_every_refusal_is_a_typed_error_from_problem_json(api: Any) -> None:
+    director = client(api, "director")
+    with pytest.raises(Unauthenticated) as bad_token:
+        LedgerClient(api.url, "ldg_not-a-token").me()
+    assert bad_token.value.status == 401 and bad_token.value.code == "unauthenticated"
+
+    w = referral(director)
+    hid = w.household_id
+    w = director.record_intake(hid, w.version, ["finances"])
+
+    with pytest.raises(Forbidden) as stranger:
+        client(api, "stranger").household(hid)
+    assert stranger.value.status == 403 and "not the case director" in stranger.value.detail
+
+    with pytest.raises(NotFound) as missing:
+        director.household(str(uuid.uuid4()))
+    assert missing.value.status == 404
+
+    with pytest.raises(PreconditionFailed) as stale:
+        director.record_intake(hid, 1, ["housing"])  # the version is checked before the rules
+    assert stale.value.status == 412 and stale.value.code == "stale-version"
+
+    raw = httpx.post(f"{api.url}/v1/households/{hid}/intakes", json={"domains_discussed": ["finances"]},
+                     headers={"Authorization": f"Bearer {api.tokens['director']}"})
+    assert raw.status_code == 428
+    required = error_from_response(raw)
+    assert isinstance(required, PreconditionRequired) and required.code == "if-match-required"
+
+    with pytest.raises(InvalidRequest) as invalid:
+        director.refer(["wmo_desk"], [{"role": "adult", "name": SECRET_NAME, "birth_date": "not-a-date"}])
+    assert invalid.value.status == 400
+    assert [p["name"] for p in invalid.value.invalid_params] == ["members.0.birth_date"]
+    assert "members.0.birth_date" in str(invalid.value)
+    assert SECRET_NAME not in str(invalid.value) and "not-a-date" not in str(invalid.value)
+    with pytest.raises(InvalidRequest) as no_members:
+        director.refer(["wmo_desk"], [])
+    assert [p["name"] for p in no_members.value.invalid_params] == ["members"]
+
+    with pytest.raises(RuleViolation) as twice:
+        director.record_intake(hid, w.version, ["housing"])
+    assert twice.value.status == 422 and twice.value.code == "intake-already-held"
+    assert str(twice.value).startswith("Refused by a rule of the case: ")
+    # Nothing changed on any refusal: the next write at the same version works.
+    assert director.set_case_director(hid, w.version, "u-director", TESTDORP).version == w.version + 1
+
+
+# ----------------------------------------------------------------- (c) idempotent retries
+class LosesTheFirstAnswer(httpx.HTTPTransport):
+    """Sends the first request, then drops its response as a broken connection would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: list[str | None] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.keys.append(request.headers.get("idempotency-key"))
+        response = super().handle_request(request)
+        if len(self.keys) == 1:
+            response.read()
+            response.close()
+            raise httpx.ReadError("connection reset by peer", request=request)
+        return response
+
+
+def test_a_retried_write_with_the_same_key_happens_once(api: Any) -> None:
+    director = client(api, "director")
+    key = str(uuid.uuid4())
+    first = referral(director, idempotency_key=key)
+    again = referral(director, idempotency_key=key)
+    assert again == first
+
+    flaky = LosesTheFirstAnswer()
+    with client(api, "director", transport=flaky) as retrying:
+        lost = referral(retrying)  # no key given: the client makes one and retries with it
+    assert len(flaky.keys) == 2 and flaky.keys[0] == flaky.keys[1] and flaky.keys[0]
+    assert lost.household_id != first.household_id
+
+    assert sorted(h["household_id"] for h in director.caseload()) == sorted([first.household_id, lost.household_id])
+    referrals = [r for r in client(api, "privacy").access_log() if r["action"] == "refer_household"]
+    assert len(referrals) == 2
+
+    with pytest.raises(RuleViolation) as reused:
+        director.refer(["police"], [Member("adult", "Iemand Anders")], idempotency_key=key)
+    assert reused.value.status == 422 and reused.value.code == "idempotency-key-reused"
+    assert len(list(director.caseload())) == 2
+
+
+def test_a_retry_waits_while_the_first_attempt_still_runs() -> None:
+    """Connection lost, then 409 'in progress' for the retry: the client waits for the stored answer."""
+    seen: list[str | None] = []
+    answers = iter([
+        httpx.ReadTimeout("read timed out"),
+        httpx.Response(409, json={"type": "https://ledger.example.org/problems/idempotency-in-progress",
+                                  "title": "Request in progress", "status": 409, "detail": "retry shortly"}),
+        httpx.Response(201, json={"household_id": "h-1", "version": 3, "position": 9, "item_id": None}),
+    ])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("idempotency-key"))
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    with LedgerClient("http://ledger.test", "ldg_x", transport=httpx.MockTransport(handler)) as c:
+        assert c.record_intake("h-1", 2, ["finances"]).version == 3
+    assert len(seen) == 3 and len(set(seen)) == 1
+
+
+# ----------------------------------------------------------------- (d) the CLI as a process
+def ledger(api: Any, who: str | None, *args: str, token: str | None = None,
+           url: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
+    env["LEDGER_URL"] = url or api.url
+    env["LEDGER_TOKEN"] = token or (api.tokens[who] if who else "")
+    return subprocess.run([*LEDGER, *args], capture_output=True, text=True, env=env, timeout=60)
+
+
+def ok(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    return done.stdout
+
+
+def one_error_line(done: subprocess.CompletedProcess[str], code: int = 1) -> str:
+    assert done.returncode == code, (done.stdout, done.stderr)
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    assert "Traceback" not in done.stderr
+    return lines[0]
+
+
+def test_the_cli_walks_a_household_from_referral_to_closure(api: Any) -> None:
+    """`ledger household ...` as the director and GGZ, `ledger audit log` as the privacy officer."""
+    assert ok(ledger(api, "director", "whoami")).startswith("u-director (consultant, Gemeente Testdorp)")
+    hid, _, version = ok(ledger(api, "director", "household", "refer", "--source", "wmo_desk",
+                                "--member", f"adult:{SECRET_NAME}:999990019", "--member", "child:Mila Proefhuis",
+                                "--address", "Dorpsstraat 1")).split()
+    assert version == "1"
+
+    def step(who: str, *args: str) -> dict[str, Any]:
+        return json.loads(ok(ledger(api, who, "household", *args, "--json")))
+
+    assert ok(ledger(api, "director", "household", "intake", hid, "-v", "1", "--domain", "finances")) == "version 2\n"
+    w = step("director", "director", hid, "-v", "2", "--user", "u-director", "--organisation", TESTDORP)
+    consent = [a for c in ALL_CATEGORIES for a in ("--category", c)]
+    out = ok(ledger(api, "director", "household", "consent", hid, "-v", str(w["version"]), "--member", "m1",
+                    "--organisation", GGZ, "--organisation", TESTDORP, *consent))
+    assert out.startswith("version 4; consent ")
+    w = step("director", "zrm", hid, "-v", "4", "--score", "finances=2", "--score", "housing=3")
+    w = step("director", "goal", hid, "-v", str(w["version"]), "--domain", "finances", "--description", "Rust")
+    goal = w["item_id"]
+    w = step("director", "action", hid, "-v", str(w["version"]), "--goal", goal, "--description", "Gesprek",
+             "--performer", "professional", "--organisation", GGZ)
+    action = w["item_id"]
+    w = step("director", "involve", hid, "-v", str(w["version"]), "--organisation", GGZ, "--discipline", "ggz",
+             "--worker", "u-ggz")
+    plan = step("ggz", "plan", hid, "--min-position", str(w["position"]))
+    assert [a["action_id"] for a in plan["actions"]] == [action]
+    assert "Gesprek" not in json.dumps(plan)  # the view holds no personal data
+    w = step("ggz", "complete", hid, action, "-v", str(w["version"]))
+    assert "done" in ok(ledger(api, "ggz", "household", "plan", hid, "--min-position", str(w["position"])))
+
+    stale = one_error_line(ledger(api, "director", "household", "evaluate", hid, "-v", "3", "--conclusion", "close"))
+    assert stale.startswith("error: The household changed: The household is at version ")
+    w = step("director", "evaluate", hid, "-v", str(w["version"]), "--conclusion", "close", "--final")
+    w = step("director", "close", hid, "-v", str(w["version"]), "--reason", "goals_achieved")
+    shown = ok(ledger(api, "director", "household", "show", hid))
+    assert f"version {w['version']}  phase closed" in shown and SECRET_NAME in shown
+    assert "closed on" in shown and "goals_achieved" in shown
+    history = ok(ledger(api, "director", "household", "events", hid))
+    assert "Referred" in history and "Closed" in history and "u-ggz" in history
+
+    text = ok(ledger(api, "privacy", "audit", "log", "--household", hid))
+    assert "u-director" in text and "u-ggz" in text and "read_plan" in text
+    records = json.loads(ok(ledger(api, "privacy", "audit", "log", "--household", hid, "--json")))
+    assert {("u-ggz", "read_plan"), ("u-director", "read_household")} <= {(r["user_id"], r["action"])
+                                                                        for r in records}
+    assert ok(ledger(api, "privacy", "audit", "emergencies")).strip().endswith("0 awaiting review")
+    assert ok(ledger(api, "privacy", "audit", "remote-verify")).startswith("ok: ")
+    assert "Evaluation report" in ok(ledger(api, "evaluator", "report", "evaluation"))
+
+
+def test_cli_errors_are_one_line(api: Any) -> None:
+    """A refusal, a bad token and an unknown household: one line on stderr, exit 1; usage errors exit 2."""
+    bad = one_error_line(ledger(api, None, "whoami", token="ldg_not-a-token"))
+    assert bad == "error: Authentication required: The token is unknown or its user is disabled."
+    unknown = str(uuid.uuid4())
+    missing = one_error_line(ledger(api, "director", "household", "show", unknown))
+    assert missing == f"error: Not found: No household with id {unknown}."
+    denied = one_error_line(ledger(api, "privacy", "household", "plan", unknown))
+    assert denied.startswith("error: ")
+    assert one_error_line(ledger(api, "director", "household", "intake", unknown, "--domain", "x"), 2)
+    assert "--on" in one_error_line(ledger(api, "director", "household", "intake", unknown, "-v", "1",
+                                           "--domain", "finances", "--on", "someday"), 2)
+    assert "LEDGER_TOKEN" in one_error_line(ledger(api, None, "whoami", token=" "), 2)
+
+
+def test_cli_says_so_in_one_line_when_the_service_is_unreachable() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once the socket closes
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
+    env.update(LEDGER_URL=f"http://127.0.0.1:{port}", LEDGER_TOKEN="ldg_whatever")
+    done = subprocess.run([*LEDGER, "household", "show", str(uuid.uuid4())], capture_output=True, text=True,
+                          env=env, timeout=60)
+    line = one_error_line(done)
+    assert line.startswith(f"error: cannot reach the ledger at http://127.0.0.1:{port}: connection refused")
