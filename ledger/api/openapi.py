@@ -74,7 +74,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "status": {"type": "integer", "minimum": 100, "maximum": 599, "description": "The HTTP status code."},
         "detail": {"type": "string", "description": "What went wrong with this request."},
         "instance": {"type": "string", "format": "uri-reference",
-                     "description": "The request path the problem occurred on."},
+                     "description": "Identifies this occurrence (the request id as a URN; never the path)."},
         "invalidParams": {
             "type": "array",
             "description": "Invalid input only: each parameter or body field that failed validation.",
