@@ -325,10 +325,14 @@ class LedgerClient:
 
     @staticmethod
     def _emergency(reason: str | None) -> dict[str, str]:
-        """Break the glass. The API takes the reason in a header, so it must be ASCII."""
-        if reason and not reason.isascii():
-            raise ValueError("the emergency reason travels in an HTTP header: use ASCII characters only")
-        return {"Emergency-Reason": reason} if reason else {}
+        """Break the glass. The reason travels in a header: non-ASCII text as an RFC 8187 ext-value."""
+        if not reason:
+            return {}
+        if reason.isascii():
+            return {"Emergency-Reason": reason}
+        from urllib.parse import quote
+
+        return {"Emergency-Reason": "UTF-8''" + quote(reason, safe="")}
 
     # ------------------------------------------------------------- service and user
     def health(self) -> dict[str, Any]:

@@ -198,8 +198,6 @@ def household_show(
     as_json: AsJson = False,
 ) -> None:
     """A household's state (needs a consent covering every data category)."""
-    if emergency_reason is not None and not emergency_reason.isascii():
-        raise typer.BadParameter("--emergency-reason travels in an HTTP header: use ASCII characters only")
     with _client() as c:
         state, version = c.household(household, _date(as_of, "--as-of"), emergency_reason=emergency_reason)
     if as_json:

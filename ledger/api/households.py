@@ -47,8 +47,10 @@ HouseholdId = Annotated[str, Path(alias="householdId", description="The househol
 ItemId = Annotated[str, Path(min_length=1, max_length=64)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
                                               description="Retry-safe key: a repeat returns the first response.")]
-EmergencyReason = Annotated[str | None, Header(alias="Emergency-Reason", max_length=500,
-                                               description="Break the glass: why you need this without a consent.")]
+EmergencyReason = Annotated[str | None, Header(
+    alias="Emergency-Reason", max_length=1500,
+    description="Break the glass: why you need this without a consent. Non-ASCII text as an RFC 8187 "
+                "ext-value: UTF-8'' followed by the percent-encoded text.")]
 Cursor = Annotated[str | None, Query(alias="cursor", max_length=200, description="From the previous page's `next`.")]
 Limit = Annotated[int, Query(alias="limit", ge=1, le=500, description="Page size.")]
 MinPosition = Annotated[int, Query(alias="minPosition", ge=0,
@@ -264,6 +266,21 @@ async def _idempotent(request: Request, key: str | None, user_id: str, run: Call
     return response
 
 
+def _reason(header: str | None) -> str | None:
+    """The Emergency-Reason header as text (RFC 8187 ext-value ``UTF-8''…`` decoded)."""
+    if header is None:
+        return None
+    if header[:7].upper() == "UTF-8''":
+        from urllib.parse import unquote
+
+        try:
+            return unquote(header[7:], encoding="utf-8", errors="strict")
+        except UnicodeDecodeError:
+            raise ApiProblem(400, "invalid-emergency-reason", "Invalid Emergency-Reason",
+                             "Emergency-Reason is not valid percent-encoded UTF-8.") from None
+    return header
+
+
 def _cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
 
@@ -324,14 +341,14 @@ def household(request: Request, who: CallerDep, household_id: HouseholdId,
         from datetime import datetime, time
 
         at = datetime.combine(as_of, time.max, tzinfo=app.tz)
-    h = app.get_household(who.actor, household_id, as_of=at, emergency_reason=emergency_reason)
+    h = app.get_household(who.actor, household_id, as_of=at, emergency_reason=_reason(emergency_reason))
     return JSONResponse(household_view(h), headers={"ETag": f'"{h.version}"'})
 
 
 @router.get("/households/{householdId}/events", response_model=Page, responses=READ_ERRORS, summary="A household's history")
 def events(request: Request, who: CallerDep, household_id: HouseholdId, cursor: Cursor = None,
            limit: Limit = 100, emergency_reason: EmergencyReason = None) -> dict[str, Any]:
-    history = ledger_of(request).app.history(who.actor, household_id, emergency_reason=emergency_reason)
+    history = ledger_of(request).app.history(who.actor, household_id, emergency_reason=_reason(emergency_reason))
     return _page([event_view(e) for e in history], cursor, limit)
 
 
@@ -339,7 +356,7 @@ def events(request: Request, who: CallerDep, household_id: HouseholdId, cursor: 
 def plan(request: Request, who: CallerDep, household_id: HouseholdId, min_position: MinPosition = 0,
          emergency_reason: EmergencyReason = None) -> dict[str, Any]:
     data = read_side_of(request).plan(who.actor, household_id, min_position=min_position,
-                                      emergency_reason=emergency_reason)
+                                      emergency_reason=_reason(emergency_reason))
     if data is None:
         raise errors.NotFoundError("The views do not hold this household yet; retry with minPosition.")
     return plain(data)
@@ -351,7 +368,7 @@ def plan(request: Request, who: CallerDep, household_id: HouseholdId, min_positi
 def involved_parties(request: Request, who: CallerDep, household_id: HouseholdId, min_position: MinPosition = 0,
                      emergency_reason: EmergencyReason = None) -> dict[str, Any]:
     data = read_side_of(request).involved(who.actor, household_id, min_position=min_position,
-                                          emergency_reason=emergency_reason)
+                                          emergency_reason=_reason(emergency_reason))
     if data is None:
         raise errors.NotFoundError("The views do not hold this household yet; retry with minPosition.")
     return plain(data)

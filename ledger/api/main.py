@@ -26,6 +26,7 @@ from ledger.projections.read_side import ReadSide
 
 from . import households, oversight
 from .deps import IdempotencyStore
+from .openapi import install as install_openapi
 from .problems import install_problem_handlers
 
 API_VERSION = "1.0.0"
@@ -116,10 +117,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(households.router)
     app.include_router(oversight.router)
-    try:
-        from .openapi import install as install_openapi
-    except ImportError:  # pragma: no cover - arrives with the design-rules work
-        pass
-    else:
-        install_openapi(app)
+    install_openapi(app)
     return app

@@ -8,12 +8,13 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ledger.views import plain
 
 from .deps import CallerDep, ledger_of, read_side_of
-from .households import _errors
+from .households import IdempotencyKey, _errors, _idempotent
 from .problems import ApiProblem
 
 router = APIRouter(prefix="/v1")
@@ -101,12 +102,14 @@ def access_log(
 
 
 @router.post("/access-log/{recordId}/review", tags=["privacy"], status_code=201, response_model=dict[str, str],
-             responses=_errors(403, 404),
+             responses=_errors(403, 404, 409, 422),
              summary="The privacy officer's verdict on an emergency access")
-def review(request: Request, who: CallerDep, record_id: Annotated[str, Path(alias="recordId", max_length=64)],
-           body: Annotated[ReviewIn, Body()]) -> dict[str, str]:
-    ledger_of(request).app.review_emergency(who.actor, record_id, body.verdict)
-    return {"record_id": record_id, "verdict": body.verdict}
+async def review(request: Request, who: CallerDep, record_id: Annotated[str, Path(alias="recordId", max_length=64)],
+                 body: Annotated[ReviewIn, Body()], idempotency_key: IdempotencyKey = None) -> Response:
+    def run() -> Response:
+        ledger_of(request).app.review_emergency(who.actor, record_id, body.verdict)
+        return JSONResponse({"record_id": record_id, "verdict": body.verdict}, status_code=201)
+    return await _idempotent(request, idempotency_key, who.user_id, run)
 
 
 @router.get("/audit/digest", tags=["audit"], response_model=DigestOut, responses=_errors(403),

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from ledger.privacy.access import AccessRecorded, EmergencyReviewed
 
-from .base import Applied, ReadModel, metadata
+from .base import Applied, ReadModel, UtcDateTime, metadata
 
 __all__ = ["AccessLog", "awaiting_review", "records", "records_table"]
 
@@ -25,7 +25,7 @@ records_table = sa.Table(
     metadata,
     sa.Column("position", sa.BigInteger, primary_key=True),  # the record's place in the ledger
     sa.Column("record_id", sa.String(36), nullable=False, unique=True),
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("at", UtcDateTime(), nullable=False),
     sa.Column("day", sa.Date, nullable=False),
     sa.Column("action", sa.String(64), nullable=False),
     sa.Column("household_id", sa.String(36)),
@@ -41,7 +41,7 @@ records_table = sa.Table(
     sa.Column("subject_user_id", sa.String(128)),
     sa.Column("review_verdict", sa.String(16)),  # emergencies: the privacy officer's conclusion
     sa.Column("reviewed_by", sa.String(128)),
-    sa.Column("reviewed_at", sa.DateTime(timezone=True)),
+    sa.Column("reviewed_at", UtcDateTime()),
     sa.Index("ix_view_access_household_at", "household_id", "at"),
     sa.Index("ix_view_access_user_at", "user_id", "at"),
     sa.Index("ix_view_access_day", "day"),
@@ -54,14 +54,14 @@ categories_table = sa.Table(
     sa.Column("position", sa.BigInteger, primary_key=True),
     sa.Column("category", sa.String(32), primary_key=True),
     sa.Column("household_id", sa.String(36)),
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("at", UtcDateTime(), nullable=False),
     sa.Index("ix_view_access_record", "household_id", "category", "at"),
 )
 
 
 class AccessLog(ReadModel):
     name = "access_log"
-    version = 2  # 2: emergency review columns
+    version = 3  # 2: emergency review columns; 3: moments read back in UTC
     tables = (records_table, categories_table)
 
     @singledispatchmethod

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from ledger.aggregates import Household
 
-from .base import Applied, ReadModel, metadata
+from .base import Applied, ReadModel, UtcDateTime, metadata
 
 __all__ = [
     "CurrentPlan",
@@ -59,7 +59,7 @@ households_table = sa.Table(
     sa.Column("erased", sa.Boolean, nullable=False),
     sa.Column("erased_on", sa.Date),
     sa.Column("version", sa.Integer, nullable=False),  # the household's version after its last event
-    sa.Column("last_event_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_event_at", UtcDateTime(), nullable=False),
     sa.Index("ix_view_plan_households_phase", "phase"),
     sa.Index("ix_view_plan_households_director", "director_user_id", "phase"),
     sa.Index("ix_view_plan_households_director_org", "director_organisation", "phase"),
@@ -130,7 +130,7 @@ def _code(value: Any) -> str | None:
 
 class CurrentPlan(ReadModel):
     name = "current_plan"
-    version = 1
+    version = 2  # 2: last_event_at read back in UTC
     tables = (households_table, goals_table, actions_table, zrm_scores_table)
 
     @singledispatchmethod

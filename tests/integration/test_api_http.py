@@ -175,3 +175,32 @@ def test_schemathesis_finds_no_server_error_and_no_response_off_the_schema(api: 
             case.call_and_validate(base_url=base, headers=auth, checks=checks)
 
         run()
+
+
+def test_break_the_glass_over_http_keeps_a_dutch_reason_and_times_carry_their_zone(api: Api) -> None:
+    """An RFC 8187 Emergency-Reason arrives intact (sealed in the record); access-log times carry +00:00."""
+    c = client(api)
+    hid, _ = refer(c)
+    reason = "Crisis bij één gezin, politie aan de deur"
+    from urllib.parse import quote
+
+    r = client(api, "stranger").get(f"/v1/households/{hid}/involved-parties",
+                                    headers={"Emergency-Reason": "UTF-8''" + quote(reason, safe="")})
+    assert r.status_code == 200, r.text
+    waiting = client(api, "privacy").get("/v1/access-log", params={"awaitingReview": "true"}).json()["items"]
+    assert [(w["user_id"], w["authorisation"]) for w in waiting] == [("u-stranger", "emergency")]
+    assert all(w["at"].endswith("+00:00") for w in waiting)
+    assert reason not in str(waiting)  # the reason is sealed in the ledger, not in the view
+    from ledger.aggregates import Actor
+    from ledger.bootstrap import build
+
+    with build(api.store.settings()) as ledger:
+        (record,) = [a for a in ledger.app.access_log(Actor("u-privacy", "Gemeente Testdorp", "privacy_officer"))
+                     if a.emergency]
+        assert record.emergency_reason.value == reason
+    review = client(api, "privacy").post(f"/v1/access-log/{waiting[0]['record_id']}/review",
+                                         json={"verdict": "justified"}, headers={"Idempotency-Key": "rev-1"})
+    again = client(api, "privacy").post(f"/v1/access-log/{waiting[0]['record_id']}/review",
+                                        json={"verdict": "justified"}, headers={"Idempotency-Key": "rev-1"})
+    assert review.status_code == again.status_code == 201 and again.headers["idempotent-replay"] == "true"
+    assert client(api, "privacy").get("/v1/access-log", params={"awaitingReview": "true"}).json()["items"] == []
