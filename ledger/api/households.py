@@ -281,27 +281,34 @@ def _reason(header: str | None) -> str | None:
     return header
 
 
-def _cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
+def encode_cursor(mark: int) -> str:
+    """An opaque cursor for a list page: an offset, or the last access-record position seen."""
+    return base64.urlsafe_b64encode(json.dumps({"o": mark}).encode()).decode().rstrip("=")
 
 
-def _offset(cursor: str | None) -> int:
+def decode_cursor(cursor: str | None) -> int:
     if not cursor:
         return 0
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        offset = int(json.loads(raw)["o"])
+        mark = int(json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["o"])
     except (ValueError, KeyError, TypeError):
         raise ApiProblem(400, "invalid-cursor", "Invalid cursor", "Use the `next` value of the previous page.") from None
-    if offset < 0:
+    if mark < 0:
         raise ApiProblem(400, "invalid-cursor", "Invalid cursor", "Use the `next` value of the previous page.")
-    return offset
+    return mark
+
+
+def records_page(rows: list[dict[str, Any]], limit: int) -> dict[str, Any]:
+    """A page of access records fetched with ``limit + 1``: the extra row only says there is more."""
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": plain(rows), "next": encode_cursor(rows[-1]["position"]) if more and rows else None}
 
 
 def _page(items: list[Any], cursor: str | None, limit: int) -> dict[str, Any]:
-    start = _offset(cursor)
+    start = decode_cursor(cursor)
     chunk = items[start:start + limit]
-    return {"items": chunk, "next": _cursor(start + limit) if start + limit < len(items) else None}
+    return {"items": chunk, "next": encode_cursor(start + limit) if start + limit < len(items) else None}
 
 
 # ----------------------------------------------------------------- referral, reads
@@ -378,11 +385,9 @@ def involved_parties(request: Request, who: CallerDep, household_id: HouseholdId
             summary="Who accessed this household (privacy officer)")
 def household_access_log(request: Request, who: CallerDep, household_id: HouseholdId, cursor: Cursor = None,
                          limit: Limit = 100) -> dict[str, Any]:
-    after = _offset(cursor)
-    rows = read_side_of(request).access_records(who.actor, household_id=household_id, after=after, limit=limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"items": plain(rows), "next": _cursor(rows[-1]["position"]) if more and rows else None}
+    rows = read_side_of(request).access_records(who.actor, household_id=household_id, after=decode_cursor(cursor),
+                                                limit=limit + 1)
+    return records_page(rows, limit)
 
 
 @router.get("/households/{householdId}/export", response_model=dict[str, Any], responses=READ_ERRORS,

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from ledger.views import plain
 
 from .deps import CallerDep, ledger_of, read_side_of
-from .households import IdempotencyKey, _errors, _idempotent
-from .problems import ApiProblem
+from .households import IdempotencyKey, _errors, _idempotent, decode_cursor, records_page
 
 router = APIRouter(prefix="/v1")
 
@@ -51,19 +48,6 @@ class VerificationOut(BaseModel):
     bad_snapshots: int = 0
 
 
-def _after(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    try:
-        return int(json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["after"])
-    except (ValueError, KeyError, TypeError):
-        raise ApiProblem(400, "invalid-cursor", "Invalid cursor", "Use the `next` value of the previous page.") from None
-
-
-def _next(after: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"after": after}).encode()).decode().rstrip("=")
-
-
 @router.get("/users/me", response_model=Me, tags=["users"], summary="Who the token belongs to")
 def me(who: CallerDep) -> Me:
     return Me(user_id=who.actor.user_id, organisation=who.actor.organisation, role=who.actor.role)
@@ -95,10 +79,8 @@ def access_log(
     if awaiting_review:
         return {"items": plain(side.emergencies_awaiting_review(who.actor)), "next": None}
     rows = side.access_records(who.actor, household_id=household_id, user_id=user_id, day=day, category=category,
-                               since=since, until=until, after=_after(cursor), limit=limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"items": plain(rows), "next": _next(rows[-1]["position"]) if more and rows else None}
+                               since=since, until=until, after=decode_cursor(cursor), limit=limit + 1)
+    return records_page(rows, limit)
 
 
 @router.post("/access-log/{recordId}/review", tags=["privacy"], status_code=201, response_model=dict[str, str],
