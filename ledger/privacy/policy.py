@@ -70,6 +70,7 @@ READ = "read"
 ACCESS_LOG = "read_access_log"
 REVIEW = "review_emergency"  # the privacy officer concludes on a break-the-glass access
 CASELOADS = "read_caseloads"  # counts per case director and organisation: no household content
+EVALUATION_REPORT = "read_evaluation_report"  # pseudonymous aggregates replayed from the ledger
 EXPORT = "export_household"  # a data subject's access request (AVG art. 15)
 REFER = "refer_household"
 USER_ADMIN = frozenset({"add_user", "disable_user"})
@@ -165,6 +166,10 @@ def decide(
         if role in (Role.CONSULTANT, Role.EVALUATOR):
             return Decision(True, "Caseload counts support coordination and evaluation.", "caseload_overview")
         return _deny("Caseload overviews are for consultants and evaluators.")
+    if action == EVALUATION_REPORT:
+        if role in (Role.CONSULTANT, Role.EVALUATOR):
+            return Decision(True, "Pseudonymous evaluation figures support evaluation.", "evaluation_report")
+        return _deny("Evaluation reports are for evaluators and consultants.")
     if role == Role.EVALUATOR:
         return _deny("Evaluators get pseudonymous aggregates only, never a household.")
 
