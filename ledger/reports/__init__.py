@@ -1,0 +1,15 @@
+"""Reports replayed from the ledger: pseudonymous aggregates for evaluators (docs/evaluation.md).
+
+``evaluation.py`` computes the figures (a private replay as of any date), ``render_html.py``
+and ``render_csv.py`` present them. Reports sit between the interfaces (API, CLI) and the
+projections: they read views and the application, never the other way round.
+"""
+
+from __future__ import annotations
+
+from .evaluation import ACTION, evaluation_report
+from .labels import LANGS, Lang
+from .render_csv import render_csv
+from .render_html import render_html
+
+__all__ = ["ACTION", "LANGS", "Lang", "evaluation_report", "render_csv", "render_html"]

@@ -1,0 +1,550 @@
+"""The evaluation report: the pilot's figures, replayed from the ledger as of any date.
+
+:func:`evaluation_report` decides and records the read (``read_evaluation_report``:
+evaluators and consultants), takes a signed digest of the ledger's hash chain, and
+replays the ledger *up to that digest's position* into fresh, private, in-memory read
+models (``evaluation_facts``, ``caseloads`` and a small tally of its own), leaving out
+every event recorded after the end of the as-of day. :func:`compute` then reads the
+figures from those tables. So a report as of a past date gives the figures that date
+would have given, and the digest in the report names exactly the ledger it rests on.
+
+Who is counted: the *cohort* is every household referred in the period (referral date
+from ``from`` to ``to``, both inclusive; ``to`` defaults to the as-of date), erased ones
+included (their facts are codes and dates only). Its outcomes are followed up to the
+as-of date. Caseloads are the exception: they count every household active on the
+report date, whatever its referral date. docs/evaluation.md defines every figure.
+
+The result is plain JSON-ready data: pseudonymous aggregates, no household ids, no
+staff ids (case directors become R1, R2, ...). With ``min_cell`` every count of
+households or items from 1 to ``min_cell - 1`` becomes the string ``"<min_cell>"``,
+and every figure derived from fewer than ``min_cell`` households or items (a median,
+a mean, a percentage, an amount) does too.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
+from functools import singledispatchmethod
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.pool import StaticPool
+
+from ledger.aggregates import Actor, Household, errors
+from ledger.aggregates.vocabulary import CompositionKind, CoordinationOutcome, CostStream, PerformerKind, ReferralSource
+from ledger.aggregates.zrm import INSTRUMENTS, MAX_SCORE, MIN_SCORE
+from ledger.bootstrap import Ledger
+from ledger.projections import Applied, ReadModel, Runner
+from ledger.projections import caseloads as cl
+from ledger.projections.caseloads import Caseloads
+from ledger.projections.evaluation_facts import (
+    EvaluationFacts,
+    fact_costs,
+    fact_evaluations,
+    fact_involvements,
+    fact_plan_actions,
+    fact_plan_goals,
+    fact_referrals,
+    fact_zrm,
+)
+
+__all__ = ["ACTION", "CASELOAD_NORMS", "Count", "Over", "compute", "evaluation_report", "finish", "replay"]
+
+ACTION = "read_evaluation_report"
+
+# DOMAIN.md, "caseload norms quoted nationally" (households per FTE).
+CASELOAD_NORMS: dict[str, Any] = {
+    "recommended_min": 8,
+    "recommended_max": 30,
+    "most_complex": 8,
+    "youth_work": [20, 25],
+    "work_and_income": 50,
+    "participation_act_over": 100,
+    "fte_per_director": 1,
+    "source": "National figures quoted in Dutch municipal evaluations (DOMAIN.md): about 8 households per FTE "
+              "for the most complex cases, 20-25 in youth work, 50 in work & income, over 100 under the "
+              "Participation Act; recommended 8-30.",
+}
+ZRM_RULE = ("Per household and life domain: the first intake measurement against the latest interim or final "
+            "measurement after it, within one instrument version; 2013 and 2017 are never compared with each "
+            "other (no documented mapping).")
+DAYS_PER_YEAR = 365
+BASELINE_YEARS = 2
+CENT = Decimal("0.01")
+
+
+# ------------------------------------------------------------------ figures that may be suppressed
+class Count(int):
+    """A number of households or items: shown as ``"<N"`` when it is 1 to N-1 (``min_cell`` N)."""
+
+
+@dataclass(frozen=True)
+class Over:
+    """A figure derived from ``base`` households or items: shown as ``"<N"`` when ``base`` is 1 to N-1."""
+
+    value: Any
+    base: int
+
+
+def finish(tree: Any, min_cell: int | None) -> Any:
+    """Plain JSON data, with small cells suppressed when ``min_cell`` is given."""
+    hidden = f"<{min_cell}" if min_cell else None
+    if isinstance(tree, Count):
+        return hidden if hidden and 0 < tree < min_cell else int(tree)  # type: ignore[operator]
+    if isinstance(tree, Over):
+        if hidden and tree.value is not None and 0 < tree.base < min_cell:  # type: ignore[operator]
+            return hidden
+        return finish(tree.value, min_cell)
+    if isinstance(tree, dict):
+        return {k: finish(v, min_cell) for k, v in tree.items()}
+    if isinstance(tree, list | tuple):
+        return [finish(v, min_cell) for v in tree]
+    return tree
+
+
+# ------------------------------------------------------------------ the private replay
+class _Basis(ReadModel):
+    """What the report rests on, tallied during its own replay (one instance per report, never a shared view).
+
+    Per household the number of its events included, the ledger position of each ZRM
+    measurement (to order measurements of one day), and the last position included.
+    """
+
+    name = "report_basis"
+    version = 1
+    tables = ()
+
+    def __init__(self) -> None:
+        self.events: Counter[str] = Counter()
+        self.zrm_positions: dict[tuple[str, str], int] = {}
+        self.last_position = 0
+
+    @singledispatchmethod
+    def apply(self, event: Any, on: Applied) -> None:
+        """Access records and other notifications: only the position."""
+        self.last_position = max(self.last_position, on.position)
+
+    @apply.register
+    def _(self, e: Household.Event, on: Applied) -> None:
+        self.last_position = max(self.last_position, on.position)
+        self.events[str(e.originator_id)] += 1
+
+    @apply.register
+    def _(self, e: Household.ZrmMeasured, on: Applied) -> None:
+        self.last_position = max(self.last_position, on.position)
+        self.events[str(e.originator_id)] += 1
+        self.zrm_positions[(str(e.originator_id), e.measurement.measurement_id)] = on.position
+
+
+class _Pinned(Runner):
+    """A runner that stops at a given position: the one the report's digest names."""
+
+    def __init__(self, *args: Any, head: int, **kwargs: Any) -> None:
+        self._pinned = head
+        super().__init__(*args, **kwargs)
+
+    def head(self) -> int:
+        return self._pinned
+
+
+@dataclass
+class Replay:
+    engine: sa.Engine
+    basis: _Basis
+
+
+def replay(ledger: Ledger, at: datetime, position: int) -> Replay:
+    """Fresh read models from the events recorded at or before ``at``, up to ``position``, in private memory.
+
+    Like :func:`ledger.projections.as_of`, but pinned to ``position`` so that writes
+    arriving meanwhile cannot slip in behind the digest, and with only the views the
+    report reads.
+    """
+    engine = sa.create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+    basis = _Basis()
+    runner = _Pinned(ledger.app, engine, [EvaluationFacts(), Caseloads(), basis], until=at, head=position)
+    runner.catch_up()
+    return Replay(engine, basis)
+
+
+# ------------------------------------------------------------------ entry point
+def evaluation_report(
+    ledger: Ledger,
+    actor: Actor,
+    *,
+    from_: date | None = None,
+    to: date | None = None,
+    as_of: date | None = None,
+    min_cell: int | None = None,
+) -> dict[str, Any]:
+    """The report as JSON-ready data; the read is decided by the access policy and recorded first.
+
+    Raises ``errors.InvalidPeriodError`` for an as-of date in the future, a period that
+    ends after the as-of date or starts after it ends, and ``AccessDeniedError`` when
+    the policy refuses (evaluators and consultants only).
+    """
+    today = ledger.app.today()
+    report_day = as_of or today
+    if report_day > today:
+        raise errors.InvalidPeriodError(f"The as-of date {report_day.isoformat()} lies in the future.")
+    end = to or report_day
+    if end > report_day:
+        raise errors.InvalidPeriodError(
+            f"The period ends on {end.isoformat()}, after the as-of date {report_day.isoformat()}: "
+            "the ledger cannot know that yet.")
+    if from_ is not None and from_ > end:
+        raise errors.InvalidPeriodError(f"The period starts on {from_.isoformat()}, after it ends ({end.isoformat()}).")
+    if min_cell is not None and min_cell < 1:
+        raise errors.InvalidInputError("The minimum cell size must be at least 1.")
+
+    ledger.app.record_read(actor, ACTION)
+    digest = ledger.chain.digest()
+    moment = datetime.combine(report_day, time.max, tzinfo=ledger.app.tz)
+    run = replay(ledger, moment, digest.position)
+    try:
+        with run.engine.connect() as conn:
+            figures = compute(conn, run.basis, from_, end, report_day)
+    finally:
+        run.engine.dispose()
+    head = {
+        "period": {"from": from_.isoformat() if from_ else None, "to": end.isoformat()},
+        "as_of": report_day.isoformat(),
+        "min_cell": min_cell,
+        "ledger": {
+            # the signed digest (``ledger audit verify --digest`` reads these five keys) ...
+            "position": digest.position, "head": digest.head, "signed_at": digest.signed_at,
+            "public_key": digest.public_key, "signature": digest.signature,
+            # ... and what the replay took from it
+            "as_of_moment": moment.isoformat(), "last_included_position": run.basis.last_position,
+        },
+    }
+    return {**head, **finish(figures, min_cell)}
+
+
+# ------------------------------------------------------------------ the figures
+def _cohort(from_: date | None, to: date) -> sa.Select[Any]:
+    r = fact_referrals
+    q = sa.select(r.c.household_id).where(r.c.referred_on <= to)
+    return q.where(r.c.referred_on >= from_) if from_ is not None else q
+
+
+def _rows(conn: sa.Connection, table: sa.Table, cohort: sa.Select[Any]) -> list[Any]:
+    return conn.execute(sa.select(table).where(table.c.household_id.in_(cohort))).all()
+
+
+def compute(conn: sa.Connection, basis: _Basis, from_: date | None, to: date, report_day: date) -> dict[str, Any]:
+    """Every figure (with :class:`Count` / :class:`Over` markers; :func:`finish` makes it plain)."""
+    cohort = _cohort(from_, to)
+    referrals = conn.execute(sa.select(fact_referrals).where(fact_referrals.c.household_id.in_(cohort))).all()
+    ids = {r.household_id for r in referrals}
+    goals = _rows(conn, fact_plan_goals, cohort)
+    evaluations = _rows(conn, fact_evaluations, cohort)
+    first_goal: dict[str, date] = {}
+    for g in goals:
+        first_goal[g.household_id] = min(g.set_on, first_goal.get(g.household_id, g.set_on))
+    first_interim: dict[str, date] = {}
+    for v in evaluations:
+        if not v.final:
+            first_interim[v.household_id] = min(v.held_on, first_interim.get(v.household_id, v.held_on))
+
+    return {
+        "basis": {
+            "households": Count(len(referrals)),
+            "events": sum(basis.events[h] for h in ids),
+            "erased_households": Count(sum(1 for r in referrals if r.erased)),
+        },
+        "referrals": _referrals(referrals),
+        "composition": _composition(referrals),
+        "coordination": _coordination(referrals),
+        "phases": _phases(referrals, first_goal, first_interim),
+        "zrm": _zrm(_rows(conn, fact_zrm, cohort), basis),
+        "involvement": _involvement(conn, referrals, _rows(conn, fact_involvements, cohort), report_day),
+        "plan_actions": _plan_actions(_rows(conn, fact_plan_actions, cohort), report_day),
+        "lead_times": _lead_times(referrals, first_goal, first_interim),
+        "caseloads": _caseloads(conn, report_day),
+        "costs": _costs(referrals, _rows(conn, fact_costs, cohort), report_day),
+    }
+
+
+def _counts(keys: Iterable[str], order: Iterable[str]) -> dict[str, Count]:
+    """Counts per code: every known code (0 when absent), then unknown codes sorted."""
+    counted = Counter(keys)
+    known = [str(getattr(code, "value", code)) for code in order]
+    return {k: Count(counted.get(k, 0)) for k in [*known, *sorted(set(counted) - set(known))]}
+
+
+def _referrals(referrals: Sequence[Any]) -> dict[str, Any]:
+    sources = [r.sources.split(",") for r in referrals]
+    several = [s for s in sources if len(set(s)) > 1]
+    return {
+        "households": Count(len(referrals)),
+        "by_source": _counts((code for s in sources for code in dict.fromkeys(s)), ReferralSource),
+        "multiple_sources": Count(len(several)),
+        "source_combinations": {k: Count(v) for k, v in sorted(Counter(
+            "+".join(sorted(set(s))) for s in several).items())},
+    }
+
+
+def _composition(referrals: Sequence[Any]) -> dict[str, Any]:
+    return {
+        "by_kind": _counts((r.composition for r in referrals), CompositionKind),
+        "with_children": Count(sum(1 for r in referrals if r.children > 0)),
+        "adults": Count(sum(r.adults for r in referrals)),
+        "children": Count(sum(r.children for r in referrals)),
+    }
+
+
+def _coordination(referrals: Sequence[Any]) -> dict[str, Any]:
+    decided = [r.coordination_outcome for r in referrals if r.coordination_outcome is not None]
+    return {
+        "decided": Count(len(decided)),
+        "undecided": Count(len(referrals) - len(decided)),
+        "by_outcome": _counts(decided, CoordinationOutcome),
+    }
+
+
+def _phases(referrals: Sequence[Any], first_goal: dict[str, date], first_interim: dict[str, date]) -> dict[str, Any]:
+    return {
+        "referred": Count(len(referrals)),
+        "intake_held": Count(sum(1 for r in referrals if r.intake_on is not None)),
+        "plan_made": Count(sum(1 for r in referrals if r.household_id in first_goal)),
+        "interim_evaluation_held": Count(sum(1 for r in referrals if r.household_id in first_interim)),
+        "closed": Count(sum(1 for r in referrals if r.closed_on is not None)),
+        "dropped_out": Count(sum(1 for r in referrals if r.dropped_out_kind == "drop_out")),
+        "refused": Count(sum(1 for r in referrals if r.dropped_out_kind == "refusal")),
+    }
+
+
+# ------------------------------------------------------------------ ZRM
+def _domains_of(instrument: str, seen: Iterable[str]) -> list[str]:
+    matrix = INSTRUMENTS.get(instrument)
+    order = [*matrix.domains, *matrix.supplements] if matrix is not None else []
+    seen = set(seen)
+    return [d for d in order if d in seen] + sorted(seen - set(order))
+
+
+def _zrm(rows: Sequence[Any], basis: _Basis) -> dict[str, Any]:
+    """Per instrument and domain: baseline, latest after it, and the step between (never across instruments)."""
+    # (household, instrument, domain) -> subject (member id or "" for the household) -> [(order, moment, score)]
+    series: dict[tuple[str, str, str], dict[str, list[tuple[tuple[date, int], str, int]]]] = defaultdict(
+        lambda: defaultdict(list))
+    instruments_of: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        order = (r.measured_on, basis.zrm_positions.get((r.household_id, r.measurement_id), 0))
+        series[(r.household_id, r.instrument, r.domain)][r.member_id or ""].append((order, r.moment, r.score))
+        instruments_of[r.household_id].add(r.instrument)
+
+    pairs: dict[str, dict[str, list[tuple[int, int | None]]]] = defaultdict(lambda: defaultdict(list))
+    households: dict[str, set[str]] = defaultdict(set)
+    for (household, instrument, domain), subjects in series.items():
+        # the household as a whole first, then members in id order: the first with a baseline
+        for subject in sorted(subjects):
+            measured = sorted(subjects[subject])
+            baseline = next((m for m in measured if m[1] == "intake"), None)
+            if baseline is None:
+                continue
+            later = [m for m in measured if m[1] in ("interim", "final") and m[0] > baseline[0]]
+            pairs[instrument][domain].append((baseline[2], later[-1][2] if later else None))
+            households[instrument].add(household)
+            break
+
+    scores = range(MIN_SCORE, MAX_SCORE + 1)
+    out: dict[str, Any] = {}
+    for instrument in sorted(pairs):
+        domains: dict[str, Any] = {}
+        for domain in _domains_of(instrument, pairs[instrument]):
+            measured = pairs[instrument][domain]
+            compared = [(b, last) for b, last in measured if last is not None]
+            domains[domain] = {
+                "intake_measured": Count(len(measured)),
+                "intake_at_most_3": Count(sum(1 for b, _ in measured if b <= 3)),
+                "compared": Count(len(compared)),
+                "up": Count(sum(1 for b, last in compared if last > b)),
+                "same": Count(sum(1 for b, last in compared if last == b)),
+                "down": Count(sum(1 for b, last in compared if last < b)),
+                "intake_scores": {str(s): Count(sum(1 for b, _ in measured if b == s)) for s in scores},
+                "intake_scores_compared": {str(s): Count(sum(1 for b, _ in compared if b == s)) for s in scores},
+                "latest_scores": {str(s): Count(sum(1 for _, last in compared if last == s)) for s in scores},
+            }
+        out[instrument] = {"households": Count(len(households[instrument])), "domains": domains}
+    return {
+        "rule": ZRM_RULE,
+        "households_with_two_instruments": Count(sum(1 for v in instruments_of.values() if len(v) > 1)),
+        "instruments": out,
+    }
+
+
+# ------------------------------------------------------------------ involvement
+def _directed(conn: sa.Connection, cohort_ids: set[str], day: date) -> set[str]:
+    """Households that had a case director (a non-empty span) at some time up to ``day``."""
+    d = cl.director_spans_table
+    q = sa.select(d.c.household_id).distinct().where(
+        d.c.start_on <= day, sa.or_(d.c.end_on.is_(None), d.c.end_on > d.c.start_on))
+    return {h for (h,) in conn.execute(q)} & cohort_ids
+
+
+def _current(i: Any, day: date) -> bool:
+    return i.started_on <= day and (i.ended_on is None or i.ended_on > day)
+
+
+def _pct(new: int, old: int) -> float | None:
+    return None if old == 0 else round((new - old) / old * 100, 1)
+
+
+def _involvement(conn: sa.Connection, referrals: Sequence[Any], involvements: Sequence[Any],
+                 report_day: date) -> dict[str, Any]:
+    intake = {r.household_id: r.intake_on for r in referrals if r.intake_on is not None}
+    counted = _directed(conn, set(intake), report_day)
+    out: dict[str, Any] = {"households": Count(len(counted))}
+    for kind, key in (("professional", "professionals"), ("volunteer", "volunteers")):
+        mine = [i for i in involvements if i.household_id in counted and i.kind == kind]
+        start = sum(1 for i in mine if _current(i, intake[i.household_id]))
+        now = sum(1 for i in mine if _current(i, report_day))
+        n = len(counted)
+        out[key] = {
+            "at_start": Count(start),
+            "at_report_date": Count(now),
+            "change_pct": Over(_pct(now, start), n),
+            "per_household_at_start": Over(round(start / n, 2) if n else None, n),
+            "per_household_at_report_date": Over(round(now / n, 2) if n else None, n),
+        }
+    return out
+
+
+# ------------------------------------------------------------------ plan actions
+def _plan_actions(actions: Sequence[Any], report_day: date) -> dict[str, Any]:
+    def tally(rows: list[Any]) -> dict[str, Count]:
+        open_ = [a for a in rows if a.completed_on is None and a.cancelled_on is None]
+        return {
+            "added": Count(len(rows)),
+            "done": Count(sum(1 for a in rows if a.completed_on is not None)),
+            "cancelled": Count(sum(1 for a in rows if a.completed_on is None and a.cancelled_on is not None)),
+            "open": Count(len(open_)),
+            "late": Count(sum(1 for a in open_ if a.due_on is not None and a.due_on < report_day)),
+        }
+    kinds = [k.value for k in PerformerKind]
+    kinds += sorted({a.performer_kind for a in actions} - set(kinds))
+    return {
+        "by_performer": {k: tally([a for a in actions if a.performer_kind == k]) for k in kinds},
+        "total": tally(list(actions)),
+    }
+
+
+# ------------------------------------------------------------------ lead times
+def _quantile(values: Sequence[int], q: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default, R type 7)."""
+    s = sorted(values)
+    pos = (len(s) - 1) * q
+    low = int(pos)
+    high = min(low + 1, len(s) - 1)
+    return s[low] + (s[high] - s[low]) * (pos - low)
+
+
+def _stats(values: list[int]) -> dict[str, Any]:
+    n = len(values)
+    if not values:
+        return {"n": Count(0), "median": None, "q1": None, "q3": None, "min": None, "max": None}
+    return {
+        "n": Count(n),
+        "median": Over(round(_quantile(values, 0.5), 1), n),
+        "q1": Over(round(_quantile(values, 0.25), 1), n),
+        "q3": Over(round(_quantile(values, 0.75), 1), n),
+        "min": Over(min(values), n),
+        "max": Over(max(values), n),
+    }
+
+
+def _lead_times(referrals: Sequence[Any], first_goal: dict[str, date],
+                first_interim: dict[str, date]) -> dict[str, Any]:
+    to_intake, to_plan, to_evaluation, referral_to_plan = [], [], [], []
+    for r in referrals:
+        plan = first_goal.get(r.household_id)
+        if r.intake_on is not None:
+            to_intake.append((r.intake_on - r.referred_on).days)
+            if plan is not None:
+                to_plan.append((plan - r.intake_on).days)
+        if plan is not None:
+            referral_to_plan.append((plan - r.referred_on).days)
+            evaluation = first_interim.get(r.household_id)
+            if evaluation is not None:
+                to_evaluation.append((evaluation - plan).days)
+    return {
+        "referral_to_intake": _stats(to_intake),
+        "intake_to_plan": _stats(to_plan),
+        "plan_to_first_interim_evaluation": _stats(to_evaluation),
+        "referral_to_plan": _stats(referral_to_plan),
+    }
+
+
+# ------------------------------------------------------------------ caseloads
+def _norm(households: int) -> str:
+    if households < CASELOAD_NORMS["recommended_min"]:
+        return "below"
+    return "above" if households > CASELOAD_NORMS["recommended_max"] else "within"
+
+
+def _caseloads(conn: sa.Connection, day: date) -> dict[str, Any]:
+    """Every household active on ``day`` per case director (pseudonymised), against the norms."""
+    per: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for row in cl.by_director(conn, day):
+        per[(row["user_id"], row["organisation"])][row["phase"]] = row["households"]
+    ranked = sorted(per.items(), key=lambda kv: (-sum(kv[1].values()), kv[0][1], kv[0][0]))
+    directors = []
+    for n, ((_user, organisation), phases) in enumerate(ranked, start=1):
+        total = sum(phases.values())
+        directors.append({"director": f"R{n}", "organisation": organisation, "households": Count(total),
+                          "by_phase": {p: Count(c) for p, c in sorted(phases.items())}, "norm": _norm(total)})
+    loads = [sum(p.values()) for _, p in ranked]
+    return {
+        "on": day.isoformat(),
+        "directors": len(directors),
+        "households": Count(sum(loads)),
+        "median": Over(round(_quantile(loads, 0.5), 1) if loads else None, len(loads)),
+        "max": Over(max(loads) if loads else None, len(loads)),
+        "against_norm": {k: sum(1 for x in loads if _norm(x) == k) for k in ("below", "within", "above")},
+        "per_director": directors,
+        "norms": CASELOAD_NORMS,
+    }
+
+
+# ------------------------------------------------------------------ costs
+def _money(value: Decimal) -> float:
+    return float(value.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def _costs(referrals: Sequence[Any], costs: Sequence[Any], report_day: date) -> dict[str, Any]:
+    """Baseline per year (two years before referral) against cost per year during the approach, per stream."""
+    streams = [s.value for s in CostStream] + sorted({c.stream for c in costs} - {s.value for s in CostStream})
+    baseline: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    approach: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for c in costs:
+        (baseline if c.kind == "baseline" else approach)[c.household_id][c.stream] += Decimal(c.amount_eur)
+    both = [r for r in referrals if r.household_id in baseline and r.household_id in approach]
+    n = len(both)
+    per_stream = {s: {"baseline": Decimal(0), "approach": Decimal(0)} for s in streams}
+    for r in both:
+        end = r.closed_on if r.closed_on is not None and r.closed_on <= report_day else report_day
+        years = Decimal(max((end - r.referred_on).days + 1, 1)) / DAYS_PER_YEAR
+        for s in streams:
+            per_stream[s]["baseline"] += baseline[r.household_id][s] / BASELINE_YEARS
+            per_stream[s]["approach"] += approach[r.household_id][s] / years
+
+    def pair(b: Decimal, a: Decimal) -> dict[str, Any]:
+        return {"baseline_per_year": Over(_money(b) if n else None, n),
+                "approach_per_year": Over(_money(a) if n else None, n),
+                "change_pct": Over(round(float((a - b) / b * 100), 1) if n and b else None, n)}
+
+    total_b = sum((v["baseline"] for v in per_stream.values()), Decimal(0))
+    total_a = sum((v["approach"] for v in per_stream.values()), Decimal(0))
+    return {
+        "households_with_baseline": Count(sum(1 for r in referrals if r.household_id in baseline)),
+        "households_with_intervention": Count(sum(1 for r in referrals if r.household_id in approach)),
+        "households_with_both": Count(n),
+        "by_stream": {s: pair(v["baseline"], v["approach"]) for s, v in per_stream.items()},
+        "total_per_year": pair(total_b, total_a),
+        "per_household_per_year": pair(total_b / n if n else Decimal(0), total_a / n if n else Decimal(0)),
+    }

@@ -1,0 +1,339 @@
+"""Words for the evaluation report: Dutch (the default) and English.
+
+Codes are the ledger's own (``ledger.aggregates.vocabulary``); ZRM domain labels in
+Dutch come from the instruments themselves (``ledger.aggregates.zrm``). A code without
+a label is shown as itself, so a new vocabulary member never breaks a report.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ledger.aggregates.zrm import INSTRUMENTS
+
+__all__ = ["LANGS", "Lang", "Words", "words"]
+
+Lang = Literal["nl", "en"]
+LANGS: tuple[Lang, ...] = ("nl", "en")
+
+_CODES: dict[str, dict[str, tuple[str, str]]] = {
+    "source": {
+        "municipal_work_and_income": ("Gemeente, werk en inkomen", "Municipality, work & income"),
+        "school_attendance_officer": ("Leerplichtambtenaar", "School attendance officer"),
+        "social_work": ("Maatschappelijk werk", "Social work"),
+        "youth_health_care": ("Jeugdgezondheidszorg", "Youth health care"),
+        "wmo_desk": ("Wmo-loket", "Wmo desk"),
+        "housing_corporation": ("Woningcorporatie", "Housing corporation"),
+        "debt_counselling": ("Schuldhulpverlening", "Debt counselling"),
+        "police": ("Politie", "Police"),
+        "general_practitioner": ("Huisarts", "General practitioner"),
+        "private_person": ("Particulier (bijv. buren)", "Private person (e.g. a neighbour)"),
+        "household_itself": ("Huishouden zelf", "The household itself"),
+        "other": ("Anders", "Other"),
+    },
+    "composition": {
+        "single_adult": ("Alleenstaand", "Single adult"),
+        "couple": ("Paar zonder kinderen", "Couple without children"),
+        "single_parent": ("Eenoudergezin", "Single parent"),
+        "two_parents": ("Tweeoudergezin", "Two parents"),
+        "other": ("Anders", "Other"),
+    },
+    "outcome": {
+        "stays_with_partners": ("Regie blijft bij partners", "Coordination stays with partners"),
+        "short_push_then_handover": ("Korte duw, dan warme overdracht", "Short push, then warm handover"),
+        "volunteers_deployed": ("Vrijwilligers ingezet", "Volunteers deployed"),
+        "not_needed": ("Geen regie nodig", "No coordination needed"),
+        "broker_coordinates": ("Sociaal makelaar voert regie", "Social broker coordinates"),
+        "household_declines": ("Huishouden wijst hulp af", "Household declines help"),
+    },
+    "phase": {
+        "referred": ("Aangemeld", "Referred"),
+        "intake_held": ("Integrale intake gehouden", "Integral intake held"),
+        "plan_made": ("Gezinsplan gemaakt", "Household plan made"),
+        "interim_evaluation_held": ("Eerste tussenevaluatie gehouden", "First interim evaluation held"),
+        "closed": ("Afgesloten (op de peildatum)", "Closed (on the report date)"),
+        "dropped_out": ("Uitgevallen", "Dropped out"),
+        "refused": ("Hulp geweigerd", "Refused help"),
+        # caseload phases
+        "intake": ("Intake", "Intake"),
+        "coordination": ("Coördinatiebesluit", "Coordination decided"),
+        "plan": ("Plan", "Plan"),
+        "aftercare": ("Nazorg (waakvlam)", "Aftercare"),
+    },
+    "performer": {
+        "self": ("Eigen kracht", "The household itself"),
+        "network": ("Netwerk", "Own network"),
+        "volunteer": ("Vrijwilliger", "Volunteer"),
+        "professional": ("Professional", "Professional"),
+        "total": ("Totaal", "Total"),
+    },
+    "stream": {
+        "income_support": ("Inkomensondersteuning", "Income support"),
+        "care": ("Zorg", "Care"),
+        "local_prevention": ("Lokale preventie", "Local prevention"),
+        "transaction": ("Transactiekosten", "Transaction costs"),
+        "total": ("Totaal", "Total"),
+    },
+    "lead_time": {
+        "referral_to_intake": ("Aanmelding → intake", "Referral → intake"),
+        "intake_to_plan": ("Intake → plan", "Intake → plan"),
+        "plan_to_first_interim_evaluation": ("Plan → eerste tussenevaluatie", "Plan → first interim evaluation"),
+        "referral_to_plan": ("Aanmelding → plan (totaal)", "Referral → plan (total)"),
+    },
+    "norm": {
+        "below": ("Onder 8", "Below 8"),
+        "within": ("8 tot en met 30 (aanbevolen)", "8 to 30 (recommended)"),
+        "above": ("Boven 30", "Above 30"),
+    },
+}
+
+_ZRM_EN = {
+    "finances": "Finances", "daytime_activities": "Daytime activities", "work_and_education": "Work & education",
+    "time_use": "Time use", "housing": "Housing", "domestic_relations": "Domestic relations",
+    "mental_health": "Mental health", "physical_health": "Physical health", "addiction": "Addiction",
+    "adl": "ADL", "basic_adl": "Basic ADL", "instrumental_adl": "Instrumental ADL",
+    "social_network": "Social network", "social_participation": "Social participation", "justice": "Justice",
+    "parenting": "Parenting (supplement)",
+}
+
+_TEXT: dict[str, tuple[str, str]] = {
+    "title": ("Evaluatie integrale aanpak", "Evaluation of the integrated approach"),
+    "subtitle": ("Eén gezin, één plan, één regisseur: herberekend uit het grootboek",
+                 "One family, one plan, one director: replayed from the ledger"),
+    "period": ("Periode (aanmeldingen)", "Period (referrals)"),
+    "from_start": ("vanaf het begin", "from the start"),
+    "until": ("t/m", "to"),
+    "as_of": ("Stand per (peildatum)", "As of (report date)"),
+    "rests_on": ("Berust op", "Rests on"),
+    "households_events": ("{h} huishoudens en {e} gebeurtenissen in hun dossiers",
+                          "{h} households and {e} events in their files"),
+    "erased": ("waarvan {n} gewist (alleen codes en datums blijven)",
+               "of which {n} erased (only codes and dates remain)"),
+    "ledger_position": ("Grootboekpositie en kop van de hashketen", "Ledger position and hash-chain head"),
+    "last_included": ("laatste meegenomen positie", "last position included"),
+    "signed": ("Ondertekend", "Signed"),
+    "verify": ("Controleren: bewaar het blok ‘ledger’ uit de JSON als digest.json en voer uit "
+               "<code>ledger audit verify --digest digest.json</code>; met dezelfde parameters geeft "
+               "het rapport dezelfde cijfers.",
+               "To verify: save the ‘ledger’ block of the JSON as digest.json and run "
+               "<code>ledger audit verify --digest digest.json</code>; with the same parameters the "
+               "report gives the same figures."),
+    "pseudonymous": ("Alleen pseudonieme totalen: geen huishoudens, namen of dossiernummers.",
+                     "Pseudonymous aggregates only: no households, names or file numbers."),
+    "suppressed": ("Kleine aantallen (1 tot {n}) zijn onderdrukt en tonen als ‘&lt;{n}’.",
+                   "Small counts (1 to {n}) are suppressed and shown as ‘&lt;{n}’."),
+    "not_suppressed": ("Kleine aantallen zijn niet onderdrukt (intern gebruik).",
+                       "Small counts are not suppressed (internal use)."),
+    "generated": ("Berekend", "Computed"),
+    # sections
+    "s_referrals": ("Aanmeldingen per bron", "Referrals by source"),
+    "s_composition": ("Samenstelling huishouden bij aanmelding", "Household composition at referral"),
+    "s_coordination": ("Coördinatiebesluiten", "Coordination decisions"),
+    "s_phases": ("Bereikte fase", "Phase reached"),
+    "s_zrm": ("Zelfredzaamheid (ZRM) per leefgebied", "Self-sufficiency (ZRM) per life domain"),
+    "s_involvement": ("Betrokken professionals en vrijwilligers", "Professionals and volunteers involved"),
+    "s_actions": ("Plan-acties naar uitvoerder", "Plan actions by performer"),
+    "s_lead_times": ("Doorlooptijden (dagen)", "Lead times (days)"),
+    "s_caseloads": ("Caseload per regisseur op de peildatum", "Caseload per case director on the report date"),
+    "s_costs": ("Kosten (waar vastgelegd)", "Costs (where recorded)"),
+    # columns and notes
+    "households": ("Huishoudens", "Households"),
+    "households_lc": ("huishoudens", "households"),
+    "source": ("Bron", "Source"),
+    "multiple_sources": ("Door twee of meer bronnen tegelijk aangemeld", "Referred by two or more sources at once"),
+    "combination": ("Combinatie van bronnen", "Combination of sources"),
+    "sources_note": ("Een huishouden met twee bronnen telt bij elke bron mee.",
+                     "A household with two sources counts under each."),
+    "composition": ("Samenstelling", "Composition"),
+    "with_children": ("Met kinderen", "With children"),
+    "adults": ("Volwassenen (totaal)", "Adults (total)"),
+    "children": ("Kinderen (totaal)", "Children (total)"),
+    "outcome": ("Uitkomst", "Outcome"),
+    "decided": ("Besluit genomen", "Decided"),
+    "undecided": ("Nog geen besluit", "Not decided yet"),
+    "phase": ("Fase", "Phase"),
+    "share": ("Aandeel", "Share"),
+    "instrument": ("ZRM-versie {v}", "ZRM version {v}"),
+    "zrm_rule": ("Per huishouden en leefgebied: de eerste intakemeting (nulmeting) tegenover de laatste tussen- "
+                 "of eindmeting daarna, binnen dezelfde ZRM-versie. Versies 2013 en 2017 worden nooit met "
+                 "elkaar vergeleken: daarvoor bestaat geen vastgelegde omzetting.",
+                 "Per household and life domain: the first intake measurement (baseline) against the latest "
+                 "interim or final measurement after it, within one ZRM version. Versions 2013 and 2017 are "
+                 "never compared with each other: no documented mapping exists."),
+    "two_instruments": ("Huishoudens gemeten met beide versies (niet over versies heen vergeleken)",
+                        "Households measured with both versions (not compared across versions)"),
+    "domain": ("Leefgebied", "Life domain"),
+    "measured": ("Nulmeting", "Baseline"),
+    "at_most_3": ("Score ≤ 3 bij intake", "Score ≤ 3 at intake"),
+    "compared": ("Vergeleken", "Compared"),
+    "up": ("Vooruit", "Up"),
+    "same": ("Gelijk", "Same"),
+    "down": ("Achteruit", "Down"),
+    "distribution": ("Verdeling van scores bij de vergeleken huishoudens: nulmeting en laatste meting",
+                     "Distribution of scores of the compared households: baseline and latest"),
+    "distribution_note": ("Beide balken tellen dezelfde huishoudens (n = vergeleken); de verdeling over alle "
+                          "nulmetingen staat in de JSON en CSV (intake_scores).",
+                          "Both bars count the same households (n = compared); the distribution over all "
+                          "baselines is in the JSON and CSV (intake_scores)."),
+    "at_intake": ("Nulmeting", "Baseline"),
+    "latest": ("Laatste", "Latest"),
+    "score_legend": ("1 acute problematiek · 2 niet zelfredzaam · 3 beperkt · 4 voldoende · "
+                     "5 volledig zelfredzaam",
+                     "1 acute problems · 2 not self-sufficient · 3 limited · 4 sufficient · 5 fully self-sufficient"),
+    "involvement_note": ("Over huishoudens waar een regisseur actief was (en een intake gehouden): betrokkenen bij "
+                         "de intake tegenover op de peildatum.",
+                         "Over households where a case director was active (with an intake held): involved at "
+                         "intake versus on the report date."),
+    "kind": ("Soort", "Kind"),
+    "professionals": ("Professionals", "Professionals"),
+    "volunteers": ("Vrijwilligers", "Volunteers"),
+    "at_start": ("Bij start (intake)", "At start (intake)"),
+    "at_report_date": ("Op peildatum", "On report date"),
+    "change": ("Verandering", "Change"),
+    "per_household": ("Per huishouden", "Per household"),
+    "performer": ("Uitvoerder", "Performer"),
+    "added": ("Toegevoegd", "Added"),
+    "done": ("Gedaan", "Done"),
+    "cancelled": ("Geannuleerd", "Cancelled"),
+    "open": ("Open", "Open"),
+    "late": ("Te laat", "Late"),
+    "open_not_late": ("Open, op tijd", "Open, on time"),
+    "late_note": ("Te laat: open en de streefdatum ligt vóór de peildatum.",
+                  "Late: open, and due before the report date."),
+    "lead_time": ("Traject", "Stage"),
+    "n": ("n", "n"),
+    "median": ("Mediaan", "Median"),
+    "q1": ("1e kwartiel", "1st quartile"),
+    "q3": ("3e kwartiel", "3rd quartile"),
+    "min": ("Min", "Min"),
+    "max": ("Max", "Max"),
+    "lead_note": ("Balk: 1e tot 3e kwartiel; streep: mediaan.", "Bar: 1st to 3rd quartile; line: median."),
+    "director": ("Regisseur", "Case director"),
+    "organisation": ("Organisatie", "Organisation"),
+    "norm": ("Norm", "Norm"),
+    "directors": ("Regisseurs", "Case directors"),
+    "active_households": ("Actieve huishoudens", "Active households"),
+    "caseload_note": ("Alle op de peildatum actieve huishoudens met een regisseur, ongeacht de aanmeldperiode; "
+                      "regisseurs zijn gepseudonimiseerd (R1, R2, …). Normen (landelijk genoemd): circa 8 per fte "
+                      "voor de meest complexe casussen, 20–25 in de jeugdhulp, 50 bij werk en inkomen, meer dan 100 "
+                      "onder de Participatiewet; aanbevolen 8–30. Het grootboek kent geen fte: één regisseur telt "
+                      "als één fte.",
+                      "Every household active on the report date with a case director, whatever its referral "
+                      "date; directors are pseudonymised (R1, R2, …). Norms quoted nationally: about 8 per FTE for "
+                      "the most complex cases, 20–25 in youth work, 50 in work & income, over 100 under the "
+                      "Participation Act; recommended 8–30. The ledger records no FTE: one director counts as one "
+                      "FTE."),
+    "norm_band": ("aanbevolen 8–30", "recommended 8–30"),
+    "stream": ("Stroom", "Stream"),
+    "baseline_per_year": ("Nulmeting per jaar", "Baseline per year"),
+    "approach_per_year": ("Tijdens aanpak per jaar", "During the approach per year"),
+    "with_baseline": ("Met nulmeting (2 jaar vóór aanmelding)", "With a baseline (2 years before referral)"),
+    "with_intervention": ("Met kosten tijdens de aanpak", "With costs during the approach"),
+    "with_both": ("Met beide (basis van de vergelijking)", "With both (the basis of the comparison)"),
+    "costs_note": ("Alleen huishoudens met beide soorten vastgelegde kosten; voor andere huishoudens wordt niets "
+                   "geschat. Nulmeting per jaar = totaal ÷ 2. Tijdens de aanpak per jaar = totaal ÷ (dagen van "
+                   "aanmelding tot afsluiting of peildatum ÷ 365).",
+                   "Only households with both kinds of recorded costs; nothing is estimated for others. Baseline "
+                   "per year = total ÷ 2. During the approach per year = total ÷ (days from referral to closure "
+                   "or the report date ÷ 365)."),
+    "mean_per_household": ("Gemiddeld per huishouden per jaar", "Mean per household per year"),
+    "none": ("geen gegevens", "no data"),
+    "footer": ("Definities: docs/evaluation.md. Cijfers zijn herberekend door het grootboek opnieuw af te spelen "
+               "tot en met de peildatum; een rapport per een eerdere datum geeft de cijfers die toen golden.",
+               "Definitions: docs/evaluation.md. Figures are recomputed by replaying the ledger up to the end of "
+               "the report date; a report as of an earlier date gives the figures that held then."),
+}
+
+
+# JSON keys, as words (for the CSV's label column).
+_FIELDS: dict[str, tuple[str, str]] = {
+    "period.from": ("periode vanaf", "period from"), "period.to": ("periode t/m", "period to"),
+    "as_of": ("peildatum", "as-of date"), "min_cell": ("minimale celgrootte", "minimum cell size"),
+    "ledger.position": ("grootboekpositie (digest)", "ledger position (digest)"),
+    "ledger.head": ("kop van de hashketen", "hash-chain head"),
+    "ledger.last_included_position": ("laatste meegenomen positie", "last position included"),
+    "ledger.signed_at": ("digest ondertekend", "digest signed at"),
+    "households": ("huishoudens", "households"), "events": ("gebeurtenissen", "events"),
+    "erased_households": ("gewiste huishoudens", "erased households"),
+    "by_source": ("per bron", "by source"), "multiple_sources": ("door twee of meer bronnen", "by two or more sources"),
+    "source_combinations": ("combinatie van bronnen", "combination of sources"),
+    "by_kind": ("per samenstelling", "by composition"), "with_children": ("met kinderen", "with children"),
+    "adults": ("volwassenen", "adults"), "children": ("kinderen", "children"),
+    "decided": ("besluit genomen", "decided"), "undecided": ("nog geen besluit", "not decided yet"),
+    "by_outcome": ("per uitkomst", "by outcome"),
+    "households_with_two_instruments": ("huishoudens met beide ZRM-versies", "households with both ZRM versions"),
+    "instruments": ("", ""), "domains": ("", ""),
+    "intake_measured": ("nulmeting", "baseline"),
+    "intake_at_most_3": ("score ≤ 3 bij intake", "score ≤ 3 at intake"),
+    "compared": ("vergeleken", "compared"), "up": ("vooruit", "up"), "same": ("gelijk", "same"),
+    "down": ("achteruit", "down"), "intake_scores": ("nulmeting, alle", "baseline, all"),
+    "intake_scores_compared": ("nulmeting, vergeleken", "baseline, compared"),
+    "latest_scores": ("laatste meting, vergeleken", "latest, compared"),
+    "professionals": ("professionals", "professionals"), "volunteers": ("vrijwilligers", "volunteers"),
+    "at_start": ("bij start (intake)", "at start (intake)"), "at_report_date": ("op peildatum", "on report date"),
+    "change_pct": ("verandering %", "change %"),
+    "per_household_at_start": ("per huishouden bij start", "per household at start"),
+    "per_household_at_report_date": ("per huishouden op peildatum", "per household on report date"),
+    "by_performer": ("per uitvoerder", "by performer"), "total": ("totaal", "total"),
+    "added": ("toegevoegd", "added"), "done": ("gedaan", "done"), "cancelled": ("geannuleerd", "cancelled"),
+    "open": ("open", "open"), "late": ("te laat", "late"),
+    "n": ("n", "n"), "median": ("mediaan", "median"), "q1": ("1e kwartiel", "1st quartile"),
+    "q3": ("3e kwartiel", "3rd quartile"), "min": ("minimum", "minimum"), "max": ("maximum", "maximum"),
+    "on": ("peildatum", "report date"), "directors": ("regisseurs", "case directors"),
+    "against_norm": ("tegen de norm", "against the norm"), "per_director": ("per regisseur", "per case director"),
+    "organisation": ("organisatie", "organisation"), "by_phase": ("per fase", "by phase"), "norm": ("norm", "norm"),
+    "norms": ("normen", "norms"), "recommended_min": ("aanbevolen minimum", "recommended minimum"),
+    "recommended_max": ("aanbevolen maximum", "recommended maximum"),
+    "most_complex": ("meest complexe casussen", "most complex cases"), "youth_work": ("jeugdhulp", "youth work"),
+    "work_and_income": ("werk en inkomen", "work & income"),
+    "participation_act_over": ("Participatiewet, meer dan", "Participation Act, over"),
+    "fte_per_director": ("fte per regisseur (aangenomen)", "FTE per director (assumed)"),
+    "households_with_baseline": ("huishoudens met nulmeting", "households with a baseline"),
+    "households_with_intervention": ("huishoudens met kosten tijdens de aanpak",
+                                     "households with costs during the approach"),
+    "households_with_both": ("huishoudens met beide", "households with both"),
+    "by_stream": ("per stroom", "by stream"), "total_per_year": ("totaal per jaar", "total per year"),
+    "per_household_per_year": ("gemiddeld per huishouden per jaar", "mean per household per year"),
+    "baseline_per_year": ("nulmeting per jaar", "baseline per year"),
+    "approach_per_year": ("tijdens aanpak per jaar", "during the approach per year"),
+}
+
+
+class Words:
+    """Labels in one language."""
+
+    def __init__(self, lang: Lang) -> None:
+        if lang not in LANGS:
+            raise ValueError(f"unknown language {lang!r}")
+        self.lang = lang
+        self._i = 0 if lang == "nl" else 1
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = _TEXT[key][self._i]
+        return text.format(**values) if values else text
+
+    def code(self, kind: str, code: str) -> str:
+        pair = _CODES.get(kind, {}).get(code)
+        return pair[self._i] if pair else code.replace("_", " ")
+
+    def field(self, key: str) -> str:
+        """A JSON key in words."""
+        pair = _FIELDS.get(key)
+        return pair[self._i] if pair else key.replace("_", " ")
+
+    def domain(self, instrument: str, domain: str) -> str:
+        if self.lang == "en":
+            return _ZRM_EN.get(domain, domain.replace("_", " "))
+        matrix = INSTRUMENTS.get(instrument)
+        return matrix.label(domain) if matrix is not None and matrix.has(domain) else domain.replace("_", " ")
+
+    def number(self, value: float | int, decimals: int = 0) -> str:
+        """A number with the language's separators (1.234,5 in Dutch; 1,234.5 in English)."""
+        text = f"{value:,.{decimals}f}"
+        if self.lang == "nl":
+            text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+        return text
+
+
+def words(lang: Lang) -> Words:
+    return Words(lang)
