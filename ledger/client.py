@@ -552,9 +552,21 @@ class LedgerClient:
         """Recompute the hash chain on the service (``ok``, ``checked``, ``first_bad_position``, ...)."""
         return self._request("POST", "/audit/verification").json()
 
-    def evaluation_report(self, on: date | str | None = None) -> dict[str, Any]:
-        """Evaluation figures: pseudonymous aggregates."""
-        return self._get("/reports/evaluation", on=on)
+    def evaluation_report(self, *, from_: date | str | None = None, to: date | str | None = None,
+                          as_of: date | str | None = None, min_cell: int | None = None) -> dict[str, Any]:
+        """The evaluation report as JSON (pseudonymous aggregates), replayed as of ``as_of`` (default today).
+
+        ``from_``/``to`` bound the referral dates counted; ``min_cell`` suppresses counts below it.
+        """
+        return self._get("/reports/evaluation", **{"from": from_, "to": to, "asOf": as_of, "minCell": min_cell})
+
+    def evaluation_report_document(self, format: Literal["html", "csv", "json"] = "html", *,  # noqa: A002
+                                   from_: date | str | None = None, to: date | str | None = None,
+                                   as_of: date | str | None = None, lang: Literal["nl", "en"] = "nl",
+                                   min_cell: int | None = None) -> str:
+        """The evaluation report as a document: self-contained HTML, CSV, or the JSON text."""
+        return self._request("GET", "/reports/evaluation", params={
+            "from": from_, "to": to, "asOf": as_of, "format": format, "lang": lang, "minCell": min_cell}).text
 
 
 def _in_progress(response: httpx.Response) -> bool:

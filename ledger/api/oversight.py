@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from ledger import reports
 from ledger.views import plain
 
 from .deps import CallerDep, ledger_of, read_side_of
@@ -115,11 +116,60 @@ def verification(request: Request, who: CallerDep) -> VerificationOut:
                            bad_snapshots=len(bad))
 
 
-@router.get("/reports/evaluation", tags=["reports"], response_model=dict[str, Any], responses=_errors(403, 503),
-            summary="Evaluation figures (pseudonymous aggregates); the evaluation report issue extends it")
-def evaluation_report(request: Request, who: CallerDep,
-                      on: Annotated[date | None, Query(description="Count up to this day (default today).")] = None,
-                      ) -> dict[str, Any]:
-    side = read_side_of(request)
-    day = on or datetime.now(UTC).date()
-    return {"on": day.isoformat(), "caseloads": plain(side.caseloads(who.actor, on=day, by="organisation"))}
+class EvaluationReportOut(BaseModel):
+    """The evaluation report (docs/evaluation.md defines every figure): pseudonymous aggregates only.
+
+    Counts may read ``"<N"`` where small cells are suppressed (``minCell``).
+    """
+
+    model_config = ConfigDict(extra="allow")
+    period: dict[str, Any] = Field(description="Referral dates counted: `from` (null: from the start) to `to`.")
+    as_of: date = Field(description="The report date: the ledger replayed up to the end of this day.")
+    min_cell: int | None = Field(description="Counts from 1 to minCell-1 are suppressed (null: off).")
+    ledger: dict[str, Any] = Field(description="The signed digest the figures rest on (position, head, signed_at, "
+                                               "public_key, signature), the as-of moment and the last position "
+                                               "included.")
+    basis: dict[str, Any] = Field(description="How many households and events the figures rest on.")
+    referrals: dict[str, Any]
+    composition: dict[str, Any]
+    coordination: dict[str, Any]
+    phases: dict[str, Any]
+    zrm: dict[str, Any]
+    involvement: dict[str, Any]
+    plan_actions: dict[str, Any]
+    lead_times: dict[str, Any]
+    caseloads: dict[str, Any]
+    costs: dict[str, Any]
+
+
+_REPORT_MEDIA = {"text/html": {"schema": {"type": "string"}}, "text/csv": {"schema": {"type": "string"}}}
+
+
+@router.get("/reports/evaluation", tags=["reports"], response_model=EvaluationReportOut,
+            responses={200: {"description": "The report: JSON (default), a self-contained HTML page, or CSV.",
+                             "content": _REPORT_MEDIA}, **_errors(403)},
+            summary="The evaluation report, replayed from the ledger as of any date (pseudonymous aggregates)")
+def evaluation_report(
+    request: Request, who: CallerDep,
+    from_: Annotated[date | None, Query(alias="from", description="First referral date counted (default: all).")
+                     ] = None,
+    to: Annotated[date | None, Query(description="Last referral date counted (default: the as-of date).")] = None,
+    as_of: Annotated[date | None, Query(alias="asOf", description="Report as of the end of this day (default today).")
+                     ] = None,
+    format_: Annotated[Literal["json", "html", "csv"], Query(alias="format", description="json, html or csv.")
+                       ] = "json",
+    lang: Annotated[Literal["nl", "en"], Query(description="Labels in html and csv: Dutch (default) or English.")
+                    ] = "nl",
+    min_cell: Annotated[int | None, Query(alias="minCell", ge=1, le=1000,
+                                          description="Suppress counts below this (for publication).")] = None,
+) -> Any:
+    report = reports.evaluation_report(ledger_of(request), who.actor, from_=from_, to=to, as_of=as_of,
+                                       min_cell=min_cell)
+    name = f"evaluation-{report['as_of']}"
+    if format_ == "html":
+        return Response(reports.render_html(report, lang), media_type="text/html; charset=utf-8",
+                        headers={"Content-Disposition": f'inline; filename="{name}.html"'})
+    if format_ == "csv":
+        return Response(reports.render_csv(report, lang), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    return report
