@@ -11,7 +11,7 @@ and the ledger position and hash-chain head they were computed from.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
+from html import escape, unescape
 from typing import Any
 
 from .labels import Lang, Words
@@ -142,16 +142,25 @@ def _svg(width: int, height: int, title: str, body: str) -> str:
 
 def _text(x: float, y: float, text: str, *, size: int = 14, anchor: str = "start", fill: str = "#1b1b1b",
           weight: str = "normal", halo: bool = False) -> str:
-    """Text; with ``halo`` a white outline keeps it readable over grid and norm lines."""
+    """Text; with ``halo`` a white outline keeps it readable over grid and norm lines.
+
+    ``text`` may come escaped already (the formatters escape for tables): it is escaped exactly once.
+    """
     outline = ' stroke="#fff" stroke-width="4" paint-order="stroke"' if halo else ""
     return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}" '
-            f'font-weight="{weight}"{outline}>{escape(text)}</text>')
+            f'font-weight="{weight}"{outline}>{escape(unescape(text))}</text>')
 
 
 # ------------------------------------------------------------------ charts
+def _label_width(labels: Sequence[str], size: int = 14) -> int:
+    """Room for the longest label (DejaVu Sans averages about 0.6 em per character)."""
+    return min(340, max(110, int(max((len(t) for t in labels), default=0) * size * 0.6) + 16))
+
+
 def _hbars(title: str, rows: Sequence[tuple[str, Sequence[tuple[Any, str]]]], fmt: Any, *,
-           label_width: int = 250, width: int = 560, bar: int = 16, scale_max: float | None = None) -> str:
+           label_width: int | None = None, width: int = 520, bar: int = 16, scale_max: float | None = None) -> str:
     """Horizontal bars: per row one bar per series (value, colour), the value written after each bar."""
+    label_width = label_width or _label_width([label for label, _ in rows])
     series = max((len(vals) for _, vals in rows), default=1)
     row_h = series * (bar + 3) + 12
     height = 12 + row_h * len(rows) + 6
@@ -174,8 +183,9 @@ def _hbars(title: str, rows: Sequence[tuple[str, Sequence[tuple[Any, str]]]], fm
 
 
 def _stacked(title: str, rows: Sequence[tuple[str, Sequence[tuple[Any, str]]]], fmt: Any, *,
-             label_width: int = 300, width: int = 900, bar: int = 24) -> str:
+             label_width: int | None = None, width: int = 900, bar: int = 24) -> str:
     """Horizontal stacked bars scaled to the largest row total; segment values written inside when they fit."""
+    label_width = label_width or _label_width([label for label, _ in rows])
     totals = [sum(_num(v) or 0 for v, _ in vals) for _, vals in rows]
     vmax = max(totals, default=0) or 1
     plot = width - label_width - 20
@@ -232,9 +242,10 @@ def _distribution(title: str, intake: dict[str, Any], latest: dict[str, Any], na
     return _svg(width, height, f"{title}: {names[0]} / {names[1]}", "".join(parts))
 
 
-def _ranges(title: str, rows: Sequence[tuple[str, dict[str, Any]]], fmt: _Fmt, *, label_width: int = 300,
+def _ranges(title: str, rows: Sequence[tuple[str, dict[str, Any]]], fmt: _Fmt, *, label_width: int | None = None,
             width: int = 900) -> str:
     """Lead times: a bar from the 1st to the 3rd quartile, a line at the median, whiskers to min and max."""
+    label_width = label_width or _label_width([label for label, _ in rows])
     highs = [_num(s.get("max")) or _num(s.get("q3")) or 0 for _, s in rows]
     vmax = _nice_max(max(highs + [1]))
     plot = width - label_width - 150
@@ -409,7 +420,8 @@ def _zrm(r: dict[str, Any], w: Words, fmt: _Fmt) -> str:
         out.append(_stacked(f'{w("instrument", v=instrument)}: {w("up")} / {w("same")} / {w("down")}', [
             (w.domain(instrument, d), [(v["up"], BLUE), (v["same"], GREY), (v["down"], ORANGE)])
             for d, v in domains.items()], fmt.count) + "</div>")
-        out.append(f'<h3>{w("distribution")}</h3><p class="note">{w("distribution_note")} {w("score_legend")}</p>')
+        out.append(f'<h3>{w("distribution")}</h3><p class="note">{w("distribution_note")}<br>'
+                   f'{w("score_legend")}</p>')
         out.append(_legend([(w("at_intake"), LIGHT), (w("latest"), BLUE)]))
         figures = []
         for d, v in domains.items():
@@ -494,7 +506,10 @@ def _costs(r: dict[str, Any], w: Words, fmt: _Fmt) -> str:
         (w("with_intervention"), fmt.count(c["households_with_intervention"])),
         (f"<b>{w('with_both')}</b>", f"<b>{fmt.count(c['households_with_both'])}</b>")])
     rows = [(escape(w.code("stream", k)), fmt.eur(v["baseline_per_year"]), fmt.eur(v["approach_per_year"]),
-             fmt.pct(v["change_pct"])) for k, v in [*streams, ("total", c["total_per_year"])]]
+             fmt.pct(v["change_pct"])) for k, v in streams]
+    total = c["total_per_year"]
+    rows.append(tuple(f"<b>{x}</b>" for x in (w.code("stream", "total"), fmt.eur(total["baseline_per_year"]),
+                                               fmt.eur(total["approach_per_year"]), fmt.pct(total["change_pct"]))))
     rows.append((w("mean_per_household"), fmt.eur(c["per_household_per_year"]["baseline_per_year"]),
                  fmt.eur(c["per_household_per_year"]["approach_per_year"]),
                  fmt.pct(c["per_household_per_year"]["change_pct"])))
