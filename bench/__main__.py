@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import shlex
 import shutil
@@ -26,7 +25,7 @@ from ledger.logs import configure_logging
 from . import command, load, scans
 from .backends import Backend, PostgresServer
 from .context import FULL, QUICK, Context, Profiles, Sizes
-from .harness import BenchResult, machine_info, markdown_table, text_table
+from .harness import BenchResult, dumps, machine_info, markdown_table, text_table
 from .workload import CaseWork, generate_base
 
 BENCHMARKS = ("command", "load_no_snapshot", "load_snapshot", "rebuild", "verify", "peak_rss")
@@ -142,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         "missing": [f"{b}/{n}" for b, n in missing],
     }
     if args.out:
-        args.out.write_text(json.dumps(document, indent=2) + "\n")
+        args.out.write_text(dumps(document))
         _say(f"results: {args.out}")
     if args.markdown:
         args.markdown.write_text(markdown_table(results) + "\n")

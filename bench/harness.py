@@ -15,8 +15,10 @@ target. "p50 load time <= 2x plain" is "relative speed >= 0.5".
 
 from __future__ import annotations
 
+import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 from collections.abc import Iterator
@@ -26,7 +28,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
-__all__ = ["BenchResult", "Check", "Series", "machine_info", "markdown_table", "results_from_json", "text_table"]
+__all__ = ["BenchResult", "Check", "Series", "machine_info", "dumps", "markdown_table", "results_from_json",
+           "text_table"]
 
 Kind = Literal["rate", "latency", "memory"]
 
@@ -62,6 +65,7 @@ class Series:
 
     def summary(self) -> dict[str, Any]:
         out = asdict(self)
+        out["values"] = [float(f"{v:.5g}") for v in self.values]
         if self.values:
             out.update(min=self.min, median=self.median, max=self.max, n=len(self.values))
         return out
@@ -226,3 +230,10 @@ def results_from_json(document: dict[str, Any]) -> list[BenchResult]:
         result.checks = [Check(**c) for c in r["checks"]]
         out.append(result)
     return out
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """JSON, indented, with lists of numbers kept on one line."""
+    text = json.dumps(document, indent=2)
+    return re.sub(r"\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]",
+                  lambda m: "[" + ", ".join(x.strip() for x in m.group(1).split(",")) + "]", text) + "\n"
