@@ -135,8 +135,9 @@ class IdempotencyStore:
                 idempotency_table.c.user_id == user_id, idempotency_table.c.key == key)).first()
             if row is None:
                 try:
-                    conn.execute(sa.insert(idempotency_table).values(
-                        user_id=user_id, key=key, request_sha256=fingerprint, created_at=datetime.now(UTC)))
+                    with conn.begin_nested():  # a savepoint: a lost race leaves the transaction usable
+                        conn.execute(sa.insert(idempotency_table).values(
+                            user_id=user_id, key=key, request_sha256=fingerprint, created_at=datetime.now(UTC)))
                     return None
                 except sa.exc.IntegrityError:
                     row = None
