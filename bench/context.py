@@ -8,15 +8,11 @@ import pstats
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
-from ledger.aggregates import Personal
 from ledger.bootstrap import Ledger
+from ledger.views import plain
 
 from .backends import Backend
 from .workload import CaseWork
@@ -100,21 +96,5 @@ class Context:
 
 
 def to_plain(obj: Any) -> Any:
-    """A decoded ledger value in plain JSON types (personal values in the clear)."""
-    if isinstance(obj, Personal):
-        return obj.value
-    if isinstance(obj, Enum):
-        return obj.value
-    if isinstance(obj, (datetime, date)):
-        return obj.isoformat()
-    if isinstance(obj, (UUID, Decimal)):
-        return str(obj)
-    if isinstance(obj, dict):
-        return {str(k): to_plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_plain(v) for v in obj]
-    if isinstance(obj, (set, frozenset)):
-        return sorted(to_plain(v) for v in obj)
-    if hasattr(obj, "__dataclass_fields__"):
-        return {name: to_plain(getattr(obj, name)) for name in obj.__dataclass_fields__}
-    return obj
+    """A decoded ledger value in plain JSON types (personal values in the clear): the CLI's and API's own."""
+    return plain(obj)
