@@ -12,7 +12,7 @@ import base64
 import inspect
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -345,8 +345,6 @@ def household(request: Request, who: CallerDep, household_id: HouseholdId,
     app = ledger_of(request).app
     at = None
     if as_of is not None:
-        from datetime import datetime, time
-
         at = datetime.combine(as_of, time.max, tzinfo=app.tz)
     h = app.get_household(who.actor, household_id, as_of=at, emergency_reason=_reason(emergency_reason))
     return JSONResponse(household_view(h), headers={"ETag": f'"{h.version}"'})

@@ -17,7 +17,7 @@ from ledger.aggregates import Actor, errors
 from ledger.bootstrap import Ledger
 from ledger.aggregates.vocabulary import DataCategory as C
 
-from . import access_log, caseloads, current_plan, involvement
+from . import access_log, as_of, caseloads, current_plan, involvement
 from .runner import Runner
 
 __all__ = ["ReadSide", "ViewsBehindError"]
@@ -28,12 +28,6 @@ INVOLVEMENT_CATEGORIES = frozenset({C.INVOLVEMENT})
 
 class ViewsBehindError(TimeoutError):
     """The views did not reach the asked position in time (the ledger itself is fine)."""
-
-
-def as_of(ledger: Ledger, at: datetime) -> Runner:
-    from . import as_of as build_as_of  # the package wires the models; imported late to avoid a cycle
-
-    return build_as_of(ledger, at)
 
 
 class ReadSide:

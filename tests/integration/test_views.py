@@ -44,8 +44,6 @@ class Case:
     def __call__(self, day: date, command: str, **kwargs: Any) -> Any:
         self.clock.set(day)
         method = getattr(self.app, command)
-        if command == "end_involvement" and "reason" not in inspect.signature(method).parameters:
-            kwargs.pop("reason", None)  # before InvolvementEnded v2
         result = method(OPERATOR, self.hid, expected_version=self.v, **kwargs)
         if isinstance(result, tuple):
             item, self.v = result
