@@ -36,7 +36,7 @@ def _say(message: str) -> None:
 
 
 def run_backend(name: str, root: Path, sizes: Sizes, seed: int, pg: PostgresServer | None,
-                profiles: Profiles) -> tuple[list[BenchResult], dict[str, Any]]:
+                profiles: Profiles, only: frozenset[str] = frozenset(BENCHMARKS)) -> tuple[list[BenchResult], dict[str, Any]]:
     from ledger.bootstrap import build
 
     work_dir = root / name
@@ -53,17 +53,23 @@ def run_backend(name: str, root: Path, sizes: Sizes, seed: int, pg: PostgresServ
         _say(f"{name}: {report.events} household events in {seconds:.0f} s ({report.events / seconds:.0f} commands/s)")
         with build(backend.settings()) as ledger:
             ctx = Context(backend, sizes, ledger, CaseWork(seed), profiles, base_events=report.events)
-            _say(f"{name}: command path")
-            results.append(command.run(ctx))
-            _say(f"{name}: household load")
-            results.extend(load.run(ctx))
-            _say(f"{name}: projection rebuild")
-            rebuilt, children = scans.rebuild(ctx)
-            results.append(rebuilt)
-            _say(f"{name}: audit verify")
-            verified, verify_child = scans.verify(ctx)
-            results.append(verified)
-            results.append(scans.peak_rss(ctx, children, verify_child))
+            if "command" in only:
+                _say(f"{name}: command path")
+                results.append(command.run(ctx))
+            if only & {"load_no_snapshot", "load_snapshot"}:
+                _say(f"{name}: household load")
+                results.extend(load.run(ctx))
+            children, verify_child = [], None
+            if only & {"rebuild", "peak_rss"}:
+                _say(f"{name}: projection rebuild")
+                rebuilt, children = scans.rebuild(ctx)
+                results.append(rebuilt)
+            if only & {"verify", "peak_rss"}:
+                _say(f"{name}: audit verify")
+                verified, verify_child = scans.verify(ctx)
+                results.append(verified)
+            if "peak_rss" in only and verify_child is not None:
+                results.append(scans.peak_rss(ctx, children, verify_child))
             workload["events_in_log"] = ledger.app.recorder.max_notification_id()
     finally:
         backend.close()
@@ -86,8 +92,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--work-dir", type=Path, help="where the scratch stores go (default: a new temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch stores")
+    parser.add_argument("--only", metavar="NAME[,NAME]",
+                        help="run only these benchmarks (" + ", ".join(BENCHMARKS) + ")")
     args = parser.parse_args(argv)
 
+    only = frozenset(BENCHMARKS)
+    if args.only:
+        only = frozenset(n.strip() for n in args.only.split(",") if n.strip())
+        if unknown := only - set(BENCHMARKS):
+            parser.error("unknown benchmark: " + ", ".join(sorted(unknown)))
     configure_logging("warning")  # as the CLI: the ledger's info lines are not what is measured
     sizes = QUICK if args.quick else FULL
     if args.households:
@@ -108,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in backends:
             try:
                 got, workloads[name] = run_backend(name, root, sizes, args.seed, pg if name == "postgres" else None,
-                                                   profiles)
+                                                   profiles, only)
                 results.extend(got)
             except Exception:  # noqa: BLE001 - report it, go on with the other backend, exit non-zero
                 failed = True
@@ -126,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         _say(f"profiles of the child processes (rebuild): {args.profile}/rebuild-*.txt")
 
-    missing = [(b, n) for b in backends for n in BENCHMARKS if not any(r.backend == b and r.name == n for r in results)]
+    missing = [(b, n) for b in backends for n in BENCHMARKS if n in only and not any(r.backend == b and r.name == n for r in results)]
     document = {
         "command": shlex.join(["python", "-m", "bench", *argv]),
         "machine": {**machine, "postgres": pg_version, "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
