@@ -22,13 +22,13 @@ from typing import Any
 
 from ledger.logs import configure_logging
 
-from . import command, load, scans
+from . import command, http, load, scans
 from .backends import Backend, PostgresServer
 from .context import FULL, QUICK, Context, Profiles, Sizes
 from .harness import BenchResult, dumps, machine_info, markdown_table, text_table
 from .workload import CaseWork, generate_base
 
-BENCHMARKS = ("command", "load_no_snapshot", "load_snapshot", "rebuild", "verify", "peak_rss")
+BENCHMARKS = ("command", "load_no_snapshot", "load_snapshot", "rebuild", "verify", "peak_rss", "http")
 
 
 def _say(message: str) -> None:
@@ -70,6 +70,9 @@ def run_backend(name: str, root: Path, sizes: Sizes, seed: int, pg: PostgresServ
                 results.append(verified)
             if "peak_rss" in only and verify_child is not None:
                 results.append(scans.peak_rss(ctx, children, verify_child))
+            if "http" in only:  # last: its reads add access records to the log the scans go over
+                _say(f"{name}: HTTP reads at {http.CLIENTS} clients")
+                results.append(http.run(ctx))
             workload["events_in_log"] = ledger.app.recorder.max_notification_id()
     finally:
         backend.close()
