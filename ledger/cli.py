@@ -154,6 +154,23 @@ def demo(
     )
 
 
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="JSON Lines, one household per line (docs/architecture.md, Bulk import).",
+                                         exists=True, dir_okay=False, readable=True)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate every line; write nothing.")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Skip households already in the ledger (finish an "
+                                         "interrupted import) instead of refusing the file.")] = False,
+) -> None:
+    """Migrate cases from another system: validate the whole file, then write it in batches of ~1,000 events."""
+    from ledger.bulk import import_file
+
+    settings = _settings()
+    with _ledger() as ledger:
+        report = import_file(ledger.app, file, _operator(settings), dry_run=dry_run, resume=resume)
+    typer.echo(report.summary())
+
+
 # ----------------------------------------------------------------------- reads
 @app.command("households")
 def list_households(as_json: AsJson = False) -> None:

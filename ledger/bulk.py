@@ -1,0 +1,452 @@
+"""Bulk import: migrate an existing municipality's cases into the ledger.
+
+Input is JSON Lines, one household per line::
+
+    {"household_id": "<uuid from the source system>",
+     "steps": [{"command": "refer_household", "on": "2024-03-01",
+                "args": {"sources": ["social_work"], "members": [{"role": "adult", "name": "..."}]}},
+               {"command": "record_intake", "on": "2024-03-08", "args": {...}},
+               {"command": "set_plan_goal", "on": "2024-04-02", "args": {...}, "produces": "goal1"},
+               {"command": "add_plan_action", "on": "2024-04-02", "args": {"goal_id": {"ref": "goal1"}, ...}},
+               ...]}
+
+Each step is one of the application's commands (the names and keyword arguments of
+:class:`~ledger.application.CaseLedger`'s methods, which the HTTP API and the access
+records use too), with its business date ``on`` from the source system. A step that
+creates an item (a goal, an action, a consent ...) may name it with ``produces``; later
+steps refer to it as ``{"ref": "<name>"}``. Dates are ISO strings, amounts strings.
+
+How it works:
+
+1. **Validation pass over the whole file, before anything is written.** Each household
+   is rebuilt in memory by the application's own command methods (same argument
+   handling, same aggregate rules as a live command), nothing loaded or saved. A bad
+   line stops the import with one line naming the line number, the step and the rule's
+   code (``line 12, step 4 (close_case): case-closed``), never a value from the input.
+   A household id that is already in the ledger, or twice in the file, is refused the
+   same way (``household-exists``, ``duplicate-household``): a second import of the
+   same file changes nothing. ``resume=True`` skips households already in the ledger
+   instead (to finish an import that was interrupted between batches).
+2. **Write pass.** The households are built again and written in transactions of about
+   ``batch_size`` events: the data keys of the batch in one key-store transaction, then
+   one ``app.save(*households, *records)``, in which eventsourcing writes every event of
+   the batch in one database transaction; its ``after_save`` hook extends the hash chain
+   once per batch, and snapshots are taken as for live commands. A household is never
+   split over two batches. Personal values are sealed by the application's mapper with
+   the household's own key, as in a live command.
+3. **Access record.** Each household gets one ``AccessRecorded`` (action
+   ``import_household``, the operator as actor, every data category its steps wrote),
+   saved in the household's batch transaction.
+
+Time: the business dates (``on``) are the source's. The recorded time (event
+``timestamp``) is the moment of the import, because that is when the ledger learned
+these facts; an as-of view before the import shows none of them. Every event's actor
+is the operator who ran the import (the ledger records who wrote it, not who worked
+the case in the old system; staff ids in the source's arguments stay data).
+
+Not importable: ``erase_household`` (a household erased in the source is migrated
+without its personal data, or not at all; erasing during a migration would write data
+only to destroy its key), and reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+import typing
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+import structlog
+from cryptography.hazmat.primitives.keywrap import aes_key_wrap
+from eventsourcing.persistence import IntegrityError
+
+from ledger.aggregates import Actor, Household, errors
+from ledger.aggregates.clock import recording_clock
+from ledger.application import CaseLedger, NewMember
+from ledger.privacy.access import COMMAND_CATEGORIES, AccessRecorded, access_record
+from ledger.privacy.keys import KEY_BYTES, data_keys
+from ledger.privacy.policy import decide
+
+__all__ = ["BATCH_EVENTS", "COMMANDS", "ImportError_", "ImportReport", "import_file", "import_lines",
+           "plan_lines", "validate_lines"]
+
+log = structlog.get_logger("ledger.bulk")
+
+BATCH_EVENTS = 1000
+ACTION = "import_household"
+# Every command the import replays: the application's commands, erasure excepted.
+COMMANDS: frozenset[str] = frozenset(COMMAND_CATEGORIES) - {"erase_household"}
+
+
+class ImportError_(errors.HouseholdError):  # noqa: N801 - not the builtin ImportError
+    """The file was refused; the message names a line, a step and a code, never a value."""
+
+    code = "import-refused"
+
+
+@dataclass
+class ImportReport:
+    lines: int = 0
+    households: int = 0  # written (or, dry run: that would be written)
+    skipped: int = 0  # already in the ledger (resume)
+    events: int = 0  # household events
+    access_records: int = 0
+    batches: int = 0
+    validate_seconds: float = 0.0
+    write_seconds: float = 0.0
+    dry_run: bool = False
+    batch_sizes: list[int] = field(default_factory=list, repr=False)
+
+    def summary(self) -> str:
+        verb = "would import" if self.dry_run else "imported"
+        text = (f"{self.lines} lines: {verb} {self.households} households with {self.events} events "
+                f"and {self.access_records} access records")
+        if not self.dry_run:
+            text += f" in {self.batches} transactions"
+        if self.skipped:
+            text += f"; skipped {self.skipped} already in the ledger"
+        return text + f" (validated in {self.validate_seconds:.1f} s, written in {self.write_seconds:.1f} s)."
+
+
+# ------------------------------------------------------------------ staging
+class _NoKeys:
+    """The staging ledger's key store: nothing is created (the write pass does that in bulk)."""
+
+    def create(self, household_id: UUID) -> bytes:
+        return b""
+
+    def destroy(self, household_id: UUID | str) -> bool:
+        return False
+
+
+class _Staging(CaseLedger):
+    """CaseLedger's command methods over one in-memory household: nothing is loaded, authorised or saved.
+
+    The methods themselves are the application's (argument wrapping, ``Personal``, the
+    ``on`` rule, the aggregate's rules), so an import is held to the rules of a live
+    command. Access is decided once per household by :func:`_import_record`.
+    """
+
+    def __init__(self, app: CaseLedger, clock: Callable[[], datetime]) -> None:  # no store: skip Application
+        self.keys = _NoKeys()  # type: ignore[assignment]
+        self.retention_rules = app.retention_rules
+        self.clock = clock
+        self.tz = app.tz
+        self.household: Household | None = None
+        self._household_id: UUID | None = None
+        self._seq = 0
+        self.new_household_id = lambda: self._household_id  # type: ignore[assignment,return-value]
+        self.new_id = self._item_id  # type: ignore[method-assign]
+
+    def start(self, household_id: UUID) -> None:
+        self.household, self._household_id, self._seq = None, household_id, 0
+
+    def _item_id(self) -> str:
+        """Item ids derived from household and position: the dry run and the real run agree."""
+        self._seq += 1
+        return hashlib.sha256(f"{self._household_id}:{self._seq}".encode()).hexdigest()[:12]
+
+    def _load(self, household_id: UUID | str, version: int | None = None) -> Household:
+        if self.household is None:
+            raise errors.NotFoundError("The household has no referral yet (the first step must be refer_household).")
+        return self.household
+
+    def _authorise(self, *args: Any, **kwargs: Any) -> Any:
+        return None
+
+    def _save(self, household: Household, *records: AccessRecorded) -> int:
+        self.household = household
+        return household.version
+
+    def _record_refusal(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def save(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover - a path that would write
+        raise AssertionError("the import's staging ledger never saves")
+
+
+@dataclass
+class _Entry:
+    line: int
+    household_id: UUID
+    steps: list[Mapping[str, Any]]
+
+
+def _refuse(line: int, code: str, step: int | None = None, command: str | None = None) -> ImportError_:
+    where = f"line {line}" + (f", step {step}" if step is not None else "")
+    if command is not None and command in COMMANDS:
+        where += f" ({command})"
+    return ImportError_(f"{where}: {code}")
+
+
+def _parse(line_no: int, text: str) -> _Entry:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise _refuse(line_no, "import-not-json") from None
+    if not isinstance(data, dict) or not isinstance(data.get("steps"), list) or not data["steps"]:
+        raise _refuse(line_no, "import-bad-shape")
+    try:
+        hid = UUID(str(data.get("household_id")))
+    except ValueError:
+        raise _refuse(line_no, "import-bad-household-id") from None
+    return _Entry(line_no, hid, data["steps"])
+
+
+_HINTS: dict[str, dict[str, Any]] = {}
+
+
+def _hints(command: str) -> dict[str, Any]:
+    if command not in _HINTS:
+        _HINTS[command] = typing.get_type_hints(getattr(CaseLedger, command))
+    return _HINTS[command]
+
+
+def _convert(command: str, name: str, value: Any) -> Any:
+    """JSON to the method's argument types: dates, amounts, members, network pairs."""
+    hint = _hints(command).get(name)
+    if value is None or hint is None:
+        return value
+    options = typing.get_args(hint) or (hint,)
+    if date in options and isinstance(value, str):
+        return date.fromisoformat(value)
+    if Decimal in options and isinstance(value, (str, int)):
+        return Decimal(str(value))
+    if command == "refer_household" and name == "members":
+        return [NewMember(**m) for m in value]
+    if command == "record_intake" and name == "network":
+        return [tuple(pair) for pair in value]
+    return value
+
+
+def _stage(staging: _Staging, entry: _Entry, actor: Actor) -> tuple[Household, frozenset[Any]]:
+    """Replay one household's steps through the application's command methods, in memory."""
+    staging.start(entry.household_id)
+    refs: dict[str, str] = {}
+    categories: set[Any] = set()
+    for i, step in enumerate(entry.steps, start=1):
+        command = step.get("command") if isinstance(step, dict) else None
+        if not isinstance(command, str) or command not in COMMANDS:
+            raise _refuse(entry.line, "import-unknown-command", i)
+        if (i == 1) != (command == "refer_household"):
+            raise _refuse(entry.line, "import-referral-first", i, command)
+        args = step.get("args", {})
+        if not isinstance(args, dict) or "on" in args or "expected_version" in args:
+            raise _refuse(entry.line, "import-bad-arguments", i, command)
+        try:
+            on = date.fromisoformat(str(step.get("on")))
+            kwargs = {}
+            for name, value in args.items():
+                if isinstance(value, dict) and set(value) == {"ref"}:
+                    if value["ref"] not in refs:
+                        raise _refuse(entry.line, "import-unknown-ref", i, command)
+                    value = refs[value["ref"]]
+                kwargs[name] = _convert(command, name, value)
+        except (ValueError, TypeError, InvalidOperation) as exc:
+            if isinstance(exc, ImportError_):
+                raise
+            raise _refuse(entry.line, "import-bad-value", i, command) from None
+        method = getattr(staging, command)
+        try:
+            if command == "refer_household":
+                result = method(actor, on=on, **kwargs)
+            else:
+                assert staging.household is not None
+                result = method(actor, entry.household_id, expected_version=staging.household.version,
+                                on=on, **kwargs)
+        except errors.HouseholdError as exc:
+            raise _refuse(entry.line, exc.code, i, command) from None
+        except TypeError:  # a missing or unknown keyword argument
+            raise _refuse(entry.line, "import-bad-arguments", i, command) from None
+        except (ValueError, KeyError):  # a value the domain's types refuse (an unknown code ...)
+            raise _refuse(entry.line, "import-bad-value", i, command) from None
+        produces = step.get("produces")
+        if produces is not None:
+            if not isinstance(result, tuple) or not isinstance(produces, str):
+                raise _refuse(entry.line, "import-bad-produces", i, command)
+            refs[produces] = result[0]
+        categories |= COMMAND_CATEGORIES[command]
+    assert staging.household is not None
+    return staging.household, frozenset(categories)
+
+
+def _import_record(app: CaseLedger, actor: Actor, household: Household, categories: frozenset[Any],
+                   at: datetime) -> AccessRecorded:
+    decision = decide(actor, ACTION, household, categories, actor.purpose, on=app.today())
+    if not decision.allowed:
+        raise ImportError_("The import is reserved to the local operator (role operator).")
+    return access_record(actor=actor, action=ACTION, household_id=household.id, categories=categories,
+                         decision=decision, at=at)
+
+
+# ------------------------------------------------------------------ passes
+def _entries(lines: Iterable[str]) -> Iterator[_Entry]:
+    for n, text in enumerate(lines, start=1):
+        if text.strip():
+            yield _parse(n, text)
+
+
+def _existing(app: CaseLedger, hid: UUID) -> bool:
+    return bool(app.recorder.select_events(hid, limit=1))
+
+
+def validate_lines(app: CaseLedger, lines: Iterable[str], actor: Actor, *, resume: bool = False,
+                   report: ImportReport | None = None) -> ImportReport:
+    """The validation pass: every line replayed in memory; raises :class:`ImportError_` at the first bad one."""
+    report = report or ImportReport()
+    began = time.perf_counter()
+    if actor.role != "operator":
+        raise ImportError_("The import is reserved to the local operator (role operator).")
+    staging = _Staging(app, app.clock)
+    seen: set[UUID] = set()
+    for entry in _entries(lines):
+        report.lines = entry.line
+        if entry.household_id in seen:
+            raise _refuse(entry.line, "duplicate-household")
+        seen.add(entry.household_id)
+        if _existing(app, entry.household_id):
+            if not resume:
+                raise _refuse(entry.line, "household-exists")
+            report.skipped += 1
+            continue
+        household, _ = _stage(staging, entry, actor)
+        report.households += 1
+        report.events += household.version
+        report.access_records += 1
+    report.validate_seconds = time.perf_counter() - began
+    return report
+
+
+def _create_keys(app: CaseLedger, household_ids: Sequence[UUID]) -> None:
+    """The batch's data keys in one key-store transaction (KeyStore.create does one per household)."""
+    keys = app.keys
+    now = datetime.now(tz=UTC)
+    made = {hid: os.urandom(KEY_BYTES) for hid in household_ids}
+    with keys.engine.begin() as conn:
+        conn.execute(data_keys.insert(), [
+            {"household_id": str(hid), "wrapped_key": aes_key_wrap(keys.master.material, key),
+             "master_key_id": keys.master.key_id, "created_at": now}
+            for hid, key in made.items()
+        ])
+    for hid, key in made.items():
+        keys._remember(str(hid), key)  # noqa: SLF001 - the key just made; see the report's hook request
+
+
+def _drop_keys(app: CaseLedger, household_ids: Sequence[UUID]) -> None:
+    """A batch that failed to save: its keys go (nothing was sealed with them in the store)."""
+    for hid in household_ids:
+        app.keys.destroy(hid)
+
+
+def _write(app: CaseLedger, batch: list[tuple[Household, AccessRecorded]], first_line: int) -> None:
+    ids = [h.id for h, _ in batch]
+    _create_keys(app, ids)
+    try:
+        app.save(*(h for h, _ in batch), *(r for _, r in batch))
+    except IntegrityError:
+        _drop_keys(app, ids)
+        raise _refuse(first_line, "household-exists") from None
+    except BaseException:
+        _drop_keys(app, ids)
+        raise
+
+
+def import_lines(
+    app: CaseLedger, lines: Callable[[], Iterable[str]], actor: Actor, *, dry_run: bool = False,
+    resume: bool = False, batch_size: int = BATCH_EVENTS,
+) -> ImportReport:
+    """Validate every line, then (unless ``dry_run``) write them in batches of about ``batch_size`` events.
+
+    ``lines`` is called once per pass (the file is read twice, never held whole).
+    """
+    report = validate_lines(app, lines(), actor, resume=resume)
+    report.dry_run = dry_run
+    if dry_run:
+        return report
+    began = time.perf_counter()
+    staging = _Staging(app, app.clock)
+    batch: list[tuple[Household, AccessRecorded]] = []
+    size, first_line = 0, 0
+    with recording_clock(app.clock):
+        for entry in _entries(lines()):
+            if resume and _existing(app, entry.household_id):
+                continue
+            household, categories = _stage(staging, entry, actor)
+            n = household.version + 1
+            if batch and size + n > batch_size:
+                _write(app, batch, first_line)
+                report.batches += 1
+                report.batch_sizes.append(size)
+                batch, size = [], 0
+            if not batch:
+                first_line = entry.line
+            batch.append((household, _import_record(app, actor, household, categories, app.clock())))
+            size += n
+        if batch:
+            _write(app, batch, first_line)
+            report.batches += 1
+            report.batch_sizes.append(size)
+    report.write_seconds = time.perf_counter() - began
+    log.info("import_written", households=report.households, events=report.events, batches=report.batches)
+    return report
+
+
+def import_file(app: CaseLedger, path: Path, actor: Actor, *, dry_run: bool = False, resume: bool = False,
+                batch_size: int = BATCH_EVENTS) -> ImportReport:
+    """``ledger import FILE``: the JSON Lines file at ``path``."""
+
+    def lines() -> Iterator[str]:
+        with path.open(encoding="utf-8") as f:
+            yield from f
+
+    return import_lines(app, lines, actor, dry_run=dry_run, resume=resume, batch_size=batch_size)
+
+
+# ------------------------------------------------------------------ synthetic input
+def _jsonable(value: Any) -> Any:
+    from ledger.demo import Ref
+
+    if isinstance(value, Ref):
+        return {"ref": value.key}
+    if isinstance(value, NewMember):
+        return {k: v for k, v in vars(value).items() if v is not None}
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def plan_lines(*, households: int, seed: int, start: date, end: date) -> Iterator[str]:
+    """Import input for an invented municipality: the demo's plan (``ledger.demo``), one JSON line per household.
+
+    Synthetic data only. Household ids are seeded; erasure steps are left out (not importable).
+    """
+    import random
+
+    from ledger.demo import build_plan, seeded_household_ids
+
+    per: dict[int, list[dict[str, Any]]] = {}
+    for s in build_plan(households=households, seed=seed, start=start, end=end):
+        if s.command == "erase_household":
+            continue
+        step: dict[str, Any] = {"command": s.command, "on": s.on.isoformat(), "args": _jsonable(dict(s.args))}
+        if s.produces is not None:
+            step["produces"] = s.produces
+        per.setdefault(s.household, []).append(step)
+    new_id = seeded_household_ids(random.Random(f"import-ids-{seed}"))
+    for h in sorted(per):
+        yield json.dumps({"household_id": str(new_id()), "steps": per[h]}, ensure_ascii=False) + "\n"
