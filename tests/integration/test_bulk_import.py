@@ -1,0 +1,172 @@
+"""Bulk import (ledger/bulk.py) on real SQLite and PostgreSQL.
+
+The import must give exactly what the same steps give through the live commands, seal
+personal data like them, leave one access record per household, write nothing at all
+when any line is bad, and refuse (or, with resume, skip) a second import of a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from ledger.aggregates import Actor
+from ledger.application import CaseLedger
+from ledger.bootstrap import build
+from ledger.config import Settings
+from ledger.bulk import ImportError_, _convert, import_lines, plan_lines
+from ledger.privacy.access import AccessRecorded
+from ledger.views import household_view
+
+from conftest import FixedClock, Store
+
+OPERATOR = Actor(user_id="migration-01", organisation="Gemeente Testdorp", role="operator")
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+START, END = date(2025, 1, 6), date(2026, 2, 27)
+
+
+def _lines(households: int = 12, seed: int = 5) -> list[str]:
+    return list(plan_lines(households=households, seed=seed, start=START, end=END))
+
+
+def _count(app: CaseLedger) -> int:
+    return app.recorder.max_notification_id() or 0
+
+
+def _live(app: CaseLedger, line: str) -> UUID:
+    """The same household through the live commands (each step its own save), item ids derived as the import does."""
+    data = json.loads(line)
+    hid = UUID(data["household_id"])
+    seq = {"n": 0}
+
+    def new_id() -> str:
+        seq["n"] += 1
+        return hashlib.sha256(f"{hid}:{seq['n']}".encode()).hexdigest()[:12]
+
+    app.new_id, app.new_household_id = new_id, lambda: hid  # type: ignore[method-assign]
+    refs: dict[str, str] = {}
+    version = 0
+    for step in data["steps"]:
+        cmd = step["command"]
+        args = {k: _convert(cmd, k, refs[v["ref"]] if isinstance(v, dict) and "ref" in v else v)
+                for k, v in step["args"].items()}
+        on = date.fromisoformat(step["on"])
+        if cmd == "refer_household":
+            _, version = app.refer_household(OPERATOR, on=on, **args)
+            continue
+        result = getattr(app, cmd)(OPERATOR, hid, expected_version=version, on=on, **args)
+        if isinstance(result, tuple):
+            if "produces" in step:
+                refs[step["produces"]] = result[0]
+            version = result[1]
+        else:
+            version = result
+    return hid
+
+
+def _comparable(view: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in view.items() if k not in ("created_on", "modified_on")}
+
+
+def test_import_equals_live_commands_sealed_recorded_and_chained(store: Store) -> None:
+    lines = _lines()
+    clock = FixedClock(NOW)
+    ledger = store.make_ledger(clock=clock, snapshot_interval=10)  # snapshots inside the import too
+    report = import_lines(ledger.app, lambda: lines, OPERATOR, batch_size=100)
+    ids = [UUID(json.loads(line)["household_id"]) for line in lines]
+    assert report.households == 12 and report.access_records == 12
+    assert report.batches >= 3 and report.batches == len(report.batch_sizes)
+    assert sum(report.batch_sizes) == report.events + report.access_records == _count(ledger.app)
+
+    # a batch closes before it would pass 100 events; only a household bigger than that stands alone
+    alone = {ledger.app.repository.get(hid).version + 1 for hid in ids}
+    assert all(size <= 100 or size in alone for size in report.batch_sizes)
+
+    live = build(Settings(data_dir=store.data_dir / "live"), clock=FixedClock(NOW))  # SQLite: any store will do
+    store.built.append(live)
+    for line in lines:
+        _live(live.app, line)
+    for hid in ids:
+        imported = ledger.app.get_household(OPERATOR, hid)
+        assert _comparable(household_view(imported)) == _comparable(household_view(live.app.get_household(OPERATOR, hid)))
+        events = list(ledger.app.events.get(hid))
+        assert {e.timestamp for e in events} == {NOW}  # recorded when the ledger learned them
+        assert events[0].referral.on < NOW.date() - timedelta(days=2)  # business dates from the source
+        assert {e.actor.user_id for e in events} == {"migration-01"}
+
+    # one access record per household: the import, by the operator, in the household's batch
+    records = [r for r in ledger.app.access_log(OPERATOR) if r.action == "import_household"]
+    assert sorted(r.household_id for r in records) == sorted(str(h) for h in ids)
+    assert {(r.user_id, r.role, r.outcome) for r in records} == {("migration-01", "operator", "allowed")}
+
+    # sealed like a live command: no personal value from the file in any stored state
+    personal = [m["name"] for line in lines for m in json.loads(line)["steps"][0]["args"]["members"]]
+    personal += [m["bsn"] for line in lines for m in json.loads(line)["steps"][0]["args"]["members"] if "bsn" in m]
+    stored = b"".join(bytes(n.state) for n in ledger.app.recorder.select_notifications(start=1, limit=100_000))
+    assert b"finances" in stored or b"housing" in stored  # clear codes are there: the scan sees event data
+    assert not [p for p in personal if p.encode() in stored]
+
+    verified = ledger.chain.verify()
+    assert verified.ok and verified.head_position == _count(ledger.app)
+    assert ledger.app.verify_snapshots() == []
+    assert list(ledger.app.snapshots.get(ids[0]))  # type: ignore[union-attr]
+
+
+def test_a_bad_line_anywhere_writes_nothing_and_names_line_and_code_only(store: Store) -> None:
+    lines = _lines(6)
+    bad = json.loads(lines[-1])
+    bad["steps"][0]["args"]["members"][0]["bsn"] = "123456789"  # fails the elfproef
+    secret = bad["steps"][0]["args"]["members"][0]["name"]
+    ledger = store.make_ledger(clock=FixedClock(NOW))
+    before = _count(ledger.app)
+    with pytest.raises(ImportError_) as refused:
+        import_lines(ledger.app, lambda: [*lines[:-1], json.dumps(bad)], OPERATOR, batch_size=50)
+    assert str(refused.value) == "line 6, step 1 (refer_household): invalid-bsn"
+    assert secret not in str(refused.value) and "123456789" not in str(refused.value)
+    assert _count(ledger.app) == before and ledger.keys.wrapped_keys() == {}  # the five good lines neither
+
+    # a rule of the case (a step before its referral date), an unknown command, a bad ref, a non-JSON line
+    late = json.loads(lines[0])
+    late["steps"][1]["on"] = "2000-01-01"
+    with pytest.raises(ImportError_, match=r"^line 1, step 2 \(\w+\): date-before-referral$"):
+        import_lines(ledger.app, lambda: [json.dumps(late)], OPERATOR)
+    unknown = json.loads(lines[0])
+    unknown["steps"][1]["command"] = "drop_table"
+    with pytest.raises(ImportError_, match=r"^line 1, step 2: import-unknown-command$"):
+        import_lines(ledger.app, lambda: [json.dumps(unknown)], OPERATOR)
+    with pytest.raises(ImportError_, match=r"^line 2: import-not-json$"):
+        import_lines(ledger.app, lambda: [lines[0], "{not json"], OPERATOR)
+    with pytest.raises(ImportError_, match=r"^line 2: duplicate-household$"):
+        import_lines(ledger.app, lambda: [lines[0], lines[0]], OPERATOR)
+    assert _count(ledger.app) == before
+
+
+def test_second_import_is_refused_resume_skips_dry_run_writes_nothing(store: Store) -> None:
+    lines = _lines(5)
+    ledger = store.make_ledger(clock=FixedClock(NOW))
+    dry = import_lines(ledger.app, lambda: lines, OPERATOR, dry_run=True)
+    assert dry.households == 5 and dry.events > 5 and _count(ledger.app) == 0
+    done = import_lines(ledger.app, lambda: lines[:3], OPERATOR)
+    after = _count(ledger.app)
+    assert done.households == 3 and after == done.events + 3
+    with pytest.raises(ImportError_, match=r"^line 1: household-exists$"):
+        import_lines(ledger.app, lambda: lines, OPERATOR)
+    assert _count(ledger.app) == after
+    resumed = import_lines(ledger.app, lambda: lines, OPERATOR, resume=True)
+    assert (resumed.skipped, resumed.households) == (3, 2)
+    assert resumed.events == dry.events - done.events
+    assert len(ledger.app.list_households(OPERATOR)) == 5
+
+
+def test_only_the_local_operator_imports(store: Store) -> None:
+    ledger = store.make_ledger(clock=FixedClock(NOW))
+    consultant = Actor(user_id="cons-001", organisation="Gemeente Testdorp", role="consultant")
+    with pytest.raises(ImportError_, match="reserved to the local operator"):
+        import_lines(ledger.app, lambda: _lines(1), consultant)
+    assert _count(ledger.app) == 0
+    assert not [r for r in ledger.app._access_records() if isinstance(r, AccessRecorded)]
