@@ -45,6 +45,10 @@ class Settings(BaseSettings):
         description="in_service: the HTTP service follows the ledger itself; external: `ledger projections run` does",
     )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    idempotency_lease_seconds: float = Field(
+        default=30.0, gt=0,
+        description="After this long, an Idempotency-Key whose first request never finished (a crash) is abandoned",
+    )
 
     @field_validator("database_url")
     @classmethod

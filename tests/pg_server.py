@@ -336,3 +336,20 @@ def _make_url(user: str, password: str, host: str, port: int, dbname: str) -> st
         # Keep urls plain; every database name we create is an identifier anyway.
         raise ValueError(f"database name {dbname!r}: use letters, digits and _ only")
     return f"postgresql://{user}:{password}@{host}:{port}/{dbname}"
+
+
+# --- stopping and starting the same server (reliability tests) -------------------
+
+def halt(server: PgServer, mode: str = "fast") -> None:
+    """Stop the server but keep its cluster, to start it again with :func:`resume`.
+    ``fast`` disconnects every client; ``immediate`` is a crash (recovery on restart)."""
+    _run(server.run_as, server.server_dir, server.bindir / "pg_ctl", "-D", server.data_dir,
+         "stop", "-m", mode, "-w", "-t", "30")
+
+
+def resume(server: PgServer) -> None:
+    """Start a server stopped with :func:`halt` again, on the same port and cluster."""
+    log = server.server_dir / "server.log"
+    _run(server.run_as, server.server_dir, server.bindir / "pg_ctl", "-D", server.data_dir, "-l", log,
+         "-o", f"-p {server.port}", "-w", "-t", str(int(START_TIMEOUT_S)), "start")
+    _wait_until_accepting(server)

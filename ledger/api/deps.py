@@ -10,6 +10,11 @@
   with a hash of the request; a retry with the same key returns it again and runs nothing;
   the same key with another request is 422. A key is reserved before the command runs, so
   two concurrent retries never both run it (the second gets 409 until the first finishes).
+  A reservation whose request never finished (the service was killed between reserving and
+  storing the answer) is abandoned after a lease (``LEDGER_IDEMPOTENCY_LEASE_SECONDS``): a retry
+  of a write that names If-Match runs again (if the first did commit, the version moved and the
+  retry gets 412, so nothing is done twice); a retry of a referral, which has no version to
+  guard it, gets 409 ``idempotency-interrupted``: its outcome is unknown, check the caseload.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -116,8 +121,9 @@ class IdempotencyStore:
     data (write responses do not echo the request).
     """
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(self, engine: sa.Engine, lease_seconds: float = 30.0) -> None:
         self.engine = engine
+        self.lease = timedelta(seconds=lease_seconds)
         _metadata.create_all(engine, checkfirst=True)
 
     @staticmethod
@@ -128,8 +134,12 @@ class IdempotencyStore:
         h.update(body)
         return h.hexdigest()
 
-    def begin(self, user_id: str, key: str, fingerprint: str) -> Response | None:
-        """Reserve the key; or return the stored first response of this same request."""
+    def begin(self, user_id: str, key: str, fingerprint: str, *, guarded: bool = False) -> Response | None:
+        """Reserve the key; or return the stored first response of this same request.
+
+        ``guarded``: the request names the version it expects (If-Match), so running it again
+        after an abandoned first attempt cannot do it twice.
+        """
         with self.engine.begin() as conn:
             row = conn.execute(sa.select(idempotency_table).where(
                 idempotency_table.c.user_id == user_id, idempotency_table.c.key == key)).first()
@@ -148,11 +158,33 @@ class IdempotencyStore:
             raise ApiProblem(422, "idempotency-key-reused", "Idempotency-Key reused",
                              "This Idempotency-Key was used for a different request.")
         if row.status is None:
+            if self._abandoned(row.created_at):
+                if not guarded:
+                    raise ApiProblem(409, "idempotency-interrupted", "Earlier request interrupted",
+                                     "The first request with this Idempotency-Key was interrupted; whether it was "
+                                     "recorded is unknown. Check before sending it again with a new key.")
+                if self._take_over(user_id, key, row.created_at):
+                    return None
             raise ApiProblem(409, "idempotency-in-progress", "Request in progress",
-                             "A request with this Idempotency-Key is being processed; retry shortly.")
+                             "A request with this Idempotency-Key is being processed; retry shortly.",
+                             headers={"Retry-After": "1"})
         headers = json.loads(row.headers or "{}")
         headers["Idempotent-Replay"] = "true"
         return Response(content=row.body, status_code=row.status, headers=headers)
+
+    def _abandoned(self, created_at: datetime) -> bool:
+        if created_at.tzinfo is None:  # SQLite hands back naive UTC
+            created_at = created_at.replace(tzinfo=UTC)
+        return datetime.now(UTC) - created_at > self.lease
+
+    def _take_over(self, user_id: str, key: str, created_at: datetime) -> bool:
+        """Renew an abandoned reservation for this request; False if another retry renewed it first."""
+        t = idempotency_table
+        with self.engine.begin() as conn:
+            done = conn.execute(sa.update(t).where(
+                t.c.user_id == user_id, t.c.key == key, t.c.status.is_(None), t.c.created_at == created_at,
+            ).values(created_at=datetime.now(UTC)))
+        return done.rowcount == 1
 
     def finish(self, user_id: str, key: str, response: Response) -> None:
         headers = {k: v for k, v in response.headers.items() if k.lower() in KEPT_HEADERS}

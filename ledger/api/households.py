@@ -249,7 +249,7 @@ async def _idempotent(request: Request, key: str | None, user_id: str, run: Call
     store: IdempotencyStore = request.app.state.idempotency
     fingerprint = store.fingerprint(request.method, request.url.path, await request.body(),
                                     request.headers.get("if-match"))
-    replay = store.begin(user_id, key, fingerprint)
+    replay = store.begin(user_id, key, fingerprint, guarded=request.headers.get("if-match") is not None)
     if replay is not None:
         return replay
     try:

@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 from contextlib import asynccontextmanager
 from importlib.metadata import version
 
@@ -30,6 +31,7 @@ from .openapi import install as install_openapi
 from .problems import install_problem_handlers
 
 API_VERSION = "1.0.0"
+MAX_BODY_BYTES = 1024 * 1024  # the largest legitimate command is far smaller (docs/api.md)
 
 log = structlog.get_logger("ledger.api")
 
@@ -44,6 +46,64 @@ def _follow(views: Runner, stop: threading.Event) -> None:
             stop.wait(1.0)
 
 
+class _BodyTooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """Refuse a request body over ``limit`` bytes with 413 problem+json, declared or streamed."""
+
+    def __init__(self, app: Any, limit: int = MAX_BODY_BYTES) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or ()).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._refuse(scope, send)
+            return
+        seen = 0
+        started = False
+
+        async def counted_receive() -> Any:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _BodyTooLarge
+            return message
+
+        async def watched_send(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, watched_send)
+        except _BodyTooLarge:
+            if not started:
+                await self._refuse(scope, send)
+
+    async def _refuse(self, scope: dict[str, Any], send: Any) -> None:
+        from .problems import problem
+
+        request_id = uuid.uuid4().hex
+        response = problem(413, "body-too-large", "Request body too large",
+                           f"A request body may hold at most {self.limit} bytes.",
+                           instance=f"urn:ledger:request:{request_id}",
+                           headers={"API-Version": API_VERSION, "X-Request-ID": request_id, "Connection": "close"})
+        log.info("request", request_id=request_id, method=scope.get("method"), route="unmatched", status=413)
+        await response(scope, _drained, send)
+
+
+async def _drained() -> dict[str, Any]:
+    return {"type": "http.disconnect"}
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -52,7 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         views = open_views(ledger)
         app.state.views = views
         app.state.read_side = ReadSide(views)
-        app.state.idempotency = IdempotencyStore(ledger.engine)
+        app.state.idempotency = IdempotencyStore(ledger.engine, lease_seconds=ledger.settings.idempotency_lease_seconds)
         stop = threading.Event()
         follower = None
         if ledger.settings.projections == "in_service":
@@ -118,4 +178,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(households.router)
     app.include_router(oversight.router)
     install_openapi(app)
+    app.add_middleware(BodyLimit)  # outermost: counts the bytes before anything reads them
     return app

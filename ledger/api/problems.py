@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import psycopg
+import psycopg_pool
 import structlog
+from eventsourcing import persistence as es_persistence
+from sqlalchemy import exc as sa_exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -62,6 +66,19 @@ def _instance(request: Request) -> str:
     return f"urn:ledger:request:{getattr(request.state, 'request_id', 'unknown')}"
 
 
+def _route(request: Request) -> str:
+    """The route template, never the path (which may hold whatever a caller pasted into an id field)."""
+    return getattr(request.scope.get("route"), "path", "unmatched")
+
+
+# The store cannot be reached (a database restart, a full pool, a lock held too long): 503, retry.
+STORE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
+    es_persistence.OperationalError, es_persistence.InterfaceError,
+    psycopg.OperationalError, psycopg.InterfaceError, psycopg_pool.PoolTimeout,
+)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(errors.HouseholdError)
     async def _domain(request: Request, exc: errors.HouseholdError) -> JSONResponse:
@@ -98,14 +115,26 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(SealedDataError)
     async def _sealed(request: Request, exc: SealedDataError) -> JSONResponse:
-        log.error("sealed_data_error", path=request.url.path)
+        log.error("sealed_data_error", route=_route(request))
         return problem(500, "sealed-data", "Stored data failed its integrity check",
                        "Stored data of this household does not match its key; run `ledger audit verify`.",
                        instance=_instance(request))
 
+    async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("store_unavailable", route=_route(request), error_type=type(exc).__name__)
+        return problem(503, "store-unavailable", "Storage unavailable",
+                       "The ledger's database cannot be reached just now; retry shortly. A write that got this "
+                       "answer may not have been recorded: retry it with the same Idempotency-Key.",
+                       instance=_instance(request), headers={"Retry-After": "1"})
+
+    for unavailable in STORE_UNAVAILABLE:
+        app.add_exception_handler(unavailable, _unavailable)  # type: ignore[arg-type]
+
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
-        log.error("request_failed", path=request.url.path, error_type=type(exc).__name__)
+        if isinstance(exc, STORE_UNAVAILABLE):  # wrapped by middleware: still a 503
+            return await _unavailable(request, exc)
+        log.error("request_failed", route=_route(request), error_type=type(exc).__name__)
         return problem(500, "internal", "Internal error",
                        "Something went wrong on our side; nothing more is shown to protect case data.",
                        instance=_instance(request))
