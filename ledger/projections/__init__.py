@@ -19,12 +19,12 @@ from .caseloads import Caseloads
 from .current_plan import CurrentPlan
 from .evaluation_facts import EvaluationFacts
 from .involvement import WhoIsInvolved
-from .base import Applied, ReadModel, metadata
-from .runner import BATCH, ConcurrentRunnerError, Progress, Runner
+from .base import Applied, Batch, ReadModel, Rows, metadata
+from .runner import BATCH, REBUILD_BATCH, ConcurrentRunnerError, Progress, Runner
 
 __all__ = [
-    "Applied", "BATCH", "ConcurrentRunnerError", "Progress", "ReadModel", "Runner", "all_models", "as_of",
-    "metadata", "open_views", "views_engine",
+    "Applied", "BATCH", "Batch", "ConcurrentRunnerError", "Progress", "REBUILD_BATCH", "ReadModel", "Rows", "Runner",
+    "all_models", "as_of", "metadata", "open_views", "views_engine",
 ]
 
 

@@ -59,7 +59,15 @@ categories_table = sa.Table(
 )
 
 
+_INSERT_RECORD = sa.insert(records_table)
+_INSERT_CATEGORY = sa.insert(categories_table)
+_REVIEW = sa.update(records_table).where(records_table.c.record_id == sa.bindparam("record")).values(
+    review_verdict=sa.bindparam("verdict"), reviewed_by=sa.bindparam("by"), reviewed_at=sa.bindparam("on"))
+
+
 class AccessLog(ReadModel):
+    """Insert-only but for reviews: rows go straight to the batch's executemany lists (no per-row lookups)."""
+
     name = "access_log"
     version = 3  # 2: emergency review columns; 3: moments read back in UTC
     tables = (records_table, categories_table)
@@ -70,22 +78,28 @@ class AccessLog(ReadModel):
 
     @apply.register
     def _(self, e: AccessRecorded, on: Applied) -> None:
-        on.conn.execute(sa.insert(records_table).values(
-            position=on.position, record_id=str(e.originator_id), at=e.timestamp, day=e.timestamp.date(),
-            action=e.action, household_id=e.household_id, user_id=e.user_id, on_behalf_of=e.on_behalf_of,
-            organisation=e.organisation, role=e.role, purpose=e.purpose, authorisation=e.authorisation,
-            outcome=e.outcome, reason=e.reason, emergency=e.emergency, subject_user_id=e.subject_user_id,
-        ))
-        if e.data_categories:
-            on.conn.execute(sa.insert(categories_table), [
-                {"position": on.position, "category": c, "household_id": e.household_id, "at": e.timestamp}
-                for c in e.data_categories
-            ])
+        record_id, at = str(e.originator_id), e.timestamp
+        row = {
+            "position": on.position, "record_id": record_id, "at": at, "day": at.date(), "action": e.action,
+            "household_id": e.household_id, "user_id": e.user_id, "on_behalf_of": e.on_behalf_of,
+            "organisation": e.organisation, "role": e.role, "purpose": e.purpose,
+            "authorisation": e.authorisation, "outcome": e.outcome, "reason": e.reason, "emergency": e.emergency,
+            "subject_user_id": e.subject_user_id, "review_verdict": None, "reviewed_by": None, "reviewed_at": None,
+        }
+        on.batch.later(_INSERT_RECORD, row)
+        on.batch.local.setdefault("recorded", {})[record_id] = row  # a review may follow in this same batch
+        for c in e.data_categories or ():
+            on.batch.later(_INSERT_CATEGORY, {"position": on.position, "category": c,
+                                              "household_id": e.household_id, "at": at})
 
     @apply.register
     def _(self, e: EmergencyReviewed, on: Applied) -> None:
-        on.conn.execute(sa.update(records_table).where(records_table.c.record_id == e.record_id).values(
-            review_verdict=e.verdict, reviewed_by=e.reviewer_id, reviewed_at=e.timestamp))
+        pending = on.batch.local.get("recorded", {}).get(e.record_id)
+        if pending is not None:  # recorded in this batch: not in the table yet
+            pending.update(review_verdict=e.verdict, reviewed_by=e.reviewer_id, reviewed_at=e.timestamp)
+        else:
+            on.batch.later(_REVIEW, {"record": e.record_id, "verdict": e.verdict, "by": e.reviewer_id,
+                                     "on": e.timestamp})
 
 
 def awaiting_review(conn: sa.Connection, limit: int = 1000) -> list[dict[str, Any]]:

@@ -85,21 +85,18 @@ phase_spans_table = sa.Table(
 )
 
 
-def _end_spans(conn: sa.Connection, table: sa.Table, household_id: str, day: date, **values: Any) -> None:
+def _end_spans(on: Applied, table: sa.Table, household_id: str, day: date, **values: Any) -> None:
     """End every span of the household still running on or after ``day`` at ``day`` (never before its start)."""
-    t = table
-    running = conn.execute(sa.select(t.c.seq, t.c.start_on).where(
-        t.c.household_id == household_id, sa.or_(t.c.end_on.is_(None), t.c.end_on > day))).all()
-    for seq, start_on in running:
-        conn.execute(sa.update(t).where(t.c.household_id == household_id, t.c.seq == seq)
-                     .values(end_on=max(start_on, day), **values))
+    rows = on.batch.rows(table)
+    for row in list(rows.group(household_id).values()):
+        if row["end_on"] is None or row["end_on"] > day:
+            rows.set(row, end_on=max(row["start_on"], day), **values)
 
 
-def _open_span(conn: sa.Connection, table: sa.Table, household_id: str, day: date, **values: Any) -> None:
-    t = table
-    seq = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.seq), 0))
-                       .where(t.c.household_id == household_id)).scalar_one() + 1
-    conn.execute(sa.insert(t).values(household_id=household_id, seq=seq, start_on=day, end_on=None, **values))
+def _open_span(on: Applied, table: sa.Table, household_id: str, day: date, **values: Any) -> None:
+    rows = on.batch.rows(table)
+    seq = max((key[1] for key in rows.group(household_id)), default=0) + 1
+    rows.add(household_id=household_id, seq=seq, start_on=day, end_on=None, **values)
 
 
 class Caseloads(ReadModel):
@@ -115,29 +112,30 @@ class Caseloads(ReadModel):
     @staticmethod
     def _change(e: Any, on: Applied, day: date, **values: Any) -> None:
         """Update the household's phase facts; on a change of phase, close the span and open the next on ``day``."""
-        h, hid = households_table, str(e.originator_id)
+        hid, rows = str(e.originator_id), on.batch.rows(households_table)
+        row = rows.one(hid)
         if values:
-            on.conn.execute(sa.update(h).where(h.c.household_id == hid).values(**values))
-        row = on.conn.execute(sa.select(h).where(h.c.household_id == hid)).one()
-        phase = phase_of(closed=row.closed_on is not None, aftercare_until=row.aftercare_until, goals=row.goals,
-                         coordination=row.coordination_on is not None, intake=row.intake_on is not None)
-        if phase == row.phase:
+            rows.set(row, **values)
+        phase = phase_of(closed=row["closed_on"] is not None, aftercare_until=row["aftercare_until"],
+                         goals=row["goals"], coordination=row["coordination_on"] is not None,
+                         intake=row["intake_on"] is not None)
+        if phase == row["phase"]:
             return
-        on.conn.execute(sa.update(h).where(h.c.household_id == hid).values(phase=phase))
-        _end_spans(on.conn, phase_spans_table, hid, day)
-        _open_span(on.conn, phase_spans_table, hid, day, phase=phase)
+        rows.set(row, phase=phase)
+        _end_spans(on, phase_spans_table, hid, day)
+        _open_span(on, phase_spans_table, hid, day, phase=phase)
         if phase == "aftercare":  # counted as closed from the day after the aftercare date
-            after = row.aftercare_until + timedelta(days=1)
-            _end_spans(on.conn, phase_spans_table, hid, after)
-            _open_span(on.conn, phase_spans_table, hid, after, phase="closed")
+            after = row["aftercare_until"] + timedelta(days=1)
+            _end_spans(on, phase_spans_table, hid, after)
+            _open_span(on, phase_spans_table, hid, after, phase="closed")
 
     # ---------------------------------------------------------------- handlers
     @apply.register
     def _(self, e: Household.Referred, on: Applied) -> None:
         hid = str(e.originator_id)
-        on.conn.execute(sa.insert(households_table).values(
-            household_id=hid, phase="referred", referred_on=e.referral.on, goals=0, erased=False))
-        _open_span(on.conn, phase_spans_table, hid, e.referral.on, phase="referred")
+        on.batch.rows(households_table).add(
+            household_id=hid, phase="referred", referred_on=e.referral.on, goals=0, erased=False)
+        _open_span(on, phase_spans_table, hid, e.referral.on, phase="referred")
 
     @apply.register
     def _(self, e: Household.IntakeHeld, on: Applied) -> None:
@@ -149,7 +147,8 @@ class Caseloads(ReadModel):
 
     @apply.register
     def _(self, e: Household.PlanGoalSet, on: Applied) -> None:
-        self._change(e, on, e.goal.set_on, goals=households_table.c.goals + 1)
+        row = on.batch.rows(households_table).one(str(e.originator_id))
+        self._change(e, on, e.goal.set_on, goals=row["goals"] + 1)
 
     @apply.register
     def _(self, e: Household.Closed, on: Applied) -> None:
@@ -162,26 +161,28 @@ class Caseloads(ReadModel):
     @apply.register
     def _(self, e: Household.CaseDirectorAssigned, on: Applied) -> None:
         d = e.directorship
-        _open_span(on.conn, director_spans_table, str(e.originator_id), d.since,
+        _open_span(on, director_spans_table, str(e.originator_id), d.since,
                    user_id=d.director.user_id, organisation=d.director.organisation)
 
     @apply.register
     def _(self, e: Household.CaseDirectorReplaced, on: Applied) -> None:
         d, hid = e.directorship, str(e.originator_id)
-        _end_spans(on.conn, director_spans_table, hid, d.since, ended_by="replaced")
-        _open_span(on.conn, director_spans_table, hid, d.since,
+        _end_spans(on, director_spans_table, hid, d.since, ended_by="replaced")
+        _open_span(on, director_spans_table, hid, d.since,
                    user_id=d.director.user_id, organisation=d.director.organisation)
 
     @apply.register
     def _(self, e: Household.HandedOver, on: Applied) -> None:
-        _end_spans(on.conn, director_spans_table, str(e.originator_id), e.handover.on, ended_by="handed_over")
+        _end_spans(on, director_spans_table, str(e.originator_id), e.handover.on, ended_by="handed_over")
 
     @apply.register
     def _(self, e: Household.Erased, on: Applied) -> None:
         hid = str(e.originator_id)
-        _end_spans(on.conn, director_spans_table, hid, e.erasure.on, ended_by="erased")
-        h = households_table
-        on.conn.execute(sa.update(h).where(h.c.household_id == hid).values(erased=True))
+        _end_spans(on, director_spans_table, hid, e.erasure.on, ended_by="erased")
+        rows = on.batch.rows(households_table)
+        row = rows.get(hid)
+        if row is not None:
+            rows.set(row, erased=True)
 
 
 # ------------------------------------------------------------------- queries

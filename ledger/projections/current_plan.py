@@ -139,20 +139,29 @@ class CurrentPlan(ReadModel):
 
     # ---------------------------------------------------------------- helpers
     @staticmethod
-    def _touch(e: Any, on: Applied, **values: Any) -> None:
-        h = households_table
-        on.conn.execute(sa.update(h).where(h.c.household_id == str(e.originator_id)).values(
-            version=e.originator_version, last_event_at=on.at, **values))
+    def _touch(e: Any, on: Applied, rephase: bool = False, **values: Any) -> None:
+        """Move the household's version (and set ``values``); with ``rephase``, recompute its phase."""
+        rows = on.batch.rows(households_table)
+        row = rows.get(str(e.originator_id))
+        if row is None:  # as an UPDATE of no row: nothing
+            if rephase:
+                raise LookupError(f"{households_table.name}: no household {e.originator_id}")
+            return
+        rows.set(row, version=e.originator_version, last_event_at=on.at, **values)
+        if rephase:
+            phase = phase_of(closed=row["closed_on"] is not None, aftercare_until=row["aftercare_until"],
+                             goals=row["goals"], coordination=row["coordination_on"] is not None,
+                             intake=row["intake_on"] is not None)
+            if phase != row["phase"]:
+                rows.set(row, phase=phase)
 
     @staticmethod
-    def _rephase(e: Any, on: Applied) -> None:
-        h = households_table
-        hid = str(e.originator_id)
-        row = on.conn.execute(sa.select(h).where(h.c.household_id == hid)).one()
-        phase = phase_of(closed=row.closed_on is not None, aftercare_until=row.aftercare_until, goals=row.goals,
-                         coordination=row.coordination_on is not None, intake=row.intake_on is not None)
-        if phase != row.phase:
-            on.conn.execute(sa.update(h).where(h.c.household_id == hid).values(phase=phase))
+    def _change(table: sa.Table, on: Applied, key: tuple[Any, ...], **values: Any) -> None:
+        """Change one row, if it is there (as an UPDATE by key)."""
+        rows = on.batch.rows(table)
+        row = rows.get(*key)
+        if row is not None:
+            rows.set(row, **values)
 
     # ---------------------------------------------------------------- handlers
     @apply.register
@@ -162,20 +171,19 @@ class CurrentPlan(ReadModel):
 
     @apply.register
     def _(self, e: Household.Referred, on: Applied) -> None:
-        on.conn.execute(sa.insert(households_table).values(
+        on.batch.rows(households_table).add(
             household_id=str(e.originator_id), phase="referred", referred_on=e.referral.on, goals=0, erased=False,
             version=e.originator_version, last_event_at=on.at,
-        ))
+        )
 
     @apply.register
     def _(self, e: Household.IntakeHeld, on: Applied) -> None:
-        self._touch(e, on, intake_on=e.intake.held_on)
-        self._rephase(e, on)
+        self._touch(e, on, rephase=True, intake_on=e.intake.held_on)
 
     @apply.register
     def _(self, e: Household.CoordinationDecided, on: Applied) -> None:
-        self._touch(e, on, coordination_on=e.decision.on, coordination_outcome=_code(e.decision.outcome))
-        self._rephase(e, on)
+        self._touch(e, on, rephase=True, coordination_on=e.decision.on,
+                    coordination_outcome=_code(e.decision.outcome))
 
     @apply.register
     def _(self, e: Household.CaseDirectorAssigned, on: Applied) -> None:
@@ -197,54 +205,49 @@ class CurrentPlan(ReadModel):
 
     @apply.register
     def _(self, e: Household.PlanGoalSet, on: Applied) -> None:
-        g = e.goal
-        on.conn.execute(sa.insert(goals_table).values(
-            household_id=str(e.originator_id), goal_id=g.goal_id, life_domain=_code(g.life_domain),
+        g, hid = e.goal, str(e.originator_id)
+        on.batch.rows(goals_table).add(
+            household_id=hid, goal_id=g.goal_id, life_domain=_code(g.life_domain),
             target_date=g.target_date, set_on=g.set_on, revisions=g.revisions, revised_on=g.revised_on,
-        ))
-        self._touch(e, on, goals=households_table.c.goals + 1)
-        self._rephase(e, on)
+        )
+        row = on.batch.rows(households_table).get(hid)
+        self._touch(e, on, rephase=True, goals=(row["goals"] + 1) if row is not None else 1)
 
     @apply.register
     def _(self, e: Household.PlanGoalRevised, on: Applied) -> None:
-        g, t = e.goal, goals_table
-        on.conn.execute(sa.update(t).where(t.c.household_id == str(e.originator_id), t.c.goal_id == g.goal_id)
-                        .values(target_date=g.target_date, revisions=g.revisions, revised_on=g.revised_on))
+        g = e.goal
+        self._change(goals_table, on, (str(e.originator_id), g.goal_id),
+                     target_date=g.target_date, revisions=g.revisions, revised_on=g.revised_on)
         self._touch(e, on)
 
     @apply.register
     def _(self, e: Household.PlanActionAdded, on: Applied) -> None:
         a = e.action
-        on.conn.execute(sa.insert(actions_table).values(
+        on.batch.rows(actions_table).add(
             household_id=str(e.originator_id), action_id=a.action_id, goal_id=a.goal_id,
             performer_kind=_code(a.performer.kind), performer_organisation=a.performer.organisation,
             due_on=a.due_on, added_on=a.added_on, completed_on=a.completed_on, cancelled_on=a.cancelled_on,
-        ))
+        )
         self._touch(e, on)
 
     @apply.register
     def _(self, e: Household.PlanActionCompleted, on: Applied) -> None:
-        t = actions_table
-        on.conn.execute(sa.update(t).where(t.c.household_id == str(e.originator_id), t.c.action_id == e.action_id)
-                        .values(completed_on=e.on))
+        self._change(actions_table, on, (str(e.originator_id), e.action_id), completed_on=e.on)
         self._touch(e, on)
 
     @apply.register
     def _(self, e: Household.PlanActionCancelled, on: Applied) -> None:
-        t = actions_table
-        on.conn.execute(sa.update(t).where(t.c.household_id == str(e.originator_id), t.c.action_id == e.action_id)
-                        .values(cancelled_on=e.on))
+        self._change(actions_table, on, (str(e.originator_id), e.action_id), cancelled_on=e.on)
         self._touch(e, on)
 
     @apply.register
     def _(self, e: Household.ZrmMeasured, on: Applied) -> None:
-        m = e.measurement
-        on.conn.execute(sa.insert(zrm_scores_table), [
-            {"household_id": str(e.originator_id), "measurement_id": m.measurement_id, "domain": domain,
-             "score": int(score), "instrument": m.instrument, "moment": _code(m.moment),
-             "measured_on": m.measured_on, "member_id": m.member_id, "position": on.position}
-            for domain, score in sorted(m.scores.items())
-        ])
+        m, hid, rows = e.measurement, str(e.originator_id), on.batch.rows(zrm_scores_table)
+        moment = _code(m.moment)
+        for domain, score in sorted(m.scores.items()):
+            rows.add(household_id=hid, measurement_id=m.measurement_id, domain=domain, score=int(score),
+                     instrument=m.instrument, moment=moment, measured_on=m.measured_on, member_id=m.member_id,
+                     position=on.position)
         self._touch(e, on)
 
     @apply.register
@@ -254,15 +257,14 @@ class CurrentPlan(ReadModel):
     @apply.register
     def _(self, e: Household.Closed, on: Applied) -> None:
         c = e.closure
-        self._touch(e, on, closed_on=c.on, closure_reason=_code(c.reason), aftercare_until=c.aftercare_until)
-        self._rephase(e, on)
+        self._touch(e, on, rephase=True, closed_on=c.on, closure_reason=_code(c.reason),
+                    aftercare_until=c.aftercare_until)
 
     @apply.register
     def _(self, e: Household.Reopened, on: Applied) -> None:
         """Reopening clears the closure and a recorded drop-out, as the aggregate does."""
-        self._touch(e, on, closed_on=None, closure_reason=None, aftercare_until=None, drop_out_kind=None,
-                    drop_out_on=None)
-        self._rephase(e, on)
+        self._touch(e, on, rephase=True, closed_on=None, closure_reason=None, aftercare_until=None,
+                    drop_out_kind=None, drop_out_on=None)
 
     @apply.register
     def _(self, e: Household.Erased, on: Applied) -> None:

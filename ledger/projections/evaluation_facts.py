@@ -153,6 +153,14 @@ def _code(value: Any) -> str | None:
     return None if value is None else str(getattr(value, "value", value))
 
 
+def _set(table: sa.Table, on: Applied, key: tuple[Any, ...], **values: Any) -> None:
+    """Change one row, if it is there (as an UPDATE by key)."""
+    rows = on.batch.rows(table)
+    row = rows.get(*key)
+    if row is not None:
+        rows.set(row, **values)
+
+
 class EvaluationFacts(ReadModel):
     name = "evaluation_facts"
     version = 1
@@ -165,17 +173,16 @@ class EvaluationFacts(ReadModel):
 
     @staticmethod
     def _referral(e: Any, on: Applied, **values: Any) -> None:
-        t = fact_referrals
-        on.conn.execute(sa.update(t).where(t.c.household_id == str(e.originator_id)).values(**values))
+        _set(fact_referrals, on, (str(e.originator_id),), **values)
 
     # ---------------------------------------------------------------- referral
     @apply.register
     def _(self, e: Household.Referred, on: Applied) -> None:
         r = e.referral
-        on.conn.execute(sa.insert(fact_referrals).values(
+        on.batch.rows(fact_referrals).add(
             household_id=str(e.originator_id), referred_on=r.on, sources=",".join(_code(s) for s in r.sources),
             composition=_code(r.composition), adults=r.adults, children=r.children, reopens=0, erased=False,
-        ))
+        )
 
     @apply.register
     def _(self, e: Household.IntakeHeld, on: Applied) -> None:
@@ -196,8 +203,11 @@ class EvaluationFacts(ReadModel):
 
     @apply.register
     def _(self, e: Household.Reopened, on: Applied) -> None:
-        self._referral(e, on, closed_on=None, closure_reason=None, aftercare_until=None, dropped_out_kind=None,
-                       dropped_out_on=None, reopens=fact_referrals.c.reopens + 1)
+        rows = on.batch.rows(fact_referrals)
+        row = rows.get(str(e.originator_id))
+        if row is not None:
+            rows.set(row, closed_on=None, closure_reason=None, aftercare_until=None, dropped_out_kind=None,
+                     dropped_out_on=None, reopens=row["reopens"] + 1)
 
     @apply.register
     def _(self, e: Household.Erased, on: Applied) -> None:
@@ -206,98 +216,86 @@ class EvaluationFacts(ReadModel):
     # --------------------------------------------------------------------- ZRM
     @apply.register
     def _(self, e: Household.ZrmMeasured, on: Applied) -> None:
-        m = e.measurement
-        on.conn.execute(sa.insert(fact_zrm), [
-            {"household_id": str(e.originator_id), "measurement_id": m.measurement_id, "domain": domain,
-             "instrument": m.instrument, "moment": _code(m.moment), "score": int(score),
-             "measured_on": m.measured_on, "member_id": m.member_id}
-            for domain, score in sorted(m.scores.items())
-        ])
+        m, hid, rows = e.measurement, str(e.originator_id), on.batch.rows(fact_zrm)
+        moment = _code(m.moment)
+        for domain, score in sorted(m.scores.items()):
+            rows.add(household_id=hid, measurement_id=m.measurement_id, domain=domain, instrument=m.instrument,
+                     moment=moment, score=int(score), measured_on=m.measured_on, member_id=m.member_id)
 
     # ------------------------------------------------------------- involvement
     @apply.register
     def _(self, e: Household.InvolvementStarted, on: Applied) -> None:
         i = e.involvement
-        on.conn.execute(sa.insert(fact_involvements).values(
+        on.batch.rows(fact_involvements).add(
             household_id=str(e.originator_id), involvement_id=i.involvement_id, kind=_code(i.kind),
             organisation=i.organisation, discipline=i.discipline, started_on=i.started_on, ended_on=i.ended_on,
             end_reason=_code(getattr(i, "end_reason", None)),
-        ))
+        )
 
     @apply.register
     def _(self, e: Household.InvolvementEnded, on: Applied) -> None:
-        t = fact_involvements
-        on.conn.execute(sa.update(t).where(
-            t.c.household_id == str(e.originator_id), t.c.involvement_id == e.involvement_id,
-        ).values(ended_on=e.on, end_reason=_code(getattr(e, "reason", None))))
+        _set(fact_involvements, on, (str(e.originator_id), e.involvement_id),
+             ended_on=e.on, end_reason=_code(getattr(e, "reason", None)))
 
     # -------------------------------------------------------------------- plan
     @apply.register
     def _(self, e: Household.PlanGoalSet, on: Applied) -> None:
         g = e.goal
-        on.conn.execute(sa.insert(fact_plan_goals).values(
+        on.batch.rows(fact_plan_goals).add(
             household_id=str(e.originator_id), goal_id=g.goal_id, life_domain=_code(g.life_domain),
             set_on=g.set_on, target_date=g.target_date, revisions=g.revisions,
-        ))
+        )
 
     @apply.register
     def _(self, e: Household.PlanGoalRevised, on: Applied) -> None:
-        g, t = e.goal, fact_plan_goals
-        on.conn.execute(sa.update(t).where(t.c.household_id == str(e.originator_id), t.c.goal_id == g.goal_id)
-                        .values(target_date=g.target_date, revisions=g.revisions))
+        g = e.goal
+        _set(fact_plan_goals, on, (str(e.originator_id), g.goal_id), target_date=g.target_date,
+             revisions=g.revisions)
 
     @apply.register
     def _(self, e: Household.PlanActionAdded, on: Applied) -> None:
-        a, g, hid = e.action, fact_plan_goals, str(e.originator_id)
-        domain = on.conn.execute(sa.select(g.c.life_domain)
-                                 .where(g.c.household_id == hid, g.c.goal_id == a.goal_id)).scalar_one()
-        on.conn.execute(sa.insert(fact_plan_actions).values(
+        a, hid = e.action, str(e.originator_id)
+        domain = on.batch.rows(fact_plan_goals).one(hid, a.goal_id)["life_domain"]
+        on.batch.rows(fact_plan_actions).add(
             household_id=hid, action_id=a.action_id, goal_id=a.goal_id, life_domain=domain,
             performer_kind=_code(a.performer.kind), performer_org=a.performer.organisation, added_on=a.added_on,
             due_on=a.due_on, completed_on=a.completed_on, cancelled_on=a.cancelled_on,
-        ))
+        )
 
     @apply.register
     def _(self, e: Household.PlanActionCompleted, on: Applied) -> None:
-        t = fact_plan_actions
-        on.conn.execute(sa.update(t).where(t.c.household_id == str(e.originator_id), t.c.action_id == e.action_id)
-                        .values(completed_on=e.on))
+        _set(fact_plan_actions, on, (str(e.originator_id), e.action_id), completed_on=e.on)
 
     @apply.register
     def _(self, e: Household.PlanActionCancelled, on: Applied) -> None:
-        t = fact_plan_actions
-        on.conn.execute(sa.update(t).where(t.c.household_id == str(e.originator_id), t.c.action_id == e.action_id)
-                        .values(cancelled_on=e.on))
+        _set(fact_plan_actions, on, (str(e.originator_id), e.action_id), cancelled_on=e.on)
 
     # --------------------------------------------------- costs and evaluations
     @apply.register
     def _(self, e: Household.CostRecorded, on: Applied) -> None:
         c = e.cost
-        on.conn.execute(sa.insert(fact_costs).values(
+        on.batch.rows(fact_costs).add(
             household_id=str(e.originator_id), cost_id=c.cost_id, kind=_code(c.kind), stream=_code(c.stream),
             amount_eur=c.amount_eur, period_start=c.period_start, period_end=c.period_end,
             recorded_on=c.recorded_on,
-        ))
+        )
 
     @apply.register
     def _(self, e: Household.EvaluationHeld, on: Applied) -> None:
         v = e.evaluation
-        on.conn.execute(sa.insert(fact_evaluations).values(
+        on.batch.rows(fact_evaluations).add(
             household_id=str(e.originator_id), evaluation_id=v.evaluation_id, held_on=v.held_on,
             final=bool(v.final), conclusion=_code(v.conclusion),
-        ))
+        )
 
     @apply.register
     def _(self, e: Household.EscalationRaised, on: Applied) -> None:
         x = e.escalation
-        on.conn.execute(sa.insert(fact_escalations).values(
+        on.batch.rows(fact_escalations).add(
             household_id=str(e.originator_id), escalation_id=x.escalation_id, level=_code(x.level),
             raised_on=x.raised_on, resolved_on=x.resolved_on,
-        ))
+        )
 
     @apply.register
     def _(self, e: Household.EscalationResolved, on: Applied) -> None:
-        t = fact_escalations
-        on.conn.execute(sa.update(t).where(
-            t.c.household_id == str(e.originator_id), t.c.escalation_id == e.escalation_id,
-        ).values(resolved_on=e.on))
+        _set(fact_escalations, on, (str(e.originator_id), e.escalation_id), resolved_on=e.on)

@@ -77,20 +77,26 @@ def _code(value: Any) -> str | None:
     return None if value is None else str(getattr(value, "value", value))
 
 
-def _end_director(conn: sa.Connection, household_id: str, day: date, ended_by: str) -> None:
-    t = directors_table
-    for seq, start_on in conn.execute(sa.select(t.c.seq, t.c.start_on).where(
-            t.c.household_id == household_id, t.c.end_on.is_(None))).all():
-        conn.execute(sa.update(t).where(t.c.household_id == household_id, t.c.seq == seq)
-                     .values(end_on=max(start_on, day), ended_by=ended_by))
+def _end_director(on: Applied, household_id: str, day: date, ended_by: str) -> None:
+    rows = on.batch.rows(directors_table)
+    for row in list(rows.group(household_id).values()):
+        if row["end_on"] is None:
+            rows.set(row, end_on=max(row["start_on"], day), ended_by=ended_by)
 
 
-def _open_director(conn: sa.Connection, e: Any) -> None:
-    t, hid, d = directors_table, str(e.originator_id), e.directorship
-    seq = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.seq), 0))
-                       .where(t.c.household_id == hid)).scalar_one() + 1
-    conn.execute(sa.insert(t).values(household_id=hid, seq=seq, user_id=d.director.user_id,
-                                     organisation=d.director.organisation, start_on=d.since))
+def _open_director(on: Applied, e: Any) -> None:
+    rows, hid, d = on.batch.rows(directors_table), str(e.originator_id), e.directorship
+    seq = max((key[1] for key in rows.group(hid)), default=0) + 1
+    rows.add(household_id=hid, seq=seq, user_id=d.director.user_id, organisation=d.director.organisation,
+             start_on=d.since)
+
+
+def _set(table: sa.Table, on: Applied, key: tuple[Any, ...], **values: Any) -> None:
+    """Change one row, if it is there (as an UPDATE by key)."""
+    rows = on.batch.rows(table)
+    row = rows.get(*key)
+    if row is not None:
+        rows.set(row, **values)
 
 
 class WhoIsInvolved(ReadModel):
@@ -104,54 +110,49 @@ class WhoIsInvolved(ReadModel):
 
     @apply.register
     def _(self, e: Household.Referred, on: Applied) -> None:
-        on.conn.execute(sa.insert(households_table).values(
-            household_id=str(e.originator_id), referred_on=e.referral.on, erased=False))
+        on.batch.rows(households_table).add(household_id=str(e.originator_id), referred_on=e.referral.on,
+                                            erased=False)
 
     @apply.register
     def _(self, e: Household.InvolvementStarted, on: Applied) -> None:
         i = e.involvement
-        on.conn.execute(sa.insert(involvements_table).values(
+        on.batch.rows(involvements_table).add(
             household_id=str(e.originator_id), involvement_id=i.involvement_id, kind=_code(i.kind),
             organisation=i.organisation, discipline=i.discipline, worker_id=i.worker_id, started_on=i.started_on,
             ended_on=i.ended_on, end_reason=_code(getattr(i, "end_reason", None)),
-        ))
+        )
 
     @apply.register
     def _(self, e: Household.InvolvementEnded, on: Applied) -> None:
-        t = involvements_table
-        on.conn.execute(sa.update(t).where(
-            t.c.household_id == str(e.originator_id), t.c.involvement_id == e.involvement_id,
-        ).values(ended_on=e.on, end_reason=_code(getattr(e, "reason", None))))
+        _set(involvements_table, on, (str(e.originator_id), e.involvement_id),
+             ended_on=e.on, end_reason=_code(getattr(e, "reason", None)))
 
     @apply.register
     def _(self, e: Household.CaseDirectorAssigned, on: Applied) -> None:
-        _open_director(on.conn, e)
+        _open_director(on, e)
 
     @apply.register
     def _(self, e: Household.CaseDirectorReplaced, on: Applied) -> None:
-        _end_director(on.conn, str(e.originator_id), e.directorship.since, "replaced")
-        _open_director(on.conn, e)
+        _end_director(on, str(e.originator_id), e.directorship.since, "replaced")
+        _open_director(on, e)
 
     @apply.register
     def _(self, e: Household.HandedOver, on: Applied) -> None:
-        _end_director(on.conn, str(e.originator_id), e.handover.on, "handed_over")
+        _end_director(on, str(e.originator_id), e.handover.on, "handed_over")
 
     @apply.register
     def _(self, e: Household.Closed, on: Applied) -> None:
-        h = households_table
-        on.conn.execute(sa.update(h).where(h.c.household_id == str(e.originator_id)).values(closed_on=e.closure.on))
+        _set(households_table, on, (str(e.originator_id),), closed_on=e.closure.on)
 
     @apply.register
     def _(self, e: Household.Reopened, on: Applied) -> None:
-        h = households_table
-        on.conn.execute(sa.update(h).where(h.c.household_id == str(e.originator_id)).values(closed_on=None))
+        _set(households_table, on, (str(e.originator_id),), closed_on=None)
 
     @apply.register
     def _(self, e: Household.Erased, on: Applied) -> None:
         hid = str(e.originator_id)
-        _end_director(on.conn, hid, e.erasure.on, "erased")
-        h = households_table
-        on.conn.execute(sa.update(h).where(h.c.household_id == hid).values(erased=True))
+        _end_director(on, hid, e.erasure.on, "erased")
+        _set(households_table, on, (hid,), erased=True)
 
 
 # ------------------------------------------------------------------- queries

@@ -8,6 +8,12 @@ commit rolls back both; a crash after it leaves both. So no event is skipped or
 applied twice, and a second runner racing on the same view fails its guard and
 rolls back instead of double-applying.
 
+Writes go per batch, not per event: each view's handlers change rows in a
+:class:`~ledger.projections.base.Batch` (in memory, loaded from the tables on first
+touch for all the batch's households at once), and the runner flushes it with one
+``executemany`` per table through prebuilt statements, then moves the position, in
+that view's transaction. A rebuild replays in batches of :data:`REBUILD_BATCH`.
+
 Following: :meth:`Runner.run` consumes ``recorder.subscribe()``: PostgreSQL's
 LISTEN/NOTIFY subscription from ``eventsourcing``, or on SQLite the polling
 subscription of :mod:`ledger.persistence`. :meth:`Runner.catch_up` reads
@@ -17,12 +23,14 @@ the CLI's one-shot mode).
 
 from __future__ import annotations
 
+import inspect
 import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import singledispatchmethod
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,13 +40,14 @@ from eventsourcing.persistence import Notification
 from ledger.application import CaseLedger
 from ledger.privacy.sealing import blind_mapper
 
-from .base import Applied, ReadModel, metadata
+from .base import Applied, Batch, ReadModel, metadata
 
-__all__ = ["BATCH", "ConcurrentRunnerError", "Progress", "Runner", "positions_table"]
+__all__ = ["BATCH", "REBUILD_BATCH", "ConcurrentRunnerError", "Progress", "Runner", "positions_table"]
 
 log = structlog.get_logger("ledger.projections")
 
 BATCH = 500
+REBUILD_BATCH = 5000  # a rebuild's batches: fewer transactions, memory still bounded
 
 positions_table = sa.Table(
     "view_positions",
@@ -48,6 +57,34 @@ positions_table = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+
+_MOVE = sa.update(positions_table).where(
+    positions_table.c.name == sa.bindparam("view"), positions_table.c.position == sa.bindparam("old"),
+).values(position=sa.bindparam("new"), updated_at=sa.bindparam("now"))
+
+
+class _Dispatch:
+    """A view's handler per event class, resolved once (``singledispatchmethod`` rebinds on every access)."""
+
+    def __init__(self, model: ReadModel) -> None:
+        self.model = model
+        found = inspect.getattr_static(type(model), "apply", None)
+        self.dispatcher = found.dispatcher if isinstance(found, singledispatchmethod) else None
+        self.default = self.dispatcher.dispatch(object) if self.dispatcher is not None else None
+        self.cache: dict[type, tuple[Callable[[Any, Applied], None], bool]] = {}
+
+    def __call__(self, cls: type) -> tuple[Callable[[Any, Applied], None], bool]:
+        """The bound handler for ``cls``, and whether it is more than the view's catch-all."""
+        hit = self.cache.get(cls)
+        if hit is None:
+            if self.dispatcher is None:
+                hit = (self.model.apply, True)
+            else:
+                func = self.dispatcher.dispatch(cls)
+                hit = (func.__get__(self.model, type(self.model)), func is not self.default)
+            self.cache[cls] = hit
+        return hit
 
 
 class ConcurrentRunnerError(RuntimeError):
@@ -79,6 +116,7 @@ class Runner:
         self.batch = batch
         self.until = until  # as-of builds: events recorded after this moment are left out
         self.mapper = blind_mapper(app)
+        self._dispatch = {m.name: _Dispatch(m) for m in models}
         self._moved = threading.Condition()
         self.setup()
 
@@ -127,17 +165,18 @@ class Runner:
         with self.engine.begin() as conn:
             for name in chosen:
                 self._reset(conn, self.models[name])
-        return self.catch_up(progress=progress)
+        return self.catch_up(progress=progress, batch=max(self.batch, REBUILD_BATCH))
 
     # ------------------------------------------------------------ applying
-    def catch_up(self, progress: Callable[[Progress], None] | None = None) -> int:
-        """Apply everything recorded so far; returns how many notifications were read."""
+    def catch_up(self, progress: Callable[[Progress], None] | None = None, batch: int | None = None) -> int:
+        """Apply everything recorded so far, ``batch`` at a time; returns how many notifications were read."""
+        batch = batch or self.batch
         start = self.position()
         head = self.head()
         done, began = 0, time.monotonic()
         while start < head:
             notifications = self.app.recorder.select_notifications(
-                start=start, limit=self.batch, inclusive_of_start=False, stop=head)
+                start=start, limit=batch, inclusive_of_start=False, stop=head)
             if not notifications:
                 break
             self.apply(notifications)
@@ -148,29 +187,36 @@ class Runner:
         return done
 
     def apply(self, notifications: Sequence[Notification]) -> None:
-        """Apply one batch: per view, its events and its new position in one transaction."""
+        """Apply one batch: per view, its events (written together) and its new position in one transaction."""
         if not notifications:
             return
-        events = [(n.id, self.mapper.to_domain_event(n)) for n in notifications]
+        decode, until = self.mapper.to_domain_event, self.until
+        events = []
+        for n in notifications:
+            event = decode(n)
+            if until is None or event.timestamp <= until:  # as-of builds leave later events out
+                events.append((n.id, event))
         last = notifications[-1].id
         current = self.positions()
         for name, model in self.models.items():
             old = current.get(name, 0)
             if old >= last:
                 continue
+            dispatch = self._dispatch[name]
+            todo = []
+            keys = []
+            for position, event in events:
+                if position > old:
+                    handler, uses = dispatch(type(event))
+                    todo.append((handler, position, event))
+                    if uses:
+                        keys.append(str(event.originator_id))
             with self.engine.begin() as conn:
-                for position, event in events:
-                    if position <= old:
-                        continue
-                    at = event.timestamp
-                    if self.until is not None and at > self.until:
-                        continue
-                    model.apply(event, Applied(conn, position, at))
-                moved = conn.execute(
-                    sa.update(positions_table)
-                    .where(positions_table.c.name == name, positions_table.c.position == old)
-                    .values(position=last, updated_at=datetime.now(UTC))
-                ).rowcount
+                batch = Batch(conn, keys)
+                for handler, position, event in todo:
+                    handler(event, Applied(batch, position, event.timestamp))
+                batch.flush(model.tables)
+                moved = conn.execute(_MOVE, {"view": name, "old": old, "new": last, "now": datetime.now(UTC)}).rowcount
                 if moved != 1:
                     raise ConcurrentRunnerError(f"view {name} was moved by another runner; batch rolled back")
         with self._moved:
