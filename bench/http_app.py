@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from ledger.aggregates import Household
 from ledger.api.deps import CallerDep, ledger_of
@@ -82,9 +82,10 @@ def _instrument(app: FastAPI, timings: Timings) -> None:
     cl.save = timings.wrap("save (record, incl. after_save hooks)", cl.save)
     cl.recorder.insert_events = timings.wrap("recorder.insert_events (the record's transaction)",
                                              cl.recorder.insert_events)
-    extend = ledger.chain.extend
-    cl.after_save[cl.after_save.index(extend)] = timings.wrap("chain.extend", extend)
+    cl.after_save[:] = [timings.wrap(f"after_save: {getattr(h, '__qualname__', h)}", h) for h in cl.after_save]
     ledger.chain.head = timings.wrap("chain.head", ledger.chain.head)
+    ledger.chain.recorder.select_notifications = timings.wrap(
+        "recorder.select_notifications (chain pages and the views follower)", ledger.chain.recorder.select_notifications)
     ledger.users.authenticate = timings.wrap("users.authenticate", ledger.users.authenticate)
 
 
@@ -117,6 +118,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 yield state
 
         app.router.lifespan_context = timed_lifespan
+
+        @app.middleware("http")
+        async def timed_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+            t0 = time.perf_counter()
+            response = await call_next(request)
+            route = request.scope.get("route")
+            timings.add(f"request {getattr(route, 'path', '?')}", time.perf_counter() - t0)
+            return response
 
         @app.get("/bench/timings", include_in_schema=False)
         def bench_timings(reset: Annotated[bool, Query()] = False) -> dict[str, Any]:
