@@ -295,8 +295,41 @@ def _entries(lines: Iterable[str]) -> Iterator[_Entry]:
             yield _parse(n, text)
 
 
-def _existing(app: CaseLedger, hid: UUID) -> bool:
-    return bool(app.recorder.select_events(hid, limit=1))
+def _existing(app: CaseLedger, ids: Sequence[UUID]) -> set[UUID]:
+    """Which of ``ids`` the ledger holds already: one query per call (the recorder's own connection)."""
+    if not ids:
+        return set()
+    recorder: Any = app.recorder
+    table = getattr(recorder, "events_table_name", None)
+    datastore = getattr(recorder, "datastore", None)
+    if table is None or datastore is None:  # another recorder: one read per household
+        return {hid for hid in ids if recorder.select_events(hid, limit=1)}
+    if datastore.__class__.__name__.startswith("Postgres"):
+        with datastore.transaction(commit=False) as cur:
+            cur.execute(f"SELECT originator_id FROM {table} WHERE originator_id = ANY(%s) "  # noqa: S608 - our table
+                        "AND originator_version = 1", (list(ids),))
+            return {UUID(str(row["originator_id"])) for row in cur.fetchall()}
+    with datastore.transaction(commit=False) as cur:
+        cur.execute(f"SELECT originator_id FROM {table} WHERE originator_version = 1 "  # noqa: S608 - our table
+                    f"AND originator_id IN ({', '.join('?' * len(ids))})", [hid.hex for hid in ids])
+        return {UUID(row[0]) for row in cur.fetchall()}
+
+
+def _with_presence(app: CaseLedger, entries: Iterable[_Entry], size: int = 500) -> Iterator[tuple[_Entry, bool]]:
+    """Each entry, and whether the ledger holds its household already (asked 500 at a time)."""
+    chunk: list[_Entry] = []
+
+    def flush() -> Iterator[tuple[_Entry, bool]]:
+        present = _existing(app, [e.household_id for e in chunk])
+        yield from ((e, e.household_id in present) for e in chunk)
+
+    for entry in entries:
+        chunk.append(entry)
+        if len(chunk) == size:
+            yield from flush()
+            chunk = []
+    if chunk:
+        yield from flush()
 
 
 def validate_lines(app: CaseLedger, lines: Iterable[str], actor: Actor, *, resume: bool = False,
@@ -308,12 +341,12 @@ def validate_lines(app: CaseLedger, lines: Iterable[str], actor: Actor, *, resum
         raise ImportError_("The import is reserved to the local operator (role operator).")
     staging = _Staging(app, app.clock)
     seen: set[UUID] = set()
-    for entry in _entries(lines):
+    for entry, present in _with_presence(app, _entries(lines)):
         report.lines = entry.line
         if entry.household_id in seen:
             raise _refuse(entry.line, "duplicate-household")
         seen.add(entry.household_id)
-        if _existing(app, entry.household_id):
+        if present:
             if not resume:
                 raise _refuse(entry.line, "household-exists")
             report.skipped += 1
@@ -348,8 +381,19 @@ def _drop_keys(app: CaseLedger, household_ids: Sequence[UUID]) -> None:
 
 
 def _write(app: CaseLedger, batch: list[tuple[Household, AccessRecorded]], first_line: int) -> None:
+    """One batch: its keys, then its events and access records in one transaction, then its snapshots.
+
+    Snapshots: the live path snapshots every ``interval`` versions by reloading the household
+    from the store (decrypting its events again). The import has each household in memory at
+    its final version, so it stores one snapshot there for each household of at least
+    ``interval`` events, from memory (interval snapshotting is off during the batch's save;
+    ``ledger import`` runs in its own process). Like live snapshots they are written after
+    the events' transaction: a cache, checked against the events by ``audit verify``.
+    """
     ids = [h.id for h, _ in batch]
     _create_keys(app, ids)
+    intervals = app.snapshotting_intervals
+    app.snapshotting_intervals = {}
     try:
         app.save(*(h for h, _ in batch), *(r for _, r in batch))
     except IntegrityError:
@@ -358,6 +402,14 @@ def _write(app: CaseLedger, batch: list[tuple[Household, AccessRecorded]], first
     except BaseException:
         _drop_keys(app, ids)
         raise
+    finally:
+        app.snapshotting_intervals = intervals
+    interval = intervals.get(Household)
+    if app.snapshots is not None and interval:
+        snapshot_class: Any = getattr(Household, "Snapshot", type(app).snapshot_class)
+        snapshots = [snapshot_class.take(h) for h, _ in batch if h.version >= interval]
+        if snapshots:
+            app.snapshots.put(snapshots)
 
 
 def import_lines(
@@ -377,8 +429,8 @@ def import_lines(
     batch: list[tuple[Household, AccessRecorded]] = []
     size, first_line = 0, 0
     with recording_clock(app.clock):
-        for entry in _entries(lines()):
-            if resume and _existing(app, entry.household_id):
+        for entry, present in _with_presence(app, _entries(lines())):
+            if resume and present:
                 continue
             household, categories = _stage(staging, entry, actor)
             n = household.version + 1
