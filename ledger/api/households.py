@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ledger.aggregates import errors
 from ledger.application import NewMember
@@ -57,8 +57,26 @@ MinPosition = Annotated[int, Query(alias="minPosition", ge=0,
                                    description="Wait until the views hold this ledger position (your last write).")]
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class Body_(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """NUL is no text (PostgreSQL refuses it in the views): refuse it here, as a 400."""
+        if _has_nul(value):
+            raise ValueError("NUL characters are not accepted")
+        return value
 
 
 class WriteResult(BaseModel):

@@ -28,7 +28,7 @@ from ledger.projections.read_side import ReadSide
 from . import households, oversight
 from .deps import IdempotencyStore
 from .openapi import install as install_openapi
-from .problems import install_problem_handlers
+from .problems import install_problem_handlers, problem, unhandled
 
 API_VERSION = "1.0.0"
 MAX_BODY_BYTES = 1024 * 1024  # the largest legitimate command is far smaller (docs/api.md)
@@ -65,19 +65,22 @@ class BodyLimit:
             await self._refuse(scope, send)
             return
         seen = 0
-        started = False
+        too_large = started = False
 
         async def counted_receive() -> Any:
-            nonlocal seen
+            nonlocal seen, too_large
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
+                    too_large = True
                     raise _BodyTooLarge
             return message
 
         async def watched_send(message: Any) -> None:
             nonlocal started
+            if too_large and not started:
+                return  # whatever the app made of the cut-off body, the answer is 413
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
@@ -85,12 +88,11 @@ class BodyLimit:
         try:
             await self.app(scope, counted_receive, watched_send)
         except _BodyTooLarge:
-            if not started:
-                await self._refuse(scope, send)
+            pass
+        if too_large and not started:
+            await self._refuse(scope, send)
 
     async def _refuse(self, scope: dict[str, Any], send: Any) -> None:
-        from .problems import problem
-
         request_id = uuid.uuid4().hex
         response = problem(413, "body-too-large", "Request body too large",
                            f"A request body may hold at most {self.limit} bytes.",
@@ -141,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/v1/docs",
         redoc_url=None,
         lifespan=lifespan,
+        redirect_slashes=False,  # a redirect would echo the path, which may hold whatever was pasted into an id
     )
     install_problem_handlers(app)
 
@@ -152,7 +155,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         request_id = given if given and len(given) <= 64 and given.replace("-", "").isalnum() else uuid.uuid4().hex
         request.state.request_id = request_id
         began = time.perf_counter()
-        response = await call_next(request)
+        if b"%00" in request.scope.get("query_string", b"") or "\x00" in request.scope.get("path", ""):
+            # NUL is no text: PostgreSQL refuses it in a query; say so before anything looks it up.
+            response: Response = problem(400, "invalid-request", "Invalid request",
+                                         "NUL characters are not accepted in the path or query.",
+                                         instance=f"urn:ledger:request:{request_id}")
+        else:
+            try:
+                response = await call_next(request)
+            except Exception as exc:  # noqa: BLE001 - answered here, so no server traceback reaches the log
+                response = unhandled(request, exc)
         response.headers["API-Version"] = API_VERSION
         response.headers["X-Request-ID"] = request_id
         route = request.scope.get("route")

@@ -25,7 +25,7 @@ from ledger.privacy.access import AccessDeniedError
 from ledger.privacy.sealing import SealedDataError
 from ledger.projections.read_side import ViewsBehindError
 
-__all__ = ["PROBLEM_BASE", "ApiProblem", "install_problem_handlers", "problem"]
+__all__ = ["PROBLEM_BASE", "ApiProblem", "install_problem_handlers", "problem", "unhandled"]
 
 PROBLEM_BASE = "https://ledger.example.org/problems/"
 MEDIA_TYPE = "application/problem+json"
@@ -121,20 +121,38 @@ def install_problem_handlers(app: FastAPI) -> None:
                        instance=_instance(request))
 
     async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
-        log.warning("store_unavailable", route=_route(request), error_type=type(exc).__name__)
-        return problem(503, "store-unavailable", "Storage unavailable",
-                       "The ledger's database cannot be reached just now; retry shortly. A write that got this "
-                       "answer may not have been recorded: retry it with the same Idempotency-Key.",
-                       instance=_instance(request), headers={"Retry-After": "1"})
+        return unhandled(request, exc)
 
     for unavailable in STORE_UNAVAILABLE:
         app.add_exception_handler(unavailable, _unavailable)  # type: ignore[arg-type]
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
-        if isinstance(exc, STORE_UNAVAILABLE):  # wrapped by middleware: still a 503
-            return await _unavailable(request, exc)
-        log.error("request_failed", route=_route(request), error_type=type(exc).__name__)
-        return problem(500, "internal", "Internal error",
-                       "Something went wrong on our side; nothing more is shown to protect case data.",
-                       instance=_instance(request))
+        return unhandled(request, exc)
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost frame of ledger's own code: a place in the code, never a value."""
+    where = "?"
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if "/ledger/" in code.co_filename:
+            where = f"{code.co_filename.rsplit('/ledger/', 1)[-1]}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
+
+
+def unhandled(request: Request, exc: Exception) -> JSONResponse:
+    """An exception nothing else handled: 503 if the store is unreachable, else 500. Logged by type and
+    code location only: no traceback, whose messages may quote values (SQL parameters, say)."""
+    if isinstance(exc, STORE_UNAVAILABLE):
+        log.warning("store_unavailable", route=_route(request), error_type=type(exc).__name__)
+        return problem(503, "store-unavailable", "Storage unavailable",
+                       "The ledger's database cannot be reached just now; retry shortly. A write that got this "
+                       "answer may not have been recorded: retry it with the same Idempotency-Key.",
+                       instance=_instance(request), headers={"Retry-After": "1"})
+    log.error("request_failed", route=_route(request), error_type=type(exc).__name__, where=_where(exc))
+    return problem(500, "internal", "Internal error",
+                   "Something went wrong on our side; nothing more is shown to protect case data.",
+                   instance=_instance(request))
