@@ -328,6 +328,22 @@ def fill_access(engine: Any, fill: AccessFill, n: int, chunk: int = 200_000) -> 
     return time.perf_counter() - t0
 
 
+PROPOSED_INDEXES = (  # what docs/performance.md proposes for ledger/projections/access_log.py (not applied there)
+    ("ix_bench_access_household_position", "household_id, position"),
+    ("ix_bench_access_user_position", "user_id, position"),
+    ("ix_bench_access_day_position", "day, position"),
+)
+
+
+def _proposed_indexes(engine: Any, create: bool) -> None:
+    with engine.begin() as conn:
+        for name, columns in PROPOSED_INDEXES:
+            conn.exec_driver_sql(f"CREATE INDEX {name} ON view_access_records ({columns})" if create
+                                 else f"DROP INDEX IF EXISTS {name}")
+        if create:
+            conn.exec_driver_sql("ANALYZE")
+
+
 def _pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
@@ -348,7 +364,8 @@ def _explain(engine: Any, kind: str, value: Any) -> str:
         return "\n".join(" | ".join(str(c) for c in row) for row in conn.exec_driver_sql(prefix + str(compiled)))
 
 
-def bench_queries(stores: Stores, sizes: list[int], queries: int, seed: int) -> list[BenchResult]:
+def bench_queries(stores: Stores, sizes: list[int], queries: int, seed: int,
+                  proposed: bool = False) -> list[BenchResult]:
     from ledger.aggregates import Actor
     from ledger.bootstrap import build
     from ledger.projections import access_log, open_views
@@ -373,37 +390,48 @@ def bench_queries(stores: Stores, sizes: list[int], queries: int, seed: int) -> 
                                      f"ms per query at {size:,} access records: the privacy officer's "
                                      "ReadSide.access_records(limit=100)")
                 p: dict[str, Any] = {}
-                for what in QUERY_KINDS:
-                    full = Series(f"api_{what}", f"ReadSide.access_records({what}=..., limit=100): record the "
-                                  "officer's read, wait for the views, query", "latency", "ms")
-                    alone = Series(f"view_{what}", f"access_log.records({what}=..., limit=100): the view query "
-                                   "alone", "latency", "ms")
-                    for i in range(queries + 5):
-                        arg: dict[str, Any] = {
-                            "household": lambda: {"household_id": rng.choice(fill.households)},
-                            "user": lambda: {"user_id": rng.choice(fill.users)},
-                            "day": lambda: {"day": rng.choice(fill.days)},
-                        }[what]()
-                        runner.catch_up()  # untimed: the follower applies the previous read's record
-                        t0 = time.perf_counter()
-                        got = side.access_records(officer, limit=100, **arg)
-                        t_full = time.perf_counter() - t0
-                        with runner.engine.connect() as conn:
+                variants = [("", False), ("_proposed", True)] if proposed else [("", False)]
+                for suffix, with_indexes in variants:
+                    if with_indexes:
+                        _proposed_indexes(runner.engine, create=True)
+                    for what in QUERY_KINDS:
+                        full = Series(f"api_{what}{suffix}", f"ReadSide.access_records({what}=..., limit=100): "
+                                      "record the officer's read, wait for the views, query"
+                                      + (" (with the proposed indexes)" if with_indexes else ""), "latency", "ms")
+                        alone = Series(f"view_{what}{suffix}", f"access_log.records({what}=..., limit=100): the "
+                                       "view query alone" + (" (with the proposed indexes)" if with_indexes else ""),
+                                       "latency", "ms")
+                        for i in range(queries + 5):
+                            arg: dict[str, Any] = {
+                                "household": lambda: {"household_id": rng.choice(fill.households)},
+                                "user": lambda: {"user_id": rng.choice(fill.users)},
+                                "day": lambda: {"day": rng.choice(fill.days)},
+                            }[what]()
+                            runner.catch_up()  # untimed: the follower applies the previous read's record
                             t0 = time.perf_counter()
-                            again = access_log.records(conn, limit=100, **arg)
-                            t_alone = time.perf_counter() - t0
-                        assert len(got) == len(again) <= 100
-                        if i >= 5:  # the first five warm up
-                            full.values.append(t_full * 1000)
-                            alone.values.append(t_alone * 1000)
-                    result.series += [full, alone]
-                    p[what] = {s.subject: {"p50": round(_pct(s.values, 50), 3), "p95": round(_pct(s.values, 95), 3),
-                                           "max": round(s.max, 3)} for s in (full, alone)}
-                    sample = {"household": fill.households[0], "user": fill.users[0], "day": fill.days[-1]}[what]
-                    result.notes.append(f"plan ({what}): " + _explain(runner.engine, what, sample))
+                            got = side.access_records(officer, limit=100, **arg)
+                            t_full = time.perf_counter() - t0
+                            with runner.engine.connect() as conn:
+                                t0 = time.perf_counter()
+                                again = access_log.records(conn, limit=100, **arg)
+                                t_alone = time.perf_counter() - t0
+                            assert len(got) == len(again) <= 100
+                            if i >= 5:  # the first five warm up
+                                full.values.append(t_full * 1000)
+                                alone.values.append(t_alone * 1000)
+                        result.series += [full, alone]
+                        p[what + suffix] = {s.subject: {"p50": round(_pct(s.values, 50), 3),
+                                                        "p95": round(_pct(s.values, 95), 3), "max": round(s.max, 3)}
+                                            for s in (full, alone)}
+                        sample = {"household": fill.households[0], "user": fill.users[0], "day": fill.days[-1]}[what]
+                        result.notes.append(f"plan ({what}{suffix}): " + _explain(runner.engine, what, sample))
+                    if with_indexes:
+                        _proposed_indexes(runner.engine, create=False)
                 result.size = {"access_records": fill.written, "queries_per_kind": queries, "percentiles_ms": p,
                                "target": "p95 <= 50 ms at 10M (api_*)",
                                "met": {k: v[f"api_{k}"]["p95"] <= 50 for k, v in p.items()},
+                               "proposed_indexes": [f"view_access_records ({c})" for _, c in PROPOSED_INDEXES]
+                               if proposed else None,
                                "fill_seconds": round(fill_seconds, 1),
                                "distribution": "50,000 households (skewed), 2,000 users in 60 organisations "
                                                "(skewed), 3 years of days (weekdays 5x), 2% emergencies, "
@@ -536,7 +564,7 @@ def markdown(document: dict[str, Any], results: list[BenchResult]) -> str:
         for r in queries:
             for k, v in r.size["percentiles_ms"].items():
                 a, w = v[f"api_{k}"], v[f"view_{k}"]
-                lines.append(f"| {r.backend} | {r.size['access_records']:,} | {k} | {a['p50']:.1f} | {a['p95']:.1f} | "
+                lines.append(f"| {r.backend} | {r.size['access_records']:,} | {k.replace('_proposed', ' (proposed indexes)')} | {a['p50']:.1f} | {a['p95']:.1f} | "
                              f"{a['max']:.1f} | {w['p50']:.1f} | {w['p95']:.1f} | "
                              f"{'met' if a['p95'] <= 50 else '**missed**'} |")
         lines.append("")
@@ -600,6 +628,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, help="import repeats (default 3; quick 1)")
     parser.add_argument("--records", type=_ints, help="access-record counts (default 1000000,10000000)")
     parser.add_argument("--queries", type=int, help="queries per kind and size (default 200; quick 10)")
+    parser.add_argument("--proposed-indexes", action="store_true",
+                        help="measure the queries again with the proposed (kind, position) indexes on the view")
     parser.add_argument("--events", type=_ints, help="store sizes for the memory part (default 100000,1000000)")
     parser.add_argument("--rebuild-prefix", type=int, help="stop each rebuild after this many events")
     parser.add_argument("--seed", type=int, default=7)
@@ -639,7 +669,7 @@ def main(argv: list[str] | None = None) -> int:
                 if "import" in only:
                     results.append(bench_import(stores, input_path, households, repeats, args.profile))
                 if "queries" in only:
-                    results.extend(bench_queries(stores, records, queries, args.seed))
+                    results.extend(bench_queries(stores, records, queries, args.seed, args.proposed_indexes))
                 if "memory" in only:
                     per = 30.0
                     imp = next((r for r in results if r.name == "import" and r.backend == kind), None)
