@@ -27,7 +27,7 @@ from ledger.privacy import KeyStore, MasterKey
 from ledger.privacy.keys import KeyStoreError, sqlite_keystore_engine
 from ledger.privacy.chain import Chain, SigningKey
 from ledger.privacy.users import UserDirectory
-from ledger.persistence import FACTORY_TOPIC
+from ledger.persistence import FACTORY_TOPIC, PG_FACTORY_TOPIC
 from ledger.privacy.retention import load_rules
 
 __all__ = ["Ledger", "build", "generate_master_key"]
@@ -83,7 +83,7 @@ def _master_key(settings: Settings) -> MasterKey:
 def _postgres_env(url: str) -> dict[str, str]:
     u = make_url(url)
     return {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "PERSISTENCE_MODULE": PG_FACTORY_TOPIC,
         "POSTGRES_DBNAME": u.database or "ledger",
         "POSTGRES_HOST": u.host or "localhost",
         "POSTGRES_PORT": str(u.port or 5432),
@@ -137,5 +137,5 @@ def build(
         settings.signing_key.get_secret_value() if settings.signing_key else None, settings.data_dir / "signing.key"
     )
     chain = Chain(engine, app.recorder, signing)
-    app.after_save.append(chain.extend)
+    app.after_save.append(chain.after_save)
     return Ledger(settings=settings, app=app, keys=keys, users=UserDirectory(engine), chain=chain, engine=engine)

@@ -1,4 +1,20 @@
-"""The embedded store: eventsourcing's SQLite recorder, plus the subscription it lacks.
+"""The event stores: eventsourcing's recorders, extended where the ledger needs more.
+
+Two extensions, both through the library's extension points (an infrastructure
+factory named by ``PERSISTENCE_MODULE`` and the recorder class it builds):
+
+* **The hash chain in the save's transaction.** Each save's notifications are linked
+  into ``ledger_chain`` (:mod:`ledger.privacy.chain`) in the same transaction that
+  inserts them, so an acknowledged event is always chained and a save costs one
+  commit, not two. On PostgreSQL the insert takes the library's table lock first (with
+  its insert *function* the library does not lock, so notification ids could commit
+  out of order and a follower could pass over a gap), which also makes reading the
+  chain head inside the transaction safe. If the chain lags (its table was created
+  after events, or a head was missing), the save is not chained in place; it says so
+  (``chain_lag``) and :meth:`Chain.after_save` catches up.
+* **A subscription for SQLite** (below).
+
+SQLite:
 
 ``eventsourcing`` 9.5's SQLite application recorder raises ``NotImplementedError``
 from ``subscribe()``; its PostgreSQL recorder follows the log with LISTEN/NOTIFY.
@@ -19,11 +35,47 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import ListenNotifySubscription, Subscription
+from eventsourcing.persistence import ListenNotifySubscription, Notification, StoredEvent, Subscription
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteFactory
+from eventsourcing.utils import retry
+from eventsourcing.persistence import InterfaceError, OperationalError
 
-__all__ = ["FACTORY_TOPIC", "POLL_SECONDS", "PollingSQLiteApplicationRecorder", "PollingSQLiteFactory",
+from ledger.privacy.chain import CHAIN_TABLE, GENESIS, link
+
+__all__ = ["FACTORY_TOPIC", "PG_FACTORY_TOPIC", "POLL_SECONDS", "ChainingPostgresApplicationRecorder",
+           "ChainingPostgresFactory", "PollingSQLiteApplicationRecorder", "PollingSQLiteFactory",
            "PollingSubscription"]
+
+
+class ChainsInTransaction:
+    """Mixin for an application recorder: link a save's notifications into the chain as it inserts them."""
+
+    placeholder = "?"
+    chaining = False  # switched on by Chain once its table exists
+    chain_lag = 0  # how often a save could not be chained in place (Chain.after_save catches up)
+
+    def _chain(self, cursor: Any, ids: Sequence[int] | None, stored_events: Sequence[StoredEvent]) -> None:
+        if not self.chaining or not ids:
+            return
+        cursor.execute(f"SELECT position, hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
+        row = cursor.fetchone()
+        if row is None:
+            position, previous = 0, GENESIS
+        else:  # a sqlite3.Row or psycopg's dict row
+            position, previous = row["position"], bytes(row["hash"])
+        if position != ids[0] - 1 or list(ids) != list(range(ids[0], ids[0] + len(ids))):
+            self.chain_lag += 1  # something before this save is not chained yet: catch up afterwards
+            return
+        rows = []
+        for nid, s in zip(ids, stored_events, strict=True):
+            previous = link(previous, Notification(id=nid, originator_id=s.originator_id,
+                                                   originator_version=s.originator_version, topic=s.topic,
+                                                   state=s.state))
+            rows.append((nid, previous))
+        p = self.placeholder
+        cursor.executemany(
+            f"INSERT INTO {CHAIN_TABLE} (position, hash) VALUES ({p}, {p}) ON CONFLICT (position) DO NOTHING", rows)
 
 POLL_SECONDS = 0.2
 
@@ -58,12 +110,17 @@ class PollingSubscription(ListenNotifySubscription["PollingSQLiteApplicationReco
         super().stop()
 
 
-class PollingSQLiteApplicationRecorder(SQLiteApplicationRecorder):
-    """The library's SQLite application recorder, with ``subscribe()``."""
+class PollingSQLiteApplicationRecorder(ChainsInTransaction, SQLiteApplicationRecorder):
+    """The library's SQLite application recorder, with ``subscribe()`` and the chain in the transaction."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.listeners: weakref.WeakSet[PollingSubscription] = weakref.WeakSet()
+
+    def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)  # inside the library's write transaction
+        self._chain(c, ids, stored_events)
+        return ids
 
     def insert_events(self, stored_events: Any, **kwargs: Any) -> Any:
         result = super().insert_events(stored_events, **kwargs)
@@ -80,3 +137,31 @@ class PollingSQLiteFactory(SQLiteFactory):
 
 
 FACTORY_TOPIC = "ledger.persistence:PollingSQLiteFactory"
+
+
+class ChainingPostgresApplicationRecorder(ChainsInTransaction, PostgresApplicationRecorder):
+    """The library's PostgreSQL application recorder; inserts serialised, the chain in the transaction."""
+
+    placeholder = "%s"
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        if not self.chaining or not stored_events or kwargs.get("tracking") is not None:
+            return super().insert_events(stored_events, **kwargs)
+        with self.datastore.get_connection() as conn:
+            with conn.pipeline() as pipeline, conn.transaction():
+                with conn.cursor() as curs:
+                    # lock the table (ids in commit order), NOTIFY, insert: the library's own statements
+                    self._insert_stored_events(curs, stored_events)
+                    pipeline.sync()
+                    ids = self._fetch_ids_after_insert_events(curs, stored_events)
+                with conn.cursor() as curs:
+                    self._chain(curs, ids, stored_events)
+        return ids
+
+
+class ChainingPostgresFactory(PostgresFactory):
+    application_recorder_class = ChainingPostgresApplicationRecorder
+
+
+PG_FACTORY_TOPIC = "ledger.persistence:ChainingPostgresFactory"

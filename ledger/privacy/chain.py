@@ -3,8 +3,9 @@
 Every notification in the ledger's order (household events and access records
 alike) is chained: ``h[i] = SHA-256(h[i-1] || position || originator || version ||
 topic || state)`` with every field length-prefixed. The chain is stored per position
-(``ledger_chain``) and extended after each save; a follower (or ``audit verify``)
-can extend it too. A digest is the head (position + hash) signed with the
+(``ledger_chain``) and written in each save's own transaction by the recorder
+(:mod:`ledger.persistence`); :meth:`Chain.extend` chains whatever is not chained yet
+(events written before the chain existed, or by a store without that recorder). A digest is the head (position + hash) signed with the
 deployment's Ed25519 key; keep digests outside the database.
 
 ``verify`` streams the log and the stored chain page by page (bounded memory) and
@@ -32,14 +33,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from eventsourcing.persistence import ApplicationRecorder, Notification
 
-__all__ = ["Chain", "Digest", "SigningKey", "VerifyResult"]
+__all__ = ["CHAIN_TABLE", "GENESIS", "Chain", "Digest", "SigningKey", "VerifyResult", "link"]
 
 GENESIS = b"\x00" * 32
 PAGE = 1000
+CHAIN_TABLE = "ledger_chain"
 
 metadata = sa.MetaData()
 chain_table = sa.Table(
-    "ledger_chain",
+    CHAIN_TABLE,
     metadata,
     sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("hash", sa.LargeBinary(32), nullable=False),
@@ -130,6 +132,19 @@ class Chain:
         self.recorder = recorder
         self.signing_key = signing_key
         metadata.create_all(engine)
+        self._lag_seen = 0
+        if hasattr(recorder, "chaining"):  # ledger.persistence's recorders chain each save in its transaction
+            recorder.chaining = True  # type: ignore[attr-defined]
+            self.extend()  # anything written before (or by an older release) first, so saves find the head
+
+    def after_save(self) -> None:
+        """After each save: nothing to do when the recorder chained it in place; else catch up."""
+        lag = getattr(self.recorder, "chain_lag", None)
+        if lag is not None and lag == self._lag_seen:
+            return
+        self.extend()
+        if lag is not None:
+            self._lag_seen = lag
 
     def head(self) -> tuple[int, bytes]:
         with self.engine.connect() as conn:
