@@ -5,16 +5,18 @@ that start with a realistic history (:mod:`bench.workload`): the plan cycle of g
 actions, completions, costs, ZRM measurements and evaluations, by the case director.
 
 * **ledger**: ``CaseLedger`` commands as the service calls them: load the household
-  (snapshot + later events, personal data unsealed with its key), the access policy,
-  the domain rules, sealing, the event and its access record saved in one
-  transaction, a snapshot every 50 versions, and the hash chain extended after the
-  save (the ``after_save`` hook).
+  (from the repository's cache, fast-forwarded with one query for later events; on a
+  miss, snapshot + later events, personal data unsealed with its key), the access
+  policy, the domain rules, sealing, the event, its access record and their two
+  hash-chain links saved in one transaction, and a snapshot every 50 versions (taken
+  from the household in memory).
 * **eventsourcing**: :mod:`bench.rawes`, the same events in plain form through a plain
   ``Application`` (load, trigger, save with the access record, snapshots), on mirrors
   of the same households.
 * **plain_sql**: one transaction per command with the database work the ledger's
   command does, and nothing else: read the latest snapshot row and the event rows
-  after it, insert the two rows the ledger wrote (the very same bytes), the snapshot
+  after it (more than the ledger reads when the household is in its cache: the
+  issue's reference reads the household), insert the two rows the ledger wrote (the very same bytes), the snapshot
   row when the ledger wrote one, and two chain rows after reading the chain head.
   On PostgreSQL the insert also NOTIFYs, as eventsourcing's insert function does.
   Separate tables (``plain_*``) seeded with copies of the same households' rows.

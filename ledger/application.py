@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -22,7 +22,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import structlog
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 from eventsourcing.utils import get_topic
@@ -98,6 +98,7 @@ class CaseLedger(Application[UUID]):
         timezone: str = "Europe/Amsterdam",
         snapshot_interval: int = 50,
         retention_rules: tuple[RetentionRule, ...] = DEFAULT_RULES,
+        cache_size: int = 500,
     ) -> None:
         self.keys = keys
         self.retention_rules = retention_rules
@@ -105,12 +106,38 @@ class CaseLedger(Application[UUID]):
         self.new_id = new_id
         self.new_household_id = new_household_id
         self.tz = ZoneInfo(timezone)
-        self.snapshotting_intervals = {Household: snapshot_interval}
+        self.snapshot_interval = snapshot_interval
         self.after_save: list[Callable[[], Any]] = []  # e.g. extending the hash chain
         self._written = threading.local()
+        # Households last used stay in memory (LRU); each load fast-forwards the cached one
+        # with the events stored after it (one query), so another process's writes are seen,
+        # and hands out a copy, so a refused or failed command never alters the cache.
+        env = dict(env or {})
+        if cache_size > 0:  # eventsourcing reads 0 as "unbounded"; here it means no cache
+            env.setdefault(self.AGGREGATE_CACHE_MAXSIZE, str(cache_size))
         super().__init__(env)
+        # Snapshots are taken by save() below from the household in memory; the library
+        # would rebuild it from the store (snapshot + up to 49 events) to take one.
+        self.snapshotting_intervals = {}
 
     # --------------------------------------------------------------- wiring
+    def construct_repository(self) -> Repository[UUID]:
+        """The library's repository, projecting without its per-event protocol check.
+
+        ``project_aggregate`` asserts ``isinstance(event, CanMutateProtocol)`` for every
+        event; the protocol is ``runtime_checkable``, so each check inspects the class's
+        members, and it was the largest single cost of loading a household. Our events are
+        the household's own classes and always mutate.
+        """
+        cache_size = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return _Repository(
+            event_store=self.events,
+            snapshot_store=self.snapshots,
+            cache_maxsize=int(cache_size) if cache_size else None,
+            fastforward=True,
+            deepcopy_from_cache=True,  # a command alters the copy it is given, never the cached household
+        )
+
     def construct_mapper(self) -> Mapper[UUID]:
         return SealingMapper(
             transcoder=self.construct_transcoder(),
@@ -122,6 +149,21 @@ class CaseLedger(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_transcodings(transcoder)
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Any]:
+        """Save, then snapshot each household whose new events reached a multiple of the interval.
+
+        The snapshot is the saved household itself (its state equals a replay of its
+        events: ``audit verify`` checks that of every snapshot).
+        """
+        recordings = super().save(*objs, **kwargs)
+        if self.snapshots is not None and self.snapshot_interval:
+            due = {r.domain_event.originator_id for r in recordings
+                   if r.domain_event.originator_version % self.snapshot_interval == 0}
+            snapshots = [Household.Snapshot.take(obj) for obj in objs if isinstance(obj, Household) and obj.id in due]
+            if snapshots:
+                self.snapshots.put(snapshots)
+        return recordings
 
     def _notify(self, recordings: list[Any]) -> None:
         """After a save: note its position (read-your-writes), run the hooks; a failing hook never undoes it."""
@@ -725,6 +767,19 @@ class CaseLedger(Application[UUID]):
             for n in page:
                 yield n.originator_id  # type: ignore[misc]
             start = page[-1].id + 1
+
+
+def _project(aggregate: Any, events: Iterable[Any]) -> Any:
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
+
+
+class _Repository(Repository[UUID]):
+    """:class:`Repository` whose default projector is :func:`_project`."""
+
+    def get(self, aggregate_id: UUID, *, projector_func: Any = _project, **kwargs: Any) -> Any:  # type: ignore[override]
+        return super().get(aggregate_id, projector_func=projector_func, **kwargs)
 
 
 def parse_household_id(value: UUID | str) -> UUID:

@@ -136,6 +136,19 @@ class Household(Aggregate):
             if inv.ended_on is not None and inv.end_reason is None:
                 involvements[involvement_id] = inv.replace(end_reason=InvolvementEndReason.NOT_RECORDED)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Household:
+        """A copy for one command: new containers, shared values.
+
+        The repository hands out a copy of a cached household for each command. The
+        state is made of frozen value objects in dicts (or directly), so copying the
+        dicts and lists is a full copy; walking every value object is not needed.
+        """
+        clone = object.__new__(type(self))
+        clone.__dict__.update(
+            {k: (dict(v) if type(v) is dict else list(v) if type(v) is list else v) for k, v in vars(self).items()}
+        )
+        return clone
+
     # ------------------------------------------------------------------ events
     class Event(ClockedEvent, Aggregate.Event):
         """Base of the household's events; every one records who acted."""

@@ -44,6 +44,13 @@ class Personal:
 
     __str__ = __repr__
 
+    # Immutable: a copy is the object itself (the repository copies cached households).
+    def __copy__(self) -> Personal:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Personal:
+        return self
+
 
 ERASED = Personal(None)
 

@@ -22,6 +22,7 @@ import base64
 import dataclasses
 import json
 import os
+import threading
 from datetime import date
 from typing import Any
 
@@ -72,14 +73,31 @@ class _PersonalTranscoding(Transcoding):
 
 
 class _SealedRefTranscoding(Transcoding):
+    """A reference to the ``index``-th sealed value.
+
+    While :meth:`SealingMapper.to_domain_event` decodes, each reference becomes a fresh
+    :class:`Personal` that the mapper fills in once it has opened the blob: no second
+    walk over the decoded event rebuilding its value objects. Outside it (never in the
+    ledger's own paths) a reference decodes as a ``_SealedRef``.
+    """
+
     type = _SealedRef
     name = "sealed"
+
+    def __init__(self) -> None:
+        self.decoding = threading.local()
 
     def encode(self, obj: _SealedRef) -> int:
         return obj.index
 
-    def decode(self, data: int) -> _SealedRef:
-        return _SealedRef(None, data)
+    def decode(self, data: int) -> Personal:
+        pending = getattr(self.decoding, "pending", None)
+        if pending is None:
+            return _SealedRef(None, data)
+        placeholder = object.__new__(Personal)
+        object.__setattr__(placeholder, "value", None)  # erased until filled in
+        pending.append((placeholder, data))
+        return placeholder
 
 
 class _DateAsISO(Transcoding):
@@ -103,7 +121,7 @@ class _ValueObjectTranscoding(Transcoding):
         return {name: getattr(obj, name) for name in self._fields}
 
     def decode(self, data: dict[str, Any]) -> Any:
-        return self.type(**data)
+        return self.type.from_stored(data)
 
 
 def register_transcodings(transcoder: JSONTranscoder) -> None:
@@ -148,20 +166,32 @@ class SealingMapper(Mapper):
         return super().to_stored_event(proxy)
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        domain_event = super().to_domain_event(stored_event)
-        state = vars(domain_event)
-        sealed = state.pop(SEALED, None)
+        refs = self.transcoder.names.get(_SealedRefTranscoding.name)
+        local = refs.decoding if isinstance(refs, _SealedRefTranscoding) else None
+        if local is None:  # a transcoder without our transcodings: nothing can be sealed
+            return super().to_domain_event(stored_event)
+        local.pending = pending = []
+        try:
+            domain_event = super().to_domain_event(stored_event)
+        finally:
+            local.pending = None
+        sealed = vars(domain_event).pop(SEALED, None)
         if sealed is None:
+            if pending:
+                raise SealedDataError(
+                    f"Event {stored_event.originator_id} at version {stored_event.originator_version} "
+                    "refers to sealed data it does not hold: the stored event was altered.")
             return domain_event
         values = self._open(stored_event, _subject(domain_event), base64.b64decode(sealed))
-
-        def put(p: Personal) -> Personal:
-            if not isinstance(p, _SealedRef):
-                return p
-            return ERASED if values is None else Personal(values[p.index])
-
-        opened = map_personal(dict(state), put)
-        object.__setattr__(domain_event, "__dict__", opened)
+        if values is not None:
+            try:
+                for placeholder, index in pending:
+                    object.__setattr__(placeholder, "value", values[index])
+            except (IndexError, TypeError):
+                raise SealedDataError(
+                    f"Sealed data of household {stored_event.originator_id} at version "
+                    f"{stored_event.originator_version} does not fit its event: the stored event was altered."
+                ) from None
         return domain_event
 
     def _open(self, stored: StoredEvent, subject: Any, blob: bytes) -> list[str] | None:
