@@ -55,6 +55,7 @@ class Tally:
     unknown: set[str] = field(default_factory=set)  # sent, outcome never learnt (may or may not be stored)
     statuses: Counter[str] = field(default_factory=Counter)
     unexpected: list[str] = field(default_factory=list)
+    slowest_ms: float = 0.0  # the longest any answer took (a hang shows here)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def saw(self, what: str) -> None:
@@ -82,8 +83,11 @@ class Writer(threading.Thread):
         uncertain = False  # an earlier attempt may have reached the service
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
+            began = time.monotonic()
             try:
                 r = self.http.request(method, path, json=body, headers=headers)
+                with self.tally.lock:
+                    self.tally.slowest_ms = max(self.tally.slowest_ms, (time.monotonic() - began) * 1000)
             except httpx.TimeoutException:
                 self.tally.saw("timeout")  # a hang: the tests below fail on any
                 uncertain = True
@@ -288,6 +292,7 @@ def test_postgres_restart_under_load_gives_clear_errors_and_loses_nothing(tmp_pa
         assert tally.statuses["timeout"] == 0 and tally.statuses["transport"] == 0  # the service stayed up
         assert not any(s.startswith("5") and not s.startswith("503 store-unavailable") for s in tally.statuses)
         assert all(d["503 store-unavailable"] > 0 for d in during)  # the outage was seen, as a clear 503
+        assert tally.slowest_ms < 8000  # no answer held for long: the 5 s connect timeout, not a hang
         counts = check_ledger(svc.settings, tally)
         views_converge(svc)
         clean_log(svc, tally)
@@ -297,7 +302,7 @@ def test_postgres_restart_under_load_gives_clear_errors_and_loses_nothing(tmp_pa
         finally:
             server.stop()
     print(f"\nRELIABILITY pg-restart: restarts survived={restarts} {counts} statuses={dict(tally.statuses)} "
-          f"during outages={[dict(d) for d in during]}")
+          f"during outages={[dict(d) for d in during]} slowest answer={tally.slowest_ms:.0f} ms")
 
 
 def test_soak_short_run_reports_and_passes(tmp_path: Path) -> None:
