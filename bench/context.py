@@ -31,7 +31,8 @@ class Sizes:
     load_ops: int  # loads per variant (each timed on its own)
     rebuild_repeats: int
     verify_repeats: int
-    http_households: int = 2  # bench households the HTTP clients go round (30 to 79 events)
+    http_households: int = 2  # bench households the HTTP clients go round
+    http_start_events: int = 30  # the shortest one's length; the others spread over one snapshot interval
     http_seconds: float = 0.3  # one variant's share of a round
     http_rounds: int = 1  # measured rounds (one more, shorter, warms up)
     http_stock_rounds: int = 0  # rounds on a second server with --loop asyncio --http h11 (0: none)
@@ -39,10 +40,10 @@ class Sizes:
 
 QUICK = Sizes(households=6, command_households=4, command_start_events=14, commands_per_round=12, command_rounds=1,
               load_households=2, load_ops=10, rebuild_repeats=1, verify_repeats=1,
-              http_households=2, http_seconds=0.3, http_rounds=1, http_stock_rounds=0)
+              http_households=2, http_start_events=14, http_seconds=0.3, http_rounds=1, http_stock_rounds=0)
 FULL = Sizes(households=600, command_households=40, command_start_events=30, commands_per_round=200,
              command_rounds=5, load_households=10, load_ops=300, rebuild_repeats=3, verify_repeats=5,
-             http_households=20, http_seconds=5.0, http_rounds=5, http_stock_rounds=2)
+             http_households=20, http_start_events=30, http_seconds=5.0, http_rounds=5, http_stock_rounds=2)
 
 
 class Profiles:
