@@ -59,14 +59,12 @@ categories_table = sa.Table(
 )
 
 
-_INSERT_RECORD = sa.insert(records_table)
-_INSERT_CATEGORY = sa.insert(categories_table)
 _REVIEW = sa.update(records_table).where(records_table.c.record_id == sa.bindparam("record")).values(
     review_verdict=sa.bindparam("verdict"), reviewed_by=sa.bindparam("by"), reviewed_at=sa.bindparam("on"))
 
 
 class AccessLog(ReadModel):
-    """Insert-only but for reviews: rows go straight to the batch's executemany lists (no per-row lookups)."""
+    """Insert-only but for reviews: rows go straight to the batch's inserts (no per-row lookups)."""
 
     name = "access_log"
     version = 3  # 2: emergency review columns; 3: moments read back in UTC
@@ -86,10 +84,10 @@ class AccessLog(ReadModel):
             "authorisation": e.authorisation, "outcome": e.outcome, "reason": e.reason, "emergency": e.emergency,
             "subject_user_id": e.subject_user_id, "review_verdict": None, "reviewed_by": None, "reviewed_at": None,
         }
-        on.batch.later(_INSERT_RECORD, row)
+        on.batch.insert(records_table, row)
         on.batch.local.setdefault("recorded", {})[record_id] = row  # a review may follow in this same batch
         for c in e.data_categories or ():
-            on.batch.later(_INSERT_CATEGORY, {"position": on.position, "category": c,
+            on.batch.insert(categories_table, {"position": on.position, "category": c,
                                               "household_id": e.household_id, "at": at})
 
     @apply.register

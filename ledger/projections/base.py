@@ -20,9 +20,10 @@ shows a name fetches it from the sealed ledger, under the access policy.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from functools import singledispatchmethod
+from operator import itemgetter
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
@@ -53,29 +54,116 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-class _Statements:
-    """One table's prebuilt statements (bind parameters only: compiled once, cached by SQLAlchemy)."""
+def _key_of(columns: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    if len(columns) == 1:
+        (only,) = columns
+        return lambda row: (row[only],)
+    return itemgetter(*columns)  # a tuple for two or more
 
-    __slots__ = ("insert", "update", "pk", "group", "rest")
+
+class _Shape:
+    """A table's key and columns, and a new row's defaults."""
+
+    __slots__ = ("pk", "rest", "columns", "blank", "key")
 
     def __init__(self, table: sa.Table) -> None:
-        pk = list(table.primary_key.columns)
-        self.pk = tuple(c.name for c in pk)
-        self.group = self.pk[0]
+        self.pk = tuple(c.name for c in table.primary_key.columns)
         self.rest = tuple(c.name for c in table.columns if c.name not in self.pk)
-        self.insert = sa.insert(table)
-        # SET takes every non-key column from the parameters; the key comes in as k_<name>.
-        self.update = sa.update(table).where(*[c == sa.bindparam(f"k_{c.name}") for c in pk])
+        self.columns = tuple(c.name for c in table.columns)
+        self.blank = dict.fromkeys(self.rest)  # a new row's unset columns: NULL (the views have no defaults)
+        self.key = _key_of(self.pk)
 
 
-_STATEMENTS: dict[sa.Table, _Statements] = {}
+class _Writer:
+    """Many rows into one table in one go: an INSERT of new rows, an UPDATE of changed rows by key.
+
+    Built once per table and dialect, as the driver takes it: on SQLite one ``executemany``
+    of a plain ``?`` statement with tuples; on PostgreSQL one statement for all the rows
+    (``INSERT ... SELECT * FROM unnest(<one array per column>)``, ``UPDATE ... FROM unnest``),
+    one round trip instead of one per row. Values go through each column type's own bind
+    processor, so they are stored exactly as SQLAlchemy stores them (dates, moments).
+    Other dialects: SQLAlchemy Core ``executemany`` of prebuilt statements.
+    """
+
+    def __init__(self, table: sa.Table, dialect: sa.Dialect) -> None:
+        shape = self.shape = _shape(table)
+        self.kind = dialect.name if dialect.name in ("sqlite", "postgresql") else "core"
+        ip = dialect.identifier_preparer
+        q, name = ip.quote, ip.format_table(table)
+        procs = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns}
+        self.insert_spec = [(c, procs[c]) for c in shape.columns]
+        self.update_spec = [(c, procs[c]) for c in (*shape.rest, *shape.pk)]
+        if self.kind == "sqlite":
+            self.insert_sql = (f"INSERT INTO {name} ({', '.join(q(c) for c in shape.columns)}) "
+                               f"VALUES ({', '.join('?' for _ in shape.columns)})")
+            self.update_sql = (f"UPDATE {name} SET {', '.join(f'{q(c)} = ?' for c in shape.rest)} "
+                               f"WHERE {' AND '.join(f'{q(c)} = ?' for c in shape.pk)}")
+        elif self.kind == "postgresql":
+            types = {c.name: c.type.compile(dialect=dialect) for c in table.columns}
+
+            def arrays(names: tuple[str, ...]) -> str:
+                return ", ".join(f"CAST(%(p{i})s AS {types[c]}[])" for i, c in enumerate(names))
+
+            self.insert_sql = (f"INSERT INTO {name} ({', '.join(q(c) for c in shape.columns)}) "
+                               f"SELECT * FROM unnest({arrays(shape.columns)})")
+            both, n = (*shape.rest, *shape.pk), len(shape.rest)
+            sets = ", ".join(f"{q(c)} = v.v{i}" for i, c in enumerate(shape.rest))
+            aliases = ", ".join(f"v{i}" for i in range(len(both)))
+            where = " AND ".join(f"{name}.{q(c)} = v.v{n + i}" for i, c in enumerate(shape.pk))
+            self.update_sql = f"UPDATE {name} SET {sets} FROM unnest({arrays(both)}) AS v({aliases}) WHERE {where}"
+        else:
+            self.insert_stmt = sa.insert(table)
+            # SET takes every non-key column from the parameters; the key comes in as k_<name>.
+            self.update_stmt = sa.update(table).where(
+                *[table.c[c] == sa.bindparam(f"k_{c}") for c in shape.pk])
+
+    @staticmethod
+    def _tuples(spec: list[tuple[str, Any]], rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        return [tuple([row[c] if p is None else p(row[c]) for c, p in spec]) for row in rows]
+
+    @staticmethod
+    def _arrays(spec: list[tuple[str, Any]], rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+        out = {}
+        for i, (c, p) in enumerate(spec):
+            values = [row[c] for row in rows]
+            out[f"p{i}"] = values if p is None else [p(v) for v in values]
+        return out
+
+    def insert(self, conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+        if self.kind == "sqlite":
+            conn.exec_driver_sql(self.insert_sql, self._tuples(self.insert_spec, rows))
+        elif self.kind == "postgresql":
+            conn.exec_driver_sql(self.insert_sql, self._arrays(self.insert_spec, rows))
+        else:
+            conn.execute(self.insert_stmt, rows)
+
+    def update(self, conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+        if self.kind == "sqlite":
+            conn.exec_driver_sql(self.update_sql, self._tuples(self.update_spec, rows))
+        elif self.kind == "postgresql":
+            conn.exec_driver_sql(self.update_sql, self._arrays(self.update_spec, rows))
+        else:
+            shape = self.shape
+            conn.execute(self.update_stmt, [
+                {**{c: row[c] for c in shape.rest}, **{f"k_{c}": row[c] for c in shape.pk}} for row in rows])
 
 
-def _statements(table: sa.Table) -> _Statements:
-    s = _STATEMENTS.get(table)
+_SHAPES: dict[sa.Table, _Shape] = {}
+_WRITERS: dict[tuple[sa.Table, str], _Writer] = {}
+
+
+def _shape(table: sa.Table) -> _Shape:
+    s = _SHAPES.get(table)
     if s is None:
-        s = _STATEMENTS[table] = _Statements(table)
+        s = _SHAPES[table] = _Shape(table)
     return s
+
+
+def _writer(table: sa.Table, dialect: sa.Dialect) -> _Writer:
+    w = _WRITERS.get((table, dialect.name))
+    if w is None:
+        w = _WRITERS[(table, dialect.name)] = _Writer(table, dialect)
+    return w
 
 
 class Rows:
@@ -91,25 +179,24 @@ class Rows:
     __slots__ = ("table", "s", "batch", "groups", "loaded", "new", "dirty")
 
     def __init__(self, table: sa.Table, batch: Batch) -> None:
-        self.table, self.s, self.batch = table, _statements(table), batch
+        self.table, self.s, self.batch = table, _shape(table), batch
         self.groups: dict[Any, dict[tuple[Any, ...], dict[str, Any]]] = {}
         self.loaded: set[Any] = set()
-        self.new: dict[tuple[Any, ...], dict[str, Any]] = {}  # insertion order kept
-        self.dirty: dict[tuple[Any, ...], dict[str, Any]] = {}
-
-    def _key(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(row[c] for c in self.s.pk)
+        self.new: dict[int, dict[str, Any]] = {}  # by id(row), in insertion order
+        self.dirty: dict[int, dict[str, Any]] = {}  # loaded rows changed, by id(row)
 
     def _load(self, group: Any) -> None:
         wanted = [g for g in self.batch.keys if g not in self.loaded]
         if group not in self.loaded and group not in wanted:
             wanted.append(group)
-        column = self.table.c[self.s.group]
+        column = self.table.c[self.s.pk[0]]
+        key, groups = self.s.key, self.groups
         for i in range(0, len(wanted), LOAD_CHUNK):
             chunk = wanted[i:i + LOAD_CHUNK]
             for r in self.batch.conn.execute(sa.select(self.table).where(column.in_(chunk))):
                 row = r._asdict()
-                self.groups.setdefault(row[self.s.group], {}).setdefault(self._key(row), row)
+                k = key(row)
+                groups.setdefault(k[0], {}).setdefault(k, row)
         self.loaded.update(wanted)
 
     def group(self, group: Any) -> dict[tuple[Any, ...], dict[str, Any]]:
@@ -127,33 +214,26 @@ class Rows:
             raise LookupError(f"{self.table.name}: no row {key!r}")
         return row
 
-    def add(self, **row: Any) -> dict[str, Any]:
+    def add(self, **values: Any) -> dict[str, Any]:
         """A new row (inserted at the flush; a key that already exists fails it, as an INSERT would)."""
-        for c in self.s.rest:
-            row.setdefault(c, None)
-        key = self._key(row)
+        row = {**self.s.blank, **values}
+        key = self.s.key(row)
         self.groups.setdefault(key[0], {})[key] = row
-        self.new[key] = row
+        self.new[id(row)] = row
         return row
 
     def set(self, row: dict[str, Any], **values: Any) -> None:
         """Change a row this batch holds (from :meth:`get`, :meth:`group` or :meth:`add`)."""
         row.update(values)
-        key = self._key(row)
-        if key not in self.new:
-            self.dirty[key] = row
+        if id(row) not in self.new:
+            self.dirty[id(row)] = row
 
     def flush(self) -> None:
-        conn = self.batch.conn
+        writer = _writer(self.table, self.batch.conn.dialect)
         if self.new:
-            conn.execute(self.s.insert, list(self.new.values()))
+            writer.insert(self.batch.conn, list(self.new.values()))
         if self.dirty:
-            params = []
-            for key, row in self.dirty.items():
-                p = {c: row[c] for c in self.s.rest}
-                p.update(zip([f"k_{c}" for c in self.s.pk], key, strict=True))
-                params.append(p)
-            conn.execute(self.s.update, params)
+            writer.update(self.batch.conn, list(self.dirty.values()))
         self.new, self.dirty = {}, {}
 
 
@@ -165,6 +245,7 @@ class Batch:
         self.keys = list(dict.fromkeys(keys))  # the households (first key values) the batch's events name
         self.local: dict[str, Any] = {}  # a view's own per-batch state
         self._rows: dict[sa.Table, Rows] = {}
+        self._inserts: dict[sa.Table, list[dict[str, Any]]] = {}  # rows nobody reads back in this batch
         self._later: dict[Any, list[dict[str, Any]]] = {}  # statement -> parameter sets, in first-use order
 
     def rows(self, table: sa.Table) -> Rows:
@@ -172,6 +253,10 @@ class Batch:
         if r is None:
             r = self._rows[table] = Rows(table, self)
         return r
+
+    def insert(self, table: sa.Table, row: dict[str, Any]) -> None:
+        """A new row, every column given, that no handler reads back in this batch (kept as it is, not by key)."""
+        self._inserts.setdefault(table, []).append(row)
 
     def later(self, statement: Any, params: dict[str, Any]) -> None:
         """Run ``statement`` with ``params`` at the flush, after the rows (one executemany per statement)."""
@@ -182,6 +267,9 @@ class Batch:
         order = [t for t in tables if t in self._rows] + [t for t in self._rows if t not in tables]
         for table in dict.fromkeys(order):
             self._rows[table].flush()
+        for table, rows in self._inserts.items():
+            _writer(table, self.conn.dialect).insert(self.conn, rows)
+        self._inserts = {}
         for statement, params in self._later.items():
             self.conn.execute(statement, params)
         self._later = {}
