@@ -11,6 +11,7 @@ import hashlib
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -171,3 +172,24 @@ def test_only_the_local_operator_imports(store: Store) -> None:
         import_lines(ledger.app, lambda: _lines(1), consultant)
     assert _count(ledger.app) == 0
     assert not [r for r in ledger.app._access_records() if isinstance(r, AccessRecorded)]
+
+
+def test_cli_import_prints_counts_and_refuses_a_second_run(store: Store, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from ledger.cli import main
+
+    path = tmp_path / "cases.jsonl"
+    path.write_text("".join(_lines(3)))
+    monkeypatch.setenv("LEDGER_DATA_DIR", str(store.data_dir))
+    if store.database_url:
+        monkeypatch.setenv("LEDGER_DATABASE_URL", store.database_url)
+    assert main(["import", str(path), "--dry-run"]) == 0
+    assert "3 lines: would import 3 households" in capsys.readouterr().out
+    assert main(["import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "3 lines: imported 3 households" in out and "3 access records in 1 transactions" in out
+    assert main(["import", str(path)]) == 1
+    assert capsys.readouterr().err.strip() == "error: line 1: household-exists"
+    assert main(["import", str(path), "--resume"]) == 0
+    assert "imported 0 households" in capsys.readouterr().out
