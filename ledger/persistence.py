@@ -55,15 +55,23 @@ class ChainsInTransaction:
     chaining = False  # switched on by Chain once its table exists
     chain_lag = 0  # how often a save could not be chained in place (Chain.after_save catches up)
 
+    head_sql = f"SELECT position, hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1"
+
     def _chain(self, cursor: Any, ids: Sequence[int] | None, stored_events: Sequence[StoredEvent]) -> None:
         if not self.chaining or not ids:
             return
-        cursor.execute(f"SELECT position, hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
-        row = cursor.fetchone()
-        if row is None:
+        cursor.execute(self.head_sql)
+        self._write_links(cursor, cursor.fetchone(), ids, stored_events)
+
+    def _write_links(self, cursor: Any, head: Any, ids: Sequence[int] | None,
+                     stored_events: Sequence[StoredEvent]) -> None:
+        """Link the new notifications onto ``head`` (a row of ``head_sql``) and insert the links."""
+        if not ids:
+            return
+        if head is None:
             position, previous = 0, GENESIS
         else:  # a sqlite3.Row or psycopg's dict row
-            position, previous = row["position"], bytes(row["hash"])
+            position, previous = head["position"], bytes(head["hash"])
         if position != ids[0] - 1 or list(ids) != list(range(ids[0], ids[0] + len(ids))):
             self.chain_lag += 1  # something before this save is not chained yet: catch up afterwards
             return
@@ -76,6 +84,7 @@ class ChainsInTransaction:
         p = self.placeholder
         cursor.executemany(
             f"INSERT INTO {CHAIN_TABLE} (position, hash) VALUES ({p}, {p}) ON CONFLICT (position) DO NOTHING", rows)
+
 
 POLL_SECONDS = 0.2
 
@@ -150,13 +159,15 @@ class ChainingPostgresApplicationRecorder(ChainsInTransaction, PostgresApplicati
             return super().insert_events(stored_events, **kwargs)
         with self.datastore.get_connection() as conn:
             with conn.pipeline() as pipeline, conn.transaction():
-                with conn.cursor() as curs:
-                    # lock the table (ids in commit order), NOTIFY, insert: the library's own statements
+                with conn.cursor() as curs, conn.cursor() as head:
+                    # One round trip: lock the table (ids in commit order), NOTIFY, insert (the
+                    # library's own statements), and read the chain's head under that lock.
                     self._insert_stored_events(curs, stored_events)
+                    head.execute(self.head_sql)
                     pipeline.sync()
                     ids = self._fetch_ids_after_insert_events(curs, stored_events)
-                with conn.cursor() as curs:
-                    self._chain(curs, ids, stored_events)
+                    # The links go out with the COMMIT.
+                    self._write_links(curs, head.fetchone(), ids, stored_events)
         return ids
 
 
