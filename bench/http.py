@@ -267,7 +267,7 @@ def run(ctx: Context) -> BenchResult:
     for h in made:
         # Reading the whole household needs every data category covered: the member's consent
         # for the whole case (the workload's consent covers the plan's categories only).
-        h.version = ledger.app.grant_consent(
+        _consent, h.version = ledger.app.grant_consent(
             DIRECTOR, h.household_id, expected_version=h.version, basis="consent", member_id="m1",
             organisations=[ORGANISATION], data_categories=sorted(c.value for c in ALL_CATEGORIES),
             purpose="coordination")
