@@ -14,10 +14,10 @@ import psycopg
 import psycopg_pool
 import structlog
 from eventsourcing import persistence as es_persistence
-from sqlalchemy import exc as sa_exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ledger.aggregates import errors
