@@ -74,6 +74,17 @@ class _Shape:
         self.key = _key_of(self.pk)
 
 
+class _Spec:
+    """Columns in statement order: one C-level getter for a row's values, and the few that need processing."""
+
+    __slots__ = ("columns", "get", "procs")
+
+    def __init__(self, columns: tuple[str, ...], procs: dict[str, Any]) -> None:
+        self.columns = columns
+        self.get = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+        self.procs = [(i, procs[c]) for i, c in enumerate(columns) if procs[c] is not None]
+
+
 class _Writer:
     """Many rows into one table in one go: an INSERT of new rows, an UPDATE of changed rows by key.
 
@@ -91,8 +102,8 @@ class _Writer:
         ip = dialect.identifier_preparer
         q, name = ip.quote, ip.format_table(table)
         procs = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns}
-        self.insert_spec = [(c, procs[c]) for c in shape.columns]
-        self.update_spec = [(c, procs[c]) for c in (*shape.rest, *shape.pk)]
+        self.insert_spec = _Spec(shape.columns, procs)
+        self.update_spec = _Spec((*shape.rest, *shape.pk), procs)
         if self.kind == "sqlite":
             self.insert_sql = (f"INSERT INTO {name} ({', '.join(q(c) for c in shape.columns)}) "
                                f"VALUES ({', '.join('?' for _ in shape.columns)})")
@@ -118,14 +129,25 @@ class _Writer:
                 *[table.c[c] == sa.bindparam(f"k_{c}") for c in shape.pk])
 
     @staticmethod
-    def _tuples(spec: list[tuple[str, Any]], rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-        return [tuple([row[c] if p is None else p(row[c]) for c, p in spec]) for row in rows]
+    def _tuples(spec: _Spec, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        get, procs = spec.get, spec.procs
+        if not procs:
+            return [get(row) for row in rows]
+        out = []
+        for row in rows:
+            values = list(get(row))
+            for i, p in procs:
+                values[i] = p(values[i])
+            out.append(tuple(values))
+        return out
 
     @staticmethod
-    def _arrays(spec: list[tuple[str, Any]], rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    def _arrays(spec: _Spec, rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
         out = {}
-        for i, (c, p) in enumerate(spec):
+        processors = dict(spec.procs)
+        for i, c in enumerate(spec.columns):
             values = [row[c] for row in rows]
+            p = processors.get(i)
             out[f"p{i}"] = values if p is None else [p(v) for v in values]
         return out
 
