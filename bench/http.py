@@ -22,6 +22,11 @@ p50 and p99 of its request latencies; the server's CPU seconds per request come 
 
 Targets (issue 7): audited throughput >= 0.9x unaudited; audited p99 <= 1.5x unaudited.
 
+Switches, for measuring proposed changes (off by default): ``LEDGER_BENCH_PROJECTIONS=external``
+runs the service without its views follower (``LEDGER_PROJECTIONS=external``);
+``LEDGER_BENCH_GROUP_COMMIT=1`` turns on the group-commit prototype of
+:mod:`bench.http_app`.
+
 uvicorn picks uvloop and httptools when they are installed (``--loop auto --http auto``,
 as ``ledger serve``). With ``http_stock_rounds`` > 0 a second server runs with
 ``--loop asyncio --http h11`` for a few rounds of the same comparison, to show what the
@@ -78,8 +83,13 @@ class Server:
                 "--log-level", "warning", "--no-access-log"]
         if stock:
             args += ["--loop", "asyncio", "--http", "h11"]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
+        # The store's settings only; LEDGER_BENCH_* switches (bench/http_app.py) pass through.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_") or k.startswith("LEDGER_BENCH_")}
         env.update(backend.child_env(), **(extra_env or {}))
+        self.follows_views = True
+        if os.environ.get("LEDGER_BENCH_PROJECTIONS") == "external":  # views left to a separate process (none here)
+            env["LEDGER_PROJECTIONS"] = "external"
+            self.follows_views = False
         self._log = log_path.open("wb")
         self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         self._wait_ready()
@@ -115,6 +125,8 @@ class Server:
     def views_caught_up(self, timeout: float = 120.0) -> float:
         """Wait until the service's views hold everything in the ledger; returns the seconds waited."""
         t0 = time.monotonic()
+        if not self.follows_views:
+            return 0.0
         while time.monotonic() - t0 < timeout:
             health = self.get_json("/v1/health")
             if health["views_position"] >= health["ledger_position"]:
@@ -305,7 +317,9 @@ def run(ctx: Context) -> BenchResult:
     result.size = {"clients": CLIENTS, "households": k, "versions": [h.version for h in made],
                    "seconds_per_round": sizes.http_seconds, "rounds": sizes.http_rounds,
                    "stock_rounds": sizes.http_stock_rounds, "server": "uvicorn, 1 worker, " + _libraries(),
-                   "projections": "in_service (the service follows the ledger into its views, as by default)",
+                   "projections": ("external (no views follower in the service)" if not server.follows_views else
+                                   "in_service (the service follows the ledger into its views, as by default)"),
+                   "bench_switches": {k: v for k, v in os.environ.items() if k.startswith("LEDGER_BENCH_")},
                    "requests": {v: sum(len(g.latencies_ms) for g in segments if g.variant == v) for v in VARIANTS}}
     result.seconds = time.perf_counter() - began
     return result
