@@ -314,6 +314,10 @@ def run(ctx: Context) -> BenchResult:
             Check.compare(series["unaudited"], more["stock_unaudited"], None, "auto vs --loop asyncio --http h11"),
             Check.compare(more["stock_audited"], more["stock_unaudited"], None, "(stock server)"),
         ]
+    # Rounds alternate the variants back to back, so per-round ratios cancel most of the machine's drift.
+    paired = [round(a / u, 3) for a, u in zip(series["audited"].values, series["unaudited"].values, strict=True)]
+    p99s = [round(a / u, 3) for a, u in zip(series["audited_p99"].values, series["unaudited_p99"].values, strict=True)]
+    result.notes.append(f"per round, audited/unaudited req/s: {paired}; p99 audited/unaudited: {p99s}")
     result.size = {"clients": CLIENTS, "households": k, "versions": [h.version for h in made],
                    "seconds_per_round": sizes.http_seconds, "rounds": sizes.http_rounds,
                    "stock_rounds": sizes.http_stock_rounds, "server": "uvicorn, 1 worker, " + _libraries(),
