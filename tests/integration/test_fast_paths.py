@@ -7,10 +7,11 @@ real SQLite file and a real PostgreSQL database.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from datetime import date
 
 import pytest
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, OperationalError
 
 from conftest import OPERATOR, FixedClock, Store
 from ledger.aggregates import ALL_VALUE_OBJECTS, Personal, errors
@@ -140,3 +141,44 @@ def test_value_objects_rebuilt_from_stored_fields_equal_constructed_ones(store: 
                 assert type(value).from_stored(dict(as_json)) == type(value)(**as_json) == value
                 seen.add(type(value))
     assert len(seen) >= 3
+
+
+def test_concurrent_reads_each_leave_a_committed_record_before_returning(store: Store, clock: FixedClock) -> None:
+    """Reads' records are committed in groups; every read still returns only after its own record is stored."""
+    ledger = store.make_ledger(clock=clock)
+    hid, _ = _household(ledger, clock)
+    app = ledger.app
+    recorded_before_return: list[bool] = []
+    barrier = threading.Barrier(12)
+
+    def read() -> None:
+        barrier.wait()
+        app.get_household(OPERATOR, hid)
+        position = app.last_written_position  # this thread's record, committed
+        stored = app.recorder.select_notifications(start=position, limit=1)
+        recorded_before_return.append(bool(stored) and stored[0].id == position)
+
+    threads = [threading.Thread(target=read) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert recorded_before_return == [True] * 12
+    reads = [r for r in app._access_records(household_id=str(hid)) if r.action == "read_household"]
+    assert len(reads) == 12
+    assert ledger.chain.verify().ok
+
+
+def test_a_read_whose_record_cannot_be_saved_fails_closed(store: Store, clock: FixedClock,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    ledger = store.make_ledger(clock=clock)
+    hid, _ = _household(ledger, clock)
+
+    def store_down(*args: object, **kwargs: object) -> None:
+        raise OperationalError("the store is unreachable (synthetic)")
+
+    monkeypatch.setattr(ledger.app.recorder, "insert_events", store_down)
+    with pytest.raises(OperationalError):
+        ledger.app.get_household(OPERATOR, hid)  # no data without its record
+    monkeypatch.undo()
+    assert ledger.app.get_household(OPERATOR, hid).id == hid  # the writer lives on after a failed batch
