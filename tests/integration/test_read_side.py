@@ -8,12 +8,15 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.pool import StaticPool
 
 from conftest import OPERATOR, FixedClock, Store
 from ledger.aggregates import Actor, errors
 from ledger.application import NewMember
 from ledger.privacy.access import AccessDeniedError
-from ledger.projections import open_views
+from ledger.projections import Runner, open_views
+from ledger.projections.access_log import AccessLog
 from ledger.projections.read_side import ReadSide
 
 DIRECTOR = Actor("u-director", "Gemeente Testdorp", "consultant")
@@ -81,6 +84,24 @@ def test_break_the_glass_on_a_view_is_listed_for_review_until_reviewed(store: St
     hid, _, _ = case(ledger, clock)
     with following(ledger) as side:
         check_emergency(ledger, side, hid)
+
+
+def test_an_emergency_review_lands_the_same_in_its_records_batch_or_a_later_one(store: Store, clock: FixedClock) -> None:
+    """Views are written per batch: a review meeting its record still unwritten (one batch) or already stored ends the same."""
+    ledger = store.make_ledger(clock=clock)
+    hid, _, _ = case(ledger, clock)
+    with following(ledger) as side:
+        check_emergency(ledger, side, hid)
+    views = open_views(ledger)
+    views.catch_up()
+    followed = views.dump()["access_log"]
+    assert "justified" in repr(followed)
+    views.rebuild()  # the whole log in one batch: the review changes the pending row
+    assert views.dump()["access_log"] == followed
+    engine = sa.create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+    one_by_one = Runner(ledger.app, engine, [AccessLog()], batch=1)  # the review updates the stored row
+    one_by_one.catch_up()
+    assert one_by_one.dump()["access_log"] == followed
 
 
 def check_emergency(ledger, side: ReadSide, hid) -> None:
