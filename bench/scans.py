@@ -40,11 +40,12 @@ __all__ = ["peak_rss", "rebuild", "verify"]
 PAGE = 500
 
 
-def _children(ctx: Context, what: str, repeats: int) -> list[dict]:
+def _children(ctx: Context, what: str, repeats: int, *, first: bool = True) -> list[dict]:
+    """``repeats`` fresh child processes; with ``--profile``, the first of the benchmark is profiled."""
     out = []
     for i in range(repeats):
         profile_to = None
-        if ctx.profiles.enabled and i == 0:
+        if ctx.profiles.enabled and first and i == 0:
             assert ctx.profiles.out_dir is not None
             ctx.profiles.out_dir.mkdir(parents=True, exist_ok=True)
             profile_to = str(ctx.profiles.out_dir / f"{what}-{ctx.backend.name}.prof")
@@ -69,8 +70,8 @@ def rebuild(ctx: Context) -> tuple[BenchResult, list[dict]]:
                    f"FROM {b.events_table} WHERE {b.position_column} > %s ORDER BY {b.position_column} LIMIT {PAGE}")
     head = app.recorder.max_notification_id() or 0
     children = []
-    for _ in range(ctx.sizes.rebuild_repeats):
-        child = _children(ctx, "rebuild", 1)[0]
+    for repeat in range(ctx.sizes.rebuild_repeats):
+        child = _children(ctx, "rebuild", 1, first=repeat == 0)[0]  # only the first repeat is profiled
         children.append(child)
         assert child["count"] == head, (child["count"], head)
         ledger_s.values.append(child["count"] / child["seconds"])

@@ -48,6 +48,7 @@ log = structlog.get_logger("ledger.projections")
 
 BATCH = 500
 REBUILD_BATCH = 5000  # a rebuild's batches: fewer transactions, memory still bounded
+LINGER_SECONDS = 0.02  # following: how long a batch waits for notifications right behind its first
 
 positions_table = sa.Table(
     "view_positions",
@@ -248,9 +249,12 @@ class Runner:
                 except queue.Empty:
                     continue
                 batch = [first]
+                # Linger a moment for what arrives right behind it: under a stream of reads
+                # each notification would otherwise be a batch (a transaction per view) of one.
+                linger_until = time.monotonic() + LINGER_SECONDS
                 while len(batch) < self.batch:
                     try:
-                        batch.append(arrived.get_nowait())
+                        batch.append(arrived.get(timeout=max(0.0, linger_until - time.monotonic())))
                     except queue.Empty:
                         break
                 failures = [b for b in batch if isinstance(b, BaseException)]
