@@ -604,7 +604,13 @@ def merge(argv: list[str]) -> int:
                 "results": [r for d in docs for r in d["results"]], "missed": [m for d in docs for m in d["missed"]]}
     args.out.write_text(dumps(document))
     if args.markdown:
-        args.markdown.write_text(markdown(document, results_from_json(document)) + "\n")
+        parts = []
+        for i, d in enumerate(docs, start=1):
+            m = d["machine"]
+            parts.append(f"### Run {i} (commit {m.get('git_commit')}, load average {m.get('load_average')} at the "
+                         f"start, {m.get('load_average_at_end')} at the end, {d['seconds']:.0f} s)\n\n"
+                         + markdown(d, results_from_json(d)))
+        args.markdown.write_text("\n".join(parts) + "\n")
     return 0
 
 
