@@ -80,6 +80,7 @@ def harmless(r: httpx.Response, kind: str, *, http_layer_ok: bool = False, own_d
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     base = tmp_path_factory.mktemp(f"hostile-{request.param}")
+    TALLY.__init__()  # counts per backend
     url = None
     if request.param == "postgres":
         pg: PgServer = request.getfixturevalue("pg_server")
