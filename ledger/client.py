@@ -62,6 +62,8 @@ PROBLEM_BASE = "https://ledger.example.org/problems/"
 DEFAULT_PAGE_SIZE = 100
 RETRY_PAUSE_SECONDS = 0.25
 IN_PROGRESS_WAITS = 8  # after a retry, wait up to ~9 s for a first attempt that is still running
+UNAVAILABLE_RETRIES = 3  # 503 (the store is unreachable, e.g. restarting): retry as Retry-After says
+UNAVAILABLE_MAX_WAIT = 5.0
 # The request never left this machine: retrying cannot do anything twice.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
 
@@ -264,7 +266,8 @@ class LedgerClient:
     def _request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
                  body: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
                  retry: bool = True) -> httpx.Response:
-        """One request, retried once on a broken connection when ``retry`` (idempotent or keyed)."""
+        """One request; when ``retry`` (idempotent or keyed): retried once on a broken connection, and up to
+        three times on 503 (the store unreachable) after its Retry-After."""
         content = None
         sent_headers = dict(headers or {})
         if body is not None:
@@ -272,7 +275,7 @@ class LedgerClient:
             sent_headers["Content-Type"] = "application/json"
         query = {k: _plain(v) for k, v in (params or {}).items() if v is not None}
         keyed = "Idempotency-Key" in sent_headers
-        retried, waits = False, 0
+        retried, waits, unavailable = False, 0, 0
         while True:
             try:
                 response = self._http.request(method, "/v1" + path, params=query or None, content=content,
@@ -283,6 +286,12 @@ class LedgerClient:
                     time.sleep(RETRY_PAUSE_SECONDS)
                     continue
                 raise LedgerUnavailable(self.base_url, _reason(exc)) from None
+            if response.status_code == 503 and retry and unavailable < UNAVAILABLE_RETRIES:
+                # Nothing was done (the service answers 503 only when the store is unreachable),
+                # and a keyed write is safe to send again anyway.
+                unavailable += 1
+                time.sleep(_retry_after(response))
+                continue
             if keyed and retried and waits < IN_PROGRESS_WAITS and _in_progress(response):
                 # Our first attempt is still running on the service: wait for its stored answer.
                 waits += 1
@@ -567,6 +576,14 @@ class LedgerClient:
         """The evaluation report as a document: self-contained HTML, CSV, or the JSON text."""
         return self._request("GET", "/reports/evaluation", params={
             "from": from_, "to": to, "asOf": as_of, "format": format, "lang": lang, "minCell": min_cell}).text
+
+
+def _retry_after(response: httpx.Response) -> float:
+    """Seconds to wait before a retry: the Retry-After header (seconds), within bounds."""
+    try:
+        return min(max(float(response.headers.get("Retry-After", "1")), 0.1), UNAVAILABLE_MAX_WAIT)
+    except ValueError:
+        return 1.0
 
 
 def _in_progress(response: httpx.Response) -> bool:

@@ -27,6 +27,7 @@ from ledger.client import (
     PreconditionFailed,
     PreconditionRequired,
     RuleViolation,
+    ServerError,
     Unauthenticated,
     error_from_response,
 )
@@ -221,6 +222,34 @@ def test_a_retry_waits_while_the_first_attempt_still_runs() -> None:
     with LedgerClient("http://ledger.test", "ldg_x", transport=httpx.MockTransport(handler)) as c:
         assert c.record_intake("h-1", 2, ["finances"]).version == 3
     assert len(seen) == 3 and len(set(seen)) == 1
+
+
+def test_a_store_outage_is_retried_as_the_service_says_then_reported() -> None:
+    """503 with Retry-After: the client tries again (same key); a longer outage becomes one typed error."""
+    seen: list[str | None] = []
+    unavailable = httpx.Response(503, headers={"Retry-After": "0.1"}, json={
+        "type": "https://ledger.example.org/problems/store-unavailable", "title": "Store unavailable",
+        "status": 503, "detail": "The ledger's store cannot be reached; try again shortly."})
+    answers = iter([unavailable, unavailable,
+                    httpx.Response(201, json={"household_id": "h-1", "version": 3, "position": 9, "item_id": None})])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("idempotency-key"))
+        return next(answers)
+
+    with LedgerClient("http://ledger.test", "ldg_x", transport=httpx.MockTransport(handler)) as c:
+        assert c.record_intake("h-1", 2, ["finances"]).version == 3
+    assert len(seen) == 3 and len(set(seen)) == 1
+
+    def always_down(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("idempotency-key"))
+        return unavailable
+
+    seen.clear()
+    with LedgerClient("http://ledger.test", "ldg_x", transport=httpx.MockTransport(always_down)) as c:
+        with pytest.raises(ServerError) as failed:
+            c.record_intake("h-1", 2, ["finances"])
+    assert failed.value.status == 503 and len(seen) == 4  # the first try and three retries
 
 
 # ----------------------------------------------------------------- (d) the CLI as a process
