@@ -383,17 +383,12 @@ def _drop_keys(app: CaseLedger, household_ids: Sequence[UUID]) -> None:
 def _write(app: CaseLedger, batch: list[tuple[Household, AccessRecorded]], first_line: int) -> None:
     """One batch: its keys, then its events and access records in one transaction, then its snapshots.
 
-    Snapshots: the live path snapshots every ``interval`` versions by reloading the household
-    from the store (decrypting its events again). The import has each household in memory at
-    its final version, so it stores one snapshot there for each household of at least
-    ``interval`` events, from memory (interval snapshotting is off during the batch's save;
-    ``ledger import`` runs in its own process). Like live snapshots they are written after
-    the events' transaction: a cache, checked against the events by ``audit verify``.
+    Snapshots are the application's own: ``CaseLedger.save`` snapshots each household whose
+    new events reach a multiple of the interval, from the household in memory, at its final
+    version (a cache, written after the events' transaction and checked by ``audit verify``).
     """
     ids = [h.id for h, _ in batch]
     _create_keys(app, ids)
-    intervals = app.snapshotting_intervals
-    app.snapshotting_intervals = {}
     try:
         app.save(*(h for h, _ in batch), *(r for _, r in batch))
     except IntegrityError:
@@ -402,14 +397,6 @@ def _write(app: CaseLedger, batch: list[tuple[Household, AccessRecorded]], first
     except BaseException:
         _drop_keys(app, ids)
         raise
-    finally:
-        app.snapshotting_intervals = intervals
-    interval = intervals.get(Household)
-    if app.snapshots is not None and interval:
-        snapshot_class: Any = getattr(Household, "Snapshot", type(app).snapshot_class)
-        snapshots = [snapshot_class.take(h) for h, _ in batch if h.version >= interval]
-        if snapshots:
-            app.snapshots.put(snapshots)
 
 
 def import_lines(

@@ -31,15 +31,18 @@ see a write at once and followers in other processes within one interval.
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from collections.abc import Sequence
 from typing import Any
 
+import structlog
+
 from eventsourcing.persistence import ListenNotifySubscription, Notification, StoredEvent, Subscription
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteFactory
-from eventsourcing.utils import retry
-from eventsourcing.persistence import InterfaceError, OperationalError
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
+from psycopg.sql import SQL, Identifier
 
 from ledger.privacy.chain import CHAIN_TABLE, GENESIS, link
 
@@ -87,6 +90,8 @@ class ChainsInTransaction:
 
 
 POLL_SECONDS = 0.2
+
+log = structlog.get_logger("ledger.persistence")
 
 
 class PollingSubscription(ListenNotifySubscription["PollingSQLiteApplicationRecorder"]):
@@ -153,10 +158,38 @@ class ChainingPostgresApplicationRecorder(ChainsInTransaction, PostgresApplicati
 
     placeholder = "%s"
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    RETRIES = 10  # as the library's own recorder methods: 10 attempts, 0.2 s apart
+    RETRY_WAIT = 0.2
+
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """Insert and chain; on a broken connection try again, and recognise our own earlier commit.
+
+        The library retries a failed insert blindly. When the connection broke *after* the
+        COMMIT reached the server (a restart at that moment), the retry finds its own rows
+        and fails on the (originator, version) key, and the caller would report a conflict
+        for a write that is in fact stored. Here such a retry compares the stored rows with
+        what it tried to insert, byte for byte (sealed states carry a random nonce, so only
+        our own attempt can match), and answers as the first attempt would have.
+        """
         if not self.chaining or not stored_events or kwargs.get("tracking") is not None:
             return super().insert_events(stored_events, **kwargs)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._insert_chained(stored_events)
+            except (InterfaceError, OperationalError):
+                if attempt >= self.RETRIES:
+                    raise
+                time.sleep(self.RETRY_WAIT)
+            except IntegrityError:
+                ids = self._ids_if_stored(stored_events) if attempt > 1 else None
+                if ids is None:
+                    raise
+                log.warning("insert_found_committed_after_retry", events=len(stored_events))
+                return ids
+
+    def _insert_chained(self, stored_events: Sequence[StoredEvent]) -> Sequence[int] | None:
         with self.datastore.get_connection() as conn:
             with conn.pipeline() as pipeline, conn.transaction():
                 with conn.cursor() as curs, conn.cursor() as head:
@@ -168,6 +201,20 @@ class ChainingPostgresApplicationRecorder(ChainsInTransaction, PostgresApplicati
                     ids = self._fetch_ids_after_insert_events(curs, stored_events)
                     # The links go out with the COMMIT.
                     self._write_links(curs, head.fetchone(), ids, stored_events)
+        return ids
+
+    def _ids_if_stored(self, stored_events: Sequence[StoredEvent]) -> list[int] | None:
+        """The notification ids of exactly these events if they are stored already, byte for byte; else None."""
+        statement = SQL("SELECT notification_id, state FROM {0}.{1} WHERE originator_id = %s "
+                        "AND originator_version = %s").format(Identifier(self.datastore.schema),
+                                                              Identifier(self.events_table_name))
+        ids = []
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            for s in stored_events:
+                row = curs.execute(statement, (s.originator_id, s.originator_version)).fetchone()
+                if row is None or bytes(row["state"]) != bytes(s.state):
+                    return None
+                ids.append(row["notification_id"])
         return ids
 
 

@@ -48,6 +48,13 @@ from pathlib import Path  # noqa: E402
 from ledger.aggregates import Actor  # noqa: E402
 from ledger.bootstrap import Ledger, build  # noqa: E402
 from ledger.config import Settings  # noqa: E402
+from ledger.logs import configure_logging  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_configured_by_default() -> None:
+    """Each test starts from the default log configuration (a CLI run in-process sets `warning`)."""
+    configure_logging("info")
 
 OPERATOR = Actor(user_id="op-001", organisation="Gemeente Testdorp", role="operator")  # the local operator: storage tests are not about the policy
 
