@@ -42,9 +42,11 @@ records_table = sa.Table(
     sa.Column("review_verdict", sa.String(16)),  # emergencies: the privacy officer's conclusion
     sa.Column("reviewed_by", sa.String(128)),
     sa.Column("reviewed_at", UtcDateTime()),
-    sa.Index("ix_view_access_household_at", "household_id", "at"),
-    sa.Index("ix_view_access_user_at", "user_id", "at"),
-    sa.Index("ix_view_access_day", "day"),
+    # The NEN 7513 views page by position (keyset, LIMIT): index each filter with position,
+    # so a page is an index range scan, not a filtered walk or a sort (bench.scale, 10M records).
+    sa.Index("ix_view_access_household_position", "household_id", "position"),
+    sa.Index("ix_view_access_user_position", "user_id", "position"),
+    sa.Index("ix_view_access_day_position", "day", "position"),
     sa.Index("ix_view_access_emergency", "emergency", "at"),
 )
 
@@ -67,7 +69,7 @@ class AccessLog(ReadModel):
     """Insert-only but for reviews: rows go straight to the batch's inserts (no per-row lookups)."""
 
     name = "access_log"
-    version = 3  # 2: emergency review columns; 3: moments read back in UTC
+    version = 4  # 2: emergency review columns; 3: moments read back in UTC; 4: (filter, position) indexes
     tables = (records_table, categories_table)
 
     @singledispatchmethod
