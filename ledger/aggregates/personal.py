@@ -19,8 +19,15 @@ replaced; the erasure scrub and the encryption mapper both use it.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import types
+import typing
 from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
 from typing import Any
+from uuid import UUID
 
 __all__ = ["ERASED", "Personal", "map_personal", "scrub"]
 
@@ -60,15 +67,48 @@ def personal(value: str | None) -> Personal | None:
     return None if value is None else Personal(value)
 
 
+_NEVER_PERSONAL = (str, int, float, bool, type(None), bytes, date, datetime, Decimal, UUID)
+
+
+def _hint_can_hold(hint: Any) -> bool:
+    """Whether a value of this annotation could contain a :class:`Personal` (True when unsure)."""
+    if hint is Personal:
+        return True
+    if hint is Ellipsis or hint in _NEVER_PERSONAL or (isinstance(hint, type) and issubclass(hint, Enum)):
+        return False
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        return can_hold_personal(hint)
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType, tuple, list, dict, set, frozenset):
+        return any(_hint_can_hold(a) for a in typing.get_args(hint))
+    return True  # Any, a bare container, a type we do not know: look inside
+
+
+@functools.cache
+def can_hold_personal(cls: type) -> bool:
+    """Whether instances of the dataclass ``cls`` can contain a :class:`Personal`, by its annotations.
+
+    Decided once per class. The walk below skips value objects that cannot (an actor, a ZRM
+    score, a plan action's dates ...); a personal value put where its annotation does not
+    allow one still cannot reach the store in the clear: the serialiser refuses it.
+    """
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # noqa: BLE001 - unresolvable annotations: walk it
+        return True
+    return any(_hint_can_hold(hints.get(f.name, Any)) for f in dataclasses.fields(cls))
+
+
 def map_personal(obj: Any, fn: Callable[[Personal], Any]) -> Any:
     """Return ``obj`` rebuilt with every :class:`Personal` inside replaced by ``fn(p)``.
 
     Unchanged branches are returned as they are (no copies), so the walk is cheap
-    for the many events that hold no personal data at all.
+    for the many events that hold no personal data at all; value objects whose
+    annotations allow no personal value are not entered.
     """
     if isinstance(obj, Personal):
         return fn(obj)
-    if isinstance(obj, (str, int, float, bool, type(None))):
+    if isinstance(obj, _NEVER_PERSONAL):
         return obj
     if isinstance(obj, dict):
         changed = False
@@ -84,6 +124,8 @@ def map_personal(obj: Any, fn: Callable[[Personal], Any]) -> Any:
             return obj
         return type(obj)(items) if isinstance(obj, tuple) else items
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        if not can_hold_personal(type(obj)):
+            return obj
         updates = {}
         for f in dataclasses.fields(obj):
             v = getattr(obj, f.name)
