@@ -14,8 +14,8 @@ from __future__ import annotations
 import queue
 import threading
 import uuid
-from concurrent.futures import Future
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal

@@ -38,10 +38,17 @@ from typing import Any
 
 import structlog
 
-from eventsourcing.persistence import ListenNotifySubscription, Notification, StoredEvent, Subscription
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    ListenNotifySubscription,
+    Notification,
+    OperationalError,
+    StoredEvent,
+    Subscription,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteFactory
-from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 from psycopg.sql import SQL, Identifier
 
 from ledger.privacy.chain import CHAIN_TABLE, GENESIS, link
@@ -49,6 +56,10 @@ from ledger.privacy.chain import CHAIN_TABLE, GENESIS, link
 __all__ = ["FACTORY_TOPIC", "PG_FACTORY_TOPIC", "POLL_SECONDS", "ChainingPostgresApplicationRecorder",
            "ChainingPostgresFactory", "PollingSQLiteApplicationRecorder", "PollingSQLiteFactory",
            "PollingSubscription"]
+
+log = structlog.get_logger("ledger.persistence")
+
+POLL_SECONDS = 0.2
 
 
 class ChainsInTransaction:
@@ -87,11 +98,6 @@ class ChainsInTransaction:
         p = self.placeholder
         cursor.executemany(
             f"INSERT INTO {CHAIN_TABLE} (position, hash) VALUES ({p}, {p}) ON CONFLICT (position) DO NOTHING", rows)
-
-
-POLL_SECONDS = 0.2
-
-log = structlog.get_logger("ledger.persistence")
 
 
 class PollingSubscription(ListenNotifySubscription["PollingSQLiteApplicationRecorder"]):

@@ -18,10 +18,12 @@ from ledger.aggregates import errors
 from ledger.application import NewMember
 
 
+# PostgreSQL only: the ambiguous COMMIT is a client-server matter (SQLite commits in-process).
+pytestmark = pytest.mark.parametrize("store", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+
+
 @pytest.fixture
 def pg_ledger(store: Store, clock: FixedClock):
-    if store.kind != "postgres":
-        pytest.skip("the ambiguous COMMIT is a client-server matter (SQLite commits in-process)")
     clock.set(date(2026, 3, 2))
     return store.make_ledger(clock=clock)
 
