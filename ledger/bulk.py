@@ -53,27 +53,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import sqlalchemy as sa
 import structlog
-from cryptography.hazmat.primitives.keywrap import aes_key_wrap
 from eventsourcing.persistence import IntegrityError
 
 from ledger.aggregates import Actor, Household, errors
 from ledger.aggregates.clock import recording_clock
 from ledger.application import CaseLedger, NewMember
 from ledger.privacy.access import COMMAND_CATEGORIES, AccessRecorded, access_record
-from ledger.privacy.keys import KEY_BYTES, data_keys
 from ledger.privacy.policy import decide
 
 __all__ = ["BATCH_EVENTS", "COMMANDS", "ImportError_", "ImportReport", "import_file", "import_lines",
@@ -359,21 +355,6 @@ def validate_lines(app: CaseLedger, lines: Iterable[str], actor: Actor, *, resum
     return report
 
 
-def _create_keys(app: CaseLedger, household_ids: Sequence[UUID]) -> None:
-    """The batch's data keys in one key-store transaction (KeyStore.create does one per household)."""
-    keys = app.keys
-    now = datetime.now(tz=UTC)
-    made = {hid: os.urandom(KEY_BYTES) for hid in household_ids}
-    with keys.engine.begin() as conn:
-        conn.execute(data_keys.insert(), [
-            {"household_id": str(hid), "wrapped_key": aes_key_wrap(keys.master.material, key),
-             "master_key_id": keys.master.key_id, "created_at": now}
-            for hid, key in made.items()
-        ])
-    for hid, key in made.items():
-        keys._remember(str(hid), key)  # noqa: SLF001 - the key just made; see the report's hook request
-
-
 def _drop_keys(app: CaseLedger, household_ids: Sequence[UUID]) -> None:
     """A batch that failed to save: its keys go (nothing was sealed with them in the store)."""
     for hid in household_ids:
@@ -388,7 +369,7 @@ def _write(app: CaseLedger, batch: list[tuple[Household, AccessRecorded]], first
     version (a cache, written after the events' transaction and checked by ``audit verify``).
     """
     ids = [h.id for h, _ in batch]
-    _create_keys(app, ids)
+    app.keys.create_many(ids)
     try:
         app.save(*(h for h, _ in batch), *(r for _, r in batch))
     except IntegrityError:

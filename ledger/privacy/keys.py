@@ -21,6 +21,7 @@ import hashlib
 import os
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
@@ -77,18 +78,21 @@ class KeyStore:
 
     def create(self, household_id: UUID) -> bytes:
         """A fresh data key for a new household, committed before any event uses it."""
-        key = os.urandom(KEY_BYTES)
+        return self.create_many([household_id])[household_id]
+
+    def create_many(self, household_ids: Sequence[UUID]) -> dict[UUID, bytes]:
+        """Fresh data keys for new households, committed together (one transaction) before any event uses them."""
+        made = {hid: os.urandom(KEY_BYTES) for hid in household_ids}
+        now = datetime.now(tz=UTC)
         with self.engine.begin() as conn:
-            conn.execute(
-                data_keys.insert().values(
-                    household_id=str(household_id),
-                    wrapped_key=aes_key_wrap(self.master.material, key),
-                    master_key_id=self.master.key_id,
-                    created_at=datetime.now(tz=UTC),
-                )
-            )
-        self._remember(str(household_id), key)
-        return key
+            conn.execute(data_keys.insert(), [
+                {"household_id": str(hid), "wrapped_key": aes_key_wrap(self.master.material, key),
+                 "master_key_id": self.master.key_id, "created_at": now}
+                for hid, key in made.items()
+            ])
+        for hid, key in made.items():
+            self._remember(str(hid), key)
+        return made
 
     def get(self, household_id: UUID | str) -> bytes | None:
         """The household's data key, or ``None`` when it was destroyed (erased)."""
