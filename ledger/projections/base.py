@@ -93,12 +93,14 @@ class _Writer:
     (``INSERT ... SELECT * FROM unnest(<one array per column>)``, ``UPDATE ... FROM unnest``),
     one round trip instead of one per row. Values go through each column type's own bind
     processor, so they are stored exactly as SQLAlchemy stores them (dates, moments).
-    Other dialects: SQLAlchemy Core ``executemany`` of prebuilt statements.
+    The ledger runs on these two databases only.
     """
 
     def __init__(self, table: sa.Table, dialect: sa.Dialect) -> None:
-        shape = self.shape = _shape(table)
-        self.kind = dialect.name if dialect.name in ("sqlite", "postgresql") else "core"
+        shape = _shape(table)
+        if dialect.name not in ("sqlite", "postgresql"):
+            raise NotImplementedError(f"views are written for SQLite and PostgreSQL, not {dialect.name}")
+        self.kind = dialect.name
         ip = dialect.identifier_preparer
         q, name = ip.quote, ip.format_table(table)
         procs = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns}
@@ -109,7 +111,7 @@ class _Writer:
                                f"VALUES ({', '.join('?' for _ in shape.columns)})")
             self.update_sql = (f"UPDATE {name} SET {', '.join(f'{q(c)} = ?' for c in shape.rest)} "
                                f"WHERE {' AND '.join(f'{q(c)} = ?' for c in shape.pk)}")
-        elif self.kind == "postgresql":
+        else:
             types = {c.name: c.type.compile(dialect=dialect) for c in table.columns}
 
             def arrays(names: tuple[str, ...]) -> str:
@@ -122,11 +124,6 @@ class _Writer:
             aliases = ", ".join(f"v{i}" for i in range(len(both)))
             where = " AND ".join(f"{name}.{q(c)} = v.v{n + i}" for i, c in enumerate(shape.pk))
             self.update_sql = f"UPDATE {name} SET {sets} FROM unnest({arrays(both)}) AS v({aliases}) WHERE {where}"
-        else:
-            self.insert_stmt = sa.insert(table)
-            # SET takes every non-key column from the parameters; the key comes in as k_<name>.
-            self.update_stmt = sa.update(table).where(
-                *[table.c[c] == sa.bindparam(f"k_{c}") for c in shape.pk])
 
     @staticmethod
     def _tuples(spec: _Spec, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
@@ -154,20 +151,14 @@ class _Writer:
     def insert(self, conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
         if self.kind == "sqlite":
             conn.exec_driver_sql(self.insert_sql, self._tuples(self.insert_spec, rows))
-        elif self.kind == "postgresql":
-            conn.exec_driver_sql(self.insert_sql, self._arrays(self.insert_spec, rows))
         else:
-            conn.execute(self.insert_stmt, rows)
+            conn.exec_driver_sql(self.insert_sql, self._arrays(self.insert_spec, rows))
 
     def update(self, conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
         if self.kind == "sqlite":
             conn.exec_driver_sql(self.update_sql, self._tuples(self.update_spec, rows))
-        elif self.kind == "postgresql":
-            conn.exec_driver_sql(self.update_sql, self._arrays(self.update_spec, rows))
         else:
-            shape = self.shape
-            conn.execute(self.update_stmt, [
-                {**{c: row[c] for c in shape.rest}, **{f"k_{c}": row[c] for c in shape.pk}} for row in rows])
+            conn.exec_driver_sql(self.update_sql, self._arrays(self.update_spec, rows))
 
 
 _SHAPES: dict[sa.Table, _Shape] = {}
