@@ -81,41 +81,28 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def _coerce(value: Any, hint: Any) -> Any:
-    if value is None:
-        return None
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _coerce(value, options[0]) if len(options) == 1 else value
-    if origin is tuple:
-        (item_hint, *_rest) = typing.get_args(hint)
-        return tuple(_coerce(v, item_hint) for v in value)
-    if origin is dict:
-        key_hint, value_hint = typing.get_args(hint)
-        return {_coerce(k, key_hint): _coerce(v, value_hint) for k, v in value.items()}
-    if isinstance(hint, type):
-        if issubclass(hint, Enum) and not isinstance(value, hint):
-            try:
-                return hint(value)
-            except ValueError:
-                allowed = ", ".join(e.value for e in hint)
-                raise InvalidInputError(f"Unknown {hint.__name__} {shown(value)}; expected one of: {allowed}.") from None
-        if hint is date and isinstance(value, str):
-            return date.fromisoformat(value)
-        if hint is Decimal and not isinstance(value, Decimal):
-            return Decimal(str(value))
-        if hint is Personal and isinstance(value, str):
-            return Personal(value)
-    return value
-
-
 def _identity(value: Any) -> Any:
     return value
 
 
+def _to_enum(hint: type[Enum]) -> Any:
+    def convert(value: Any) -> Any:
+        if value is None or isinstance(value, hint):
+            return value
+        try:
+            return hint(value)
+        except ValueError:
+            allowed = ", ".join(e.value for e in hint)
+            raise InvalidInputError(f"Unknown {hint.__name__} {shown(value)}; expected one of: {allowed}.") from None
+    return convert
+
+
 def _converter(hint: Any) -> Any:
-    """A function doing what :func:`_coerce` does for ``hint``, decided once; ``_identity`` if nothing to do."""
+    """The function that coerces a value to ``hint`` (decided once per hint); ``_identity`` if nothing to do.
+
+    Coercion makes a value decoded from JSON (lists, plain strings) equal to the one built
+    in memory (tuples, enums, dates, decimals, :class:`Personal`). ``None`` stays ``None``.
+    """
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         options = [a for a in typing.get_args(hint) if a is not type(None)]
@@ -123,20 +110,20 @@ def _converter(hint: Any) -> Any:
     if origin is tuple:
         item = _converter(typing.get_args(hint)[0])
         if item is _identity:
-            return lambda v: v if type(v) is tuple else tuple(v)
-        return lambda v: tuple(item(x) for x in v)
+            return lambda v: v if v is None or type(v) is tuple else tuple(v)
+        return lambda v: None if v is None else tuple(item(x) for x in v)
     if origin is dict:
         key, val = (_converter(a) for a in typing.get_args(hint))
         if key is _identity and val is _identity:
             return _identity
-        return lambda v: {key(k): val(x) for k, x in v.items()}
+        return lambda v: None if v is None else {key(k): val(x) for k, x in v.items()}
     if isinstance(hint, type):
         if issubclass(hint, Enum):
-            return lambda v: v if isinstance(v, hint) else hint(v)  # ValueError: from_stored falls back
+            return _to_enum(hint)
         if hint is date:
             return lambda v: date.fromisoformat(v) if type(v) is str else v
         if hint is Decimal:
-            return lambda v: v if type(v) is Decimal else Decimal(str(v))
+            return lambda v: v if v is None or type(v) is Decimal else Decimal(str(v))
         if hint is Personal:
             return lambda v: Personal(v) if type(v) is str else v
     return _identity
@@ -144,10 +131,11 @@ def _converter(hint: Any) -> Any:
 
 @functools.cache
 def _stored_form(cls: type) -> tuple[frozenset[str], tuple[tuple[str, Any], ...]]:
+    """The class's field names, and the (field, converter) pairs that do something, in field order."""
     hints = _hints(cls)
-    names = frozenset(f.name for f in dataclasses.fields(cls))
-    converters = tuple((n, c) for n in names if not n.startswith("_") and (c := _converter(hints[n])) is not _identity)
-    return names, converters
+    fields = [f.name for f in dataclasses.fields(cls)]
+    converters = tuple((n, c) for n in fields if not n.startswith("_") and (c := _converter(hints[n])) is not _identity)
+    return frozenset(fields), converters
 
 
 @dataclasses.dataclass(frozen=True)
@@ -170,18 +158,16 @@ class ValueObject:
                 value = data[name]
                 if value is not None:
                     data[name] = convert(value)
-        except (InvalidInputError, ValueError, TypeError):
+        except (InvalidInputError, ValueError, TypeError, ArithmeticError):
             return cls(**data)  # raises the error a constructor gives
         obj = object.__new__(cls)
         obj.__dict__.update(data)
         return obj
 
     def __post_init__(self) -> None:
-        for name, hint in _hints(type(self)).items():
-            if name.startswith("_"):
-                continue
+        for name, convert in _stored_form(type(self))[1]:
             value = getattr(self, name)
-            coerced = _coerce(value, hint)
+            coerced = convert(value)
             if coerced is not value:
                 object.__setattr__(self, name, coerced)
 
