@@ -22,10 +22,8 @@ p50 and p99 of its request latencies; the server's CPU seconds per request come 
 
 Targets (issue 7): audited throughput >= 0.9x unaudited; audited p99 <= 1.5x unaudited.
 
-Switches, for measuring proposed changes (off by default): ``LEDGER_BENCH_PROJECTIONS=external``
-runs the service without its views follower (``LEDGER_PROJECTIONS=external``);
-``LEDGER_BENCH_GROUP_COMMIT=1`` turns on the group-commit prototype of
-:mod:`bench.http_app`.
+A switch for measuring a proposed change (off by default): ``LEDGER_BENCH_PROJECTIONS=external``
+runs the service without its views follower (``LEDGER_PROJECTIONS=external``).
 
 uvicorn picks uvloop and httptools when they are installed (``--loop auto --http auto``,
 as ``ledger serve``). With ``http_stock_rounds`` > 0 a second server runs with

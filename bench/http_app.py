@@ -8,8 +8,9 @@ settings from the ``LEDGER_*`` environment (as ``ledger serve`` does) and adds
   handler shape (it runs in the same thread pool), the same load (``CaseLedger._load``:
   snapshot plus later events, unsealed), the same access-policy decision, the same
   serialisation (``household_view`` and ``JSONResponse`` with the ETag). What it leaves
-  out is exactly what recording adds: building the ``AccessRecorded`` aggregate, its
-  save (one transaction) and the hash-chain extension after it (``after_save``).
+  out is exactly what recording adds: building the ``AccessRecorded`` aggregate and
+  saving it (group-committed with other reads' records, its chain links in the same
+  transaction) before the answer.
 
 With ``LEDGER_BENCH_TIMING=1`` it also wraps the audited path's parts in wall-clock timers
 (per request, summed over threads) and serves them at ``GET /bench/timings`` (``?reset=1``
@@ -91,70 +92,6 @@ def _instrument(app: FastAPI, timings: Timings) -> None:
     ledger.users.authenticate = timings.wrap("users.authenticate", ledger.users.authenticate)
 
 
-class GroupCommit:
-    """PROTOTYPE of a proposed fix, bench-only (``LEDGER_BENCH_GROUP_COMMIT=1``): group commit of reads' records.
-
-    A read's access record is handed to one writer thread and the read waits until it is
-    committed (still durable before the data goes out; a failed save fails every read of
-    that batch). The writer saves whatever queued up while it was busy as *one*
-    ``save(*records)``: one transaction, one table lock, one chain extension for the batch,
-    instead of one each, in turn, for every concurrent read.
-    """
-
-    def __init__(self, save: Callable[..., Any]) -> None:
-        import queue
-
-        self._save = save
-        self._queue: queue.Queue[tuple[Any, Any]] = queue.Queue()
-        self.batches = 0
-        self.records = 0
-        threading.Thread(target=self._run, name="bench-group-commit", daemon=True).start()
-
-    def save(self, record: Any) -> None:
-        from concurrent.futures import Future
-
-        done: Future[None] = Future()
-        self._queue.put((record, done))
-        done.result()
-
-    def _run(self) -> None:
-        import queue
-
-        while True:
-            batch = [self._queue.get()]
-            while len(batch) < 200:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            try:
-                self._save(*(r for r, _ in batch))
-            except BaseException as exc:  # noqa: BLE001 - every waiting read fails closed
-                for _, done in batch:
-                    done.set_exception(exc)
-                continue
-            self.batches += 1
-            self.records += len(batch)
-            for _, done in batch:
-                done.set_result(None)
-
-
-def _group_commit(app: FastAPI) -> GroupCommit:
-    from ledger.privacy.access import AccessRecorded
-
-    cl = app.state.ledger.app
-    group = GroupCommit(cl.save)
-    original = cl.save
-
-    def save(*objs: Any, **kwargs: Any) -> Any:
-        if len(objs) == 1 and not kwargs and isinstance(objs[0], AccessRecorded):
-            return group.save(objs[0])  # a read's record (a command's goes with its events, as before)
-        return original(*objs, **kwargs)
-
-    cl.save = save
-    return group
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     app = create_service(settings)
     timings = Timings() if os.environ.get("LEDGER_BENCH_TIMING") == "1" else None
@@ -169,22 +106,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if not decision.allowed:
             raise AccessDeniedError(decision.reason)
         return JSONResponse(household_view(h), headers={"ETag": f'"{h.version}"'})
-
-    if os.environ.get("LEDGER_BENCH_GROUP_COMMIT") == "1":
-        service_lifespan = app.router.lifespan_context
-
-        @asynccontextmanager
-        async def grouped_lifespan(a: FastAPI) -> Any:
-            async with service_lifespan(a) as state:
-                a.state.group_commit = _group_commit(a)
-                yield state
-
-        app.router.lifespan_context = grouped_lifespan
-
-        @app.get("/bench/group-commit", include_in_schema=False)
-        def group_commit_stats(request: Request) -> dict[str, int]:
-            g = request.app.state.group_commit
-            return {"batches": g.batches, "records": g.records}
 
     if timings is not None:
         lifespan = app.router.lifespan_context
