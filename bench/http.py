@@ -4,7 +4,7 @@ The service runs as ``ledger serve`` runs it: a real uvicorn process on loopback
 worker, the app from ``ledger.api.main.create_app`` with the projections followed in the
 service. :mod:`bench.http_app` adds one bench-only route to that same app, the same read
 minus access recording (same auth, load, policy decision and serialisation; no
-``AccessRecorded`` save, no chain extension), so both variants share one process, one
+``AccessRecorded`` save, no chain links), so both variants share one process, one
 store and one set of settings.
 
 * **audited**: ``GET /v1/households/{id}``, the product's route.

@@ -30,8 +30,8 @@ How it works:
 2. **Write pass.** The households are built again and written in transactions of about
    ``batch_size`` events: the data keys of the batch in one key-store transaction, then
    one ``app.save(*households, *records)``, in which eventsourcing writes every event of
-   the batch in one database transaction; its ``after_save`` hook extends the hash chain
-   once per batch, and snapshots are taken as for live commands. A household is never
+   the batch in one database transaction, their hash-chain links included, and snapshots
+   are taken as for live commands. A household is never
    split over two batches. Personal values are sealed by the application's mapper with
    the household's own key, as in a live command.
 3. **Access record.** Each household gets one ``AccessRecorded`` (action
