@@ -11,6 +11,7 @@ issue) hook in here, so every interface gets them without code of its own.
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 import threading
 import uuid
@@ -38,14 +39,18 @@ from ledger.privacy import KeyStore, SealingMapper, register_transcodings
 from ledger.privacy.access import (
     ALL_CATEGORIES,
     COMMAND_CATEGORIES,
+    IDENTITY_CHECKS,
+    REQUESTERS,
     AccessDeniedError,
     REVIEW_VERDICTS,
     AccessRecorded,
+    AccessRequestRecorded,
     EmergencyReviewed,
     access_record,
     refused_record,
 )
 from ledger.privacy.policy import Decision, decide
+from ledger.privacy.throttle import EmergencyThrottle
 from ledger.views import event_view, household_view, plain
 
 __all__ = ["CaseLedger", "HouseholdSummary", "NewMember"]
@@ -101,8 +106,12 @@ class CaseLedger(Application[UUID]):
         snapshot_interval: int = 50,
         retention_rules: tuple[RetentionRule, ...] = DEFAULT_RULES,
         cache_size: int = 500,
+        municipality: str = "municipality",
+        throttle: EmergencyThrottle | None = None,
     ) -> None:
         self.keys = keys
+        self.municipality = municipality  # the organisation that runs this ledger (LEDGER_ORGANISATION)
+        self.throttle = throttle  # bounds breaking the glass per user (None: unbounded, e.g. bulk staging)
         self.retention_rules = retention_rules
         self.clock = clock
         self.new_id = new_id
@@ -227,6 +236,8 @@ class CaseLedger(Application[UUID]):
         household_id: UUID | None = None,
         emergency_reason: str | None = None,
         subject_user_id: str | None = None,
+        subject_organisation: str | None = None,
+        needs_review: str | None = None,
         save_now: bool = False,
     ) -> AccessRecorded:
         """Decide by the access policy and make the access record.
@@ -235,14 +246,38 @@ class CaseLedger(Application[UUID]):
         (``save_now``) before the data goes out. A command's record is returned to
         be saved with the command's events, in the same transaction.
         """
+        return self._authorised(actor, action, household, categories, household_id=household_id,
+                                emergency_reason=emergency_reason, subject_user_id=subject_user_id,
+                                subject_organisation=subject_organisation, needs_review=needs_review,
+                                save_now=save_now)[0]
+
+    def _authorised(
+        self, actor: Actor, action: str, household: Household | None, categories: frozenset[Any], *,
+        household_id: UUID | None, emergency_reason: str | None, subject_user_id: str | None,
+        subject_organisation: str | None, needs_review: str | None, save_now: bool,
+    ) -> tuple[AccessRecorded, Decision]:
+        now = self.clock()
         decision = decide(actor, action, household, categories, actor.purpose, on=self.today(),
-                          emergency_reason=emergency_reason)
+                          emergency_reason=emergency_reason, municipality=self.municipality,
+                          subject_organisation=subject_organisation)
         hid = household.id if household is not None else household_id
+        reason = None
+        if decision.emergency and self.throttle is not None:
+            admission = self.throttle.admit(actor.user_id, now)
+            if not admission.admitted:
+                decision = Decision(False, f"You have broken the glass {self.throttle.limit} times within "
+                                    "24 hours; ask the privacy officer before doing so again.")
+            elif admission.burst:
+                needs_review = "emergency_burst"
+                reason = (f"{decision.reason} Emergency access {admission.in_window} of this user "
+                          "within 24 hours (a burst).")
+                log.warning("emergency_access_burst", user_id=actor.user_id, count=admission.in_window)
         sealable = household is not None and not household.is_erased
         record = access_record(
             actor=actor, action=action, household_id=hid, categories=categories, decision=decision,
-            at=self.clock(), emergency_reason=emergency_reason if sealable else None,
-            subject_user_id=subject_user_id,
+            at=now, emergency_reason=emergency_reason if sealable else None,
+            subject_user_id=subject_user_id, needs_review=needs_review if decision.allowed else None,
+            reason=reason,
         )
         if not decision.allowed or save_now:
             self._written.position = self._records.save(record)  # committed with other waiting records
@@ -251,7 +286,7 @@ class CaseLedger(Application[UUID]):
             raise AccessDeniedError(decision.reason)
         if decision.emergency:
             log.warning("emergency_access", household_id=str(hid), user_id=actor.user_id, action=action)
-        return record
+        return record, decision
 
     def _change(
         self,
@@ -261,10 +296,12 @@ class CaseLedger(Application[UUID]):
         action: str,
         fact: str,
         command: Callable[[Household], Any],
+        *,
+        needs_review: str | None = None,
     ) -> int:
         with recording_clock(self.clock):
             household = self._load(household_id)
-            record = self._authorise(actor, action, household, COMMAND_CATEGORIES[action])
+            record = self._authorise(actor, action, household, COMMAND_CATEGORIES[action], needs_review=needs_review)
             try:
                 if household.version != expected_version:
                     raise errors.StaleVersionError(
@@ -299,8 +336,9 @@ class CaseLedger(Application[UUID]):
         address: str | None = None,
         reason: str | None = None,
         on: date | None = None,
+        addressed_to: str | None = None,
     ) -> tuple[UUID, int]:
-        """Referral: a new household; returns its id and version."""
+        """Referral: a new household, addressed to an organisation's intake team (default: the municipality's)."""
         day = self._on(on)
         members_ = [
             Member(
@@ -322,6 +360,7 @@ class CaseLedger(Application[UUID]):
                 household = Household.refer(
                     household_id=household_id, actor=actor, on=day, sources=sources, members=members_,
                     address=personal(address), reason=personal(reason),
+                    addressed_to=addressed_to or self.municipality,
                 )
             except errors.HouseholdError as exc:
                 self._record_refusal(record, exc, created=False)  # no household came to be
@@ -387,13 +426,18 @@ class CaseLedger(Application[UUID]):
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, basis: str, member_id: str | None,
         organisations: list[str], data_categories: list[str], purpose: str, valid_from: date | None = None,
         valid_until: date | None = None, legal_reference: str | None = None, on: date | None = None,
+        decided_by: str | None = None,
     ) -> tuple[str, int]:
+        """A member's consent, or a legal basis; a legal basis names who decided it and goes to the privacy officer's review."""
         day = self._on(on)
         consent_id = self.new_id()
+        legal_basis = basis != "consent"
         version = self._change(actor, household_id, expected_version, "grant_consent", "consent_granted", lambda h: h.grant_consent(
             actor=actor, on=day, consent_id=consent_id, basis=basis, member_id=member_id,
             organisations=organisations, data_categories=data_categories, purpose=purpose,
-            valid_from=valid_from or day, valid_until=valid_until, legal_reference=legal_reference))
+            valid_from=valid_from or day, valid_until=valid_until, legal_reference=legal_reference,
+            decided_by=(decided_by or actor.user_id) if legal_basis else None),
+            needs_review="legal_basis" if legal_basis else None)
         return consent_id, version
 
     def withdraw_consent(
@@ -564,6 +608,17 @@ class CaseLedger(Application[UUID]):
             actor=actor, on=day, hold_id=hold_id, law=law, until=until))
         return hold_id, version
 
+    def request_erasure(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, reason: str,
+        on: date | None = None,
+    ) -> tuple[str, int]:
+        """The privacy officer's request to erase; another person (the municipality's administrator) executes it."""
+        day = self._on(on)
+        request_id = self.new_id()
+        version = self._change(actor, household_id, expected_version, "request_erasure", "erasure_requested", lambda h: h.request_erasure(
+            actor=actor, on=day, request_id=request_id, reason=reason))
+        return request_id, version
+
     def erase_household(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, reason: str,
         on: date | None = None,
@@ -575,37 +630,89 @@ class CaseLedger(Application[UUID]):
         self.keys.destroy(parse_household_id(household_id))
         return version
 
-    def record_user_management(self, actor: Actor, action: str, subject_user_id: str) -> None:
-        """Authorise and record an add or disable of a user (kept outside household events, but audited)."""
-        self._authorise(actor, action, None, frozenset(), subject_user_id=subject_user_id, save_now=True)
+    def record_user_management(self, actor: Actor, action: str, subject_user_id: str,
+                               subject_organisation: str | None = None) -> None:
+        """Authorise and record an add or disable of a user (kept outside household events, but audited).
+
+        ``subject_organisation``: the organisation of the user added or disabled (an administrator
+        manages their own organisation's users; the municipality's administrator every organisation's).
+        """
+        self._authorise(actor, action, None, frozenset(), subject_user_id=subject_user_id,
+                        subject_organisation=subject_organisation, save_now=True)
 
     def review_emergency(self, actor: Actor, record_id: UUID | str, verdict: str) -> None:
-        """The privacy officer's conclusion on one emergency access; recorded, and then off the review list."""
+        """The privacy officer's conclusion on one record under review (an emergency access, a legal basis).
+
+        Recorded, and then off the review list. A partner's privacy officer reviews the records of
+        their own organisation's staff only.
+        """
         if verdict not in REVIEW_VERDICTS:
             raise errors.InvalidInputError(
                 f"Unknown verdict {errors.shown(verdict)}; expected one of: {', '.join(sorted(REVIEW_VERDICTS))}.")
-        access = self._authorise(actor, "review_emergency", None, frozenset(), household_id=None)
+        access, decision = self._authorised(
+            actor, "review_emergency", None, frozenset(), household_id=None, emergency_reason=None,
+            subject_user_id=None, subject_organisation=None, needs_review=None, save_now=False)
         try:
             first = next(iter(self.repository.event_store.get(parse_household_id(record_id))), None)
         except errors.HouseholdError:
             first = None
-        if not isinstance(first, AccessRecorded) or not first.emergency:
-            raise errors.NotFoundError("No emergency access record with that id.")
+        if (not isinstance(first, AccessRecorded) or not (first.emergency or first.needs_review)
+                or (decision.scope is not None and first.organisation != decision.scope)):
+            raise errors.NotFoundError("No access record under review with that id.")
         self.save(access, EmergencyReviewed(  # type: ignore[call-arg]
             originator_id=uuid.uuid4(), originator_version=1, timestamp=self.clock(),
             record_id=str(first.originator_id), reviewer_id=actor.user_id, verdict=verdict))
+
+    def record_access_request(
+        self, actor: Actor, household_id: UUID | str, *, requester: str, identity_check: str,
+        received_on: date | None = None,
+    ) -> UUID:
+        """The municipality's privacy officer records a data subject's access request; an export answers it.
+
+        Returns the request id (an export names it). The record of this step carries the
+        household's id, so the request shows in the household's own access log.
+        """
+        if requester not in REQUESTERS:
+            raise errors.InvalidInputError(
+                f"Unknown requester {errors.shown(requester)}; expected one of: {', '.join(sorted(REQUESTERS))}.")
+        if identity_check not in IDENTITY_CHECKS:
+            raise errors.InvalidInputError(
+                f"Unknown identity check {errors.shown(identity_check)}; "
+                f"expected one of: {', '.join(sorted(IDENTITY_CHECKS))}.")
+        day = self._on(received_on)
+        household = self._load(household_id)
+        access = self._authorise(actor, "record_access_request", household, frozenset())
+        request = AccessRequestRecorded(  # type: ignore[call-arg]
+            originator_id=uuid.uuid4(), originator_version=1, timestamp=self.clock(),
+            household_id=str(household.id), requester=requester, identity_check=identity_check,
+            received_on=day.isoformat(), recorded_by=actor.user_id)
+        self.save(access, request)
+        log.info("access_request_recorded", household_id=str(household.id), user_id=actor.user_id)
+        return request.originator_id
+
+    def _access_request(self, request_id: UUID | str, household: Household) -> AccessRequestRecorded:
+        try:
+            first = next(iter(self.repository.event_store.get(parse_household_id(request_id))), None)
+        except errors.HouseholdError:
+            first = None
+        if not isinstance(first, AccessRequestRecorded) or first.household_id != str(household.id):
+            raise errors.NotFoundError("No access request with that id for this household; record the request first.")
+        return first
 
     # ---------------------------------------------------------------- reads
     def record_read(
         self, actor: Actor, action: str, household_id: UUID | str | None = None,
         categories: frozenset[Any] = frozenset(), *, emergency_reason: str | None = None,
-    ) -> None:
+    ) -> Decision:
         """Decide and record a read served from elsewhere (a view), before its data goes out.
 
+        Returns the decision (its ``scope`` limits an oversight read to one organisation's staff).
         Raises :class:`AccessDeniedError` (recorded too) when the policy refuses.
         """
         household = self._load(household_id) if household_id is not None else None
-        self._authorise(actor, action, household, categories, emergency_reason=emergency_reason, save_now=True)
+        return self._authorised(actor, action, household, categories, household_id=None,
+                                emergency_reason=emergency_reason, subject_user_id=None,
+                                subject_organisation=None, needs_review=None, save_now=True)[1]
 
     def get_household(
         self, actor: Actor, household_id: UUID | str, *, as_of: datetime | None = None,
@@ -649,7 +756,8 @@ class CaseLedger(Application[UUID]):
         today = self.today()
         visible = [
             h for h in map(self._load, self._referred_ids())
-            if decide(actor, "read", h, [DataCategory.COMPOSITION], actor.purpose, on=today).allowed
+            if decide(actor, "read", h, [DataCategory.COMPOSITION], actor.purpose, on=today,
+                      municipality=self.municipality).allowed
         ]
         listing = Decision(True, "Caseload list: only households this user may see.", "relationship")
         self.save(access_record(
@@ -675,16 +783,31 @@ class CaseLedger(Application[UUID]):
         (projections issue) indexes it.
         """
         hid = str(parse_household_id(household_id)) if household_id is not None else None
-        self._authorise(actor, "read_access_log", None, frozenset(), household_id=None, save_now=True)
-        return self._access_records(household_id=hid, user_id=user_id, since=since, until=until)
+        scope = self.record_read(actor, "read_access_log").scope
+        records = self._access_records(household_id=hid, user_id=user_id, since=since, until=until)
+        return [r for r in records if scope is None or r.organisation == scope]
 
     def export_household(
         self, actor: Actor, household_id: UUID | str, *, since: datetime | None = None,
-        until: datetime | None = None,
+        until: datetime | None = None, request_id: UUID | str | None = None,
     ) -> dict[str, Any]:
-        """A data subject's access request (AVG art. 15): their data and who accessed it."""
+        """A data subject's access request (AVG art. 15) answered: their data and who accessed it.
+
+        ``request_id`` names the recorded access request it answers (:meth:`record_access_request`);
+        required for everyone but the local operator. The export's access record names it.
+        """
         household = self._load(household_id)
-        self._authorise(actor, "export_household", household, ALL_CATEGORIES, save_now=True)
+        record = self._authorise(actor, "export_household", household, ALL_CATEGORIES)
+        try:
+            if request_id is None and actor.role != "operator":
+                raise errors.NotFoundError("An export answers a recorded access request; name its id.")
+            request = self._access_request(request_id, household) if request_id is not None else None
+        except errors.HouseholdError as exc:
+            self._record_refusal(record, exc)
+            raise
+        if request is not None:
+            record = dataclasses.replace(record, authorisation=f"{record.authorisation}:{request.originator_id}")
+        self._written.position = self._records.save(record)
         events = self._history_of(household)
         records = self._access_records(household_id=str(household.id), since=since, until=until)
         return {

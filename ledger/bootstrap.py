@@ -29,6 +29,7 @@ from ledger.privacy.chain import Chain, SigningKey
 from ledger.privacy.users import UserDirectory
 from ledger.persistence import FACTORY_TOPIC, PG_FACTORY_TOPIC
 from ledger.privacy.retention import load_rules
+from ledger.privacy.throttle import EmergencyThrottle
 
 __all__ = ["Ledger", "build", "generate_master_key"]
 
@@ -134,7 +135,8 @@ def build(
     extra = {k: v for k, v in {"clock": clock, "new_id": new_id, "new_household_id": new_household_id}.items() if v}
     app = CaseLedger(
         env, keys=keys, timezone=settings.timezone, snapshot_interval=settings.snapshot_interval,
-        retention_rules=load_rules(settings.retention_file), **extra,
+        retention_rules=load_rules(settings.retention_file), municipality=settings.organisation,
+        throttle=EmergencyThrottle(engine), **extra,
     )
     signing = SigningKey.load(
         settings.signing_key.get_secret_value() if settings.signing_key else None, settings.data_dir / "signing.key"

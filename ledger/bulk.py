@@ -277,7 +277,8 @@ def _stage(staging: _Staging, entry: _Entry, actor: Actor) -> tuple[Household, f
 
 def _import_record(app: CaseLedger, actor: Actor, household: Household, categories: frozenset[Any],
                    at: datetime) -> AccessRecorded:
-    decision = decide(actor, ACTION, household, categories, actor.purpose, on=app.today())
+    decision = decide(actor, ACTION, household, categories, actor.purpose, on=app.today(),
+                      municipality=app.municipality)
     if not decision.allowed:
         raise ImportError_("The import is reserved to the local operator (role operator).")
     return access_record(actor=actor, action=ACTION, household_id=household.id, categories=categories,

@@ -370,7 +370,8 @@ def users_add(
     settings = _settings()
     with _ledger() as ledger:
         user, token = ledger.users.add(display_name=name, organisation=organisation, role=role, user_id=user_id)
-        ledger.app.record_user_management(_operator(settings), "add_user", user.user_id)  # before the token shows
+        ledger.app.record_user_management(_operator(settings), "add_user", user.user_id,  # before the token shows
+                                          user.organisation)
     typer.echo(f"Added {user.user_id} ({user.role.value}, {user.organisation}). Their token, shown only now:")
     typer.echo(token)
 
@@ -395,7 +396,8 @@ def users_disable(user_id: Annotated[str, typer.Argument(help="The user's id.")]
     """Disable a user: their token stops working at once."""
     settings = _settings()
     with _ledger() as ledger:
-        ledger.app.record_user_management(_operator(settings), "disable_user", user_id)
+        ledger.app.record_user_management(_operator(settings), "disable_user", user_id,
+                                          ledger.users.get(user_id).organisation)
         user = ledger.users.disable(user_id)
     typer.echo(f"{user.user_id} disabled")
 

@@ -355,10 +355,14 @@ class LedgerClient:
     # ------------------------------------------------------------- households: referral and reads
     def refer(self, sources: Sequence[str], members: Iterable[Member | Mapping[str, Any]],
               address: str | None = None, reason: str | None = None, on: date | str | None = None,
-              idempotency_key: str | None = None) -> Written:
-        """Refer a new household (version 1). ``members``: :class:`Member` or dicts with the same keys."""
+              idempotency_key: str | None = None, addressed_to: str | None = None) -> Written:
+        """Refer a new household (version 1). ``members``: :class:`Member` or dicts with the same keys.
+
+        ``addressed_to``: the organisation whose intake team takes it (default: the municipality's).
+        """
         return self._write("/households", None, {"sources": list(sources), "members": [_plain(m) for m in members],
-                                                 "address": address, "reason": reason, "on": on}, idempotency_key)
+                                                 "address": address, "reason": reason, "on": on,
+                                                 "addressed_to": addressed_to}, idempotency_key)
 
     def caseload(self, phase: str | None = None, *, page_size: int | None = None) -> Iterator[dict[str, Any]]:
         """The households this user may see (id, version, phase, referred_on, case_director, erased)."""
@@ -394,9 +398,16 @@ class LedgerClient:
         """Who accessed this household, oldest first (privacy officer)."""
         return self._pages(f"/households/{_seg(household_id)}/access-log", None, page_size)
 
-    def export(self, household_id: str) -> dict[str, Any]:
-        """A data subject's access request (AVG art. 15): their data and every access to it (privacy officer)."""
-        return self._get(f"/households/{_seg(household_id)}/export")
+    def record_access_request(self, household_id: str, *, requester: str = "data_subject",
+                              identity_check: str, received_on: date | str | None = None) -> str:
+        """Record a data subject's access request (the municipality's privacy officer); returns its id."""
+        body = _clean({"requester": requester, "identity_check": identity_check, "received_on": received_on})
+        return str(self._request("POST", f"/households/{_seg(household_id)}/access-requests", body=body,
+                                 retry=False).json()["request_id"])
+
+    def export(self, household_id: str, access_request: str) -> dict[str, Any]:
+        """Answer a recorded access request (AVG art. 15): their data and every access to it (privacy officer)."""
+        return self._get(f"/households/{_seg(household_id)}/export", accessRequest=access_request)
 
     # ------------------------------------------------------------- households: commands
     def record_intake(self, household_id: str, version: int, domains_discussed: Sequence[str], *,
@@ -422,12 +433,16 @@ class LedgerClient:
                       data_categories: Sequence[str], purpose: str = "coordination", basis: str = "consent",
                       member_id: str | None = None, valid_from: date | str | None = None,
                       valid_until: date | str | None = None, legal_reference: str | None = None,
-                      on: date | str | None = None, idempotency_key: str | None = None) -> Written:
-        """A member's consent (``basis="consent"``, name the ``member_id``) or a legal basis; ``item_id`` is its id."""
+                      on: date | str | None = None, idempotency_key: str | None = None,
+                      decided_by: str | None = None) -> Written:
+        """A member's consent (``basis="consent"``, name the ``member_id``) or a legal basis; ``item_id`` is its id.
+
+        A legal basis names who decided it (``decided_by``, default you) and goes to the privacy officer's review.
+        """
         return self._command(household_id, "consents", version, idempotency_key, basis=basis, member_id=member_id,
                              organisations=list(organisations), data_categories=list(data_categories),
                              purpose=purpose, valid_from=valid_from, valid_until=valid_until,
-                             legal_reference=legal_reference, on=on)
+                             legal_reference=legal_reference, on=on, decided_by=decided_by)
 
     def withdraw_consent(self, household_id: str, version: int, consent_id: str, *, on: date | str | None = None,
                          idempotency_key: str | None = None) -> Written:
@@ -525,9 +540,14 @@ class LedgerClient:
                              on: date | str | None = None, idempotency_key: str | None = None) -> Written:
         return self._command(household_id, "retention-holds", version, idempotency_key, law=law, until=until, on=on)
 
+    def request_erasure(self, household_id: str, version: int, reason: str = "data_subject_request", *,
+                        on: date | str | None = None, idempotency_key: str | None = None) -> Written:
+        """The municipality's privacy officer requests erasure; another person (its admin) executes it."""
+        return self._command(household_id, "erasure-requests", version, idempotency_key, reason=reason, on=on)
+
     def erase(self, household_id: str, version: int, reason: str = "data_subject_request", *,
               on: date | str | None = None, idempotency_key: str | None = None) -> Written:
-        """Erase a closed household (admin, on the privacy officer's request): its data key is destroyed."""
+        """Erase a closed household (the municipality's admin, on a recorded request): its data key is destroyed."""
         return self._command(household_id, "erasure", version, idempotency_key, reason=reason, on=on)
 
     # ------------------------------------------------------------- across households

@@ -172,6 +172,8 @@ def household_refer(
     member: Annotated[list[str], typer.Option("--member", help="ROLE:NAME[:BSN], ROLE adult or child; repeat.")],
     address: Annotated[str | None, typer.Option(help="Household address.")] = None,
     reason: Annotated[str | None, typer.Option(help="Why the household is referred.")] = None,
+    addressed_to: Annotated[str | None, typer.Option(
+        "--to", help="The organisation whose intake team takes it (default: the municipality's).")] = None,
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
 ) -> None:
     """Refer a new household; prints its id and version."""
@@ -182,7 +184,8 @@ def household_refer(
             raise typer.BadParameter("--member takes ROLE:NAME or ROLE:NAME:BSN")
         members.append(Member(parts[0].strip(), parts[1].strip(), bsn=parts[2].strip() if len(parts) == 3 else None))
     with _client() as c:
-        w = c.refer(source, members, address=address, reason=reason, on=_date(on), idempotency_key=idempotency_key)
+        w = c.refer(source, members, address=address, reason=reason, on=_date(on), idempotency_key=idempotency_key,
+                    addressed_to=addressed_to)
     if as_json:
         return _written(w, True)
     typer.echo(f"{w.household_id} version {w.version}")
@@ -307,12 +310,30 @@ def household_involved(household: HouseholdId, as_json: AsJson = False) -> None:
                           for r in rows]))
 
 
+@household_app.command("access-request")
+@_handled
+def household_access_request(
+    household: HouseholdId,
+    identity_check: Annotated[str, typer.Option(
+        "--identity-check", help="id_document_in_person, digid, known_representative or other_verified.")],
+    requester: Annotated[str, typer.Option(help="data_subject or legal_representative.")] = "data_subject",
+    received_on: Annotated[str | None, typer.Option("--received-on", help="When it arrived (YYYY-MM-DD).")] = None,
+) -> None:
+    """Record a data subject's access request (privacy officer); prints the request id the export names."""
+    with _client() as c:
+        typer.echo(c.record_access_request(household, requester=requester, identity_check=identity_check,
+                                           received_on=_date(received_on)))
+
+
 @household_app.command("export")
 @_handled
-def household_export(household: HouseholdId) -> None:
-    """A data subject's access request (AVG article 15) as JSON: their data and every access to it."""
+def household_export(
+    household: HouseholdId,
+    request: Annotated[str, typer.Option("--request", help="The recorded access request this answers.")],
+) -> None:
+    """Answer an access request (AVG article 15) as JSON: their data and every access to it."""
     with _client() as c:
-        _json(c.export(household))
+        _json(c.export(household, request))
 
 
 # ----------------------------------------------------------------- households: commands
@@ -573,6 +594,19 @@ def household_reopen(
     _written(w, as_json)
 
 
+@household_app.command("request-erasure")
+@_handled
+def household_request_erasure(
+    household: HouseholdId, version: Version,
+    reason: Annotated[str, typer.Option(help="data_subject_request or retention_expired.")],
+    on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
+) -> None:
+    """Request a household's erasure (the municipality's privacy officer); its admin then erases."""
+    with _client() as c:
+        w = c.request_erasure(household, version, reason, on=_date(on), idempotency_key=idempotency_key)
+    _written(w, as_json)
+
+
 @household_app.command("erase")
 @_handled
 def household_erase(
@@ -580,7 +614,7 @@ def household_erase(
     reason: Annotated[str, typer.Option(help="data_subject_request or retention_expired.")],
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
 ) -> None:
-    """Erase a closed household (admin, on the privacy officer's request)."""
+    """Erase a closed household (the municipality's admin, on the privacy officer's recorded request)."""
     with _client() as c:
         w = c.erase(household, version, reason, on=_date(on), idempotency_key=idempotency_key)
     if as_json:

@@ -56,7 +56,26 @@ def _logging_as_configured_by_default() -> None:
     """Each test starts from the default log configuration (a CLI run in-process sets `warning`)."""
     configure_logging("info")
 
+MUNICIPALITY = "Gemeente Testdorp"  # the municipality that runs the test ledgers (LEDGER_ORGANISATION)
 OPERATOR = Actor(user_id="op-001", organisation="Gemeente Testdorp", role="operator")  # the local operator: storage tests are not about the policy
+
+
+PRIVACY_OFFICER = Actor("u-fg", MUNICIPALITY, "privacy_officer")
+ADMIN = Actor("u-admin", MUNICIPALITY, "admin")
+
+
+def erase_four_eyes(app: object, household_id: object, version: int, reason: str = "data_subject_request", *,
+                    officer: Actor = PRIVACY_OFFICER, admin: Actor = ADMIN) -> int:
+    """Erase as the policy requires: the municipality's privacy officer requests, its administrator executes."""
+    _, v = app.request_erasure(officer, household_id, expected_version=version, reason=reason)  # type: ignore[attr-defined]
+    return app.erase_household(admin, household_id, expected_version=v, reason=reason)  # type: ignore[attr-defined]
+
+
+def answer_access_request(app: object, household_id: object, officer: Actor = PRIVACY_OFFICER, **kw: object) -> object:
+    """Record a data subject's access request and answer it with the export (AVG art. 15)."""
+    request = app.record_access_request(officer, household_id, requester="data_subject",  # type: ignore[attr-defined]
+                                        identity_check="id_document_in_person")
+    return app.export_household(officer, household_id, request_id=request, **kw)  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -68,6 +87,7 @@ class Store:
     built: list[Ledger] = field(default_factory=list)
 
     def settings(self, **overrides: object) -> Settings:
+        overrides.setdefault("organisation", MUNICIPALITY)
         return Settings(data_dir=self.data_dir, database_url=self.database_url, **overrides)  # type: ignore[arg-type]
 
     def make_ledger(self, **kwargs: object) -> Ledger:
@@ -130,7 +150,7 @@ API_USERS = {  # name -> (organisation, role)
     "ggz": ("GGZ Regio", "professional"),
     "stranger": ("Schuldhulp Testdorp", "professional"),
     "privacy": ("Gemeente Testdorp", "privacy_officer"),
-    "evaluator": ("Onderzoeksbureau", "evaluator"),
+    "evaluator": ("Gemeente Testdorp", "evaluator"),  # the municipality's own evaluator (issue 12, item 7)
     "admin": ("Gemeente Testdorp", "admin"),
 }
 

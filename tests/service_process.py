@@ -59,10 +59,12 @@ class ServiceProcess:
         self.extra_env = env or {}
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
+        self.organisation = "Gemeente Testdorp"  # LEDGER_ORGANISATION: the municipality running it
 
     @property
     def settings(self) -> Settings:
-        return Settings(data_dir=self.data_dir, database_url=self.database_url)  # type: ignore[arg-type]
+        return Settings(data_dir=self.data_dir, database_url=self.database_url,  # type: ignore[arg-type]
+                        organisation=self.organisation)
 
     @property
     def pid(self) -> int:
@@ -71,7 +73,8 @@ class ServiceProcess:
 
     def env(self) -> dict[str, str]:
         e = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
-        e.update({"LEDGER_DATA_DIR": str(self.data_dir), "LEDGER_OPERATOR": "op-test", "PYTHONUNBUFFERED": "1"})
+        e.update({"LEDGER_DATA_DIR": str(self.data_dir), "LEDGER_OPERATOR": "op-test", "PYTHONUNBUFFERED": "1",
+                  "LEDGER_ORGANISATION": self.organisation})
         if self.database_url:
             e["LEDGER_DATABASE_URL"] = self.database_url
         e.update(self.extra_env)

@@ -32,6 +32,7 @@ from .values import (
     CostRecord,
     DropOut,
     Erasure,
+    ErasureRequest,
     Escalation,
     Evaluation,
     Goal,
@@ -135,6 +136,10 @@ class Household(Aggregate):
         for involvement_id, inv in involvements.items():
             if inv.ended_on is not None and inv.end_reason is None:
                 involvements[involvement_id] = inv.replace(end_reason=InvolvementEndReason.NOT_RECORDED)
+
+    # State added after snapshots were first stored: read from the class until an event sets it,
+    # so a replay and an older snapshot of the same household stay equal.
+    erasure_request = None  # ErasureRequest | None (no annotation: the metaclass reads annotations)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Household:
         """A copy for one command: new containers, shared values.
@@ -271,6 +276,12 @@ class Household(Aggregate):
         actor: Actor
         hold: RetentionHold
 
+    class ErasureRequested(Event):
+        """The privacy officer asks for erasure (e.g. a data subject's request): the first of four eyes."""
+
+        actor: Actor
+        request: ErasureRequest
+
     class Erased(Event):
         """Personal data destroyed (crypto-shredded); the event holds none itself."""
 
@@ -310,8 +321,9 @@ class Household(Aggregate):
         members: list[Member] | tuple[Member, ...],
         address: Personal | None = None,
         reason: Personal | None = None,
+        addressed_to: str | None = None,
     ) -> Household:
-        """A household enters: by one source, or by several at once."""
+        """A household enters: by one source, or by several at once, addressed to an organisation's intake team."""
         srcs = tuple(dict.fromkeys(_vocab(ReferralSource, s, "referral source") for s in sources))
         if not srcs:
             raise errors.InvalidInputError("A referral needs at least one source.")
@@ -329,8 +341,9 @@ class Household(Aggregate):
                 raise errors.InvalidBsnError(
                     f"The BSN of member {m.member_id} is not a valid BSN (it fails the elfproef)."
                 )
+        addressed_to = (addressed_to or "").strip() or None
         kind, adults, children = composition_of(members)
-        referral = Referral(srcs, on, members, address, kind, adults, children, reason)
+        referral = Referral(srcs, on, members, address, kind, adults, children, reason, addressed_to)
         return cls._create(cls.Referred, id=household_id, actor=actor, referral=referral)
 
     # ------------------------------------------------------------ state reads
@@ -479,7 +492,9 @@ class Household(Aggregate):
         valid_from: date,
         valid_until: date | None = None,
         legal_reference: str | None = None,
+        decided_by: str | None = None,
     ) -> None:
+        """A member's consent, or a legal basis (``decided_by``: who decided it; default the acting user)."""
         self._check_open(on)
         self._new_id(self.consents, consent_id, "consent")
         basis_ = _vocab(LegalBasis, basis, "legal basis")
@@ -499,6 +514,8 @@ class Household(Aggregate):
         consent = Consent(
             consent_id, basis_, member_id, orgs, cats, _vocab(Purpose, purpose, "purpose"),
             valid_from, valid_until, legal_reference,
+            # a legal basis always names who decided it: the one recording it, unless they name another
+            decided_by=((decided_by or "").strip() or actor.user_id) if basis_ != LegalBasis.CONSENT else None,
         )
         self._consent_granted(actor=actor, consent=consent)
 
@@ -836,6 +853,25 @@ class Household(Aggregate):
     def _retention_hold_placed(self, actor: Actor, hold: RetentionHold) -> None:
         self.retention_holds[hold.hold_id] = hold
 
+    def request_erasure(self, *, actor: Actor, on: date, request_id: str, reason: str) -> None:
+        """The privacy officer's request; the erasure itself is executed by another person (four eyes).
+
+        A later request replaces a pending one. Retention is checked when the erasure is executed.
+        """
+        if self.erasure is not None:
+            raise errors.HouseholdErasedError("This household has been erased already.")
+        self._check_date(on)
+        if not request_id:
+            raise errors.InvalidInputError("An erasure request needs an id.")
+        if not reason.strip():
+            raise errors.InvalidInputError("An erasure request records its reason (a code such as data_subject_request).")
+        request = ErasureRequest(request_id, on, reason.strip(), actor.user_id)
+        self._erasure_requested(actor=actor, request=request)
+
+    @event(ErasureRequested)
+    def _erasure_requested(self, actor: Actor, request: ErasureRequest) -> None:
+        self.erasure_request = request
+
     def erase(self, *, actor: Actor, on: date, reason: str, rules: Iterable[RetentionRule] = ()) -> None:
         """Only a closed case, and only when no retention hold or retention rule applies on that day.
 
@@ -861,7 +897,8 @@ class Household(Aggregate):
                 f"Retention rule {last.hold_id.removeprefix('rule:')} ({last.law}) keeps this file until "
                 f"{last.until.isoformat()}; erasure is refused."
             )
-        self._erased(actor=actor, erasure=Erasure(on, reason.strip()))
+        request = self.erasure_request
+        self._erased(actor=actor, erasure=Erasure(on, reason.strip(), request.request_id if request else None))
 
     @event(Erased)
     def _erased(self, actor: Actor, erasure: Erasure) -> None:

@@ -48,6 +48,7 @@ __all__ = [
     "CostRecord",
     "DropOut",
     "Erasure",
+    "ErasureRequest",
     "Escalation",
     "Evaluation",
     "Goal",
@@ -226,6 +227,10 @@ class Referral(ValueObject):
     adults: int
     children: int
     reason: Personal | None = None
+    # The organisation (or team) the referral was addressed to: its staff form the intake team
+    # until a case director is assigned. None in referrals recorded before it was asked: the
+    # municipality's own intake team (ledger.privacy.policy.responsible_organisation).
+    addressed_to: str | None = None
 
 
 @value_object
@@ -273,6 +278,8 @@ class Consent(ValueObject):
     valid_until: date | None
     legal_reference: str | None = None
     withdrawn_on: date | None = None
+    # A legal basis (not a member's consent): the user who decided it; the privacy officer reviews it.
+    decided_by: str | None = None
 
     def in_force_on(self, day: date) -> bool:
         return (
@@ -411,9 +418,20 @@ class RetentionHold(ValueObject):
 
 
 @value_object
+class ErasureRequest(ValueObject):
+    """The privacy officer's request to erase (first of the four eyes); the erasure names it."""
+
+    request_id: str
+    requested_on: date
+    reason: str  # a code, e.g. data_subject_request, retention_expired
+    requested_by: str  # the privacy officer's user id
+
+
+@value_object
 class Erasure(ValueObject):
     on: date
     reason: str  # a code, e.g. data_subject_request, retention_expired
+    request_id: str | None = None  # the request it executes (None: by the local operator, or before requests)
 
 
 # Every value object type, for the storage layer's transcoder registration.

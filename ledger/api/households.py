@@ -106,6 +106,10 @@ class ReferralIn(Body_):
     members: list[MemberIn] = Field(min_length=1, max_length=30)
     address: str | None = Field(default=None, max_length=300)
     reason: str | None = Field(default=None, max_length=4000)
+    addressed_to: str | None = Field(
+        default=None, min_length=1, max_length=64,
+        description="The organisation (id) whose intake team the referral goes to; its staff act until a case "
+                    "director is assigned. Default: the municipality that runs the ledger.")
     on: date | None = None
 
 
@@ -138,6 +142,9 @@ class ConsentIn(Body_):
     valid_from: date | None = None
     valid_until: date | None = None
     legal_reference: str | None = Field(default=None, max_length=300)
+    decided_by: str | None = Field(
+        default=None, min_length=1, max_length=128,
+        description="A legal basis only: the user id of who decided it (default: you). The privacy officer reviews it.")
     on: date | None = None
 
 
@@ -216,6 +223,24 @@ class ReopeningIn(Body_):
 class ErasureIn(Body_):
     reason: str = Field(max_length=60, description="data_subject_request or retention_expired")
     on: date | None = None
+
+
+class ErasureRequestIn(Body_):
+    reason: str = Field(max_length=60, description="data_subject_request or retention_expired")
+    on: date | None = None
+
+
+class AccessRequestIn(Body_):
+    requester: str = Field(max_length=40, description="data_subject or legal_representative")
+    identity_check: str = Field(
+        max_length=40, description="How the requester's identity was checked: id_document_in_person, digid, "
+                                   "known_representative or other_verified")
+    received_on: date | None = Field(default=None, description="When the request arrived (default today)")
+
+
+class AccessRequestOut(BaseModel):
+    request_id: str = Field(description="Name it when answering with the export (accessRequest).")
+    position: int
 
 
 class CostIn(Body_):
@@ -338,7 +363,8 @@ async def refer(request: Request, who: CallerDep, body: Annotated[ReferralIn, Bo
         members = [NewMember(m.role, m.name, bsn=m.bsn, birth_date=m.birth_date.isoformat() if m.birth_date else None,
                              phone=m.phone, email=m.email) for m in body.members]
         hid, version = ledger_of(request).app.refer_household(
-            who.actor, sources=body.sources, members=members, address=body.address, reason=body.reason, on=body.on)
+            who.actor, sources=body.sources, members=members, address=body.address, reason=body.reason, on=body.on,
+            addressed_to=body.addressed_to)
         return _written(request, str(hid), version, None)
     return await _idempotent(request, idempotency_key, who.user_id, run)
 
@@ -406,10 +432,23 @@ def household_access_log(request: Request, who: CallerDep, household_id: Househo
     return records_page(rows, limit)
 
 
+@router.post("/households/{householdId}/access-requests", status_code=201, response_model=AccessRequestOut,
+             responses=_errors(400, 403, 404), summary="Record a data subject's access request (privacy officer)")
+def record_access_request(request: Request, who: CallerDep, household_id: HouseholdId,
+                          body: Annotated[AccessRequestIn, Body()]) -> AccessRequestOut:
+    app = ledger_of(request).app
+    request_id = app.record_access_request(who.actor, household_id, requester=body.requester,
+                                           identity_check=body.identity_check, received_on=body.received_on)
+    return AccessRequestOut(request_id=str(request_id), position=app.last_written_position)
+
+
 @router.get("/households/{householdId}/export", response_model=dict[str, Any], responses=READ_ERRORS,
-            summary="A data subject's access request (AVG art. 15), privacy officer")
-def export(request: Request, who: CallerDep, household_id: HouseholdId) -> dict[str, Any]:
-    return ledger_of(request).app.export_household(who.actor, household_id)
+            summary="Answer a data subject's recorded access request (AVG art. 15), privacy officer")
+def export(request: Request, who: CallerDep, household_id: HouseholdId,
+           access_request: Annotated[str, Query(alias="accessRequest", min_length=1, max_length=64,
+                                                description="The id of the recorded access request answered")],
+           ) -> dict[str, Any]:
+    return ledger_of(request).app.export_household(who.actor, household_id, request_id=access_request)
 
 
 # ----------------------------------------------------------------- commands
@@ -477,4 +516,6 @@ _command("drop-outs", "record_drop_out", DropOutIn, "Record a drop-out or refusa
 _command("closure", "close_case", ClosureIn, "Close the case")
 _command("reopening", "reopen_case", ReopeningIn, "Reopen the case")
 _command("retention-holds", "place_retention_hold", RetentionHoldIn, "Place a retention hold (privacy officer)")
-_command("erasure", "erase_household", ErasureIn, "Erase the household (admin, on the privacy officer's request)")
+_command("erasure-requests", "request_erasure", ErasureRequestIn,
+         "Request the household's erasure (the municipality's privacy officer; another person executes it)")
+_command("erasure", "erase_household", ErasureIn, "Erase the household (the municipality's admin, on a recorded request)")

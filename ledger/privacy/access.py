@@ -29,7 +29,8 @@ from ledger.aggregates.vocabulary import DataCategory
 from .policy import Decision
 
 __all__ = [
-    "ALL_CATEGORIES", "COMMAND_CATEGORIES", "REVIEW_VERDICTS", "AccessDeniedError", "AccessRecorded",
+    "ALL_CATEGORIES", "COMMAND_CATEGORIES", "IDENTITY_CHECKS", "REQUESTERS", "REVIEW_VERDICTS", "AccessDeniedError",
+    "AccessRecorded", "AccessRequestRecorded",
     "EmergencyReviewed", "access_record", "refused_record",
 ]
 
@@ -64,8 +65,13 @@ COMMAND_CATEGORIES: dict[str, frozenset[DataCategory]] = {
     "close_case": frozenset({C.PLAN}),
     "reopen_case": frozenset({C.PLAN}),
     "place_retention_hold": frozenset(),
+    "request_erasure": frozenset(),
     "erase_household": frozenset(ALL_CATEGORIES),
 }
+
+# What a data subject's access request records about how the requester was identified (AVG art. 12(6)).
+IDENTITY_CHECKS = frozenset({"id_document_in_person", "digid", "known_representative", "other_verified"})
+REQUESTERS = frozenset({"data_subject", "legal_representative"})
 
 
 class AccessDeniedError(HouseholdError):
@@ -91,6 +97,9 @@ class AccessRecorded(DomainEvent):
     emergency: bool
     emergency_reason: Personal | None
     subject_user_id: str | None = None  # user management: the user added or disabled
+    # Put on the privacy officer's review list besides emergencies: "legal_basis" (a legal basis
+    # was recorded, by whom in the consent's ``decided_by``), "emergency_burst" (one of many).
+    needs_review: str | None = None
 
     @property
     def sealing_subject(self) -> str | None:
@@ -108,6 +117,8 @@ def access_record(
     at: datetime,
     emergency_reason: str | None = None,
     subject_user_id: str | None = None,
+    needs_review: str | None = None,
+    reason: str | None = None,
 ) -> AccessRecorded:
     return AccessRecorded(  # type: ignore[call-arg]
         originator_id=uuid4(),
@@ -123,10 +134,11 @@ def access_record(
         data_categories=sorted(c.value for c in categories),
         authorisation=decision.authorisation,
         outcome="allowed" if decision.allowed else "denied",
-        reason=decision.reason,
+        reason=reason or decision.reason,
         emergency=decision.emergency,
         emergency_reason=Personal(emergency_reason) if decision.emergency and emergency_reason else None,
         subject_user_id=subject_user_id,
+        needs_review=needs_review,
     )
 
 
@@ -139,10 +151,25 @@ def refused_record(allowed: AccessRecorded, code: str, *, household_id: str | No
         **{name: getattr(allowed, name) for name in (
             "action", "user_id", "organisation", "role", "on_behalf_of", "purpose",
             "data_categories", "authorisation", "emergency", "emergency_reason", "subject_user_id")},
+        needs_review=None,  # nothing happened that needs a review
         household_id=household_id,
         outcome="refused",
         reason=f"Refused by a rule of the case: {code}.",
     )
+
+
+class AccessRequestRecorded(DomainEvent):
+    """A data subject's access request (AVG art. 15), recorded by the privacy officer before it is answered.
+
+    Its own one-event stream (the originator id is the request id). An export names it; the
+    export's access record carries the household id, so it shows in the household's access log.
+    """
+
+    household_id: str
+    requester: str  # one of REQUESTERS
+    identity_check: str  # one of IDENTITY_CHECKS
+    received_on: str  # ISO date the request arrived
+    recorded_by: str  # the privacy officer's user id
 
 
 class EmergencyReviewed(DomainEvent):

@@ -1,27 +1,29 @@
 """The access policy: one pure function decides every command and every read.
 
-``decide(user, action, household, categories, purpose, on)`` looks only at its
-arguments (the household's own state: case director, active involvements,
-consents and legal bases in force on ``on``), so withdrawing consent takes
-effect on the very next access. No I/O, no clock, no globals.
+``decide(user, action, household, categories, purpose, on=…, municipality=…)`` looks only
+at its arguments (the household's own state: case director, active involvements,
+consents and legal bases in force on ``on``, the organisation the case is addressed
+to, a pending erasure request), so withdrawing consent takes effect on the very next
+access. No I/O, no clock, no globals. ``municipality`` is the organisation id of the
+municipality that runs this ledger (the controller, ``LEDGER_ORGANISATION``).
 
-The rules (docs/architecture.md, "Access policy", has the full table):
+A relationship never follows from a role alone (docs/architecture.md, "Access policy"
+and "Threat model"):
 
-* ``admin`` manages users and may erase on the privacy officer's request; never
-  reads case content. ``privacy_officer`` reads access records, places retention
-  holds; never case content. ``evaluator`` reads pseudonymous aggregates only.
-* ``consultant`` and ``professional`` act on a household they are the case
-  director of or actively involved in. Anyone of the two may refer; while no case
-  director is assigned, a consultant (the municipal intake team) may do the
-  intake and everything up to and including assigning a director.
-* Reading a data category needs a consent in force (member's consent) or a
-  recorded legal basis that covers the user's organisation, that category and
-  that purpose. The case director reads the coordination set (identity, contact,
-  composition, plan, involvement, ZRM) without one: what is needed to coordinate.
-  An involved professional may do the few writes that belong to their own part.
-* **Break the glass:** a consultant or professional without access who states a
-  reason may *read*, with authorisation ``emergency`` (writes stay refused); the access record flags it
-  for the privacy officer's review.
+* **case director**: the household's director (by user id);
+* **involved**: an active involvement names the user, or their organisation without a worker;
+* **intake team**: while the case has no director, the staff (consultant or professional)
+  of the *responsible organisation*: the organisation the referral was addressed to, or
+  after a handover the organisation it was handed to. Nobody else;
+* otherwise **unrelated**: refused; a read may break the glass with a reason of substance.
+
+Oversight roles act for the organisation they belong to: the municipality's privacy
+officer over the whole ledger (retention, erasure requests, access requests and their
+exports); a partner organisation's privacy officer over the access records of its own
+staff. The municipality's administrator executes an erasure requested by the privacy
+officer (four eyes: never the requester); an administrator manages the users of their own
+organisation (the municipality's also those of partners). Evaluators of the municipality
+read its pseudonymous figures.
 """
 
 from __future__ import annotations
@@ -42,7 +44,9 @@ __all__ = [
     "Role",
     "decide",
     "is_read",
+    "reason_of_substance",
     "relationship_of",
+    "responsible_organisation",
 ]
 
 
@@ -58,6 +62,7 @@ class Role(StrEnum):
 class Relationship(StrEnum):
     DIRECTOR = "director"
     INVOLVED = "involved"
+    INTAKE_TEAM = "intake_team"  # staff of the responsible organisation while no director is assigned
     UNRELATED = "unrelated"
 
 
@@ -68,20 +73,25 @@ COORDINATION_SET = frozenset(
 
 READ = "read"
 ACCESS_LOG = "read_access_log"
-REVIEW = "review_emergency"  # the privacy officer concludes on a break-the-glass access
+REVIEW = "review_emergency"  # the privacy officer concludes on a break-the-glass access or a legal basis
 CASELOADS = "read_caseloads"  # counts per case director and organisation: no household content
 EVALUATION_REPORT = "read_evaluation_report"  # pseudonymous aggregates replayed from the ledger
 EXPORT = "export_household"  # a data subject's access request (AVG art. 15)
+ACCESS_REQUEST = "record_access_request"  # the request an export answers: who asked, when, identity checked how
 REFER = "refer_household"
 USER_ADMIN = frozenset({"add_user", "disable_user"})
+ORGANISATION_ADMIN = "add_organisation"
 ERASE = "erase_household"
+ERASURE_REQUEST = "request_erasure"
 RETENTION = "place_retention_hold"
+# Writes that are the municipality's privacy officer's alone.
+PRIVACY_OFFICER_WRITES = frozenset({RETENTION, ERASURE_REQUEST, ACCESS_REQUEST})
 # Writes that belong to an involved professional's own part of the plan.
 INVOLVED_WRITES = frozenset(
     {"complete_plan_action", "cancel_plan_action", "record_zrm_measurement", "end_involvement",
      "withdraw_consent"}
 )
-# What the intake team (any consultant) may do while no case director is assigned.
+# What the intake team (the responsible organisation's staff) may do while no case director is assigned.
 INTAKE_WRITES = frozenset(
     {"record_intake", "decide_coordination", "assign_case_director", "grant_consent", "withdraw_consent",
      "record_zrm_measurement", "start_involvement", "record_drop_out", "close_case", "reopen_case"}
@@ -99,19 +109,48 @@ class Decision:
     reason: str  # plain words, no personal data; shown with a 403
     authorisation: str | None = None  # "consent:<id>", "legal_basis:<id>", "case_director", "emergency", ...
     emergency: bool = False
+    # Oversight reads: the organisation whose staff's records this user may see; None = every record.
+    scope: str | None = None
+
+
+# Breaking the glass needs a reason a reviewer can judge: a sentence, not "x" or "asdf".
+EMERGENCY_REASON_MIN_CHARS = 20
+EMERGENCY_REASON_MIN_WORDS = 4
+
+
+def reason_of_substance(text: str | None) -> bool:
+    """At least four words and twenty letters or digits, not one character repeated."""
+    words = [w for w in (text or "").split() if any(c.isalnum() for c in w)]
+    letters = [c.lower() for c in (text or "") if c.isalnum()]
+    return (len(words) >= EMERGENCY_REASON_MIN_WORDS and len(letters) >= EMERGENCY_REASON_MIN_CHARS
+            and len(set(letters)) >= 6)
 
 
 def _deny(reason: str) -> Decision:
     return Decision(False, reason)
 
 
-def relationship_of(user: Actor, household: Household) -> Relationship:
+def responsible_organisation(household: Household, municipality: str) -> str:
+    """Who answers for a case without a director: the last handover's receiver, else the referral's addressee.
+
+    Referrals recorded before referrals were addressed (``addressed_to`` is None) went to the
+    municipality's own intake team.
+    """
+    if household.handovers:
+        return list(household.handovers.values())[-1].to_organisation
+    return household.referral.addressed_to or municipality
+
+
+def relationship_of(user: Actor, household: Household, municipality: str = "municipality") -> Relationship:
     director = household.case_director.director if household.case_director else None
     if director is not None and director.user_id == user.user_id:
         return Relationship.DIRECTOR
     for inv in household.active_involvements():
         if inv.worker_id == user.user_id or (inv.worker_id is None and inv.organisation == user.organisation):
             return Relationship.INVOLVED
+    if (director is None and user.role in (Role.CONSULTANT, Role.PROFESSIONAL)
+            and user.organisation == responsible_organisation(household, municipality)):
+        return Relationship.INTAKE_TEAM
     return Relationship.UNRELATED
 
 
@@ -131,45 +170,51 @@ def decide(
     *,
     on: date,
     emergency_reason: str | None = None,
+    municipality: str = "municipality",
+    subject_organisation: str | None = None,
 ) -> Decision:
-    """Allow or deny ``user`` doing ``action`` ("read" or a command name) on ``household``."""
+    """Allow or deny ``user`` doing ``action`` ("read" or a command name) on ``household``.
+
+    ``subject_organisation``: for user management, the organisation of the user added or disabled.
+    """
     try:
         role = Role(user.role)
         purpose_ = Purpose(purpose)
         cats = frozenset(DataCategory(c) for c in categories)
     except ValueError:
         return _deny("Unknown role, purpose or data category.")
+    ours = user.organisation == municipality  # the user works for the municipality that runs this ledger
 
     if role == Role.OPERATOR:
         # The local operator has the machine and the master key; the CLI's direct writes are
         # recorded with this role so that they are visible as such in the access log.
         return Decision(True, "Local operator with direct access to the store.", "operator")
     if action in USER_ADMIN:
-        if role == Role.ADMIN:
-            return Decision(True, "Administrators manage users.", "user_administration")
-        return _deny("Only administrators manage users.")
+        if role != Role.ADMIN:
+            return _deny("Only administrators manage users.")
+        if not ours and subject_organisation != user.organisation:
+            return _deny("An administrator manages the users of their own organisation only.")
+        return Decision(True, "Administrators manage users.", "user_administration")
+    if action == ORGANISATION_ADMIN:
+        if role == Role.ADMIN and ours:
+            return Decision(True, "The municipality's administrator registers organisations.", "user_administration")
+        return _deny("Only the municipality's administrator registers organisations.")
     if role == Role.ADMIN:
         if action == ERASE:
-            return Decision(True, "Erasure by an administrator on the privacy officer's request.", "erasure_request")
+            return _erasure(user, household, ours)
         return _deny("Administrators manage users; they do not see or change case content.")
     if role == Role.PRIVACY_OFFICER:
-        if action == RETENTION:
-            return Decision(True, "The privacy officer manages retention.", "retention_duty")
-        if action in (ACCESS_LOG, REVIEW):
-            return Decision(True, "The privacy officer audits access records.", "audit_duty")
-        if action == EXPORT:
-            return Decision(True, "The privacy officer answers the data subject's access request.", "avg_art_15")
-        return _deny("Privacy officers read access records, never case content.")
-    if action in (ACCESS_LOG, EXPORT, REVIEW):
+        return _oversee(user, action, ours)
+    if action in (ACCESS_LOG, EXPORT, REVIEW, ACCESS_REQUEST):
         return _deny("Access records and data-subject exports are for the privacy officer.")
     if action == CASELOADS:
-        if role in (Role.CONSULTANT, Role.EVALUATOR):
+        if role == Role.CONSULTANT or (role == Role.EVALUATOR and ours):
             return Decision(True, "Caseload counts support coordination and evaluation.", "caseload_overview")
-        return _deny("Caseload overviews are for consultants and evaluators.")
+        return _deny("Caseload overviews are for consultants and the municipality's evaluators.")
     if action == EVALUATION_REPORT:
-        if role in (Role.CONSULTANT, Role.EVALUATOR):
+        if role == Role.CONSULTANT or (role == Role.EVALUATOR and ours):
             return Decision(True, "Pseudonymous evaluation figures support evaluation.", "evaluation_report")
-        return _deny("Evaluation reports are for evaluators and consultants.")
+        return _deny("Evaluation reports are for the municipality's evaluators and consultants.")
     if role == Role.EVALUATOR:
         return _deny("Evaluators get pseudonymous aggregates only, never a household.")
 
@@ -178,36 +223,70 @@ def decide(
         return Decision(True, "Anyone in the network may refer a household.", "referral")
     if household is None:
         return _deny("No such household.")
-    rel = relationship_of(user, household)
-    decision = _decide_care(user, role, rel, action, household, cats, purpose_, on)
+    rel = relationship_of(user, household, municipality)
+    decision = _decide_care(user, rel, action, household, cats, purpose_, on)
     if decision.allowed or not is_read(action) or not (emergency_reason or "").strip():
         return decision  # breaking the glass opens data to read; it never lets anyone change a case
+    if not reason_of_substance(emergency_reason):
+        return _deny("An emergency access needs a reason a reviewer can judge: at least four words "
+                     f"and {EMERGENCY_REASON_MIN_CHARS} letters.")
     return Decision(True, "Emergency access (break the glass); flagged for review.", "emergency", emergency=True)
 
 
+def _erasure(user: Actor, household: Household | None, ours: bool) -> Decision:
+    """Four eyes: the municipality's privacy officer requests, another person (its administrator) executes."""
+    if not ours:
+        return _deny("Only the municipality's administrator executes an erasure.")
+    request = household.erasure_request if household is not None else None
+    if request is None:
+        return _deny("Erasure needs a recorded request of the municipality's privacy officer first.")
+    if request.requested_by == user.user_id:
+        return _deny("The person who requested an erasure cannot also execute it (four eyes).")
+    return Decision(True, "Erasure by the municipality's administrator on the privacy officer's request.",
+                    f"erasure_request:{request.request_id}")
+
+
+def _oversee(user: Actor, action: str, ours: bool) -> Decision:
+    if action in (ACCESS_LOG, REVIEW):
+        if ours:
+            return Decision(True, "The municipality's privacy officer audits the access records.", "audit_duty")
+        return Decision(True, "A partner's privacy officer audits the accesses of their own staff.", "audit_duty",
+                        scope=user.organisation)
+    if not ours and action in (PRIVACY_OFFICER_WRITES | {EXPORT}):
+        return _deny("Retention, erasure and access requests are for the municipality's privacy officer.")
+    if action == RETENTION:
+        return Decision(True, "The privacy officer manages retention.", "retention_duty")
+    if action == ERASURE_REQUEST:
+        return Decision(True, "The privacy officer requests an erasure for the data subject.", "erasure_duty")
+    if action == ACCESS_REQUEST:
+        return Decision(True, "The privacy officer records a data subject's access request.", "avg_art_15")
+    if action == EXPORT:
+        return Decision(True, "The privacy officer answers the data subject's access request.", "avg_art_15")
+    return _deny("Privacy officers read access records, never case content.")
+
+
 def _decide_care(
-    user: Actor, role: Role, rel: Relationship, action: str, household: Household,
+    user: Actor, rel: Relationship, action: str, household: Household,
     cats: frozenset[DataCategory], purpose: Purpose, on: date,
 ) -> Decision:
-    intake_team = household.case_director is None and role == Role.CONSULTANT
     if not is_read(action):
-        if action in (ERASE, RETENTION):
+        if action in (ERASE, ERASURE_REQUEST, RETENTION, ACCESS_REQUEST):
             return _deny("Erasure and retention are decided by the privacy officer.")
         if rel == Relationship.DIRECTOR:
             return Decision(True, "The case director coordinates this household.", "case_director")
         if rel == Relationship.INVOLVED and action in INVOLVED_WRITES:
             return Decision(True, "An involved professional records their own part.", "involvement")
-        if intake_team and action in INTAKE_WRITES:
+        if rel == Relationship.INTAKE_TEAM and action in INTAKE_WRITES:
             return Decision(True, "The intake team acts until a case director is assigned.", "intake_team")
         return _deny("Only the case director (or, for their own part, an involved professional) may do this.")
 
-    if rel == Relationship.UNRELATED and not intake_team:
+    if rel == Relationship.UNRELATED:
         return _deny("You are not the case director of this household nor involved in it.")
     in_force = household.consents_in_force(on)
     used: list[str] = []
     for cat in sorted(cats):
-        if cat in COORDINATION_SET and (rel == Relationship.DIRECTOR or intake_team):
-            used.append("case_director" if rel == Relationship.DIRECTOR else "intake_team")
+        if cat in COORDINATION_SET and rel in (Relationship.DIRECTOR, Relationship.INTAKE_TEAM):
+            used.append(rel.value if rel == Relationship.INTAKE_TEAM else "case_director")
             continue
         cover = _covering(in_force, user, cat, purpose)
         if cover is None:

@@ -39,6 +39,7 @@ records_table = sa.Table(
     sa.Column("reason", sa.String(500), nullable=False),  # the policy's words; no personal data
     sa.Column("emergency", sa.Boolean, nullable=False),
     sa.Column("subject_user_id", sa.String(128)),
+    sa.Column("needs_review", sa.String(32)),  # besides emergencies: legal_basis, emergency_burst
     sa.Column("review_verdict", sa.String(16)),  # emergencies: the privacy officer's conclusion
     sa.Column("reviewed_by", sa.String(128)),
     sa.Column("reviewed_at", UtcDateTime()),
@@ -48,6 +49,7 @@ records_table = sa.Table(
     sa.Index("ix_view_access_user_position", "user_id", "position"),
     sa.Index("ix_view_access_day_position", "day", "position"),
     sa.Index("ix_view_access_emergency", "emergency", "at"),
+    sa.Index("ix_view_access_organisation_position", "organisation", "position"),
 )
 
 categories_table = sa.Table(
@@ -69,7 +71,9 @@ class AccessLog(ReadModel):
     """Insert-only but for reviews: rows go straight to the batch's inserts (no per-row lookups)."""
 
     name = "access_log"
-    version = 4  # 2: emergency review columns; 3: moments read back in UTC; 4: (filter, position) indexes
+    # 2: emergency review columns; 3: moments read back in UTC; 4: (filter, position) indexes;
+    # 5: needs_review (legal bases and emergency bursts on the review list), organisation index
+    version = 5
     tables = (records_table, categories_table)
 
     @singledispatchmethod
@@ -84,7 +88,8 @@ class AccessLog(ReadModel):
             "household_id": e.household_id, "user_id": e.user_id, "on_behalf_of": e.on_behalf_of,
             "organisation": e.organisation, "role": e.role, "purpose": e.purpose,
             "authorisation": e.authorisation, "outcome": e.outcome, "reason": e.reason, "emergency": e.emergency,
-            "subject_user_id": e.subject_user_id, "review_verdict": None, "reviewed_by": None, "reviewed_at": None,
+            "subject_user_id": e.subject_user_id, "needs_review": getattr(e, "needs_review", None),
+            "review_verdict": None, "reviewed_by": None, "reviewed_at": None,
         }
         on.batch.insert(records_table, row)
         on.batch.local.setdefault("recorded", {})[record_id] = row  # a review may follow in this same batch
@@ -102,10 +107,16 @@ class AccessLog(ReadModel):
                                      "on": e.timestamp})
 
 
-def awaiting_review(conn: sa.Connection, limit: int = 1000) -> list[dict[str, Any]]:
-    """Emergency accesses (break the glass) the privacy officer has not reviewed yet, oldest first."""
+def awaiting_review(conn: sa.Connection, limit: int = 1000, organisation: str | None = None) -> list[dict[str, Any]]:
+    """Records the privacy officer has not reviewed yet (emergency accesses, legal bases), oldest first.
+
+    ``organisation``: only the records of that organisation's staff (a partner's privacy officer).
+    """
     r = records_table
-    q = (sa.select(r).where(r.c.emergency.is_(True), r.c.reviewed_at.is_(None)).order_by(r.c.position).limit(limit))
+    q = (sa.select(r).where(sa.or_(r.c.emergency.is_(True), r.c.needs_review.is_not(None)),
+                            r.c.reviewed_at.is_(None)).order_by(r.c.position).limit(limit))
+    if organisation is not None:
+        q = q.where(r.c.organisation == organisation)
     return [dict(row._mapping) for row in conn.execute(q)]
 
 
@@ -113,10 +124,16 @@ def records(
     conn: sa.Connection, *, household_id: str | None = None, user_id: str | None = None,
     day: date | None = None, category: str | None = None, emergency: bool | None = None,
     since: datetime | None = None, until: datetime | None = None, limit: int = 1000, after: int = 0,
+    organisation: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Access records, oldest first, by any of the four NEN 7513 views; ``after`` pages by position."""
+    """Access records, oldest first, by any of the four NEN 7513 views; ``after`` pages by position.
+
+    ``organisation``: only the records of that organisation's staff (a partner's privacy officer's scope).
+    """
     r = records_table
     q = sa.select(r).where(r.c.position > after).order_by(r.c.position).limit(limit)
+    if organisation is not None:
+        q = q.where(r.c.organisation == organisation)
     if household_id is not None:
         q = q.where(r.c.household_id == household_id)
     if user_id is not None:

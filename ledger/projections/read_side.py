@@ -85,17 +85,17 @@ class ReadSide:
         Complete up to the moment of asking: it waits until the view holds every record written before.
         """
         head = self.runner.head()
-        self.app.record_read(actor, "read_access_log")
+        scope = self.app.record_read(actor, "read_access_log").scope  # a partner's officer: own staff only
         self._ready(head)
         with self.runner.engine.connect() as conn:
             return access_log.records(conn, household_id=household_id, user_id=user_id, day=day,
                                       category=category, emergency=emergency, since=since, until=until,
-                                      after=after, limit=limit)
+                                      after=after, limit=limit, organisation=scope)
 
     def emergencies_awaiting_review(self, actor: Actor) -> list[dict[str, Any]]:
-        """Break-the-glass accesses nobody has reviewed yet (privacy officer), up to the moment of asking."""
+        """Records awaiting the privacy officer's review (break-the-glass accesses, legal bases), up to the moment of asking."""
         head = self.runner.head()
-        self.app.record_read(actor, "read_access_log")
+        scope = self.app.record_read(actor, "read_access_log").scope
         self._ready(head)
         with self.runner.engine.connect() as conn:
-            return access_log.awaiting_review(conn)
+            return access_log.awaiting_review(conn, organisation=scope)

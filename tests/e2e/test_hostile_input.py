@@ -37,7 +37,7 @@ USERS = {
     "director": ("Gemeente Testdorp", "consultant"),
     "privacy": ("Gemeente Testdorp", "privacy_officer"),
     "admin": ("Gemeente Testdorp", "admin"),
-    "evaluator": ("Onderzoeksbureau", "evaluator"),
+    "evaluator": ("Gemeente Testdorp", "evaluator"),
 }
 SQL = ["' OR '1'='1", "'; DROP TABLE stored_events; --", "\" OR \"\"=\"", "1; SELECT pg_sleep(5)--",
        "%' AND 1=1 AND '%'='", "\\'; --", "$$; $$", "/* */ UNION SELECT * FROM api_users --", "\x00", "_%",

@@ -42,7 +42,7 @@ from ledger.privacy.chain import Digest
 from ledger.reports import evaluation_report, render_csv, render_html
 from ledger.reports.evaluation import CASELOAD_NORMS, ZRM_RULE
 
-EVALUATOR = Actor("u-eval", "Onderzoeksbureau", "evaluator")
+EVALUATOR = Actor("u-eval", "Gemeente Testdorp", "evaluator")
 START = date(2026, 1, 1)
 D1, D2 = date(2026, 2, 10), date(2026, 5, 4)
 GEMEENTE, WIJKTEAM = "Gemeente Testdorp", "Wijkteam Testdorp"

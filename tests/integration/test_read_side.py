@@ -23,7 +23,7 @@ DIRECTOR = Actor("u-director", "Gemeente Testdorp", "consultant")
 GGZ = Actor("u-ggz", "GGZ Regio", "professional")
 STRANGER = Actor("u-other", "Schuldhulp Testdorp", "professional")
 PRIVACY = Actor("u-fg", "Gemeente Testdorp", "privacy_officer")
-EVALUATOR = Actor("u-eval", "Onderzoeksbureau", "evaluator")
+EVALUATOR = Actor("u-eval", "Gemeente Testdorp", "evaluator")
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from conftest import OPERATOR, POLICY_MATRIX, FixedClock, Store
+from conftest import OPERATOR, POLICY_MATRIX, FixedClock, Store, answer_access_request, erase_four_eyes
 from ledger.aggregates import Actor, errors
 from ledger.application import NewMember
 from ledger.privacy.access import ALL_CATEGORIES, AccessDeniedError
@@ -71,17 +71,20 @@ def test_an_access_request_export_names_the_data_and_who_saw_it(store: Store, cl
     ggz = Actor(USERS["involved"], ORGS["involved"], "professional")
     ledger.app.get_household(ggz, hid)
     clock.set(date(2026, 4, 20))
-    export = ledger.app.export_household(PRIVACY, hid)
+    export = answer_access_request(ledger.app, hid, PRIVACY)
     member = export["household"]["referral"]["members"][0]
     assert (member["name"], member["bsn"], member["birth_date"], member["phone"]) == (
         "Ria Inzage", "999990019", "1980-02-03", "06-00009999")
     seen = [(a["user_id"], a["action"], a["outcome"]) for a in export["accessed_by"]]
     assert ("u-ggz", "read_household", "allowed") in seen
-    assert seen[-1] == ("u-fg", "export_household", "allowed")  # the export itself is recorded
+    # the request and the export answering it are recorded, in the household's own log
+    assert seen[-2:] == [("u-fg", "record_access_request", "allowed"), ("u-fg", "export_household", "allowed")]
+    assert export["accessed_by"][-1]["authorisation"].startswith("avg_art_15:")  # names the request it answers
     times = [a["at"] for a in export["accessed_by"]]
     assert times == sorted(times)
-    since = ledger.app.export_household(PRIVACY, hid, since=datetime(2026, 4, 15, tzinfo=UTC))
-    assert [a["action"] for a in since["accessed_by"]] == ["export_household", "export_household"]
+    since = answer_access_request(ledger.app, hid, PRIVACY, since=datetime(2026, 4, 15, tzinfo=UTC))
+    assert [a["action"] for a in since["accessed_by"]] == [
+        "record_access_request", "export_household", "record_access_request", "export_household"]
 
 
 def test_after_erasure_the_export_shows_erased_data_and_the_access_records_remain(store: Store, clock: FixedClock) -> None:
@@ -91,12 +94,11 @@ def test_after_erasure_the_export_shows_erased_data_and_the_access_records_remai
     ledger.app.get_household(Actor(USERS["involved"], ORGS["involved"], "professional"), hid)
     before = len(ledger.app.access_log(PRIVACY, household_id=hid))
     v = ledger.app.close_case(DIRECTOR, hid, expected_version=v, reason="goals_achieved")
-    ledger.app.erase_household(Actor("u-admin", "Gemeente Testdorp", "admin"), hid, expected_version=v,
-                               reason="data_subject_request")
-    export = ledger.app.export_household(PRIVACY, hid)
+    erase_four_eyes(ledger.app, hid, v)
+    export = answer_access_request(ledger.app, hid, PRIVACY)
     assert export["household"]["erased"] is True
     assert export["household"]["referral"]["members"][0]["name"] is None
-    assert len(export["accessed_by"]) >= before + 2  # earlier records kept, closure and erasure added
+    assert len(export["accessed_by"]) >= before + 3  # earlier records kept; closure, request, erasure added
     assert "Ria" not in str(export)
 
 
@@ -123,10 +125,11 @@ def test_a_configured_retention_rule_refuses_erasure_and_changes_nothing(
     hid, v = new_case(ledger, clock, "in_force")
     v = ledger.app.close_case(DIRECTOR, hid, expected_version=v, reason="goals_achieved")
     admin = Actor("u-admin", "Gemeente Testdorp", "admin")
+    _, v = ledger.app.request_erasure(PRIVACY, hid, expected_version=v, reason="data_subject_request")
     with pytest.raises(errors.RetentionHoldError, match="housing_support .*2036-04-01"):
         ledger.app.erase_household(admin, hid, expected_version=v, reason="data_subject_request")
     assert str(hid) in ledger.keys.wrapped_keys()  # the key, and so the data, survive
-    assert ledger.app.export_household(PRIVACY, hid)["household"]["referral"]["members"][0]["name"] == "Ria Inzage"
+    assert answer_access_request(ledger.app, hid, PRIVACY)["household"]["referral"]["members"][0]["name"] == "Ria Inzage"
     clock.set(date(2036, 4, 1))
     ledger.app.erase_household(admin, hid, expected_version=v, reason="retention_expired")
     assert str(hid) not in ledger.keys.wrapped_keys()

@@ -97,11 +97,16 @@ def test_oversight_roles_never_read_case_content(role: str) -> None:
 
 
 def test_erasure_is_for_admins_and_retention_for_privacy_officers() -> None:
-    """Admins may erase, privacy officers place retention holds; the director may do neither."""
+    """The municipality's admin erases on its privacy officer's request, the officer places holds; the director neither."""
     h = household("none", ORG["director"])
     director = Actor(USER_ID["director"], ORG["director"], "consultant")
-    assert decide(Actor("a", "Gemeente Testdorp", "admin"), "erase_household", h, on=ON).allowed
-    assert decide(Actor("p", "Gemeente Testdorp", "privacy_officer"), "place_retention_hold", h, on=ON).allowed
+    admin = Actor("a", "Gemeente Testdorp", "admin")
+    officer = Actor("p", "Gemeente Testdorp", "privacy_officer")
+    town = {"municipality": "Gemeente Testdorp"}
+    assert not decide(admin, "erase_household", h, on=ON, **town).allowed  # no request yet
+    h.request_erasure(actor=officer, on=ON, request_id="r1", reason="data_subject_request")
+    assert decide(admin, "erase_household", h, on=ON, **town).allowed
+    assert decide(officer, "place_retention_hold", h, on=ON, **town).allowed
     assert not decide(director, "erase_household", h, on=ON).allowed
     assert not decide(director, "place_retention_hold", h, on=ON).allowed
     assert not decide(Actor("a", "Gemeente Testdorp", "admin"), "record_intake", h, on=ON).allowed
@@ -133,11 +138,12 @@ def test_referral_and_intake_are_possible_before_any_consent() -> None:
     assert decide(referrer, "refer_household", None, on=ON).allowed
     h = Household.refer(household_id=uuid4(), actor=referrer, on=REFERRED, sources=["school_attendance_officer"],
                         members=[Member("m1", "adult", Personal("Lotte Beleid"))])
-    team = Actor("u-team", "Gemeente Testdorp", "consultant")
-    assert decide(team, "record_intake", h, on=ON).allowed
-    assert decide(team, "read", h, ["identity", "composition"], on=ON).allowed
-    assert not decide(team, "read", h, ["mental_health"], on=ON).allowed
-    assert not decide(referrer, "record_intake", h, on=ON).allowed  # a professional is not the intake team
+    team = Actor("u-team", "Gemeente Testdorp", "consultant")  # the municipality's team: the referral's addressee
+    town = {"municipality": "Gemeente Testdorp"}
+    assert decide(team, "record_intake", h, on=ON, **town).allowed
+    assert decide(team, "read", h, ["identity", "composition"], on=ON, **town).allowed
+    assert not decide(team, "read", h, ["mental_health"], on=ON, **town).allowed
+    assert not decide(referrer, "record_intake", h, on=ON, **town).allowed  # the referrer is not the intake team
 
 
 def test_break_the_glass_allows_with_a_stated_reason_and_flags_it() -> None:
@@ -146,9 +152,10 @@ def test_break_the_glass_allows_with_a_stated_reason_and_flags_it() -> None:
     h = household("none", ORG["unrelated"])
     assert not decide(user, "read", h, ["mental_health"], on=ON).allowed
     assert not decide(user, "read", h, ["mental_health"], on=ON, emergency_reason="   ").allowed
-    urgent = decide(user, "read", h, ["mental_health"], on=ON, emergency_reason="acute crisis, director unreachable")
+    urgent = decide(user, "read", h, ["mental_health"], on=ON,
+                    emergency_reason="acute crisis at the address, director unreachable tonight")
     assert urgent.allowed and urgent.emergency and urgent.authorisation == "emergency"
-    write = decide(user, "close_case", h, on=ON, emergency_reason="acute crisis, director unreachable")
+    write = decide(user, "close_case", h, on=ON, emergency_reason="acute crisis at the address, director unreachable")
     assert not write.allowed and not write.emergency  # breaking the glass opens reads, never writes
 
 

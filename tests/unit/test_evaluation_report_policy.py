@@ -16,8 +16,15 @@ from ledger.privacy.policy import decide
 ])
 def test_the_evaluation_report_is_for_evaluators_and_consultants(role: str, allowed: bool) -> None:
     decision = decide(Actor("u-x", "Gemeente Testdorp", role), "read_evaluation_report", None, on=date(2026, 5, 1),
-                      emergency_reason="ik wil het zien")
+                      emergency_reason="ik wil het zien", municipality="Gemeente Testdorp")
     assert decision.allowed is allowed, decision.reason
     assert not decision.emergency  # no breaking the glass into a report
     if allowed:
         assert decision.authorisation == "evaluation_report"
+
+
+def test_a_partner_organisations_evaluator_does_not_read_the_municipalitys_report() -> None:
+    """Evaluators act for their own organisation: the report is the municipality's (issue 12, item 7)."""
+    partner = Actor("u-x", "GGZ Regio", "evaluator")
+    for action in ("read_evaluation_report", "read_caseloads"):
+        assert not decide(partner, action, None, on=date(2026, 5, 1), municipality="Gemeente Testdorp").allowed
