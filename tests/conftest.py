@@ -152,6 +152,9 @@ API_USERS = {  # name -> (organisation, role)
     "privacy": ("Gemeente Testdorp", "privacy_officer"),
     "evaluator": ("Gemeente Testdorp", "evaluator"),  # the municipality's own evaluator (issue 12, item 7)
     "admin": ("Gemeente Testdorp", "admin"),
+    "outsider": ("Schuldhulp Testdorp", "consultant"),  # a consultant elsewhere, with no relation to any case
+    "partner_privacy": ("GGZ Regio", "privacy_officer"),  # a partner organisation's privacy officer
+    "partner_admin": ("GGZ Regio", "admin"),
 }
 
 
