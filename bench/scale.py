@@ -373,10 +373,11 @@ def bench_queries(stores: Stores, sizes: list[int], queries: int, seed: int,
 
     kind = stores.kind
     backend = stores.fresh("access")
-    officer = Actor(user_id="po-001", organisation="Gemeente Demodorp", role="privacy_officer")
     results = []
     try:
         with build(backend.settings()) as ledger:
+            # the municipality's own privacy officer: every record (a partner's sees their own staff's only)
+            officer = Actor(user_id="po-001", organisation=ledger.app.municipality, role="privacy_officer")
             runner = open_views(ledger)
             side = ReadSide(runner)
             fill = AccessFill(seed)

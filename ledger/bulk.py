@@ -135,6 +135,8 @@ class _Staging(CaseLedger):
     def __init__(self, app: CaseLedger, clock: Callable[[], datetime]) -> None:  # no store: skip Application
         self.keys = _NoKeys()  # type: ignore[assignment]
         self.retention_rules = app.retention_rules
+        self.municipality = app.municipality
+        self.throttle = None
         self.clock = clock
         self.tz = app.tz
         self.household: Household | None = None

@@ -492,7 +492,7 @@ EVENT_OF: dict[str, str] = {
     "raise_escalation": "EscalationRaised", "resolve_escalation": "EscalationResolved",
     "record_cost": "CostRecorded", "hand_over": "HandedOver", "record_drop_out": "DroppedOut",
     "close_case": "Closed", "reopen_case": "Reopened", "place_retention_hold": "RetentionHoldPlaced",
-    "erase_household": "Erased",
+    "request_erasure": "ErasureRequested", "erase_household": "Erased",
 }
 
 
@@ -1019,7 +1019,9 @@ class _Story:
             placed = close_day + timedelta(days=rng.randint(0, 10))
             self.add(placed, "place_retention_hold", law=YOUTH_LAW_RETENTION, until=_add_years(placed, 20))
         if "erase" in p.flags:
-            self.add(close_day + timedelta(days=rng.randint(30, 90)), "erase_household", reason="data_subject_request")
+            erase_day = close_day + timedelta(days=rng.randint(30, 90))  # the privacy officer's request, executed that day
+            self.add(erase_day, "request_erasure", reason="data_subject_request")
+            self.add(erase_day, "erase_household", reason="data_subject_request")
 
 
 # ======================================================== the municipality

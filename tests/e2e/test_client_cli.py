@@ -105,8 +105,10 @@ def test_a_household_from_referral_to_erasure_through_the_client(api: Any) -> No
     assert isinstance(caseloads, list)
     assert "caseloads" in client(api, "evaluator").evaluation_report()
 
-    w = admin.erase(hid, w.version, "data_subject_request")
-    exported = privacy.export(hid)
+    w = privacy.request_erasure(hid, w.version, "data_subject_request")  # four eyes: the officer requests
+    w = admin.erase(hid, w.version, "data_subject_request")  # ... and the admin executes
+    request = privacy.record_access_request(hid, identity_check="id_document_in_person")
+    exported = privacy.export(hid, request)
     assert exported["household"]["erased"] is True
     assert [m["name"] for m in exported["household"]["referral"]["members"]] == [None, None]
     assert SECRET_NAME not in json.dumps(exported)

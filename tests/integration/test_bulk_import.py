@@ -24,7 +24,7 @@ from ledger.bulk import ImportError_, _convert, import_lines, plan_lines
 from ledger.privacy.access import AccessRecorded
 from ledger.views import household_view
 
-from conftest import FixedClock, Store
+from conftest import FixedClock, Store, MUNICIPALITY
 
 OPERATOR = Actor(user_id="migration-01", organisation="Gemeente Testdorp", role="operator")
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -88,7 +88,8 @@ def test_import_equals_live_commands_sealed_recorded_and_chained(store: Store) -
     alone = {ledger.app.repository.get(hid).version + 1 for hid in ids}
     assert all(size <= 100 or size in alone for size in report.batch_sizes)
 
-    live = build(Settings(data_dir=store.data_dir / "live"), clock=FixedClock(NOW))  # SQLite: any store will do
+    live = build(Settings(data_dir=store.data_dir / "live", organisation=MUNICIPALITY),  # SQLite: any store will do
+                 clock=FixedClock(NOW))
     store.built.append(live)
     for line in lines:
         _live(live.app, line)

@@ -207,7 +207,8 @@ class HouseholdLedgerMachine(RuleBasedStateMachine):
         try:
             with recording_clock(self.clock):
                 model = Household.refer(household_id=hid, actor=actor, on=on, sources=[source], members=members_,
-                                        address=personal(address), reason=personal(reason))
+                                        address=personal(address), reason=personal(reason),
+                                        addressed_to=self.app.municipality)  # the application's default
         except errors.HouseholdError as exc:
             assert type(exc) is type(app_error), (app_error, exc)
             assert self.stored_version(hid) == 0

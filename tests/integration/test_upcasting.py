@@ -13,7 +13,7 @@ import json
 import os
 from datetime import UTC, date, datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -21,7 +21,8 @@ from eventsourcing.persistence import StoredEvent
 
 import stored_payloads as v1
 from conftest import OPERATOR, FixedClock, Store
-from ledger.aggregates import Household, errors
+from ledger.aggregates import Household, Member, Personal, errors
+from ledger.aggregates.clock import recording_clock
 from ledger.aggregates.vocabulary import InvolvementEndReason
 from ledger.application import NewMember
 from ledger.bootstrap import Ledger
@@ -55,9 +56,14 @@ def old_ledger(store: Store, clock: FixedClock) -> tuple[Ledger, UUID]:
     """A household as release 64cf415 left it: referred, a volunteer started and ended, snapshot at version 3."""
     clock.now = V1_RECORDED_AT
     ledger = store.make_ledger(clock=clock, snapshot_interval=1000)
-    hid, v = ledger.app.refer_household(OPERATOR, sources=["wmo_desk"], members=[NewMember("adult", "Bep")],
-                                        on=date(2025, 6, 1))  # Referred did not change: today's code writes it
-    assert v == 1
+    # Referred as that release wrote it: today's aggregate, with no addressee (added since, default None)
+    hid = uuid4()
+    ledger.keys.create(hid)
+    with recording_clock(clock):
+        referred = Household.refer(household_id=hid, actor=OPERATOR, on=date(2025, 6, 1), sources=["wmo_desk"],
+                                   members=[Member("m1", "adult", Personal("Bep"))])
+    ledger.app.save(referred)
+    assert referred.version == 1 and referred.referral.addressed_to is None
     ledger.app.recorder.insert_events([
         StoredEvent(hid, 2, v1.V1_TOPIC_INVOLVEMENT_STARTED, as_stored(ledger, v1.V1_INVOLVEMENT_STARTED)),
         StoredEvent(hid, 3, v1.V1_TOPIC_INVOLVEMENT_ENDED, as_stored(ledger, v1.V1_INVOLVEMENT_ENDED)),
