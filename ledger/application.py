@@ -264,7 +264,7 @@ class CaseLedger(Application[UUID]):
         fact: str,
         command: Callable[[Household], Any],
     ) -> int:
-        with recording_clock(self.clock):
+        with recording_clock(self.clock), self.keys.scope():  # the load's key read also seals the new events
             household = self._load(household_id)
             record = self._authorise(actor, action, household, COMMAND_CATEGORIES[action])
             try:
@@ -317,7 +317,7 @@ class CaseLedger(Application[UUID]):
             for i, m in enumerate(members, start=1)
         ]
         household_id = self.new_household_id()
-        with recording_clock(self.clock):
+        with recording_clock(self.clock), self.keys.scope():
             record = self._authorise(actor, "refer_household", None, COMMAND_CATEGORIES["refer_household"],
                                      household_id=household_id)
             try:

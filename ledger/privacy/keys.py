@@ -219,6 +219,9 @@ class KeyStore:
                  "master_key_id": self.master.key_id, "created_at": now}
                 for hid, key in made.items()
             ])
+        if (scoped := getattr(self._scope, "keys", None)) is not None:  # the referral's save seals with it
+            until = time.monotonic() + self.cache_seconds
+            scoped.update({str(hid): (key, until) for hid, key in made.items()})
         return made
 
     def begin_erasure(self, household_id: UUID | str) -> None:
@@ -231,6 +234,8 @@ class KeyStore:
                          .with_for_update())
             conn.execute(erasures.delete().where(erasures.c.household_id == hid))
             conn.execute(erasures.insert().values(household_id=hid, requested_at=datetime.now(tz=UTC)))
+        if (scoped := getattr(self._scope, "keys", None)) is not None:
+            scoped.pop(hid, None)
 
     def cancel_erasure(self, household_id: UUID | str) -> None:
         """The ``Erased`` event was not saved: the household keeps its key."""
