@@ -70,6 +70,13 @@ def closed_household(ledger, clock: FixedClock) -> tuple[object, int]:
     return hid, v
 
 
+def build_ledger(store: Store):
+    """A ledger on the store with the wall clock (what the HTTP service also uses)."""
+    from ledger.bootstrap import build
+
+    return build(store.settings())
+
+
 def name_seen_by(ledger, hid: object) -> str | None:
     return ledger.app.get_household(OPERATOR, hid).members["m1"].name.value
 
@@ -188,3 +195,31 @@ def test_an_erasure_in_one_instance_stops_decryption_in_every_other_at_once(stor
     assert other.keys.get(hid) is None
     export = other.app.export_household(PRIVACY, hid)
     assert reason not in str(export) and NAME not in str(export)
+
+
+def test_erasure_over_http_with_the_key_store_locked_answers_503_and_changes_nothing(
+        store: Store, clock: FixedClock) -> None:
+    """Over real HTTP a locked key store gives problem+json 503 (retry), the household stays as it was."""
+    import httpx
+    from api_server import serving
+    from service_process import add_users
+
+    settings = store.settings(key_lock_timeout=0.5)
+    token = add_users(settings, {"admin": ("gemeente-testdorp", "admin")})["admin"]
+    with build_ledger(store) as ledger:
+        hid, v = closed_household(ledger, clock)
+    headers = {"Authorization": f"Bearer {token}", "If-Match": f'"{v}"'}
+    with serving(settings) as url:
+        with key_store_locked(store):
+            refused = httpx.post(f"{url}/v1/households/{hid}/erasure", headers=headers,
+                                 json={"reason": "data_subject_request"}, timeout=30)
+        assert refused.status_code == 503, refused.text
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert NAME not in refused.text
+        with build_ledger(store) as fresh:
+            assert not fresh.app.get_household(OPERATOR, hid).is_erased
+            assert raw_key_exists(store, hid)
+        done = httpx.post(f"{url}/v1/households/{hid}/erasure", headers=headers,
+                          json={"reason": "data_subject_request"}, timeout=30)
+        assert done.status_code == 201, done.text
+    assert not raw_key_exists(store, hid)
