@@ -223,3 +223,23 @@ def test_erasure_over_http_with_the_key_store_locked_answers_503_and_changes_not
                           json={"reason": "data_subject_request"}, timeout=30)
         assert done.status_code == 201, done.text
     assert not raw_key_exists(store, hid)
+
+
+def test_a_pending_erasure_whose_save_never_happened_is_dropped_and_the_key_serves_again(
+        store: Store, clock: FixedClock) -> None:
+    """A pending-erasure row without an Erased event is, after five minutes, an erasure that failed: it goes."""
+    from datetime import UTC, datetime, timedelta
+
+    from ledger.privacy.erasure import STALE_AFTER, finish_erasures
+
+    ledger = store.make_ledger(clock=clock)
+    hid, _ = closed_household(ledger, clock)
+    ledger.keys.begin_erasure(hid)  # as a process that died before saving Erased leaves it
+    assert ledger.keys.get(hid) is None  # fail closed while it may still be under way
+    soon = finish_erasures(ledger.keys, ledger.app._is_erased_in_store)
+    assert (soon.finished, soon.cancelled) == ([], []) and ledger.keys.get(hid) is None
+    later = finish_erasures(ledger.keys, ledger.app._is_erased_in_store,
+                            now=datetime.now(tz=UTC) + STALE_AFTER + timedelta(seconds=1))
+    assert later.cancelled == [str(hid)]
+    assert ledger.keys.get(hid) is not None
+    assert name_seen_by(store.make_ledger(clock=clock), hid) == NAME
