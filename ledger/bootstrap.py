@@ -164,7 +164,11 @@ def build(
     signing = SigningKey.load(
         settings.signing_key.get_secret_value() if settings.signing_key else None, settings.data_dir / "signing.key"
     )
-    app.finish_erasures()  # erasures a crash or a lock left between Erased and the shredding
+    try:
+        app.finish_erasures()  # erasures a crash or a lock left between Erased and the shredding
+    except (sa.exc.OperationalError, KeyStoreError) as e:  # their keys stay unserved; audit verify finishes them
+        structlog.get_logger("ledger.bootstrap").warning("erasures_not_finished_at_start_up",
+                                                         error_type=type(e).__name__)
     chain = Chain(engine, app.recorder, signing)
     app.after_save.append(chain.after_save)
     return Ledger(settings=settings, app=app, keys=keys, users=UserDirectory(engine), chain=chain, engine=engine)

@@ -71,11 +71,13 @@ def finish_erasures(keys: KeyStore, is_erased: Callable[[str], bool], *, also: I
     return report
 
 
-def check_keys(keys: KeyStore, *, referred: Iterable[str], erased: Iterable[str],
+def check_keys(keys: KeyStore, *, referred: set[str], present: set[str], erased: set[str],
                is_erased: Callable[[str], bool]) -> KeyCheck:
-    """Every live household has its key, every erased one has none (finishing those that still do)."""
-    referred, erased = set(referred), set(erased)
-    present = keys.household_ids()
+    """Every live household has its key, every erased one has none (finishing those that still do).
+
+    Read ``referred``, then ``present`` (the key store's households), then ``erased``, so a
+    referral or an erasure running meanwhile is never taken for a missing key.
+    """
     pending = set(keys.pending_erasures())
     missing = sorted(referred - erased - present)
     for hid in missing:
