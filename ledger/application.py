@@ -766,30 +766,28 @@ class CaseLedger(Application[UUID]):
         if self.snapshots is None:
             return []
         bad: list[tuple[UUID, int]] = []
-        with self.keys.scope():
-            self._verify_snapshots_into(bad)
+        for household_id in self._referred_ids():
+            with self.keys.scope():  # one key read per household, kept no longer than its check
+                bad.extend(self._bad_snapshots_of(household_id))
         return bad
 
-    def _verify_snapshots_into(self, bad: list[tuple[UUID, int]]) -> None:
+    def _bad_snapshots_of(self, household_id: UUID) -> Iterator[tuple[UUID, int]]:
         assert self.snapshots is not None
-        for household_id in self._referred_ids():
-            stored = self.snapshots.recorder.select_events(household_id)  # raw: decode each under guard
-            if not stored:
-                continue
-            replayed, events = None, iter(self.events.get(household_id))
-            for row in stored:  # oldest first, like the events
-                while replayed is None or replayed.version < row.originator_version:
-                    event = next(events, None)
-                    if event is None:
-                        break  # the snapshot claims a version the events never reached
-                    replayed = event.mutate(replayed)  # type: ignore[attr-defined]
-                try:
-                    snapshot = self.mapper.to_domain_event(row)
-                    matches = snapshot.mutate(None) == replayed  # type: ignore[attr-defined]
-                except Exception:  # noqa: BLE001 - an undecodable or altered snapshot is a bad one
-                    matches = False
-                if not matches:
-                    bad.append((household_id, row.originator_version))
+        stored = self.snapshots.recorder.select_events(household_id)  # raw: decode each under guard
+        replayed, events = None, iter(self.events.get(household_id)) if stored else iter(())
+        for row in stored:  # oldest first, like the events
+            while replayed is None or replayed.version < row.originator_version:
+                event = next(events, None)
+                if event is None:
+                    break  # the snapshot claims a version the events never reached
+                replayed = event.mutate(replayed)  # type: ignore[attr-defined]
+            try:
+                snapshot = self.mapper.to_domain_event(row)
+                matches = snapshot.mutate(None) == replayed  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001 - an undecodable or altered snapshot is a bad one
+                matches = False
+            if not matches:
+                yield household_id, row.originator_version
 
     def finish_erasures(self) -> ErasureReport:
         """Shred the key of every erasure left pending after its ``Erased`` was saved (start-up runs this)."""
