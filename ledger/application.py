@@ -35,7 +35,8 @@ from ledger.aggregates.vocabulary import DataCategory
 from ledger.aggregates.clock import recording_clock
 from ledger.aggregates.retention import DEFAULT_RULES, RetentionRule
 from ledger.aggregates.personal import personal
-from ledger.privacy import KeyStore, SealingMapper, register_transcodings
+from ledger.privacy import KeyStore, KeyStoreError, SealingMapper, register_transcodings
+from ledger.privacy.erasure import ErasureReport, KeyCheck, check_keys, finish_erasures
 from ledger.privacy.access import (
     ALL_CATEGORIES,
     COMMAND_CATEGORIES,
@@ -143,6 +144,7 @@ class CaseLedger(Application[UUID]):
         """
         cache_size = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
         return _Repository(
+            self.keys,
             event_store=self.events,
             snapshot_store=self.snapshots,
             cache_maxsize=int(cache_size) if cache_size else None,
@@ -299,7 +301,7 @@ class CaseLedger(Application[UUID]):
         *,
         needs_review: str | None = None,
     ) -> int:
-        with recording_clock(self.clock):
+        with recording_clock(self.clock), self.keys.scope():  # the load's key read also seals the new events
             household = self._load(household_id)
             record = self._authorise(actor, action, household, COMMAND_CATEGORIES[action], needs_review=needs_review)
             try:
@@ -353,7 +355,7 @@ class CaseLedger(Application[UUID]):
             for i, m in enumerate(members, start=1)
         ]
         household_id = self.new_household_id()
-        with recording_clock(self.clock):
+        with recording_clock(self.clock), self.keys.scope():
             record = self._authorise(actor, "refer_household", None, COMMAND_CATEGORIES["refer_household"],
                                      household_id=household_id)
             try:
@@ -623,11 +625,37 @@ class CaseLedger(Application[UUID]):
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, reason: str,
         on: date | None = None,
     ) -> int:
-        """Record the erasure, then destroy the data key (crypto-shredding)."""
+        """Erase in three steps: mark the erasure pending, record ``Erased``, shred the data key.
+
+        Returns only once the key is shredded. When the key store is locked at the
+        first step nothing changes (:class:`KeyStoreBusyError`); at the last step the
+        erasure stays pending, no process serves the key, and a retry (which any
+        ``expected_version`` may send), start-up or ``audit verify`` finishes it.
+        """
         day = self._on(on)
-        version = self._change(actor, household_id, expected_version, "erase_household", "household_erased", lambda h: h.erase(
-            actor=actor, on=day, reason=reason, rules=self.retention_rules))
-        self.keys.destroy(parse_household_id(household_id))
+        hid = parse_household_id(household_id)
+        with recording_clock(self.clock):
+            household = self._load(hid)
+            if household.is_erased and self.keys.has_key(hid):  # an erasure left unfinished
+                self._authorise(actor, "erase_household", household, COMMAND_CATEGORIES["erase_household"],
+                                save_now=True)
+                self.keys.shred(hid)
+                log.info("household_erasure_finished", household_id=str(hid), user_id=actor.user_id)
+                return household.version
+
+        def erase(h: Household) -> None:
+            h.erase(actor=actor, on=day, reason=reason, rules=self.retention_rules)
+            self.keys.begin_erasure(hid)  # after the rules allowed it, before Erased is saved
+
+        try:
+            version = self._change(actor, hid, expected_version, "erase_household", "household_erased", erase)
+        except errors.HouseholdError:
+            try:
+                self.keys.cancel_erasure(hid)  # refused or stale: nothing was saved
+            except KeyStoreError:  # the pending row fails closed; start-up or audit verify drops it
+                log.warning("erasure_cancel_failed", household_id=str(hid))
+            raise
+        self.keys.shred(hid)
         return version
 
     def record_user_management(self, actor: Actor, action: str, subject_user_id: str,
@@ -724,7 +752,8 @@ class CaseLedger(Application[UUID]):
                         emergency_reason=emergency_reason, save_now=True)
         if as_of is None:
             return household
-        events = list(self._events(household_id))
+        with self.keys.scope():
+            events = list(self._events(household_id))
         past = [e for e in events if e.timestamp <= as_of]
         if not past:
             raise errors.NotFoundError(f"Household {household.id} did not exist yet then.")
@@ -827,7 +856,8 @@ class CaseLedger(Application[UUID]):
         }
 
     def _history_of(self, household: Household) -> list[DomainEventProtocol[UUID]]:
-        events = list(self._events(household.id))
+        with self.keys.scope():
+            events = list(self._events(household.id))
         return [_scrubbed_event(e) for e in events] if household.is_erased else events
 
     def _access_records(
@@ -838,8 +868,9 @@ class CaseLedger(Application[UUID]):
         out: list[AccessRecorded] = []
         start = 1
         while page := self.recorder.select_notifications(start=start, limit=1000, topics=[topic]):
-            for n in page:
-                r = self.mapper.to_domain_event(n)
+            with self.keys.scope():  # a page's records of one household share its key read
+                decoded = [self.mapper.to_domain_event(n) for n in page]
+            for r in decoded:
                 if household_id is not None and r.household_id != household_id:
                     continue
                 if user_id is not None and r.user_id != user_id:
@@ -859,24 +890,52 @@ class CaseLedger(Application[UUID]):
             return []
         bad: list[tuple[UUID, int]] = []
         for household_id in self._referred_ids():
-            stored = self.snapshots.recorder.select_events(household_id)  # raw: decode each under guard
-            if not stored:
-                continue
-            replayed, events = None, iter(self.events.get(household_id))
-            for row in stored:  # oldest first, like the events
-                while replayed is None or replayed.version < row.originator_version:
-                    event = next(events, None)
-                    if event is None:
-                        break  # the snapshot claims a version the events never reached
-                    replayed = event.mutate(replayed)  # type: ignore[attr-defined]
-                try:
-                    snapshot = self.mapper.to_domain_event(row)
-                    matches = snapshot.mutate(None) == replayed  # type: ignore[attr-defined]
-                except Exception:  # noqa: BLE001 - an undecodable or altered snapshot is a bad one
-                    matches = False
-                if not matches:
-                    bad.append((household_id, row.originator_version))
+            with self.keys.scope():  # one key read per household, kept no longer than its check
+                bad.extend(self._bad_snapshots_of(household_id))
         return bad
+
+    def _bad_snapshots_of(self, household_id: UUID) -> Iterator[tuple[UUID, int]]:
+        assert self.snapshots is not None
+        stored = self.snapshots.recorder.select_events(household_id)  # raw: decode each under guard
+        replayed, events = None, iter(self.events.get(household_id)) if stored else iter(())
+        for row in stored:  # oldest first, like the events
+            while replayed is None or replayed.version < row.originator_version:
+                event = next(events, None)
+                if event is None:
+                    break  # the snapshot claims a version the events never reached
+                replayed = event.mutate(replayed)  # type: ignore[attr-defined]
+            try:
+                snapshot = self.mapper.to_domain_event(row)
+                matches = snapshot.mutate(None) == replayed  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001 - an undecodable or altered snapshot is a bad one
+                matches = False
+            if not matches:
+                yield household_id, row.originator_version
+
+    def finish_erasures(self) -> ErasureReport:
+        """Shred the key of every erasure left pending after its ``Erased`` was saved (start-up runs this)."""
+        return finish_erasures(self.keys, self._is_erased_in_store)
+
+    def verify_keys(self) -> KeyCheck:
+        """``audit verify``: the key store against the households (see :mod:`ledger.privacy.erasure`)."""
+        # In this order: a household referred is seen with its key (made before Referred), and
+        # one erased meanwhile is seen as erased (Erased is saved before its key is shredded).
+        referred = {str(h) for h in self._referred_ids()}
+        present = self.keys.household_ids()
+        erased = {str(n.originator_id) for n in self._notifications_of(Household.Erased)}
+        return check_keys(self.keys, referred=referred, present=present, erased=erased,
+                          is_erased=self._is_erased_in_store)
+
+    def _is_erased_in_store(self, household_id: UUID | str) -> bool:
+        topic = get_topic(Household.Erased)
+        return any(e.topic == topic for e in self.recorder.select_events(parse_household_id(household_id)))
+
+    def _notifications_of(self, cls: type) -> Iterator[Any]:
+        topic = get_topic(cls)
+        start = 1
+        while page := self.recorder.select_notifications(start=start, limit=500, topics=[topic]):
+            yield from page
+            start = page[-1].id + 1
 
     def _events(self, household_id: UUID | str) -> Iterator[DomainEventProtocol[UUID]]:
         hid = parse_household_id(household_id)
@@ -888,15 +947,8 @@ class CaseLedger(Application[UUID]):
         yield from events
 
     def _referred_ids(self) -> Iterator[UUID]:
-        topic = get_topic(Household.Referred)
-        start = 1
-        while True:
-            page = self.recorder.select_notifications(start=start, limit=500, topics=[topic])
-            if not page:
-                return
-            for n in page:
-                yield n.originator_id  # type: ignore[misc]
-            start = page[-1].id + 1
+        for n in self._notifications_of(Household.Referred):
+            yield n.originator_id  # type: ignore[misc]
 
 
 class _GroupCommit:
@@ -973,10 +1025,15 @@ def _project(aggregate: Any, events: Iterable[Any]) -> Any:
 
 
 class _Repository(Repository[UUID]):
-    """:class:`Repository` whose default projector is :func:`_project`."""
+    """:class:`Repository` whose default projector is :func:`_project`; a load is one key scope."""
+
+    def __init__(self, keys: KeyStore, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.keys = keys
 
     def get(self, aggregate_id: UUID, *, projector_func: Any = _project, **kwargs: Any) -> Any:  # type: ignore[override]
-        return super().get(aggregate_id, projector_func=projector_func, **kwargs)
+        with self.keys.scope():  # the household's key is read once per load, never kept after it
+            return super().get(aggregate_id, projector_func=projector_func, **kwargs)
 
 
 def parse_household_id(value: UUID | str) -> UUID:

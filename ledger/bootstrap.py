@@ -61,6 +61,27 @@ def generate_master_key() -> str:
     return base64.b64encode(os.urandom(32)).decode("ascii")
 
 
+def _decode_master(raw: str, source: str) -> MasterKey:
+    try:
+        return MasterKey(base64.b64decode(raw.strip(), validate=True))
+    except (binascii.Error, KeyStoreError):
+        raise KeyStoreError(f"The master key in {source} is not base64 of 32 bytes.") from None
+
+
+def _old_master_keys(settings: Settings) -> list[MasterKey]:
+    """Keys that only unwrap (a rotation in progress): ``LEDGER_OLD_MASTER_KEYS`` and ``master.old.*.key`` files."""
+    olds = []
+    if settings.old_master_keys is not None:
+        for i, raw in enumerate(settings.old_master_keys.get_secret_value().split(",")):
+            if raw.strip():
+                olds.append(_decode_master(raw, f"LEDGER_OLD_MASTER_KEYS (item {i + 1})"))
+    for path in sorted(settings.data_dir.glob("master.old.*.key")):
+        if path.stat().st_mode & 0o077:
+            raise KeyStoreError(f"{path} is readable by others; chmod 600 it.")
+        olds.append(_decode_master(path.read_text(), str(path)))
+    return olds
+
+
 def _master_key(settings: Settings) -> MasterKey:
     if settings.master_key is not None:
         raw = settings.master_key.get_secret_value()
@@ -75,10 +96,7 @@ def _master_key(settings: Settings) -> MasterKey:
             raise KeyStoreError(f"{path} is readable by others; chmod 600 it.")
         raw = path.read_text().strip()
         source = str(path)
-    try:
-        return MasterKey(base64.b64decode(raw, validate=True))
-    except (binascii.Error, KeyStoreError):
-        raise KeyStoreError(f"The master key in {source} is not base64 of 32 bytes.") from None
+    return _decode_master(raw, source)
 
 
 def _postgres_env(url: str) -> dict[str, str]:
@@ -124,14 +142,21 @@ def build(
         env = _postgres_env(settings.database_url)
         engine = sa.create_engine(sqlalchemy_url(settings.database_url), pool_pre_ping=True,
                                  connect_args={"connect_timeout": 5})
-        key_engine = engine
+        # Its own small pool: key-store writes set lock_timeout per transaction, and a key
+        # read never queues behind another session's lock for longer than that either.
+        key_engine = sa.create_engine(
+            sqlalchemy_url(settings.database_url), pool_size=5, max_overflow=10,
+            connect_args={"connect_timeout": 5,
+                          "options": f"-c lock_timeout={int(settings.key_lock_timeout * 1000)}"})
     else:
         db = settings.data_dir / "ledger.sqlite"
         env = {"PERSISTENCE_MODULE": FACTORY_TOPIC, "SQLITE_DBNAME": str(db), "SQLITE_LOCK_TIMEOUT": "10"}
         engine = sa.create_engine(f"sqlite:///{db}")
-        key_engine = sqlite_keystore_engine(str(settings.data_dir / "keys.sqlite"))
+        key_engine = sqlite_keystore_engine(str(settings.data_dir / "keys.sqlite"),
+                                            busy_timeout=settings.key_lock_timeout)
     env["IS_SNAPSHOTTING_ENABLED"] = "y"
-    keys = KeyStore(key_engine, master, cache_seconds=settings.key_cache_seconds)
+    keys = KeyStore(key_engine, master, old_masters=_old_master_keys(settings),
+                    cache_seconds=settings.key_cache_seconds, lock_timeout=settings.key_lock_timeout)
     extra = {k: v for k, v in {"clock": clock, "new_id": new_id, "new_household_id": new_household_id}.items() if v}
     app = CaseLedger(
         env, keys=keys, timezone=settings.timezone, snapshot_interval=settings.snapshot_interval,
@@ -141,6 +166,11 @@ def build(
     signing = SigningKey.load(
         settings.signing_key.get_secret_value() if settings.signing_key else None, settings.data_dir / "signing.key"
     )
+    try:
+        app.finish_erasures()  # erasures a crash or a lock left between Erased and the shredding
+    except (sa.exc.OperationalError, KeyStoreError) as e:  # their keys stay unserved; audit verify finishes them
+        structlog.get_logger("ledger.bootstrap").warning("erasures_not_finished_at_start_up",
+                                                         error_type=type(e).__name__)
     chain = Chain(engine, app.recorder, signing)
     app.after_save.append(chain.after_save)
     return Ledger(settings=settings, app=app, keys=keys, users=UserDirectory(engine), chain=chain, engine=engine)

@@ -56,6 +56,7 @@ import json
 import time
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -122,6 +123,10 @@ class _NoKeys:
 
     def destroy(self, household_id: UUID | str) -> bool:
         return False
+
+    @contextmanager
+    def scope(self) -> Iterator[None]:
+        yield
 
 
 class _Staging(CaseLedger):

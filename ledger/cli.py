@@ -432,14 +432,35 @@ def audit_verify(
     with _ledger() as ledger:
         result = ledger.chain.verify(digest, progress=_progress_printer())
         bad_snapshots = ledger.app.verify_snapshots() if result.ok else []
+        keys = ledger.app.verify_keys()
+    for line in _key_notes(keys):
+        typer.echo(line, err=True)
     if not result.ok:
         _fail(f"verification failed: {result.problem}")
     if bad_snapshots:
         hid, version = bad_snapshots[0]
         _fail(f"verification failed: the snapshot of household {hid} at version {version} differs from its "
               f"events ({len(bad_snapshots)} bad snapshots; they are a cache and can be deleted)")
+    if keys.missing:
+        _fail(f"verification failed: {len(keys.missing)} live households have no data key (first: {keys.missing[0]}); "
+              "a deleted key row is tampering, not an erasure: restore the key store from a backup")
+    if keys.erasures.failed:
+        _fail(f"verification failed: {len(keys.erasures.failed)} erasures could not be finished (the key store is "
+              "busy); run `ledger audit verify` again")
     typer.echo(f"ok: {result.checked} records verified up to position {result.head_position}"
-               + (f", matching the digest at {digest.position}" if digest else ""))
+               + (f", matching the digest at {digest.position}" if digest else "")
+               + "; every live household has its key, no erased one has")
+
+
+def _key_notes(keys: Any) -> list[str]:
+    notes = []
+    if keys.erasures.finished:
+        notes.append(f"note: finished {len(keys.erasures.finished)} erasures left unfinished (their keys are shredded now)")
+    if keys.status.rotation_due:
+        notes.append(f"note: {keys.status.erasures_under_current} erasures since the last master-key rotation: "
+                     "WAL, standbys and backups can still undo them until you run `ledger keys rotate` and destroy "
+                     "the old master key")
+    return notes
 
 
 def _progress_printer() -> Any:
@@ -633,6 +654,49 @@ def retention() -> None:
 def keys_generate() -> None:
     """Print a new random master key (base64) for LEDGER_MASTER_KEY."""
     typer.echo(generate_master_key())
+
+
+@keys_app.command("status")
+def keys_status() -> None:
+    """Which master key wraps how many data keys, pending erasures, and whether a rotation is due."""
+    with _ledger() as ledger:
+        status = ledger.keys.status()
+    typer.echo(f"current master key: {status.current}")
+    for mid, count in sorted(status.rows_by_master.items()):
+        typer.echo(f"  {mid}: {count} data keys" + ("" if mid == status.current else " (old: run `ledger keys rotate`)"))
+    typer.echo(f"pending erasures: {status.pending_erasures}")
+    if status.rotation_due:
+        typer.echo(f"rotation due: {status.erasures_under_current} erasures since the last rotation "
+                   "(WAL, standbys and backups can still undo them)")
+    elif status.rotation_unfinished:
+        typer.echo("rotation unfinished: data keys are still wrapped by an old master key")
+    else:
+        typer.echo("rotation: not due")
+    for mid in status.old_keys_unused:
+        typer.echo(f"old master key {mid} wraps nothing any more: remove it from the configuration and destroy "
+                   "every copy")
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    batch: Annotated[int, typer.Option("--batch", min=1, max=100_000, help="Data keys re-wrapped per transaction.")
+                     ] = 500,
+) -> None:
+    """Re-wrap every data key under the current master key (LEDGER_MASTER_KEY), online and resumable.
+
+    Configure the new key as LEDGER_MASTER_KEY and the old one in LEDGER_OLD_MASTER_KEYS
+    on every instance first (docs/architecture.md "Master-key rotation").
+    """
+    with _ledger() as ledger:  # start-up finishes pending erasures first: their keys are shredded, not re-wrapped
+        done = ledger.keys.rotate(batch=batch, progress=lambda n: typer.echo(f"{n} data keys re-wrapped", err=True))
+        status = ledger.keys.status()
+    typer.echo(f"{done} data keys re-wrapped under master key {status.current}")
+    if status.rotation_unfinished:
+        _fail("some data keys are still under an old master key (a pending erasure or a concurrent run); "
+              "run `ledger keys rotate` again")
+    for mid in status.old_keys_unused:
+        typer.echo(f"old master key {mid} wraps nothing any more: remove it from the configuration and destroy "
+                   "every copy; erasures before now can then no longer be undone from WAL, standbys or backups")
 
 
 # ------------------------------------------------------------------- entry

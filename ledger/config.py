@@ -31,12 +31,15 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./ledger-data")
     database_url: str | None = Field(default=None, description="postgresql://user:password@host:port/db")
     master_key: SecretStr | None = Field(default=None, description="base64 of 32 random bytes")
+    old_master_keys: SecretStr | None = Field(
+        default=None, description="comma-separated base64 master keys that still unwrap keys during a rotation")
     signing_key: SecretStr | None = Field(default=None, description="base64 Ed25519 private key for digests")
     operator: str = Field(default_factory=_default_operator)
     organisation: str = "municipality"
     timezone: str = "Europe/Amsterdam"
     snapshot_interval: int = Field(default=50, ge=2)
-    key_cache_seconds: float = Field(default=5.0, ge=0)
+    key_cache_seconds: float = Field(default=5.0, ge=0)  # within one read only (ledger/privacy/keys.py)
+    key_lock_timeout: float = Field(default=5.0, gt=0, description="seconds a key-store write waits for a lock")
     retention_file: Path | None = Field(
         default=None, description="TOML file of retention rules; replaces the defaults (docs/architecture.md)"
     )

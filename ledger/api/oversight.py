@@ -47,6 +47,10 @@ class VerificationOut(BaseModel):
     first_bad_position: int | None = None
     problem: str | None = None
     bad_snapshots: int = 0
+    missing_keys: int = Field(0, description="Live households without a data key: tampering, not an erasure.")
+    finished_erasures: int = Field(0, description="Erasures left unfinished that this verification finished.")
+    key_rotation_due: bool = Field(False, description="An erasure since the last master-key rotation: WAL, standbys "
+                                                      "and backups can still undo it (docs/architecture.md).")
 
 
 @router.get("/users/me", response_model=Me, tags=["users"], summary="Who the token belongs to")
@@ -105,15 +109,19 @@ def digest(request: Request, who: CallerDep) -> DigestOut:
 
 
 @router.post("/audit/verification", tags=["audit"], response_model=VerificationOut, responses=_errors(403),
-             summary="Recompute the hash chain and check snapshots (privacy officer)")
+             summary="Recompute the hash chain, check snapshots and the key store (privacy officer)")
 def verification(request: Request, who: CallerDep) -> VerificationOut:
     ledger = ledger_of(request)
     ledger.app.record_read(who.actor, "read_access_log")
     result = ledger.chain.verify()
     bad = ledger.app.verify_snapshots() if result.ok else []
-    return VerificationOut(ok=result.ok and not bad, checked=result.checked, head_position=result.head_position,
-                           first_bad_position=result.first_bad_position, problem=result.problem,
-                           bad_snapshots=len(bad))
+    keys = ledger.app.verify_keys()
+    problem = result.problem or (f"{len(keys.missing)} live households have no data key" if keys.missing else None)
+    return VerificationOut(ok=result.ok and not bad and keys.ok, checked=result.checked,
+                           head_position=result.head_position, first_bad_position=result.first_bad_position,
+                           problem=problem, bad_snapshots=len(bad), missing_keys=len(keys.missing),
+                           finished_erasures=len(keys.erasures.finished),
+                           key_rotation_due=keys.status.rotation_due)
 
 
 class EvaluationReportOut(BaseModel):

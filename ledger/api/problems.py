@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ledger.aggregates import errors
 from ledger.privacy.access import AccessDeniedError
+from ledger.privacy.keys import KeyStoreBusyError
 from ledger.privacy.sealing import SealedDataError
 from ledger.projections.read_side import ViewsBehindError
 
@@ -76,6 +77,7 @@ STORE_UNAVAILABLE: tuple[type[Exception], ...] = (
     sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
     es_persistence.OperationalError, es_persistence.InterfaceError,
     psycopg.OperationalError, psycopg.InterfaceError, psycopg_pool.PoolTimeout,
+    KeyStoreBusyError,  # e.g. an erasure whose shredding waited too long: its retry finishes it
 )
 
 
