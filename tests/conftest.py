@@ -56,8 +56,8 @@ def _logging_as_configured_by_default() -> None:
     """Each test starts from the default log configuration (a CLI run in-process sets `warning`)."""
     configure_logging("info")
 
-MUNICIPALITY = "Gemeente Testdorp"  # the municipality that runs the test ledgers (LEDGER_ORGANISATION)
-OPERATOR = Actor(user_id="op-001", organisation="Gemeente Testdorp", role="operator")  # the local operator: storage tests are not about the policy
+MUNICIPALITY = "gemeente-testdorp"  # the municipality that runs the test ledgers (LEDGER_ORGANISATION)
+OPERATOR = Actor(user_id="op-001", organisation="gemeente-testdorp", role="operator")  # the local operator: storage tests are not about the policy
 
 
 PRIVACY_OFFICER = Actor("u-fg", MUNICIPALITY, "privacy_officer")
@@ -145,16 +145,16 @@ class Api:
 
 
 API_USERS = {  # name -> (organisation, role)
-    "director": ("Gemeente Testdorp", "consultant"),
-    "colleague": ("Gemeente Testdorp", "consultant"),
-    "ggz": ("GGZ Regio", "professional"),
-    "stranger": ("Schuldhulp Testdorp", "professional"),
-    "privacy": ("Gemeente Testdorp", "privacy_officer"),
-    "evaluator": ("Gemeente Testdorp", "evaluator"),  # the municipality's own evaluator (issue 12, item 7)
-    "admin": ("Gemeente Testdorp", "admin"),
-    "outsider": ("Schuldhulp Testdorp", "consultant"),  # a consultant elsewhere, with no relation to any case
-    "partner_privacy": ("GGZ Regio", "privacy_officer"),  # a partner organisation's privacy officer
-    "partner_admin": ("GGZ Regio", "admin"),
+    "director": ("gemeente-testdorp", "consultant"),
+    "colleague": ("gemeente-testdorp", "consultant"),
+    "ggz": ("ggz-regio", "professional"),
+    "stranger": ("schuldhulp-testdorp", "professional"),
+    "privacy": ("gemeente-testdorp", "privacy_officer"),
+    "evaluator": ("gemeente-testdorp", "evaluator"),  # the municipality's own evaluator (issue 12, item 7)
+    "admin": ("gemeente-testdorp", "admin"),
+    "outsider": ("schuldhulp-testdorp", "consultant"),  # a consultant elsewhere, with no relation to any case
+    "partner_privacy": ("ggz-regio", "privacy_officer"),  # a partner organisation's privacy officer
+    "partner_admin": ("ggz-regio", "admin"),
 }
 
 

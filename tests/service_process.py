@@ -59,7 +59,7 @@ class ServiceProcess:
         self.extra_env = env or {}
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
-        self.organisation = "Gemeente Testdorp"  # LEDGER_ORGANISATION: the municipality running it
+        self.organisation = "gemeente-testdorp"  # LEDGER_ORGANISATION: the municipality running it
 
     @property
     def settings(self) -> Settings:

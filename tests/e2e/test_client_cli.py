@@ -33,7 +33,7 @@ from ledger.client import (
 )
 
 LEDGER = [sys.executable, "-m", "ledger.cli"]
-TESTDORP, GGZ = "Gemeente Testdorp", "GGZ Regio"
+TESTDORP, GGZ = "gemeente-testdorp", "ggz-regio"
 ALL_CATEGORIES = [
     "identity", "contact", "composition", "finances", "work_and_education", "housing", "domestic_relations",
     "physical_health", "mental_health", "addiction", "justice", "parenting", "social_network", "plan", "zrm",

@@ -292,7 +292,7 @@ class HouseholdLedgerMachine(RuleBasedStateMachine):
                  lambda h: h.replace_case_director(actor=actor, on=on, director=StaffRef(user, "wijkteam"),
                                                    reason=personal(reason)))
 
-    @rule(hid=households, back=BACK, to=st.sampled_from(["Veilig Thuis", " "]), notes=OPT_TEXT)
+    @rule(hid=households, back=BACK, to=st.sampled_from(["veilig-thuis", " "]), notes=OPT_TEXT)
     def hand_over(self, hid: UUID, back: int, to: str, notes: str | None) -> None:
         on, actor = self.day(back), ACTORS[0]
         self.run(hid, "hand_over",

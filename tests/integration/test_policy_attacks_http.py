@@ -47,11 +47,11 @@ def test_an_outsider_cannot_make_a_relationship_with_a_household_that_has_no_dir
     refused(write(outsider, f"{base}/intakes", v, {"domains_discussed": ["finances"]}))
     v = ok(write(team, f"{base}/intakes", v, {"domains_discussed": ["finances"]}))
     refused(write(outsider, f"{base}/consents", v, {
-        "basis": "public_task", "organisations": ["Schuldhulp Testdorp"], "legal_reference": "Wgs art. 3",
+        "basis": "public_task", "organisations": ["schuldhulp-testdorp"], "legal_reference": "Wgs art. 3",
         "data_categories": ["identity", "finances", "mental_health"], "purpose": "coordination"}))
-    refused(write(outsider, f"{base}/case-director", v, {"user_id": "u-outsider", "organisation": "Schuldhulp Testdorp"},
+    refused(write(outsider, f"{base}/case-director", v, {"user_id": "u-outsider", "organisation": "schuldhulp-testdorp"},
                   method="PUT"))
-    refused(write(outsider, f"{base}/involvements", v, {"kind": "professional", "organisation": "Schuldhulp Testdorp",
+    refused(write(outsider, f"{base}/involvements", v, {"kind": "professional", "organisation": "schuldhulp-testdorp",
                                                         "discipline": "schuldhulp", "worker_id": "u-outsider"}))
     log = client(api, "privacy").get("/v1/access-log", params={"householdId": hid, "userId": "u-outsider"}).json()
     outcomes = [(r["action"], r["outcome"]) for r in log["items"]]
@@ -67,9 +67,9 @@ def test_a_case_closed_after_a_handover_is_reopened_only_by_the_receiving_organi
     hid, v = r.json()["household_id"], r.json()["version"]
     base = f"/v1/households/{hid}"
     v = ok(write(team, f"{base}/intakes", v, {"domains_discussed": ["finances"]}))
-    v = ok(write(team, f"{base}/case-director", v, {"user_id": "u-director", "organisation": "Gemeente Testdorp"},
+    v = ok(write(team, f"{base}/case-director", v, {"user_id": "u-director", "organisation": "gemeente-testdorp"},
                  method="PUT"))
-    v = ok(write(team, f"{base}/handovers", v, {"to_organisation": "GGZ Regio"}))
+    v = ok(write(team, f"{base}/handovers", v, {"to_organisation": "ggz-regio"}))
     refused(write(team, f"{base}/closure", v, {"reason": "handed_over"}))  # the team stepped back with the handover
     v = ok(write(ggz, f"{base}/closure", v, {"reason": "handed_over"}))
     refused(write(outsider, f"{base}/reopening", v, {}))
@@ -86,7 +86,7 @@ def test_a_legal_basis_names_who_decided_it_and_waits_for_the_privacy_officers_r
     base = f"/v1/households/{hid}"
     v = ok(write(team, f"{base}/intakes", v, {"domains_discussed": ["finances"]}))
     r = write(team, f"{base}/consents", v, {
-        "basis": "public_task", "organisations": ["Gemeente Testdorp"], "legal_reference": "Wmo 2015 art. 2.3.2",
+        "basis": "public_task", "organisations": ["gemeente-testdorp"], "legal_reference": "Wmo 2015 art. 2.3.2",
         "data_categories": ["finances"], "purpose": "coordination", "decided_by": "u-colleague"})
     ok(r)
     waiting = privacy.get("/v1/access-log", params={"awaitingReview": "true"}).json()["items"]
@@ -129,8 +129,8 @@ def test_a_partner_privacy_officer_sees_only_their_own_staffs_accesses(api: Api)
     refused(client(api, "ggz").get(f"/v1/households/{hid}/plan"))  # a GGZ access, denied
     town = client(api, "privacy").get("/v1/access-log", params={"householdId": hid}).json()["items"]
     partner = client(api, "partner_privacy").get("/v1/access-log", params={"householdId": hid}).json()["items"]
-    assert {r["organisation"] for r in town} >= {"Gemeente Testdorp", "GGZ Regio"}
-    assert partner and {r["organisation"] for r in partner} == {"GGZ Regio"}
+    assert {r["organisation"] for r in town} >= {"gemeente-testdorp", "ggz-regio"}
+    assert partner and {r["organisation"] for r in partner} == {"ggz-regio"}
     pp = client(api, "partner_privacy")
     refused(pp.post(f"/v1/households/{hid}/access-requests",
                     json={"requester": "data_subject", "identity_check": "digid"}))

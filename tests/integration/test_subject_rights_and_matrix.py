@@ -11,14 +11,14 @@ from ledger.aggregates import Actor, errors
 from ledger.application import NewMember
 from ledger.privacy.access import ALL_CATEGORIES, AccessDeniedError
 
-DIRECTOR = Actor("u-director", "Gemeente Testdorp", "consultant")
-PRIVACY = Actor("u-fg", "Gemeente Testdorp", "privacy_officer")
-ORGS = {"director": "Gemeente Testdorp", "involved": "GGZ Regio", "unrelated": "Schuldhulp Testdorp"}
+DIRECTOR = Actor("u-director", "gemeente-testdorp", "consultant")
+PRIVACY = Actor("u-fg", "gemeente-testdorp", "privacy_officer")
+ORGS = {"director": "gemeente-testdorp", "involved": "ggz-regio", "unrelated": "schuldhulp-testdorp"}
 USERS = {"director": "u-director", "involved": "u-ggz", "unrelated": "u-other"}
 ALL = [c.value for c in ALL_CATEGORIES]
 
 
-def new_case(ledger, clock: FixedClock, consent_state: str = "none", organisation: str = "GGZ Regio"):
+def new_case(ledger, clock: FixedClock, consent_state: str = "none", organisation: str = "ggz-regio"):
     clock.set(date(2026, 3, 2))
     hid, v = ledger.app.refer_household(OPERATOR, sources=["wmo_desk"], members=[
         NewMember("adult", "Ria Inzage", bsn="999990019", birth_date="1980-02-03", phone="06-00009999")])
@@ -124,7 +124,7 @@ def test_a_configured_retention_rule_refuses_erasure_and_changes_nothing(
     ledger = store.make_ledger(clock=clock, retention_file=rules)
     hid, v = new_case(ledger, clock, "in_force")
     v = ledger.app.close_case(DIRECTOR, hid, expected_version=v, reason="goals_achieved")
-    admin = Actor("u-admin", "Gemeente Testdorp", "admin")
+    admin = Actor("u-admin", "gemeente-testdorp", "admin")
     _, v = ledger.app.request_erasure(PRIVACY, hid, expected_version=v, reason="data_subject_request")
     with pytest.raises(errors.RetentionHoldError, match="housing_support .*2036-04-01"):
         ledger.app.erase_household(admin, hid, expected_version=v, reason="data_subject_request")

@@ -14,8 +14,8 @@ from ledger.privacy.policy import decide
 
 ON = date(2026, 5, 1)
 REFERRED = date(2026, 1, 5)
-OPERATOR = Actor("cons-intake", "Gemeente Testdorp", "consultant")
-ORG = {"director": "Gemeente Testdorp", "involved": "GGZ Regio", "unrelated": "Schuldhulp Testdorp"}
+OPERATOR = Actor("cons-intake", "gemeente-testdorp", "consultant")
+ORG = {"director": "gemeente-testdorp", "involved": "ggz-regio", "unrelated": "schuldhulp-testdorp"}
 USER_ID = {"director": "u-director", "involved": "u-involved", "unrelated": "u-unrelated"}
 
 
@@ -100,16 +100,16 @@ def test_erasure_is_for_admins_and_retention_for_privacy_officers() -> None:
     """The municipality's admin erases on its privacy officer's request, the officer places holds; the director neither."""
     h = household("none", ORG["director"])
     director = Actor(USER_ID["director"], ORG["director"], "consultant")
-    admin = Actor("a", "Gemeente Testdorp", "admin")
-    officer = Actor("p", "Gemeente Testdorp", "privacy_officer")
-    town = {"municipality": "Gemeente Testdorp"}
+    admin = Actor("a", "gemeente-testdorp", "admin")
+    officer = Actor("p", "gemeente-testdorp", "privacy_officer")
+    town = {"municipality": "gemeente-testdorp"}
     assert not decide(admin, "erase_household", h, on=ON, **town).allowed  # no request yet
     h.request_erasure(actor=officer, on=ON, request_id="r1", reason="data_subject_request")
     assert decide(admin, "erase_household", h, on=ON, **town).allowed
     assert decide(officer, "place_retention_hold", h, on=ON, **town).allowed
     assert not decide(director, "erase_household", h, on=ON).allowed
     assert not decide(director, "place_retention_hold", h, on=ON).allowed
-    assert not decide(Actor("a", "Gemeente Testdorp", "admin"), "record_intake", h, on=ON).allowed
+    assert not decide(Actor("a", "gemeente-testdorp", "admin"), "record_intake", h, on=ON).allowed
 
 
 @pytest.mark.parametrize(
@@ -134,12 +134,12 @@ def test_writes_belong_to_the_director_and_to_involved_workers_for_their_part(
 
 def test_referral_and_intake_are_possible_before_any_consent() -> None:
     """Anyone in the network refers; a consultant does the intake while no director is assigned."""
-    referrer = Actor("u-school", "Leerplicht Testdorp", "professional")
+    referrer = Actor("u-school", "leerplicht-testdorp", "professional")
     assert decide(referrer, "refer_household", None, on=ON).allowed
     h = Household.refer(household_id=uuid4(), actor=referrer, on=REFERRED, sources=["school_attendance_officer"],
                         members=[Member("m1", "adult", Personal("Lotte Beleid"))])
-    team = Actor("u-team", "Gemeente Testdorp", "consultant")  # the municipality's team: the referral's addressee
-    town = {"municipality": "Gemeente Testdorp"}
+    team = Actor("u-team", "gemeente-testdorp", "consultant")  # the municipality's team: the referral's addressee
+    town = {"municipality": "gemeente-testdorp"}
     assert decide(team, "record_intake", h, on=ON, **town).allowed
     assert decide(team, "read", h, ["identity", "composition"], on=ON, **town).allowed
     assert not decide(team, "read", h, ["mental_health"], on=ON, **town).allowed

@@ -15,8 +15,8 @@ from ledger.privacy.policy import decide
     ("admin", False),
 ])
 def test_the_evaluation_report_is_for_evaluators_and_consultants(role: str, allowed: bool) -> None:
-    decision = decide(Actor("u-x", "Gemeente Testdorp", role), "read_evaluation_report", None, on=date(2026, 5, 1),
-                      emergency_reason="ik wil het zien", municipality="Gemeente Testdorp")
+    decision = decide(Actor("u-x", "gemeente-testdorp", role), "read_evaluation_report", None, on=date(2026, 5, 1),
+                      emergency_reason="ik wil het zien", municipality="gemeente-testdorp")
     assert decision.allowed is allowed, decision.reason
     assert not decision.emergency  # no breaking the glass into a report
     if allowed:
@@ -25,6 +25,6 @@ def test_the_evaluation_report_is_for_evaluators_and_consultants(role: str, allo
 
 def test_a_partner_organisations_evaluator_does_not_read_the_municipalitys_report() -> None:
     """Evaluators act for their own organisation: the report is the municipality's (issue 12, item 7)."""
-    partner = Actor("u-x", "GGZ Regio", "evaluator")
+    partner = Actor("u-x", "ggz-regio", "evaluator")
     for action in ("read_evaluation_report", "read_caseloads"):
-        assert not decide(partner, action, None, on=date(2026, 5, 1), municipality="Gemeente Testdorp").allowed
+        assert not decide(partner, action, None, on=date(2026, 5, 1), municipality="gemeente-testdorp").allowed

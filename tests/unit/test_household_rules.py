@@ -208,7 +208,7 @@ def _commands(on: date) -> dict[str, Callable[[Household], Any]]:
         "record_cost": lambda h: h.record_cost(
             actor=ACTOR, on=on, cost_id="k9", kind="intervention", stream="income_support", amount_eur="10.00",
             period_start=REFERRED, period_end=on),
-        "hand_over": lambda h: h.hand_over(actor=ACTOR, on=on, to_organisation="Veilig Thuis"),
+        "hand_over": lambda h: h.hand_over(actor=ACTOR, on=on, to_organisation="veilig-thuis"),
         "record_drop_out": lambda h: h.record_drop_out(actor=ACTOR, on=on, kind="refusal"),
         "close": lambda h: h.close(actor=ACTOR, on=on, reason="other"),
         "reopen": lambda h: h.reopen(actor=ACTOR, on=on),
@@ -263,9 +263,9 @@ def test_replacing_the_case_director_leaves_exactly_the_new_one() -> None:
 def test_handover_needs_a_case_director_and_releases_them() -> None:
     """Only a case with a case director can be handed over; afterwards it has none."""
     h = with_intake()
-    refused(h, errors.NoCaseDirectorError, lambda h: h.hand_over(actor=ACTOR, on=DAY, to_organisation="Veilig Thuis"))
+    refused(h, errors.NoCaseDirectorError, lambda h: h.hand_over(actor=ACTOR, on=DAY, to_organisation="veilig-thuis"))
     h.assign_case_director(actor=ACTOR, on=DAY, director=DIRECTOR)
-    accepted(h, lambda h: h.hand_over(actor=ACTOR, on=DAY, to_organisation="Veilig Thuis"))
+    accepted(h, lambda h: h.hand_over(actor=ACTOR, on=DAY, to_organisation="veilig-thuis"))
     assert h.case_director is None
     accepted(h, lambda h: h.assign_case_director(actor=ACTOR, on=DAY, director=OTHER_DIRECTOR))
 
@@ -575,7 +575,7 @@ def test_erasure_scrubs_every_personal_value_but_keeps_scores_and_dates() -> Non
     add_action(h, "a2", performer_kind="self", organisation=None)
     h.cancel_plan_action(actor=ACTOR, on=DAY, action_id="a2", reason=Personal(CANCEL_REASON))
     h.resolve_escalation(actor=ACTOR, on=DAY, escalation_id="e1", resolution=Personal(ESC_RESOLUTION))
-    h.hand_over(actor=ACTOR, on=DAY, to_organisation="Veilig Thuis", notes=Personal(HANDOVER_NOTES))
+    h.hand_over(actor=ACTOR, on=DAY, to_organisation="veilig-thuis", notes=Personal(HANDOVER_NOTES))
     h.record_drop_out(actor=ACTOR, on=DAY, kind="drop_out", reason=Personal(DROP_OUT_REASON))
     h.close(actor=ACTOR, on=CLOSED_ON, reason="dropped_out")
     h.collect_events()  # as after a save: pending events are the store's business, not the state's
@@ -649,7 +649,7 @@ def test_dates_before_the_referral_are_refused(name: str) -> None:
         h.assign_case_director(actor=ACTOR, on=REFERRED, director=DIRECTOR)
         grant(h, "c1", valid_from=BEFORE_REFERRAL - timedelta(days=5), on=REFERRED)
     if name == "assign_case_director":
-        h.hand_over(actor=ACTOR, on=REFERRED, to_organisation="Veilig Thuis")
+        h.hand_over(actor=ACTOR, on=REFERRED, to_organisation="veilig-thuis")
     refused(h, errors.DateBeforeReferralError, _commands(BEFORE_REFERRAL)[name])
 
 
@@ -790,7 +790,7 @@ def test_repr_of_household_members_and_events_never_shows_personal_values() -> N
     h.replace_case_director(actor=ACTOR, on=DAY, director=OTHER_DIRECTOR, reason=Personal(REPLACE_REASON))
     h.resolve_escalation(actor=ACTOR, on=DAY, escalation_id="e1", resolution=Personal(ESC_RESOLUTION))
     h.cancel_plan_action(actor=ACTOR, on=DAY, action_id="a1", reason=Personal(CANCEL_REASON))
-    h.hand_over(actor=ACTOR, on=DAY, to_organisation="Veilig Thuis", notes=Personal(HANDOVER_NOTES))
+    h.hand_over(actor=ACTOR, on=DAY, to_organisation="veilig-thuis", notes=Personal(HANDOVER_NOTES))
     h.record_drop_out(actor=ACTOR, on=DAY, kind="drop_out", reason=Personal(DROP_OUT_REASON))
     h.close(actor=ACTOR, on=CLOSED_ON, reason="dropped_out")
     h.reopen(actor=ACTOR, on=LATER, reason=Personal(REOPEN_REASON))
