@@ -30,6 +30,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 from eventsourcing.utils import get_topic
 
 from ledger.aggregates import Actor, Household, Member, NetworkContact, StaffRef, errors, scrub
+from ledger.aggregates.codes import is_organisation_id, is_user_id
 from ledger.aggregates.vocabulary import DataCategory
 from ledger.aggregates.clock import recording_clock
 from ledger.aggregates.retention import DEFAULT_RULES, RetentionRule
@@ -101,8 +102,14 @@ class CaseLedger(Application[UUID]):
         snapshot_interval: int = 50,
         retention_rules: tuple[RetentionRule, ...] = DEFAULT_RULES,
         cache_size: int = 500,
+        is_organisation: Callable[[str], bool] = is_organisation_id,
+        is_user: Callable[[str], bool] = is_user_id,
     ) -> None:
         self.keys = keys
+        # The registers that organisation and user ids in commands must be in (bootstrap wires
+        # the directory); the defaults accept any well-formed id, for tests and the bulk stage.
+        self.is_organisation = is_organisation
+        self.is_user = is_user
         self.retention_rules = retention_rules
         self.clock = clock
         self.new_id = new_id
@@ -261,6 +268,9 @@ class CaseLedger(Application[UUID]):
         action: str,
         fact: str,
         command: Callable[[Household], Any],
+        *,
+        organisations: Iterable[str | None] = (),
+        users: Iterable[str | None] = (),
     ) -> int:
         with recording_clock(self.clock):
             household = self._load(household_id)
@@ -271,6 +281,7 @@ class CaseLedger(Application[UUID]):
                         f"The household is at version {household.version}, not {expected_version}; "
                         "reload it and try again."
                     )
+                self._check_registered(organisations, users)
                 command(household)
                 version = self._save(household, record)
             except errors.HouseholdError as exc:
@@ -278,6 +289,20 @@ class CaseLedger(Application[UUID]):
                 raise
         log.info(fact, household_id=str(household.id), version=version, user_id=actor.user_id)
         return version
+
+    def _check_registered(self, organisations: Iterable[str | None], users: Iterable[str | None]) -> None:
+        """Organisation and user ids in a command must be registered.
+
+        Only well-formed ids are looked up; the aggregate refuses the rest with the rule on their form.
+        """
+        for org in organisations:
+            org = org.strip() if isinstance(org, str) else org
+            if is_organisation_id(org) and not self.is_organisation(org):
+                raise errors.UnregisteredOrganisationError(
+                    f"The organisation {errors.shown(org)} is not in the organisation register.")
+        for user_id in users:
+            if is_user_id(user_id) and not self.is_user(user_id):  # type: ignore[arg-type]
+                raise errors.UnregisteredUserError(f"The user {errors.shown(user_id)} is not in the user directory.")
 
     def _record_refusal(self, record: AccessRecorded, exc: errors.HouseholdError, *, created: bool = True) -> None:
         """A command the policy allowed but a rule refused: nothing changed, and the attempt is on record.
@@ -341,10 +366,11 @@ class CaseLedger(Application[UUID]):
         summary: str | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
-        contacts = [NetworkContact(relation, personal(name)) for relation, name in network]
         return self._change(actor, household_id, expected_version, "record_intake", "intake_recorded", lambda h: h.hold_intake(
-            actor=actor, on=day, domains_discussed=domains_discussed, network=contacts,
-            agencies_involved=list(agencies_involved), summary=personal(summary)))
+            actor=actor, on=day, domains_discussed=domains_discussed,
+            network=[NetworkContact(relation, personal(name)) for relation, name in network],  # type: ignore[arg-type]
+            agencies_involved=list(agencies_involved), summary=personal(summary)),
+            organisations=agencies_involved)
 
     def decide_coordination(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, outcome: str,
@@ -361,7 +387,7 @@ class CaseLedger(Application[UUID]):
         day = self._on(on)
         director = StaffRef(user_id, organisation)
         return self._change(actor, household_id, expected_version, "assign_case_director", "case_director_assigned", lambda h: h.assign_case_director(
-            actor=actor, on=day, director=director))
+            actor=actor, on=day, director=director), organisations=[organisation], users=[user_id])
 
     def set_case_director(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, user_id: str, organisation: str,
@@ -381,7 +407,8 @@ class CaseLedger(Application[UUID]):
         day = self._on(on)
         director = StaffRef(user_id, organisation)
         return self._change(actor, household_id, expected_version, "replace_case_director", "case_director_replaced", lambda h: h.replace_case_director(
-            actor=actor, on=day, director=director, reason=personal(reason)))
+            actor=actor, on=day, director=director, reason=personal(reason)),
+            organisations=[organisation], users=[user_id])
 
     def grant_consent(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, basis: str, member_id: str | None,
@@ -393,7 +420,8 @@ class CaseLedger(Application[UUID]):
         version = self._change(actor, household_id, expected_version, "grant_consent", "consent_granted", lambda h: h.grant_consent(
             actor=actor, on=day, consent_id=consent_id, basis=basis, member_id=member_id,
             organisations=organisations, data_categories=data_categories, purpose=purpose,
-            valid_from=valid_from or day, valid_until=valid_until, legal_reference=legal_reference))
+            valid_from=valid_from or day, valid_until=valid_until, legal_reference=legal_reference),
+            organisations=organisations)
         return consent_id, version
 
     def withdraw_consent(
@@ -442,7 +470,8 @@ class CaseLedger(Application[UUID]):
         action_id = self.new_id()
         version = self._change(actor, household_id, expected_version, "add_plan_action", "plan_action_added", lambda h: h.add_plan_action(
             actor=actor, on=day, action_id=action_id, goal_id=goal_id, description=personal(description),
-            performer_kind=performer_kind, organisation=organisation, due_on=due_on))
+            performer_kind=performer_kind, organisation=organisation, due_on=due_on),
+            organisations=[organisation])
         return action_id, version
 
     def complete_plan_action(
@@ -469,7 +498,8 @@ class CaseLedger(Application[UUID]):
         involvement_id = self.new_id()
         version = self._change(actor, household_id, expected_version, "start_involvement", "involvement_started", lambda h: h.start_involvement(
             actor=actor, on=day, involvement_id=involvement_id, kind=kind, organisation=organisation,
-            discipline=discipline, worker_id=worker_id, contact_name=personal(contact_name)))
+            discipline=discipline, worker_id=worker_id, contact_name=personal(contact_name)),
+            organisations=[organisation], users=[worker_id])
         return involvement_id, version
 
     def end_involvement(
@@ -528,7 +558,8 @@ class CaseLedger(Application[UUID]):
     ) -> int:
         day = self._on(on)
         return self._change(actor, household_id, expected_version, "hand_over", "household_handed_over", lambda h: h.hand_over(
-            actor=actor, on=day, to_organisation=to_organisation, warm=warm, notes=personal(notes)))
+            actor=actor, on=day, to_organisation=to_organisation, warm=warm, notes=personal(notes)),
+            organisations=[to_organisation])
 
     def record_drop_out(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, kind: str,

@@ -20,13 +20,14 @@ import sqlalchemy as sa
 import structlog
 from sqlalchemy.engine import make_url
 
+from ledger.aggregates.codes import is_organisation_id
 from ledger.application import CaseLedger
 from ledger.config import Settings
 from ledger.logs import configure_logging
 from ledger.privacy import KeyStore, MasterKey
 from ledger.privacy.keys import KeyStoreError, sqlite_keystore_engine
 from ledger.privacy.chain import Chain, SigningKey
-from ledger.privacy.users import UserDirectory
+from ledger.privacy.users import UserDirectory, UserError
 from ledger.persistence import FACTORY_TOPIC, PG_FACTORY_TOPIC
 from ledger.privacy.retention import load_rules
 
@@ -132,13 +133,29 @@ def build(
     env["IS_SNAPSHOTTING_ENABLED"] = "y"
     keys = KeyStore(key_engine, master, cache_seconds=settings.key_cache_seconds)
     extra = {k: v for k, v in {"clock": clock, "new_id": new_id, "new_household_id": new_household_id}.items() if v}
+    users = UserDirectory(engine)
     app = CaseLedger(
         env, keys=keys, timezone=settings.timezone, snapshot_interval=settings.snapshot_interval,
         retention_rules=load_rules(settings.retention_file), **extra,
+        is_organisation=_organisation_register(users), is_user=lambda user_id: _is_user(users, user_id),
     )
     signing = SigningKey.load(
         settings.signing_key.get_secret_value() if settings.signing_key else None, settings.data_dir / "signing.key"
     )
     chain = Chain(engine, app.recorder, signing)
     app.after_save.append(chain.after_save)
-    return Ledger(settings=settings, app=app, keys=keys, users=UserDirectory(engine), chain=chain, engine=engine)
+    return Ledger(settings=settings, app=app, keys=keys, users=users, chain=chain, engine=engine)
+
+
+def _organisation_register(users: UserDirectory) -> Callable[[str], bool]:
+    """The directory's organisation register (``UserDirectory.is_organisation``, being built in
+    ledger/privacy/users.py); until it is there, any well-formed organisation id."""
+    return getattr(users, "is_organisation", is_organisation_id)
+
+
+def _is_user(users: UserDirectory, user_id: str) -> bool:
+    try:
+        users.get(user_id)
+    except UserError:
+        return False
+    return True

@@ -135,6 +135,7 @@ class _Staging(CaseLedger):
     def __init__(self, app: CaseLedger, clock: Callable[[], datetime]) -> None:  # no store: skip Application
         self.keys = _NoKeys()  # type: ignore[assignment]
         self.retention_rules = app.retention_rules
+        self.is_organisation, self.is_user = app.is_organisation, app.is_user  # an import is held to the registers
         self.clock = clock
         self.tz = app.tz
         self.household: Household | None = None

@@ -56,7 +56,7 @@ def _logging_as_configured_by_default() -> None:
     """Each test starts from the default log configuration (a CLI run in-process sets `warning`)."""
     configure_logging("info")
 
-OPERATOR = Actor(user_id="op-001", organisation="Gemeente Testdorp", role="operator")  # the local operator: storage tests are not about the policy
+OPERATOR = Actor(user_id="op-001", organisation="gemeente-testdorp", role="operator")  # the local operator: storage tests are not about the policy
 
 
 @dataclass
@@ -125,13 +125,13 @@ class Api:
 
 
 API_USERS = {  # name -> (organisation, role)
-    "director": ("Gemeente Testdorp", "consultant"),
-    "colleague": ("Gemeente Testdorp", "consultant"),
-    "ggz": ("GGZ Regio", "professional"),
-    "stranger": ("Schuldhulp Testdorp", "professional"),
-    "privacy": ("Gemeente Testdorp", "privacy_officer"),
-    "evaluator": ("Onderzoeksbureau", "evaluator"),
-    "admin": ("Gemeente Testdorp", "admin"),
+    "director": ("gemeente-testdorp", "consultant"),
+    "colleague": ("gemeente-testdorp", "consultant"),
+    "ggz": ("ggz-regio", "professional"),
+    "stranger": ("schuldhulp-testdorp", "professional"),
+    "privacy": ("gemeente-testdorp", "privacy_officer"),
+    "evaluator": ("onderzoeksbureau", "evaluator"),
+    "admin": ("gemeente-testdorp", "admin"),
 }
 
 

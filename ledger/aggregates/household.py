@@ -21,6 +21,7 @@ from eventsourcing.domain import Aggregate, Snapshot, event
 
 from . import errors
 from .clock import ClockedEvent
+from .codes import is_organisation_id, is_user_id
 from .personal import Personal, scrub
 from .retention import RetentionRule, statutory_holds
 from .values import (
@@ -55,13 +56,17 @@ from .vocabulary import (
     CostKind,
     CostStream,
     DataCategory,
+    Discipline,
     DropOutKind,
+    ErasureReason,
     EscalationLevel,
     EvaluationConclusion,
     InvolvementEndReason,
     InvolvementKind,
     LegalBasis,
+    LegalReference,
     MemberRole,
+    NetworkRelation,
     PerformerKind,
     Purpose,
     ReferralSource,
@@ -101,6 +106,39 @@ def _vocab(enum: type, value: Any, what: str) -> Any:
         raise errors.InvalidInputError(f"Unknown {what} {errors.shown(value)}; expected one of: {allowed}.") from None
 
 
+def _organisation(value: Any, what: str) -> str:
+    """An organisation id (codes.ORGANISATION_ID); a name or a note is refused, not stored in clear."""
+    org = value.strip() if isinstance(value, str) else value
+    if not is_organisation_id(org):
+        raise errors.InvalidInputError(
+            f"The {what} {errors.shown(value)} is not an organisation id: lower-case letters, digits and "
+            "hyphens, at most 40 characters (e.g. gemeente-testdorp)."
+        )
+    return org
+
+
+def _organisations(values: Iterable[Any], what: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_organisation(v, what) for v in values if not isinstance(v, str) or v.strip()))
+
+
+def _user_id(value: Any, what: str) -> str:
+    if not is_user_id(value):
+        raise errors.InvalidInputError(
+            f"The {what} {errors.shown(value)} is not a user id: letters, digits, '.', '_' and '-', "
+            "at most 64 characters (the ledger keeps no staff names)."
+        )
+    return value
+
+
+def _legal_reference(value: Any, what: str) -> LegalReference:
+    """A law-and-article code; ``unspecified`` is kept for references recorded as free text."""
+    given = [r for r in LegalReference if r != LegalReference.UNSPECIFIED]
+    if value not in given:
+        allowed = ", ".join(r.value for r in given)
+        raise errors.InvalidInputError(f"Unknown {what} {errors.shown(value)}; expected one of: {allowed}.")
+    return LegalReference(value)
+
+
 def _end_reason(value: Any) -> InvolvementEndReason:
     """A reason a command may give: any code but ``not_recorded``, which only the upcaster writes."""
     given = [r for r in InvolvementEndReason if r != InvolvementEndReason.NOT_RECORDED]
@@ -113,6 +151,10 @@ def _end_reason(value: Any) -> InvolvementEndReason:
         )
         raise errors.InvalidInputError(f"{what}; expected one of: {allowed}.")
     return InvolvementEndReason(value)
+
+
+def _staff(ref: StaffRef) -> StaffRef:
+    return StaffRef(_user_id(ref.user_id, "case director's user id"), _organisation(ref.organisation, "organisation"))
 
 
 class Household(Aggregate):
@@ -415,8 +457,11 @@ class Household(Aggregate):
         domains = tuple(dict.fromkeys(_vocab(DataCategory, d, "life domain") for d in domains_discussed))
         if not domains:
             raise errors.InvalidInputError("An integral intake discusses at least one life domain.")
-        agencies = tuple(dict.fromkeys(a.strip() for a in agencies_involved if a.strip()))
-        intake = Intake(on, domains, tuple(network), agencies, summary)
+        agencies = _organisations(agencies_involved, "agency involved")
+        contacts = tuple(
+            c.replace(relation=_vocab(NetworkRelation, c.relation, "network relation")) for c in network
+        )
+        intake = Intake(on, domains, contacts, agencies, summary)
         self._intake_held(actor=actor, intake=intake)
 
     @event(IntakeHeld)
@@ -442,6 +487,7 @@ class Household(Aggregate):
             raise errors.CaseDirectorAlreadyAssignedError(
                 "This household has a case director already; replace them instead."
             )
+        director = _staff(director)
         self._case_director_assigned(actor=actor, directorship=CaseDirectorship(director, on))
 
     @event(CaseDirectorAssigned)
@@ -454,6 +500,7 @@ class Household(Aggregate):
         self._check_open(on)
         if self.case_director is None:
             raise errors.NoCaseDirectorError("This household has no case director to replace; assign one.")
+        director = _staff(director)
         if self.case_director.director == director:
             raise errors.SameCaseDirectorError("That person is the case director already.")
         self._case_director_replaced(actor=actor, directorship=CaseDirectorship(director, on), reason=reason)
@@ -488,9 +535,10 @@ class Household(Aggregate):
                 raise errors.InvalidInputError("Consent is given by a household member; name the member.")
         elif not (legal_reference or "").strip():
             raise errors.InvalidInputError("A legal basis other than consent needs a legal reference.")
+        reference = _legal_reference(legal_reference, "legal reference") if legal_reference else None
         if member_id is not None:
             self._find(self.members, member_id, "member")
-        orgs = tuple(dict.fromkeys(o.strip() for o in organisations if o.strip()))
+        orgs = _organisations(organisations, "consent organisation")
         cats = tuple(dict.fromkeys(_vocab(DataCategory, c, "data category") for c in data_categories))
         if not orgs or not cats:
             raise errors.InvalidInputError("A consent names at least one organisation and one data category.")
@@ -498,7 +546,7 @@ class Household(Aggregate):
             raise errors.InvalidPeriodError("A consent cannot end before it starts.")
         consent = Consent(
             consent_id, basis_, member_id, orgs, cats, _vocab(Purpose, purpose, "purpose"),
-            valid_from, valid_until, legal_reference,
+            valid_from, valid_until, reference,
         )
         self._consent_granted(actor=actor, consent=consent)
 
@@ -609,6 +657,8 @@ class Household(Aggregate):
         self._find(self.goals, goal_id, "goal")
         kind = _vocab(PerformerKind, performer_kind, "performer kind")
         organisation = (organisation or "").strip() or None
+        if organisation is not None:
+            organisation = _organisation(organisation, "performing organisation")
         if kind == PerformerKind.PROFESSIONAL and organisation is None:
             raise errors.InvalidInputError("An action performed by a professional names their organisation.")
         if kind in (PerformerKind.SELF, PerformerKind.NETWORK) and organisation is not None:
@@ -657,8 +707,9 @@ class Household(Aggregate):
         if not organisation.strip() or not discipline.strip():
             raise errors.InvalidInputError("An involvement names an organisation and a discipline.")
         inv = Involvement(
-            involvement_id, _vocab(InvolvementKind, kind, "involvement kind"), organisation.strip(),
-            discipline.strip(), on, worker_id, contact_name,
+            involvement_id, _vocab(InvolvementKind, kind, "involvement kind"),
+            _organisation(organisation, "organisation"), _vocab(Discipline, discipline.strip(), "discipline"), on,
+            _user_id(worker_id, "worker id") if worker_id is not None else None, contact_name,
         )
         self._involvement_started(actor=actor, involvement=inv)
 
@@ -777,7 +828,8 @@ class Household(Aggregate):
             raise errors.NoCaseDirectorError("Only a case with a case director can be handed over.")
         if not to_organisation.strip():
             raise errors.InvalidInputError("A handover names the receiving organisation.")
-        self._handed_over(actor=actor, handover=Handover(to_organisation.strip(), on, warm, notes))
+        to = _organisation(to_organisation, "receiving organisation")
+        self._handed_over(actor=actor, handover=Handover(to, on, warm, notes))
 
     @event(HandedOver)
     def _handed_over(self, actor: Actor, handover: Handover) -> None:
@@ -828,9 +880,10 @@ class Household(Aggregate):
         self._new_id(self.retention_holds, hold_id, "retention hold")
         if not law.strip():
             raise errors.InvalidInputError("A retention hold names the law that requires it.")
+        law_ = _legal_reference(law.strip(), "retention law")
         if until <= on:
             raise errors.InvalidPeriodError("A retention hold ends after the day it is placed.")
-        self._retention_hold_placed(actor=actor, hold=RetentionHold(hold_id, law.strip(), until, on))
+        self._retention_hold_placed(actor=actor, hold=RetentionHold(hold_id, law_, until, on))
 
     @event(RetentionHoldPlaced)
     def _retention_hold_placed(self, actor: Actor, hold: RetentionHold) -> None:
@@ -850,18 +903,19 @@ class Household(Aggregate):
             raise errors.InvalidPeriodError("A case cannot be erased before it was closed.")
         if not reason.strip():
             raise errors.InvalidInputError("Erasure records its reason (a code such as data_subject_request).")
+        reason_ = _vocab(ErasureReason, reason.strip(), "erasure reason")
         held = [h for h in self.retention_holds.values() if h.until > on]
         if held:
             until = max(h.until for h in held)
             raise errors.RetentionHoldError(f"A retention hold applies until {until.isoformat()}; erasure is refused.")
-        by_rule = [h for h in statutory_holds(self, rules, reason=reason.strip()) if h.until > on]
+        by_rule = [h for h in statutory_holds(self, rules, reason=reason_) if h.until > on]
         if by_rule:
             last = max(by_rule, key=lambda h: h.until)
             raise errors.RetentionHoldError(
-                f"Retention rule {last.hold_id.removeprefix('rule:')} ({last.law}) keeps this file until "
+                f"Retention rule {last.kind} ({last.law}) keeps this file until "
                 f"{last.until.isoformat()}; erasure is refused."
             )
-        self._erased(actor=actor, erasure=Erasure(on, reason.strip()))
+        self._erased(actor=actor, erasure=Erasure(on, reason_))
 
     @event(Erased)
     def _erased(self, actor: Actor, erasure: Erasure) -> None:

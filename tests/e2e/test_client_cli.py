@@ -33,7 +33,7 @@ from ledger.client import (
 )
 
 LEDGER = [sys.executable, "-m", "ledger.cli"]
-TESTDORP, GGZ = "Gemeente Testdorp", "GGZ Regio"
+TESTDORP, GGZ = "gemeente-testdorp", "ggz-regio"
 ALL_CATEGORIES = [
     "identity", "contact", "composition", "finances", "work_and_education", "housing", "domestic_relations",
     "physical_health", "mental_health", "addiction", "justice", "parenting", "social_network", "plan", "zrm",
@@ -298,7 +298,7 @@ def test_the_cli_walks_a_household_from_referral_to_closure(api: Any) -> None:
     w = step("director", "action", hid, "-v", str(w["version"]), "--goal", goal, "--description", "Gesprek",
              "--performer", "professional", "--organisation", GGZ)
     action = w["item_id"]
-    w = step("director", "involve", hid, "-v", str(w["version"]), "--organisation", GGZ, "--discipline", "ggz",
+    w = step("director", "involve", hid, "-v", str(w["version"]), "--organisation", GGZ, "--discipline", "mental_health_care",
              "--worker", "u-ggz")
     plan = step("ggz", "plan", hid, "--min-position", str(w["position"]))
     assert [a["action_id"] for a in plan["actions"]] == [action]

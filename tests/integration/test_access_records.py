@@ -12,9 +12,9 @@ from ledger.aggregates import Actor, errors
 from ledger.application import NewMember
 from ledger.privacy.access import ALL_CATEGORIES, AccessDeniedError, AccessRecorded
 
-DIRECTOR = Actor("u-director", "Gemeente Testdorp", "consultant")
-INVOLVED = Actor("u-ggz", "GGZ Regio", "professional")
-STRANGER = Actor("u-stranger", "Schuldhulp Testdorp", "professional")
+DIRECTOR = Actor("u-director", "gemeente-testdorp", "consultant")
+INVOLVED = Actor("u-ggz", "ggz-regio", "professional")
+STRANGER = Actor("u-stranger", "schuldhulp-testdorp", "professional")
 
 
 def records(ledger) -> list[AccessRecorded]:
@@ -35,7 +35,7 @@ def case(store: Store, clock: FixedClock):
     v = ledger.app.assign_case_director(OPERATOR, hid, expected_version=v, user_id=DIRECTOR.user_id,
                                        organisation=DIRECTOR.organisation)
     _, v = ledger.app.start_involvement(OPERATOR, hid, expected_version=v, kind="professional",
-                                        organisation=INVOLVED.organisation, discipline="ggz",
+                                        organisation=INVOLVED.organisation, discipline="mental_health_care",
                                         worker_id=INVOLVED.user_id)
     return ledger, hid, v
 
@@ -50,7 +50,7 @@ def test_an_allowed_command_saves_its_record_with_its_events(case) -> None:
     assert v2 == v + 1 and len(new) == 1
     r = new[0]
     assert (r.action, r.household_id, r.user_id, r.organisation, r.role) == (
-        "set_plan_goal", str(hid), "u-director", "Gemeente Testdorp", "consultant")
+        "set_plan_goal", str(hid), "u-director", "gemeente-testdorp", "consultant")
     assert (r.purpose, r.data_categories, r.authorisation, r.outcome) == ("coordination", ["plan"], "case_director", "allowed")
 
 

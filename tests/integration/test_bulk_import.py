@@ -26,7 +26,7 @@ from ledger.views import household_view
 
 from conftest import FixedClock, Store
 
-OPERATOR = Actor(user_id="migration-01", organisation="Gemeente Testdorp", role="operator")
+OPERATOR = Actor(user_id="migration-01", organisation="gemeente-testdorp", role="operator")
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 START, END = date(2025, 1, 6), date(2026, 2, 27)
 
@@ -167,7 +167,7 @@ def test_second_import_is_refused_resume_skips_dry_run_writes_nothing(store: Sto
 
 def test_only_the_local_operator_imports(store: Store) -> None:
     ledger = store.make_ledger(clock=FixedClock(NOW))
-    consultant = Actor(user_id="cons-001", organisation="Gemeente Testdorp", role="consultant")
+    consultant = Actor(user_id="cons-001", organisation="gemeente-testdorp", role="consultant")
     with pytest.raises(ImportError_, match="reserved to the local operator"):
         import_lines(ledger.app, lambda: _lines(1), consultant)
     assert _count(ledger.app) == 0

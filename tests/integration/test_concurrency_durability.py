@@ -78,7 +78,7 @@ def test_acknowledged_event_survives_a_killed_process(store: Store) -> None:
         from ledger.bootstrap import build
         from ledger.config import Settings
         ledger = build(Settings(data_dir=Path({str(store.data_dir)!r}), database_url={store.database_url!r}))
-        hid, v = ledger.app.refer_household(Actor("cons-001", "Gemeente Testdorp", "consultant"),
+        hid, v = ledger.app.refer_household(Actor("cons-001", "gemeente-testdorp", "consultant"),
             sources=["police"], members=[NewMember("adult", "Ria Voorproef")])
         print(hid, flush=True)
         os._exit(9)  # no close, no flush, no atexit: like a crash right after the acknowledgement

@@ -57,12 +57,12 @@ def test_a_whole_municipality_of_operations_logs_no_personal_value(tmp_path, cap
     try:
         clock, ids, household_ids = demo.demo_wiring(seed=3)
         with build(Settings(data_dir=tmp_path), clock=clock, new_id=ids, new_household_id=household_ids) as ledger:
-            operator = Actor("op-log", "Gemeente Demodorp", "operator")
+            operator = Actor("op-log", "gemeente-demodorp", "operator")
             report = demo.generate(ledger, households=30, seed=3, operator=operator, clock=clock)
             stranger = Actor("u-stranger", "Elders", "professional")
             for hid in report.household_ids[:10]:
                 ledger.app.history(operator, hid)
-                ledger.app.export_household(Actor("u-fg", "Gemeente Demodorp", "privacy_officer"), hid)
+                ledger.app.export_household(Actor("u-fg", "gemeente-demodorp", "privacy_officer"), hid)
                 with pytest.raises(AccessDeniedError):
                     ledger.app.get_household(stranger, hid)
                 ledger.app.get_household(stranger, hid, emergency_reason=f"Crisis {NAME}")

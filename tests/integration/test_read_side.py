@@ -19,11 +19,11 @@ from ledger.projections import Runner, open_views
 from ledger.projections.access_log import AccessLog
 from ledger.projections.read_side import ReadSide
 
-DIRECTOR = Actor("u-director", "Gemeente Testdorp", "consultant")
-GGZ = Actor("u-ggz", "GGZ Regio", "professional")
-STRANGER = Actor("u-other", "Schuldhulp Testdorp", "professional")
-PRIVACY = Actor("u-fg", "Gemeente Testdorp", "privacy_officer")
-EVALUATOR = Actor("u-eval", "Onderzoeksbureau", "evaluator")
+DIRECTOR = Actor("u-director", "gemeente-testdorp", "consultant")
+GGZ = Actor("u-ggz", "ggz-regio", "professional")
+STRANGER = Actor("u-other", "schuldhulp-testdorp", "professional")
+PRIVACY = Actor("u-fg", "gemeente-testdorp", "privacy_officer")
+EVALUATOR = Actor("u-eval", "onderzoeksbureau", "evaluator")
 
 
 @contextmanager
@@ -48,7 +48,7 @@ def case(ledger, clock: FixedClock):
     v = ledger.app.assign_case_director(OPERATOR, hid, expected_version=v, user_id=DIRECTOR.user_id,
                                        organisation=DIRECTOR.organisation)
     _, v = ledger.app.start_involvement(OPERATOR, hid, expected_version=v, kind="professional",
-                                        organisation=GGZ.organisation, discipline="ggz", worker_id=GGZ.user_id)
+                                        organisation=GGZ.organisation, discipline="mental_health_care", worker_id=GGZ.user_id)
     consent, v = ledger.app.grant_consent(OPERATOR, hid, expected_version=v, basis="consent", member_id="m1",
                                           organisations=[GGZ.organisation], data_categories=["plan", "zrm", "involvement"],
                                           purpose="coordination")
@@ -66,7 +66,7 @@ def test_view_reads_are_decided_and_recorded_and_consent_withdrawal_counts_at_on
 
 def check_reads(ledger, side: ReadSide, hid, v: int, consent: str) -> None:
     assert side.plan(DIRECTOR, hid, min_position=ledger.app.last_written_position)["phase"] == "intake"
-    assert [i["organisation"] for i in side.involved(GGZ, hid)["current"] if i["kind"] == "professional"] == ["GGZ Regio"]
+    assert [i["organisation"] for i in side.involved(GGZ, hid)["current"] if i["kind"] == "professional"] == ["ggz-regio"]
     with pytest.raises(AccessDeniedError):
         side.plan(STRANGER, hid)
     ledger.app.withdraw_consent(OPERATOR, hid, expected_version=v, consent_id=consent)
@@ -144,7 +144,7 @@ def test_caseloads_are_for_consultants_and_evaluators(store: Store, clock: Fixed
 def check_caseloads(ledger, side: ReadSide) -> None:
     rows = side.caseloads(EVALUATOR, on=date(2026, 3, 9), min_position=ledger.app.last_written_position)
     assert [(r["user_id"], r["phase"], r["households"]) for r in rows] == [("u-director", "intake", 1)]
-    assert side.caseloads(DIRECTOR, by="organisation", on=date(2026, 3, 9))[0]["organisation"] == "Gemeente Testdorp"
-    for outsider in (GGZ, Actor("u-admin", "Gemeente Testdorp", "admin")):
+    assert side.caseloads(DIRECTOR, by="organisation", on=date(2026, 3, 9))[0]["organisation"] == "gemeente-testdorp"
+    for outsider in (GGZ, Actor("u-admin", "gemeente-testdorp", "admin")):
         with pytest.raises(AccessDeniedError):
             side.caseloads(outsider)

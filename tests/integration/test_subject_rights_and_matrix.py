@@ -11,14 +11,14 @@ from ledger.aggregates import Actor, errors
 from ledger.application import NewMember
 from ledger.privacy.access import ALL_CATEGORIES, AccessDeniedError
 
-DIRECTOR = Actor("u-director", "Gemeente Testdorp", "consultant")
-PRIVACY = Actor("u-fg", "Gemeente Testdorp", "privacy_officer")
-ORGS = {"director": "Gemeente Testdorp", "involved": "GGZ Regio", "unrelated": "Schuldhulp Testdorp"}
+DIRECTOR = Actor("u-director", "gemeente-testdorp", "consultant")
+PRIVACY = Actor("u-fg", "gemeente-testdorp", "privacy_officer")
+ORGS = {"director": "gemeente-testdorp", "involved": "ggz-regio", "unrelated": "schuldhulp-testdorp"}
 USERS = {"director": "u-director", "involved": "u-ggz", "unrelated": "u-other"}
 ALL = [c.value for c in ALL_CATEGORIES]
 
 
-def new_case(ledger, clock: FixedClock, consent_state: str = "none", organisation: str = "GGZ Regio"):
+def new_case(ledger, clock: FixedClock, consent_state: str = "none", organisation: str = "ggz-regio"):
     clock.set(date(2026, 3, 2))
     hid, v = ledger.app.refer_household(OPERATOR, sources=["wmo_desk"], members=[
         NewMember("adult", "Ria Inzage", bsn="999990019", birth_date="1980-02-03", phone="06-00009999")])
@@ -26,7 +26,7 @@ def new_case(ledger, clock: FixedClock, consent_state: str = "none", organisatio
     v = ledger.app.assign_case_director(OPERATOR, hid, expected_version=v, user_id=USERS["director"],
                                        organisation=ORGS["director"])
     _, v = ledger.app.start_involvement(OPERATOR, hid, expected_version=v, kind="professional",
-                                        organisation=ORGS["involved"], discipline="ggz", worker_id=USERS["involved"])
+                                        organisation=ORGS["involved"], discipline="mental_health_care", worker_id=USERS["involved"])
     if consent_state != "none":
         grant = dict(basis="consent", member_id="m1", organisations=[organisation], data_categories=ALL,
                      purpose="coordination")
@@ -91,7 +91,7 @@ def test_after_erasure_the_export_shows_erased_data_and_the_access_records_remai
     ledger.app.get_household(Actor(USERS["involved"], ORGS["involved"], "professional"), hid)
     before = len(ledger.app.access_log(PRIVACY, household_id=hid))
     v = ledger.app.close_case(DIRECTOR, hid, expected_version=v, reason="goals_achieved")
-    ledger.app.erase_household(Actor("u-admin", "Gemeente Testdorp", "admin"), hid, expected_version=v,
+    ledger.app.erase_household(Actor("u-admin", "gemeente-testdorp", "admin"), hid, expected_version=v,
                                reason="data_subject_request")
     export = ledger.app.export_household(PRIVACY, hid)
     assert export["household"]["erased"] is True
@@ -122,7 +122,7 @@ def test_a_configured_retention_rule_refuses_erasure_and_changes_nothing(
     ledger = store.make_ledger(clock=clock, retention_file=rules)
     hid, v = new_case(ledger, clock, "in_force")
     v = ledger.app.close_case(DIRECTOR, hid, expected_version=v, reason="goals_achieved")
-    admin = Actor("u-admin", "Gemeente Testdorp", "admin")
+    admin = Actor("u-admin", "gemeente-testdorp", "admin")
     with pytest.raises(errors.RetentionHoldError, match="housing_support .*2036-04-01"):
         ledger.app.erase_household(admin, hid, expected_version=v, reason="data_subject_request")
     assert str(hid) in ledger.keys.wrapped_keys()  # the key, and so the data, survive

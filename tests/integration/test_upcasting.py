@@ -143,7 +143,7 @@ def test_after_the_change_new_ends_need_a_real_reason_and_old_and_new_read_toget
     ledger, hid = old_ledger(store, clock)
     clock.set(date(2025, 6, 10))
     iid, v = ledger.app.start_involvement(OPERATOR, hid, expected_version=3, kind="professional",
-                                          organisation="GGD", discipline="social work")
+                                          organisation="ggd", discipline="social_work")
     for bad in ("not_recorded", "retired"):
         with pytest.raises(errors.InvalidInputError):
             ledger.app.end_involvement(OPERATOR, hid, expected_version=v, involvement_id=iid, reason=bad)

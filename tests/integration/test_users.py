@@ -17,8 +17,8 @@ from ledger.privacy.users import UserError, users
 def test_a_token_authenticates_its_user_until_disabled(store: Store) -> None:
     """The token from `add` authenticates that user; after disabling, it no longer does."""
     directory = store.make_ledger().users
-    user, token = directory.add(display_name="Fleur Testkamp", organisation="Gemeente Testdorp", role="consultant")
-    other, other_token = directory.add(display_name="Ravi Proef", organisation="GGZ Regio", role="professional")
+    user, token = directory.add(display_name="Fleur Testkamp", organisation="gemeente-testdorp", role="consultant")
+    other, other_token = directory.add(display_name="Ravi Proef", organisation="ggz-regio", role="professional")
     assert directory.authenticate(token) == user
     assert directory.authenticate(other_token).actor.role == "professional"
     assert directory.authenticate(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
@@ -32,7 +32,7 @@ def test_a_token_authenticates_its_user_until_disabled(store: Store) -> None:
 def test_only_a_hash_of_the_token_is_stored(store: Store) -> None:
     """No stored column holds the token itself."""
     ledger = store.make_ledger()
-    _, token = ledger.users.add(display_name="Fleur Testkamp", organisation="Gemeente Testdorp", role="admin")
+    _, token = ledger.users.add(display_name="Fleur Testkamp", organisation="gemeente-testdorp", role="admin")
     with ledger.engine.connect() as conn:
         stored = " ".join(str(v) for row in conn.execute(sa.select(users)).all() for v in row)
     assert token not in stored and token[4:] not in stored
@@ -50,8 +50,8 @@ def test_only_a_hash_of_the_token_is_stored(store: Store) -> None:
 def test_invalid_users_are_refused(store: Store, kwargs: dict, message: str) -> None:
     """Unknown roles, the operator role, blank names and duplicate ids are refused with a clear message."""
     directory = store.make_ledger().users
-    directory.add(display_name="Eerste", organisation="Gemeente Testdorp", role="consultant", user_id="dup")
-    args = {"display_name": "Tweede", "organisation": "Gemeente Testdorp", "role": "consultant", **kwargs}
+    directory.add(display_name="Eerste", organisation="gemeente-testdorp", role="consultant", user_id="dup")
+    args = {"display_name": "Tweede", "organisation": "gemeente-testdorp", "role": "consultant", **kwargs}
     with pytest.raises(UserError, match=message):
         directory.add(**args)
     assert len(directory.list()) == 1
@@ -63,7 +63,7 @@ def test_users_add_prints_the_token_alone_on_the_last_line(tmp_path: Path) -> No
     env.pop("LEDGER_DATABASE_URL", None)
     done = subprocess.run(
         [sys.executable, "-m", "ledger.cli", "users", "add", "--name", "Fleur Testkamp", "--role", "evaluator",
-         "--organisation", "Gemeente Testdorp"],
+         "--organisation", "gemeente-testdorp"],
         capture_output=True, text=True, env=env, timeout=120,
     )
     assert done.returncode == 0, done.stderr
@@ -82,10 +82,10 @@ def test_user_management_is_audited_and_reserved_to_admins(store: Store) -> None
     from ledger.privacy.access import AccessDeniedError
 
     ledger = store.make_ledger()
-    admin = Actor("u-admin", "Gemeente Testdorp", "admin")
+    admin = Actor("u-admin", "gemeente-testdorp", "admin")
     ledger.app.record_user_management(admin, "add_user", "u-new")
     with pytest.raises(AccessDeniedError):
-        ledger.app.record_user_management(Actor("u-c", "Gemeente Testdorp", "consultant"), "disable_user", "u-new")
-    log = ledger.app.access_log(Actor("u-fg", "Gemeente Testdorp", "privacy_officer"))
+        ledger.app.record_user_management(Actor("u-c", "gemeente-testdorp", "consultant"), "disable_user", "u-new")
+    log = ledger.app.access_log(Actor("u-fg", "gemeente-testdorp", "privacy_officer"))
     assert [(r.user_id, r.action, r.subject_user_id, r.outcome) for r in log[:2]] == [
         ("u-admin", "add_user", "u-new", "allowed"), ("u-c", "disable_user", "u-new", "denied")]

@@ -20,8 +20,8 @@ from ledger.projections.evaluation_facts import EvaluationFacts
 from ledger.projections.involvement import WhoIsInvolved, households_of, involved
 from ledger.projections.runner import Runner
 
-GEMEENTE = "Gemeente Testdorp"
-NOORD = "Wijkteam Noord"
+GEMEENTE = "gemeente-testdorp"
+NOORD = "wijkteam-noord"
 
 
 def views(ledger: Any, **kwargs: Any) -> Runner:
@@ -86,10 +86,10 @@ def test_the_current_plan_follows_a_case_through_its_phases(store: Store, clock:
     case(date(2026, 3, 10), "reopen_case")
     view = phase(date(2026, 3, 10))
     assert (view["closed_on"], view["closure_reason"], view["aftercare_until"]) == (None, None, None)
-    case(date(2026, 4, 1), "hand_over", to_organisation="Schuldhulp Testdorp")
+    case(date(2026, 4, 1), "hand_over", to_organisation="schuldhulp-testdorp")
     case(date(2026, 4, 2), "close_case", reason="handed_over")
     view = phase(date(2026, 4, 2))
-    assert view["director"] is None and view["handed_over_to"] == "Schuldhulp Testdorp"
+    assert view["director"] is None and view["handed_over_to"] == "schuldhulp-testdorp"
     case(date(2026, 4, 3), "erase_household", reason="data_subject_request")
     view = phase(date(2026, 4, 3))
     assert phases == ["referred", "intake", "coordination", "plan", "aftercare", "plan", "closed", "closed"]
@@ -115,7 +115,7 @@ def test_the_plan_shows_late_actions_and_zrm_change_since_intake(store: Store, c
     late = case(date(2026, 2, 5), "add_plan_action", goal_id=goal, description="x", performer_kind="self",
                 due_on=date(2026, 3, 1))
     done = case(date(2026, 2, 5), "add_plan_action", goal_id=goal, description="x",
-                performer_kind="professional", organisation="Schuldhulp Testdorp", due_on=date(2026, 2, 10))
+                performer_kind="professional", organisation="schuldhulp-testdorp", due_on=date(2026, 2, 10))
     dropped = case(date(2026, 2, 5), "add_plan_action", goal_id=goal, description="x", performer_kind="network",
                    due_on=date(2026, 2, 10))
     due_today = case(date(2026, 2, 5), "add_plan_action", goal_id=goal, description="x",
@@ -139,7 +139,7 @@ def test_the_plan_shows_late_actions_and_zrm_change_since_intake(store: Store, c
     assert [a["late"] for a in before["actions"] if a["action_id"] == late] == [False]  # due that very day
     by_id = {a["action_id"]: a for a in view["actions"]}
     assert (by_id[done]["performer_kind"], by_id[done]["performer_organisation"]) == (
-        "professional", "Schuldhulp Testdorp")
+        "professional", "schuldhulp-testdorp")
     assert view["goals"] == [{"goal_id": goal, "life_domain": "finances", "target_date": date(2026, 9, 1),
                               "set_on": date(2026, 2, 5), "revisions": 1, "revised_on": date(2026, 2, 6)}]
     zrm = {z["domain"]: (z["score"], z["baseline"], z["change"]) for z in view["zrm"]}
@@ -167,7 +167,7 @@ def test_caseloads_move_with_the_director_and_count_per_month(store: Store, cloc
     runner.catch_up()  # the rest arrives incrementally
     h3(date(2026, 3, 5), "close_case", reason="coordination_not_needed", aftercare_until=date(2026, 5, 10))
     h1(date(2026, 3, 10), "replace_case_director", user_id="u-bram", organisation=NOORD)
-    h2(date(2026, 3, 15), "hand_over", to_organisation="Schuldhulp Testdorp")
+    h2(date(2026, 3, 15), "hand_over", to_organisation="schuldhulp-testdorp")
     h1(date(2026, 4, 20), "close_case", reason="goals_achieved")
     runner.catch_up()
     h1(date(2026, 5, 5), "reopen_case")  # same director: closure did not end the assignment
@@ -213,15 +213,15 @@ def test_who_is_involved_now_and_before(store: Store, clock: FixedClock) -> None
     case = Case(ledger, clock, date(2026, 3, 2))
     case(date(2026, 3, 2), "record_intake", domains_discussed=["mental_health"])
     case(date(2026, 3, 3), "assign_case_director", user_id="u-anna", organisation=GEMEENTE)
-    ggz = case(date(2026, 3, 4), "start_involvement", kind="professional", organisation="GGZ Regio",
-               discipline="ggz", worker_id="u-ggz", contact_name="x")
-    buddy = case(date(2026, 3, 5), "start_involvement", kind="volunteer", organisation="Humanitas",
+    ggz = case(date(2026, 3, 4), "start_involvement", kind="professional", organisation="ggz-regio",
+               discipline="mental_health_care", worker_id="u-ggz", contact_name="x")
+    buddy = case(date(2026, 3, 5), "start_involvement", kind="volunteer", organisation="humanitas",
                  discipline="buddy")
     case(date(2026, 4, 1), "end_involvement", involvement_id=ggz, reason="goal_reached")
     case(date(2026, 4, 2), "replace_case_director", user_id="u-bram", organisation=NOORD)
     other = Case(ledger, clock, date(2026, 4, 3))
     other(date(2026, 4, 3), "record_intake", domains_discussed=["finances"])
-    other(date(2026, 4, 3), "start_involvement", kind="professional", organisation="GGZ Regio", discipline="ggz")
+    other(date(2026, 4, 3), "start_involvement", kind="professional", organisation="ggz-regio", discipline="mental_health_care")
     runner = views(ledger)
     runner.catch_up()
 
@@ -232,17 +232,17 @@ def test_who_is_involved_now_and_before(store: Store, clock: FixedClock) -> None
     with runner.engine.connect() as conn:
         now = involved(conn, case.id)
         assert now is not None
-        assert who(now["current"]) == [("volunteer", "Humanitas", None, None, None),
+        assert who(now["current"]) == [("volunteer", "humanitas", None, None, None),
                                        ("case_director", NOORD, "u-bram", None, None)]
         assert who(now["previous"]) == [
             ("case_director", GEMEENTE, "u-anna", date(2026, 4, 2), "replaced"),
-            ("professional", "GGZ Regio", "u-ggz", date(2026, 4, 1), "goal_reached" if ended_with_reason else None),
+            ("professional", "ggz-regio", "u-ggz", date(2026, 4, 1), "goal_reached" if ended_with_reason else None),
         ]
         assert [e["involvement_id"] for e in now["current"]] == [buddy, None]
         then = involved(conn, case.id, on=date(2026, 3, 4))
         assert then is not None
         assert who(then["current"]) == [("case_director", GEMEENTE, "u-anna", date(2026, 4, 2), "replaced"),
-                                        ("professional", "GGZ Regio", "u-ggz", date(2026, 4, 1),
+                                        ("professional", "ggz-regio", "u-ggz", date(2026, 4, 1),
                                          "goal_reached" if ended_with_reason else None)]
         assert then["previous"] == []  # the volunteer started later: left out
         assert [e["kind"] for e in involved(conn, case.id, on=date(2026, 4, 1))["previous"]] == ["professional"]
@@ -250,12 +250,12 @@ def test_who_is_involved_now_and_before(store: Store, clock: FixedClock) -> None
         def ids(found: list[dict[str, Any]]) -> list[tuple[str, bool]]:
             return [(f["household_id"], f["case_director"]) for f in found]
 
-        assert ids(households_of(conn, organisation="GGZ Regio")) == [(other.id, False)]
-        assert ids(households_of(conn, organisation="GGZ Regio", on=date(2026, 3, 20))) == [(case.id, False)]
+        assert ids(households_of(conn, organisation="ggz-regio")) == [(other.id, False)]
+        assert ids(households_of(conn, organisation="ggz-regio", on=date(2026, 3, 20))) == [(case.id, False)]
         assert ids(households_of(conn, worker_id="u-ggz")) == []
         assert ids(households_of(conn, worker_id="u-bram")) == [(case.id, True)]
         assert ids(households_of(conn, worker_id="u-anna", on=date(2026, 3, 3))) == [(case.id, True)]
-        assert households_of(conn, organisation="Humanitas")[0]["involvement_ids"] == [buddy]
+        assert households_of(conn, organisation="humanitas")[0]["involvement_ids"] == [buddy]
         assert involved(conn, "00000000-0000-0000-0000-000000000000") is None
 
 
@@ -270,8 +270,8 @@ def test_evaluation_facts_are_flat_rows_of_codes_dates_and_amounts(store: Store,
                        scores={"finances": 2, "housing": 3}, member_id="m1")
     goal = case(date(2026, 3, 5), "set_plan_goal", life_domain="finances", description="x")
     action = case(date(2026, 3, 5), "add_plan_action", goal_id=goal, description="x",
-                  performer_kind="professional", organisation="Schuldhulp Testdorp", due_on=date(2026, 4, 1))
-    inv = case(date(2026, 3, 5), "start_involvement", kind="volunteer", organisation="Humanitas",
+                  performer_kind="professional", organisation="schuldhulp-testdorp", due_on=date(2026, 4, 1))
+    inv = case(date(2026, 3, 5), "start_involvement", kind="volunteer", organisation="humanitas",
                discipline="buddy")
     base = case(date(2026, 3, 6), "record_cost", kind="baseline", stream="income_support", amount_eur="1250.50",
                 period_start=date(2025, 3, 1), period_end=date(2026, 2, 28))
@@ -295,11 +295,11 @@ def test_evaluation_facts_are_flat_rows_of_codes_dates_and_amounts(store: Store,
         (case.id, measurement, "finances", "2017", "intake", 2, date(2026, 3, 4), "m1"),
         (case.id, measurement, "housing", "2017", "intake", 3, date(2026, 3, 4), "m1")]
     ended_with_reason = "reason" in inspect.signature(ledger.app.end_involvement).parameters
-    assert facts["view_fact_involvements"] == [(case.id, inv, "volunteer", "Humanitas", "buddy", date(2026, 3, 5),
+    assert facts["view_fact_involvements"] == [(case.id, inv, "volunteer", "humanitas", "buddy", date(2026, 3, 5),
                                                 date(2026, 3, 25), "capacity" if ended_with_reason else None)]
     assert facts["view_fact_plan_goals"] == [(case.id, goal, "finances", date(2026, 3, 5), None, 0)]
     assert facts["view_fact_plan_actions"] == [(case.id, action, goal, "finances", "professional",
-                                                "Schuldhulp Testdorp", date(2026, 3, 5), date(2026, 4, 1),
+                                                "schuldhulp-testdorp", date(2026, 3, 5), date(2026, 4, 1),
                                                 date(2026, 3, 20), None)]
     costs = {row[1]: row for row in facts["view_fact_costs"]}
     assert costs[base][2:] == ("baseline", "income_support", Decimal("1250.50"), date(2025, 3, 1),
@@ -337,18 +337,18 @@ def rich_case(ledger: Any, clock: FixedClock, after_each: Any) -> Case:
         NewMember("child", n2, bsn=b2, birth_date=d2)], address=address, reason=text["referral-reason"])
     steps: list[tuple[date, str, dict[str, Any]]] = [
         (date(2026, 2, 3), "record_intake", dict(domains_discussed=["finances", "housing"],
-                                                 network=[("uncle", network_name)], agencies_involved=["GGD"],
+                                                 network=[("uncle", network_name)], agencies_involved=["ggd"],
                                                  summary=text["intake-summary"])),
         (date(2026, 2, 4), "decide_coordination", dict(outcome="stays_with_partners", rationale=text["rationale"])),
         (date(2026, 2, 4), "assign_case_director", dict(user_id="u-anna", organisation=GEMEENTE)),
         (date(2026, 2, 5), "replace_case_director", dict(user_id="u-bram", organisation=NOORD,
                                                          reason=text["replace-reason"])),
-        (date(2026, 2, 5), "grant_consent", dict(basis="consent", member_id="m1", organisations=["GGZ Regio"],
+        (date(2026, 2, 5), "grant_consent", dict(basis="consent", member_id="m1", organisations=["ggz-regio"],
                                                  data_categories=["finances"], purpose="coordination")),
         (date(2026, 2, 6), "record_zrm_measurement", dict(instrument="2017", moment="intake",
                                                           scores={"finances": 2}, member_id="m1")),
-        (date(2026, 2, 6), "start_involvement", dict(kind="professional", organisation="GGZ Regio",
-                                                     discipline="ggz", worker_id="u-ggz", contact_name=contact)),
+        (date(2026, 2, 6), "start_involvement", dict(kind="professional", organisation="ggz-regio",
+                                                     discipline="mental_health_care", worker_id="u-ggz", contact_name=contact)),
         (date(2026, 2, 7), "set_plan_goal", dict(life_domain="finances", description=text["goal-text"])),
     ]
     for day, command, kwargs in steps:
@@ -374,7 +374,7 @@ def rich_case(ledger: Any, clock: FixedClock, after_each: Any) -> Case:
     case(date(2026, 2, 16), "close_case", reason="dropped_out")
     case(date(2026, 2, 17), "reopen_case", reason=text["reopen-reason"])
     after_each()
-    case(date(2026, 2, 18), "hand_over", to_organisation="Schuldhulp Testdorp", notes=text["handover-notes"])
+    case(date(2026, 2, 18), "hand_over", to_organisation="schuldhulp-testdorp", notes=text["handover-notes"])
     after_each()
     return case
 

@@ -14,8 +14,8 @@ from ledger.privacy.policy import decide
 
 ON = date(2026, 5, 1)
 REFERRED = date(2026, 1, 5)
-OPERATOR = Actor("cons-intake", "Gemeente Testdorp", "consultant")
-ORG = {"director": "Gemeente Testdorp", "involved": "GGZ Regio", "unrelated": "Schuldhulp Testdorp"}
+OPERATOR = Actor("cons-intake", "gemeente-testdorp", "consultant")
+ORG = {"director": "gemeente-testdorp", "involved": "ggz-regio", "unrelated": "schuldhulp-testdorp"}
 USER_ID = {"director": "u-director", "involved": "u-involved", "unrelated": "u-unrelated"}
 
 
@@ -26,7 +26,7 @@ def household(consent_state: str, organisation: str) -> Household:
     h.hold_intake(actor=OPERATOR, on=REFERRED, domains_discussed=["finances"])
     h.assign_case_director(actor=OPERATOR, on=REFERRED, director=StaffRef(USER_ID["director"], ORG["director"]))
     h.start_involvement(actor=OPERATOR, on=REFERRED, involvement_id="i1", kind="professional",
-                        organisation=ORG["involved"], discipline="ggz", worker_id=USER_ID["involved"])
+                        organisation=ORG["involved"], discipline="mental_health_care", worker_id=USER_ID["involved"])
     grant = dict(actor=OPERATOR, on=REFERRED, consent_id="c1", basis="consent", member_id="m1",
                  organisations=[organisation], data_categories=["finances"], purpose="coordination",
                  valid_from=REFERRED)
@@ -73,7 +73,7 @@ def test_a_legal_basis_covers_like_a_consent() -> None:
     h = household("none", ORG["involved"])
     h.grant_consent(actor=OPERATOR, on=REFERRED, consent_id="lb1", basis="public_task", member_id=None,
                     organisations=[ORG["involved"]], data_categories=["finances"], purpose="coordination",
-                    valid_from=REFERRED, legal_reference="Jeugdwet art. 7.4.0")
+                    valid_from=REFERRED, legal_reference="jeugdwet_7_4_0")
     decision = decide(Actor(USER_ID["involved"], ORG["involved"], "professional"), "read", h, ["finances"], on=ON)
     assert decision.allowed and decision.authorisation == "legal_basis:lb1"
 
@@ -100,11 +100,11 @@ def test_erasure_is_for_admins_and_retention_for_privacy_officers() -> None:
     """Admins may erase, privacy officers place retention holds; the director may do neither."""
     h = household("none", ORG["director"])
     director = Actor(USER_ID["director"], ORG["director"], "consultant")
-    assert decide(Actor("a", "Gemeente Testdorp", "admin"), "erase_household", h, on=ON).allowed
-    assert decide(Actor("p", "Gemeente Testdorp", "privacy_officer"), "place_retention_hold", h, on=ON).allowed
+    assert decide(Actor("a", "gemeente-testdorp", "admin"), "erase_household", h, on=ON).allowed
+    assert decide(Actor("p", "gemeente-testdorp", "privacy_officer"), "place_retention_hold", h, on=ON).allowed
     assert not decide(director, "erase_household", h, on=ON).allowed
     assert not decide(director, "place_retention_hold", h, on=ON).allowed
-    assert not decide(Actor("a", "Gemeente Testdorp", "admin"), "record_intake", h, on=ON).allowed
+    assert not decide(Actor("a", "gemeente-testdorp", "admin"), "record_intake", h, on=ON).allowed
 
 
 @pytest.mark.parametrize(
@@ -133,7 +133,7 @@ def test_referral_and_intake_are_possible_before_any_consent() -> None:
     assert decide(referrer, "refer_household", None, on=ON).allowed
     h = Household.refer(household_id=uuid4(), actor=referrer, on=REFERRED, sources=["school_attendance_officer"],
                         members=[Member("m1", "adult", Personal("Lotte Beleid"))])
-    team = Actor("u-team", "Gemeente Testdorp", "consultant")
+    team = Actor("u-team", "gemeente-testdorp", "consultant")
     assert decide(team, "record_intake", h, on=ON).allowed
     assert decide(team, "read", h, ["identity", "composition"], on=ON).allowed
     assert not decide(team, "read", h, ["mental_health"], on=ON).allowed

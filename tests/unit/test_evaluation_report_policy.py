@@ -15,7 +15,7 @@ from ledger.privacy.policy import decide
     ("admin", False),
 ])
 def test_the_evaluation_report_is_for_evaluators_and_consultants(role: str, allowed: bool) -> None:
-    decision = decide(Actor("u-x", "Gemeente Testdorp", role), "read_evaluation_report", None, on=date(2026, 5, 1),
+    decision = decide(Actor("u-x", "gemeente-testdorp", role), "read_evaluation_report", None, on=date(2026, 5, 1),
                       emergency_reason="ik wil het zien")
     assert decision.allowed is allowed, decision.reason
     assert not decision.emergency  # no breaking the glass into a report
