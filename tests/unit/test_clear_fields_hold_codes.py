@@ -243,3 +243,15 @@ def test_every_stored_r12_payload_has_a_test() -> None:
     source = inspect.getsource(sys.modules[__name__])
     payloads = [n for n in vars(r12) if n.isupper() and n != "TOPIC"]
     assert payloads and all(f"r12.{n}" in source for n in payloads)
+
+
+@pytest.mark.parametrize("kind,vocabulary", [("discipline", Discipline), ("network_relation", NetworkRelation),
+                                             ("legal_reference", LegalReference), ("erasure_reason", ErasureReason)])
+def test_every_new_code_has_a_dutch_and_an_english_label(kind: str, vocabulary: type) -> None:
+    """Reports show each code of the new vocabularies in words, in both languages."""
+    from ledger.reports.labels import words
+
+    for code in vocabulary:
+        nl, en = words("nl").code(kind, code.value), words("en").code(kind, code.value)
+        assert nl != code.value or en != code.value, f"{kind} {code.value} has no label"
+        assert nl and en
