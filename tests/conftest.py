@@ -70,11 +70,12 @@ class Store:
     def settings(self, **overrides: object) -> Settings:
         return Settings(data_dir=self.data_dir, database_url=self.database_url, **overrides)  # type: ignore[arg-type]
 
-    def make_ledger(self, **kwargs: object) -> Ledger:
+    def make_ledger(self, *, with_staff: bool = True, **kwargs: object) -> Ledger:
         settings_kw = {k: kwargs.pop(k) for k in list(kwargs) if k in Settings.model_fields}
         ledger = build(self.settings(**settings_kw), **kwargs)  # type: ignore[arg-type]
         self.built.append(ledger)
-        register_staff(ledger)
+        if with_staff:
+            register_staff(ledger)
         return ledger
 
 

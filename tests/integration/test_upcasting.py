@@ -21,7 +21,7 @@ from eventsourcing.persistence import StoredEvent
 
 import stored_payloads as v1
 from conftest import OPERATOR, FixedClock, Store
-from ledger.aggregates import Household, errors
+from ledger.aggregates import Actor, Household, errors
 from ledger.aggregates.vocabulary import InvolvementEndReason
 from ledger.application import NewMember
 from ledger.bootstrap import Ledger
@@ -29,6 +29,8 @@ from ledger.privacy.sealing import NONCE_BYTES, SEALED, associated_data
 from ledger.views import event_view, household_view
 
 V1_RECORDED_AT = datetime(2025, 6, 3, 9, 30, tzinfo=UTC)
+# The operator as release 64cf415 recorded it (organisations were names then; Actor is shown as stored).
+V1_OPERATOR = Actor(user_id="op-001", organisation="Gemeente Testdorp", role="operator")
 IID = v1.V1_INVOLVEMENT_ID
 
 
@@ -55,7 +57,7 @@ def old_ledger(store: Store, clock: FixedClock) -> tuple[Ledger, UUID]:
     """A household as release 64cf415 left it: referred, a volunteer started and ended, snapshot at version 3."""
     clock.now = V1_RECORDED_AT
     ledger = store.make_ledger(clock=clock, snapshot_interval=1000)
-    hid, v = ledger.app.refer_household(OPERATOR, sources=["wmo_desk"], members=[NewMember("adult", "Bep")],
+    hid, v = ledger.app.refer_household(V1_OPERATOR, sources=["wmo_desk"], members=[NewMember("adult", "Bep")],
                                         on=date(2025, 6, 1))  # Referred did not change: today's code writes it
     assert v == 1
     ledger.app.recorder.insert_events([
@@ -168,3 +170,20 @@ def test_after_the_change_new_ends_need_a_real_reason_and_old_and_new_read_toget
     assert restarted.app.verify_snapshots() == []
     reasons = [e.reason for e in restarted.app.history(OPERATOR, hid) if isinstance(e, Household.InvolvementEnded)]
     assert reasons == ["not_recorded", "handed_over"]
+
+
+def test_old_free_text_in_code_fields_reads_as_codes_on_every_path(store: Store, clock: FixedClock) -> None:
+    """The v1 involvement's "Humanitas" / "thuisadministratie" read as humanitas / home_administration from
+    events, snapshot, a restarted process, history and export alike; the stored bytes keep the text."""
+    ledger, hid = old_ledger(store, clock)
+    restarted = store.make_ledger(clock=clock)
+    for household in (replayed_from_events(ledger, hid), ledger.app.get_household(OPERATOR, hid),
+                      restarted.app.get_household(OPERATOR, hid)):
+        inv = household.involvements[IID]
+        assert (inv.organisation, inv.discipline) == ("humanitas", "home_administration")
+    started = ledger.app.history(OPERATOR, hid)[1]
+    assert event_view(started)["data"]["involvement"]["discipline"] == "home_administration"
+    export = ledger.app.export_household(OPERATOR, hid)
+    assert export["household"]["involvements"][IID]["organisation"] == "humanitas"
+    stored = as_json(ledger, ledger.app.recorder.select_events(hid)[1].state)
+    assert stored["involvement"]["_data_"]["discipline"] == "thuisadministratie"  # read, never rewritten
