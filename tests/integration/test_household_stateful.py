@@ -37,6 +37,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from conftest import register_staff
 from ledger.aggregates import Actor, Household, Member, NetworkContact, Personal, StaffRef, errors, map_personal
 from ledger.aggregates.retention import DEFAULT_RULES
 from ledger.aggregates.clock import recording_clock
@@ -86,7 +87,9 @@ def open_ledger(data_dir: Path, database_url: str | None, *, key_cache_seconds: 
                 clock: Callable[[], datetime] | None = None, new_id: Callable[[], str] | None = None,
                 new_household_id: Callable[[], UUID] | None = None) -> Ledger:
     s = Settings(data_dir=data_dir, database_url=database_url, snapshot_interval=3, key_cache_seconds=key_cache_seconds)
-    return build(s, clock=clock, new_id=new_id, new_household_id=new_household_id)
+    ledger = build(s, clock=clock, new_id=new_id, new_household_id=new_household_id)
+    register_staff(ledger)  # directors and workers are registered users
+    return ledger
 
 
 class HouseholdLedgerMachine(RuleBasedStateMachine):
