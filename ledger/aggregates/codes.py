@@ -9,8 +9,22 @@ checks the id against the organisation register and the user directory.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["ORGANISATION_ID", "USER_ID", "is_organisation_id", "is_user_id"]
+from . import errors
+from .vocabulary import LegalReference
+
+__all__ = [
+    "ORGANISATION_ID",
+    "USER_ID",
+    "checked_legal_reference",
+    "checked_organisation",
+    "checked_organisations",
+    "checked_user_id",
+    "is_organisation_id",
+    "is_user_id",
+]
 
 # Lower case letters, digits and inner hyphens, 1-40 characters: "gemeente-testdorp".
 ORGANISATION_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
@@ -26,3 +40,38 @@ def is_organisation_id(value: object) -> bool:
 def is_user_id(value: object) -> bool:
     """A user id: letters, digits, ``.``, ``_`` and ``-``, at most 64, no spaces."""
     return isinstance(value, str) and USER_ID.fullmatch(value) is not None
+
+
+# --- the checks commands run (one InvalidInputError each; a name typed here is never echoed)
+def checked_organisation(value: Any, what: str) -> str:
+    """An organisation id, stripped; a name or a note is refused, not stored in clear."""
+    org = value.strip() if isinstance(value, str) else value
+    if not is_organisation_id(org):
+        raise errors.InvalidInputError(
+            f"The {what} {errors.shown(value)} is not an organisation id: lower-case letters, digits and "
+            "hyphens, at most 40 characters (e.g. gemeente-testdorp)."
+        )
+    return org
+
+
+def checked_organisations(values: Iterable[Any], what: str) -> tuple[str, ...]:
+    """Organisation ids, blanks dropped, duplicates once, in order."""
+    return tuple(dict.fromkeys(checked_organisation(v, what) for v in values if not isinstance(v, str) or v.strip()))
+
+
+def checked_user_id(value: Any, what: str) -> str:
+    if not is_user_id(value):
+        raise errors.InvalidInputError(
+            f"The {what} {errors.shown(value)} is not a user id: letters, digits, '.', '_' and '-', "
+            "at most 64 characters (the ledger keeps no staff names)."
+        )
+    return value
+
+
+def checked_legal_reference(value: Any, what: str) -> LegalReference:
+    """A law-and-article code; ``unspecified`` is kept for references recorded as free text."""
+    given = [r for r in LegalReference if r != LegalReference.UNSPECIFIED]
+    if value not in given:
+        allowed = ", ".join(r.value for r in given)
+        raise errors.InvalidInputError(f"Unknown {what} {errors.shown(value)}; expected one of: {allowed}.")
+    return LegalReference(value)

@@ -21,7 +21,10 @@ from eventsourcing.domain import Aggregate, Snapshot, event
 
 from . import errors
 from .clock import ClockedEvent
-from .codes import is_organisation_id, is_user_id
+from .codes import checked_legal_reference as _legal_reference
+from .codes import checked_organisation as _organisation
+from .codes import checked_organisations as _organisations
+from .codes import checked_user_id as _user_id
 from .personal import Personal, scrub
 from .retention import RetentionRule, statutory_holds
 from .values import (
@@ -64,7 +67,6 @@ from .vocabulary import (
     InvolvementEndReason,
     InvolvementKind,
     LegalBasis,
-    LegalReference,
     MemberRole,
     NetworkRelation,
     PerformerKind,
@@ -104,39 +106,6 @@ def _vocab(enum: type, value: Any, what: str) -> Any:
     except ValueError:
         allowed = ", ".join(e.value for e in enum)
         raise errors.InvalidInputError(f"Unknown {what} {errors.shown(value)}; expected one of: {allowed}.") from None
-
-
-def _organisation(value: Any, what: str) -> str:
-    """An organisation id (codes.ORGANISATION_ID); a name or a note is refused, not stored in clear."""
-    org = value.strip() if isinstance(value, str) else value
-    if not is_organisation_id(org):
-        raise errors.InvalidInputError(
-            f"The {what} {errors.shown(value)} is not an organisation id: lower-case letters, digits and "
-            "hyphens, at most 40 characters (e.g. gemeente-testdorp)."
-        )
-    return org
-
-
-def _organisations(values: Iterable[Any], what: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_organisation(v, what) for v in values if not isinstance(v, str) or v.strip()))
-
-
-def _user_id(value: Any, what: str) -> str:
-    if not is_user_id(value):
-        raise errors.InvalidInputError(
-            f"The {what} {errors.shown(value)} is not a user id: letters, digits, '.', '_' and '-', "
-            "at most 64 characters (the ledger keeps no staff names)."
-        )
-    return value
-
-
-def _legal_reference(value: Any, what: str) -> LegalReference:
-    """A law-and-article code; ``unspecified`` is kept for references recorded as free text."""
-    given = [r for r in LegalReference if r != LegalReference.UNSPECIFIED]
-    if value not in given:
-        allowed = ", ".join(r.value for r in given)
-        raise errors.InvalidInputError(f"Unknown {what} {errors.shown(value)}; expected one of: {allowed}.")
-    return LegalReference(value)
 
 
 def _end_reason(value: Any) -> InvolvementEndReason:
