@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -133,17 +134,18 @@ def build(
     env["IS_SNAPSHOTTING_ENABLED"] = "y"
     keys = KeyStore(key_engine, master, cache_seconds=settings.key_cache_seconds)
     extra = {k: v for k, v in {"clock": clock, "new_id": new_id, "new_household_id": new_household_id}.items() if v}
-    users = UserDirectory(engine)
     app = CaseLedger(
         env, keys=keys, timezone=settings.timezone, snapshot_interval=settings.snapshot_interval,
         retention_rules=load_rules(settings.retention_file), **extra,
-        is_organisation=_organisation_register(users), is_user=lambda user_id: _is_user(users, user_id),
     )
     signing = SigningKey.load(
         settings.signing_key.get_secret_value() if settings.signing_key else None, settings.data_dir / "signing.key"
     )
     chain = Chain(engine, app.recorder, signing)
     app.after_save.append(chain.after_save)
+    users = UserDirectory(engine)
+    # The registers commands are held to: organisation ids and worker/director ids (issue 12 item 10).
+    app.is_organisation, app.is_user = _organisation_register(users), functools.partial(_is_user, users)
     return Ledger(settings=settings, app=app, keys=keys, users=users, chain=chain, engine=engine)
 
 
