@@ -321,7 +321,8 @@ def household_export(household: HouseholdId) -> None:
 def household_intake(
     household: HouseholdId, version: Version,
     domain: Annotated[list[str], typer.Option("--domain", help="Life domain discussed; repeat.")],
-    agency: Annotated[list[str] | None, typer.Option("--agency", help="An organisation id already involved; repeat.")] = None,
+    agency: Annotated[list[str] | None, typer.Option(
+        "--agency", help="An organisation id already involved; repeat.")] = None,
     summary: Annotated[str | None, typer.Option(help="Summary of the intake.")] = None,
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
 ) -> None:
@@ -375,7 +376,8 @@ def household_consent(
         "coordination"),
     valid_from: Annotated[str | None, typer.Option("--from", help="In force from (YYYY-MM-DD).")] = None,
     valid_until: Annotated[str | None, typer.Option("--until", help="In force until (YYYY-MM-DD).")] = None,
-    legal_reference: Annotated[str | None, typer.Option(help="The law and article, for a basis other than consent, e.g. wmo_2015_5_1_1.")] = None,
+    legal_reference: Annotated[str | None, typer.Option(
+        help="The law and article, for a basis other than consent, e.g. wmo_2015_5_1_1.")] = None,
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
 ) -> None:
     """Grant a member's consent or record a legal basis; prints the consent id."""
@@ -486,7 +488,8 @@ def household_cancel(
 def household_involve(
     household: HouseholdId, version: Version,
     organisation: Annotated[str, typer.Option(help="The organisation id, e.g. ggz-regio.")],
-    discipline: Annotated[str, typer.Option(help="Their discipline code, e.g. mental_health_care or debt_counselling.")],
+    discipline: Annotated[str, typer.Option(
+        help="Their discipline code, e.g. mental_health_care or debt_counselling.")],
     kind: Annotated[str, typer.Option(help="professional or volunteer.")] = "professional",
     worker: Annotated[str | None, typer.Option("--worker", help="The worker's user id.")] = None,
     contact_name: Annotated[str | None, typer.Option(help="Contact name (a volunteer without an account).")] = None,

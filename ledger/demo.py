@@ -866,9 +866,11 @@ class _Story:
             self.measure(handover, "final")
         org = rng.choice(HANDOVER_ORGS if self.p.children else HANDOVER_ORGS[:1] + HANDOVER_ORGS[2:])
         self.add(handover, "hold_evaluation", "evaluation", conclusion="hand_over", final=True,
-                 notes=self.text("Evaluatie: de regie kan naar {org}; warme overdracht gepland met {naam}.", org=ORGANISATIONS[org]))
+                 notes=self.text("Evaluatie: de regie kan naar {org}; warme overdracht gepland met {naam}.",
+                                 org=ORGANISATIONS[org]))
         self.add(handover, "hand_over", to_organisation=org, warm=True,
-                 notes=self.text("Warme overdracht aan {org} in een gezamenlijk gesprek met {naam}.", org=ORGANISATIONS[org]))
+                 notes=self.text("Warme overdracht aan {org} in een gezamenlijk gesprek met {naam}.",
+                                 org=ORGANISATIONS[org]))
         self.add(handover, "close_case", reason="handed_over")
         return handover
 
@@ -1006,7 +1008,8 @@ class _Story:
                      else "Overdracht per brief aan {org}; {naam} was niet bereikbaar voor een gesprek.")
             self.add(close_day, "hold_evaluation", "evaluation", conclusion="hand_over", final=True,
                      notes=self.text("Eindevaluatie: de regie gaat naar {org}.", org=ORGANISATIONS[org]))
-            self.add(close_day, "hand_over", to_organisation=org, warm=warm, notes=self.text(notes, org=ORGANISATIONS[org]))
+            self.add(close_day, "hand_over", to_organisation=org, warm=warm,
+                     notes=self.text(notes, org=ORGANISATIONS[org]))
             self.add(close_day, "close_case", reason="handed_over")
             return close_day
         no_longer = rng.random() < 0.3

@@ -32,7 +32,9 @@ from .vocabulary import DataCategory
 if TYPE_CHECKING:
     from .household import Household
 
-__all__ = ["DATA_SUBJECT_REQUEST", "DEFAULT_RULES", "RetentionRule", "StatutoryHold", "recorded_categories", "statutory_holds"]
+__all__ = [
+    "DATA_SUBJECT_REQUEST", "DEFAULT_RULES", "RetentionRule", "StatutoryHold", "recorded_categories", "statutory_holds",
+]
 
 DATA_SUBJECT_REQUEST = "data_subject_request"
 
