@@ -21,7 +21,7 @@ from ledger.application import CaseLedger
 from ledger.bootstrap import Ledger, build
 from ledger.demo import build_plan, register_staff
 from ledger.config import Settings
-from ledger.bulk import ImportError_, _convert, import_lines, plan_lines
+from ledger.bulk import ImportError_, _convert, import_lines, plan_lines, staff_named
 from ledger.privacy.access import AccessRecorded
 from ledger.views import household_view
 
@@ -204,9 +204,18 @@ def test_cli_import_prints_counts_and_refuses_a_second_run(store: Store, tmp_pat
 
 
 def test_an_import_naming_unregistered_staff_writes_nothing(store: Store) -> None:
-    """A director or worker id in the file that is not a registered user stops the import: nothing is written."""
+    """A director or worker id in the file that is not a registered user stops the import: nothing is written.
+
+    ``staff_named`` lists the users the file needs; once they are added, the same file imports.
+    """
     ledger = store.make_ledger(clock=FixedClock(NOW))
     with pytest.raises(ImportError_, match=r"^line \d+, step \d+ \((assign_case_director|start_involvement)\): "
                                            r"unregistered-user$"):
         import_lines(ledger.app, lambda: _lines(5), OPERATOR)
     assert _count(ledger.app) == 0 and ledger.keys.wrapped_keys() == {}
+    needed = staff_named(_lines(5))
+    assert needed and {role for _org, role in needed.values()} <= {"consultant", "professional"}
+    for user_id, (organisation, role) in needed.items():
+        if not ledger.app.is_user(user_id):
+            ledger.users.add(display_name=f"Staff {user_id}", organisation=organisation, role=role, user_id=user_id)
+    assert import_lines(ledger.app, lambda: _lines(5), OPERATOR).households == 5
