@@ -282,8 +282,7 @@ def run(ctx: Context) -> BenchResult:
             organisations=[ORGANISATION], data_categories=sorted(c.value for c in ALL_CATEGORIES),
             purpose="coordination")
     households = [str(h.household_id) for h in made]
-    _user, token = ledger.users.add(display_name="Bench Consultant", organisation=ORGANISATION, role="consultant",
-                                    user_id=DIRECTOR.user_id)
+    token = ctx.work.tokens[DIRECTOR.user_id]  # the workload registered the director (see CaseWork.create)
     log_dir = b.work_dir
     server = Server(b, log_dir / "http-server.log")
     try:

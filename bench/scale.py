@@ -62,7 +62,7 @@ def _say(message: str) -> None:
 def _operator() -> Any:
     from ledger.aggregates import Actor
 
-    return Actor(user_id="migration-01", organisation="Gemeente Demodorp", role="operator")
+    return Actor(user_id="migration-01", organisation="gemeente-demodorp", role="operator")
 
 
 # ===================================================================== input
@@ -115,9 +115,14 @@ class Stores:
 def _import(backend: Backend, path: Path, profile_to: Path | None = None) -> tuple[Any, float, int]:
     """The ledger's import into ``backend``; returns the report, the seconds and the rows in the events table."""
     from ledger.bootstrap import build
-    from ledger.bulk import import_file
+    from ledger.bulk import import_file, staff_named
 
     with build(backend.settings()) as ledger:
+        with path.open(encoding="utf-8") as lines:  # the staff the file names are users (not timed)
+            for user_id, (organisation, role) in staff_named(lines).items():
+                if not ledger.app.is_user(user_id):
+                    ledger.users.add(display_name=f"Staff {user_id}", organisation=organisation, role=role,
+                                     user_id=user_id)
         profiler = None
         if profile_to is not None:
             import cProfile

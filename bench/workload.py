@@ -34,17 +34,18 @@ from .backends import Backend
 
 __all__ = ["DIRECTOR", "OPERATOR", "BenchHousehold", "CaseWork", "generate_base"]
 
-ORGANISATION = "Gemeente Demodorp"
+ORGANISATION = "gemeente-demodorp"
 OPERATOR = Actor(user_id="bench-operator", organisation=ORGANISATION, role="operator")
 DIRECTOR = Actor(user_id="cons-bench", organisation=ORGANISATION, role="consultant")
 
 INSTRUMENT = "2017"
-PROFESSIONALS = (
-    ("Schuldhulp Demodorp", "schuldhulpverlening"),
-    ("GGZ Regio", "ambulante ggz"),
-    ("Woonstichting Demodorp", "woonconsulent"),
-    ("Jeugdteam Demodorp", "jeugdhulp"),
+PROFESSIONALS = (  # (organisation id, discipline code)
+    ("schuldhulp-demodorp", "debt_counselling"),
+    ("ggz-regio", "mental_health_care"),
+    ("woonstichting-demodorp", "housing"),
+    ("jeugdteam-demodorp", "youth_care"),
 )
+WORKERS = tuple(f"w-bench-{i}" for i in range(10))  # registered users: a worker id must be one
 DOMAINS = ("finances", "housing", "mental_health", "parenting", "work_and_education", "social_network")
 GOALS = (
     "{naam} heeft over een jaar een sluitende begroting en betaalt de vaste lasten op tijd.",
@@ -93,11 +94,14 @@ class CaseWork:
         self._bsns = [str(n) for n in range(999_990_000, 1_000_000_000) if is_valid_bsn(str(n))]
         self.rng.shuffle(self._bsns)
         self.matrix = INSTRUMENTS[INSTRUMENT]
+        self.tokens: dict[str, str] = {}  # user id -> bearer token, for staff this workload registered
+        self._staffed: set[int] = set()
 
     # ------------------------------------------------------------------ setup
     def create(self, ledger: Ledger, events: int) -> BenchHousehold:
         """A new household with exactly ``events`` events (at least 13: the setup)."""
         app: CaseLedger = ledger.app
+        self._register_staff(ledger)
         rng = self.rng
         naam = rng.choice(("Anna", "Sanne", "Fatima", "Linda", "Petra", "Samira"))
         surname = rng.choice(("de Vries", "Jansen", "Bakker", "El Amrani", "Visser", "Yilmaz"))
@@ -137,7 +141,7 @@ class CaseWork:
         for org, discipline in PROFESSIONALS:
             self._do(h, lambda v, org=org, discipline=discipline: app.start_involvement(
                 DIRECTOR, hid, expected_version=v, kind="professional", organisation=org, discipline=discipline,
-                worker_id=f"w-{rng.randint(1000, 9999)}", contact_name=f"{rng.choice(('Jeroen', 'Ilse'))} Mulder"))
+                worker_id=rng.choice(WORKERS), contact_name=f"{rng.choice(('Jeroen', 'Ilse'))} Mulder"))
         for stream in ("income_support", "care", "local_prevention"):
             self._do(h, lambda v, stream=stream: app.record_cost(
                 DIRECTOR, hid, expected_version=v, kind="baseline", stream=stream,
@@ -190,6 +194,17 @@ class CaseWork:
                 DIRECTOR, hid, expected_version=v, conclusion="continue", notes=text(NOTES)))
 
     # ------------------------------------------------------------------ helpers
+    def _register_staff(self, ledger: Ledger) -> None:
+        """The case director and workers the bench names, as users of the directory (a worker or
+        director id must be a registered user); the director's token is kept for the HTTP bench."""
+        if id(ledger.users) in self._staffed:
+            return
+        for user_id, role in [(DIRECTOR.user_id, "consultant"), *((w, "professional") for w in WORKERS)]:
+            if not ledger.app.is_user(user_id):
+                _user, self.tokens[user_id] = ledger.users.add(
+                    display_name=f"Bench {user_id}", organisation=ORGANISATION, role=role, user_id=user_id)
+        self._staffed.add(id(ledger.users))
+
     @staticmethod
     def _do(h: BenchHousehold, command: Callable[[int], Any]) -> None:
         result = command(h.version)

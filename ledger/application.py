@@ -31,6 +31,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 from eventsourcing.utils import get_topic
 
 from ledger.aggregates import Actor, Household, Member, NetworkContact, StaffRef, errors, scrub
+from ledger.aggregates.codes import is_organisation_id, is_user_id
 from ledger.aggregates.vocabulary import DataCategory
 from ledger.aggregates.clock import recording_clock
 from ledger.aggregates.retention import DEFAULT_RULES, RetentionRule
@@ -109,10 +110,16 @@ class CaseLedger(Application[UUID]):
         cache_size: int = 500,
         municipality: str = "municipality",
         throttle: EmergencyThrottle | None = None,
+        is_organisation: Callable[[str], bool] = is_organisation_id,
+        is_user: Callable[[str], bool] = is_user_id,
     ) -> None:
         self.keys = keys
         self.municipality = municipality  # the organisation that runs this ledger (LEDGER_ORGANISATION)
         self.throttle = throttle  # bounds breaking the glass per user (None: unbounded, e.g. bulk staging)
+        # The registers that organisation and user ids in commands must be in (bootstrap wires
+        # the directory); the defaults accept any well-formed id, for tests and the bulk stage.
+        self.is_organisation = is_organisation
+        self.is_user = is_user
         self.retention_rules = retention_rules
         self.clock = clock
         self.new_id = new_id
@@ -300,6 +307,8 @@ class CaseLedger(Application[UUID]):
         command: Callable[[Household], Any],
         *,
         needs_review: str | None = None,
+        organisations: Iterable[str | None] = (),
+        users: Iterable[str | None] = (),
     ) -> int:
         with recording_clock(self.clock), self.keys.scope():  # the load's key read also seals the new events
             household = self._load(household_id)
@@ -310,6 +319,7 @@ class CaseLedger(Application[UUID]):
                         f"The household is at version {household.version}, not {expected_version}; "
                         "reload it and try again."
                     )
+                self._check_registered(organisations, users)
                 command(household)
                 version = self._save(household, record)
             except errors.HouseholdError as exc:
@@ -317,6 +327,20 @@ class CaseLedger(Application[UUID]):
                 raise
         log.info(fact, household_id=str(household.id), version=version, user_id=actor.user_id)
         return version
+
+    def _check_registered(self, organisations: Iterable[str | None], users: Iterable[str | None]) -> None:
+        """Organisation and user ids in a command must be registered.
+
+        Only well-formed ids are looked up; the aggregate refuses the rest with the rule on their form.
+        """
+        for org in organisations:
+            org = org.strip() if isinstance(org, str) else org
+            if is_organisation_id(org) and not self.is_organisation(org):
+                raise errors.UnregisteredOrganisationError(
+                    f"The organisation {errors.shown(org)} is not in the organisation register.")
+        for user_id in users:
+            if is_user_id(user_id) and not self.is_user(user_id):  # type: ignore[arg-type]
+                raise errors.UnregisteredUserError(f"The user {errors.shown(user_id)} is not in the user directory.")
 
     def _record_refusal(self, record: AccessRecorded, exc: errors.HouseholdError, *, created: bool = True) -> None:
         """A command the policy allowed but a rule refused: nothing changed, and the attempt is on record.
@@ -359,6 +383,7 @@ class CaseLedger(Application[UUID]):
             record = self._authorise(actor, "refer_household", None, COMMAND_CATEGORIES["refer_household"],
                                      household_id=household_id)
             try:
+                self._check_registered([addressed_to], ())
                 household = Household.refer(
                     household_id=household_id, actor=actor, on=day, sources=sources, members=members_,
                     address=personal(address), reason=personal(reason),
@@ -382,10 +407,11 @@ class CaseLedger(Application[UUID]):
         summary: str | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
-        contacts = [NetworkContact(relation, personal(name)) for relation, name in network]
         return self._change(actor, household_id, expected_version, "record_intake", "intake_recorded", lambda h: h.hold_intake(
-            actor=actor, on=day, domains_discussed=domains_discussed, network=contacts,
-            agencies_involved=list(agencies_involved), summary=personal(summary)))
+            actor=actor, on=day, domains_discussed=domains_discussed,
+            network=[NetworkContact(relation, personal(name)) for relation, name in network],  # type: ignore[arg-type]
+            agencies_involved=list(agencies_involved), summary=personal(summary)),
+            organisations=agencies_involved)
 
     def decide_coordination(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, outcome: str,
@@ -402,7 +428,7 @@ class CaseLedger(Application[UUID]):
         day = self._on(on)
         director = StaffRef(user_id, organisation)
         return self._change(actor, household_id, expected_version, "assign_case_director", "case_director_assigned", lambda h: h.assign_case_director(
-            actor=actor, on=day, director=director))
+            actor=actor, on=day, director=director), organisations=[organisation], users=[user_id])
 
     def set_case_director(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, user_id: str, organisation: str,
@@ -422,7 +448,8 @@ class CaseLedger(Application[UUID]):
         day = self._on(on)
         director = StaffRef(user_id, organisation)
         return self._change(actor, household_id, expected_version, "replace_case_director", "case_director_replaced", lambda h: h.replace_case_director(
-            actor=actor, on=day, director=director, reason=personal(reason)))
+            actor=actor, on=day, director=director, reason=personal(reason)),
+            organisations=[organisation], users=[user_id])
 
     def grant_consent(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, basis: str, member_id: str | None,
@@ -439,7 +466,8 @@ class CaseLedger(Application[UUID]):
             organisations=organisations, data_categories=data_categories, purpose=purpose,
             valid_from=valid_from or day, valid_until=valid_until, legal_reference=legal_reference,
             decided_by=(decided_by or actor.user_id) if legal_basis else None),
-            needs_review="legal_basis" if legal_basis else None)
+            needs_review="legal_basis" if legal_basis else None,
+            organisations=organisations, users=[decided_by] if legal_basis else ())
         return consent_id, version
 
     def withdraw_consent(
@@ -488,7 +516,8 @@ class CaseLedger(Application[UUID]):
         action_id = self.new_id()
         version = self._change(actor, household_id, expected_version, "add_plan_action", "plan_action_added", lambda h: h.add_plan_action(
             actor=actor, on=day, action_id=action_id, goal_id=goal_id, description=personal(description),
-            performer_kind=performer_kind, organisation=organisation, due_on=due_on))
+            performer_kind=performer_kind, organisation=organisation, due_on=due_on),
+            organisations=[organisation])
         return action_id, version
 
     def complete_plan_action(
@@ -515,7 +544,8 @@ class CaseLedger(Application[UUID]):
         involvement_id = self.new_id()
         version = self._change(actor, household_id, expected_version, "start_involvement", "involvement_started", lambda h: h.start_involvement(
             actor=actor, on=day, involvement_id=involvement_id, kind=kind, organisation=organisation,
-            discipline=discipline, worker_id=worker_id, contact_name=personal(contact_name)))
+            discipline=discipline, worker_id=worker_id, contact_name=personal(contact_name)),
+            organisations=[organisation], users=[worker_id])
         return involvement_id, version
 
     def end_involvement(
@@ -574,7 +604,8 @@ class CaseLedger(Application[UUID]):
     ) -> int:
         day = self._on(on)
         return self._change(actor, household_id, expected_version, "hand_over", "household_handed_over", lambda h: h.hand_over(
-            actor=actor, on=day, to_organisation=to_organisation, warm=warm, notes=personal(notes)))
+            actor=actor, on=day, to_organisation=to_organisation, warm=warm, notes=personal(notes)),
+            organisations=[to_organisation])
 
     def record_drop_out(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, kind: str,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,13 +21,14 @@ import sqlalchemy as sa
 import structlog
 from sqlalchemy.engine import make_url
 
+from ledger.aggregates.codes import is_organisation_id
 from ledger.application import CaseLedger
 from ledger.config import Settings
 from ledger.logs import configure_logging
 from ledger.privacy import KeyStore, MasterKey
 from ledger.privacy.keys import KeyStoreError, sqlite_keystore_engine
 from ledger.privacy.chain import Chain, SigningKey
-from ledger.privacy.users import UserDirectory
+from ledger.privacy.users import UserDirectory, UserError
 from ledger.persistence import FACTORY_TOPIC, PG_FACTORY_TOPIC
 from ledger.privacy.retention import load_rules
 from ledger.privacy.throttle import EmergencyThrottle
@@ -173,4 +175,21 @@ def build(
                                                          error_type=type(e).__name__)
     chain = Chain(engine, app.recorder, signing)
     app.after_save.append(chain.after_save)
-    return Ledger(settings=settings, app=app, keys=keys, users=UserDirectory(engine), chain=chain, engine=engine)
+    users = UserDirectory(engine)
+    # The registers commands are held to: organisation ids and worker/director ids (issue 12 item 10).
+    app.is_organisation, app.is_user = _organisation_register(users), functools.partial(_is_user, users)
+    return Ledger(settings=settings, app=app, keys=keys, users=users, chain=chain, engine=engine)
+
+
+def _organisation_register(users: UserDirectory) -> Callable[[str], bool]:
+    """The directory's organisation register (``UserDirectory.is_organisation``, being built in
+    ledger/privacy/users.py); until it is there, any well-formed organisation id."""
+    return getattr(users, "is_organisation", is_organisation_id)
+
+
+def _is_user(users: UserDirectory, user_id: str) -> bool:
+    try:
+        users.get(user_id)
+    except UserError:
+        return False
+    return True

@@ -74,7 +74,7 @@ from ledger.privacy.access import COMMAND_CATEGORIES, AccessRecorded, access_rec
 from ledger.privacy.policy import decide
 
 __all__ = ["BATCH_EVENTS", "COMMANDS", "ImportError_", "ImportReport", "import_file", "import_lines",
-           "plan_lines", "validate_lines"]
+           "plan_lines", "staff_named", "validate_lines"]
 
 log = structlog.get_logger("ledger.bulk")
 
@@ -142,6 +142,7 @@ class _Staging(CaseLedger):
         self.retention_rules = app.retention_rules
         self.municipality = app.municipality
         self.throttle = None
+        self.is_organisation, self.is_user = app.is_organisation, app.is_user  # an import is held to the registers
         self.clock = clock
         self.tz = app.tz
         self.household: Household | None = None
@@ -456,6 +457,25 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     return value
+
+
+def staff_named(lines: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """The case directors and workers an import file names: user id -> (organisation id, role).
+
+    Each must be a user of the directory before the import (a worker or director id is a
+    registered user id); this lists them, e.g. to add them with ``ledger users add --id``.
+    """
+    staff: dict[str, tuple[str, str]] = {}
+    for text in lines:
+        if not text.strip():
+            continue
+        for step in json.loads(text).get("steps", []):
+            args = step.get("args", {})
+            if step.get("command") in ("assign_case_director", "replace_case_director"):
+                staff.setdefault(args["user_id"], (args["organisation"], "consultant"))
+            elif step.get("command") == "start_involvement" and args.get("worker_id"):
+                staff.setdefault(args["worker_id"], (args["organisation"], "professional"))
+    return staff
 
 
 def plan_lines(*, households: int, seed: int, start: date, end: date) -> Iterator[str]:

@@ -289,7 +289,8 @@ def intake(
     household: HouseholdId,
     version: Version,
     domain: Annotated[list[str], typer.Option("--domain", help="Life domain discussed; repeat.")],
-    agency: Annotated[list[str], typer.Option("--agency", help="Agency already involved; repeat.")] = [],  # noqa: B006
+    agency: Annotated[list[str], typer.Option(
+        "--agency", help="An organisation id already involved; repeat.")] = [],  # noqa: B006
     on: On = None,
 ) -> None:
     """Record the integral intake."""

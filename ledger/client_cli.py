@@ -342,7 +342,8 @@ def household_export(
 def household_intake(
     household: HouseholdId, version: Version,
     domain: Annotated[list[str], typer.Option("--domain", help="Life domain discussed; repeat.")],
-    agency: Annotated[list[str] | None, typer.Option("--agency", help="Agency already involved; repeat.")] = None,
+    agency: Annotated[list[str] | None, typer.Option(
+        "--agency", help="An organisation id already involved; repeat.")] = None,
     summary: Annotated[str | None, typer.Option(help="Summary of the intake.")] = None,
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
 ) -> None:
@@ -373,7 +374,7 @@ def household_coordination(
 def household_director(
     household: HouseholdId, version: Version,
     user: Annotated[str, typer.Option("--user", help="The case director's user id.")],
-    organisation: Annotated[str, typer.Option(help="The case director's organisation.")],
+    organisation: Annotated[str, typer.Option(help="The case director's organisation id, e.g. gemeente-testdorp.")],
     reason: Annotated[str | None, typer.Option(help="Why, when replacing a director.")] = None,
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
 ) -> None:
@@ -396,7 +397,8 @@ def household_consent(
         "coordination"),
     valid_from: Annotated[str | None, typer.Option("--from", help="In force from (YYYY-MM-DD).")] = None,
     valid_until: Annotated[str | None, typer.Option("--until", help="In force until (YYYY-MM-DD).")] = None,
-    legal_reference: Annotated[str | None, typer.Option(help="The law, for a basis other than consent.")] = None,
+    legal_reference: Annotated[str | None, typer.Option(
+        help="The law and article, for a basis other than consent, e.g. wmo_2015_5_1_1.")] = None,
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
 ) -> None:
     """Grant a member's consent or record a legal basis; prints the consent id."""
@@ -466,7 +468,7 @@ def household_action(
     goal: Annotated[str, typer.Option("--goal", help="The goal id.")],
     description: Annotated[str, typer.Option(help="What is to be done.")],
     performer: Annotated[str, typer.Option(help="self, network, volunteer or professional.")],
-    organisation: Annotated[str | None, typer.Option(help="The performing organisation (professional).")] = None,
+    organisation: Annotated[str | None, typer.Option(help="The performing organisation's id (professional).")] = None,
     due: Annotated[str | None, typer.Option("--due", help="Due date (YYYY-MM-DD).")] = None,
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
 ) -> None:
@@ -506,8 +508,9 @@ def household_cancel(
 @_handled
 def household_involve(
     household: HouseholdId, version: Version,
-    organisation: Annotated[str, typer.Option(help="The organisation.")],
-    discipline: Annotated[str, typer.Option(help="Their discipline, e.g. ggz or schuldhulp.")],
+    organisation: Annotated[str, typer.Option(help="The organisation id, e.g. ggz-regio.")],
+    discipline: Annotated[str, typer.Option(
+        help="Their discipline code, e.g. mental_health_care or debt_counselling.")],
     kind: Annotated[str, typer.Option(help="professional or volunteer.")] = "professional",
     worker: Annotated[str | None, typer.Option("--worker", help="The worker's user id.")] = None,
     contact_name: Annotated[str | None, typer.Option(help="Contact name (a volunteer without an account).")] = None,
@@ -554,7 +557,7 @@ def household_evaluate(
 @_handled
 def household_hand_over(
     household: HouseholdId, version: Version,
-    to: Annotated[str, typer.Option("--to", help="The receiving organisation.")],
+    to: Annotated[str, typer.Option("--to", help="The receiving organisation's id.")],
     cold: Annotated[bool, typer.Option("--cold", help="Not a warm handover.")] = False,
     notes: Annotated[str | None, typer.Option(help="Notes.")] = None,
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,

@@ -65,6 +65,7 @@ __all__ = [
     "demo_clock",
     "demo_wiring",
     "generate",
+    "register_staff",
     "seeded_household_ids",
     "seeded_ids",
 ]
@@ -73,7 +74,28 @@ DEFAULT_HISTORY_DAYS = 420
 MIN_HISTORY_DAYS = 120
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 
-MUNICIPALITY = "Gemeente Demodorp"
+MUNICIPALITY = "gemeente-demodorp"
+ORGANISATIONS: dict[str, str] = {  # organisation id -> name, for the demo's texts and the register
+    "gemeente-demodorp": "Gemeente Demodorp",
+    "schuldhulp-demodorp": "Schuldhulp Demodorp",
+    "werk-en-inkomen-demodorp": "Werk en Inkomen Demodorp",
+    "ggz-regio": "GGZ Regio",
+    "jeugdteam-demodorp": "Jeugdteam Demodorp",
+    "maatschappelijk-werk-demodorp": "Maatschappelijk Werk Demodorp",
+    "woonstichting-demodorp": "Woonstichting Demodorp",
+    "verslavingszorg-regio": "Verslavingszorg Regio",
+    "reclassering-regio": "Reclassering Regio",
+    "jeugdgezondheidszorg-regio": "Jeugdgezondheidszorg Regio",
+    "leerplicht-demodorp": "Leerplicht Demodorp",
+    "huisartsenpraktijk-demodorp": "Huisartsenpraktijk Demodorp",
+    "thuiszorg-regio": "Thuiszorg Regio",
+    "welzijn-demodorp": "Welzijn Demodorp",
+    "wmo-loket-demodorp": "Wmo-loket Demodorp",
+    "budgetbeheer-regio": "Budgetbeheer Regio",
+    "humanitas": "Humanitas",
+    "vrijwilligerscentrale-demodorp": "Vrijwilligerscentrale Demodorp",
+    "gezinsmaatjes-demodorp": "Gezinsmaatjes Demodorp",
+}
 TOWN = "Demodorp"
 
 
@@ -210,28 +232,28 @@ CONSULTANTS = tuple(f"cons-{i:03d}" for i in range(1, 7))
 
 # (organisation, discipline); the life domains they work on
 PROFESSIONALS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("Schuldhulp Demodorp", "schuldhulpverlening", ("finances",)),
-    ("Werk en Inkomen Demodorp", "inkomensconsulent", ("finances", "work_and_education")),
-    ("GGZ Regio", "ambulante ggz", ("mental_health",)),
-    ("Jeugdteam Demodorp", "jeugdhulp", ("parenting", "domestic_relations")),
-    ("Maatschappelijk Werk Demodorp", "maatschappelijk werk", ("domestic_relations", "social_network")),
-    ("Woonstichting Demodorp", "woonconsulent", ("housing",)),
-    ("Verslavingszorg Regio", "verslavingszorg", ("addiction",)),
-    ("Reclassering Regio", "reclassering", ("justice",)),
-    ("Jeugdgezondheidszorg Regio", "jeugdverpleegkundige", ("parenting",)),
-    ("Leerplicht Demodorp", "leerplichtambtenaar", ("work_and_education",)),
-    ("Huisartsenpraktijk Demodorp", "praktijkondersteuner", ("physical_health", "mental_health")),
-    ("Thuiszorg Regio", "wijkverpleging", ("physical_health",)),
-    ("Welzijn Demodorp", "opbouwwerk", ("social_network",)),
-    ("Wmo-loket Demodorp", "wmo-consulent", ("physical_health", "housing")),
-    ("Budgetbeheer Regio", "budgetbeheer", ("finances",)),
+    ("schuldhulp-demodorp", "debt_counselling", ("finances",)),
+    ("werk-en-inkomen-demodorp", "income_support", ("finances", "work_and_education")),
+    ("ggz-regio", "mental_health_care", ("mental_health",)),
+    ("jeugdteam-demodorp", "youth_care", ("parenting", "domestic_relations")),
+    ("maatschappelijk-werk-demodorp", "social_work", ("domestic_relations", "social_network")),
+    ("woonstichting-demodorp", "housing", ("housing",)),
+    ("verslavingszorg-regio", "addiction_care", ("addiction",)),
+    ("reclassering-regio", "probation", ("justice",)),
+    ("jeugdgezondheidszorg-regio", "youth_health_care", ("parenting",)),
+    ("leerplicht-demodorp", "school_attendance", ("work_and_education",)),
+    ("huisartsenpraktijk-demodorp", "general_practice", ("physical_health", "mental_health")),
+    ("thuiszorg-regio", "district_nursing", ("physical_health",)),
+    ("welzijn-demodorp", "community_work", ("social_network",)),
+    ("wmo-loket-demodorp", "wmo_consultant", ("physical_health", "housing")),
+    ("budgetbeheer-regio", "budget_management", ("finances",)),
 )
 VOLUNTEERS: tuple[tuple[str, str], ...] = (
-    ("Humanitas", "maatje"),
-    ("Humanitas", "thuisadministratie"),
-    ("Vrijwilligerscentrale Demodorp", "buddy"),
-    ("Vrijwilligerscentrale Demodorp", "klussendienst"),
-    ("Gezinsmaatjes Demodorp", "gezinsondersteuning"),
+    ("humanitas", "buddy"),
+    ("humanitas", "home_administration"),
+    ("vrijwilligerscentrale-demodorp", "buddy"),
+    ("vrijwilligerscentrale-demodorp", "odd_jobs"),
+    ("gezinsmaatjes-demodorp", "family_support"),
 )
 # Why involvements end mid-plan (InvolvementEndReason), per kind: professionals step out once their
 # part is done or hand over to volunteers; volunteers more often stop for lack of time or contact.
@@ -239,8 +261,8 @@ END_REASONS: dict[str, dict[str, float]] = {
     "professional": {"goal_reached": 5, "handed_over": 3, "capacity": 1, "household_stopped": 1, "other": 0.5},
     "volunteer": {"goal_reached": 3, "capacity": 3, "no_contact": 2, "household_stopped": 1.5, "other": 0.5},
 }
-VOLUNTEER_ORGS = ("Humanitas", "Humanitas", "Vrijwilligerscentrale Demodorp", "Gezinsmaatjes Demodorp")
-HANDOVER_ORGS = ("Maatschappelijk Werk Demodorp", "Jeugdteam Demodorp", "Schuldhulp Demodorp", "GGZ Regio")
+VOLUNTEER_ORGS = ("humanitas", "humanitas", "vrijwilligerscentrale-demodorp", "gezinsmaatjes-demodorp")
+HANDOVER_ORGS = ("maatschappelijk-werk-demodorp", "jeugdteam-demodorp", "schuldhulp-demodorp", "ggz-regio")
 
 # Referral sources and how often they refer.
 SOURCES: dict[str, int] = {
@@ -389,23 +411,23 @@ ACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 PROFESSIONAL_FOR: dict[str, tuple[str, ...]] = {
-    "finances": ("Schuldhulp Demodorp", "Budgetbeheer Regio"),
-    "work_and_education": ("Werk en Inkomen Demodorp", "Leerplicht Demodorp"),
-    "housing": ("Woonstichting Demodorp",),
-    "domestic_relations": ("Maatschappelijk Werk Demodorp", "Jeugdteam Demodorp"),
-    "mental_health": ("GGZ Regio",),
-    "physical_health": ("Thuiszorg Regio", "Huisartsenpraktijk Demodorp"),
-    "addiction": ("Verslavingszorg Regio",),
-    "justice": ("Reclassering Regio",),
-    "parenting": ("Jeugdteam Demodorp", "Jeugdgezondheidszorg Regio"),
-    "social_network": ("Welzijn Demodorp",),
+    "finances": ("schuldhulp-demodorp", "budgetbeheer-regio"),
+    "work_and_education": ("werk-en-inkomen-demodorp", "leerplicht-demodorp"),
+    "housing": ("woonstichting-demodorp",),
+    "domestic_relations": ("maatschappelijk-werk-demodorp", "jeugdteam-demodorp"),
+    "mental_health": ("ggz-regio",),
+    "physical_health": ("thuiszorg-regio", "huisartsenpraktijk-demodorp"),
+    "addiction": ("verslavingszorg-regio",),
+    "justice": ("reclassering-regio",),
+    "parenting": ("jeugdteam-demodorp", "jeugdgezondheidszorg-regio"),
+    "social_network": ("welzijn-demodorp",),
 }
 PERFORMER_WEIGHTS: dict[str, dict[str, int]] = {
     "broker_coordinates": {"self": 30, "network": 20, "volunteer": 20, "professional": 30},
     "volunteers_deployed": {"self": 25, "network": 25, "volunteer": 40, "professional": 10},
     "short_push_then_handover": {"self": 30, "network": 20, "volunteer": 0, "professional": 50},
 }
-NETWORK_RELATIONS = ("grandmother", "grandfather", "neighbour", "friend", "sister", "brother", "aunt", "uncle")
+NETWORK_RELATIONS = ("grandmother", "grandfather", "neighbour", "friend", "sibling", "sibling", "aunt", "uncle")
 CANCEL_REASONS = (
     "Niet meer nodig: {naam} regelt dit inmiddels zelf.",
     "Wachtlijst te lang; in overleg een andere oplossing gekozen.",
@@ -458,8 +480,8 @@ COST_TEXT: dict[str, str] = {
 COST_SHARES: dict[str, float] = {"income_support": 0.34, "care": 0.30, "local_prevention": 0.06, "transaction": 0.30}
 
 CONSENT_BASE_CATEGORIES = ("identity", "contact", "composition", "plan", "involvement", "zrm")
-YOUTH_LAW_CONSENT = "Jeugdwet art. 7.4.0"
-YOUTH_LAW_RETENTION = "Jeugdwet art. 7.3.8"
+YOUTH_LAW_CONSENT = "jeugdwet_7_4_0"
+YOUTH_LAW_RETENTION = "jeugdwet_7_3_8"
 
 # Which command arguments the application wraps as personal data (application.py).
 _PERSONAL_ARGS: dict[str, tuple[str, ...]] = {
@@ -764,7 +786,7 @@ class _Story:
                                      valid_until=_add_years(day, 2)))
         if p.children and rng.random() < 0.3:
             self.add(day, "grant_consent", "consent", basis="public_task", member_id=None,
-                     organisations=["Jeugdteam Demodorp", MUNICIPALITY],
+                     organisations=["jeugdteam-demodorp", MUNICIPALITY],
                      data_categories=["identity", "composition", "parenting", "plan"], purpose="coordination",
                      legal_reference=YOUTH_LAW_CONSENT)
         self.measure(day, "intake")
@@ -844,9 +866,11 @@ class _Story:
             self.measure(handover, "final")
         org = rng.choice(HANDOVER_ORGS if self.p.children else HANDOVER_ORGS[:1] + HANDOVER_ORGS[2:])
         self.add(handover, "hold_evaluation", "evaluation", conclusion="hand_over", final=True,
-                 notes=self.text("Evaluatie: de regie kan naar {org}; warme overdracht gepland met {naam}.", org=org))
+                 notes=self.text("Evaluatie: de regie kan naar {org}; warme overdracht gepland met {naam}.",
+                                 org=ORGANISATIONS[org]))
         self.add(handover, "hand_over", to_organisation=org, warm=True,
-                 notes=self.text("Warme overdracht aan {org} in een gezamenlijk gesprek met {naam}.", org=org))
+                 notes=self.text("Warme overdracht aan {org} in een gezamenlijk gesprek met {naam}.",
+                                 org=ORGANISATIONS[org]))
         self.add(handover, "close_case", reason="handed_over")
         return handover
 
@@ -932,7 +956,7 @@ class _Story:
                 ref = self.add(raised, "raise_escalation", "escalation",
                                level=_weighted(rng, {"work_table": 6, "civil_service_steering_group": 3,
                                                      "administrative_steering_group": 1}),
-                               reason=self.pick_text(ESCALATION_REASONS, org=org))
+                               reason=self.pick_text(ESCALATION_REASONS, org=ORGANISATIONS[org]))
                 resolved = _between(rng, raised + timedelta(days=7), min(raised + timedelta(days=60), self.last_open))
                 assert resolved is not None
                 self.add(resolved, "resolve_escalation", escalation_id=ref, resolution=rng.choice(RESOLUTIONS))
@@ -983,8 +1007,9 @@ class _Story:
             notes = ("Warme overdracht aan {org} in een gezamenlijk gesprek met {naam}." if warm
                      else "Overdracht per brief aan {org}; {naam} was niet bereikbaar voor een gesprek.")
             self.add(close_day, "hold_evaluation", "evaluation", conclusion="hand_over", final=True,
-                     notes=self.text("Eindevaluatie: de regie gaat naar {org}.", org=org))
-            self.add(close_day, "hand_over", to_organisation=org, warm=warm, notes=self.text(notes, org=org))
+                     notes=self.text("Eindevaluatie: de regie gaat naar {org}.", org=ORGANISATIONS[org]))
+            self.add(close_day, "hand_over", to_organisation=org, warm=warm,
+                     notes=self.text(notes, org=ORGANISATIONS[org]))
             self.add(close_day, "close_case", reason="handed_over")
             return close_day
         no_longer = rng.random() < 0.3
@@ -1140,6 +1165,25 @@ def _window(tz: ZoneInfo, start: date | None) -> tuple[date, date]:
     return start, min(start + timedelta(days=DEFAULT_HISTORY_DAYS - 1), yesterday)
 
 
+def staff_of(timeline: Iterable[Step]) -> dict[str, tuple[str, str]]:
+    """The case directors and workers a plan names: user id -> (organisation id, role)."""
+    staff: dict[str, tuple[str, str]] = {}
+    for step in timeline:
+        if step.command in ("assign_case_director", "replace_case_director"):
+            staff.setdefault(step.args["user_id"], (step.args["organisation"], "consultant"))
+        elif step.command == "start_involvement" and step.args.get("worker_id"):
+            staff.setdefault(step.args["worker_id"], (step.args["organisation"], "professional"))
+    return staff
+
+
+def register_staff(ledger: Ledger, timeline: Iterable[Step]) -> None:
+    """Add the plan's staff to the user directory: a director or worker id must be a registered user."""
+    for user_id, (organisation, role) in sorted(staff_of(timeline).items()):
+        if not ledger.app.is_user(user_id):
+            ledger.users.add(display_name=f"Demo {role} {user_id}", organisation=organisation, role=role,
+                             user_id=user_id)
+
+
 def generate(
     ledger: Ledger,
     *,
@@ -1171,6 +1215,7 @@ def generate(
             f"({moments[0].isoformat()}); create it with demo_clock() at or before {first.isoformat()}."
         )
 
+    register_staff(ledger, timeline)
     ids: dict[int, UUID] = {}
     versions: dict[int, int] = {}
     refs: dict[tuple[int, str], str] = {}

@@ -90,11 +90,34 @@ class Store:
         overrides.setdefault("organisation", MUNICIPALITY)
         return Settings(data_dir=self.data_dir, database_url=self.database_url, **overrides)  # type: ignore[arg-type]
 
-    def make_ledger(self, **kwargs: object) -> Ledger:
+    def make_ledger(self, *, with_staff: bool = True, **kwargs: object) -> Ledger:
         settings_kw = {k: kwargs.pop(k) for k in list(kwargs) if k in Settings.model_fields}
         ledger = build(self.settings(**settings_kw), **kwargs)  # type: ignore[arg-type]
         self.built.append(ledger)
+        if with_staff:
+            register_staff(ledger)
         return ledger
+
+
+# The staff the tests name as case directors and workers: a worker or director id must be a
+# registered user (issue 12 item 10), so every ledger the `store` fixture builds has them.
+STAFF = ("cons-001", "d-1", "d-2", "d-9", "u-1", "u-2", "u-100", "u-200", "u-300", "u-anna", "u-bram", "u-c",
+         "u-colleague", "u-dir1", "u-dir2", "u-director", "u-ggz", "u-involved", "u-other", "u-school", "u-stranger",
+         "u-team", "u-unrelated", "u-x", "w-1", "w-7")
+
+
+def register_staff(ledger: Ledger, staff: tuple[str, ...] = STAFF) -> None:
+    """Add the suite's staff to the ledger's user directory (once per store)."""
+    from ledger.privacy.users import UserError
+
+    if ledger.app.is_user(staff[-1]):  # registered as a whole, in order
+        return
+    for user_id in staff:
+        try:
+            ledger.users.add(display_name=f"Staff {user_id}", organisation="gemeente-testdorp", role="professional",
+                             user_id=user_id)
+        except UserError:
+            pass  # registered already
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -16,7 +16,7 @@ from ledger.aggregates import Actor, Household, is_valid_bsn
 from ledger.bootstrap import Ledger, build
 from ledger.config import Settings
 
-OPERATOR = Actor(user_id="op-demo", organisation="Gemeente Demodorp", role="operator")
+OPERATOR = Actor(user_id="op-demo", organisation="gemeente-demodorp", role="operator")
 SEED = 1
 HOUSEHOLDS = 30
 

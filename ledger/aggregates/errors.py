@@ -19,7 +19,8 @@ because people put names in the wrong field.
         ├── CaseDirectorAlreadyAssignedError, NoCaseDirectorError, SameCaseDirectorError
         ├── ConsentNotInForceError, ActionNotOpenError, InvolvementNotActiveError
         ├── EscalationNotOpenError, DateBeforeReferralError, DateInFutureError
-        └── RetentionHoldError, NotRelevantError
+        ├── RetentionHoldError, NotRelevantError
+        └── UnregisteredOrganisationError, UnregisteredUserError   (the application's registers)
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ __all__ = [
     "RuleViolationError",
     "SameCaseDirectorError",
     "StaleVersionError",
+    "UnregisteredOrganisationError",
+    "UnregisteredUserError",
     "UnknownZrmDomainError",
     "ZrmScoreOutOfRangeError",
     "ConsentNotInForceError",
@@ -167,3 +170,15 @@ class NotRelevantError(RuleViolationError):
     """The command would record nothing new (e.g. a goal revision that changes nothing)."""
 
     code = "not-relevant"
+
+
+class UnregisteredOrganisationError(RuleViolationError):
+    """A well-formed organisation id that the organisation register does not hold."""
+
+    code = "unregistered-organisation"
+
+
+class UnregisteredUserError(RuleViolationError):
+    """A well-formed user id (worker, case director) that the user directory does not hold."""
+
+    code = "unregistered-user"

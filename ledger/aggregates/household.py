@@ -21,6 +21,10 @@ from eventsourcing.domain import Aggregate, Snapshot, event
 
 from . import errors
 from .clock import ClockedEvent
+from .codes import checked_legal_reference as _legal_reference
+from .codes import checked_organisation as _organisation
+from .codes import checked_organisations as _organisations
+from .codes import checked_user_id as _user_id
 from .personal import Personal, scrub
 from .retention import RetentionRule, statutory_holds
 from .values import (
@@ -56,13 +60,16 @@ from .vocabulary import (
     CostKind,
     CostStream,
     DataCategory,
+    Discipline,
     DropOutKind,
+    ErasureReason,
     EscalationLevel,
     EvaluationConclusion,
     InvolvementEndReason,
     InvolvementKind,
     LegalBasis,
     MemberRole,
+    NetworkRelation,
     PerformerKind,
     Purpose,
     ReferralSource,
@@ -114,6 +121,10 @@ def _end_reason(value: Any) -> InvolvementEndReason:
         )
         raise errors.InvalidInputError(f"{what}; expected one of: {allowed}.")
     return InvolvementEndReason(value)
+
+
+def _staff(ref: StaffRef) -> StaffRef:
+    return StaffRef(_user_id(ref.user_id, "case director's user id"), _organisation(ref.organisation, "organisation"))
 
 
 class Household(Aggregate):
@@ -341,7 +352,8 @@ class Household(Aggregate):
                 raise errors.InvalidBsnError(
                     f"The BSN of member {m.member_id} is not a valid BSN (it fails the elfproef)."
                 )
-        addressed_to = (addressed_to or "").strip() or None
+        if addressed_to is not None:  # None only in referrals stored before they were addressed
+            addressed_to = _organisation(addressed_to, "addressee")
         kind, adults, children = composition_of(members)
         referral = Referral(srcs, on, members, address, kind, adults, children, reason, addressed_to)
         return cls._create(cls.Referred, id=household_id, actor=actor, referral=referral)
@@ -428,8 +440,11 @@ class Household(Aggregate):
         domains = tuple(dict.fromkeys(_vocab(DataCategory, d, "life domain") for d in domains_discussed))
         if not domains:
             raise errors.InvalidInputError("An integral intake discusses at least one life domain.")
-        agencies = tuple(dict.fromkeys(a.strip() for a in agencies_involved if a.strip()))
-        intake = Intake(on, domains, tuple(network), agencies, summary)
+        agencies = _organisations(agencies_involved, "agency involved")
+        contacts = tuple(
+            c.replace(relation=_vocab(NetworkRelation, c.relation, "network relation")) for c in network
+        )
+        intake = Intake(on, domains, contacts, agencies, summary)
         self._intake_held(actor=actor, intake=intake)
 
     @event(IntakeHeld)
@@ -455,6 +470,7 @@ class Household(Aggregate):
             raise errors.CaseDirectorAlreadyAssignedError(
                 "This household has a case director already; replace them instead."
             )
+        director = _staff(director)
         self._case_director_assigned(actor=actor, directorship=CaseDirectorship(director, on))
 
     @event(CaseDirectorAssigned)
@@ -467,6 +483,7 @@ class Household(Aggregate):
         self._check_open(on)
         if self.case_director is None:
             raise errors.NoCaseDirectorError("This household has no case director to replace; assign one.")
+        director = _staff(director)
         if self.case_director.director == director:
             raise errors.SameCaseDirectorError("That person is the case director already.")
         self._case_director_replaced(actor=actor, directorship=CaseDirectorship(director, on), reason=reason)
@@ -503,9 +520,10 @@ class Household(Aggregate):
                 raise errors.InvalidInputError("Consent is given by a household member; name the member.")
         elif not (legal_reference or "").strip():
             raise errors.InvalidInputError("A legal basis other than consent needs a legal reference.")
+        reference = _legal_reference(legal_reference, "legal reference") if legal_reference else None
         if member_id is not None:
             self._find(self.members, member_id, "member")
-        orgs = tuple(dict.fromkeys(o.strip() for o in organisations if o.strip()))
+        orgs = _organisations(organisations, "consent organisation")
         cats = tuple(dict.fromkeys(_vocab(DataCategory, c, "data category") for c in data_categories))
         if not orgs or not cats:
             raise errors.InvalidInputError("A consent names at least one organisation and one data category.")
@@ -513,7 +531,7 @@ class Household(Aggregate):
             raise errors.InvalidPeriodError("A consent cannot end before it starts.")
         consent = Consent(
             consent_id, basis_, member_id, orgs, cats, _vocab(Purpose, purpose, "purpose"),
-            valid_from, valid_until, legal_reference,
+            valid_from, valid_until, reference,
             # a legal basis always names who decided it: the one recording it, unless they name another
             decided_by=((decided_by or "").strip() or actor.user_id) if basis_ != LegalBasis.CONSENT else None,
         )
@@ -626,6 +644,8 @@ class Household(Aggregate):
         self._find(self.goals, goal_id, "goal")
         kind = _vocab(PerformerKind, performer_kind, "performer kind")
         organisation = (organisation or "").strip() or None
+        if organisation is not None:
+            organisation = _organisation(organisation, "performing organisation")
         if kind == PerformerKind.PROFESSIONAL and organisation is None:
             raise errors.InvalidInputError("An action performed by a professional names their organisation.")
         if kind in (PerformerKind.SELF, PerformerKind.NETWORK) and organisation is not None:
@@ -674,8 +694,9 @@ class Household(Aggregate):
         if not organisation.strip() or not discipline.strip():
             raise errors.InvalidInputError("An involvement names an organisation and a discipline.")
         inv = Involvement(
-            involvement_id, _vocab(InvolvementKind, kind, "involvement kind"), organisation.strip(),
-            discipline.strip(), on, worker_id, contact_name,
+            involvement_id, _vocab(InvolvementKind, kind, "involvement kind"),
+            _organisation(organisation, "organisation"), _vocab(Discipline, discipline.strip(), "discipline"), on,
+            _user_id(worker_id, "worker id") if worker_id is not None else None, contact_name,
         )
         self._involvement_started(actor=actor, involvement=inv)
 
@@ -794,7 +815,8 @@ class Household(Aggregate):
             raise errors.NoCaseDirectorError("Only a case with a case director can be handed over.")
         if not to_organisation.strip():
             raise errors.InvalidInputError("A handover names the receiving organisation.")
-        self._handed_over(actor=actor, handover=Handover(to_organisation.strip(), on, warm, notes))
+        to = _organisation(to_organisation, "receiving organisation")
+        self._handed_over(actor=actor, handover=Handover(to, on, warm, notes))
 
     @event(HandedOver)
     def _handed_over(self, actor: Actor, handover: Handover) -> None:
@@ -845,9 +867,10 @@ class Household(Aggregate):
         self._new_id(self.retention_holds, hold_id, "retention hold")
         if not law.strip():
             raise errors.InvalidInputError("A retention hold names the law that requires it.")
+        law_ = _legal_reference(law.strip(), "retention law")
         if until <= on:
             raise errors.InvalidPeriodError("A retention hold ends after the day it is placed.")
-        self._retention_hold_placed(actor=actor, hold=RetentionHold(hold_id, law.strip(), until, on))
+        self._retention_hold_placed(actor=actor, hold=RetentionHold(hold_id, law_, until, on))
 
     @event(RetentionHoldPlaced)
     def _retention_hold_placed(self, actor: Actor, hold: RetentionHold) -> None:
@@ -863,9 +886,7 @@ class Household(Aggregate):
         self._check_date(on)
         if not request_id:
             raise errors.InvalidInputError("An erasure request needs an id.")
-        if not reason.strip():
-            raise errors.InvalidInputError("An erasure request records its reason (a code such as data_subject_request).")
-        request = ErasureRequest(request_id, on, reason.strip(), actor.user_id)
+        request = ErasureRequest(request_id, on, _vocab(ErasureReason, reason.strip(), "erasure reason"), actor.user_id)
         self._erasure_requested(actor=actor, request=request)
 
     @event(ErasureRequested)
@@ -886,19 +907,20 @@ class Household(Aggregate):
             raise errors.InvalidPeriodError("A case cannot be erased before it was closed.")
         if not reason.strip():
             raise errors.InvalidInputError("Erasure records its reason (a code such as data_subject_request).")
+        reason_ = _vocab(ErasureReason, reason.strip(), "erasure reason")
         held = [h for h in self.retention_holds.values() if h.until > on]
         if held:
             until = max(h.until for h in held)
             raise errors.RetentionHoldError(f"A retention hold applies until {until.isoformat()}; erasure is refused.")
-        by_rule = [h for h in statutory_holds(self, rules, reason=reason.strip()) if h.until > on]
+        by_rule = [h for h in statutory_holds(self, rules, reason=reason_) if h.until > on]
         if by_rule:
             last = max(by_rule, key=lambda h: h.until)
             raise errors.RetentionHoldError(
-                f"Retention rule {last.hold_id.removeprefix('rule:')} ({last.law}) keeps this file until "
+                f"Retention rule {last.kind} ({last.law}) keeps this file until "
                 f"{last.until.isoformat()}; erasure is refused."
             )
         request = self.erasure_request
-        self._erased(actor=actor, erasure=Erasure(on, reason.strip(), request.request_id if request else None))
+        self._erased(actor=actor, erasure=Erasure(on, reason_, request.request_id if request else None))
 
     @event(Erased)
     def _erased(self, actor: Actor, erasure: Erasure) -> None:

@@ -27,13 +27,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from .values import RetentionHold
 from .vocabulary import DataCategory
 
 if TYPE_CHECKING:
     from .household import Household
 
-__all__ = ["DATA_SUBJECT_REQUEST", "DEFAULT_RULES", "RetentionRule", "recorded_categories", "statutory_holds"]
+__all__ = [
+    "DATA_SUBJECT_REQUEST", "DEFAULT_RULES", "RetentionRule", "StatutoryHold", "recorded_categories", "statutory_holds",
+]
 
 DATA_SUBJECT_REQUEST = "data_subject_request"
 
@@ -80,6 +81,16 @@ DEFAULT_RULES: tuple[RetentionRule, ...] = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class StatutoryHold:
+    """What a rule keeps, computed on each erasure attempt (never stored: explicit holds are
+    :class:`RetentionHold` events, whose law is a ``LegalReference`` code)."""
+
+    kind: str
+    law: str  # the rule's citation, from the deployment's configuration
+    until: date
+
+
 def recorded_categories(household: Household) -> frozenset[DataCategory]:
     """The data categories a household's file holds data of.
 
@@ -100,7 +111,7 @@ def recorded_categories(household: Household) -> frozenset[DataCategory]:
 
 def statutory_holds(
     household: Household, rules: Iterable[RetentionRule], *, reason: str
-) -> list[RetentionHold]:
+) -> list[StatutoryHold]:
     """The holds the rules place on a closed household for an erasure with this reason."""
     if household.closure is None:
         return []
@@ -112,7 +123,7 @@ def statutory_holds(
             continue
         if rule.yields_to_request and reason == DATA_SUBJECT_REQUEST:
             continue
-        holds.append(RetentionHold(f"rule:{rule.kind}", rule.law, _add_years(closed_on, rule.years), closed_on))
+        holds.append(StatutoryHold(rule.kind, rule.law, _add_years(closed_on, rule.years)))
     return holds
 
 

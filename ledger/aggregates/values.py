@@ -15,8 +15,9 @@ import typing
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
+from . import legacy
 from .errors import InvalidInputError, shown
 from .personal import Personal
 from .vocabulary import (
@@ -26,13 +27,17 @@ from .vocabulary import (
     CostKind,
     CostStream,
     DataCategory,
+    Discipline,
     DropOutKind,
+    ErasureReason,
     EscalationLevel,
     EvaluationConclusion,
     InvolvementEndReason,
     InvolvementKind,
     LegalBasis,
+    LegalReference,
     MemberRole,
+    NetworkRelation,
     PerformerKind,
     Purpose,
     ReferralSource,
@@ -143,6 +148,10 @@ def _stored_form(cls: type) -> tuple[frozenset[str], tuple[tuple[str, Any], ...]
 class ValueObject:
     """Frozen dataclass that coerces its fields to their annotated types."""
 
+    # (field, reader) pairs that turn a value an earlier release stored into today's
+    # type before it is coerced (free text in fields that now hold codes: legacy.py).
+    stored_readers: ClassVar[tuple[tuple[str, Any], ...]] = ()
+
     @classmethod
     def from_stored(cls, data: dict[str, Any]) -> Self:
         """Rebuild from stored fields, with the field conversions worked out once per class.
@@ -151,6 +160,9 @@ class ValueObject:
         per-field type inspection as the largest cost of loading a household). Data
         that does not have exactly the fields of today's class takes that path still.
         """
+        for name, read in cls.stored_readers:
+            if name in data:
+                data[name] = read(data[name])
         names, converters = _stored_form(cls)
         if data.keys() != names:
             return cls(**data)
@@ -189,7 +201,11 @@ def value_object(cls: type) -> type:
 
 @value_object
 class Actor(ValueObject):
-    """Who acted: a user id (never a name), organisation, role, purpose, and on whose behalf."""
+    """Who acted: a user id (never a name), organisation, role, purpose, and on whose behalf.
+
+    Built by the application from the signed-in user (the directory's user id and
+    organisation id), never from request input.
+    """
 
     user_id: str
     organisation: str
@@ -200,10 +216,12 @@ class Actor(ValueObject):
 
 @value_object
 class StaffRef(ValueObject):
-    """A professional by id and organisation (the ledger keeps no staff names)."""
+    """A professional by registered user id and organisation id (the ledger keeps no staff names)."""
 
     user_id: str
     organisation: str
+
+    stored_readers = (("organisation", legacy.read_organisation),)
 
 
 @value_object
@@ -237,9 +255,11 @@ class Referral(ValueObject):
 class NetworkContact(ValueObject):
     """A person in the household's own network (eco-map)."""
 
-    relation: str  # e.g. grandmother, neighbour, friend
+    relation: NetworkRelation
     name: Personal | None = None
     supportive: bool = True
+
+    stored_readers = (("relation", legacy.read_relation),)
 
 
 @value_object
@@ -247,8 +267,10 @@ class Intake(ValueObject):
     held_on: date
     domains_discussed: tuple[DataCategory, ...]
     network: tuple[NetworkContact, ...]
-    agencies_involved: tuple[str, ...]
+    agencies_involved: tuple[str, ...]  # organisation ids
     summary: Personal | None = None
+
+    stored_readers = (("agencies_involved", legacy.read_organisations),)
 
 
 @value_object
@@ -271,15 +293,18 @@ class Consent(ValueObject):
     consent_id: str
     basis: LegalBasis
     member_id: str | None
-    organisations: tuple[str, ...]
+    organisations: tuple[str, ...]  # organisation ids
     data_categories: tuple[DataCategory, ...]
     purpose: Purpose
     valid_from: date
     valid_until: date | None
-    legal_reference: str | None = None
+    legal_reference: LegalReference | None = None
     withdrawn_on: date | None = None
     # A legal basis (not a member's consent): the user who decided it; the privacy officer reviews it.
     decided_by: str | None = None
+
+    stored_readers = (("organisations", legacy.read_organisations),
+                      ("legal_reference", legacy.read_legal_reference))
 
     def in_force_on(self, day: date) -> bool:
         return (
@@ -313,7 +338,9 @@ class Goal(ValueObject):
 @value_object
 class Performer(ValueObject):
     kind: PerformerKind
-    organisation: str | None = None
+    organisation: str | None = None  # an organisation id
+
+    stored_readers = (("organisation", legacy.read_organisation),)
 
 
 @value_object
@@ -341,15 +368,18 @@ class PlanAction(ValueObject):
 class Involvement(ValueObject):
     involvement_id: str
     kind: InvolvementKind
-    organisation: str
-    discipline: str
+    organisation: str  # an organisation id
+    discipline: Discipline
     started_on: date
-    worker_id: str | None = None
+    worker_id: str | None = None  # a registered user id
     contact_name: Personal | None = None
     ended_on: date | None = None
     # Added with InvolvementEnded v2. The default keeps stored version-1 payloads
     # (InvolvementStarted events, older snapshots) decodable without an upcast.
     end_reason: InvolvementEndReason | None = None
+
+    stored_readers = (("organisation", legacy.read_organisation), ("discipline", legacy.read_discipline),
+                      ("worker_id", legacy.read_user_id))
 
     @property
     def active(self) -> bool:
@@ -389,10 +419,12 @@ class CostRecord(ValueObject):
 
 @value_object
 class Handover(ValueObject):
-    to_organisation: str
+    to_organisation: str  # an organisation id
     on: date
     warm: bool
     notes: Personal | None = None
+
+    stored_readers = (("to_organisation", legacy.read_organisation),)
 
 
 @value_object
@@ -412,9 +444,11 @@ class Closure(ValueObject):
 @value_object
 class RetentionHold(ValueObject):
     hold_id: str
-    law: str  # e.g. "Jeugdwet art. 7.3.8"
+    law: LegalReference  # e.g. jeugdwet_7_3_8
     until: date
     placed_on: date
+
+    stored_readers = (("law", legacy.read_legal_reference),)
 
 
 @value_object
@@ -423,15 +457,17 @@ class ErasureRequest(ValueObject):
 
     request_id: str
     requested_on: date
-    reason: str  # a code, e.g. data_subject_request, retention_expired
+    reason: ErasureReason
     requested_by: str  # the privacy officer's user id
 
 
 @value_object
 class Erasure(ValueObject):
     on: date
-    reason: str  # a code, e.g. data_subject_request, retention_expired
+    reason: ErasureReason
     request_id: str | None = None  # the request it executes (None: by the local operator, or before requests)
+
+    stored_readers = (("reason", legacy.read_erasure_reason),)
 
 
 # Every value object type, for the storage layer's transcoder registration.

@@ -17,13 +17,17 @@ __all__ = [
     "CostKind",
     "CostStream",
     "DataCategory",
+    "Discipline",
     "DropOutKind",
+    "ErasureReason",
     "EscalationLevel",
     "EvaluationConclusion",
     "InvolvementEndReason",
     "InvolvementKind",
     "LegalBasis",
+    "LegalReference",
     "MemberRole",
+    "NetworkRelation",
     "PerformerKind",
     "Purpose",
     "ReferralSource",
@@ -180,3 +184,85 @@ class ClosureReason(StrEnum):
     DROPPED_OUT = "dropped_out"
     MOVED_AWAY = "moved_away"
     OTHER = "other"
+
+
+class Discipline(StrEnum):
+    """What a professional or volunteer does in the household (``Involvement.discipline``).
+
+    Closed since issue 12 item 10: the field was free text, kept in clear, and could
+    hold a note naming the client. ``OTHER`` is for a discipline not listed (and what
+    old free text that matches no code reads as, :mod:`ledger.aggregates.legacy`).
+    """
+
+    DEBT_COUNSELLING = "debt_counselling"  # schuldhulpverlening
+    BUDGET_MANAGEMENT = "budget_management"  # budgetbeheer
+    INCOME_SUPPORT = "income_support"  # inkomensconsulent, klantmanager
+    SOCIAL_WORK = "social_work"  # maatschappelijk werk
+    MENTAL_HEALTH_CARE = "mental_health_care"  # (ambulante) ggz
+    ADDICTION_CARE = "addiction_care"  # verslavingszorg
+    YOUTH_CARE = "youth_care"  # jeugdhulp
+    YOUTH_HEALTH_CARE = "youth_health_care"  # jeugdgezondheidszorg, jeugdverpleegkundige
+    SCHOOL_ATTENDANCE = "school_attendance"  # leerplicht
+    HOUSING = "housing"  # woonconsulent
+    PROBATION = "probation"  # reclassering
+    GENERAL_PRACTICE = "general_practice"  # huisarts, praktijkondersteuner
+    DISTRICT_NURSING = "district_nursing"  # wijkverpleging, thuiszorg
+    COMMUNITY_WORK = "community_work"  # opbouwwerk, welzijn
+    WMO_CONSULTANT = "wmo_consultant"  # Wmo-consulent
+    BUDDY = "buddy"  # maatje (volunteer)
+    HOME_ADMINISTRATION = "home_administration"  # thuisadministratie (volunteer)
+    ODD_JOBS = "odd_jobs"  # klussendienst (volunteer)
+    FAMILY_SUPPORT = "family_support"  # gezinsondersteuning (volunteer)
+    OTHER = "other"
+
+
+class NetworkRelation(StrEnum):
+    """How a person in the household's own network relates to it (``NetworkContact.relation``)."""
+
+    PARENT = "parent"
+    GRANDMOTHER = "grandmother"
+    GRANDFATHER = "grandfather"
+    SIBLING = "sibling"
+    CHILD = "child"
+    UNCLE = "uncle"
+    AUNT = "aunt"
+    OTHER_FAMILY = "other_family"
+    PARTNER = "partner"
+    EX_PARTNER = "ex_partner"
+    FRIEND = "friend"
+    NEIGHBOUR = "neighbour"
+    COLLEAGUE = "colleague"
+    FAITH_COMMUNITY = "faith_community"
+    CLUB = "club"
+    OTHER = "other"
+
+
+class LegalReference(StrEnum):
+    """The article a legal basis or a retention hold rests on (``Consent.legal_reference``,
+    ``RetentionHold.law``): the law and article, never free text.
+
+    ``UNSPECIFIED`` is produced only for old free-text references that match no code
+    (:mod:`ledger.aggregates.legacy`); a command may not give it. ``OTHER`` is a law
+    not listed yet: the deployment asks for it to be added.
+    """
+
+    JEUGDWET_7_3_8 = "jeugdwet_7_3_8"  # retention of the youth-care file
+    JEUGDWET_7_3_9 = "jeugdwet_7_3_9"  # destruction on request, and its exceptions
+    JEUGDWET_7_4_0 = "jeugdwet_7_4_0"  # the municipality's processing of youth-care data
+    WMO_2015_5_1_1 = "wmo_2015_5_1_1"  # the municipality's processing for the Wmo
+    BW_7_454 = "bw_7_454"  # WGBO: the care provider's file and its retention (lid 3)
+    BW_7_455 = "bw_7_455"  # WGBO: destruction on request
+    ARCHIEFWET_1995 = "archiefwet_1995"  # the municipality's selectielijst
+    AVG_6_1_C = "avg_6_1_c"  # GDPR art. 6(1)(c): a legal obligation
+    AVG_6_1_E = "avg_6_1_e"  # GDPR art. 6(1)(e): a public task
+    OTHER = "other"
+    UNSPECIFIED = "unspecified"  # upcast old free text only
+
+
+class ErasureReason(StrEnum):
+    """Why a household was erased (``Erasure.reason``)."""
+
+    DATA_SUBJECT_REQUEST = "data_subject_request"  # AVG art. 17, Jeugdwet 7.3.9, BW 7:455
+    RETENTION_EXPIRED = "retention_expired"  # routine destruction after the retention period
+    UNLAWFULLY_PROCESSED = "unlawfully_processed"  # recorded without a basis (AVG art. 17(1)(d))
+    OTHER = "other"  # also what old free text that matches no code reads as

@@ -21,6 +21,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ledger.aggregates import errors
+from ledger.aggregates.codes import ORGANISATION_ID, USER_ID
+from ledger.aggregates.vocabulary import Discipline, ErasureReason, LegalReference
 from ledger.application import NewMember
 from ledger.views import event_view, household_view, plain
 
@@ -92,6 +94,14 @@ class Page(BaseModel):
 
 
 # ----------------------------------------------------------------- bodies
+# Fields stored in clear hold ids and codes, never names or notes (issue 12 item 10).
+OrganisationId = Annotated[str, Field(
+    pattern=f"^{ORGANISATION_ID.pattern}$", min_length=1, max_length=40,
+    description="A registered organisation's id (lower-case letters, digits, hyphens), e.g. gemeente-testdorp.")]
+UserId = Annotated[str, Field(pattern=f"^{USER_ID.pattern}$", min_length=1, max_length=64,
+                              description="A registered user's id (the ledger keeps no staff names).")]
+
+
 class MemberIn(Body_):
     role: str = Field(description="adult or child", max_length=20)
     name: str = Field(min_length=1, max_length=200)
@@ -106,8 +116,8 @@ class ReferralIn(Body_):
     members: list[MemberIn] = Field(min_length=1, max_length=30)
     address: str | None = Field(default=None, max_length=300)
     reason: str | None = Field(default=None, max_length=4000)
-    addressed_to: str | None = Field(
-        default=None, min_length=1, max_length=64,
+    addressed_to: OrganisationId | None = Field(
+        default=None,
         description="The organisation (id) whose intake team the referral goes to; its staff act until a case "
                     "director is assigned. Default: the municipality that runs the ledger.")
     on: date | None = None
@@ -115,7 +125,7 @@ class ReferralIn(Body_):
 
 class IntakeIn(Body_):
     domains_discussed: list[str] = Field(min_length=1, max_length=30)
-    agencies_involved: list[str] = Field(default_factory=list, max_length=50)
+    agencies_involved: list[OrganisationId] = Field(default_factory=list, max_length=50)
     summary: str | None = Field(default=None, max_length=10_000)
     on: date | None = None
 
@@ -127,8 +137,8 @@ class CoordinationIn(Body_):
 
 
 class DirectorIn(Body_):
-    user_id: str = Field(min_length=1, max_length=128)
-    organisation: str = Field(min_length=1, max_length=200)
+    user_id: UserId
+    organisation: OrganisationId
     reason: str | None = Field(default=None, max_length=4000, description="Only when replacing a director.")
     on: date | None = None
 
@@ -136,14 +146,15 @@ class DirectorIn(Body_):
 class ConsentIn(Body_):
     basis: str = Field(max_length=40)
     member_id: str | None = Field(default=None, max_length=20)
-    organisations: list[str] = Field(min_length=1, max_length=50)
+    organisations: list[OrganisationId] = Field(min_length=1, max_length=50)
     data_categories: list[str] = Field(min_length=1, max_length=30)
     purpose: str = Field(max_length=40)
     valid_from: date | None = None
     valid_until: date | None = None
-    legal_reference: str | None = Field(default=None, max_length=300)
-    decided_by: str | None = Field(
-        default=None, min_length=1, max_length=128,
+    legal_reference: LegalReference | None = Field(
+        default=None, description="For a basis other than consent: the law and article ('unspecified' is read-only).")
+    decided_by: UserId | None = Field(
+        default=None,
         description="A legal basis only: the user id of who decided it (default: you). The privacy officer reviews it.")
     on: date | None = None
 
@@ -171,7 +182,7 @@ class ActionIn(Body_):
     goal_id: str = Field(max_length=64)
     description: str = Field(min_length=1, max_length=4000)
     performer_kind: str = Field(max_length=40)
-    organisation: str | None = Field(default=None, max_length=200)
+    organisation: OrganisationId | None = None
     due_on: date | None = None
     on: date | None = None
 
@@ -183,9 +194,9 @@ class CancellationIn(Body_):
 
 class InvolvementIn(Body_):
     kind: str = Field(max_length=20)
-    organisation: str = Field(min_length=1, max_length=200)
-    discipline: str = Field(min_length=1, max_length=200)
-    worker_id: str | None = Field(default=None, max_length=128)
+    organisation: OrganisationId
+    discipline: Discipline
+    worker_id: UserId | None = None
     contact_name: str | None = Field(default=None, max_length=200)
     on: date | None = None
 
@@ -203,7 +214,7 @@ class EvaluationIn(Body_):
 
 
 class HandoverIn(Body_):
-    to_organisation: str = Field(min_length=1, max_length=200)
+    to_organisation: OrganisationId
     warm: bool = True
     notes: str | None = Field(default=None, max_length=4000)
     on: date | None = None
@@ -221,12 +232,12 @@ class ReopeningIn(Body_):
 
 
 class ErasureIn(Body_):
-    reason: str = Field(max_length=60, description="data_subject_request or retention_expired")
+    reason: ErasureReason
     on: date | None = None
 
 
 class ErasureRequestIn(Body_):
-    reason: str = Field(max_length=60, description="data_subject_request or retention_expired")
+    reason: ErasureReason = Field(description="Why: data_subject_request or retention_expired")
     on: date | None = None
 
 
@@ -271,7 +282,7 @@ class DropOutIn(Body_):
 
 
 class RetentionHoldIn(Body_):
-    law: str = Field(min_length=1, max_length=300)
+    law: LegalReference = Field(description="The law and article that requires the hold ('unspecified' is read-only).")
     until: date
     on: date | None = None
 

@@ -60,7 +60,7 @@ def test_a_household_from_referral_to_erasure_through_the_client(api: Any) -> No
     w = referral(director, reason="Huurachterstand")
     assert (w.version, w.item_id) == (1, None)
     hid = w.household_id
-    w = director.record_intake(hid, w.version, ["finances", "housing"], agencies_involved=["wmo_desk"])  # intake team
+    w = director.record_intake(hid, w.version, ["finances", "housing"], agencies_involved=["wmo-loket-testdorp"])  # intake team
     w = director.set_case_director(hid, w.version, api.user_ids["director"], TESTDORP)
     w = director.grant_consent(hid, w.version, member_id="m1", organisations=[GGZ, TESTDORP],
                                data_categories=ALL_CATEGORIES, purpose="coordination")
@@ -74,7 +74,7 @@ def test_a_household_from_referral_to_erasure_through_the_client(api: Any) -> No
     goal_id = w.item_id
     w = director.add_action(hid, w.version, goal_id, "Traject bij de GGZ", "professional", organisation=GGZ)
     action_id = w.item_id
-    w = director.start_involvement(hid, w.version, GGZ, "ggz", worker_id=api.user_ids["ggz"])
+    w = director.start_involvement(hid, w.version, GGZ, "mental_health_care", worker_id=api.user_ids["ggz"])
     assert w.item_id
 
     w = ggz.complete_action(hid, w.version, action_id)  # an involved professional's own part
@@ -279,7 +279,7 @@ def one_error_line(done: subprocess.CompletedProcess[str], code: int = 1) -> str
 
 def test_the_cli_walks_a_household_from_referral_to_closure(api: Any) -> None:
     """`ledger household ...` as the director and GGZ, `ledger audit log` as the privacy officer."""
-    assert ok(ledger(api, "director", "whoami")).startswith("u-director (consultant, Gemeente Testdorp)")
+    assert ok(ledger(api, "director", "whoami")).startswith("u-director (consultant, gemeente-testdorp)")
     hid, _, version = ok(ledger(api, "director", "household", "refer", "--source", "wmo_desk",
                                 "--member", f"adult:{SECRET_NAME}:999990019", "--member", "child:Mila Proefhuis",
                                 "--address", "Dorpsstraat 1")).split()
@@ -300,7 +300,7 @@ def test_the_cli_walks_a_household_from_referral_to_closure(api: Any) -> None:
     w = step("director", "action", hid, "-v", str(w["version"]), "--goal", goal, "--description", "Gesprek",
              "--performer", "professional", "--organisation", GGZ)
     action = w["item_id"]
-    w = step("director", "involve", hid, "-v", str(w["version"]), "--organisation", GGZ, "--discipline", "ggz",
+    w = step("director", "involve", hid, "-v", str(w["version"]), "--organisation", GGZ, "--discipline", "mental_health_care",
              "--worker", "u-ggz")
     plan = step("ggz", "plan", hid, "--min-position", str(w["position"]))
     assert [a["action_id"] for a in plan["actions"]] == [action]

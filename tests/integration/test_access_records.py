@@ -35,7 +35,7 @@ def case(store: Store, clock: FixedClock):
     v = ledger.app.assign_case_director(OPERATOR, hid, expected_version=v, user_id=DIRECTOR.user_id,
                                        organisation=DIRECTOR.organisation)
     _, v = ledger.app.start_involvement(OPERATOR, hid, expected_version=v, kind="professional",
-                                        organisation=INVOLVED.organisation, discipline="ggz",
+                                        organisation=INVOLVED.organisation, discipline="mental_health_care",
                                         worker_id=INVOLVED.user_id)
     return ledger, hid, v
 

@@ -18,9 +18,10 @@ import pytest
 
 from ledger.aggregates import Actor
 from ledger.application import CaseLedger
-from ledger.bootstrap import build
+from ledger.bootstrap import Ledger, build
+from ledger.demo import build_plan, register_staff
 from ledger.config import Settings
-from ledger.bulk import ImportError_, _convert, import_lines, plan_lines
+from ledger.bulk import ImportError_, _convert, import_lines, plan_lines, staff_named
 from ledger.privacy.access import AccessRecorded
 from ledger.views import household_view
 
@@ -33,6 +34,12 @@ START, END = date(2025, 1, 6), date(2026, 2, 27)
 
 def _lines(households: int = 12, seed: int = 5) -> list[str]:
     return list(plan_lines(households=households, seed=seed, start=START, end=END))
+
+
+def _with_staff(ledger: Ledger, households: int = 12, seed: int = 5) -> Ledger:
+    """The plan's case directors and workers in the ledger's user directory (they must be registered users)."""
+    register_staff(ledger, build_plan(households=households, seed=seed, start=START, end=END))
+    return ledger
 
 
 def _count(app: CaseLedger) -> int:
@@ -77,7 +84,7 @@ def _comparable(view: dict[str, Any]) -> dict[str, Any]:
 def test_import_equals_live_commands_sealed_recorded_and_chained(store: Store) -> None:
     lines = _lines()
     clock = FixedClock(NOW)
-    ledger = store.make_ledger(clock=clock, snapshot_interval=10)  # snapshots inside the import too
+    ledger = _with_staff(store.make_ledger(clock=clock, snapshot_interval=10))  # snapshots inside the import too
     report = import_lines(ledger.app, lambda: lines, OPERATOR, batch_size=100)
     ids = [UUID(json.loads(line)["household_id"]) for line in lines]
     assert report.households == 12 and report.access_records == 12
@@ -88,8 +95,8 @@ def test_import_equals_live_commands_sealed_recorded_and_chained(store: Store) -
     alone = {ledger.app.repository.get(hid).version + 1 for hid in ids}
     assert all(size <= 100 or size in alone for size in report.batch_sizes)
 
-    live = build(Settings(data_dir=store.data_dir / "live", organisation=MUNICIPALITY),  # SQLite: any store will do
-                 clock=FixedClock(NOW))
+    live = _with_staff(build(Settings(data_dir=store.data_dir / "live", organisation=MUNICIPALITY),  # SQLite: any store
+                             clock=FixedClock(NOW)))
     store.built.append(live)
     for line in lines:
         _live(live.app, line)
@@ -125,7 +132,7 @@ def test_a_bad_line_anywhere_writes_nothing_and_names_line_and_code_only(store: 
     bad = json.loads(lines[-1])
     bad["steps"][0]["args"]["members"][0]["bsn"] = "123456789"  # fails the elfproef
     secret = bad["steps"][0]["args"]["members"][0]["name"]
-    ledger = store.make_ledger(clock=FixedClock(NOW))
+    ledger = _with_staff(store.make_ledger(clock=FixedClock(NOW)), 6)
     before = _count(ledger.app)
     with pytest.raises(ImportError_) as refused:
         import_lines(ledger.app, lambda: [*lines[:-1], json.dumps(bad)], OPERATOR, batch_size=50)
@@ -151,7 +158,7 @@ def test_a_bad_line_anywhere_writes_nothing_and_names_line_and_code_only(store: 
 
 def test_second_import_is_refused_resume_skips_dry_run_writes_nothing(store: Store) -> None:
     lines = _lines(5)
-    ledger = store.make_ledger(clock=FixedClock(NOW))
+    ledger = _with_staff(store.make_ledger(clock=FixedClock(NOW)), 5)
     dry = import_lines(ledger.app, lambda: lines, OPERATOR, dry_run=True)
     assert dry.households == 5 and dry.events > 5 and _count(ledger.app) == 0
     done = import_lines(ledger.app, lambda: lines[:3], OPERATOR)
@@ -182,6 +189,7 @@ def test_cli_import_prints_counts_and_refuses_a_second_run(store: Store, tmp_pat
 
     path = tmp_path / "cases.jsonl"
     path.write_text("".join(_lines(3)))
+    _with_staff(store.make_ledger(), 3)
     monkeypatch.setenv("LEDGER_DATA_DIR", str(store.data_dir))
     if store.database_url:
         monkeypatch.setenv("LEDGER_DATABASE_URL", store.database_url)
@@ -194,3 +202,21 @@ def test_cli_import_prints_counts_and_refuses_a_second_run(store: Store, tmp_pat
     assert capsys.readouterr().err.strip() == "error: line 1: household-exists"
     assert main(["import", str(path), "--resume"]) == 0
     assert "imported 0 households" in capsys.readouterr().out
+
+
+def test_an_import_naming_unregistered_staff_writes_nothing(store: Store) -> None:
+    """A director or worker id in the file that is not a registered user stops the import: nothing is written.
+
+    ``staff_named`` lists the users the file needs; once they are added, the same file imports.
+    """
+    ledger = store.make_ledger(clock=FixedClock(NOW))
+    with pytest.raises(ImportError_, match=r"^line \d+, step \d+ \((assign_case_director|start_involvement)\): "
+                                           r"unregistered-user$"):
+        import_lines(ledger.app, lambda: _lines(5), OPERATOR)
+    assert _count(ledger.app) == 0 and ledger.keys.wrapped_keys() == {}
+    needed = staff_named(_lines(5))
+    assert needed and {role for _org, role in needed.values()} <= {"consultant", "professional"}
+    for user_id, (organisation, role) in needed.items():
+        if not ledger.app.is_user(user_id):
+            ledger.users.add(display_name=f"Staff {user_id}", organisation=organisation, role=role, user_id=user_id)
+    assert import_lines(ledger.app, lambda: _lines(5), OPERATOR).households == 5

@@ -42,10 +42,10 @@ from ledger.privacy.chain import Digest
 from ledger.reports import evaluation_report, render_csv, render_html
 from ledger.reports.evaluation import CASELOAD_NORMS, ZRM_RULE
 
-EVALUATOR = Actor("u-eval", "gemeente-testdorp", "evaluator")
+EVALUATOR = Actor("u-eval", "gemeente-testdorp", "evaluator")  # the municipality's own (issue 12, item 7)
 START = date(2026, 1, 1)
 D1, D2 = date(2026, 2, 10), date(2026, 5, 4)
-GEMEENTE, WIJKTEAM = "gemeente-testdorp", "Wijkteam Testdorp"
+GEMEENTE, WIJKTEAM = "gemeente-testdorp", "wijkteam-testdorp"
 
 
 class Town:
@@ -93,9 +93,9 @@ def build_until_d1(town: Town) -> dict[str, str]:
     # a member-level baseline too: the household-level series comes first
     t("H1", d(2026, 1, 12), "record_zrm_measurement", instrument="2017", moment="intake", scores={"housing": 1},
       member_id="m1")
-    t("H1", d(2026, 1, 12), "start_involvement", kind="professional", organisation="ggz-regio", discipline="ggz")
+    t("H1", d(2026, 1, 12), "start_involvement", kind="professional", organisation="ggz-regio", discipline="mental_health_care")
     schuldhulp = t("H1", d(2026, 1, 12), "start_involvement", kind="professional",
-                   organisation="schuldhulp-testdorp", discipline="schuldhulp")
+                   organisation="schuldhulp-testdorp", discipline="debt_counselling")
     t("H1", d(2026, 1, 14), "decide_coordination", outcome="broker_coordinates")
     t("H1", d(2026, 1, 14), "assign_case_director", user_id="u-dir1", organisation=GEMEENTE)
     for stream, amount in (("income_support", "20000.00"), ("care", "10000.00")):
@@ -107,7 +107,7 @@ def build_until_d1(town: Town) -> dict[str, str]:
     t("H1", d(2026, 1, 19), "add_plan_action", goal_id=goal, description="x", performer_kind="professional",
       organisation="schuldhulp-testdorp", due_on=d(2026, 3, 1))
     a3 = t("H1", d(2026, 1, 19), "add_plan_action", goal_id=goal, description="x", performer_kind="volunteer")
-    t("H1", d(2026, 1, 20), "start_involvement", kind="volunteer", organisation="Humanitas", discipline="maatje")
+    t("H1", d(2026, 1, 20), "start_involvement", kind="volunteer", organisation="humanitas", discipline="buddy")
     t.refer("H2", d(2026, 1, 20), ["social_work"], ["adult", "child"])
     t("H1", d(2026, 1, 30), "complete_plan_action", action_id=a1)
     t("H1", d(2026, 2, 2), "end_involvement", involvement_id=schuldhulp, reason="goal_reached")
@@ -115,7 +115,7 @@ def build_until_d1(town: Town) -> dict[str, str]:
     t("H2", d(2026, 2, 4), "record_intake", domains_discussed=["finances", "housing"])
     t("H2", d(2026, 2, 4), "record_zrm_measurement", instrument="2013", moment="intake",
       scores={"finances": 1, "housing": 2}, member_id="m1")
-    t("H2", d(2026, 2, 4), "start_involvement", kind="professional", organisation="Jeugdteam", discipline="jeugd")
+    t("H2", d(2026, 2, 4), "start_involvement", kind="professional", organisation="jeugdteam", discipline="youth_care")
     t("H3", d(2026, 2, 9), "record_intake", domains_discussed=["finances"])
     t("H3", d(2026, 2, 9), "decide_coordination", outcome="not_needed")
     t("H3", d(2026, 2, 10), "close_case", reason="coordination_not_needed")
@@ -133,7 +133,7 @@ def build_until_d2(town: Town, items: dict[str, str]) -> None:
     t("H2", d(2026, 3, 3), "add_plan_action", goal_id=goal, description="x", performer_kind="network",
       due_on=d(2026, 4, 1))
     t("H2", d(2026, 3, 3), "add_plan_action", goal_id=goal, description="x", performer_kind="professional",
-      organisation="Jeugdteam", due_on=d(2026, 6, 1))
+      organisation="jeugdteam", due_on=d(2026, 6, 1))
     t("H4", d(2026, 3, 11), "record_intake", domains_discussed=["finances"])
     t("H4", d(2026, 3, 12), "record_drop_out", kind="refusal")
     t("H4", d(2026, 3, 12), "decide_coordination", outcome="household_declines")

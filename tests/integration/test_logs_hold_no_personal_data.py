@@ -56,13 +56,14 @@ def test_a_whole_municipality_of_operations_logs_no_personal_value(tmp_path, cap
     configure_logging("debug")  # everything, as rendered JSON on stderr
     try:
         clock, ids, household_ids = demo.demo_wiring(seed=3)
-        with build(Settings(data_dir=tmp_path, organisation="Gemeente Demodorp"), clock=clock, new_id=ids, new_household_id=household_ids) as ledger:
-            operator = Actor("op-log", "Gemeente Demodorp", "operator")
+        with build(Settings(data_dir=tmp_path, organisation="gemeente-demodorp"), clock=clock, new_id=ids,
+                   new_household_id=household_ids) as ledger:
+            operator = Actor("op-log", "gemeente-demodorp", "operator")
             report = demo.generate(ledger, households=30, seed=3, operator=operator, clock=clock)
             for i, hid in enumerate(report.household_ids[:10]):
                 stranger = Actor(f"u-stranger-{i % 3}", "Elders", "professional")  # 5 emergencies a day each
                 ledger.app.history(operator, hid)
-                officer = Actor("u-fg", "Gemeente Demodorp", "privacy_officer")
+                officer = Actor("u-fg", "gemeente-demodorp", "privacy_officer")
                 request = ledger.app.record_access_request(officer, hid, requester="data_subject",
                                                            identity_check="digid")
                 ledger.app.export_household(officer, hid, request_id=request)

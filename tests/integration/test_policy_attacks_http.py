@@ -47,12 +47,12 @@ def test_an_outsider_cannot_make_a_relationship_with_a_household_that_has_no_dir
     refused(write(outsider, f"{base}/intakes", v, {"domains_discussed": ["finances"]}))
     v = ok(write(team, f"{base}/intakes", v, {"domains_discussed": ["finances"]}))
     refused(write(outsider, f"{base}/consents", v, {
-        "basis": "public_task", "organisations": ["schuldhulp-testdorp"], "legal_reference": "Wgs art. 3",
+        "basis": "public_task", "organisations": ["schuldhulp-testdorp"], "legal_reference": "avg_6_1_e",
         "data_categories": ["identity", "finances", "mental_health"], "purpose": "coordination"}))
     refused(write(outsider, f"{base}/case-director", v, {"user_id": "u-outsider", "organisation": "schuldhulp-testdorp"},
                   method="PUT"))
     refused(write(outsider, f"{base}/involvements", v, {"kind": "professional", "organisation": "schuldhulp-testdorp",
-                                                        "discipline": "schuldhulp", "worker_id": "u-outsider"}))
+                                                        "discipline": "debt_counselling", "worker_id": "u-outsider"}))
     log = client(api, "privacy").get("/v1/access-log", params={"householdId": hid, "userId": "u-outsider"}).json()
     outcomes = [(r["action"], r["outcome"]) for r in log["items"]]
     assert outcomes and all(o == "denied" for _, o in outcomes), outcomes
@@ -86,7 +86,7 @@ def test_a_legal_basis_names_who_decided_it_and_waits_for_the_privacy_officers_r
     base = f"/v1/households/{hid}"
     v = ok(write(team, f"{base}/intakes", v, {"domains_discussed": ["finances"]}))
     r = write(team, f"{base}/consents", v, {
-        "basis": "public_task", "organisations": ["gemeente-testdorp"], "legal_reference": "Wmo 2015 art. 2.3.2",
+        "basis": "public_task", "organisations": ["gemeente-testdorp"], "legal_reference": "wmo_2015_5_1_1",
         "data_categories": ["finances"], "purpose": "coordination", "decided_by": "u-colleague"})
     ok(r)
     waiting = privacy.get("/v1/access-log", params={"awaitingReview": "true"}).json()["items"]

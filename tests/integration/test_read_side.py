@@ -48,7 +48,7 @@ def case(ledger, clock: FixedClock):
     v = ledger.app.assign_case_director(OPERATOR, hid, expected_version=v, user_id=DIRECTOR.user_id,
                                        organisation=DIRECTOR.organisation)
     _, v = ledger.app.start_involvement(OPERATOR, hid, expected_version=v, kind="professional",
-                                        organisation=GGZ.organisation, discipline="ggz", worker_id=GGZ.user_id)
+                                        organisation=GGZ.organisation, discipline="mental_health_care", worker_id=GGZ.user_id)
     consent, v = ledger.app.grant_consent(OPERATOR, hid, expected_version=v, basis="consent", member_id="m1",
                                           organisations=[GGZ.organisation], data_categories=["plan", "zrm", "involvement"],
                                           purpose="coordination")

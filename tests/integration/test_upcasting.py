@@ -21,7 +21,7 @@ from eventsourcing.persistence import StoredEvent
 
 import stored_payloads as v1
 from conftest import OPERATOR, FixedClock, Store
-from ledger.aggregates import Household, Member, Personal, errors
+from ledger.aggregates import Actor, Household, Member, Personal, errors
 from ledger.aggregates.clock import recording_clock
 from ledger.aggregates.vocabulary import InvolvementEndReason
 from ledger.application import NewMember
@@ -30,6 +30,8 @@ from ledger.privacy.sealing import NONCE_BYTES, SEALED, associated_data
 from ledger.views import event_view, household_view
 
 V1_RECORDED_AT = datetime(2025, 6, 3, 9, 30, tzinfo=UTC)
+# The operator as release 64cf415 recorded it (organisations were names then; Actor is shown as stored).
+V1_OPERATOR = Actor(user_id="op-001", organisation="Gemeente Testdorp", role="operator")
 IID = v1.V1_INVOLVEMENT_ID
 
 
@@ -60,7 +62,7 @@ def old_ledger(store: Store, clock: FixedClock) -> tuple[Ledger, UUID]:
     hid = uuid4()
     ledger.keys.create(hid)
     with recording_clock(clock):
-        referred = Household.refer(household_id=hid, actor=OPERATOR, on=date(2025, 6, 1), sources=["wmo_desk"],
+        referred = Household.refer(household_id=hid, actor=V1_OPERATOR, on=date(2025, 6, 1), sources=["wmo_desk"],
                                    members=[Member("m1", "adult", Personal("Bep"))])
     ledger.app.save(referred)
     assert referred.version == 1 and referred.referral.addressed_to is None
@@ -149,7 +151,7 @@ def test_after_the_change_new_ends_need_a_real_reason_and_old_and_new_read_toget
     ledger, hid = old_ledger(store, clock)
     clock.set(date(2025, 6, 10))
     iid, v = ledger.app.start_involvement(OPERATOR, hid, expected_version=3, kind="professional",
-                                          organisation="GGD", discipline="social work")
+                                          organisation="ggd", discipline="social_work")
     for bad in ("not_recorded", "retired"):
         with pytest.raises(errors.InvalidInputError):
             ledger.app.end_involvement(OPERATOR, hid, expected_version=v, involvement_id=iid, reason=bad)
@@ -174,3 +176,20 @@ def test_after_the_change_new_ends_need_a_real_reason_and_old_and_new_read_toget
     assert restarted.app.verify_snapshots() == []
     reasons = [e.reason for e in restarted.app.history(OPERATOR, hid) if isinstance(e, Household.InvolvementEnded)]
     assert reasons == ["not_recorded", "handed_over"]
+
+
+def test_old_free_text_in_code_fields_reads_as_codes_on_every_path(store: Store, clock: FixedClock) -> None:
+    """The v1 involvement's "Humanitas" / "thuisadministratie" read as humanitas / home_administration from
+    events, snapshot, a restarted process, history and export alike; the stored bytes keep the text."""
+    ledger, hid = old_ledger(store, clock)
+    restarted = store.make_ledger(clock=clock)
+    for household in (replayed_from_events(ledger, hid), ledger.app.get_household(OPERATOR, hid),
+                      restarted.app.get_household(OPERATOR, hid)):
+        inv = household.involvements[IID]
+        assert (inv.organisation, inv.discipline) == ("humanitas", "home_administration")
+    started = ledger.app.history(OPERATOR, hid)[1]
+    assert event_view(started)["data"]["involvement"]["discipline"] == "home_administration"
+    export = ledger.app.export_household(OPERATOR, hid)
+    assert export["household"]["involvements"][IID]["organisation"] == "humanitas"
+    stored = as_json(ledger, ledger.app.recorder.select_events(hid)[1].state)
+    assert stored["involvement"]["_data_"]["discipline"] == "thuisadministratie"  # read, never rewritten

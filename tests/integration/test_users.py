@@ -16,7 +16,7 @@ from ledger.privacy.users import UserError, users
 
 def test_a_token_authenticates_its_user_until_disabled(store: Store) -> None:
     """The token from `add` authenticates that user; after disabling, it no longer does."""
-    directory = store.make_ledger().users
+    directory = store.make_ledger(with_staff=False).users
     user, token = directory.add(display_name="Fleur Testkamp", organisation="gemeente-testdorp", role="consultant")
     other, other_token = directory.add(display_name="Ravi Proef", organisation="ggz-regio", role="professional")
     assert directory.authenticate(token) == user
@@ -26,12 +26,12 @@ def test_a_token_authenticates_its_user_until_disabled(store: Store) -> None:
     directory.disable(user.user_id)
     assert directory.authenticate(token) is None
     assert directory.authenticate(other_token) == other  # disabling one user leaves the others alone
-    assert [u.disabled for u in store.make_ledger().users.list()] == [True, False]
+    assert [u.disabled for u in store.make_ledger(with_staff=False).users.list()] == [True, False]
 
 
 def test_only_a_hash_of_the_token_is_stored(store: Store) -> None:
     """No stored column holds the token itself."""
-    ledger = store.make_ledger()
+    ledger = store.make_ledger(with_staff=False)
     _, token = ledger.users.add(display_name="Fleur Testkamp", organisation="gemeente-testdorp", role="admin")
     with ledger.engine.connect() as conn:
         stored = " ".join(str(v) for row in conn.execute(sa.select(users)).all() for v in row)
@@ -49,7 +49,7 @@ def test_only_a_hash_of_the_token_is_stored(store: Store) -> None:
 )
 def test_invalid_users_are_refused(store: Store, kwargs: dict, message: str) -> None:
     """Unknown roles, the operator role, blank names and duplicate ids are refused with a clear message."""
-    directory = store.make_ledger().users
+    directory = store.make_ledger(with_staff=False).users
     directory.add(display_name="Eerste", organisation="gemeente-testdorp", role="consultant", user_id="dup")
     args = {"display_name": "Tweede", "organisation": "gemeente-testdorp", "role": "consultant", **kwargs}
     with pytest.raises(UserError, match=message):
@@ -81,7 +81,7 @@ def test_user_management_is_audited_and_reserved_to_admins(store: Store) -> None
     from ledger.aggregates import Actor
     from ledger.privacy.access import AccessDeniedError
 
-    ledger = store.make_ledger()
+    ledger = store.make_ledger(with_staff=False)
     admin = Actor("u-admin", "gemeente-testdorp", "admin")
     ledger.app.record_user_management(admin, "add_user", "u-new")
     with pytest.raises(AccessDeniedError):

@@ -21,7 +21,7 @@ from ledger.projections.involvement import WhoIsInvolved, households_of, involve
 from ledger.projections.runner import Runner
 
 GEMEENTE = "gemeente-testdorp"
-NOORD = "Wijkteam Noord"
+NOORD = "wijkteam-noord"
 
 
 def views(ledger: Any, **kwargs: Any) -> Runner:
@@ -214,14 +214,14 @@ def test_who_is_involved_now_and_before(store: Store, clock: FixedClock) -> None
     case(date(2026, 3, 2), "record_intake", domains_discussed=["mental_health"])
     case(date(2026, 3, 3), "assign_case_director", user_id="u-anna", organisation=GEMEENTE)
     ggz = case(date(2026, 3, 4), "start_involvement", kind="professional", organisation="ggz-regio",
-               discipline="ggz", worker_id="u-ggz", contact_name="x")
-    buddy = case(date(2026, 3, 5), "start_involvement", kind="volunteer", organisation="Humanitas",
+               discipline="mental_health_care", worker_id="u-ggz", contact_name="x")
+    buddy = case(date(2026, 3, 5), "start_involvement", kind="volunteer", organisation="humanitas",
                  discipline="buddy")
     case(date(2026, 4, 1), "end_involvement", involvement_id=ggz, reason="goal_reached")
     case(date(2026, 4, 2), "replace_case_director", user_id="u-bram", organisation=NOORD)
     other = Case(ledger, clock, date(2026, 4, 3))
     other(date(2026, 4, 3), "record_intake", domains_discussed=["finances"])
-    other(date(2026, 4, 3), "start_involvement", kind="professional", organisation="ggz-regio", discipline="ggz")
+    other(date(2026, 4, 3), "start_involvement", kind="professional", organisation="ggz-regio", discipline="mental_health_care")
     runner = views(ledger)
     runner.catch_up()
 
@@ -232,7 +232,7 @@ def test_who_is_involved_now_and_before(store: Store, clock: FixedClock) -> None
     with runner.engine.connect() as conn:
         now = involved(conn, case.id)
         assert now is not None
-        assert who(now["current"]) == [("volunteer", "Humanitas", None, None, None),
+        assert who(now["current"]) == [("volunteer", "humanitas", None, None, None),
                                        ("case_director", NOORD, "u-bram", None, None)]
         assert who(now["previous"]) == [
             ("case_director", GEMEENTE, "u-anna", date(2026, 4, 2), "replaced"),
@@ -255,7 +255,7 @@ def test_who_is_involved_now_and_before(store: Store, clock: FixedClock) -> None
         assert ids(households_of(conn, worker_id="u-ggz")) == []
         assert ids(households_of(conn, worker_id="u-bram")) == [(case.id, True)]
         assert ids(households_of(conn, worker_id="u-anna", on=date(2026, 3, 3))) == [(case.id, True)]
-        assert households_of(conn, organisation="Humanitas")[0]["involvement_ids"] == [buddy]
+        assert households_of(conn, organisation="humanitas")[0]["involvement_ids"] == [buddy]
         assert involved(conn, "00000000-0000-0000-0000-000000000000") is None
 
 
@@ -271,7 +271,7 @@ def test_evaluation_facts_are_flat_rows_of_codes_dates_and_amounts(store: Store,
     goal = case(date(2026, 3, 5), "set_plan_goal", life_domain="finances", description="x")
     action = case(date(2026, 3, 5), "add_plan_action", goal_id=goal, description="x",
                   performer_kind="professional", organisation="schuldhulp-testdorp", due_on=date(2026, 4, 1))
-    inv = case(date(2026, 3, 5), "start_involvement", kind="volunteer", organisation="Humanitas",
+    inv = case(date(2026, 3, 5), "start_involvement", kind="volunteer", organisation="humanitas",
                discipline="buddy")
     base = case(date(2026, 3, 6), "record_cost", kind="baseline", stream="income_support", amount_eur="1250.50",
                 period_start=date(2025, 3, 1), period_end=date(2026, 2, 28))
@@ -295,7 +295,7 @@ def test_evaluation_facts_are_flat_rows_of_codes_dates_and_amounts(store: Store,
         (case.id, measurement, "finances", "2017", "intake", 2, date(2026, 3, 4), "m1"),
         (case.id, measurement, "housing", "2017", "intake", 3, date(2026, 3, 4), "m1")]
     ended_with_reason = "reason" in inspect.signature(ledger.app.end_involvement).parameters
-    assert facts["view_fact_involvements"] == [(case.id, inv, "volunteer", "Humanitas", "buddy", date(2026, 3, 5),
+    assert facts["view_fact_involvements"] == [(case.id, inv, "volunteer", "humanitas", "buddy", date(2026, 3, 5),
                                                 date(2026, 3, 25), "capacity" if ended_with_reason else None)]
     assert facts["view_fact_plan_goals"] == [(case.id, goal, "finances", date(2026, 3, 5), None, 0)]
     assert facts["view_fact_plan_actions"] == [(case.id, action, goal, "finances", "professional",
@@ -337,7 +337,7 @@ def rich_case(ledger: Any, clock: FixedClock, after_each: Any) -> Case:
         NewMember("child", n2, bsn=b2, birth_date=d2)], address=address, reason=text["referral-reason"])
     steps: list[tuple[date, str, dict[str, Any]]] = [
         (date(2026, 2, 3), "record_intake", dict(domains_discussed=["finances", "housing"],
-                                                 network=[("uncle", network_name)], agencies_involved=["GGD"],
+                                                 network=[("uncle", network_name)], agencies_involved=["ggd"],
                                                  summary=text["intake-summary"])),
         (date(2026, 2, 4), "decide_coordination", dict(outcome="stays_with_partners", rationale=text["rationale"])),
         (date(2026, 2, 4), "assign_case_director", dict(user_id="u-anna", organisation=GEMEENTE)),
@@ -348,7 +348,7 @@ def rich_case(ledger: Any, clock: FixedClock, after_each: Any) -> Case:
         (date(2026, 2, 6), "record_zrm_measurement", dict(instrument="2017", moment="intake",
                                                           scores={"finances": 2}, member_id="m1")),
         (date(2026, 2, 6), "start_involvement", dict(kind="professional", organisation="ggz-regio",
-                                                     discipline="ggz", worker_id="u-ggz", contact_name=contact)),
+                                                     discipline="mental_health_care", worker_id="u-ggz", contact_name=contact)),
         (date(2026, 2, 7), "set_plan_goal", dict(life_domain="finances", description=text["goal-text"])),
     ]
     for day, command, kwargs in steps:

@@ -26,7 +26,7 @@ def household(consent_state: str, organisation: str) -> Household:
     h.hold_intake(actor=OPERATOR, on=REFERRED, domains_discussed=["finances"])
     h.assign_case_director(actor=OPERATOR, on=REFERRED, director=StaffRef(USER_ID["director"], ORG["director"]))
     h.start_involvement(actor=OPERATOR, on=REFERRED, involvement_id="i1", kind="professional",
-                        organisation=ORG["involved"], discipline="ggz", worker_id=USER_ID["involved"])
+                        organisation=ORG["involved"], discipline="mental_health_care", worker_id=USER_ID["involved"])
     grant = dict(actor=OPERATOR, on=REFERRED, consent_id="c1", basis="consent", member_id="m1",
                  organisations=[organisation], data_categories=["finances"], purpose="coordination",
                  valid_from=REFERRED)
@@ -73,7 +73,7 @@ def test_a_legal_basis_covers_like_a_consent() -> None:
     h = household("none", ORG["involved"])
     h.grant_consent(actor=OPERATOR, on=REFERRED, consent_id="lb1", basis="public_task", member_id=None,
                     organisations=[ORG["involved"]], data_categories=["finances"], purpose="coordination",
-                    valid_from=REFERRED, legal_reference="Jeugdwet art. 7.4.0")
+                    valid_from=REFERRED, legal_reference="jeugdwet_7_4_0")
     decision = decide(Actor(USER_ID["involved"], ORG["involved"], "professional"), "read", h, ["finances"], on=ON)
     assert decision.allowed and decision.authorisation == "legal_basis:lb1"
 

@@ -94,7 +94,7 @@ def with_intake(on: date = REFERRED) -> Household:
     h = referred(on)
     h.hold_intake(
         actor=ACTOR, on=on, domains_discussed=["finances", "housing"],
-        network=[NetworkContact("grandmother", Personal(NETWORK_NAME))], agencies_involved=["GGD"],
+        network=[NetworkContact("grandmother", Personal(NETWORK_NAME))], agencies_involved=["ggd"],
         summary=Personal(SUMMARY),
     )
     return h
@@ -103,13 +103,13 @@ def with_intake(on: date = REFERRED) -> Household:
 def grant(h: Household, consent_id: str = "c1", *, valid_from: date = DAY, valid_until: date | None = None,
           on: date = DAY) -> None:
     h.grant_consent(
-        actor=ACTOR, on=on, consent_id=consent_id, basis="consent", member_id="m1", organisations=["GGD"],
+        actor=ACTOR, on=on, consent_id=consent_id, basis="consent", member_id="m1", organisations=["ggd"],
         data_categories=["finances"], purpose="coordination", valid_from=valid_from, valid_until=valid_until,
     )
 
 
 def add_action(h: Household, action_id: str = "a1", *, performer_kind: str = "professional",
-               organisation: str | None = "Schuldhulp Zuid", goal_id: str = "g1") -> None:
+               organisation: str | None = "schuldhulp-zuid", goal_id: str = "g1") -> None:
     h.add_plan_action(
         actor=ACTOR, on=DAY, action_id=action_id, goal_id=goal_id, description=Personal(ACTION_TEXT),
         performer_kind=performer_kind, organisation=organisation,
@@ -123,17 +123,17 @@ def rich() -> Household:
     h.assign_case_director(actor=ACTOR, on=DAY, director=DIRECTOR)
     grant(h, "c1")
     h.grant_consent(
-        actor=ACTOR, on=DAY, consent_id="c2", basis="public_task", member_id=None, organisations=["Gemeente"],
+        actor=ACTOR, on=DAY, consent_id="c2", basis="public_task", member_id=None, organisations=["gemeente"],
         data_categories=["housing"], purpose="service_delivery", valid_from=DAY,
-        legal_reference="Wmo 2015 art. 5.1.1",
+        legal_reference="wmo_2015_5_1_1",
     )
     h.measure_zrm(actor=ACTOR, on=DAY, measurement_id="z1", instrument="2017", moment="intake",
                   scores=dict(ZRM_2017_SCORES), member_id="m1")
     h.set_plan_goal(actor=ACTOR, on=DAY, goal_id="g1", life_domain="finances", description=Personal(GOAL_TEXT))
     add_action(h, "a1")
     h.start_involvement(
-        actor=ACTOR, on=DAY, involvement_id="i1", kind="professional", organisation="GGD",
-        discipline="social work", worker_id="w-1", contact_name=Personal(CONTACT_NAME),
+        actor=ACTOR, on=DAY, involvement_id="i1", kind="professional", organisation="ggd",
+        discipline="social_work", worker_id="w-1", contact_name=Personal(CONTACT_NAME),
     )
     h.raise_escalation(actor=ACTOR, on=DAY, escalation_id="e1", level="work_table", reason=Personal(ESC_REASON))
     h.record_cost(
@@ -196,7 +196,7 @@ def _commands(on: date) -> dict[str, Callable[[Household], Any]]:
         "complete_plan_action": lambda h: h.complete_plan_action(actor=ACTOR, on=on, action_id="a1"),
         "cancel_plan_action": lambda h: h.cancel_plan_action(actor=ACTOR, on=on, action_id="a1"),
         "start_involvement": lambda h: h.start_involvement(
-            actor=ACTOR, on=on, involvement_id="i9", kind="volunteer", organisation="Humanitas",
+            actor=ACTOR, on=on, involvement_id="i9", kind="volunteer", organisation="humanitas",
             discipline="buddy"),
         "end_involvement": lambda h: h.end_involvement(actor=ACTOR, on=on, involvement_id="i1", reason="goal_reached"),
         "hold_evaluation": lambda h: h.hold_evaluation(
@@ -214,7 +214,7 @@ def _commands(on: date) -> dict[str, Callable[[Household], Any]]:
         "reopen": lambda h: h.reopen(actor=ACTOR, on=on),
         "withdraw_consent": lambda h: h.withdraw_consent(actor=ACTOR, on=on, consent_id="c1"),
         "place_retention_hold": lambda h: h.place_retention_hold(
-            actor=ACTOR, on=on, hold_id="r9", law="Jeugdwet art. 7.3.8", until=on + timedelta(days=365)),
+            actor=ACTOR, on=on, hold_id="r9", law="jeugdwet_7_3_8", until=on + timedelta(days=365)),
         "erase": lambda h: h.erase(actor=ACTOR, on=on, reason="retention_expired"),
     }
 
@@ -443,7 +443,7 @@ def test_self_and_network_actions_have_no_organisation(performer_kind: str) -> N
     """An action by the household or its network is refused when it names an organisation."""
     h = rich()
     refused(h, errors.InvalidInputError,
-            lambda h: add_action(h, "a2", performer_kind=performer_kind, organisation="Buurtteam"))
+            lambda h: add_action(h, "a2", performer_kind=performer_kind, organisation="buurtteam"))
     accepted(h, lambda h: add_action(h, "a2", performer_kind=performer_kind, organisation=None))
     assert h.actions["a2"].performer.organisation is None
 
@@ -514,7 +514,7 @@ def test_a_legal_basis_other_than_consent_needs_a_reference() -> None:
     """A legal basis without a legal reference is refused."""
     refused(with_intake(), errors.InvalidInputError, lambda h: h.grant_consent(
         actor=ACTOR, on=DAY, consent_id="c3", basis="legal_obligation", member_id=None,
-        organisations=["GGD"], data_categories=["finances"], purpose="coordination", valid_from=DAY))
+        organisations=["ggd"], data_categories=["finances"], purpose="coordination", valid_from=DAY))
 
 
 # ----------------------------------------------------------- erasure, holds
@@ -526,7 +526,7 @@ def test_only_a_closed_case_can_be_erased() -> None:
 def test_erasure_is_refused_while_a_retention_hold_applies() -> None:
     """A retention hold in force on the erasure day blocks erasure; after it has ended erasure proceeds."""
     h = closed()
-    h.place_retention_hold(actor=ACTOR, on=LATER, hold_id="r1", law="Jeugdwet art. 7.3.8",
+    h.place_retention_hold(actor=ACTOR, on=LATER, hold_id="r1", law="jeugdwet_7_3_8",
                            until=date(2030, 1, 1))
     refused(h, errors.RetentionHoldError,
             lambda h: h.erase(actor=ACTOR, on=date(2029, 12, 31), reason="data_subject_request"))
@@ -537,8 +537,8 @@ def test_erasure_is_refused_while_a_retention_hold_applies() -> None:
 def test_retention_hold_error_does_not_name_the_household_member() -> None:
     """The retention-hold refusal names the end date, never a person."""
     h = closed()
-    h.place_retention_hold(actor=ACTOR, on=LATER, hold_id="r1", law="Jeugdwet", until=date(2030, 1, 1))
-    exc = refused(h, errors.RetentionHoldError, lambda h: h.erase(actor=ACTOR, on=LATER, reason="x"))
+    h.place_retention_hold(actor=ACTOR, on=LATER, hold_id="r1", law="jeugdwet_7_3_8", until=date(2030, 1, 1))
+    exc = refused(h, errors.RetentionHoldError, lambda h: h.erase(actor=ACTOR, on=LATER, reason="retention_expired"))
     assert "2030-01-01" in str(exc)
     assert not any(secret in str(exc) for secret in SECRETS)
 
@@ -762,7 +762,7 @@ LEAKY_PATHS: dict[str, tuple[Callable[[], Any], str]] = {
                                           summary=Personal(SUMMARY)), SUMMARY),
     "unknown involvement kind": (
         lambda: rich().start_involvement(actor=ACTOR, on=DAY, involvement_id="i2", kind="family",
-                                         organisation="GGD", discipline="x", contact_name=Personal(CONTACT_NAME)),
+                                         organisation="ggd", discipline="x", contact_name=Personal(CONTACT_NAME)),
         CONTACT_NAME),
     "replace with same director": (
         lambda: rich().replace_case_director(actor=ACTOR, on=DAY, director=DIRECTOR,

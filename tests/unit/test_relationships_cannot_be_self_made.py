@@ -101,7 +101,7 @@ def test_an_involved_professional_cannot_grant_consent_to_widen_their_own_access
     h.hold_intake(actor=TEAM, on=REFERRED, domains_discussed=["finances"])
     h.assign_case_director(actor=TEAM, on=REFERRED, director=DIRECTOR)
     h.start_involvement(actor=TEAM, on=REFERRED, involvement_id="i1", kind="professional",
-                        organisation="ggz-regio", discipline="ggz", worker_id="u-ggz")
+                        organisation="ggz-regio", discipline="mental_health_care", worker_id="u-ggz")
     ggz = Actor("u-ggz", "ggz-regio", "professional")
     assert not allowed(ggz, "grant_consent", h)
     assert not allowed(ggz, "assign_case_director", h) and not allowed(ggz, "replace_case_director", h)
@@ -113,10 +113,10 @@ def test_a_legal_basis_names_who_decided_it() -> None:
     h.hold_intake(actor=TEAM, on=REFERRED, domains_discussed=["finances"])
     h.grant_consent(actor=TEAM, on=REFERRED, consent_id="lb", basis="public_task", member_id=None,
                     organisations=[TOWN], data_categories=["finances"], purpose="coordination",
-                    valid_from=REFERRED, legal_reference="Wmo 2015 art. 2.3.2")
+                    valid_from=REFERRED, legal_reference="wmo_2015_5_1_1")
     h.grant_consent(actor=TEAM, on=REFERRED, consent_id="lb2", basis="legal_obligation", member_id=None,
                     organisations=[TOWN], data_categories=["housing"], purpose="coordination",
-                    valid_from=REFERRED, legal_reference="Jeugdwet art. 7.1.1", decided_by="u-manager")
+                    valid_from=REFERRED, legal_reference="jeugdwet_7_4_0", decided_by="u-manager")
     h.grant_consent(actor=TEAM, on=REFERRED, consent_id="c", basis="consent", member_id="m1",
                     organisations=[TOWN], data_categories=["housing"], purpose="coordination", valid_from=REFERRED)
     assert (h.consents["lb"].decided_by, h.consents["lb2"].decided_by, h.consents["c"].decided_by) == (

@@ -59,7 +59,7 @@ def test_default_rules_yield_to_a_data_subject_request() -> None:
 def test_an_explicit_hold_blocks_even_a_data_subject_request() -> None:
     """A third party's interest, recorded as a hold by the privacy officer, outweighs the request."""
     h = household(["parenting"])
-    h.place_retention_hold(actor=ACTOR, on=CLOSED, hold_id="r1", law="Jeugdwet art. 7.3.9 lid 3",
+    h.place_retention_hold(actor=ACTOR, on=CLOSED, hold_id="r1", law="jeugdwet_7_3_9",
                            until=date(2030, 1, 1))
     refuses(h, date(2029, 12, 31), "data_subject_request", DEFAULT_RULES)
 
@@ -92,7 +92,7 @@ def test_recorded_categories_come_from_intake_goals_consents_and_zrm() -> None:
     h = household(["housing"], zrm={"time_use": 3}, close=False)
     h.set_plan_goal(actor=ACTOR, on=REFERRED, goal_id="g1", life_domain="justice", description=Personal("doel"))
     h.grant_consent(actor=ACTOR, on=REFERRED, consent_id="c1", basis="consent", member_id="m1",
-                    organisations=["GGD"], data_categories=["addiction"], purpose="coordination",
+                    organisations=["ggd"], data_categories=["addiction"], purpose="coordination",
                     valid_from=REFERRED)
     assert recorded_categories(h) == {DataCategory.HOUSING, DataCategory.JUSTICE, DataCategory.ADDICTION}
 

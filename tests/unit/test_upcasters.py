@@ -31,7 +31,7 @@ from ledger.aggregates.values import Involvement
 from ledger.aggregates.vocabulary import InvolvementEndReason, InvolvementKind
 from ledger.privacy.sealing import register_transcodings
 
-ACTOR = Actor(user_id="op-001", organisation="Gemeente Testdorp", role="operator")
+ACTOR = Actor(user_id="op-001", organisation="gemeente-testdorp", role="operator")
 AT = datetime(2025, 6, 3, 9, 30, tzinfo=UTC)
 
 # Every (class, version it upcasts from) with a real stored payload in tests/stored_payloads.py.
@@ -56,7 +56,7 @@ def household_with_v1_involvement() -> Household:
         h = Household.refer(household_id=uuid4(), actor=ACTOR, on=date(2025, 6, 1), sources=["wmo_desk"],
                             members=[Member("m1", "adult", Personal("Bep"))])
         h.start_involvement(actor=ACTOR, on=date(2025, 6, 1), involvement_id=stored_payloads.V1_INVOLVEMENT_ID,
-                            kind="volunteer", organisation="Humanitas", discipline="thuisadministratie")
+                            kind="volunteer", organisation="humanitas", discipline="home_administration")
     return h
 
 
@@ -130,8 +130,8 @@ def test_a_version_1_involvement_started_needs_no_upcast() -> None:
 # ---------------------------------------------------------------- Household (snapshot state) v1 -> v2
 def test_household_upcast_v1_v2_marks_involvements_ended_by_version_1_events() -> None:
     """A v1 snapshot's ended involvements read not_recorded, as a replay of their v1 events does."""
-    ended = Involvement("i1", "volunteer", "Humanitas", "buddy", date(2025, 6, 1), ended_on=date(2025, 6, 2))
-    active = Involvement("i2", "professional", "GGD", "social work", date(2025, 6, 1))
+    ended = Involvement("i1", "volunteer", "humanitas", "buddy", date(2025, 6, 1), ended_on=date(2025, 6, 2))
+    active = Involvement("i2", "professional", "ggd", "social_work", date(2025, 6, 1))
     state = {"involvements": {"i1": ended, "i2": active}, "closure": None}
     Household.upcast_v1_v2(state)
     assert state["involvements"]["i1"] == ended.replace(end_reason=InvolvementEndReason.NOT_RECORDED)
@@ -151,7 +151,7 @@ def test_the_stored_version_1_snapshot_state_decodes_without_end_reasons() -> No
 
 @pytest.mark.parametrize("reason", [r.value for r in InvolvementEndReason if r != InvolvementEndReason.NOT_RECORDED])
 def test_the_household_snapshot_upcaster_keeps_reasons_already_recorded(reason: str) -> None:
-    inv = Involvement("i1", "volunteer", "Humanitas", "buddy", date(2025, 6, 1), ended_on=date(2025, 6, 2),
+    inv = Involvement("i1", "volunteer", "humanitas", "buddy", date(2025, 6, 1), ended_on=date(2025, 6, 2),
                       end_reason=reason)
     state = {"involvements": {"i1": inv}}
     Household.upcast_v1_v2(state)

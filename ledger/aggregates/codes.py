@@ -1,0 +1,77 @@
+"""Well-formed ids for what the ledger keeps in clear: organisations and users.
+
+Fields that name an organisation or a staff member are stored unsealed (the access
+policy and the views need them), so they hold an id, never a name or a note
+(issue 12 item 10). The aggregate checks the form here (pure); the application
+checks the id against the organisation register and the user directory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from . import errors
+from .vocabulary import LegalReference
+
+__all__ = [
+    "ORGANISATION_ID",
+    "USER_ID",
+    "checked_legal_reference",
+    "checked_organisation",
+    "checked_organisations",
+    "checked_user_id",
+    "is_organisation_id",
+    "is_user_id",
+]
+
+# Lower case letters, digits and inner hyphens, 1-40 characters: "gemeente-testdorp".
+ORGANISATION_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
+# A user id as the directory issues them ("u-3f9a1c0b2e", "op-001"): no spaces, at most 64.
+USER_ID = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?")
+
+
+def is_organisation_id(value: object) -> bool:
+    """An organisation id: ``^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$``."""
+    return isinstance(value, str) and ORGANISATION_ID.fullmatch(value) is not None
+
+
+def is_user_id(value: object) -> bool:
+    """A user id: letters, digits, ``.``, ``_`` and ``-``, at most 64, no spaces."""
+    return isinstance(value, str) and USER_ID.fullmatch(value) is not None
+
+
+# --- the checks commands run (one InvalidInputError each; a name typed here is never echoed)
+def checked_organisation(value: Any, what: str) -> str:
+    """An organisation id, stripped; a name or a note is refused, not stored in clear."""
+    org = value.strip() if isinstance(value, str) else value
+    if not is_organisation_id(org):
+        raise errors.InvalidInputError(
+            f"The {what} {errors.shown(value)} is not an organisation id: lower-case letters, digits and "
+            "hyphens, at most 40 characters (e.g. gemeente-testdorp)."
+        )
+    return org
+
+
+def checked_organisations(values: Iterable[Any], what: str) -> tuple[str, ...]:
+    """Organisation ids, blanks dropped, duplicates once, in order."""
+    return tuple(dict.fromkeys(checked_organisation(v, what) for v in values if not isinstance(v, str) or v.strip()))
+
+
+def checked_user_id(value: Any, what: str) -> str:
+    if not is_user_id(value):
+        raise errors.InvalidInputError(
+            f"The {what} {errors.shown(value)} is not a user id: letters, digits, '.', '_' and '-', "
+            "at most 64 characters (the ledger keeps no staff names)."
+        )
+    return value
+
+
+def checked_legal_reference(value: Any, what: str) -> LegalReference:
+    """A law-and-article code; ``unspecified`` is kept for references recorded as free text."""
+    given = [r for r in LegalReference if r != LegalReference.UNSPECIFIED]
+    if value not in given:
+        allowed = ", ".join(r.value for r in given)
+        raise errors.InvalidInputError(f"Unknown {what} {errors.shown(value)}; expected one of: {allowed}.")
+    return LegalReference(value)
