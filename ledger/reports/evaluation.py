@@ -15,10 +15,11 @@ as-of date. Caseloads are the exception: they count every household active on th
 report date, whatever its referral date. docs/evaluation.md defines every figure.
 
 The result is plain JSON-ready data: pseudonymous aggregates, no household ids, no
-staff ids (case directors become R1, R2, ...). With ``min_cell`` every count of
-households or items from 1 to ``min_cell - 1`` becomes the string ``"<min_cell>"``,
-and every figure derived from fewer than ``min_cell`` households or items (a median,
-a mean, a percentage, an amount) does too.
+staff ids (case directors become R1, R2, ...). Disclosure control (``disclosure.py``)
+always applies with the deployment's minimum cell size (``LEDGER_REPORT_MIN_CELL``,
+default 5; ``min_cell`` may only raise it): small cells withheld with their complements,
+the as-of date at a month end, the period widened to blocks of at least that many
+referrals.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ from ledger.projections.evaluation_facts import (
     fact_zrm,
 )
 
+from .disclosure import Count, Grid, Over, finish, grid, month_end_before, relations, withhold
+
 __all__ = ["ACTION", "CASELOAD_NORMS", "Count", "Over", "compute", "evaluation_report", "finish", "replay"]
 
 ACTION = "read_evaluation_report"
@@ -75,35 +78,6 @@ ZRM_RULE = ("Per household and life domain: the first intake measurement against
 DAYS_PER_YEAR = 365
 BASELINE_YEARS = 2
 CENT = Decimal("0.01")
-
-
-# ------------------------------------------------------------------ figures that may be suppressed
-class Count(int):
-    """A number of households or items: shown as ``"<N"`` when it is 1 to N-1 (``min_cell`` N)."""
-
-
-@dataclass(frozen=True)
-class Over:
-    """A figure derived from ``base`` households or items: shown as ``"<N"`` when ``base`` is 1 to N-1."""
-
-    value: Any
-    base: int
-
-
-def finish(tree: Any, min_cell: int | None) -> Any:
-    """Plain JSON data, with small cells suppressed when ``min_cell`` is given."""
-    hidden = f"<{min_cell}" if min_cell else None
-    if isinstance(tree, Count):
-        return hidden if hidden and 0 < tree < min_cell else int(tree)  # type: ignore[operator]
-    if isinstance(tree, Over):
-        if hidden and tree.value is not None and 0 < tree.base < min_cell:  # type: ignore[operator]
-            return hidden
-        return finish(tree.value, min_cell)
-    if isinstance(tree, dict):
-        return {k: finish(v, min_cell) for k, v in tree.items()}
-    if isinstance(tree, list | tuple):
-        return [finish(v, min_cell) for v in tree]
-    return tree
 
 
 # ------------------------------------------------------------------ the private replay
@@ -183,9 +157,16 @@ def evaluation_report(
 ) -> dict[str, Any]:
     """The report as JSON-ready data; the read is decided by the access policy and recorded first.
 
+    The minimum cell size is the deployment's (``LEDGER_REPORT_MIN_CELL``) or ``min_cell``,
+    whichever is larger. From 2 up, the as-of date becomes the end of the last month that
+    is over and the period widens to whole blocks of referral months (``disclosure.py``);
+    the answer names what was asked (``requested``) and what was reported.
+
     Raises ``errors.InvalidPeriodError`` for an as-of date in the future, a period that
-    ends after the as-of date or starts after it ends, and ``AccessDeniedError`` when
-    the policy refuses (evaluators and consultants only).
+    ends after the as-of date or starts after it ends (or, under disclosure control,
+    after the last month that is over), ``CohortTooSmallError`` when fewer households
+    than the minimum were referred, and ``AccessDeniedError`` when the policy refuses
+    (evaluators and consultants only).
     """
     today = ledger.app.today()
     report_day = as_of or today
@@ -200,6 +181,16 @@ def evaluation_report(
         raise errors.InvalidPeriodError(f"The period starts on {from_.isoformat()}, after it ends ({end.isoformat()}).")
     if min_cell is not None and min_cell < 1:
         raise errors.InvalidInputError("The minimum cell size must be at least 1.")
+    k = max(ledger.settings.report_min_cell, min_cell or 1)
+    requested = {"from": from_.isoformat() if from_ else None, "to": to.isoformat() if to else None,
+                 "as_of": as_of.isoformat() if as_of else None, "min_cell": min_cell}
+    if k > 1:
+        report_day = month_end_before(report_day, today)
+        end = min(end, report_day)
+        if from_ is not None and from_ > report_day:
+            raise errors.InvalidPeriodError(
+                f"The period starts on {from_.isoformat()}, after {report_day.isoformat()}: the last month that is "
+                "over, which is as far as a report with disclosure control goes.")
 
     ledger.app.record_read(actor, ACTION)
     digest = ledger.chain.digest()
@@ -207,13 +198,16 @@ def evaluation_report(
     run = replay(ledger, moment, digest.position)
     try:
         with run.engine.connect() as conn:
+            if k > 1:
+                from_, end = _blocks(conn, report_day, k).cover(from_, end)
             figures = compute(conn, run.basis, from_, end, report_day)
     finally:
         run.engine.dispose()
     head = {
         "period": {"from": from_.isoformat() if from_ else None, "to": end.isoformat()},
         "as_of": report_day.isoformat(),
-        "min_cell": min_cell,
+        "min_cell": k,
+        "requested": requested,
         "ledger": {
             # the signed digest (``ledger audit verify --digest`` reads these five keys) ...
             "position": digest.position, "head": digest.head, "signed_at": digest.signed_at,
@@ -222,7 +216,15 @@ def evaluation_report(
             "as_of_moment": moment.isoformat(), "last_included_position": run.basis.last_position,
         },
     }
-    return {**head, **finish(figures, min_cell)}
+    if k == 1:
+        return {**head, **finish(figures)}
+    cohort_size = (figures["basis"]["households"], figures["referrals"]["households"], figures["phases"]["referred"])
+    return {**head, **finish(figures, withhold(figures, k, relations(figures), keep=cohort_size))}
+
+
+def _blocks(conn: sa.Connection, report_day: date, k: int) -> Grid:
+    """The referral months of every household in the replay, in blocks of at least ``k`` referrals."""
+    return grid((d for (d,) in conn.execute(sa.select(fact_referrals.c.referred_on))), report_day, k)
 
 
 # ------------------------------------------------------------------ the figures
@@ -399,12 +401,12 @@ def _involvement(conn: sa.Connection, referrals: Sequence[Any], involvements: Se
                  report_day: date) -> dict[str, Any]:
     intake = {r.household_id: r.intake_on for r in referrals if r.intake_on is not None}
     counted = _directed(conn, set(intake), report_day)
-    out: dict[str, Any] = {"households": Count(len(counted))}
+    n = Count(len(counted))  # the base of every derived figure: withheld with it
+    out: dict[str, Any] = {"households": n}
     for kind, key in (("professional", "professionals"), ("volunteer", "volunteers")):
         mine = [i for i in involvements if i.household_id in counted and i.kind == kind]
         start = sum(1 for i in mine if _current(i, intake[i.household_id]))
         now = sum(1 for i in mine if _current(i, report_day))
-        n = len(counted)
         out[key] = {
             "at_start": Count(start),
             "at_report_date": Count(now),
@@ -445,11 +447,11 @@ def _quantile(values: Sequence[int], q: float) -> float:
 
 
 def _stats(values: list[int]) -> dict[str, Any]:
-    n = len(values)
+    n = Count(len(values))
     if not values:
-        return {"n": Count(0), "median": None, "q1": None, "q3": None, "min": None, "max": None}
+        return {"n": n, "median": None, "q1": None, "q3": None, "min": None, "max": None}
     return {
-        "n": Count(n),
+        "n": n,
         "median": Over(round(_quantile(values, 0.5), 1), n),
         "q1": Over(round(_quantile(values, 0.25), 1), n),
         "q3": Over(round(_quantile(values, 0.75), 1), n),
@@ -524,27 +526,32 @@ def _costs(referrals: Sequence[Any], costs: Sequence[Any], report_day: date) -> 
     for c in costs:
         (baseline if c.kind == "baseline" else approach)[c.household_id][c.stream] += Decimal(c.amount_eur)
     both = [r for r in referrals if r.household_id in baseline and r.household_id in approach]
-    n = len(both)
+    n = Count(len(both))
     per_stream = {s: {"baseline": Decimal(0), "approach": Decimal(0)} for s in streams}
+    # per stream, how many households its amounts rest on (a stream one household pays for is a small cell)
+    paying: dict[str, dict[str, int]] = {s: {"baseline": 0, "approach": 0} for s in streams}
     for r in both:
         end = r.closed_on if r.closed_on is not None and r.closed_on <= report_day else report_day
         years = Decimal(max((end - r.referred_on).days + 1, 1)) / DAYS_PER_YEAR
         for s in streams:
+            paying[s]["baseline"] += s in baseline[r.household_id]  # before the sums: a defaultdict
+            paying[s]["approach"] += s in approach[r.household_id]
             per_stream[s]["baseline"] += baseline[r.household_id][s] / BASELINE_YEARS
             per_stream[s]["approach"] += approach[r.household_id][s] / years
 
-    def pair(b: Decimal, a: Decimal) -> dict[str, Any]:
-        return {"baseline_per_year": Over(_money(b) if n else None, n),
-                "approach_per_year": Over(_money(a) if n else None, n),
-                "change_pct": Over(round(float((a - b) / b * 100), 1) if n and b else None, n)}
+    def pair(b: Decimal, a: Decimal, on_b: int, on_a: int) -> dict[str, Any]:
+        return {"baseline_per_year": Over(_money(b) if n else None, on_b),
+                "approach_per_year": Over(_money(a) if n else None, on_a),
+                "change_pct": Over(round(float((a - b) / b * 100), 1) if n and b else None, min(on_b, on_a))}
 
     total_b = sum((v["baseline"] for v in per_stream.values()), Decimal(0))
     total_a = sum((v["approach"] for v in per_stream.values()), Decimal(0))
     return {
         "households_with_baseline": Count(sum(1 for r in referrals if r.household_id in baseline)),
         "households_with_intervention": Count(sum(1 for r in referrals if r.household_id in approach)),
-        "households_with_both": Count(n),
-        "by_stream": {s: pair(v["baseline"], v["approach"]) for s, v in per_stream.items()},
-        "total_per_year": pair(total_b, total_a),
-        "per_household_per_year": pair(total_b / n if n else Decimal(0), total_a / n if n else Decimal(0)),
+        "households_with_both": n,
+        "by_stream": {s: pair(v["baseline"], v["approach"], paying[s]["baseline"], paying[s]["approach"])
+                      for s, v in per_stream.items()},
+        "total_per_year": pair(total_b, total_a, n, n),
+        "per_household_per_year": pair(total_b / n if n else Decimal(0), total_a / n if n else Decimal(0), n, n),
     }

@@ -92,7 +92,9 @@ def render_csv(report: dict[str, Any], lang: Lang = "nl") -> str:
     period = report["period"]
     ledger = report["ledger"]
     for figure, value in (("period.from", period["from"]), ("period.to", period["to"]), ("as_of", report["as_of"]),
-                          ("min_cell", report.get("min_cell")), ("ledger.position", ledger["position"]),
+                          ("min_cell", report.get("min_cell")),
+                          *((f"requested.{k}", v) for k, v in (report.get("requested") or {}).items()),
+                          ("ledger.position", ledger["position"]),
                           ("ledger.head", ledger["head"]),
                           ("ledger.last_included_position", ledger["last_included_position"]),
                           ("ledger.signed_at", ledger["signed_at"])):

@@ -1,0 +1,150 @@
+"""Issue 12, item 8: an evaluator cannot single out a household, at the service's default minimum.
+
+A municipality of twelve households: six referred in January 2026, six in February, one
+of them (the *target*, referred on 3 February) with a baseline of its own. An evaluator
+who knows when the target was referred tries every request the API lets them make
+around that day (``from``/``to``/``asOf`` one day apart, a lower ``minCell``) and
+subtracts any two answers, as the penetration test did. Nothing about the target may
+come out: no two cohorts differ by fewer than the minimum of households, no two ZRM
+score distributions differ by one household, no two cost totals differ by its amount.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from conftest import OPERATOR, Api, FixedClock, Store
+from ledger.aggregates import Actor, errors
+from ledger.application import NewMember
+from ledger.reports import evaluation_report
+
+EVALUATOR = Actor("u-eval", "Onderzoeksbureau", "evaluator")
+MIN = 5  # the service's default minimum cell size
+TARGET_DAY = date(2026, 2, 3)
+TARGET_BASELINE = 24000  # euros over the two years before referral: 12,000 a year
+TODAY = date(2026, 3, 10)
+
+
+def refer_with_figures(ledger: Any, clock: FixedClock, day: date, *, baseline: int, score: int) -> None:
+    """A referral with an intake, a ZRM 2017 intake score for finances and both kinds of cost, all on ``day``."""
+    app = ledger.app
+    clock.set(day)
+    hid, v = app.refer_household(OPERATOR, sources=["wmo_desk"], members=[NewMember("adult", "Persoon Test")])
+    v = app.record_intake(OPERATOR, hid, expected_version=v, domains_discussed=["finances"])
+    _, v = app.record_zrm_measurement(OPERATOR, hid, expected_version=v, instrument="2017", moment="intake",
+                                      scores={"finances": score})
+    _, v = app.record_cost(OPERATOR, hid, expected_version=v, kind="baseline", stream="income_support",
+                           amount_eur=f"{baseline}.00", period_start=day - timedelta(days=700),
+                           period_end=day - timedelta(days=1))
+    app.record_cost(OPERATOR, hid, expected_version=v, kind="intervention", stream="care", amount_eur="100.00",
+                    period_start=day, period_end=day)
+
+
+def municipality(store: Store, clock: FixedClock, **settings: Any) -> Any:
+    ledger = store.make_ledger(clock=clock, **settings)
+    for i in range(6):
+        refer_with_figures(ledger, clock, date(2026, 1, 5 + i), baseline=10000, score=3)
+    refer_with_figures(ledger, clock, TARGET_DAY, baseline=TARGET_BASELINE, score=3)
+    for i in range(5):
+        refer_with_figures(ledger, clock, date(2026, 2, 4 + i), baseline=10000, score=3)
+    clock.set(TODAY)
+    return ledger
+
+
+def requests() -> list[dict[str, Any]]:
+    """Every request an evaluator could make around the target's referral day."""
+    days = [None, TARGET_DAY - timedelta(days=1), TARGET_DAY, TARGET_DAY + timedelta(days=1)]
+    as_ofs = [None, TARGET_DAY - timedelta(days=1), TARGET_DAY, date(2026, 2, 28)]
+    return [{"from_": f, "to": t, "as_of": a, "min_cell": m}
+            for f, t, a, m in itertools.product(days, days, as_ofs, (None, 1))]
+
+
+def leaks(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """What subtracting report ``b`` from report ``a`` tells about fewer than the minimum of households."""
+    found = []
+    na, nb = a["basis"]["households"], b["basis"]["households"]
+    if isinstance(na, int) and isinstance(nb, int) and 0 < abs(na - nb) < MIN:
+        found.append(f"cohorts differ by {abs(na - nb)} households")
+    sa, sb = (r["zrm"]["instruments"].get("2017", {}).get("domains", {}).get("finances", {}).get("intake_scores")
+              for r in (a, b))
+    if sa and sb and all(isinstance(v, int) for v in [*sa.values(), *sb.values()]):
+        moved = sum(abs(sa[k] - sb[k]) for k in sa)
+        if 0 < moved < MIN:
+            found.append(f"ZRM intake scores of {moved} households")
+    ca, cb = (r["costs"]["total_per_year"]["baseline_per_year"] for r in (a, b))
+    if isinstance(ca, float) and isinstance(cb, float) and abs(abs(ca - cb) - TARGET_BASELINE / 2) < 0.01:
+        found.append("the target's baseline cost")
+    return found
+
+
+def test_no_two_reports_an_evaluator_can_get_single_out_a_household(store: Store, clock: FixedClock) -> None:
+    """Differencing any two reports (periods and as-of dates one day apart, a lower minCell) reveals nothing of fewer
+    than the minimum of households: the regression test of the penetration test's attack."""
+    ledger = municipality(store, clock)
+    answers = []
+    for params in requests():
+        try:
+            answers.append((params, evaluation_report(ledger, EVALUATOR, **params)))
+        except errors.HouseholdError:
+            continue  # refused: nothing to subtract
+    assert len(answers) > 20  # the attack had material to work with
+    for (pa, a), (pb, b) in itertools.combinations(answers, 2):
+        assert not leaks(a, b), (pa, pb, leaks(a, b))
+    for _, report in answers:
+        assert report["min_cell"] >= MIN  # a request never lowers the service's minimum
+
+
+@pytest.mark.parametrize("requested, applied", [(None, MIN), (1, MIN), (2, MIN), (7, 7)])
+def test_the_request_may_only_raise_the_minimum(store: Store, clock: FixedClock, requested: int | None,
+                                                applied: int) -> None:
+    """minCell below the deployment's minimum is ignored; above it, it applies."""
+    ledger = municipality(store, clock)
+    report = evaluation_report(ledger, EVALUATOR, min_cell=requested)
+    assert report["min_cell"] == applied
+    assert report["requested"]["min_cell"] == requested
+
+
+def test_the_service_applies_the_default_minimum_to_everyone(api: Api) -> None:
+    """Over HTTP at the default (5): too few households is a 422 problem whatever minCell says; with enough, small
+    cells read <5, their complements x, and the as-of date is the end of the last month that is over."""
+    evaluator = httpx.Client(base_url=api.url, headers={"Authorization": f"Bearer {api.tokens['evaluator']}"},
+                             timeout=30)
+    director = httpx.Client(base_url=api.url, headers={"Authorization": f"Bearer {api.tokens['director']}"},
+                            timeout=30)
+    assert director.post("/v1/households", json={"sources": ["wmo_desk"], "members": [
+        {"role": "adult", "name": "Noor Klein"}]}).status_code == 201
+    for params in ({}, {"minCell": 1}, {"format": "csv", "minCell": 1}):
+        refused = evaluator.get("/v1/reports/evaluation", params=params)
+        assert refused.status_code == 422 and refused.headers["content-type"].startswith("application/problem+json")
+        assert refused.json()["type"].endswith("/cohort-too-small") and "5" in refused.json()["detail"]
+        assert "Noor" not in refused.text
+
+    # six households referred two months ago (written as another process would), one also by the police
+    today = api.store.make_ledger().app.today()
+    last_month_end = today.replace(day=1) - timedelta(days=1)
+    first = (last_month_end.replace(day=1) - timedelta(days=1)).replace(day=1)  # the month before last
+    clock = FixedClock(datetime(first.year, first.month, 2, 9, tzinfo=UTC))
+    past = api.store.make_ledger(clock=clock)
+    for i in range(6):
+        clock.set(first + timedelta(days=i + 1))
+        past.app.refer_household(OPERATOR, sources=["wmo_desk", "police"] if i == 0 else ["wmo_desk"],
+                                 members=[NewMember("adult", "Persoon Test")])
+
+    for params in ({}, {"minCell": 1}):
+        report = evaluator.get("/v1/reports/evaluation", params=params).json()
+        assert report["min_cell"] == 5
+        assert report["as_of"] == last_month_end.isoformat()
+        assert report["period"]["from"] == first.isoformat()
+        assert report["referrals"]["households"] == 6  # today's referral comes after the as-of date
+        assert report["referrals"]["by_source"]["police"] == "<5"
+        assert report["referrals"]["by_source"]["wmo_desk"] == "x"  # else 6 + 1 - 6 gives the police one away
+        assert report["referrals"]["multiple_sources"] == "<5"
+    sheet = evaluator.get("/v1/reports/evaluation", params={"format": "csv", "lang": "en"}).text.splitlines()
+    assert "referrals,by_source.police,<5,by source · Police" in sheet
+    assert "referrals,by_source.wmo_desk,x,by source · Wmo desk" in sheet
+    assert "report,min_cell,5,minimum cell size" in sheet
