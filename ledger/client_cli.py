@@ -703,7 +703,8 @@ def report_evaluation(
         "--format", help="html, json or csv. Default: a summary on screen; with --out, from its suffix.")] = None,
     lang: Annotated[str, typer.Option("--lang", help="nl (default) or en: the labels in html and csv.")] = "nl",
     min_cell: Annotated[int | None, typer.Option("--min-cell", min=1, max=1000,
-                                                 help="Suppress counts below N (for publication).")] = None,
+                                                 help="Raise the minimum cell size to N (never below "
+                                                      "the service's, default 5).")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write the report to this file.")] = None,
     as_json: AsJson = False,
 ) -> None:

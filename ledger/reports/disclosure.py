@@ -10,7 +10,8 @@ and what they leave open.
    (:func:`relations`: cells that add up to a shown total, or a part of a shown total
    whose rest is not shown) a withheld cell is never the only unknown, and never one of
    small unknowns only: the next-smallest shown cell is withheld too, shown as ``"x"``.
-   A figure computed from a withheld figure is withheld with it.
+   A figure computed from a withheld figure is withheld with it, and a figure that is one
+   household's own value (the shortest and longest lead time) is always withheld.
 3. **Whole months.** The as-of date is the end of the last calendar month that is over.
 4. **Cohort blocks.** Referral months are grouped, from the first referral on, into blocks
    of at least N referrals (a short tail joins the last block); a period is widened to
@@ -30,7 +31,7 @@ from typing import Any
 from ledger.aggregates import errors
 
 __all__ = ["WITHHELD", "CohortTooSmallError", "Count", "Derived", "Grid", "Over", "Sum", "finish", "grid",
-           "month_end_before", "relations", "withhold"]
+           "individual", "month_end_before", "relations", "withhold"]
 
 WITHHELD = "x"  # a cell withheld to protect another (the Dutch statistics office's mark for "geheim")
 
@@ -124,15 +125,18 @@ def _complement(rel: Sum, marks: dict[int, str], keep: set[int], k: int) -> Any 
     return None
 
 
-def withhold(tree: Any, k: int, rels: Iterable[Sum | Derived], keep: Iterable[Any] = ()) -> dict[int, str]:
+def withhold(tree: Any, k: int, rels: Iterable[Sum | Derived], keep: Iterable[Any] = (),
+             always: Iterable[Any] = ()) -> dict[int, str]:
     """The cells of ``tree`` to withhold (by identity), each with its mark: ``"<N"`` or ``"x"``.
 
     ``keep``: cells never withheld as a complement (the cohort size, which is at least N).
+    ``always``: cells withheld whatever their size (one household's own value, such as a maximum).
     """
     leaves = list(_leaves(tree))
     rels = list(rels)
     keep_ids = {id(c) for c in keep}
     marks = {id(c): f"<{k}" for c in leaves if _small(c, k)}
+    marks.update({id(c): WITHHELD for c in always if id(c) not in marks and _value(c) is not None})
     changed = True
     while changed:
         changed = False
@@ -168,6 +172,12 @@ def finish(tree: Any, marks: dict[int, str] | None = None) -> Any:
 
 
 # ------------------------------------------------------------------ what adds up to what
+def individual(r: dict[str, Any]) -> list[Any]:
+    """Figures that are one household's own value however many are counted: the shortest and longest lead time."""
+    return [stats[key] for stats in r["lead_times"].values() for key in ("min", "max")]
+
+
+
 def relations(r: dict[str, Any]) -> list[Sum | Derived]:
     """The additive relations between the report's figures (docs/evaluation.md defines each figure)."""
     out: list[Sum | Derived] = []

@@ -53,7 +53,7 @@ from ledger.projections.evaluation_facts import (
     fact_zrm,
 )
 
-from .disclosure import Count, Grid, Over, finish, grid, month_end_before, relations, withhold
+from .disclosure import Count, Grid, Over, finish, grid, individual, month_end_before, relations, withhold
 
 __all__ = ["ACTION", "CASELOAD_NORMS", "Count", "Over", "compute", "evaluation_report", "finish", "replay"]
 
@@ -219,7 +219,8 @@ def evaluation_report(
     if k == 1:
         return {**head, **finish(figures)}
     cohort_size = (figures["basis"]["households"], figures["referrals"]["households"], figures["phases"]["referred"])
-    return {**head, **finish(figures, withhold(figures, k, relations(figures), keep=cohort_size))}
+    marks = withhold(figures, k, relations(figures), keep=cohort_size, always=individual(figures))
+    return {**head, **finish(figures, marks)}
 
 
 def _blocks(conn: sa.Connection, report_day: date, k: int) -> Grid:

@@ -434,6 +434,7 @@ def test_the_period_cohort_suppression_and_renderings(store: Store, clock: Fixed
     assert small["lead_times"]["plan_to_first_interim_evaluation"] == {
         "n": "<2", "median": "<2", "q1": "<2", "q3": "<2", "min": "<2", "max": "<2"}
     assert small["lead_times"]["referral_to_plan"]["median"] == 28.0  # over 2 households: shown
+    assert small["lead_times"]["referral_to_plan"]["max"] == "x"  # one household's own value: always withheld
     # 3 with a baseline, 2 with both: the one with a baseline only is a small rest, so "both" is withheld,
     # and with it the mean per household (total / mean = households)
     costs = small["costs"]
