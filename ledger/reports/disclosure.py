@@ -14,9 +14,11 @@ and what they leave open.
    household's own value (the shortest and longest lead time) is always withheld.
 3. **Whole months.** The as-of date is the end of the last calendar month that is over.
 4. **Cohort blocks.** Referral months are grouped, from the first referral on, into blocks
-   of at least N referrals (a short tail joins the last block); a period is widened to
-   whole blocks, so two cohorts always differ by at least N households. Fewer than N
-   referrals in all: :class:`CohortTooSmallError`.
+   of at least N referrals; the months after the last full block wait until it is full
+   (so a block never splits when later months arrive). A period is widened to whole
+   blocks, so two cohorts always differ by at least N households. No full block:
+   :class:`CohortTooSmallError`. The blocks follow the deployment's minimum, not a
+   request's: cohorts cut at two different minimums would differ by less.
 """
 
 from __future__ import annotations
@@ -279,36 +281,43 @@ class Grid:
     """Blocks of whole referral months, each holding at least the minimum of referrals."""
 
     blocks: tuple[tuple[date, date], ...]
+    k: int
 
     def cover(self, from_: date | None, to: date) -> tuple[date, date]:
-        """The smallest run of whole blocks that holds the period ``from_`` .. ``to``."""
-        first = self.blocks[0] if from_ is None else next((b for b in self.blocks if from_ <= b[1]),
-                                                            self.blocks[-1])
+        """The smallest run of whole blocks that holds the period ``from_`` .. ``to``.
+
+        Raises :class:`CohortTooSmallError` for a period that starts after the last block.
+        """
+        if from_ is not None and from_ > self.blocks[-1][1]:
+            raise CohortTooSmallError(
+                f"The period starts after {self.blocks[-1][1].isoformat()}, the end of the last run of months "
+                f"holding {self.k} referrals or more: later referrals count once {self.k} have come.")
+        first = self.blocks[0] if from_ is None else next(b for b in self.blocks if from_ <= b[1])
         last = next((b for b in self.blocks if to <= b[1]), self.blocks[-1])
         return first[0], last[1]
 
 
 def grid(referred_on: Iterable[date], last_day: date, k: int) -> Grid:
-    """Referral months from the first referral, grouped into blocks of at least ``k`` referrals.
+    """Referral months up to ``last_day``, from the first referral, grouped into blocks of at least ``k`` referrals.
 
-    Raises :class:`CohortTooSmallError` when fewer than ``k`` referrals are known at all.
+    The months after the last full block (fewer than ``k`` referrals so far) are in no block:
+    they join the report once the block is full, so a block never splits later on.
+    Raises :class:`CohortTooSmallError` when no block is full.
     """
-    days = sorted(referred_on)
-    if len(days) < k:
+    days = sorted(d for d in referred_on if d <= last_day)
+    per_month = Counter((d.year, d.month) for d in days)
+    blocks: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    if days:
+        month, last = (days[0].year, days[0].month), (last_day.year, last_day.month)
+        start, held = month, 0
+        while month <= last:
+            held += per_month.get(month, 0)
+            if held >= k:
+                blocks.append((start, month))
+                start, held = _next(month), 0
+            month = _next(month)
+    if not blocks:
         raise CohortTooSmallError(
             f"The ledger holds fewer than {k} referrals as of {last_day.isoformat()}: too few households for a "
             f"report that keeps each of them apart (minimum cell size {k}).")
-    per_month = Counter((d.year, d.month) for d in days)
-    end = max(last_day, days[-1])
-    month, last = (days[0].year, days[0].month), (end.year, end.month)
-    blocks: list[tuple[tuple[int, int], tuple[int, int]]] = []
-    start, held = month, 0
-    while month <= last:
-        held += per_month.get(month, 0)
-        if held >= k:
-            blocks.append((start, month))
-            start, held = _next(month), 0
-        month = _next(month)
-    if start <= last:  # a tail of fewer than k referrals joins the last block
-        blocks[-1] = (blocks[-1][0], last)
-    return Grid(tuple((date(a[0], a[1], 1), _last_day(b)) for a, b in blocks))
+    return Grid(tuple((date(a[0], a[1], 1), _last_day(b)) for a, b in blocks), k)

@@ -198,8 +198,9 @@ def evaluation_report(
     run = replay(ledger, moment, digest.position)
     try:
         with run.engine.connect() as conn:
-            if k > 1:
-                from_, end = _blocks(conn, report_day, k).cover(from_, end)
+            if k > 1:  # blocks of the deployment's minimum: a request's own would cut other cohorts
+                deployment = ledger.settings.report_min_cell
+                from_, end = _blocks(conn, report_day, deployment if deployment > 1 else k).cover(from_, end)
             figures = compute(conn, run.basis, from_, end, report_day)
     finally:
         run.engine.dispose()

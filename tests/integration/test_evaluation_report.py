@@ -423,8 +423,9 @@ def test_the_period_cohort_suppression_and_renderings(store: Store, clock: Fixed
     assert small["min_cell"] == 2
     assert small["requested"] == {"from": "2026-01-01", "to": None, "as_of": None, "min_cell": 2}
     assert small["as_of"] == "2026-04-30"  # the last month that is over on D2
-    # referral months in blocks of at least 2: Dec+Jan (H5, H1, H2), Feb..Apr (H3, H4); from 01-01 widens to Dec
-    assert small["period"] == {"from": "2025-12-01", "to": "2026-04-30"}
+    # referral months in blocks of at least 2: Dec+Jan (H5, H1, H2), Feb+Mar (H3, H4); April (none) waits for
+    # referrals; from 01-01 widens to December
+    assert small["period"] == {"from": "2025-12-01", "to": "2026-03-31"}
     assert small["referrals"]["households"] == 5 and small["referrals"]["by_source"]["wmo_desk"] == 3
     assert small["referrals"]["by_source"]["social_work"] == small["referrals"]["by_source"][
         "general_practitioner"] == "<2"

@@ -1,17 +1,20 @@
 """Issue 12, item 8: an evaluator cannot single out a household, at the service's default minimum.
 
-A municipality of twelve households: six referred in January 2026, six in February, one
-of them (the *target*, referred on 3 February) with a baseline of its own. An evaluator
-who knows when the target was referred tries every request the API lets them make
-around that day (``from``/``to``/``asOf`` one day apart, a lower ``minCell``) and
-subtracts any two answers, as the penetration test did. Nothing about the target may
-come out: no two cohorts differ by fewer than the minimum of households, no two ZRM
-score distributions differ by one household, no two cost totals differ by its amount.
+A small municipality in which one household, the *target* (referred on 3 February 2026),
+has a baseline of its own. An evaluator who knows when the target was referred tries
+every request the API lets them make around that day (``from``/``to``/``asOf`` one day
+apart, as-of dates a month apart, a lower and a higher ``minCell``) and subtracts any
+two answers, as the penetration test did. Nothing about the target may come out: no two
+cohorts differ by fewer than the minimum of households, no two ZRM score distributions
+differ by fewer, no two cost totals differ by its amount. Two layouts: six households in
+January and six in February (the target among them); and five in January, the target
+alone in February and four in March (so February is a month of one referral).
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -27,7 +30,6 @@ EVALUATOR = Actor("u-eval", "Onderzoeksbureau", "evaluator")
 MIN = 5  # the service's default minimum cell size
 TARGET_DAY = date(2026, 2, 3)
 TARGET_BASELINE = 24000  # euros over the two years before referral: 12,000 a year
-TODAY = date(2026, 3, 10)
 
 
 def refer_with_figures(ledger: Any, clock: FixedClock, day: date, *, baseline: int, score: int) -> None:
@@ -45,23 +47,29 @@ def refer_with_figures(ledger: Any, clock: FixedClock, day: date, *, baseline: i
                     period_start=day, period_end=day)
 
 
-def municipality(store: Store, clock: FixedClock, **settings: Any) -> Any:
+LAYOUTS = {
+    "six_and_six": [date(2026, 1, 5 + i) for i in range(6)] + [TARGET_DAY] + [date(2026, 2, 4 + i) for i in range(5)],
+    "target_alone_in_its_month": [date(2026, 1, 5 + i) for i in range(5)] + [TARGET_DAY]
+                                 + [date(2026, 3, 2 + i) for i in range(4)],
+}
+TODAY = date(2026, 4, 10)
+
+
+def municipality(store: Store, clock: FixedClock, layout: str = "six_and_six", **settings: Any) -> Any:
     ledger = store.make_ledger(clock=clock, **settings)
-    for i in range(6):
-        refer_with_figures(ledger, clock, date(2026, 1, 5 + i), baseline=10000, score=3)
-    refer_with_figures(ledger, clock, TARGET_DAY, baseline=TARGET_BASELINE, score=3)
-    for i in range(5):
-        refer_with_figures(ledger, clock, date(2026, 2, 4 + i), baseline=10000, score=3)
+    for day in LAYOUTS[layout]:
+        refer_with_figures(ledger, clock, day, baseline=TARGET_BASELINE if day == TARGET_DAY else 10000, score=3)
     clock.set(TODAY)
     return ledger
 
 
 def requests() -> list[dict[str, Any]]:
     """Every request an evaluator could make around the target's referral day."""
-    days = [None, TARGET_DAY - timedelta(days=1), TARGET_DAY, TARGET_DAY + timedelta(days=1)]
-    as_ofs = [None, TARGET_DAY - timedelta(days=1), TARGET_DAY, date(2026, 2, 28)]
+    froms = [None, TARGET_DAY, TARGET_DAY + timedelta(days=1)]
+    tos = [None, TARGET_DAY - timedelta(days=1), TARGET_DAY]
+    as_ofs = [None, TARGET_DAY - timedelta(days=1), TARGET_DAY, date(2026, 2, 28), date(2026, 3, 31)]
     return [{"from_": f, "to": t, "as_of": a, "min_cell": m}
-            for f, t, a, m in itertools.product(days, days, as_ofs, (None, 1))]
+            for f, t, a, m in itertools.product(froms, tos, as_ofs, (None, 6))]
 
 
 def leaks(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
@@ -82,17 +90,19 @@ def leaks(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     return found
 
 
-def test_no_two_reports_an_evaluator_can_get_single_out_a_household(store: Store, clock: FixedClock) -> None:
-    """Differencing any two reports (periods and as-of dates one day apart, a lower minCell) reveals nothing of fewer
-    than the minimum of households: the regression test of the penetration test's attack."""
-    ledger = municipality(store, clock)
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_no_two_reports_an_evaluator_can_get_single_out_a_household(store: Store, clock: FixedClock,
+                                                                    layout: str) -> None:
+    """Differencing any two reports (periods and as-of dates one day or a month apart, another minCell) reveals
+    nothing of fewer than the minimum of households: the regression test of the penetration test's attack."""
+    ledger = municipality(store, clock, layout)
     answers = []
     for params in requests():
         try:
             answers.append((params, evaluation_report(ledger, EVALUATOR, **params)))
         except errors.HouseholdError:
             continue  # refused: nothing to subtract
-    assert len(answers) > 20  # the attack had material to work with
+    assert len(answers) > 20 and len({json.dumps(a["period"]) for _, a in answers}) > 1  # material to work with
     for (pa, a), (pb, b) in itertools.combinations(answers, 2):
         assert not leaks(a, b), (pa, pb, leaks(a, b))
     for _, report in answers:

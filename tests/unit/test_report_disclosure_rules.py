@@ -76,26 +76,40 @@ days = st.lists(st.dates(date(2025, 1, 1), date(2026, 6, 30)), min_size=0, max_s
 
 
 @given(days, st.integers(2, 6))
-def test_blocks_of_whole_months_each_hold_the_minimum_and_cover_every_month(referred: list[date], k: int) -> None:
-    """Blocks start on the 1st, end on a month's last day, follow each other, and hold at least k referrals each."""
+def test_blocks_of_whole_months_each_hold_the_minimum_and_only_the_last_months_wait(referred: list[date],
+                                                                                    k: int) -> None:
+    """Blocks start on the 1st, end on a month's last day, follow each other and hold at least k referrals each;
+    the months after the last block hold fewer than k (they wait for more)."""
     last_day = date(2026, 6, 30)
     if len(referred) < k:
         with pytest.raises(CohortTooSmallError):
             grid(referred, last_day, k)
         return
     blocks = grid(referred, last_day, k).blocks
-    assert blocks[0][0] == min(referred).replace(day=1) and blocks[-1][1] == last_day
+    assert blocks[0][0] == min(referred).replace(day=1)
     for (_, end), (start, _) in zip(blocks, blocks[1:], strict=False):
         assert start == end + timedelta(days=1) and start.day == 1
     for start, end in blocks:
         assert sum(1 for d in referred if start <= d <= end) >= k
+        assert (end + timedelta(days=1)).day == 1
+    assert sum(1 for d in referred if d > blocks[-1][1]) < k
+
+
+def test_a_full_block_never_splits_when_later_months_arrive() -> None:
+    """The blocks as of an earlier month end are the first blocks as of a later one."""
+    referred = [date(2026, 1, d) for d in range(1, 6)] + [date(2026, 2, 3)] + [date(2026, 3, d) for d in range(1, 5)]
+    assert grid(referred, date(2026, 2, 28), 5).blocks == ((date(2026, 1, 1), date(2026, 1, 31)),)
+    assert grid(referred, date(2026, 3, 31), 5).blocks == ((date(2026, 1, 1), date(2026, 1, 31)),
+                                                           (date(2026, 2, 1), date(2026, 3, 31)))
 
 
 def test_a_period_widens_to_the_blocks_it_touches() -> None:
     """A period one day into a block starts with that block; a period ending in a block ends with it."""
     referred = [date(2026, 1, d) for d in range(1, 6)] + [date(2026, 2, d) for d in range(1, 6)]
     g = grid(referred, date(2026, 3, 31), 5)
-    assert g.blocks == ((date(2026, 1, 1), date(2026, 1, 31)), (date(2026, 2, 1), date(2026, 3, 31)))
+    assert g.blocks == ((date(2026, 1, 1), date(2026, 1, 31)), (date(2026, 2, 1), date(2026, 2, 28)))
     assert g.cover(date(2026, 1, 2), date(2026, 1, 3)) == (date(2026, 1, 1), date(2026, 1, 31))
-    assert g.cover(date(2026, 2, 3), date(2026, 2, 4)) == (date(2026, 2, 1), date(2026, 3, 31))
+    assert g.cover(date(2026, 2, 3), date(2026, 3, 4)) == (date(2026, 2, 1), date(2026, 2, 28))
     assert g.cover(None, date(2026, 1, 31)) == (date(2026, 1, 1), date(2026, 1, 31))
+    with pytest.raises(CohortTooSmallError):
+        g.cover(date(2026, 3, 1), date(2026, 3, 31))  # March waits for more referrals
