@@ -120,11 +120,12 @@ _TEXT: dict[str, tuple[str, str]] = {
                "report gives the same figures."),
     "pseudonymous": ("Alleen pseudonieme totalen: geen huishoudens, namen of dossiernummers.",
                      "Pseudonymous aggregates only: no households, names or file numbers."),
-    "suppressed": ("Aantallen van 1 tot {n} en cijfers over minder dan {n} huishoudens of items tonen als "
+    "suppressed": ("Aantallen onder {n} (behalve 0) en cijfers over minder dan {n} huishoudens of items tonen als "
                    "‘&lt;{n}’; ‘x’ is een cel die is weggelaten zodat zo’n kleine cel niet terug te rekenen is. "
                    "De peildatum is het einde van een afgelopen kalendermaand; de periode omvat hele maanden, "
                    "gebundeld tot blokken van minstens {n} aanmeldingen.",
-                   "Counts from 1 to {n} and figures over fewer than {n} households or items show as ‘&lt;{n}’; "
+                   "Counts under {n} (zero excepted) and figures over fewer than {n} households or items show as "
+                   "‘&lt;{n}’; "
                    "‘x’ is a cell withheld so that such a small cell cannot be worked out. The as-of date is the "
                    "end of a calendar month that is over; the period spans whole months, grouped into blocks of "
                    "at least {n} referrals."),
