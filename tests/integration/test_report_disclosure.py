@@ -154,7 +154,9 @@ def test_the_service_applies_the_default_minimum_to_everyone(api: Api) -> None:
         assert report["referrals"]["by_source"]["police"] == "<5"
         assert report["referrals"]["by_source"]["wmo_desk"] == "x"  # else 6 + 1 - 6 gives the police one away
         assert report["referrals"]["multiple_sources"] == "<5"
-    sheet = evaluator.get("/v1/reports/evaluation", params={"format": "csv", "lang": "en"}).text.splitlines()
+    served = evaluator.get("/v1/reports/evaluation", params={"format": "csv", "lang": "en"})
+    assert served.status_code == 200 and served.headers["cache-control"] == "no-store"
+    sheet = served.text.splitlines()
     assert "referrals,by_source.police,<5,by source · Police" in sheet
     assert "referrals,by_source.wmo_desk,x,by source · Wmo desk" in sheet
     assert "report,min_cell,5,minimum cell size" in sheet
