@@ -746,6 +746,9 @@ def _print_evaluation(r: dict[str, Any]) -> None:
     period, basis, ledger = r.get("period") or {}, r.get("basis") or {}, r.get("ledger") or {}
     typer.echo(f"Evaluation report as of {r.get('as_of')}: referrals from {period.get('from') or 'the start'} "
                f"to {period.get('to')}")
+    if (r.get("min_cell") or 1) > 1:
+        typer.echo(f"disclosure control: minimum cell {r.get('min_cell')} ('<{r.get('min_cell')}' small, 'x' "
+                   "withheld to protect one); the as-of date is a month end, the period whole blocks of months")
     typer.echo(f"rests on {basis.get('households')} households and {basis.get('events')} events; "
                f"ledger position {ledger.get('position')}, chain head {ledger.get('head')}")
     console = _console()

@@ -26,24 +26,18 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
-from functools import singledispatchmethod
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.pool import StaticPool
 
-from ledger.aggregates import Actor, Household, errors
+from ledger.aggregates import Actor, errors
 from ledger.aggregates.vocabulary import CompositionKind, CoordinationOutcome, CostStream, PerformerKind, ReferralSource
 from ledger.aggregates.zrm import INSTRUMENTS, MAX_SCORE, MIN_SCORE
 from ledger.bootstrap import Ledger
-from ledger.projections import Applied, ReadModel, Runner
 from ledger.projections import caseloads as cl
-from ledger.projections.caseloads import Caseloads
 from ledger.projections.evaluation_facts import (
-    EvaluationFacts,
     fact_costs,
     fact_evaluations,
     fact_involvements,
@@ -54,6 +48,7 @@ from ledger.projections.evaluation_facts import (
 )
 
 from .disclosure import Count, Grid, Over, finish, grid, individual, month_end_before, relations, withhold
+from .replay import Basis, replay
 
 __all__ = ["ACTION", "CASELOAD_NORMS", "Count", "Over", "compute", "evaluation_report", "finish", "replay"]
 
@@ -78,71 +73,6 @@ ZRM_RULE = ("Per household and life domain: the first intake measurement against
 DAYS_PER_YEAR = 365
 BASELINE_YEARS = 2
 CENT = Decimal("0.01")
-
-
-# ------------------------------------------------------------------ the private replay
-class _Basis(ReadModel):
-    """What the report rests on, tallied during its own replay (one instance per report, never a shared view).
-
-    Per household the number of its events included, the ledger position of each ZRM
-    measurement (to order measurements of one day), and the last position included.
-    """
-
-    name = "report_basis"
-    version = 1
-    tables = ()
-
-    def __init__(self) -> None:
-        self.events: Counter[str] = Counter()
-        self.zrm_positions: dict[tuple[str, str], int] = {}
-        self.last_position = 0
-
-    @singledispatchmethod
-    def apply(self, event: Any, on: Applied) -> None:
-        """Access records and other notifications: only the position."""
-        self.last_position = max(self.last_position, on.position)
-
-    @apply.register
-    def _(self, e: Household.Event, on: Applied) -> None:
-        self.last_position = max(self.last_position, on.position)
-        self.events[str(e.originator_id)] += 1
-
-    @apply.register
-    def _(self, e: Household.ZrmMeasured, on: Applied) -> None:
-        self.last_position = max(self.last_position, on.position)
-        self.events[str(e.originator_id)] += 1
-        self.zrm_positions[(str(e.originator_id), e.measurement.measurement_id)] = on.position
-
-
-class _Pinned(Runner):
-    """A runner that stops at a given position: the one the report's digest names."""
-
-    def __init__(self, *args: Any, head: int, **kwargs: Any) -> None:
-        self._pinned = head
-        super().__init__(*args, **kwargs)
-
-    def head(self) -> int:
-        return self._pinned
-
-
-@dataclass
-class Replay:
-    engine: sa.Engine
-    basis: _Basis
-
-
-def replay(ledger: Ledger, at: datetime, position: int) -> Replay:
-    """Fresh read models from the events recorded at or before ``at``, up to ``position``, in private memory.
-
-    Like :func:`ledger.projections.as_of`, but pinned to ``position`` so that writes
-    arriving meanwhile cannot slip in behind the digest, and with only the views the
-    report reads.
-    """
-    engine = sa.create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
-    basis = _Basis()
-    runner = _Pinned(ledger.app, engine, [EvaluationFacts(), Caseloads(), basis], until=at, head=position)
-    runner.catch_up()
-    return Replay(engine, basis)
 
 
 # ------------------------------------------------------------------ entry point
@@ -240,7 +170,7 @@ def _rows(conn: sa.Connection, table: sa.Table, cohort: sa.Select[Any]) -> list[
     return conn.execute(sa.select(table).where(table.c.household_id.in_(cohort))).all()
 
 
-def compute(conn: sa.Connection, basis: _Basis, from_: date | None, to: date, report_day: date) -> dict[str, Any]:
+def compute(conn: sa.Connection, basis: Basis, from_: date | None, to: date, report_day: date) -> dict[str, Any]:
     """Every figure (with :class:`Count` / :class:`Over` markers; :func:`finish` makes it plain)."""
     cohort = _cohort(from_, to)
     referrals = conn.execute(sa.select(fact_referrals).where(fact_referrals.c.household_id.in_(cohort))).all()
@@ -331,7 +261,7 @@ def _domains_of(instrument: str, seen: Iterable[str]) -> list[str]:
     return [d for d in order if d in seen] + sorted(seen - set(order))
 
 
-def _zrm(rows: Sequence[Any], basis: _Basis) -> dict[str, Any]:
+def _zrm(rows: Sequence[Any], basis: Basis) -> dict[str, Any]:
     """Per instrument and domain: baseline, latest after it, and the step between (never across instruments)."""
     # (household, instrument, domain) -> subject (member id or "" for the household) -> [(order, moment, score)]
     series: dict[tuple[str, str, str], dict[str, list[tuple[tuple[date, int], str, int]]]] = defaultdict(
