@@ -47,7 +47,7 @@ from ledger.projections.evaluation_facts import (
     fact_zrm,
 )
 
-from .disclosure import Count, Grid, Over, finish, grid, individual, month_end_before, relations, withhold
+from .disclosure import CohortTooSmallError, Count, Grid, Over, finish, grid, individual, month_end_before, relations, withhold
 from .replay import Basis, replay
 
 __all__ = ["ACTION", "CASELOAD_NORMS", "Count", "Over", "compute", "evaluation_report", "finish", "replay"]
@@ -134,6 +134,9 @@ def evaluation_report(
             figures = compute(conn, run.basis, from_, end, report_day)
     finally:
         run.engine.dispose()
+    if 0 < figures["basis"]["households"] < k:  # blocks hold the deployment's minimum; a request may ask more
+        raise CohortTooSmallError(
+            f"The period holds fewer households than the minimum cell size asked for ({k}); widen the period.")
     head = {
         "period": {"from": from_.isoformat() if from_ else None, "to": end.isoformat()},
         "as_of": report_day.isoformat(),

@@ -25,6 +25,7 @@ from conftest import OPERATOR, Api, FixedClock, Store
 from ledger.aggregates import Actor, errors
 from ledger.application import NewMember
 from ledger.reports import evaluation_report
+from ledger.reports.disclosure import CohortTooSmallError
 
 EVALUATOR = Actor("u-eval", "Onderzoeksbureau", "evaluator")
 MIN = 5  # the service's default minimum cell size
@@ -117,6 +118,15 @@ def test_the_request_may_only_raise_the_minimum(store: Store, clock: FixedClock,
     report = evaluation_report(ledger, EVALUATOR, min_cell=requested)
     assert report["min_cell"] == applied
     assert report["requested"]["min_cell"] == requested
+
+
+def test_a_period_with_fewer_households_than_the_minimum_asked_for_is_refused(store: Store,
+                                                                              clock: FixedClock) -> None:
+    """February's block holds 6 households: enough at the default, too few for minCell=7 (422, not a bare table)."""
+    ledger = municipality(store, clock)
+    assert evaluation_report(ledger, EVALUATOR, from_=TARGET_DAY, min_cell=6)["basis"]["households"] == 6
+    with pytest.raises(CohortTooSmallError, match="fewer households than the minimum cell size asked for"):
+        evaluation_report(ledger, EVALUATOR, from_=TARGET_DAY, min_cell=7)
 
 
 def test_the_service_applies_the_default_minimum_to_everyone(api: Api) -> None:
