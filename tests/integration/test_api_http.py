@@ -236,4 +236,8 @@ def test_no_response_that_can_carry_case_data_may_be_stored_by_a_cache(api: Api)
         assert r.headers.get("cache-control") == "no-store", name
     served = ("household", "caseload", "export", "access_log")  # data, not only refusals (a served report:
     assert {n: responses[n].status_code for n in served} == dict.fromkeys(served, 200)  # test_report_disclosure)
-    assert "no-store" not in httpx.get(f"{api.url}/v1/openapi.json").headers.get("cache-control", "")
+    described = httpx.get(f"{api.url}/v1/openapi.json")
+    assert "no-store" not in described.headers.get("cache-control", "")
+    declared = [("Cache-Control" in r.get("headers", {})) for p in described.json()["paths"].values()
+                for op in p.values() if isinstance(op, dict) and "responses" in op for r in op["responses"].values()]
+    assert declared and all(declared)  # and the document says so for every response
