@@ -585,7 +585,8 @@ class LedgerClient:
                           as_of: date | str | None = None, min_cell: int | None = None) -> dict[str, Any]:
         """The evaluation report as JSON (pseudonymous aggregates), replayed as of ``as_of`` (default today).
 
-        ``from_``/``to`` bound the referral dates counted; ``min_cell`` suppresses counts below it.
+        ``from_``/``to`` bound the referral dates counted (widened to whole blocks of months);
+        ``min_cell`` raises the service's minimum cell size, never lowers it (docs/evaluation.md).
         """
         return self._get("/reports/evaluation", **{"from": from_, "to": to, "asOf": as_of, "minCell": min_cell})
 

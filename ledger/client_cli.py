@@ -740,7 +740,8 @@ def report_evaluation(
         "--format", help="html, json or csv. Default: a summary on screen; with --out, from its suffix.")] = None,
     lang: Annotated[str, typer.Option("--lang", help="nl (default) or en: the labels in html and csv.")] = "nl",
     min_cell: Annotated[int | None, typer.Option("--min-cell", min=1, max=1000,
-                                                 help="Suppress counts below N (for publication).")] = None,
+                                                 help="Raise the minimum cell size to N (never below "
+                                                      "the service's, default 5).")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write the report to this file.")] = None,
     as_json: AsJson = False,
 ) -> None:
@@ -782,6 +783,9 @@ def _print_evaluation(r: dict[str, Any]) -> None:
     period, basis, ledger = r.get("period") or {}, r.get("basis") or {}, r.get("ledger") or {}
     typer.echo(f"Evaluation report as of {r.get('as_of')}: referrals from {period.get('from') or 'the start'} "
                f"to {period.get('to')}")
+    if (r.get("min_cell") or 1) > 1:
+        typer.echo(f"disclosure control: minimum cell {r.get('min_cell')} ('<{r.get('min_cell')}' small, 'x' "
+                   "withheld to protect one); the as-of date is a month end, the period whole blocks of months")
     typer.echo(f"rests on {basis.get('households')} households and {basis.get('events')} events; "
                f"ledger position {ledger.get('position')}, chain head {ledger.get('head')}")
     console = _console()

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         default="in_service",
         description="in_service: the HTTP service follows the ledger itself; external: `ledger projections run` does",
     )
+    report_min_cell: int = Field(
+        default=5, ge=1, le=1000,
+        description="Smallest cell the evaluation report shows; a request may only raise it. 1 switches disclosure "
+                    "control off for the whole deployment (internal analysis only; docs/evaluation.md)",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     idempotency_lease_seconds: float = Field(
         default=30.0, gt=0,

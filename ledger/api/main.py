@@ -32,6 +32,10 @@ from .problems import install_problem_handlers, problem, unhandled
 
 API_VERSION = "1.0.0"
 MAX_BODY_BYTES = 1024 * 1024  # the largest legitimate command is far smaller (docs/api.md)
+# Any /v1 answer may carry case data (or a problem about it): no cache may keep it. Only the
+# published description of the API is the same for everyone.
+NO_STORE = "no-store"
+CACHEABLE = frozenset({"/v1/openapi.json", "/v1/docs", "/v1/docs/oauth2-redirect"})
 
 log = structlog.get_logger("ledger.api")
 
@@ -97,7 +101,8 @@ class BodyLimit:
         response = problem(413, "body-too-large", "Request body too large",
                            f"A request body may hold at most {self.limit} bytes.",
                            instance=f"urn:ledger:request:{request_id}",
-                           headers={"API-Version": API_VERSION, "X-Request-ID": request_id, "Connection": "close"})
+                           headers={"API-Version": API_VERSION, "X-Request-ID": request_id, "Connection": "close",
+                                    "Cache-Control": NO_STORE})
         log.info("request", request_id=request_id, method=scope.get("method"), route="unmatched", status=413)
         await response(scope, _drained, send)
 
@@ -149,7 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def request_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        """A request id, the API-Version header, and one JSON log line: ids, status, timing; no personal data."""
+        """A request id, the API-Version and Cache-Control headers, one JSON log line: ids, status, timing; no personal data."""
         given = request.headers.get("x-request-id", "")
         # A caller's id is kept only when it looks like one (it is echoed in headers and problems).
         request_id = given if given and len(given) <= 64 and given.replace("-", "").isalnum() else uuid.uuid4().hex
@@ -167,6 +172,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 response = unhandled(request, exc)
         response.headers["API-Version"] = API_VERSION
         response.headers["X-Request-ID"] = request_id
+        if request.url.path not in CACHEABLE:
+            response.headers["Cache-Control"] = NO_STORE
         route = request.scope.get("route")
         log.info("request", request_id=request_id, method=request.method,
                  route=getattr(route, "path", "unmatched"), status=response.status_code,

@@ -12,7 +12,8 @@ ruleset that ``tests/e2e/test_api_design_rules.py`` runs with Spectral:
   any host; ``https://`` in production, never a plain ``http://`` URL in the document). A route
   outside ``/v1`` keeps its full path and gets a path-level server ``/``, which the ruleset
   rejects: every resource belongs under the major version.
-- Every 2xx/3xx response documents the ``API-Version`` header (``components.headers``).
+- Every 2xx/3xx response documents the ``API-Version`` header (``components.headers``), and
+  every response ``Cache-Control: no-store`` (any answer may carry case data; main.py sets it).
 - Every 4xx/5xx response is ``application/problem+json`` with the ``Problem`` schema (RFC 9457:
   type, title, status, detail, instance; ``invalidParams`` for invalid input). FastAPI's
   automatic 422 ``HTTPValidationError`` becomes the 400 the API answers request validation with
@@ -41,6 +42,7 @@ from fastapi.openapi.utils import get_openapi
 __all__ = ["PROBLEM_MEDIA_TYPE", "VERSION_HEADER", "build_document", "install"]
 
 VERSION_HEADER = "API-Version"
+CACHE_HEADER = "Cache-Control"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 CONTACT = {
@@ -59,6 +61,7 @@ _SEMVER = re.compile(
 _FASTAPI_VALIDATION = "#/components/schemas/HTTPValidationError"
 _PROBLEM_REF = "#/components/schemas/Problem"
 _HEADER_REF = f"#/components/headers/{VERSION_HEADER}"
+_CACHE_REF = f"#/components/headers/{CACHE_HEADER}"
 # The status FastAPI's request validation is answered with (problems.py: invalid-request).
 VALIDATION_STATUS = "400"
 
@@ -159,6 +162,11 @@ def build_document(app: FastAPI) -> dict[str, Any]:
         "schema": {"type": "string"},
         "example": version,
     }
+    components["headers"][CACHE_HEADER] = {
+        "description": "Always `no-store`: no browser, proxy or CDN may keep an answer that can carry case data.",
+        "required": True,
+        "schema": {"type": "string", "enum": ["no-store"]},
+    }
     schemas = components.setdefault("schemas", {})
     schemas.setdefault("Problem", copy.deepcopy(PROBLEM_SCHEMA))
     schemas.setdefault("InvalidParam", copy.deepcopy(INVALID_PARAM_SCHEMA))
@@ -230,6 +238,8 @@ def _operation(method: str, op: dict[str, Any], path_item: dict[str, Any], doc_s
         if not isinstance(response, dict) or "$ref" in response:
             continue
         kind = str(status)[:1]
+        if kind in ("2", "3", "4", "5"):
+            response.setdefault("headers", {}).setdefault(CACHE_HEADER, {"$ref": _CACHE_REF})
         if kind in ("2", "3"):
             response.setdefault("headers", {}).setdefault(VERSION_HEADER, {"$ref": _HEADER_REF})
         elif kind in ("4", "5"):

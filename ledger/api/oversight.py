@@ -127,13 +127,22 @@ def verification(request: Request, who: CallerDep) -> VerificationOut:
 class EvaluationReportOut(BaseModel):
     """The evaluation report (docs/evaluation.md defines every figure): pseudonymous aggregates only.
 
-    Counts may read ``"<N"`` where small cells are suppressed (``minCell``).
+    Disclosure control (docs/evaluation.md): counts from 1 to N-1, and figures over fewer than N
+    households or items, read ``"<N"``; cells withheld so that those cannot be worked out read
+    ``"x"``. N is the service's minimum (``LEDGER_REPORT_MIN_CELL``, default 5) or ``minCell``,
+    whichever is larger; the as-of date is the end of the last month that is over and the period
+    is widened to blocks of whole months holding at least N referrals.
     """
 
     model_config = ConfigDict(extra="allow")
-    period: dict[str, Any] = Field(description="Referral dates counted: `from` (null: from the start) to `to`.")
-    as_of: date = Field(description="The report date: the ledger replayed up to the end of this day.")
-    min_cell: int | None = Field(description="Counts from 1 to minCell-1 are suppressed (null: off).")
+    period: dict[str, Any] = Field(description="Referral dates counted: `from` (null: from the start) to `to`, "
+                                               "widened to whole blocks of months under disclosure control.")
+    as_of: date = Field(description="The report date: the ledger replayed up to the end of this day (under "
+                                    "disclosure control the end of the last month that is over).")
+    min_cell: int = Field(description="The minimum cell size applied (1: the deployment switched disclosure "
+                                      "control off).")
+    requested: dict[str, Any] = Field(description="What was asked (`from`, `to`, `as_of`, `min_cell`; null: not "
+                                                  "given), beside the period and as-of date reported.")
     ledger: dict[str, Any] = Field(description="The signed digest the figures rest on (position, head, signed_at, "
                                                "public_key, signature), the as-of moment and the last position "
                                                "included.")
@@ -155,7 +164,7 @@ _REPORT_MEDIA = {"text/html": {"schema": {"type": "string"}}, "text/csv": {"sche
 
 @router.get("/reports/evaluation", tags=["reports"], response_model=EvaluationReportOut,
             responses={200: {"description": "The report: JSON (default), a self-contained HTML page, or CSV.",
-                             "content": _REPORT_MEDIA}, **_errors(403)},
+                             "content": _REPORT_MEDIA}, **_errors(403, 422)},
             summary="The evaluation report, replayed from the ledger as of any date (pseudonymous aggregates)")
 def evaluation_report(
     request: Request, who: CallerDep,
@@ -169,7 +178,8 @@ def evaluation_report(
     lang: Annotated[Literal["nl", "en"], Query(description="Labels in html and csv: Dutch (default) or English.")
                     ] = "nl",
     min_cell: Annotated[int | None, Query(alias="minCell", ge=1, le=1000,
-                                          description="Suppress counts below this (for publication).")] = None,
+                                          description="Raise the minimum cell size; a value below the service's "
+                                                      "minimum (default 5) is ignored.")] = None,
 ) -> Any:
     report = reports.evaluation_report(ledger_of(request), who.actor, from_=from_, to=to, as_of=as_of,
                                        min_cell=min_cell)

@@ -25,6 +25,7 @@ from ledger.privacy.access import AccessDeniedError
 from ledger.privacy.keys import KeyStoreBusyError
 from ledger.privacy.sealing import SealedDataError
 from ledger.projections.read_side import ViewsBehindError
+from ledger.reports.disclosure import CohortTooSmallError
 
 __all__ = ["PROBLEM_BASE", "ApiProblem", "install_problem_handlers", "problem", "unhandled"]
 
@@ -45,6 +46,7 @@ class ApiProblem(Exception):
 # Domain error -> HTTP status and title. The most specific class wins.
 STATUS: list[tuple[type[Exception], int, str]] = [
     (AccessDeniedError, 403, "Access denied"),
+    (CohortTooSmallError, 422, "Too few households for this report"),
     (errors.NotFoundError, 404, "Not found"),
     (errors.StaleVersionError, 412, "The household changed"),
     (errors.InvalidInputError, 400, "Invalid input"),

@@ -1,7 +1,8 @@
 """Reports replayed from the ledger: pseudonymous aggregates for evaluators (docs/evaluation.md).
 
-``evaluation.py`` computes the figures (a private replay as of any date), ``render_html.py``
-and ``render_csv.py`` present them. Reports sit between the interfaces (API, CLI) and the
+``evaluation.py`` computes the figures (``replay.py``: a private replay as of any date),
+``disclosure.py`` withholds what could single out a household, ``render_html.py`` and
+``render_csv.py`` present them. Reports sit between the interfaces (API, CLI) and the
 projections: they read views and the application, never the other way round.
 """
 

@@ -15,34 +15,29 @@ as-of date. Caseloads are the exception: they count every household active on th
 report date, whatever its referral date. docs/evaluation.md defines every figure.
 
 The result is plain JSON-ready data: pseudonymous aggregates, no household ids, no
-staff ids (case directors become R1, R2, ...). With ``min_cell`` every count of
-households or items from 1 to ``min_cell - 1`` becomes the string ``"<min_cell>"``,
-and every figure derived from fewer than ``min_cell`` households or items (a median,
-a mean, a percentage, an amount) does too.
+staff ids (case directors become R1, R2, ...). Disclosure control (``disclosure.py``)
+always applies with the deployment's minimum cell size (``LEDGER_REPORT_MIN_CELL``,
+default 5; ``min_cell`` may only raise it): small cells withheld with their complements,
+the as-of date at a month end, the period widened to blocks of at least that many
+referrals.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
-from functools import singledispatchmethod
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.pool import StaticPool
 
-from ledger.aggregates import Actor, Household, errors
+from ledger.aggregates import Actor, errors
 from ledger.aggregates.vocabulary import CompositionKind, CoordinationOutcome, CostStream, PerformerKind, ReferralSource
 from ledger.aggregates.zrm import INSTRUMENTS, MAX_SCORE, MIN_SCORE
 from ledger.bootstrap import Ledger
-from ledger.projections import Applied, ReadModel, Runner
 from ledger.projections import caseloads as cl
-from ledger.projections.caseloads import Caseloads
 from ledger.projections.evaluation_facts import (
-    EvaluationFacts,
     fact_costs,
     fact_evaluations,
     fact_involvements,
@@ -51,6 +46,9 @@ from ledger.projections.evaluation_facts import (
     fact_referrals,
     fact_zrm,
 )
+
+from .disclosure import CohortTooSmallError, Count, Grid, Over, finish, grid, individual, month_end_before, relations, withhold
+from .replay import Basis, replay
 
 __all__ = ["ACTION", "CASELOAD_NORMS", "Count", "Over", "compute", "evaluation_report", "finish", "replay"]
 
@@ -77,100 +75,6 @@ BASELINE_YEARS = 2
 CENT = Decimal("0.01")
 
 
-# ------------------------------------------------------------------ figures that may be suppressed
-class Count(int):
-    """A number of households or items: shown as ``"<N"`` when it is 1 to N-1 (``min_cell`` N)."""
-
-
-@dataclass(frozen=True)
-class Over:
-    """A figure derived from ``base`` households or items: shown as ``"<N"`` when ``base`` is 1 to N-1."""
-
-    value: Any
-    base: int
-
-
-def finish(tree: Any, min_cell: int | None) -> Any:
-    """Plain JSON data, with small cells suppressed when ``min_cell`` is given."""
-    hidden = f"<{min_cell}" if min_cell else None
-    if isinstance(tree, Count):
-        return hidden if hidden and 0 < tree < min_cell else int(tree)  # type: ignore[operator]
-    if isinstance(tree, Over):
-        if hidden and tree.value is not None and 0 < tree.base < min_cell:  # type: ignore[operator]
-            return hidden
-        return finish(tree.value, min_cell)
-    if isinstance(tree, dict):
-        return {k: finish(v, min_cell) for k, v in tree.items()}
-    if isinstance(tree, list | tuple):
-        return [finish(v, min_cell) for v in tree]
-    return tree
-
-
-# ------------------------------------------------------------------ the private replay
-class _Basis(ReadModel):
-    """What the report rests on, tallied during its own replay (one instance per report, never a shared view).
-
-    Per household the number of its events included, the ledger position of each ZRM
-    measurement (to order measurements of one day), and the last position included.
-    """
-
-    name = "report_basis"
-    version = 1
-    tables = ()
-
-    def __init__(self) -> None:
-        self.events: Counter[str] = Counter()
-        self.zrm_positions: dict[tuple[str, str], int] = {}
-        self.last_position = 0
-
-    @singledispatchmethod
-    def apply(self, event: Any, on: Applied) -> None:
-        """Access records and other notifications: only the position."""
-        self.last_position = max(self.last_position, on.position)
-
-    @apply.register
-    def _(self, e: Household.Event, on: Applied) -> None:
-        self.last_position = max(self.last_position, on.position)
-        self.events[str(e.originator_id)] += 1
-
-    @apply.register
-    def _(self, e: Household.ZrmMeasured, on: Applied) -> None:
-        self.last_position = max(self.last_position, on.position)
-        self.events[str(e.originator_id)] += 1
-        self.zrm_positions[(str(e.originator_id), e.measurement.measurement_id)] = on.position
-
-
-class _Pinned(Runner):
-    """A runner that stops at a given position: the one the report's digest names."""
-
-    def __init__(self, *args: Any, head: int, **kwargs: Any) -> None:
-        self._pinned = head
-        super().__init__(*args, **kwargs)
-
-    def head(self) -> int:
-        return self._pinned
-
-
-@dataclass
-class Replay:
-    engine: sa.Engine
-    basis: _Basis
-
-
-def replay(ledger: Ledger, at: datetime, position: int) -> Replay:
-    """Fresh read models from the events recorded at or before ``at``, up to ``position``, in private memory.
-
-    Like :func:`ledger.projections.as_of`, but pinned to ``position`` so that writes
-    arriving meanwhile cannot slip in behind the digest, and with only the views the
-    report reads.
-    """
-    engine = sa.create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
-    basis = _Basis()
-    runner = _Pinned(ledger.app, engine, [EvaluationFacts(), Caseloads(), basis], until=at, head=position)
-    runner.catch_up()
-    return Replay(engine, basis)
-
-
 # ------------------------------------------------------------------ entry point
 def evaluation_report(
     ledger: Ledger,
@@ -183,9 +87,16 @@ def evaluation_report(
 ) -> dict[str, Any]:
     """The report as JSON-ready data; the read is decided by the access policy and recorded first.
 
+    The minimum cell size is the deployment's (``LEDGER_REPORT_MIN_CELL``) or ``min_cell``,
+    whichever is larger. From 2 up, the as-of date becomes the end of the last month that
+    is over and the period widens to whole blocks of referral months (``disclosure.py``);
+    the answer names what was asked (``requested``) and what was reported.
+
     Raises ``errors.InvalidPeriodError`` for an as-of date in the future, a period that
-    ends after the as-of date or starts after it ends, and ``AccessDeniedError`` when
-    the policy refuses (evaluators and consultants only).
+    ends after the as-of date or starts after it ends (or, under disclosure control,
+    after the last month that is over), ``CohortTooSmallError`` when fewer households
+    than the minimum were referred, and ``AccessDeniedError`` when the policy refuses
+    (evaluators and consultants only).
     """
     today = ledger.app.today()
     report_day = as_of or today
@@ -200,6 +111,16 @@ def evaluation_report(
         raise errors.InvalidPeriodError(f"The period starts on {from_.isoformat()}, after it ends ({end.isoformat()}).")
     if min_cell is not None and min_cell < 1:
         raise errors.InvalidInputError("The minimum cell size must be at least 1.")
+    k = max(ledger.settings.report_min_cell, min_cell or 1)
+    requested = {"from": from_.isoformat() if from_ else None, "to": to.isoformat() if to else None,
+                 "as_of": as_of.isoformat() if as_of else None, "min_cell": min_cell}
+    if k > 1:
+        report_day = month_end_before(report_day, today)
+        end = min(end, report_day)
+        if from_ is not None and from_ > report_day:
+            raise errors.InvalidPeriodError(
+                f"The period starts on {from_.isoformat()}, after {report_day.isoformat()}: the last month that is "
+                "over, which is as far as a report with disclosure control goes.")
 
     ledger.app.record_read(actor, ACTION)
     digest = ledger.chain.digest()
@@ -207,13 +128,20 @@ def evaluation_report(
     run = replay(ledger, moment, digest.position)
     try:
         with run.engine.connect() as conn:
+            if k > 1:  # blocks of the deployment's minimum: a request's own would cut other cohorts
+                deployment = ledger.settings.report_min_cell
+                from_, end = _blocks(conn, report_day, deployment if deployment > 1 else k).cover(from_, end)
             figures = compute(conn, run.basis, from_, end, report_day)
     finally:
         run.engine.dispose()
+    if 0 < figures["basis"]["households"] < k:  # blocks hold the deployment's minimum; a request may ask more
+        raise CohortTooSmallError(
+            f"The period holds fewer households than the minimum cell size asked for ({k}); widen the period.")
     head = {
         "period": {"from": from_.isoformat() if from_ else None, "to": end.isoformat()},
         "as_of": report_day.isoformat(),
-        "min_cell": min_cell,
+        "min_cell": k,
+        "requested": requested,
         "ledger": {
             # the signed digest (``ledger audit verify --digest`` reads these five keys) ...
             "position": digest.position, "head": digest.head, "signed_at": digest.signed_at,
@@ -222,7 +150,16 @@ def evaluation_report(
             "as_of_moment": moment.isoformat(), "last_included_position": run.basis.last_position,
         },
     }
-    return {**head, **finish(figures, min_cell)}
+    if k == 1:
+        return {**head, **finish(figures)}
+    cohort_size = (figures["basis"]["households"], figures["referrals"]["households"], figures["phases"]["referred"])
+    marks = withhold(figures, k, relations(figures), keep=cohort_size, always=individual(figures))
+    return {**head, **finish(figures, marks)}
+
+
+def _blocks(conn: sa.Connection, report_day: date, k: int) -> Grid:
+    """The referral months of every household in the replay, in blocks of at least ``k`` referrals."""
+    return grid((d for (d,) in conn.execute(sa.select(fact_referrals.c.referred_on))), report_day, k)
 
 
 # ------------------------------------------------------------------ the figures
@@ -236,7 +173,7 @@ def _rows(conn: sa.Connection, table: sa.Table, cohort: sa.Select[Any]) -> list[
     return conn.execute(sa.select(table).where(table.c.household_id.in_(cohort))).all()
 
 
-def compute(conn: sa.Connection, basis: _Basis, from_: date | None, to: date, report_day: date) -> dict[str, Any]:
+def compute(conn: sa.Connection, basis: Basis, from_: date | None, to: date, report_day: date) -> dict[str, Any]:
     """Every figure (with :class:`Count` / :class:`Over` markers; :func:`finish` makes it plain)."""
     cohort = _cohort(from_, to)
     referrals = conn.execute(sa.select(fact_referrals).where(fact_referrals.c.household_id.in_(cohort))).all()
@@ -327,7 +264,7 @@ def _domains_of(instrument: str, seen: Iterable[str]) -> list[str]:
     return [d for d in order if d in seen] + sorted(seen - set(order))
 
 
-def _zrm(rows: Sequence[Any], basis: _Basis) -> dict[str, Any]:
+def _zrm(rows: Sequence[Any], basis: Basis) -> dict[str, Any]:
     """Per instrument and domain: baseline, latest after it, and the step between (never across instruments)."""
     # (household, instrument, domain) -> subject (member id or "" for the household) -> [(order, moment, score)]
     series: dict[tuple[str, str, str], dict[str, list[tuple[tuple[date, int], str, int]]]] = defaultdict(
@@ -399,12 +336,12 @@ def _involvement(conn: sa.Connection, referrals: Sequence[Any], involvements: Se
                  report_day: date) -> dict[str, Any]:
     intake = {r.household_id: r.intake_on for r in referrals if r.intake_on is not None}
     counted = _directed(conn, set(intake), report_day)
-    out: dict[str, Any] = {"households": Count(len(counted))}
+    n = Count(len(counted))  # the base of every derived figure: withheld with it
+    out: dict[str, Any] = {"households": n}
     for kind, key in (("professional", "professionals"), ("volunteer", "volunteers")):
         mine = [i for i in involvements if i.household_id in counted and i.kind == kind]
         start = sum(1 for i in mine if _current(i, intake[i.household_id]))
         now = sum(1 for i in mine if _current(i, report_day))
-        n = len(counted)
         out[key] = {
             "at_start": Count(start),
             "at_report_date": Count(now),
@@ -445,11 +382,11 @@ def _quantile(values: Sequence[int], q: float) -> float:
 
 
 def _stats(values: list[int]) -> dict[str, Any]:
-    n = len(values)
+    n = Count(len(values))
     if not values:
-        return {"n": Count(0), "median": None, "q1": None, "q3": None, "min": None, "max": None}
+        return {"n": n, "median": None, "q1": None, "q3": None, "min": None, "max": None}
     return {
-        "n": Count(n),
+        "n": n,
         "median": Over(round(_quantile(values, 0.5), 1), n),
         "q1": Over(round(_quantile(values, 0.25), 1), n),
         "q3": Over(round(_quantile(values, 0.75), 1), n),
@@ -524,27 +461,32 @@ def _costs(referrals: Sequence[Any], costs: Sequence[Any], report_day: date) -> 
     for c in costs:
         (baseline if c.kind == "baseline" else approach)[c.household_id][c.stream] += Decimal(c.amount_eur)
     both = [r for r in referrals if r.household_id in baseline and r.household_id in approach]
-    n = len(both)
+    n = Count(len(both))
     per_stream = {s: {"baseline": Decimal(0), "approach": Decimal(0)} for s in streams}
+    # per stream, how many households its amounts rest on (a stream one household pays for is a small cell)
+    paying: dict[str, dict[str, int]] = {s: {"baseline": 0, "approach": 0} for s in streams}
     for r in both:
         end = r.closed_on if r.closed_on is not None and r.closed_on <= report_day else report_day
         years = Decimal(max((end - r.referred_on).days + 1, 1)) / DAYS_PER_YEAR
         for s in streams:
+            paying[s]["baseline"] += s in baseline[r.household_id]  # before the sums: a defaultdict
+            paying[s]["approach"] += s in approach[r.household_id]
             per_stream[s]["baseline"] += baseline[r.household_id][s] / BASELINE_YEARS
             per_stream[s]["approach"] += approach[r.household_id][s] / years
 
-    def pair(b: Decimal, a: Decimal) -> dict[str, Any]:
-        return {"baseline_per_year": Over(_money(b) if n else None, n),
-                "approach_per_year": Over(_money(a) if n else None, n),
-                "change_pct": Over(round(float((a - b) / b * 100), 1) if n and b else None, n)}
+    def pair(b: Decimal, a: Decimal, on_b: int, on_a: int) -> dict[str, Any]:
+        return {"baseline_per_year": Over(_money(b) if n else None, on_b),
+                "approach_per_year": Over(_money(a) if n else None, on_a),
+                "change_pct": Over(round(float((a - b) / b * 100), 1) if n and b else None, min(on_b, on_a))}
 
     total_b = sum((v["baseline"] for v in per_stream.values()), Decimal(0))
     total_a = sum((v["approach"] for v in per_stream.values()), Decimal(0))
     return {
         "households_with_baseline": Count(sum(1 for r in referrals if r.household_id in baseline)),
         "households_with_intervention": Count(sum(1 for r in referrals if r.household_id in approach)),
-        "households_with_both": Count(n),
-        "by_stream": {s: pair(v["baseline"], v["approach"]) for s, v in per_stream.items()},
-        "total_per_year": pair(total_b, total_a),
-        "per_household_per_year": pair(total_b / n if n else Decimal(0), total_a / n if n else Decimal(0)),
+        "households_with_both": n,
+        "by_stream": {s: pair(v["baseline"], v["approach"], paying[s]["baseline"], paying[s]["approach"])
+                      for s, v in per_stream.items()},
+        "total_per_year": pair(total_b, total_a, n, n),
+        "per_household_per_year": pair(total_b / n if n else Decimal(0), total_a / n if n else Decimal(0), n, n),
     }

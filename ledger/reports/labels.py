@@ -171,8 +171,16 @@ _TEXT: dict[str, tuple[str, str]] = {
                "report gives the same figures."),
     "pseudonymous": ("Alleen pseudonieme totalen: geen huishoudens, namen of dossiernummers.",
                      "Pseudonymous aggregates only: no households, names or file numbers."),
-    "suppressed": ("Kleine aantallen (1 tot {n}) zijn onderdrukt en tonen als ‘&lt;{n}’.",
-                   "Small counts (1 to {n}) are suppressed and shown as ‘&lt;{n}’."),
+    "suppressed": ("Aantallen onder {n} (behalve 0) en cijfers over minder dan {n} huishoudens of items tonen als "
+                   "‘&lt;{n}’; ‘x’ is een cel die is weggelaten zodat zo’n kleine cel niet terug te rekenen is. "
+                   "De peildatum is het einde van een afgelopen kalendermaand; de periode omvat hele maanden, "
+                   "gebundeld tot blokken van minstens {n} aanmeldingen.",
+                   "Counts under {n} (zero excepted) and figures over fewer than {n} households or items show as "
+                   "‘&lt;{n}’; "
+                   "‘x’ is a cell withheld so that such a small cell cannot be worked out. The as-of date is the "
+                   "end of a calendar month that is over; the period spans whole months, grouped into blocks of "
+                   "at least {n} referrals."),
+    "requested": ("Gevraagd", "Requested"),
     "not_suppressed": ("Kleine aantallen zijn niet onderdrukt (intern gebruik).",
                        "Small counts are not suppressed (internal use)."),
     "generated": ("Berekend", "Computed"),
@@ -300,6 +308,10 @@ _TEXT: dict[str, tuple[str, str]] = {
 _FIELDS: dict[str, tuple[str, str]] = {
     "period.from": ("periode vanaf", "period from"), "period.to": ("periode t/m", "period to"),
     "as_of": ("peildatum", "as-of date"), "min_cell": ("minimale celgrootte", "minimum cell size"),
+    "requested.from": ("gevraagd: periode vanaf", "requested: period from"),
+    "requested.to": ("gevraagd: periode tot en met", "requested: period to"),
+    "requested.as_of": ("gevraagd: peildatum", "requested: as-of date"),
+    "requested.min_cell": ("gevraagd: minimale celgrootte", "requested: minimum cell size"),
     "ledger.position": ("grootboekpositie (digest)", "ledger position (digest)"),
     "ledger.head": ("kop van de hashketen", "hash-chain head"),
     "ledger.last_included_position": ("laatste meegenomen positie", "last position included"),

@@ -5,6 +5,11 @@ Columns: ``section``, ``figure`` (the JSON path inside the section, dot-separate
 small cell is suppressed) and ``label`` (the figure in words, Dutch or English).
 The first rows (section ``report``) state the period, the as-of date and the ledger
 position and hash-chain head the figures were computed from. RFC 4180, UTF-8.
+
+No cell hands a spreadsheet a formula: a text cell that starts with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return is prefixed with ``'`` (OWASP, CSV injection).
+Text from the ledger reaches the CSV as a case director's organisation and as codes
+outside the vocabulary; labels are ours but pass the same guard. Numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ _KINDS = {
     "caseloads": ("phase", "norm"), "costs": ("stream",),
 }
 _HEADERS = {"nl": ("sectie", "cijfer", "waarde", "omschrijving"), "en": ("section", "figure", "value", "label")}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SECTIONS = ("basis", "referrals", "composition", "coordination", "phases", "zrm", "involvement", "plan_actions",
              "lead_times", "caseloads", "costs")
 
@@ -61,15 +67,34 @@ def _label(section: str, parts: list[str], w: Words) -> str:
     return " · ".join(p for p in out if p)
 
 
+def _cell(value: Any) -> Any:
+    """A text cell a spreadsheet would read as a formula, neutralised; anything else as it is."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+class _Neutralised:
+    """A csv writer whose every text cell passes :func:`_cell`."""
+
+    def __init__(self, buf: io.StringIO) -> None:
+        self._out = csv.writer(buf, lineterminator="\r\n")
+
+    def writerow(self, row: list[Any] | tuple[Any, ...]) -> None:
+        self._out.writerow([_cell(v) for v in row])
+
+
 def render_csv(report: dict[str, Any], lang: Lang = "nl") -> str:
     w = Words(lang)
     buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\r\n")
+    out = _Neutralised(buf)
     out.writerow(_HEADERS[lang])
     period = report["period"]
     ledger = report["ledger"]
     for figure, value in (("period.from", period["from"]), ("period.to", period["to"]), ("as_of", report["as_of"]),
-                          ("min_cell", report.get("min_cell")), ("ledger.position", ledger["position"]),
+                          ("min_cell", report.get("min_cell")),
+                          *((f"requested.{k}", v) for k, v in (report.get("requested") or {}).items()),
+                          ("ledger.position", ledger["position"]),
                           ("ledger.head", ledger["head"]),
                           ("ledger.last_included_position", ledger["last_included_position"]),
                           ("ledger.signed_at", ledger["signed_at"])):

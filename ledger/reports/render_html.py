@@ -343,8 +343,12 @@ def _basis(r: dict[str, Any], w: Words) -> str:
                                f"<br><span class=\"hash\">{escape(ledger['head'])}</span>"),
         (w("signed"), f"{escape(ledger['signed_at'])} · <span class=\"hash\">{escape(ledger['public_key'])}</span>"),
     ]
+    asked = r.get("requested") or {}
+    if cells and cells > 1 and any(asked.values()):
+        rows.append((w("requested"), escape(" · ".join(
+            f"{w.field('requested.' + k).split(': ')[-1]} {v}" for k, v in asked.items() if v is not None))))
     table = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
-    privacy = w("pseudonymous") + " " + (w("suppressed", n=cells) if cells else w("not_suppressed"))
+    privacy = w("pseudonymous") + " " + (w("suppressed", n=cells) if cells and cells > 1 else w("not_suppressed"))
     return (f'<div class="basis keep"><table>{table}</table><p class="note">{privacy}</p>'
             f'<p class="note">{w("verify")}</p></div>')
 

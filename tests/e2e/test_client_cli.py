@@ -103,7 +103,9 @@ def test_a_household_from_referral_to_erasure_through_the_client(api: Any) -> No
 
     caseloads = director.caseloads()
     assert isinstance(caseloads, list)
-    assert "caseloads" in client(api, "evaluator").evaluation_report()
+    with pytest.raises(RuleViolation) as too_few:  # one household: the report would single it out
+        client(api, "evaluator").evaluation_report()
+    assert too_few.value.code == "cohort-too-small"
 
     w = privacy.request_erasure(hid, w.version, "data_subject_request")  # four eyes: the officer requests
     w = admin.erase(hid, w.version, "data_subject_request")  # ... and the admin executes
@@ -325,7 +327,8 @@ def test_the_cli_walks_a_household_from_referral_to_closure(api: Any) -> None:
                                                                         for r in records}
     assert ok(ledger(api, "privacy", "audit", "emergencies")).strip().endswith("0 awaiting review")
     assert ok(ledger(api, "privacy", "audit", "remote-verify")).startswith("ok: ")
-    assert "Evaluation report" in ok(ledger(api, "evaluator", "report", "evaluation"))
+    refused = one_error_line(ledger(api, "evaluator", "report", "evaluation"))  # one household: too few
+    assert refused.startswith("error: Too few households for this report: The ledger holds fewer than 5 referrals")
 
 
 def test_cli_errors_are_one_line(api: Any) -> None:

@@ -204,3 +204,40 @@ def test_break_the_glass_over_http_keeps_a_dutch_reason_and_times_carry_their_zo
                                         json={"verdict": "justified"}, headers={"Idempotency-Key": "rev-1"})
     assert review.status_code == again.status_code == 201 and again.headers["idempotent-replay"] == "true"
     assert client(api, "privacy").get("/v1/access-log", params={"awaitingReview": "true"}).json()["items"] == []
+
+
+def test_no_response_that_can_carry_case_data_may_be_stored_by_a_cache(api: Api) -> None:
+    """Issue 12: every /v1 response (reads, history, plan, export, access log, emergencies, reports,
+    writes and problems) says `Cache-Control: no-store`; only the published API description may be cached."""
+    director, privacy, evaluator = client(api), client(api, "privacy"), client(api, "evaluator")
+    created = director.post("/v1/households", json=REFERRAL)
+    hid, position = created.json()["household_id"], created.json()["position"]
+    responses = {
+        "refer": created,
+        "household": director.get(f"/v1/households/{hid}", headers={"Emergency-Reason": "Crisis, politie"}),
+        "caseload": director.get("/v1/households"),
+        "history": director.get(f"/v1/households/{hid}/events"),
+        "plan": director.get(f"/v1/households/{hid}/plan", params={"minPosition": position}),
+        "involved": director.get(f"/v1/households/{hid}/involved-parties", params={"minPosition": position}),
+        "household_access_log": privacy.get(f"/v1/households/{hid}/access-log", params={"minPosition": position}),
+        "export": privacy.get(f"/v1/households/{hid}/export"),
+        "access_log": privacy.get("/v1/access-log"),
+        "emergencies": privacy.get("/v1/access-log", params={"awaitingReview": "true"}),
+        "report_json": evaluator.get("/v1/reports/evaluation"),
+        "report_csv": evaluator.get("/v1/reports/evaluation", params={"format": "csv"}),
+        "report_html": evaluator.get("/v1/reports/evaluation", params={"format": "html"}),
+        "forbidden": client(api, "stranger").get(f"/v1/households/{hid}"),
+        "unauthenticated": client(api, None).get(f"/v1/households/{hid}"),
+        "too_large": director.post("/v1/households", content=b"x" * (2 * 1024 * 1024),
+                                   headers={"content-type": "application/json"}),
+    }
+    for name, r in responses.items():
+        assert r.status_code < 500, (name, r.status_code, r.text[:200])
+        assert r.headers.get("cache-control") == "no-store", name
+    served = ("household", "caseload", "export", "access_log")  # data, not only refusals (a served report:
+    assert {n: responses[n].status_code for n in served} == dict.fromkeys(served, 200)  # test_report_disclosure)
+    described = httpx.get(f"{api.url}/v1/openapi.json")
+    assert "no-store" not in described.headers.get("cache-control", "")
+    declared = [("Cache-Control" in r.get("headers", {})) for p in described.json()["paths"].values()
+                for op in p.values() if isinstance(op, dict) and "responses" in op for r in op["responses"].values()]
+    assert declared and all(declared)  # and the document says so for every response

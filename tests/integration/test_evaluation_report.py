@@ -7,6 +7,10 @@ are exactly what changes between the two reports. A report taken live on D1 equa
 report replayed later as of D1. The service serves it over HTTP as JSON, HTML and CSV,
 to evaluators and consultants only.
 
+Five households are too few for disclosure control (tests/integration/test_report_disclosure.py
+covers it at the service's default): the exact tables run on a deployment configured with
+``LEDGER_REPORT_MIN_CELL=1`` (internal analysis), and one test shows the rules at a minimum of 2.
+
 The households (the cohort is every referral from 2026-01-01; H5 was referred before):
 
 =====  ==========  ============================  =================================================
@@ -192,7 +196,7 @@ NO_COSTS = money(None, None, None)
 EXPECTED_D1: dict[str, Any] = {
     "period": {"from": "2026-01-01", "to": "2026-02-10"},
     "as_of": "2026-02-10",
-    "min_cell": None,
+    "min_cell": 1,
     # H1 17 events, H2 4, H3 4 (H5 is outside the period)
     "basis": {"households": 3, "events": 25, "erased_households": 0},
     "referrals": {
@@ -261,7 +265,7 @@ EXPECTED_D1: dict[str, Any] = {
 EXPECTED_D2: dict[str, Any] = {
     "period": {"from": "2026-01-01", "to": "2026-05-04"},
     "as_of": "2026-05-04",
-    "min_cell": None,
+    "min_cell": 1,
     # 25 + H1 6, H2 9, H3 1 (erasure), H4 5
     "basis": {"households": 4, "events": 46, "erased_households": 1},
     "referrals": {
@@ -337,7 +341,7 @@ EXPECTED_D2: dict[str, Any] = {
 
 
 def figures(report: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in report.items() if k != "ledger"}
+    return {k: v for k, v in report.items() if k not in ("ledger", "requested")}
 
 
 def changed(before: Any, after: Any, path: str = "") -> set[str]:
@@ -353,7 +357,7 @@ def test_every_figure_as_of_two_dates_and_the_difference_is_the_events_between(s
                                                                                 clock: FixedClock) -> None:
     """Hand-computed reports as of D1 and D2; the live D1 report equals the replayed one; the ledger is named."""
     began = time.monotonic()
-    ledger = store.make_ledger(clock=clock)
+    ledger = store.make_ledger(clock=clock, report_min_cell=1)
     town = Town(ledger, clock)
     items = build_until_d1(town)
     clock.set(D1, hour=16)
@@ -396,7 +400,7 @@ def test_every_figure_as_of_two_dates_and_the_difference_is_the_events_between(s
 
 def test_the_period_cohort_suppression_and_renderings(store: Store, clock: FixedClock) -> None:
     """From the start H5 counts; small cells are suppressed on request; HTML and CSV carry the same numbers."""
-    ledger = store.make_ledger(clock=clock)
+    ledger = store.make_ledger(clock=clock, report_min_cell=1)
     town = Town(ledger, clock)
     build_until_d2(town, build_until_d1(town))
     clock.set(D2, hour=16)
@@ -414,27 +418,48 @@ def test_the_period_cohort_suppression_and_renderings(store: Store, clock: Fixed
     only_h4 = evaluation_report(ledger, EVALUATOR, from_=date(2026, 3, 1), to=date(2026, 3, 31))
     assert only_h4["referrals"]["households"] == 1 and only_h4["phases"]["refused"] == 1
 
+    # minCell=2 raises the deployment's minimum: disclosure control (docs/evaluation.md) with N = 2.
     small = evaluation_report(ledger, EVALUATOR, from_=START, min_cell=2)
     assert small["min_cell"] == 2
-    assert small["referrals"]["households"] == 4 and small["referrals"]["by_source"]["police"] == 2
-    assert small["referrals"]["by_source"]["social_work"] == "<2"
+    assert small["requested"] == {"from": "2026-01-01", "to": None, "as_of": None, "min_cell": 2}
+    assert small["as_of"] == "2026-04-30"  # the last month that is over on D2
+    # referral months in blocks of at least 2: Dec+Jan (H5, H1, H2), Feb+Mar (H3, H4); April (none) waits for
+    # referrals; from 01-01 widens to December
+    assert small["period"] == {"from": "2025-12-01", "to": "2026-03-31"}
+    assert small["referrals"]["households"] == 5 and small["referrals"]["by_source"]["wmo_desk"] == 3
+    assert small["referrals"]["by_source"]["social_work"] == small["referrals"]["by_source"][
+        "general_practitioner"] == "<2"
+    assert small["referrals"]["by_source"]["police"] == "x"  # the next-smallest, so the small ones stay unknown
     assert small["referrals"]["by_source"]["other"] == 0  # zero is not a small cell
     assert small["basis"]["erased_households"] == "<2"
     assert small["lead_times"]["plan_to_first_interim_evaluation"] == {
         "n": "<2", "median": "<2", "q1": "<2", "q3": "<2", "min": "<2", "max": "<2"}
     assert small["lead_times"]["referral_to_plan"]["median"] == 28.0  # over 2 households: shown
-    assert small["costs"]["total_per_year"] == money("<2", "<2", "<2")  # type: ignore[arg-type]
+    assert small["lead_times"]["referral_to_plan"]["max"] == "x"  # one household's own value: always withheld
+    # 3 with a baseline, 2 with both: the one with a baseline only is a small rest, so "both" is withheld,
+    # and with it the mean per household (total / mean = households)
+    costs = small["costs"]
+    assert (costs["households_with_baseline"], costs["households_with_both"]) == (3, "x")
+    assert costs["total_per_year"]["baseline_per_year"] == 19000.0  # H1 15,000 + H5 4,000, streams withheld
+    assert costs["by_stream"]["care"]["baseline_per_year"] == "<2"  # one household pays for care
+    assert costs["by_stream"]["income_support"]["baseline_per_year"] == "x"
+    assert costs["per_household_per_year"] == money("x", "x", "x")  # type: ignore[arg-type]
     assert small["involvement"]["professionals"]["change_pct"] == -33.3
-    assert small["caseloads"]["per_director"][1]["households"] == "<2"
+    assert small["involvement"]["volunteers"]["at_report_date"] == "<2"
+    assert small["involvement"]["volunteers"]["per_household_at_report_date"] == "x"  # times 3 would give 1
+    per_director = small["caseloads"]["per_director"]
+    assert [d["households"] for d in per_director] == ["x", "<2"] and small["caseloads"]["households"] == 3
+    assert small["caseloads"]["max"] == small["caseloads"]["median"] == "x"
 
     for lang, title in (("nl", "Evaluatie integrale aanpak"), ("en", "Evaluation of the integrated approach")):
         page = render_html(small, lang)
         assert title in page and page.count("<svg") >= 10 and "&lt;2" in page
         assert "<script" not in page and "src=" not in page and "@import" not in page and "url(" not in page
-        assert small["ledger"]["head"] in page and "2026-05-04" in page
+        assert small["ledger"]["head"] in page and "2026-04-30" in page
     sheet = render_csv(small, "en").splitlines()
     assert sheet[0] == "section,figure,value,label"
     assert "referrals,by_source.social_work,<2,by source · Social work" in sheet
+    assert "referrals,by_source.police,x,by source · Police" in sheet
     assert "zrm,instruments.2017.domains.finances.up,<2,ZRM version 2017 · Finances · up" in sheet
     assert f"report,ledger.head,{small['ledger']['head']},hash-chain head" in sheet
 
@@ -445,8 +470,16 @@ def test_the_period_cohort_suppression_and_renderings(store: Store, clock: Fixed
         assert "u-dir1" not in text and "Persoon" not in text
 
 
-def test_the_service_serves_json_html_and_csv_to_evaluators_only(api: Api) -> None:
+@pytest.fixture
+def internal_api(monkeypatch: pytest.MonkeyPatch, store: Store, request: pytest.FixtureRequest) -> Api:
+    """The service of a deployment that switched disclosure control off (LEDGER_REPORT_MIN_CELL=1)."""
+    monkeypatch.setenv("LEDGER_REPORT_MIN_CELL", "1")
+    return request.getfixturevalue("api")
+
+
+def test_the_service_serves_json_html_and_csv_to_evaluators_only(internal_api: Api) -> None:
     """Over HTTP: JSON by default, a self-contained page, CSV; 403 for a professional, 400 for a bad period."""
+    api = internal_api
     director = httpx.Client(base_url=api.url, headers={"Authorization": f"Bearer {api.tokens['director']}"},
                             timeout=30)
     referral = {"sources": ["wmo_desk", "police"], "members": [{"role": "adult", "name": "Noor Rapport"}]}
@@ -463,9 +496,11 @@ def test_the_service_serves_json_html_and_csv_to_evaluators_only(api: Api) -> No
     assert report["basis"] == {"households": 1, "events": 1, "erased_households": 0}
     assert report["ledger"]["position"] >= created.json()["position"]
 
-    page = evaluator.get("/v1/reports/evaluation", params={"format": "html", "lang": "en", "minCell": 5})
+    page = evaluator.get("/v1/reports/evaluation", params={"format": "html", "lang": "en"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    assert "Evaluation of the integrated approach" in page.text and "<svg" in page.text and "&lt;5" in page.text
+    assert "Evaluation of the integrated approach" in page.text and "<svg" in page.text
+    raised = evaluator.get("/v1/reports/evaluation", params={"format": "html", "minCell": 5})  # one household
+    assert raised.status_code == 422 and raised.json()["type"].endswith("/cohort-too-small")
     sheet = evaluator.get("/v1/reports/evaluation", params={"format": "csv", "asOf": report["as_of"]})
     assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/csv")
     assert "referrals,households,1,huishoudens" in sheet.text.splitlines()
