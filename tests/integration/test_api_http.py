@@ -212,15 +212,18 @@ def test_no_response_that_can_carry_case_data_may_be_stored_by_a_cache(api: Api)
     director, privacy, evaluator = client(api), client(api, "privacy"), client(api, "evaluator")
     created = director.post("/v1/households", json=REFERRAL)
     hid, position = created.json()["household_id"], created.json()["position"]
+    request_id = privacy.post(f"/v1/households/{hid}/access-requests",
+                              json={"requester": "data_subject", "identity_check": "digid"}).json()["request_id"]
     responses = {
         "refer": created,
-        "household": director.get(f"/v1/households/{hid}", headers={"Emergency-Reason": "Crisis, politie"}),
+        "household": director.get(f"/v1/households/{hid}",
+                                  headers={"Emergency-Reason": "Crisis in het gezin, de politie staat aan de deur"}),
         "caseload": director.get("/v1/households"),
         "history": director.get(f"/v1/households/{hid}/events"),
         "plan": director.get(f"/v1/households/{hid}/plan", params={"minPosition": position}),
         "involved": director.get(f"/v1/households/{hid}/involved-parties", params={"minPosition": position}),
         "household_access_log": privacy.get(f"/v1/households/{hid}/access-log", params={"minPosition": position}),
-        "export": privacy.get(f"/v1/households/{hid}/export"),
+        "export": privacy.get(f"/v1/households/{hid}/export", params={"accessRequest": request_id}),
         "access_log": privacy.get("/v1/access-log"),
         "emergencies": privacy.get("/v1/access-log", params={"awaitingReview": "true"}),
         "report_json": evaluator.get("/v1/reports/evaluation"),

@@ -27,7 +27,7 @@ from ledger.application import NewMember
 from ledger.reports import evaluation_report
 from ledger.reports.disclosure import CohortTooSmallError
 
-EVALUATOR = Actor("u-eval", "onderzoeksbureau", "evaluator")
+EVALUATOR = Actor("u-eval", "gemeente-testdorp", "evaluator")  # the municipality's own (issue 12, item 7)
 MIN = 5  # the service's default minimum cell size
 TARGET_DAY = date(2026, 2, 3)
 TARGET_BASELINE = 24000  # euros over the two years before referral: 12,000 a year
