@@ -14,7 +14,7 @@ from __future__ import annotations
 import queue
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -227,6 +227,8 @@ class CaseLedger(Application[UUID]):
         household_id: UUID | None = None,
         emergency_reason: str | None = None,
         subject_user_id: str | None = None,
+        subject_organisation: str | None = None,
+        decide_as: str | None = None,
         save_now: bool = False,
     ) -> AccessRecorded:
         """Decide by the access policy and make the access record.
@@ -235,14 +237,14 @@ class CaseLedger(Application[UUID]):
         (``save_now``) before the data goes out. A command's record is returned to
         be saved with the command's events, in the same transaction.
         """
-        decision = decide(actor, action, household, categories, actor.purpose, on=self.today(),
+        decision = decide(actor, decide_as or action, household, categories, actor.purpose, on=self.today(),
                           emergency_reason=emergency_reason)
         hid = household.id if household is not None else household_id
         sealable = household is not None and not household.is_erased
         record = access_record(
             actor=actor, action=action, household_id=hid, categories=categories, decision=decision,
             at=self.clock(), emergency_reason=emergency_reason if sealable else None,
-            subject_user_id=subject_user_id,
+            subject_user_id=subject_user_id, subject_organisation=subject_organisation,
         )
         if not decision.allowed or save_now:
             self._written.position = self._records.save(record)  # committed with other waiting records
@@ -578,6 +580,27 @@ class CaseLedger(Application[UUID]):
     def record_user_management(self, actor: Actor, action: str, subject_user_id: str) -> None:
         """Authorise and record an add or disable of a user (kept outside household events, but audited)."""
         self._authorise(actor, action, None, frozenset(), subject_user_id=subject_user_id, save_now=True)
+
+    def record_directory_change(self, by: Actor, action: str, subject: str, events: Sequence[Any]) -> None:
+        """A directory change (``UserDirectory``): authorised, and saved with its access record in one transaction.
+
+        Registering an organisation is decided by the user-administration rule (administrators
+        and the local operator). A refusal is recorded before it is raised; so is a change that
+        loses to another (``IntegrityError``: the stream already has that version).
+        """
+        org = action == "add_organisation"
+        record = self._authorise(
+            by, action, None, frozenset(), subject_user_id=None if org else subject,
+            subject_organisation=subject if org else None, decide_as="add_user" if org else None)
+        try:
+            self.save(*events, record)
+        except IntegrityError:
+            self.save(refused_record(record, "already-exists", household_id=None))
+            raise
+
+    def directory_stream(self, originator_id: UUID) -> list[Any]:
+        """The stored events of one directory stream (an organisation or a user), in order."""
+        return list(self.events.get(originator_id))
 
     def review_emergency(self, actor: Actor, record_id: UUID | str, verdict: str) -> None:
         """The privacy officer's conclusion on one emergency access; recorded, and then off the review list."""

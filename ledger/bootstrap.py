@@ -20,13 +20,14 @@ import sqlalchemy as sa
 import structlog
 from sqlalchemy.engine import make_url
 
+from ledger.aggregates import Actor
 from ledger.application import CaseLedger
 from ledger.config import Settings
 from ledger.logs import configure_logging
 from ledger.privacy import KeyStore, MasterKey
 from ledger.privacy.keys import KeyStoreError, sqlite_keystore_engine
 from ledger.privacy.chain import Chain, SigningKey
-from ledger.privacy.users import UserDirectory
+from ledger.privacy.users import OrganisationKind, UserDirectory, UserError
 from ledger.persistence import FACTORY_TOPIC, PG_FACTORY_TOPIC
 from ledger.privacy.retention import load_rules
 
@@ -141,4 +142,13 @@ def build(
     )
     chain = Chain(engine, app.recorder, signing)
     app.after_save.append(chain.after_save)
-    return Ledger(settings=settings, app=app, keys=keys, users=UserDirectory(engine), chain=chain, engine=engine)
+    operator = Actor(user_id=settings.operator, organisation=settings.organisation, role="operator")
+    users = UserDirectory(engine, app, operator=operator, clock=app.clock)
+    if not users.is_organisation(settings.organisation):  # first start: the controller's own register entry
+        try:
+            users.add_organisation(settings.organisation, settings.organisation, OrganisationKind.MUNICIPALITY,
+                                   by=operator)
+        except UserError:
+            if not users.is_organisation(settings.organisation):  # not another process registering it
+                raise
+    return Ledger(settings=settings, app=app, keys=keys, users=users, chain=chain, engine=engine)

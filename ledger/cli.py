@@ -46,6 +46,9 @@ audit_app = typer.Typer(help="Tamper evidence: signed digests and verification o
 app.add_typer(audit_app, name="audit")
 users_app = typer.Typer(help="Users and roles (managed by an administrator).", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+organisations_app = typer.Typer(help="The organisation register: ids (codes) users and consents refer to.",
+                                no_args_is_help=True)
+app.add_typer(organisations_app, name="organisations")
 projections_app = typer.Typer(help="Read models: follow the ledger, rebuild, show positions.", no_args_is_help=True)
 app.add_typer(projections_app, name="projections")
 views_app = typer.Typer(help="Read the views (current plan, who is involved, caseloads, access log), now or --as-of.",
@@ -363,14 +366,14 @@ def erase(
 def users_add(
     name: Annotated[str, typer.Option("--name", help="Display name.")],
     role: Annotated[str, typer.Option("--role", help="consultant, professional, privacy_officer, evaluator or admin.")],
-    organisation: Annotated[str, typer.Option("--organisation", help="The user's organisation.")],
+    organisation: Annotated[str, typer.Option("--organisation", help="The user's organisation id (registered).")],
     user_id: Annotated[str | None, typer.Option("--id", help="User id; default generated.")] = None,
 ) -> None:
     """Add a user; their bearer token is shown once, alone on the last line."""
     settings = _settings()
-    with _ledger() as ledger:
-        user, token = ledger.users.add(display_name=name, organisation=organisation, role=role, user_id=user_id)
-        ledger.app.record_user_management(_operator(settings), "add_user", user.user_id)  # before the token shows
+    with _ledger() as ledger:  # the add is recorded (event and access record) before the token shows
+        user, token = ledger.users.add(display_name=name, organisation=organisation, role=role, user_id=user_id,
+                                       by=_operator(settings))
     typer.echo(f"Added {user.user_id} ({user.role.value}, {user.organisation}). Their token, shown only now:")
     typer.echo(token)
 
@@ -395,9 +398,34 @@ def users_disable(user_id: Annotated[str, typer.Argument(help="The user's id.")]
     """Disable a user: their token stops working at once."""
     settings = _settings()
     with _ledger() as ledger:
-        ledger.app.record_user_management(_operator(settings), "disable_user", user_id)
-        user = ledger.users.disable(user_id)
+        user = ledger.users.disable(user_id, by=_operator(settings))
     typer.echo(f"{user.user_id} disabled")
+
+
+@organisations_app.command("add")
+def organisations_add(
+    org_id: Annotated[str, typer.Argument(help="The organisation's id: a code such as ggz-noord.")],
+    name: Annotated[str, typer.Option("--name", help="The organisation's name.")],
+    kind: Annotated[str, typer.Option("--kind", help="partner or municipality.")] = "partner",
+) -> None:
+    """Register an organisation (recorded in the ledger) so users and consents can name it."""
+    settings = _settings()
+    with _ledger() as ledger:
+        org = ledger.users.add_organisation(org_id, name, kind, by=_operator(settings))
+    typer.echo(f"Registered {org.org_id} ({org.kind.value}): {org.name}")
+
+
+@organisations_app.command("list")
+def organisations_list(as_json: AsJson = False) -> None:
+    """List the registered organisations."""
+    with _ledger() as ledger:
+        rows = ledger.users.organisations()
+    if as_json:
+        _print_json([{"id": o.org_id, "name": o.name, "kind": o.kind.value} for o in rows])
+        return
+    for o in rows:
+        typer.echo(f"{o.org_id:40} {o.kind.value:12} {o.name}")
+    typer.echo(f"{len(rows)} organisations")
 
 
 @audit_app.command("digest")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -33,7 +34,10 @@ class Settings(BaseSettings):
     master_key: SecretStr | None = Field(default=None, description="base64 of 32 random bytes")
     signing_key: SecretStr | None = Field(default=None, description="base64 Ed25519 private key for digests")
     operator: str = Field(default_factory=_default_operator)
-    organisation: str = "municipality"
+    organisation: str = Field(
+        default="municipality",
+        description="Id (a code, e.g. gemeente-testdorp) of the municipality that runs this ledger: the controller",
+    )
     timezone: str = "Europe/Amsterdam"
     snapshot_interval: int = Field(default=50, ge=2)
     key_cache_seconds: float = Field(default=5.0, ge=0)
@@ -57,6 +61,14 @@ class Settings(BaseSettings):
             return None
         if not v.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
             raise ValueError("LEDGER_DATABASE_URL must be a postgresql:// URL (leave it unset for SQLite)")
+        return v
+
+    @field_validator("organisation")
+    @classmethod
+    def _organisation_code(cls, v: str) -> str:
+        if not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?", v):  # as ledger.privacy.users.ORG_ID
+            raise ValueError("LEDGER_ORGANISATION is an organisation id: lower-case letters, digits and hyphens "
+                             "(e.g. gemeente-testdorp)")
         return v
 
     @field_validator("master_key")

@@ -64,7 +64,10 @@ __all__ = [
     "default_start",
     "demo_clock",
     "demo_wiring",
+    "demo_organisations",
     "generate",
+    "organisation_id",
+    "register_organisations",
     "seeded_household_ids",
     "seeded_ids",
 ]
@@ -1138,6 +1141,26 @@ def _window(tz: ZoneInfo, start: date | None) -> tuple[date, date]:
     return start, min(start + timedelta(days=DEFAULT_HISTORY_DAYS - 1), yesterday)
 
 
+def organisation_id(name: str) -> str:
+    """The register's id for a demo organisation: lower case, hyphens for spaces."""
+    return "-".join(name.lower().split())
+
+
+def demo_organisations() -> dict[str, str]:
+    """Every organisation the demo names, by id (the municipality first)."""
+    names = [MUNICIPALITY, *(o for o, _, _ in PROFESSIONALS), *(o for o, _ in VOLUNTEERS), *VOLUNTEER_ORGS,
+             *HANDOVER_ORGS, *(o for orgs in PROFESSIONAL_FOR.values() for o in orgs)]
+    return {organisation_id(n): n for n in names}
+
+
+def register_organisations(ledger: Ledger, operator: Actor) -> None:
+    """Register the demo's organisations that are not registered yet (the municipality as such)."""
+    for org_id, name in demo_organisations().items():
+        if not ledger.users.is_organisation(org_id):
+            kind = "municipality" if name == MUNICIPALITY else "partner"
+            ledger.users.add_organisation(org_id, name, kind, by=operator)
+
+
 def generate(
     ledger: Ledger,
     *,
@@ -1169,6 +1192,7 @@ def generate(
             f"({moments[0].isoformat()}); create it with demo_clock() at or before {first.isoformat()}."
         )
 
+    register_organisations(ledger, operator)
     ids: dict[int, UUID] = {}
     versions: dict[int, int] = {}
     refs: dict[tuple[int, str], str] = {}

@@ -125,14 +125,22 @@ class Api:
 
 
 API_USERS = {  # name -> (organisation, role)
-    "director": ("Gemeente Testdorp", "consultant"),
-    "colleague": ("Gemeente Testdorp", "consultant"),
-    "ggz": ("GGZ Regio", "professional"),
-    "stranger": ("Schuldhulp Testdorp", "professional"),
-    "privacy": ("Gemeente Testdorp", "privacy_officer"),
-    "evaluator": ("Onderzoeksbureau", "evaluator"),
-    "admin": ("Gemeente Testdorp", "admin"),
+    "director": ("gemeente-testdorp", "consultant"),
+    "colleague": ("gemeente-testdorp", "consultant"),
+    "ggz": ("ggz-regio", "professional"),
+    "stranger": ("schuldhulp-testdorp", "professional"),
+    "privacy": ("gemeente-testdorp", "privacy_officer"),
+    "evaluator": ("onderzoeksbureau", "evaluator"),
+    "admin": ("gemeente-testdorp", "admin"),
 }
+
+
+def register_organisations(ledger: Ledger, *org_ids: str) -> None:
+    """Register these organisation ids (``gemeente-*`` as municipalities, the rest as partners) if missing."""
+    for org in sorted(set(org_ids)):
+        if not ledger.users.is_organisation(org):
+            kind = "municipality" if org.startswith("gemeente-") else "partner"
+            ledger.users.add_organisation(org, org.replace("-", " ").title(), kind, by=ledger.users.operator)
 
 
 @pytest.fixture
@@ -142,6 +150,7 @@ def api(store: Store) -> Iterator[Api]:
 
     tokens, ids = {}, {}
     with build(store.settings()) as ledger:
+        register_organisations(ledger, *(org for org, _ in API_USERS.values()))
         for name, (org, role) in API_USERS.items():
             user, token = ledger.users.add(display_name=f"Test {name}", organisation=org, role=role,
                                            user_id=f"u-{name}")

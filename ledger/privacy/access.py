@@ -91,6 +91,7 @@ class AccessRecorded(DomainEvent):
     emergency: bool
     emergency_reason: Personal | None
     subject_user_id: str | None = None  # user management: the user added or disabled
+    subject_organisation: str | None = None  # the organisation registered
 
     @property
     def sealing_subject(self) -> str | None:
@@ -108,6 +109,7 @@ def access_record(
     at: datetime,
     emergency_reason: str | None = None,
     subject_user_id: str | None = None,
+    subject_organisation: str | None = None,
 ) -> AccessRecorded:
     return AccessRecorded(  # type: ignore[call-arg]
         originator_id=uuid4(),
@@ -127,6 +129,7 @@ def access_record(
         emergency=decision.emergency,
         emergency_reason=Personal(emergency_reason) if decision.emergency and emergency_reason else None,
         subject_user_id=subject_user_id,
+        subject_organisation=subject_organisation,
     )
 
 
@@ -138,7 +141,8 @@ def refused_record(allowed: AccessRecorded, code: str, *, household_id: str | No
         timestamp=allowed.timestamp,
         **{name: getattr(allowed, name) for name in (
             "action", "user_id", "organisation", "role", "on_behalf_of", "purpose",
-            "data_categories", "authorisation", "emergency", "emergency_reason", "subject_user_id")},
+            "data_categories", "authorisation", "emergency", "emergency_reason", "subject_user_id",
+            "subject_organisation")},
         household_id=household_id,
         outcome="refused",
         reason=f"Refused by a rule of the case: {code}.",

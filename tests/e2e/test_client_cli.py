@@ -33,7 +33,7 @@ from ledger.client import (
 )
 
 LEDGER = [sys.executable, "-m", "ledger.cli"]
-TESTDORP, GGZ = "Gemeente Testdorp", "GGZ Regio"
+TESTDORP, GGZ = "gemeente-testdorp", "ggz-regio"
 ALL_CATEGORIES = [
     "identity", "contact", "composition", "finances", "work_and_education", "housing", "domestic_relations",
     "physical_health", "mental_health", "addiction", "justice", "parenting", "social_network", "plan", "zrm",
@@ -277,7 +277,7 @@ def one_error_line(done: subprocess.CompletedProcess[str], code: int = 1) -> str
 
 def test_the_cli_walks_a_household_from_referral_to_closure(api: Any) -> None:
     """`ledger household ...` as the director and GGZ, `ledger audit log` as the privacy officer."""
-    assert ok(ledger(api, "director", "whoami")).startswith("u-director (consultant, Gemeente Testdorp)")
+    assert ok(ledger(api, "director", "whoami")).startswith("u-director (consultant, gemeente-testdorp)")
     hid, _, version = ok(ledger(api, "director", "household", "refer", "--source", "wmo_desk",
                                 "--member", f"adult:{SECRET_NAME}:999990019", "--member", "child:Mila Proefhuis",
                                 "--address", "Dorpsstraat 1")).split()

@@ -34,10 +34,10 @@ PROBLEM = "application/problem+json"
 NAME, BSN, EMAIL, PHONE = "Henk Vijandig", "999990044", "henk.vijandig@example.org", "0612345678"
 PLANTED = (NAME, BSN, EMAIL, PHONE, "Vijandig", quote(NAME), NAME.replace(" ", "+"))
 USERS = {
-    "director": ("Gemeente Testdorp", "consultant"),
-    "privacy": ("Gemeente Testdorp", "privacy_officer"),
-    "admin": ("Gemeente Testdorp", "admin"),
-    "evaluator": ("Onderzoeksbureau", "evaluator"),
+    "director": ("gemeente-testdorp", "consultant"),
+    "privacy": ("gemeente-testdorp", "privacy_officer"),
+    "admin": ("gemeente-testdorp", "admin"),
+    "evaluator": ("onderzoeksbureau", "evaluator"),
 }
 SQL = ["' OR '1'='1", "'; DROP TABLE stored_events; --", "\" OR \"\"=\"", "1; SELECT pg_sleep(5)--",
        "%' AND 1=1 AND '%'='", "\\'; --", "$$; $$", "/* */ UNION SELECT * FROM api_users --", "\x00", "_%",
@@ -94,7 +94,7 @@ def service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     assert r.status_code == 201, r.text
     hid = r.json()["household_id"]
     r = c.post(f"/v1/households/{hid}/intakes", json={"domains_discussed": ["housing"]}, headers={"If-Match": '"1"'})
-    r = c.put(f"/v1/households/{hid}/case-director", json={"user_id": "u-director", "organisation": "Gemeente Testdorp"},
+    r = c.put(f"/v1/households/{hid}/case-director", json={"user_id": "u-director", "organisation": "gemeente-testdorp"},
               headers={"If-Match": '"2"'})
     assert r.status_code == 200, r.text
     spec = httpx.get(f"{svc.url}/v1/openapi.json").json()

@@ -41,7 +41,7 @@ from pg_server import PgServer, create_database, halt, resume, start_postgres
 from service_process import ServiceProcess, add_users
 
 ROOT = Path(__file__).resolve().parents[2]
-DIRECTOR = {"director": ("Gemeente Testdorp", "consultant")}
+DIRECTOR = {"director": ("gemeente-testdorp", "consultant")}
 OUTAGE_SECONDS = float(os.environ.get("RELIABILITY_PG_OUTAGE_SECONDS", "4"))
 LEASE_ENV = {"LEDGER_IDEMPOTENCY_LEASE_SECONDS": "3"}
 GOALS_PER_HOUSEHOLD = 6
@@ -135,7 +135,7 @@ class Writer(threading.Thread):
             if w is None:
                 continue
             w = self.send("PUT", f"/v1/households/{hid}/case-director",
-                          {"user_id": "u-director", "organisation": "Gemeente Testdorp"},
+                          {"user_id": "u-director", "organisation": "gemeente-testdorp"},
                           f"director-{hid}", "director", w["version"])
             for _ in range(GOALS_PER_HOUSEHOLD):
                 if w is None or self.stop_event.is_set():

@@ -50,7 +50,7 @@ def test_without_a_valid_token_everything_is_401(api: Api) -> None:
     with build(api.store.settings()) as ledger:
         ledger.users.disable(api.user_ids["colleague"])
     is_problem(client(api, "colleague").get("/v1/users/me"), 401, "unauthenticated")
-    assert client(api).get("/v1/users/me").json() == {"user_id": "u-director", "organisation": "Gemeente Testdorp",
+    assert client(api).get("/v1/users/me").json() == {"user_id": "u-director", "organisation": "gemeente-testdorp",
                                                       "role": "consultant"}
 
 
@@ -67,7 +67,7 @@ def test_versions_travel_in_etag_and_if_match(api: Api) -> None:
                428, "if-match-required")
     events = c.get(f"/v1/households/{hid}/events")
     assert events.status_code == 403  # the director may act, but the full history needs a consent in force
-    r = c.put(f"/v1/households/{hid}/case-director", json={"user_id": "u-director", "organisation": "Gemeente Testdorp"},
+    r = c.put(f"/v1/households/{hid}/case-director", json={"user_id": "u-director", "organisation": "gemeente-testdorp"},
               headers={"If-Match": 'W/"2"'})
     assert r.status_code == 200 and r.headers["etag"] == '"3"'
 
@@ -195,7 +195,7 @@ def test_break_the_glass_over_http_keeps_a_dutch_reason_and_times_carry_their_zo
     from ledger.bootstrap import build
 
     with build(api.store.settings()) as ledger:
-        (record,) = [a for a in ledger.app.access_log(Actor("u-privacy", "Gemeente Testdorp", "privacy_officer"))
+        (record,) = [a for a in ledger.app.access_log(Actor("u-privacy", "gemeente-testdorp", "privacy_officer"))
                      if a.emergency]
         assert record.emergency_reason.value == reason
     review = client(api, "privacy").post(f"/v1/access-log/{waiting[0]['record_id']}/review",

@@ -10,15 +10,21 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from conftest import Store
+from conftest import OPERATOR, Store, register_organisations
 from ledger.privacy.users import UserError, users
+
+
+def _ledger(store: Store):  # noqa: ANN202 - a ledger with the test organisations registered
+    ledger = store.make_ledger()
+    register_organisations(ledger, "gemeente-testdorp", "ggz-regio")
+    return ledger
 
 
 def test_a_token_authenticates_its_user_until_disabled(store: Store) -> None:
     """The token from `add` authenticates that user; after disabling, it no longer does."""
-    directory = store.make_ledger().users
-    user, token = directory.add(display_name="Fleur Testkamp", organisation="Gemeente Testdorp", role="consultant")
-    other, other_token = directory.add(display_name="Ravi Proef", organisation="GGZ Regio", role="professional")
+    directory = _ledger(store).users
+    user, token = directory.add(display_name="Fleur Testkamp", organisation="gemeente-testdorp", role="consultant")
+    other, other_token = directory.add(display_name="Ravi Proef", organisation="ggz-regio", role="professional")
     assert directory.authenticate(token) == user
     assert directory.authenticate(other_token).actor.role == "professional"
     assert directory.authenticate(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
@@ -31,8 +37,8 @@ def test_a_token_authenticates_its_user_until_disabled(store: Store) -> None:
 
 def test_only_a_hash_of_the_token_is_stored(store: Store) -> None:
     """No stored column holds the token itself."""
-    ledger = store.make_ledger()
-    _, token = ledger.users.add(display_name="Fleur Testkamp", organisation="Gemeente Testdorp", role="admin")
+    ledger = _ledger(store)
+    _, token = ledger.users.add(display_name="Fleur Testkamp", organisation="gemeente-testdorp", role="admin")
     with ledger.engine.connect() as conn:
         stored = " ".join(str(v) for row in conn.execute(sa.select(users)).all() for v in row)
     assert token not in stored and token[4:] not in stored
@@ -45,13 +51,15 @@ def test_only_a_hash_of_the_token_is_stored(store: Store) -> None:
         ({"role": "operator"}, "local command line"),
         ({"display_name": "  "}, "display name"),
         ({"user_id": "dup"}, "exists already"),
+        ({"organisation": "Gemeente Testdorp"}, "not registered"),
+        ({"organisation": "ggz-noord"}, "not registered"),
     ],
 )
 def test_invalid_users_are_refused(store: Store, kwargs: dict, message: str) -> None:
-    """Unknown roles, the operator role, blank names and duplicate ids are refused with a clear message."""
-    directory = store.make_ledger().users
-    directory.add(display_name="Eerste", organisation="Gemeente Testdorp", role="consultant", user_id="dup")
-    args = {"display_name": "Tweede", "organisation": "Gemeente Testdorp", "role": "consultant", **kwargs}
+    """Unknown roles, the operator role, blank names, duplicate ids and unregistered organisations are refused."""
+    directory = _ledger(store).users
+    directory.add(display_name="Eerste", organisation="gemeente-testdorp", role="consultant", user_id="dup")
+    args = {"display_name": "Tweede", "organisation": "gemeente-testdorp", "role": "consultant", **kwargs}
     with pytest.raises(UserError, match=message):
         directory.add(**args)
     assert len(directory.list()) == 1
@@ -59,11 +67,11 @@ def test_invalid_users_are_refused(store: Store, kwargs: dict, message: str) -> 
 
 def test_users_add_prints_the_token_alone_on_the_last_line(tmp_path: Path) -> None:
     """`ledger users add` ends with the token on a line of its own, and that token works."""
-    env = {**os.environ, "LEDGER_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, "LEDGER_DATA_DIR": str(tmp_path), "LEDGER_ORGANISATION": "gemeente-testdorp"}
     env.pop("LEDGER_DATABASE_URL", None)
     done = subprocess.run(
         [sys.executable, "-m", "ledger.cli", "users", "add", "--name", "Fleur Testkamp", "--role", "evaluator",
-         "--organisation", "Gemeente Testdorp"],
+         "--organisation", "gemeente-testdorp"],
         capture_output=True, text=True, env=env, timeout=120,
     )
     assert done.returncode == 0, done.stderr
@@ -72,7 +80,7 @@ def test_users_add_prints_the_token_alone_on_the_last_line(tmp_path: Path) -> No
     from ledger.bootstrap import build
     from ledger.config import Settings
 
-    with build(Settings(data_dir=tmp_path)) as ledger:
+    with build(Settings(data_dir=tmp_path, organisation="gemeente-testdorp")) as ledger:
         assert ledger.users.authenticate(token).role.value == "evaluator"
 
 
@@ -81,11 +89,13 @@ def test_user_management_is_audited_and_reserved_to_admins(store: Store) -> None
     from ledger.aggregates import Actor
     from ledger.privacy.access import AccessDeniedError
 
-    ledger = store.make_ledger()
-    admin = Actor("u-admin", "Gemeente Testdorp", "admin")
-    ledger.app.record_user_management(admin, "add_user", "u-new")
+    ledger = _ledger(store)
+    admin = Actor("u-admin", "gemeente-testdorp", "admin")
+    ledger.users.add(display_name="Nieuw", organisation="gemeente-testdorp", role="consultant", user_id="u-new",
+                     by=admin)
     with pytest.raises(AccessDeniedError):
-        ledger.app.record_user_management(Actor("u-c", "Gemeente Testdorp", "consultant"), "disable_user", "u-new")
-    log = ledger.app.access_log(Actor("u-fg", "Gemeente Testdorp", "privacy_officer"))
-    assert [(r.user_id, r.action, r.subject_user_id, r.outcome) for r in log[:2]] == [
+        ledger.users.disable("u-new", by=Actor("u-c", "gemeente-testdorp", "consultant"))
+    assert not ledger.users.get("u-new").disabled
+    log = ledger.app.access_log(Actor("u-fg", "gemeente-testdorp", "privacy_officer"))
+    assert [(r.user_id, r.action, r.subject_user_id, r.outcome) for r in log if r.subject_user_id == "u-new"] == [
         ("u-admin", "add_user", "u-new", "allowed"), ("u-c", "disable_user", "u-new", "denied")]
