@@ -45,6 +45,7 @@ from ledger.privacy.access import (
     access_record,
     refused_record,
 )
+from ledger.privacy.chain import ChainTailChained
 from ledger.privacy.policy import Decision, decide
 from ledger.views import event_view, household_view, plain
 
@@ -597,6 +598,13 @@ class CaseLedger(Application[UUID]):
         except IntegrityError:
             self.save(refused_record(record, "already-exists", household_id=None))
             raise
+
+    def record_chain_tail(self, actor: Actor, first: int, last: int) -> None:
+        """After the operator chained positions ``first``..``last`` (``ledger audit chain-tail``): on record."""
+        record = self._authorise(actor, "chain_tail", None, frozenset())
+        self.save(ChainTailChained(  # type: ignore[call-arg]
+            originator_id=uuid.uuid4(), originator_version=1, timestamp=self.clock(), first=first, last=last,
+            by_user_id=actor.user_id), record)
 
     def directory_stream(self, originator_id: UUID) -> list[Any]:
         """The stored events of one directory stream (an organisation or a user), in order."""

@@ -26,7 +26,8 @@ from ledger.config import Settings
 from ledger.logs import configure_logging
 from ledger.privacy import KeyStore, MasterKey
 from ledger.privacy.keys import KeyStoreError, sqlite_keystore_engine
-from ledger.privacy.chain import Chain, SigningKey
+from ledger.privacy.chain import Chain, Digest, SigningKey
+from ledger.privacy.digests import DigestArchive, TrustedKeys
 from ledger.privacy.users import OrganisationKind, UserDirectory, UserError
 from ledger.persistence import FACTORY_TOPIC, PG_FACTORY_TOPIC
 from ledger.privacy.retention import load_rules
@@ -44,6 +45,12 @@ class Ledger:
     users: UserDirectory
     chain: Chain
     engine: sa.Engine  # SQLAlchemy engine on the main database (users, later read models)
+    digests: DigestArchive  # signed digests, kept outside the database
+    trusted: TrustedKeys  # the public keys a digest may be signed with
+
+    def take_digest(self) -> Digest:
+        """Check the chain since the latest kept digest, then sign a digest of its head and keep it."""
+        return self.digests.take(self.chain, self.trusted)
 
     def close(self) -> None:
         self.app.close()
@@ -140,7 +147,8 @@ def build(
     signing = SigningKey.load(
         settings.signing_key.get_secret_value() if settings.signing_key else None, settings.data_dir / "signing.key"
     )
-    chain = Chain(engine, app.recorder, signing)
+    trusted = TrustedKeys.load(signing, settings.trusted_digest_keys, settings.data_dir / "trusted-keys")
+    chain = Chain(engine, app.recorder, signing, trusts=trusted.trusts)  # chains nothing: verify comes first
     app.after_save.append(chain.after_save)
     operator = Actor(user_id=settings.operator, organisation=settings.organisation, role="operator")
     users = UserDirectory(engine, app, operator=operator, clock=app.clock)
@@ -151,4 +159,5 @@ def build(
         except UserError:
             if not users.is_organisation(settings.organisation):  # not another process registering it
                 raise
-    return Ledger(settings=settings, app=app, keys=keys, users=users, chain=chain, engine=engine)
+    return Ledger(settings=settings, app=app, keys=keys, users=users, chain=chain, engine=engine,
+                  digests=DigestArchive(settings.digest_directory), trusted=trusted)

@@ -430,24 +430,37 @@ def organisations_list(as_json: AsJson = False) -> None:
 
 @audit_app.command("digest")
 def audit_digest(
-    out: Annotated[Path | None, typer.Option("--out", help="Write the digest to this file (default: stdout).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Also write the digest to this file.")] = None,
 ) -> None:
-    """Chain everything recorded so far and print a signed digest (position + head hash)."""
+    """Check the chain since the last kept digest, then sign a digest of its head and keep it (digest directory)."""
+    from ledger.privacy.chain import ChainBrokenError
+
     with _ledger() as ledger:
-        digest = ledger.chain.digest()
+        try:
+            digest = ledger.take_digest()
+        except ChainBrokenError as e:
+            _fail(f"no digest signed: {e} Run `ledger audit verify`.")
+        unchained = ledger.chain.unchained()
     if out is None:
         typer.echo(digest.to_json())
     else:
         out.write_text(digest.to_json() + "\n")
-        typer.echo(f"digest at position {digest.position} written to {out}")
+        typer.echo(f"digest at position {digest.position} (key {digest.key_id}) written to {out}")
+    if unchained:
+        typer.echo(f"warning: positions {unchained[0]}..{unchained[1]} are not chained (`ledger audit verify`)",
+                   err=True)
 
 
 @audit_app.command("verify")
 def audit_verify(
-    digest_file: Annotated[Path | None, typer.Option("--digest", help="A digest exported earlier, to check against.")] = None,
+    digest_file: Annotated[Path | None, typer.Option(
+        "--digest", help="A digest exported earlier (default: the latest in the digest directory).")] = None,
+    views: Annotated[bool, typer.Option(help="Also compare every view with a replay of the ledger.")] = True,
 ) -> None:
-    """Recompute the hash chain over the stored ledger and check every snapshot; exit 1 at the first mismatch."""
+    """Check the chain (no re-chaining), the directory, snapshots and views; exit 1 on any failure."""
+    from ledger.audit import verify
     from ledger.privacy.chain import Digest
+    from ledger.projections import open_views
 
     digest = None
     if digest_file is not None:
@@ -456,16 +469,37 @@ def audit_verify(
         except (OSError, ValueError, KeyError, TypeError):
             raise CliError(f"{digest_file} is not a readable ledger digest") from None
     with _ledger() as ledger:
-        result = ledger.chain.verify(digest, progress=_progress_printer())
-        bad_snapshots = ledger.app.verify_snapshots() if result.ok else []
-    if not result.ok:
-        _fail(f"verification failed: {result.problem}")
-    if bad_snapshots:
-        hid, version = bad_snapshots[0]
-        _fail(f"verification failed: the snapshot of household {hid} at version {version} differs from its "
-              f"events ({len(bad_snapshots)} bad snapshots; they are a cache and can be deleted)")
-    typer.echo(f"ok: {result.checked} records verified up to position {result.head_position}"
-               + (f", matching the digest at {digest.position}" if digest else ""))
+        report = verify(ledger, open_views(ledger) if views else None, digest, progress=_progress_printer())
+    if not report.ok:
+        for problem in report.problems[1:]:
+            typer.echo(f"also: {problem}", err=True)
+        _fail(f"verification failed: {report.problems[0]}")
+    typer.echo(f"ok: {report.checked} records verified up to position {report.head_position}"
+               + (f", matching the digest at {report.digest.position} (key {report.digest.key_id})"
+                  if report.digest else ", no digest to compare with")
+               + (", views match a replay" if views else ""))
+
+
+@audit_app.command("chain-tail")
+def audit_chain_tail(
+    yes: Annotated[bool, typer.Option("--yes", help="Chain without asking (after `ledger audit verify`).")] = False,
+) -> None:
+    """Chain notifications recorded after the chain's head (an upgrade from a release without it); recorded."""
+    settings = _settings()
+    with _ledger() as ledger:
+        tail = ledger.chain.unchained()
+        if tail is None:
+            typer.echo("nothing to chain: the chain reaches the end of the ledger")
+            return
+        result = ledger.chain.verify(ledger.digests.latest())
+        expected = f"not chained (positions {tail[0]}..{tail[1]})"
+        if not result.ok and expected not in (result.problem or ""):
+            _fail(f"not chained: the chained part does not verify first: {result.problem}")
+        if not yes and not typer.confirm(f"Chain positions {tail[0]}..{tail[1]} as they are stored now?"):
+            _fail("nothing chained")
+        ledger.chain.extend()
+        ledger.app.record_chain_tail(_operator(settings), *tail)
+    typer.echo(f"chained positions {tail[0]}..{tail[1]}; recorded as chain_tail by {settings.operator}")
 
 
 def _progress_printer() -> Any:

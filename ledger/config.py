@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, description="postgresql://user:password@host:port/db")
     master_key: SecretStr | None = Field(default=None, description="base64 of 32 random bytes")
     signing_key: SecretStr | None = Field(default=None, description="base64 Ed25519 private key for digests")
+    trusted_digest_keys: str | None = Field(
+        default=None, description="Retired digest public keys (base64, comma separated) still trusted by "
+                                  "`audit verify`; also read from <data_dir>/trusted-keys, one per line",
+    )
+    digest_dir: Path | None = Field(
+        default=None, description="Where signed digests are kept, outside the database (default <data_dir>/digests)",
+    )
     operator: str = Field(default_factory=_default_operator)
     organisation: str = Field(
         default="municipality",
@@ -77,6 +84,10 @@ class Settings(BaseSettings):
         if v is not None and v.get_secret_value().strip().lower() in {"", "changeme", "change-me", "secret"}:
             raise ValueError("LEDGER_MASTER_KEY is a placeholder; generate one with `ledger keys generate`")
         return v
+
+    @property
+    def digest_directory(self) -> Path:
+        return self.digest_dir if self.digest_dir is not None else self.data_dir / "digests"
 
     @property
     def uses_postgres(self) -> bool:

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ledger import reports
+from ledger import audit, reports
+from ledger.privacy.chain import ChainBrokenError
 from ledger.views import plain
 
 from ledger.privacy.users import AlreadyRegisteredError, UserError
@@ -54,6 +55,7 @@ class DigestOut(BaseModel):
     signed_at: datetime
     public_key: str
     signature: str
+    key_id: str
 
 
 class VerificationOut(BaseModel):
@@ -62,7 +64,10 @@ class VerificationOut(BaseModel):
     head_position: int
     first_bad_position: int | None = None
     problem: str | None = None
+    problems: list[str] = Field(default_factory=list, description="Every failed check (chain, directory, "
+                                                                  "snapshots, views)")
     bad_snapshots: int = 0
+    digest_position: int | None = Field(default=None, description="The kept digest the chain was checked against")
 
 
 @router.get("/users/me", response_model=Me, tags=["users"], summary="Who the token belongs to")
@@ -134,12 +139,15 @@ async def review(request: Request, who: CallerDep, record_id: Annotated[str, Pat
     return await _idempotent(request, idempotency_key, who.user_id, run)
 
 
-@router.get("/audit/digest", tags=["audit"], response_model=DigestOut, responses=_errors(403),
+@router.get("/audit/digest", tags=["audit"], response_model=DigestOut, responses=_errors(403, 409),
             summary="A signed digest of the ledger's hash chain (privacy officer)")
 def digest(request: Request, who: CallerDep) -> DigestOut:
     ledger = ledger_of(request)
     ledger.app.record_read(who.actor, "read_access_log")
-    d = ledger.chain.digest()
+    try:
+        d = ledger.take_digest()  # checked since the last kept digest, then kept outside the database
+    except ChainBrokenError as e:
+        raise ApiProblem(409, "chain-broken", "The chain does not verify", f"No digest signed: {e}") from None
     return DigestOut(**d.__dict__)
 
 
@@ -148,11 +156,12 @@ def digest(request: Request, who: CallerDep) -> DigestOut:
 def verification(request: Request, who: CallerDep) -> VerificationOut:
     ledger = ledger_of(request)
     ledger.app.record_read(who.actor, "read_access_log")
-    result = ledger.chain.verify()
-    bad = ledger.app.verify_snapshots() if result.ok else []
-    return VerificationOut(ok=result.ok and not bad, checked=result.checked, head_position=result.head_position,
-                           first_bad_position=result.first_bad_position, problem=result.problem,
-                           bad_snapshots=len(bad))
+    report = audit.verify(ledger, read_side_of(request).runner)
+    return VerificationOut(ok=report.ok, checked=report.checked, head_position=report.head_position,
+                           first_bad_position=report.first_bad_position,
+                           problem=report.problems[0] if report.problems else None, problems=report.problems,
+                           bad_snapshots=report.bad_snapshots,
+                           digest_position=report.digest.position if report.digest else None)
 
 
 class EvaluationReportOut(BaseModel):
