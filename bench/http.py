@@ -282,6 +282,8 @@ def run(ctx: Context) -> BenchResult:
             organisations=[ORGANISATION], data_categories=sorted(c.value for c in ALL_CATEGORIES),
             purpose="coordination")
     households = [str(h.household_id) for h in made]
+    if not ledger.users.is_organisation(ORGANISATION):
+        ledger.users.add_organisation(ORGANISATION, "Gemeente Demodorp", "municipality", by=ledger.users.operator)
     _user, token = ledger.users.add(display_name="Bench Consultant", organisation=ORGANISATION, role="consultant",
                                     user_id=DIRECTOR.user_id)
     log_dir = b.work_dir

@@ -34,7 +34,7 @@ from .backends import Backend
 
 __all__ = ["DIRECTOR", "OPERATOR", "BenchHousehold", "CaseWork", "generate_base"]
 
-ORGANISATION = "Gemeente Demodorp"
+ORGANISATION = "gemeente-demodorp"
 OPERATOR = Actor(user_id="bench-operator", organisation=ORGANISATION, role="operator")
 DIRECTOR = Actor(user_id="cons-bench", organisation=ORGANISATION, role="consultant")
 
