@@ -152,7 +152,9 @@ def build(
     app.after_save.append(chain.after_save)
     operator = Actor(user_id=settings.operator, organisation=settings.organisation, role="operator")
     users = UserDirectory(engine, app, operator=operator, clock=app.clock)
-    if not users.is_organisation(settings.organisation):  # first start: the controller's own register entry
+    # First start: the controller's own register entry (not behind an unchained tail, which refuses
+    # writes until `ledger audit chain-tail`: the next start registers it then).
+    if chain.unchained() is None and not users.is_organisation(settings.organisation):
         try:
             users.add_organisation(settings.organisation, settings.organisation, OrganisationKind.MUNICIPALITY,
                                    by=operator)

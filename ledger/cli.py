@@ -402,6 +402,15 @@ def users_disable(user_id: Annotated[str, typer.Argument(help="The user's id.")]
     typer.echo(f"{user.user_id} disabled")
 
 
+@users_app.command("adopt")
+def users_adopt() -> None:
+    """After an upgrade: record the users of an earlier release in the ledger (until then they cannot sign in)."""
+    settings = _settings()
+    with _ledger() as ledger:
+        adopted = ledger.users.adopt(by=_operator(settings))
+    typer.echo(f"{len(adopted)} users recorded in the ledger" + (f": {', '.join(adopted)}" if adopted else ""))
+
+
 @organisations_app.command("add")
 def organisations_add(
     org_id: Annotated[str, typer.Argument(help="The organisation's id: a code such as ggz-noord.")],

@@ -340,6 +340,38 @@ class UserDirectory:
             return None
         return User(state.user_id, row.display_name, state.organisation, Role(state.role), False)
 
+    def adopt(self, *, by: Actor) -> list[str]:
+        """Record in the ledger the users of an earlier release (rows without events); returns their ids.
+
+        An upgrade step for the operator (``ledger users adopt``), never done implicitly: the
+        rows are trusted once, on record. A free-text organisation becomes its code (lower
+        case, hyphens for spaces), registered as a partner under its old name if missing.
+        """
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(users).order_by(users.c.created_at, users.c.user_id)).all()
+        adopted = []
+        for row in rows:
+            if self._state(row.user_id) is not None:
+                continue
+            org = row.organisation if ORG_ID.match(row.organisation) else "-".join(row.organisation.lower().split())
+            if not ORG_ID.match(org):
+                raise UserError(f"User {row.user_id}'s organisation has no usable id; register it and edit the row.")
+            if not self.is_organisation(org):
+                self.add_organisation(org, row.organisation, OrganisationKind.PARTNER, by=by)
+            events: list[DomainEvent] = [UserAdded(  # type: ignore[call-arg]
+                originator_id=user_stream(row.user_id), originator_version=1, timestamp=self.clock(),
+                user_id=row.user_id, organisation=org, role=Role(row.role).value, token_sha256=row.token_sha256,
+                by_user_id=by.user_id)]
+            if row.disabled_at is not None:
+                events.append(UserDisabled(  # type: ignore[call-arg]
+                    originator_id=user_stream(row.user_id), originator_version=2, timestamp=self.clock(),
+                    user_id=row.user_id, by_user_id=by.user_id))
+            self.log.record_directory_change(by, "add_user", row.user_id, events)
+            with self.engine.begin() as conn:
+                conn.execute(users.update().where(users.c.user_id == row.user_id).values(organisation=org))
+            adopted.append(row.user_id)
+        return adopted
+
     # ------------------------------------------------------------ verification
     def differences(self) -> list[str]:
         """Every cached row that the ledger's events do not bear out (``audit verify`` reports them)."""
@@ -350,7 +382,8 @@ class UserDirectory:
         for row in user_rows:
             state = self._state(row.user_id)
             if state is None:
-                problems.append(f"user {row.user_id} is in ledger_users but was never added in the ledger")
+                problems.append(f"user {row.user_id} is in ledger_users but was never added in the ledger "
+                                "(after an upgrade: `ledger users adopt`)")
             elif state.token_sha256 != row.token_sha256 or _row_differs(row, state):
                 problems.append(f"user {row.user_id} in ledger_users differs from the ledger")
         for row in org_rows:

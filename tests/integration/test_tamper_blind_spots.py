@@ -131,6 +131,9 @@ def test_an_unchained_tail_is_reported_and_neither_start_nor_verify_chains_it(st
     with pytest.raises(ChainTailError):  # a write behind it is refused, not chained onto unchecked rows
         again.app.refer_household(OPERATOR, sources=["police"], members=[NewMember("adult", "Lid Geweigerd")])
     assert again.app.recorder.max_notification_id() == last
+    other = store.make_ledger(organisation="gemeente-nieuwdorp")  # a start that would register: it still starts
+    assert not other.users.is_organisation("gemeente-nieuwdorp")
+    assert other.app.recorder.max_notification_id() == last
 
 
 def test_chain_tail_chains_a_legitimate_tail_on_record(store: Store, ledger) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,20 @@ def test_user_management_is_audited_and_reserved_to_admins(store: Store) -> None
     log = ledger.app.access_log(Actor("u-fg", "gemeente-testdorp", "privacy_officer"))
     assert [(r.user_id, r.action, r.subject_user_id, r.outcome) for r in log if r.subject_user_id == "u-new"] == [
         ("u-admin", "add_user", "u-new", "allowed"), ("u-c", "disable_user", "u-new", "denied")]
+
+
+def test_users_of_an_earlier_release_sign_in_only_after_the_operator_adopts_them(store: Store) -> None:
+    """Rows without directory events are refused until `adopt` records them, organisation as its code."""
+    import hashlib
+
+    ledger = store.make_ledger()
+    token = "ldg_" + "o" * 43
+    with ledger.engine.begin() as conn:  # as the release before the directory events wrote it
+        conn.execute(users.insert().values(
+            user_id="u-old", display_name="Oude Gebruiker", organisation="Gemeente Testdorp", role="consultant",
+            token_sha256=hashlib.sha256(token.encode()).hexdigest(), created_at=datetime(2026, 1, 5, tzinfo=UTC)))
+    assert ledger.users.authenticate(token) is None
+    assert ledger.users.adopt(by=OPERATOR) == ["u-old"]
+    assert ledger.users.authenticate(token).actor.organisation == "gemeente-testdorp"
+    assert ledger.users.organisation("gemeente-testdorp").name == "Gemeente Testdorp"
+    assert ledger.users.differences() == [] and ledger.users.adopt(by=OPERATOR) == []
