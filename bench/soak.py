@@ -50,7 +50,7 @@ from service_process import ServiceProcess, add_users  # noqa: E402
 CATEGORIES = ["identity", "contact", "composition", "finances", "work_and_education", "housing",
               "domestic_relations", "physical_health", "mental_health", "addiction", "justice", "parenting",
               "social_network", "plan", "zrm", "involvement", "costs"]
-ORG = "Gemeente Soakdorp"
+ORG = "gemeente-soakdorp"
 WRITES_PER_HOUSEHOLD = 25  # then the client takes on a new household, as caseloads turn over
 ACTIVE_HOUSEHOLDS = 3
 
