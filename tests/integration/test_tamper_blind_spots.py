@@ -185,3 +185,45 @@ def test_the_service_keeps_a_digest_file_from_start_up(api: Api) -> None:
     assert ledger.chain.verify(digest).ok
     with ledger.engine.connect() as conn:
         assert conn.execute(sa.select(chain_table.c.position)).first() is not None
+
+
+def test_a_digest_is_due_once_the_last_kept_one_is_a_day_old(store: Store, ledger) -> None:
+    """No digest, or one older than a day, is due; a fresh one is not; kept files are 0600 JSON."""
+    from datetime import UTC, datetime, timedelta
+
+    assert ledger.digests.due()
+    kept = ledger.take_digest()
+    signed = datetime.fromisoformat(kept.signed_at)
+    assert not ledger.digests.due(now=signed + timedelta(hours=23))
+    assert ledger.digests.due(now=signed + timedelta(days=1, minutes=1))
+    assert ledger.digests.latest() == kept
+    assert datetime.now(tz=UTC) - signed < timedelta(minutes=5)
+
+
+def test_verification_over_http_reports_an_edited_role_and_the_digest_checked(api: Api) -> None:
+    """POST /v1/audit/verification checks against the kept digest and names a users row edited by SQL."""
+    import httpx
+
+    officer = httpx.Client(base_url=api.url, headers={"Authorization": f"Bearer {api.tokens['privacy']}"},
+                           timeout=60)
+    digest = officer.get("/v1/audit/digest")
+    assert digest.status_code == 200 and len(digest.json()["key_id"]) == 16
+    clean = officer.post("/v1/audit/verification").json()
+    assert clean["ok"] and clean["problems"] == [] and clean["digest_position"] is not None
+    sql(api.store, "UPDATE ledger_users SET role='admin' WHERE user_id='u-director'")
+    director = httpx.get(f"{api.url}/v1/users/me", headers={"Authorization": f"Bearer {api.tokens['director']}"})
+    assert director.status_code == 401
+    broken = officer.post("/v1/audit/verification").json()
+    assert not broken["ok"] and any("u-director" in p for p in broken["problems"])
+
+
+def test_a_write_behind_an_unchained_tail_is_refused_over_http(api: Api) -> None:
+    """With the chain's last rows deleted, a write answers 503 problem+json and records nothing."""
+    import httpx
+
+    last = sql(api.store, "SELECT max(position) FROM ledger_chain")[0][0]
+    sql(api.store, "DELETE FROM ledger_chain WHERE position > ?", (last - 1,))
+    admin = httpx.Client(base_url=api.url, headers={"Authorization": f"Bearer {api.tokens['admin']}"}, timeout=30)
+    refused = admin.post("/v1/organisations", json={"id": "ggz-noord", "name": "GGZ Noord", "kind": "partner"})
+    assert refused.status_code == 503 and refused.json()["type"].endswith("/chain-tail-unchained")
+    assert "ggz-noord" not in [o["id"] for o in admin.get("/v1/organisations").json()]
