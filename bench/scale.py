@@ -112,6 +112,9 @@ class Stores:
         shutil.rmtree(backend.work_dir, ignore_errors=True)
 
 
+START_UP = 2  # a new ledger's first start registers its municipality: an event and its access record
+
+
 def _import(backend: Backend, path: Path, profile_to: Path | None = None) -> tuple[Any, float, int]:
     """The ledger's import into ``backend``; returns the report, the seconds and the rows in the events table."""
     from ledger.bootstrap import build
@@ -197,7 +200,7 @@ def bench_import(stores: Stores, input_path: Path, households: int, repeats: int
         try:
             report, seconds, rows_n = _import(backend, input_path)
             rows = _stored_rows(backend)
-            assert len(rows) == rows_n == report.events + report.access_records, (len(rows), rows_n)
+            assert len(rows) == rows_n == report.events + report.access_records + START_UP, (len(rows), rows_n)
             whole.values.append(rows_n / seconds)
             write.values.append(rows_n / report.write_seconds)
             ref.values.append(rows_n / _reference(backend, rows))
@@ -217,7 +220,7 @@ def bench_import(stores: Stores, input_path: Path, households: int, repeats: int
     result.checks = [Check.compare(whole, ref, 0.8, ">= 0.8x"), Check.compare(write, ref, None)]
     assert report is not None
     result.size = {"households": report.households, "household_events": report.events,
-                   "access_records": report.access_records, "rows": rows_n, "batches": report.batches,
+                   "access_records": report.access_records, "rows": rows_n - START_UP, "batches": report.batches,
                    "repeats": repeats, "validate_seconds_last": round(report.validate_seconds, 2),
                    "write_seconds_last": round(report.write_seconds, 2)}
     result.notes.append("rows = rows in the events table (household events + one access record per household); "

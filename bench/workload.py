@@ -199,6 +199,8 @@ class CaseWork:
         director id must be a registered user); the director's token is kept for the HTTP bench."""
         if id(ledger.users) in self._staffed:
             return
+        if not ledger.users.is_organisation(ORGANISATION):
+            ledger.users.add_organisation(ORGANISATION, "Gemeente Demodorp", "municipality", by=ledger.users.operator)
         for user_id, role in [(DIRECTOR.user_id, "consultant"), *((w, "professional") for w in WORKERS)]:
             if not ledger.app.is_user(user_id):
                 _user, self.tokens[user_id] = ledger.users.add(

@@ -15,7 +15,7 @@ import dataclasses
 import queue
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -51,6 +51,7 @@ from ledger.privacy.access import (
     access_record,
     refused_record,
 )
+from ledger.privacy.chain import ChainTailChained
 from ledger.privacy.policy import Decision, decide
 from ledger.privacy.throttle import EmergencyThrottle
 from ledger.views import event_view, household_view, plain
@@ -285,8 +286,8 @@ class CaseLedger(Application[UUID]):
         record = access_record(
             actor=actor, action=action, household_id=hid, categories=categories, decision=decision,
             at=now, emergency_reason=emergency_reason if sealable else None,
-            subject_user_id=subject_user_id, needs_review=needs_review if decision.allowed else None,
-            reason=reason,
+            subject_user_id=subject_user_id, subject_organisation=subject_organisation,
+            needs_review=needs_review if decision.allowed else None, reason=reason,
         )
         if not decision.allowed or save_now:
             self._written.position = self._records.save(record)  # committed with other waiting records
@@ -698,6 +699,36 @@ class CaseLedger(Application[UUID]):
         """
         self._authorise(actor, action, None, frozenset(), subject_user_id=subject_user_id,
                         subject_organisation=subject_organisation, save_now=True)
+
+    def record_directory_change(self, by: Actor, action: str, subject: str, events: Sequence[Any],
+                                subject_organisation: str | None = None) -> None:
+        """A directory change (``UserDirectory``): authorised, and saved with its access record in one transaction.
+
+        Registering an organisation is the municipality's administrator's (and the local operator's);
+        a user is managed by an administrator of the user's organisation or of the municipality.
+        A refusal is recorded before it is raised; so is a change that loses to another
+        (``IntegrityError``: the stream already has that version).
+        """
+        org = action == "add_organisation"
+        record = self._authorise(
+            by, action, None, frozenset(), subject_user_id=None if org else subject,
+            subject_organisation=subject if org else subject_organisation)
+        try:
+            self.save(*events, record)
+        except IntegrityError:
+            self.save(refused_record(record, "already-exists", household_id=None))
+            raise
+
+    def record_chain_tail(self, actor: Actor, first: int, last: int) -> None:
+        """After the operator chained positions ``first``..``last`` (``ledger audit chain-tail``): on record."""
+        record = self._authorise(actor, "chain_tail", None, frozenset())
+        self.save(ChainTailChained(  # type: ignore[call-arg]
+            originator_id=uuid.uuid4(), originator_version=1, timestamp=self.clock(), first=first, last=last,
+            by_user_id=actor.user_id), record)
+
+    def directory_stream(self, originator_id: UUID) -> list[Any]:
+        """The stored events of one directory stream (an organisation or a user), in order."""
+        return list(self.events.get(originator_id))
 
     def review_emergency(self, actor: Actor, record_id: UUID | str, verdict: str) -> None:
         """The privacy officer's conclusion on one record under review (an emergency access, a legal basis).

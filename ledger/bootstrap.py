@@ -21,14 +21,15 @@ import sqlalchemy as sa
 import structlog
 from sqlalchemy.engine import make_url
 
-from ledger.aggregates.codes import is_organisation_id
+from ledger.aggregates import Actor
 from ledger.application import CaseLedger
 from ledger.config import Settings
 from ledger.logs import configure_logging
 from ledger.privacy import KeyStore, MasterKey
 from ledger.privacy.keys import KeyStoreError, sqlite_keystore_engine
-from ledger.privacy.chain import Chain, SigningKey
-from ledger.privacy.users import UserDirectory, UserError
+from ledger.privacy.chain import Chain, Digest, SigningKey
+from ledger.privacy.digests import DigestArchive, TrustedKeys
+from ledger.privacy.users import OrganisationKind, UserDirectory, UserError
 from ledger.persistence import FACTORY_TOPIC, PG_FACTORY_TOPIC
 from ledger.privacy.retention import load_rules
 from ledger.privacy.throttle import EmergencyThrottle
@@ -46,6 +47,12 @@ class Ledger:
     users: UserDirectory
     chain: Chain
     engine: sa.Engine  # SQLAlchemy engine on the main database (users, later read models)
+    digests: DigestArchive  # signed digests, kept outside the database
+    trusted: TrustedKeys  # the public keys a digest may be signed with
+
+    def take_digest(self) -> Digest:
+        """Check the chain since the latest kept digest, then sign a digest of its head and keep it."""
+        return self.digests.take(self.chain, self.trusted)
 
     def close(self) -> None:
         self.app.close()
@@ -173,18 +180,24 @@ def build(
     except (sa.exc.OperationalError, KeyStoreError) as e:  # their keys stay unserved; audit verify finishes them
         structlog.get_logger("ledger.bootstrap").warning("erasures_not_finished_at_start_up",
                                                          error_type=type(e).__name__)
-    chain = Chain(engine, app.recorder, signing)
+    trusted = TrustedKeys.load(signing, settings.trusted_digest_keys, settings.data_dir / "trusted-keys")
+    chain = Chain(engine, app.recorder, signing, trusts=trusted.trusts)  # chains nothing: verify comes first
     app.after_save.append(chain.after_save)
-    users = UserDirectory(engine)
+    operator = Actor(user_id=settings.operator, organisation=settings.organisation, role="operator")
+    users = UserDirectory(engine, app, operator=operator, clock=app.clock)
     # The registers commands are held to: organisation ids and worker/director ids (issue 12 item 10).
-    app.is_organisation, app.is_user = _organisation_register(users), functools.partial(_is_user, users)
-    return Ledger(settings=settings, app=app, keys=keys, users=users, chain=chain, engine=engine)
-
-
-def _organisation_register(users: UserDirectory) -> Callable[[str], bool]:
-    """The directory's organisation register (``UserDirectory.is_organisation``, being built in
-    ledger/privacy/users.py); until it is there, any well-formed organisation id."""
-    return getattr(users, "is_organisation", is_organisation_id)
+    app.is_organisation, app.is_user = users.is_organisation, functools.partial(_is_user, users)
+    # First start: the controller's own register entry (not behind an unchained tail, which refuses
+    # writes until `ledger audit chain-tail`: the next start registers it then).
+    if chain.unchained() is None and not users.is_organisation(settings.organisation):
+        try:
+            users.add_organisation(settings.organisation, settings.organisation, OrganisationKind.MUNICIPALITY,
+                                   by=operator)
+        except UserError:
+            if not users.is_organisation(settings.organisation):  # not another process registering it
+                raise
+    return Ledger(settings=settings, app=app, keys=keys, users=users, chain=chain, engine=engine,
+                  digests=DigestArchive(settings.digest_directory), trusted=trusted)
 
 
 def _is_user(users: UserDirectory, user_id: str) -> bool:

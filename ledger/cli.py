@@ -46,6 +46,9 @@ audit_app = typer.Typer(help="Tamper evidence: signed digests and verification o
 app.add_typer(audit_app, name="audit")
 users_app = typer.Typer(help="Users and roles (managed by an administrator).", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+organisations_app = typer.Typer(help="The organisation register: ids (codes) users and consents refer to.",
+                                no_args_is_help=True)
+app.add_typer(organisations_app, name="organisations")
 projections_app = typer.Typer(help="Read models: follow the ledger, rebuild, show positions.", no_args_is_help=True)
 app.add_typer(projections_app, name="projections")
 views_app = typer.Typer(help="Read the views (current plan, who is involved, caseloads, access log), now or --as-of.",
@@ -364,15 +367,14 @@ def erase(
 def users_add(
     name: Annotated[str, typer.Option("--name", help="Display name.")],
     role: Annotated[str, typer.Option("--role", help="consultant, professional, privacy_officer, evaluator or admin.")],
-    organisation: Annotated[str, typer.Option("--organisation", help="The user's organisation.")],
+    organisation: Annotated[str, typer.Option("--organisation", help="The user's organisation id (registered).")],
     user_id: Annotated[str | None, typer.Option("--id", help="User id; default generated.")] = None,
 ) -> None:
     """Add a user; their bearer token is shown once, alone on the last line."""
     settings = _settings()
-    with _ledger() as ledger:
-        user, token = ledger.users.add(display_name=name, organisation=organisation, role=role, user_id=user_id)
-        ledger.app.record_user_management(_operator(settings), "add_user", user.user_id,  # before the token shows
-                                          user.organisation)
+    with _ledger() as ledger:  # the add is recorded (event and access record) before the token shows
+        user, token = ledger.users.add(display_name=name, organisation=organisation, role=role, user_id=user_id,
+                                       by=_operator(settings))
     typer.echo(f"Added {user.user_id} ({user.role.value}, {user.organisation}). Their token, shown only now:")
     typer.echo(token)
 
@@ -397,32 +399,78 @@ def users_disable(user_id: Annotated[str, typer.Argument(help="The user's id.")]
     """Disable a user: their token stops working at once."""
     settings = _settings()
     with _ledger() as ledger:
-        ledger.app.record_user_management(_operator(settings), "disable_user", user_id,
-                                          ledger.users.get(user_id).organisation)
-        user = ledger.users.disable(user_id)
+        user = ledger.users.disable(user_id, by=_operator(settings))
     typer.echo(f"{user.user_id} disabled")
+
+
+@users_app.command("adopt")
+def users_adopt() -> None:
+    """After an upgrade: record the users of an earlier release in the ledger (until then they cannot sign in)."""
+    settings = _settings()
+    with _ledger() as ledger:
+        adopted = ledger.users.adopt(by=_operator(settings))
+    typer.echo(f"{len(adopted)} users recorded in the ledger" + (f": {', '.join(adopted)}" if adopted else ""))
+
+
+@organisations_app.command("add")
+def organisations_add(
+    org_id: Annotated[str, typer.Argument(help="The organisation's id: a code such as ggz-noord.")],
+    name: Annotated[str, typer.Option("--name", help="The organisation's name.")],
+    kind: Annotated[str, typer.Option("--kind", help="partner or municipality.")] = "partner",
+) -> None:
+    """Register an organisation (recorded in the ledger) so users and consents can name it."""
+    settings = _settings()
+    with _ledger() as ledger:
+        org = ledger.users.add_organisation(org_id, name, kind, by=_operator(settings))
+    typer.echo(f"Registered {org.org_id} ({org.kind.value}): {org.name}")
+
+
+@organisations_app.command("list")
+def organisations_list(as_json: AsJson = False) -> None:
+    """List the registered organisations."""
+    with _ledger() as ledger:
+        rows = ledger.users.organisations()
+    if as_json:
+        _print_json([{"id": o.org_id, "name": o.name, "kind": o.kind.value} for o in rows])
+        return
+    for o in rows:
+        typer.echo(f"{o.org_id:40} {o.kind.value:12} {o.name}")
+    typer.echo(f"{len(rows)} organisations")
 
 
 @audit_app.command("digest")
 def audit_digest(
-    out: Annotated[Path | None, typer.Option("--out", help="Write the digest to this file (default: stdout).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Also write the digest to this file.")] = None,
 ) -> None:
-    """Chain everything recorded so far and print a signed digest (position + head hash)."""
+    """Check the chain since the last kept digest, then sign a digest of its head and keep it (digest directory)."""
+    from ledger.privacy.chain import ChainBrokenError
+
     with _ledger() as ledger:
-        digest = ledger.chain.digest()
+        try:
+            digest = ledger.take_digest()
+        except ChainBrokenError as e:
+            _fail(f"no digest signed: {e} Run `ledger audit verify`.")
+        unchained = ledger.chain.unchained()
     if out is None:
         typer.echo(digest.to_json())
     else:
         out.write_text(digest.to_json() + "\n")
-        typer.echo(f"digest at position {digest.position} written to {out}")
+        typer.echo(f"digest at position {digest.position} (key {digest.key_id}) written to {out}")
+    if unchained:
+        typer.echo(f"warning: positions {unchained[0]}..{unchained[1]} are not chained (`ledger audit verify`)",
+                   err=True)
 
 
 @audit_app.command("verify")
 def audit_verify(
-    digest_file: Annotated[Path | None, typer.Option("--digest", help="A digest exported earlier, to check against.")] = None,
+    digest_file: Annotated[Path | None, typer.Option(
+        "--digest", help="A digest exported earlier (default: the latest in the digest directory).")] = None,
+    views: Annotated[bool, typer.Option(help="Also compare every view with a replay of the ledger.")] = True,
 ) -> None:
-    """Recompute the hash chain over the stored ledger and check every snapshot; exit 1 at the first mismatch."""
+    """Check the chain (no re-chaining), the directory, snapshots and views; exit 1 on any failure."""
+    from ledger.audit import verify
     from ledger.privacy.chain import Digest
+    from ledger.projections import open_views
 
     digest = None
     if digest_file is not None:
@@ -431,37 +479,40 @@ def audit_verify(
         except (OSError, ValueError, KeyError, TypeError):
             raise CliError(f"{digest_file} is not a readable ledger digest") from None
     with _ledger() as ledger:
-        result = ledger.chain.verify(digest, progress=_progress_printer())
-        bad_snapshots = ledger.app.verify_snapshots() if result.ok else []
-        keys = ledger.app.verify_keys()
-    for line in _key_notes(keys):
-        typer.echo(line, err=True)
-    if not result.ok:
-        _fail(f"verification failed: {result.problem}")
-    if bad_snapshots:
-        hid, version = bad_snapshots[0]
-        _fail(f"verification failed: the snapshot of household {hid} at version {version} differs from its "
-              f"events ({len(bad_snapshots)} bad snapshots; they are a cache and can be deleted)")
-    if keys.missing:
-        _fail(f"verification failed: {len(keys.missing)} live households have no data key (first: {keys.missing[0]}); "
-              "a deleted key row is tampering, not an erasure: restore the key store from a backup")
-    if keys.erasures.failed:
-        _fail(f"verification failed: {len(keys.erasures.failed)} erasures could not be finished (the key store is "
-              "busy); run `ledger audit verify` again")
-    typer.echo(f"ok: {result.checked} records verified up to position {result.head_position}"
-               + (f", matching the digest at {digest.position}" if digest else "")
+        report = verify(ledger, open_views(ledger) if views else None, digest, progress=_progress_printer())
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
+    if not report.ok:
+        for problem in report.problems[1:]:
+            typer.echo(f"also: {problem}", err=True)
+        _fail(f"verification failed: {report.problems[0]}")
+    typer.echo(f"ok: {report.checked} records verified up to position {report.head_position}"
+               + (f", matching the digest at {report.digest.position} (key {report.digest.key_id})"
+                  if report.digest else ", no digest to compare with")
+               + (", views match a replay" if views else "")
                + "; every live household has its key, no erased one has")
 
 
-def _key_notes(keys: Any) -> list[str]:
-    notes = []
-    if keys.erasures.finished:
-        notes.append(f"note: finished {len(keys.erasures.finished)} erasures left unfinished (their keys are shredded now)")
-    if keys.status.rotation_due:
-        notes.append(f"note: {keys.status.erasures_under_current} erasures since the last master-key rotation: "
-                     "WAL, standbys and backups can still undo them until you run `ledger keys rotate` and destroy "
-                     "the old master key")
-    return notes
+@audit_app.command("chain-tail")
+def audit_chain_tail(
+    yes: Annotated[bool, typer.Option("--yes", help="Chain without asking (after `ledger audit verify`).")] = False,
+) -> None:
+    """Chain notifications recorded after the chain's head (an upgrade from a release without it); recorded."""
+    settings = _settings()
+    with _ledger() as ledger:
+        tail = ledger.chain.unchained()
+        if tail is None:
+            typer.echo("nothing to chain: the chain reaches the end of the ledger")
+            return
+        result = ledger.chain.verify(ledger.digests.latest())
+        expected = f"not chained (positions {tail[0]}..{tail[1]})"
+        if not result.ok and expected not in (result.problem or ""):
+            _fail(f"not chained: the chained part does not verify first: {result.problem}")
+        if not yes and not typer.confirm(f"Chain positions {tail[0]}..{tail[1]} as they are stored now?"):
+            _fail("nothing chained")
+        ledger.chain.extend()
+        ledger.app.record_chain_tail(_operator(settings), *tail)
+    typer.echo(f"chained positions {tail[0]}..{tail[1]}; recorded as chain_tail by {settings.operator}")
 
 
 def _progress_printer() -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -34,8 +35,18 @@ class Settings(BaseSettings):
     old_master_keys: SecretStr | None = Field(
         default=None, description="comma-separated base64 master keys that still unwrap keys during a rotation")
     signing_key: SecretStr | None = Field(default=None, description="base64 Ed25519 private key for digests")
+    trusted_digest_keys: str | None = Field(
+        default=None, description="Retired digest public keys (base64, comma separated) still trusted by "
+                                  "`audit verify`; also read from <data_dir>/trusted-keys, one per line",
+    )
+    digest_dir: Path | None = Field(
+        default=None, description="Where signed digests are kept, outside the database (default <data_dir>/digests)",
+    )
     operator: str = Field(default_factory=_default_operator)
-    organisation: str = "municipality"
+    organisation: str = Field(
+        default="municipality",
+        description="Id (a code, e.g. gemeente-testdorp) of the municipality that runs this ledger: the controller",
+    )
     timezone: str = "Europe/Amsterdam"
     snapshot_interval: int = Field(default=50, ge=2)
     key_cache_seconds: float = Field(default=5.0, ge=0)  # within one read only (ledger/privacy/keys.py)
@@ -67,12 +78,24 @@ class Settings(BaseSettings):
             raise ValueError("LEDGER_DATABASE_URL must be a postgresql:// URL (leave it unset for SQLite)")
         return v
 
+    @field_validator("organisation")
+    @classmethod
+    def _organisation_code(cls, v: str) -> str:
+        if not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?", v):  # as ledger.privacy.users.ORG_ID
+            raise ValueError("LEDGER_ORGANISATION is an organisation id: lower-case letters, digits and hyphens "
+                             "(e.g. gemeente-testdorp)")
+        return v
+
     @field_validator("master_key")
     @classmethod
     def _no_placeholder(cls, v: SecretStr | None) -> SecretStr | None:
         if v is not None and v.get_secret_value().strip().lower() in {"", "changeme", "change-me", "secret"}:
             raise ValueError("LEDGER_MASTER_KEY is a placeholder; generate one with `ledger keys generate`")
         return v
+
+    @property
+    def digest_directory(self) -> Path:
+        return self.digest_dir if self.digest_dir is not None else self.data_dir / "digests"
 
     @property
     def uses_postgres(self) -> bool:

@@ -65,6 +65,7 @@ __all__ = [
     "demo_clock",
     "demo_wiring",
     "generate",
+    "register_organisations",
     "register_staff",
     "seeded_household_ids",
     "seeded_ids",
@@ -1165,6 +1166,14 @@ def _window(tz: ZoneInfo, start: date | None) -> tuple[date, date]:
     return start, min(start + timedelta(days=DEFAULT_HISTORY_DAYS - 1), yesterday)
 
 
+def register_organisations(ledger: Ledger, operator: Actor) -> None:
+    """Register the demo's organisations that are not registered yet (the ledger's own municipality as such)."""
+    for org_id, name in ORGANISATIONS.items():
+        if not ledger.users.is_organisation(org_id):
+            kind = "municipality" if org_id == ledger.app.municipality else "partner"
+            ledger.users.add_organisation(org_id, name, kind, by=operator)
+
+
 def staff_of(timeline: Iterable[Step]) -> dict[str, tuple[str, str]]:
     """The case directors and workers a plan names: user id -> (organisation id, role)."""
     staff: dict[str, tuple[str, str]] = {}
@@ -1215,6 +1224,7 @@ def generate(
             f"({moments[0].isoformat()}); create it with demo_clock() at or before {first.isoformat()}."
         )
 
+    register_organisations(ledger, operator)
     register_staff(ledger, timeline)
     ids: dict[int, UUID] = {}
     versions: dict[int, int] = {}

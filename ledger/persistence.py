@@ -9,9 +9,11 @@ factory named by ``PERSISTENCE_MODULE`` and the recorder class it builds):
   commit, not two. On PostgreSQL the insert takes the library's table lock first (with
   its insert *function* the library does not lock, so notification ids could commit
   out of order and a follower could pass over a gap), which also makes reading the
-  chain head inside the transaction safe. If the chain lags (its table was created
-  after events, or a head was missing), the save is not chained in place; it says so
-  (``chain_lag``) and :meth:`Chain.after_save` catches up.
+  chain head inside the transaction safe. If the chain lags (events from a release
+  without the chain, or a tail whose chain rows were deleted), the save is refused
+  (:class:`~ledger.privacy.chain.ChainTailError`, counted in ``chain_lag``): chaining
+  such a tail silently would vouch for rows nobody checked. ``ledger audit verify``
+  reports it and ``ledger audit chain-tail`` chains it, on record.
 * **A subscription for SQLite** (below).
 
 SQLite:
@@ -51,7 +53,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteFactory
 from psycopg.sql import SQL, Identifier
 
-from ledger.privacy.chain import CHAIN_TABLE, GENESIS, link
+from ledger.privacy.chain import CHAIN_TABLE, GENESIS, ChainTailError, link
 
 __all__ = ["FACTORY_TOPIC", "PG_FACTORY_TOPIC", "POLL_SECONDS", "ChainingPostgresApplicationRecorder",
            "ChainingPostgresFactory", "PollingSQLiteApplicationRecorder", "PollingSQLiteFactory",
@@ -67,9 +69,20 @@ class ChainsInTransaction:
 
     placeholder = "?"
     chaining = False  # switched on by Chain once its table exists
-    chain_lag = 0  # how often a save could not be chained in place (Chain.after_save catches up)
+    chain_lag = 0  # how often a save was refused behind an unchained tail
 
-    head_sql = f"SELECT position, hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1"
+    id_column = "rowid"
+
+    @property
+    def head_sql(self) -> str:
+        """The chain's head and how many notifications lie after it (read after this save's insert)."""
+        return (f"SELECT h.position, h.hash, (SELECT count(*) FROM {self._events_sql()} AS e "
+                f"WHERE e.{self.id_column} > COALESCE(h.position, 0)) AS after "
+                f"FROM (SELECT 1 AS one) AS o LEFT JOIN "
+                f"(SELECT position, hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1) AS h ON 1 = 1")
+
+    def _events_sql(self) -> str:
+        return str(self.events_table_name)  # type: ignore[attr-defined]
 
     def _chain(self, cursor: Any, ids: Sequence[int] | None, stored_events: Sequence[StoredEvent]) -> None:
         if not self.chaining or not ids:
@@ -79,16 +92,21 @@ class ChainsInTransaction:
 
     def _write_links(self, cursor: Any, head: Any, ids: Sequence[int] | None,
                      stored_events: Sequence[StoredEvent]) -> None:
-        """Link the new notifications onto ``head`` (a row of ``head_sql``) and insert the links."""
+        """Link the new notifications onto ``head`` (a row of ``head_sql``) and insert the links.
+
+        The ids may have gaps (a PostgreSQL sequence skips the ids of a rolled-back insert);
+        what must hold is that nothing but this save lies after the chain's head.
+        """
         if not ids:
             return
-        if head is None:
+        if head["position"] is None:  # a sqlite3.Row or psycopg's dict row
             position, previous = 0, GENESIS
-        else:  # a sqlite3.Row or psycopg's dict row
+        else:
             position, previous = head["position"], bytes(head["hash"])
-        if position != ids[0] - 1 or list(ids) != list(range(ids[0], ids[0] + len(ids))):
-            self.chain_lag += 1  # something before this save is not chained yet: catch up afterwards
-            return
+        if head["after"] != len(ids) or ids[0] <= position or list(ids) != sorted(ids):
+            self.chain_lag += 1  # something before this save is not chained: refuse (rolls the save back)
+            log.error("chain_tail_unchained", chain_head=position, first_new=ids[0])
+            raise ChainTailError
         rows = []
         for nid, s in zip(ids, stored_events, strict=True):
             previous = link(previous, Notification(id=nid, originator_id=s.originator_id,
@@ -163,6 +181,11 @@ class ChainingPostgresApplicationRecorder(ChainsInTransaction, PostgresApplicati
     """The library's PostgreSQL application recorder; inserts serialised, the chain in the transaction."""
 
     placeholder = "%s"
+    id_column = "notification_id"
+
+    def _events_sql(self) -> str:
+        return f'"{self.datastore.schema}"."{self.events_table_name}"' if self.datastore.schema else \
+            f'"{self.events_table_name}"'
 
     RETRIES = 10  # as the library's own recorder methods: 10 attempts, 0.2 s apart
     RETRY_WAIT = 0.2

@@ -106,12 +106,20 @@ STAFF = ("cons-001", "d-1", "d-2", "d-9", "u-1", "u-2", "u-100", "u-200", "u-300
          "u-team", "u-unrelated", "u-x", "w-1", "w-7")
 
 
+# The organisations the tests name (ids in the register; issue 12 items 9 and 10).
+ORGANISATIONS = ("buurtteam", "gemeente", "gemeente-demodorp", "gemeente-testdorp", "gemeente-x", "ggd", "ggz",
+                 "ggz-regio", "humanitas", "jeugdteam", "leerplicht-testdorp", "onderzoeksbureau", "schuldhulp",
+                 "schuldhulp-testdorp", "schuldhulp-zuid", "veilig-thuis", "wijkteam", "wijkteam-noord",
+                 "wijkteam-oost", "wijkteam-testdorp", "wmo-loket-testdorp")
+
+
 def register_staff(ledger: Ledger, staff: tuple[str, ...] = STAFF) -> None:
-    """Add the suite's staff to the ledger's user directory (once per store)."""
+    """Add the suite's organisations and staff to the ledger's directory (once per store)."""
     from ledger.privacy.users import UserError
 
     if ledger.app.is_user(staff[-1]):  # registered as a whole, in order
         return
+    register_organisations(ledger, *ORGANISATIONS)
     for user_id in staff:
         try:
             ledger.users.add(display_name=f"Staff {user_id}", organisation="gemeente-testdorp", role="professional",
@@ -181,6 +189,14 @@ API_USERS = {  # name -> (organisation, role)
 }
 
 
+def register_organisations(ledger: Ledger, *org_ids: str) -> None:
+    """Register these organisation ids (``gemeente-*`` as municipalities, the rest as partners) if missing."""
+    for org in sorted(set(org_ids)):
+        if not ledger.users.is_organisation(org):
+            kind = "municipality" if org.startswith("gemeente-") else "partner"
+            ledger.users.add_organisation(org, org.replace("-", " ").title(), kind, by=ledger.users.operator)
+
+
 @pytest.fixture
 def api(store: Store) -> Iterator[Api]:
     """The service over real HTTP (uvicorn on a free port) on this store, with one user per role."""
@@ -188,6 +204,7 @@ def api(store: Store) -> Iterator[Api]:
 
     tokens, ids = {}, {}
     with build(store.settings()) as ledger:
+        register_organisations(ledger, *(org for org, _ in API_USERS.values()))
         for name, (org, role) in API_USERS.items():
             user, token = ledger.users.add(display_name=f"Test {name}", organisation=org, role=role,
                                            user_id=f"u-{name}")

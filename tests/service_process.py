@@ -41,6 +41,10 @@ def add_users(settings: Settings, users: dict[str, tuple[str, str]]) -> dict[str
     """Users by name -> (organisation, role), with ids ``u-<name>``; returns name -> bearer token."""
     tokens = {}
     with build(settings) as ledger:
+        for org in sorted({org for org, _ in users.values()}):
+            if not ledger.users.is_organisation(org):
+                kind = "municipality" if org.startswith("gemeente-") else "partner"
+                ledger.users.add_organisation(org, org, kind, by=ledger.users.operator)
         for name, (org, role) in users.items():
             _user, token = ledger.users.add(display_name=f"Test {name}", organisation=org, role=role,
                                             user_id=f"u-{name}")

@@ -50,6 +50,21 @@ def _follow(views: Runner, stop: threading.Event) -> None:
             stop.wait(1.0)
 
 
+DIGEST_CHECK_SECONDS = 3600.0
+
+
+def _digest_daily(ledger: Ledger, stop: threading.Event, check_seconds: float = DIGEST_CHECK_SECONDS) -> None:
+    """Take a signed digest into the digest directory at start-up and then daily (when the last is a day old)."""
+    while not stop.is_set():
+        try:
+            if ledger.digests.due():
+                d = ledger.take_digest()
+                log.info("digest_taken", position=d.position, key_id=d.key_id)
+        except Exception as e:  # noqa: BLE001 - a broken chain or a full disk: say so, try again later
+            log.error("digest_failed", error_type=type(e).__name__)
+        stop.wait(check_seconds)
+
+
 class _BodyTooLarge(Exception):
     pass
 
@@ -125,10 +140,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if ledger.settings.projections == "in_service":
             follower = threading.Thread(target=_follow, args=(views, stop), name="ledger-views", daemon=True)
             follower.start()
+        digests = threading.Thread(target=_digest_daily, args=(ledger, stop), name="ledger-digests", daemon=True)
+        digests.start()
         try:
             yield
         finally:
             stop.set()
+            digests.join(timeout=10)
             if follower is not None:
                 follower.join(timeout=10)
             ledger.close()

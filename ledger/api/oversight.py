@@ -9,10 +9,14 @@ from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ledger import reports
+from ledger import audit, reports
+from ledger.privacy.chain import ChainBrokenError
 from ledger.views import plain
 
+from ledger.privacy.users import AlreadyRegisteredError, UserError
+
 from .deps import CallerDep, ledger_of, read_side_of
+from .problems import ApiProblem
 from .households import IdempotencyKey, _errors, _idempotent, decode_cursor, records_page
 
 router = APIRouter(prefix="/v1")
@@ -27,6 +31,19 @@ class Me(BaseModel):
     role: str
 
 
+class OrganisationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(max_length=40, description="A code: lower-case letters, digits and hyphens (e.g. ggz-noord).")
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["municipality", "partner"] = "partner"
+
+
+class OrganisationOut(BaseModel):
+    id: str
+    name: str
+    kind: str
+
+
 class ReviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     verdict: Literal["justified", "unjustified"]
@@ -38,6 +55,7 @@ class DigestOut(BaseModel):
     signed_at: datetime
     public_key: str
     signature: str
+    key_id: str
 
 
 class VerificationOut(BaseModel):
@@ -46,16 +64,42 @@ class VerificationOut(BaseModel):
     head_position: int
     first_bad_position: int | None = None
     problem: str | None = None
+    problems: list[str] = Field(default_factory=list, description="Every failed check (chain, directory, "
+                                                                  "snapshots, views)")
     bad_snapshots: int = 0
     missing_keys: int = Field(0, description="Live households without a data key: tampering, not an erasure.")
     finished_erasures: int = Field(0, description="Erasures left unfinished that this verification finished.")
     key_rotation_due: bool = Field(False, description="An erasure since the last master-key rotation: WAL, standbys "
                                                       "and backups can still undo it (docs/architecture.md).")
+    digest_position: int | None = Field(default=None, description="The kept digest the chain was checked against")
 
 
 @router.get("/users/me", response_model=Me, tags=["users"], summary="Who the token belongs to")
 def me(who: CallerDep) -> Me:
     return Me(user_id=who.actor.user_id, organisation=who.actor.organisation, role=who.actor.role)
+
+
+@router.get("/organisations", tags=["organisations"], response_model=list[OrganisationOut],
+            summary="The organisation register (any signed-in user)")
+def organisations(request: Request, who: CallerDep) -> list[OrganisationOut]:
+    return [OrganisationOut(id=o.org_id, name=o.name, kind=o.kind.value)
+            for o in ledger_of(request).users.organisations()]
+
+
+@router.post("/organisations", tags=["organisations"], status_code=201, response_model=OrganisationOut,
+             responses=_errors(400, 403, 409, 422), summary="Register an organisation (administrator; recorded)")
+async def add_organisation(request: Request, who: CallerDep, body: Annotated[OrganisationIn, Body()],
+                           idempotency_key: IdempotencyKey = None) -> Response:
+    def run() -> Response:
+        try:
+            org = ledger_of(request).users.add_organisation(body.id, body.name, body.kind, by=who.actor)
+        except AlreadyRegisteredError as e:
+            raise ApiProblem(409, "organisation-exists", "Already registered", str(e)) from None
+        except UserError as e:
+            raise ApiProblem(400, "invalid-organisation", "Invalid organisation", str(e)) from None
+        return JSONResponse(OrganisationOut(id=org.org_id, name=org.name, kind=org.kind.value).model_dump(),
+                            status_code=201, headers={"Location": f"/v1/organisations/{org.org_id}"})
+    return await _idempotent(request, idempotency_key, who.user_id, run)
 
 
 @router.get("/caseloads", tags=["caseloads"], response_model=list[dict[str, Any]], responses=_errors(403, 503),
@@ -99,12 +143,15 @@ async def review(request: Request, who: CallerDep, record_id: Annotated[str, Pat
     return await _idempotent(request, idempotency_key, who.user_id, run)
 
 
-@router.get("/audit/digest", tags=["audit"], response_model=DigestOut, responses=_errors(403),
+@router.get("/audit/digest", tags=["audit"], response_model=DigestOut, responses=_errors(403, 409),
             summary="A signed digest of the ledger's hash chain (privacy officer)")
 def digest(request: Request, who: CallerDep) -> DigestOut:
     ledger = ledger_of(request)
     ledger.app.record_read(who.actor, "read_access_log")
-    d = ledger.chain.digest()
+    try:
+        d = ledger.take_digest()  # checked since the last kept digest, then kept outside the database
+    except ChainBrokenError as e:
+        raise ApiProblem(409, "chain-broken", "The chain does not verify", f"No digest signed: {e}") from None
     return DigestOut(**d.__dict__)
 
 
@@ -113,15 +160,14 @@ def digest(request: Request, who: CallerDep) -> DigestOut:
 def verification(request: Request, who: CallerDep) -> VerificationOut:
     ledger = ledger_of(request)
     ledger.app.record_read(who.actor, "read_access_log")
-    result = ledger.chain.verify()
-    bad = ledger.app.verify_snapshots() if result.ok else []
-    keys = ledger.app.verify_keys()
-    problem = result.problem or (f"{len(keys.missing)} live households have no data key" if keys.missing else None)
-    return VerificationOut(ok=result.ok and not bad and keys.ok, checked=result.checked,
-                           head_position=result.head_position, first_bad_position=result.first_bad_position,
-                           problem=problem, bad_snapshots=len(bad), missing_keys=len(keys.missing),
-                           finished_erasures=len(keys.erasures.finished),
-                           key_rotation_due=keys.status.rotation_due)
+    report = audit.verify(ledger, read_side_of(request).runner)
+    return VerificationOut(ok=report.ok, checked=report.checked, head_position=report.head_position,
+                           first_bad_position=report.first_bad_position,
+                           problem=report.problems[0] if report.problems else None, problems=report.problems,
+                           bad_snapshots=report.bad_snapshots,
+                           digest_position=report.digest.position if report.digest else None,
+                           missing_keys=report.missing_keys, finished_erasures=report.finished_erasures,
+                           key_rotation_due=report.key_rotation_due)
 
 
 class EvaluationReportOut(BaseModel):

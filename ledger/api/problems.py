@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ledger.aggregates import errors
 from ledger.privacy.access import AccessDeniedError
 from ledger.privacy.keys import KeyStoreBusyError
+from ledger.privacy.chain import ChainTailError
 from ledger.privacy.sealing import SealedDataError
 from ledger.projections.read_side import ViewsBehindError
 from ledger.reports.disclosure import CohortTooSmallError
@@ -116,6 +117,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _behind(request: Request, exc: ViewsBehindError) -> JSONResponse:
         return problem(503, "views-behind", "Views not caught up", str(exc), instance=_instance(request),
                        headers={"Retry-After": "1"})
+
+    @app.exception_handler(ChainTailError)
+    async def _tail(request: Request, exc: ChainTailError) -> JSONResponse:
+        return problem(503, "chain-tail-unchained", "Writes refused until the ledger is verified", str(exc),
+                       instance=_instance(request))
 
     @app.exception_handler(SealedDataError)
     async def _sealed(request: Request, exc: SealedDataError) -> JSONResponse:

@@ -100,6 +100,7 @@ class AccessRecorded(DomainEvent):
     # Put on the privacy officer's review list besides emergencies: "legal_basis" (a legal basis
     # was recorded, by whom in the consent's ``decided_by``), "emergency_burst" (one of many).
     needs_review: str | None = None
+    subject_organisation: str | None = None  # the organisation registered, or the managed user's
 
     @property
     def sealing_subject(self) -> str | None:
@@ -119,6 +120,7 @@ def access_record(
     subject_user_id: str | None = None,
     needs_review: str | None = None,
     reason: str | None = None,
+    subject_organisation: str | None = None,
 ) -> AccessRecorded:
     return AccessRecorded(  # type: ignore[call-arg]
         originator_id=uuid4(),
@@ -139,6 +141,7 @@ def access_record(
         emergency_reason=Personal(emergency_reason) if decision.emergency and emergency_reason else None,
         subject_user_id=subject_user_id,
         needs_review=needs_review,
+        subject_organisation=subject_organisation,
     )
 
 
@@ -150,7 +153,8 @@ def refused_record(allowed: AccessRecorded, code: str, *, household_id: str | No
         timestamp=allowed.timestamp,
         **{name: getattr(allowed, name) for name in (
             "action", "user_id", "organisation", "role", "on_behalf_of", "purpose",
-            "data_categories", "authorisation", "emergency", "emergency_reason", "subject_user_id")},
+            "data_categories", "authorisation", "emergency", "emergency_reason", "subject_user_id",
+            "subject_organisation")},
         needs_review=None,  # nothing happened that needs a review
         household_id=household_id,
         outcome="refused",

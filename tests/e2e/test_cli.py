@@ -123,11 +123,14 @@ def test_audit_verify_exits_non_zero_at_the_first_altered_record(tmp_path: Path,
     clean = run(tmp_path, "audit", "verify", "--digest", str(digest))
     assert clean.returncode == 0 and clean.stdout.startswith("ok:")
     with sqlite3.connect(tmp_path / "ledger.sqlite") as conn:
+        (rowid,) = conn.execute("SELECT rowid FROM stored_events WHERE CAST(state AS TEXT) LIKE '%wmo_desk%' "
+                                "ORDER BY rowid LIMIT 1").fetchone()
         conn.execute("UPDATE stored_events SET state = CAST(replace(CAST(state AS TEXT), 'wmo_desk', 'wmo_dsk!') AS BLOB) "
-                     "WHERE rowid = 1")
+                     "WHERE rowid = ?", (rowid,))
     broken = run(tmp_path, "audit", "verify")
     assert broken.returncode == 1
-    assert broken.stderr.strip() == "error: verification failed: Stored data no longer matches the chain at position 1."
+    assert broken.stderr.strip().splitlines()[-1] == (
+        f"error: verification failed: Stored data no longer matches the chain at position {rowid}.")
 
 
 def test_retention_lists_the_rules_in_force_and_a_bad_file_is_one_line(

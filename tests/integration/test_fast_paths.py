@@ -17,7 +17,7 @@ from conftest import OPERATOR, FixedClock, Store
 from ledger.aggregates import ALL_VALUE_OBJECTS, Personal, errors
 from ledger.aggregates.personal import map_personal
 from ledger.application import NewMember
-from ledger.privacy.chain import chain_table
+from ledger.privacy.chain import ChainTailError, chain_table
 
 
 def _household(ledger, clock: FixedClock, *, zrm_rounds: int = 0):
@@ -109,7 +109,7 @@ def test_snapshots_taken_from_memory_equal_a_replay(store: Store, clock: FixedCl
 
 
 def test_each_save_is_chained_in_its_own_transaction(store: Store, clock: FixedClock) -> None:
-    """After any save the chain's head is the log's head, without an extra step; a lagging chain catches up."""
+    """After any save the chain's head is the log's head, without an extra step; behind a lagging chain a save is refused."""
     ledger = store.make_ledger(clock=clock)
     calls: list[int] = []
     original = ledger.chain.extend
@@ -120,11 +120,13 @@ def test_each_save_is_chained_in_its_own_transaction(store: Store, clock: FixedC
     with ledger.engine.begin() as conn:  # the chain loses its head row: the next save cannot chain in place
         head = conn.execute(chain_table.select().order_by(chain_table.c.position.desc()).limit(1)).first()
         conn.execute(chain_table.delete().where(chain_table.c.position == head.position))
-    ledger.app.record_zrm_measurement(OPERATOR, hid, expected_version=v, instrument="2017", moment="intake",
-                                      scores={"finances": 3})
-    assert calls == [1]  # ... so after_save caught up
-    assert ledger.chain.head()[0] == ledger.app.recorder.max_notification_id()
-    assert ledger.chain.verify().ok
+    before = ledger.app.recorder.max_notification_id()
+    with pytest.raises(ChainTailError):
+        ledger.app.record_zrm_measurement(OPERATOR, hid, expected_version=v, instrument="2017", moment="intake",
+                                          scores={"finances": 3})
+    assert calls == []  # ... and nothing chained the unchecked tail behind the operator's back
+    assert ledger.app.recorder.max_notification_id() == before  # the refused save left nothing
+    assert not ledger.chain.verify().ok
 
 
 def test_value_objects_rebuilt_from_stored_fields_equal_constructed_ones(store: Store, clock: FixedClock) -> None:

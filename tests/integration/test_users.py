@@ -5,18 +5,25 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from conftest import Store
+from conftest import OPERATOR, Store, register_organisations
 from ledger.privacy.users import UserError, users
+
+
+def _ledger(store: Store):  # noqa: ANN202 - a ledger with the test organisations registered
+    ledger = store.make_ledger()
+    register_organisations(ledger, "gemeente-testdorp", "ggz-regio")
+    return ledger
 
 
 def test_a_token_authenticates_its_user_until_disabled(store: Store) -> None:
     """The token from `add` authenticates that user; after disabling, it no longer does."""
-    directory = store.make_ledger(with_staff=False).users
+    directory = _ledger(store).users
     user, token = directory.add(display_name="Fleur Testkamp", organisation="gemeente-testdorp", role="consultant")
     other, other_token = directory.add(display_name="Ravi Proef", organisation="ggz-regio", role="professional")
     assert directory.authenticate(token) == user
@@ -31,7 +38,7 @@ def test_a_token_authenticates_its_user_until_disabled(store: Store) -> None:
 
 def test_only_a_hash_of_the_token_is_stored(store: Store) -> None:
     """No stored column holds the token itself."""
-    ledger = store.make_ledger(with_staff=False)
+    ledger = _ledger(store)
     _, token = ledger.users.add(display_name="Fleur Testkamp", organisation="gemeente-testdorp", role="admin")
     with ledger.engine.connect() as conn:
         stored = " ".join(str(v) for row in conn.execute(sa.select(users)).all() for v in row)
@@ -45,11 +52,13 @@ def test_only_a_hash_of_the_token_is_stored(store: Store) -> None:
         ({"role": "operator"}, "local command line"),
         ({"display_name": "  "}, "display name"),
         ({"user_id": "dup"}, "exists already"),
+        ({"organisation": "Gemeente Testdorp"}, "not registered"),
+        ({"organisation": "ggz-noord"}, "not registered"),
     ],
 )
 def test_invalid_users_are_refused(store: Store, kwargs: dict, message: str) -> None:
-    """Unknown roles, the operator role, blank names and duplicate ids are refused with a clear message."""
-    directory = store.make_ledger(with_staff=False).users
+    """Unknown roles, the operator role, blank names, duplicate ids and unregistered organisations are refused."""
+    directory = _ledger(store).users
     directory.add(display_name="Eerste", organisation="gemeente-testdorp", role="consultant", user_id="dup")
     args = {"display_name": "Tweede", "organisation": "gemeente-testdorp", "role": "consultant", **kwargs}
     with pytest.raises(UserError, match=message):
@@ -59,7 +68,7 @@ def test_invalid_users_are_refused(store: Store, kwargs: dict, message: str) -> 
 
 def test_users_add_prints_the_token_alone_on_the_last_line(tmp_path: Path) -> None:
     """`ledger users add` ends with the token on a line of its own, and that token works."""
-    env = {**os.environ, "LEDGER_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, "LEDGER_DATA_DIR": str(tmp_path), "LEDGER_ORGANISATION": "gemeente-testdorp"}
     env.pop("LEDGER_DATABASE_URL", None)
     done = subprocess.run(
         [sys.executable, "-m", "ledger.cli", "users", "add", "--name", "Fleur Testkamp", "--role", "evaluator",
@@ -72,7 +81,7 @@ def test_users_add_prints_the_token_alone_on_the_last_line(tmp_path: Path) -> No
     from ledger.bootstrap import build
     from ledger.config import Settings
 
-    with build(Settings(data_dir=tmp_path)) as ledger:
+    with build(Settings(data_dir=tmp_path, organisation="gemeente-testdorp")) as ledger:
         assert ledger.users.authenticate(token).role.value == "evaluator"
 
 
@@ -81,11 +90,30 @@ def test_user_management_is_audited_and_reserved_to_admins(store: Store) -> None
     from ledger.aggregates import Actor
     from ledger.privacy.access import AccessDeniedError
 
-    ledger = store.make_ledger(with_staff=False)
+    ledger = _ledger(store)
     admin = Actor("u-admin", "gemeente-testdorp", "admin")
-    ledger.app.record_user_management(admin, "add_user", "u-new")
+    ledger.users.add(display_name="Nieuw", organisation="gemeente-testdorp", role="consultant", user_id="u-new",
+                     by=admin)
     with pytest.raises(AccessDeniedError):
-        ledger.app.record_user_management(Actor("u-c", "gemeente-testdorp", "consultant"), "disable_user", "u-new")
+        ledger.users.disable("u-new", by=Actor("u-c", "gemeente-testdorp", "consultant"))
+    assert not ledger.users.get("u-new").disabled
     log = ledger.app.access_log(Actor("u-fg", "gemeente-testdorp", "privacy_officer"))
-    assert [(r.user_id, r.action, r.subject_user_id, r.outcome) for r in log[:2]] == [
+    assert [(r.user_id, r.action, r.subject_user_id, r.outcome) for r in log if r.subject_user_id == "u-new"] == [
         ("u-admin", "add_user", "u-new", "allowed"), ("u-c", "disable_user", "u-new", "denied")]
+
+
+def test_users_of_an_earlier_release_sign_in_only_after_the_operator_adopts_them(store: Store) -> None:
+    """Rows without directory events are refused until `adopt` records them, organisation as its code."""
+    import hashlib
+
+    ledger = store.make_ledger()
+    token = "ldg_" + "o" * 43
+    with ledger.engine.begin() as conn:  # as the release before the directory events wrote it
+        conn.execute(users.insert().values(
+            user_id="u-old", display_name="Oude Gebruiker", organisation="Gemeente Testdorp", role="consultant",
+            token_sha256=hashlib.sha256(token.encode()).hexdigest(), created_at=datetime(2026, 1, 5, tzinfo=UTC)))
+    assert ledger.users.authenticate(token) is None
+    assert ledger.users.adopt(by=OPERATOR) == ["u-old"]
+    assert ledger.users.authenticate(token).actor.organisation == "gemeente-testdorp"
+    assert ledger.users.organisation("gemeente-testdorp").name == "Gemeente Testdorp"
+    assert ledger.users.differences() == [] and ledger.users.adopt(by=OPERATOR) == []
