@@ -20,7 +20,7 @@ from ledger.aggregates import Actor
 from ledger.application import CaseLedger
 from ledger.bootstrap import build
 from ledger.config import Settings
-from ledger.bulk import ImportError_, _convert, import_lines, plan_lines
+from ledger.bulk import ImportError_, import_lines, plan_lines, step_arguments
 from ledger.privacy.access import AccessRecorded
 from ledger.views import household_view
 
@@ -54,9 +54,9 @@ def _live(app: CaseLedger, line: str) -> UUID:
     version = 0
     for step in data["steps"]:
         cmd = step["command"]
-        args = {k: _convert(cmd, k, refs[v["ref"]] if isinstance(v, dict) and "ref" in v else v)
-                for k, v in step["args"].items()}
         on = date.fromisoformat(step["on"])
+        args = step_arguments(cmd, {k: refs[v["ref"]] if isinstance(v, dict) and "ref" in v else v
+                                    for k, v in step["args"].items()}, on)
         if cmd == "refer_household":
             _, version = app.refer_household(OPERATOR, on=on, **args)
             continue
