@@ -230,8 +230,8 @@ class Runner:
         return self.catch_up(progress=progress, batch=max(self.batch, REBUILD_BATCH))
 
     # ------------------------------------------------------------ applying
-    def _due(self) -> list[str]:
-        return [name for name in self.models if not self._rests.resting(name)]
+    def _due(self, since: float | None = None) -> list[str]:
+        return [name for name in self.models if not self._rests.resting(name, since)]
 
     def catch_up(self, progress: Callable[[Progress], None] | None = None, batch: int | None = None) -> int:
         """Apply everything recorded so far, ``batch`` at a time, from the stored positions; returns how many
@@ -241,7 +241,7 @@ class Runner:
         done, began = 0, time.monotonic()
         while True:
             current = self.positions()
-            due = self._due()
+            due = self._due(since=began)
             start = min((current.get(name, 0) for name in due), default=head)
             if start >= head:
                 break

@@ -80,11 +80,15 @@ class Rests:
     def __init__(self, first: float = FIRST_REST_SECONDS, most: float = MAX_REST_SECONDS) -> None:
         self.first, self.most = first, most
         self.until: dict[str, float] = {}
+        self.since: dict[str, float] = {}
         self.attempts: dict[str, int] = {}
 
-    def resting(self, name: str) -> bool:
+    def resting(self, name: str, since: float | None = None) -> bool:
+        """Whether the view waits out its back-off (or failed after ``since``: once per catch-up is enough)."""
         until = self.until.get(name)
-        return until is not None and time.monotonic() < until
+        if until is None:
+            return False
+        return time.monotonic() < until or (since is not None and self.since[name] >= since)
 
     def due(self) -> bool:
         """Whether a resting view's back-off has passed (it is to be tried again)."""
@@ -96,7 +100,8 @@ class Rests:
         attempts = self.attempts.get(name, 0) + 1
         rest = min(self.most, self.first * 2 ** (attempts - 1))
         self.attempts[name] = attempts
-        self.until[name] = time.monotonic() + rest
+        self.since[name] = time.monotonic()
+        self.until[name] = self.since[name] + rest
         error_type = type(exc).__name__
         log.error("view_stalled", view=name, position=position, error_type=error_type, attempts=attempts,
                   retry_in_seconds=rest)
@@ -112,4 +117,5 @@ class Rests:
     def recovered(self, name: str) -> bool:
         """Forget a rest once the view moved again; True if it had one (its failure row is to go)."""
         self.until.pop(name, None)
+        self.since.pop(name, None)
         return self.attempts.pop(name, None) is not None
