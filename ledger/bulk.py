@@ -23,6 +23,10 @@ How it works:
    handling, same aggregate rules as a live command), nothing loaded or saved. A bad
    line stops the import with one line naming the line number, the step and the rule's
    code (``line 12, step 4 (close_case): case-closed``), never a value from the input.
+   Each step's arguments are first validated by the API's own body model for the command
+   (``ledger.api.households.COMMAND_BODIES``), so the import accepts exactly what the API
+   accepts; a refusal names the field and the rule (``import-invalid-params (organisation:
+   Value error, NUL characters are not accepted)``).
    A household id that is already in the ledger, or twice in the file, is refused the
    same way (``household-exists``, ``duplicate-household``): a second import of the
    same file changes nothing. ``resume=True`` skips households already in the ledger

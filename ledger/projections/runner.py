@@ -413,11 +413,18 @@ class Runner:
             subscription.stop()
             puller.join(timeout=5)
 
-    def wait_for(self, position: int, timeout: float = 5.0) -> bool:
-        """Read-your-writes: block until every view has applied ``position``; False on timeout."""
+    def wait_for(self, position: int, timeout: float = 5.0, views: Iterable[str] | None = None) -> bool:
+        """Read-your-writes: block until every view (or the named ones) has applied ``position``; False on
+        timeout. A read names the view it reads, so a view stalled elsewhere does not hold it up."""
         deadline = time.monotonic() + timeout
+        names = set(views) if views is not None else None
+
+        def reached() -> int:
+            found = self.positions()
+            return min((p for n, p in found.items() if names is None or n in names), default=0)
+
         with self._moved:
-            while self.position() < position:
+            while reached() < position:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False

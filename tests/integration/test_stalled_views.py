@@ -73,6 +73,9 @@ def test_a_view_that_cannot_apply_an_event_is_reported_with_position_and_error_t
     assert "no row" not in repr(logs)  # the error's message (it may quote values) is not logged
     assert not [v for v in report.personal_values if len(v) > 3 and v in repr(logs)]
 
+    assert runner.wait_for(head, timeout=0.2, views=[models[1].name])  # a read of another view does not wait
+    assert not runner.wait_for(head, timeout=0.2, views=[victim])  # one of the stalled view does (503)
+
     status = _status(store)
     line = next(s for s in status.splitlines() if s.startswith(victim))
     assert f"STALLED at position {bad}: LookupError (1 attempts" in line
