@@ -129,6 +129,11 @@ class ConcurrentRunnerError(RuntimeError):
     """Another runner moved this view's position while this one held its lock (never expected)."""
 
 
+# Failures of the database or the connection, not of an event: they propagate (the service's
+# follower logs them and starts again) instead of being recorded against the event at hand.
+_NOT_THE_EVENTS_FAULT = (ConcurrentRunnerError, sa.exc.OperationalError, sa.exc.InterfaceError)
+
+
 @dataclass(frozen=True)
 class Progress:
     done: int  # notifications read so far in this call
@@ -303,14 +308,14 @@ class Runner:
         """One view's part of a batch; an event it cannot apply is found, recorded, and the view rests."""
         try:
             return self._attempt(name, after, last, events)
-        except ConcurrentRunnerError:
+        except _NOT_THE_EVENTS_FAULT:
             raise
         except Exception:  # noqa: BLE001 - isolate the event below; the first try may have failed at the flush
             pass
         for position, _ in events:  # one event per transaction, up to the one that fails
             try:
                 outcome = self._attempt(name, after, position, events)
-            except ConcurrentRunnerError:
+            except _NOT_THE_EVENTS_FAULT:
                 raise
             except Exception as exc:  # noqa: BLE001 - recorded by type only: a message may quote a value
                 self._rests.failed(self.engine, name, position, exc)
@@ -320,6 +325,8 @@ class Runner:
                 return outcome
         try:
             return self._attempt(name, after, last, events)  # the batch's tail without events (as-of builds)
+        except _NOT_THE_EVENTS_FAULT:
+            raise
         except Exception as exc:  # noqa: BLE001 - as above
             self._rests.failed(self.engine, name, last, exc)
             self._recorded_failures.add(name)
