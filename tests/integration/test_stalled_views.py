@@ -118,3 +118,33 @@ def test_a_stalled_view_does_not_hold_the_followers_other_views(store: Store) ->
         stop.set()
         follower.join(timeout=10)
     assert not follower.is_alive()
+
+
+def test_a_nul_stored_past_validation_stalls_postgres_views_only_at_its_event_and_says_so(store: Store) -> None:
+    """An event with a NUL in a clear staff id (as an earlier import let in): on PostgreSQL the views holding
+    it stop at that event with DataError, recorded and shown, while the rest go on; SQLite stores it."""
+    from ledger.application import NewMember
+
+    ledger = store.make_ledger()
+    app = ledger.app
+    hid, v = app.refer_household(OPERATOR, sources=["social_work"], members=[NewMember("adult", "Test Persoon")])
+    v = app.set_case_director(OPERATOR, hid, expected_version=v, user_id="u-\x00-1",
+                              organisation=OPERATOR.organisation)
+    poisoned = next(n.id for n in app.recorder.select_notifications(start=1, limit=100)
+                    if n.topic.endswith("CaseDirectorAssigned"))
+    app.refer_household(OPERATOR, sources=["social_work"], members=[NewMember("adult", "Ander Persoon")])
+    head = app.recorder.max_notification_id()
+    runner = Runner(app, views_engine(ledger), all_models())
+    with capture_logs() as logs:
+        runner.catch_up()
+    stalls = runner.failures()
+    if store.kind == "sqlite":
+        assert stalls == {} and set(runner.positions().values()) == {head}
+        return
+    assert stalls and {s.position for s in stalls.values()} == {poisoned}
+    assert {s.error_type for s in stalls.values()} == {"DataError"}
+    positions = runner.positions()
+    assert all(positions[n] == poisoned - 1 for n in stalls) and all(
+        p == head for n, p in positions.items() if n not in stalls)
+    assert "Test Persoon" not in repr(logs) and "\x00" not in repr(logs)
+    assert sum("STALLED at position" in line for line in _status(store).splitlines()) == len(stalls)
