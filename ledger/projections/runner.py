@@ -248,6 +248,9 @@ class Runner:
             current = self.positions()
             due = self._due(since=began)
             start = min((current.get(name, 0) for name in due), default=head)
+            for name in due:
+                if current.get(name, 0) >= head:
+                    self._rests.recovered(name)  # moved on (by another runner, say): no rest left to wait out
             if start >= head:
                 break
             notifications = self.app.recorder.select_notifications(
