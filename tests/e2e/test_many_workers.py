@@ -40,3 +40,33 @@ def test_two_workers_following_one_store_leave_every_view_equal_to_a_replay(tmp_
         views_converge(svc)  # stops the service, then compares every view with a full replay
     finally:
         svc.kill()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_two_services_started_at_the_same_moment_on_a_fresh_store_both_start(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest,
+) -> None:
+    """Two `serve` processes started together on a fresh database (one data directory) both answer."""
+    url = request.getfixturevalue("pg_url") if backend == "postgres" else None
+    services = [ServiceProcess(tmp_path / "data", url) for _ in range(2)]
+    failures: list[BaseException] = []
+
+    def start(svc: ServiceProcess) -> None:
+        try:
+            svc.start()
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            failures.append(exc)
+
+    threads = [threading.Thread(target=start, args=(svc,)) for svc in services]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert not failures, failures
+        for svc in services:
+            health = httpx.get(f"{svc.url}/v1/health", timeout=5).json()
+            assert health["status"] == "ok" and health["stalled_views"] == {}
+    finally:
+        for svc in services:
+            svc.kill()
