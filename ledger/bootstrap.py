@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import fcntl
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -144,7 +146,52 @@ def build(
     if not structlog.is_configured():
         configure_logging(settings.log_level)  # JSON on stderr, redacted; callers may configure first
     if not settings.data_dir.exists():
-        settings.data_dir.mkdir(mode=0o700, parents=True)  # only the service's user reads the store
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # only the service's user reads the store
+    with _one_setup_at_a_time(settings):
+        return _build(settings, clock=clock, new_id=new_id, new_household_id=new_household_id)
+
+
+@contextmanager
+def _one_setup_at_a_time(settings: Settings) -> Iterator[None]:
+    """Two services starting at once on a fresh store: one creates the files and tables, the other waits.
+
+    ``CREATE TABLE IF NOT EXISTS`` is not safe against a concurrent twin (PostgreSQL answers
+    a duplicate ``pg_type`` key, SQLite "already exists"), nor is creating ``master.key``. A file
+    lock in the data directory serialises builds on one machine; on PostgreSQL a session
+    advisory lock also serialises machines that share the database.
+    """
+    with open(settings.data_dir / ".setup.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            if not settings.uses_postgres:
+                yield
+                return
+            assert settings.database_url is not None
+            engine = sa.create_engine(sqlalchemy_url(settings.database_url), poolclass=sa.pool.NullPool,
+                                      connect_args={"connect_timeout": 5})
+            try:
+                with engine.connect() as conn:
+                    conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": SETUP_LOCK})
+                    try:
+                        yield
+                    finally:
+                        conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": SETUP_LOCK})
+            finally:
+                engine.dispose()
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+SETUP_LOCK = 0x6C65646765720001  # "ledger" + 1: the advisory lock key of a build's table creation
+
+
+def _build(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] | None,
+    new_id: Callable[[], str] | None,
+    new_household_id: Callable[[], UUID] | None,
+) -> Ledger:
     master = _master_key(settings)
     if settings.uses_postgres:
         assert settings.database_url is not None

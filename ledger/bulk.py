@@ -23,6 +23,10 @@ How it works:
    handling, same aggregate rules as a live command), nothing loaded or saved. A bad
    line stops the import with one line naming the line number, the step and the rule's
    code (``line 12, step 4 (close_case): case-closed``), never a value from the input.
+   Each step's arguments are first validated by the API's own body model for the command
+   (``ledger.api.households.COMMAND_BODIES``), so the import accepts exactly what the API
+   accepts; a refusal names the field and the rule (``import-invalid-params (organisation:
+   Value error, NUL characters are not accepted)``).
    A household id that is already in the ledger, or twice in the file, is refused the
    same way (``household-exists``, ``duplicate-household``): a second import of the
    same file changes nothing. ``resume=True`` skips households already in the ledger
@@ -54,27 +58,28 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import structlog
 from eventsourcing.persistence import IntegrityError
+from pydantic import ValidationError
 
 from ledger.aggregates import Actor, Household, errors
 from ledger.aggregates.clock import recording_clock
 from ledger.application import CaseLedger, NewMember
+from ledger.bulk_bodies import invalid_params, step_arguments
 from ledger.privacy.access import COMMAND_CATEGORIES, AccessRecorded, access_record
 from ledger.privacy.policy import decide
 
 __all__ = ["BATCH_EVENTS", "COMMANDS", "ImportError_", "ImportReport", "import_file", "import_lines",
-           "plan_lines", "staff_named", "validate_lines"]
+           "plan_lines", "staff_named", "step_arguments", "validate_lines"]
 
 log = structlog.get_logger("ledger.bulk")
 
@@ -206,32 +211,6 @@ def _parse(line_no: int, text: str) -> _Entry:
     return _Entry(line_no, hid, data["steps"])
 
 
-_HINTS: dict[str, dict[str, Any]] = {}
-
-
-def _hints(command: str) -> dict[str, Any]:
-    if command not in _HINTS:
-        _HINTS[command] = typing.get_type_hints(getattr(CaseLedger, command))
-    return _HINTS[command]
-
-
-def _convert(command: str, name: str, value: Any) -> Any:
-    """JSON to the method's argument types: dates, amounts, members, network pairs."""
-    hint = _hints(command).get(name)
-    if value is None or hint is None:
-        return value
-    options = typing.get_args(hint) or (hint,)
-    if date in options and isinstance(value, str):
-        return date.fromisoformat(value)
-    if Decimal in options and isinstance(value, (str, int)):
-        return Decimal(str(value))
-    if command == "refer_household" and name == "members":
-        return [NewMember(**m) for m in value]
-    if command == "record_intake" and name == "network":
-        return [tuple(pair) for pair in value]
-    return value
-
-
 def _stage(staging: _Staging, entry: _Entry, actor: Actor) -> tuple[Household, frozenset[Any]]:
     """Replay one household's steps through the application's command methods, in memory."""
     staging.start(entry.household_id)
@@ -248,17 +227,21 @@ def _stage(staging: _Staging, entry: _Entry, actor: Actor) -> tuple[Household, f
             raise _refuse(entry.line, "import-bad-arguments", i, command)
         try:
             on = date.fromisoformat(str(step.get("on")))
-            kwargs = {}
-            for name, value in args.items():
-                if isinstance(value, dict) and set(value) == {"ref"}:
-                    if value["ref"] not in refs:
-                        raise _refuse(entry.line, "import-unknown-ref", i, command)
-                    value = refs[value["ref"]]
-                kwargs[name] = _convert(command, name, value)
-        except (ValueError, TypeError, InvalidOperation) as exc:
-            if isinstance(exc, ImportError_):
-                raise
+        except (ValueError, TypeError):
             raise _refuse(entry.line, "import-bad-value", i, command) from None
+        resolved = {}
+        for name, value in args.items():
+            if isinstance(value, dict) and set(value) == {"ref"}:
+                if not isinstance(value["ref"], str) or value["ref"] not in refs:
+                    raise _refuse(entry.line, "import-unknown-ref", i, command)
+                value = refs[value["ref"]]
+            resolved[name] = value
+        try:
+            kwargs = step_arguments(command, resolved, on)
+        except KeyError:
+            raise _refuse(entry.line, "import-unknown-command", i) from None
+        except ValidationError as exc:
+            raise ImportError_(f"{_refuse(entry.line, 'import-invalid-params', i, command)} ({invalid_params(exc)})") from None
         method = getattr(staging, command)
         try:
             if command == "refer_household":
@@ -272,6 +255,9 @@ def _stage(staging: _Staging, entry: _Entry, actor: Actor) -> tuple[Household, f
         except TypeError:  # a missing or unknown keyword argument
             raise _refuse(entry.line, "import-bad-arguments", i, command) from None
         except (ValueError, KeyError):  # a value the domain's types refuse (an unknown code ...)
+            raise _refuse(entry.line, "import-bad-value", i, command) from None
+        except Exception as exc:  # noqa: BLE001 - never an internal error without the line: say where, not what
+            log.warning("import_step_failed", line=entry.line, step=i, command=command, error_type=type(exc).__name__)
             raise _refuse(entry.line, "import-bad-value", i, command) from None
         produces = step.get("produces")
         if produces is not None:

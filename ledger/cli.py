@@ -524,14 +524,20 @@ def _progress_printer() -> Any:
 # ------------------------------------------------------------------ projections
 @projections_app.command("status")
 def projections_status() -> None:
-    """Each view's position in the ledger, and how far behind the head it is."""
+    """Each view's position in the ledger, how far behind the head it is, and where a stalled view stopped."""
     from ledger.projections import open_views
 
     with _ledger() as ledger:
         runner = open_views(ledger)
         head = runner.head()
+        stalls = runner.failures()
         for name, position in runner.positions().items():
-            typer.echo(f"{name:18} at {position:>10}  (head {head}, {head - position} behind)")
+            line = f"{name:18} at {position:>10}  (head {head}, {head - position} behind)"
+            stall = stalls.get(name)
+            if stall is not None:
+                line += (f"  STALLED at position {stall.position}: {stall.error_type}"
+                         f" ({stall.attempts} attempts since {stall.since:%Y-%m-%d %H:%M:%S} UTC)")
+            typer.echo(line)
 
 
 @projections_app.command("run")

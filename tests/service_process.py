@@ -54,13 +54,15 @@ def add_users(settings: Settings, users: dict[str, tuple[str, str]]) -> dict[str
 
 class ServiceProcess:
     def __init__(self, data_dir: Path, database_url: str | None = None, *, port: int | None = None,
-                 env: dict[str, str] | None = None, log_path: Path | None = None) -> None:
+                 env: dict[str, str] | None = None, log_path: Path | None = None,
+                 args: tuple[str, ...] = ()) -> None:
         self.data_dir = Path(data_dir)
         self.database_url = database_url
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path or self.data_dir.parent / f"service-{self.port}.log"
         self.extra_env = env or {}
+        self.args = args  # more `serve` options (--workers 2 ...)
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
         self.organisation = "gemeente-testdorp"  # LEDGER_ORGANISATION: the municipality running it
@@ -90,7 +92,7 @@ class ServiceProcess:
             log.write(f"\n--- start {self.starts + 1} ---\n".encode())
             log.flush()
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "ledger.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                [sys.executable, "-m", "ledger.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.args],
                 env=self.env(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self.starts += 1
         deadline = time.monotonic() + timeout

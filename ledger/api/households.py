@@ -122,6 +122,11 @@ class ReferralIn(Body_):
                     "director is assigned. Default: the municipality that runs the ledger.")
     on: date | None = None
 
+    def new_members(self) -> list[NewMember]:
+        """The members as the application takes them (the API and the import both use this)."""
+        return [NewMember(m.role, m.name, bsn=m.bsn, birth_date=m.birth_date.isoformat() if m.birth_date else None,
+                          phone=m.phone, email=m.email) for m in self.members]
+
 
 class IntakeIn(Body_):
     domains_discussed: list[str] = Field(min_length=1, max_length=30)
@@ -371,11 +376,9 @@ def _page(items: list[Any], cursor: str | None, limit: int) -> dict[str, Any]:
 async def refer(request: Request, who: CallerDep, body: Annotated[ReferralIn, Body()],
                 idempotency_key: IdempotencyKey = None) -> Response:
     def run() -> Response:
-        members = [NewMember(m.role, m.name, bsn=m.bsn, birth_date=m.birth_date.isoformat() if m.birth_date else None,
-                             phone=m.phone, email=m.email) for m in body.members]
         hid, version = ledger_of(request).app.refer_household(
-            who.actor, sources=body.sources, members=members, address=body.address, reason=body.reason, on=body.on,
-            addressed_to=body.addressed_to)
+            who.actor, sources=body.sources, members=body.new_members(), address=body.address, reason=body.reason,
+            on=body.on, addressed_to=body.addressed_to)
         return _written(request, str(hid), version, None)
     return await _idempotent(request, idempotency_key, who.user_id, run)
 
@@ -463,10 +466,21 @@ def export(request: Request, who: CallerDep, household_id: HouseholdId,
 
 
 # ----------------------------------------------------------------- commands
+# One validation for every way in: each application command's request body, by method name, and the
+# keyword its item id (from the path) goes to. `ledger import` validates its lines with these same
+# models (ledger/bulk.py), so the import accepts exactly what the API accepts.
+COMMAND_BODIES: dict[str, type[Body_]] = {"refer_household": ReferralIn}
+ITEM_ARGUMENTS: dict[str, str] = {}
+
+
 def _command(path: str, method_name: str, model: type[BaseModel], summary: str, *,
              item_param: str | None = None, item_kw: str | None = None, verb: Literal["post", "put"] = "post") -> None:
     """Register one command resource: body -> application method, If-Match -> expected version."""
     full = f"/households/{{householdId}}/{path}"
+    assert issubclass(model, Body_)
+    COMMAND_BODIES[method_name] = model
+    if item_param is not None:
+        ITEM_ARGUMENTS[method_name] = item_kw or item_param
     status = 200 if verb == "put" else 201
 
     async def endpoint(request: Request, who: Caller, household_id: str, version: int, body: BaseModel,

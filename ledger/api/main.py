@@ -200,8 +200,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return response
 
     @app.get("/v1/health", tags=["service"])
-    def health() -> dict[str, str | int]:
-        """The service runs and which store it uses (no case data)."""
+    def health() -> dict[str, Any]:
+        """The service runs, which store it uses, and any view stopped at an event it cannot apply (no case data)."""
         ledger: Ledger = app.state.ledger
         views = app.state.views
         return {
@@ -210,6 +210,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "store": "postgresql" if ledger.settings.uses_postgres else "sqlite",
             "ledger_position": views.head(),
             "views_position": views.position(),
+            "stalled_views": {name: {"position": s.position, "error_type": s.error_type, "attempts": s.attempts}
+                              for name, s in views.failures().items()},
         }
 
     app.include_router(households.router)

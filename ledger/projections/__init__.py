@@ -21,10 +21,11 @@ from .evaluation_facts import EvaluationFacts
 from .involvement import WhoIsInvolved
 from .base import Applied, Batch, ReadModel, Rows, metadata
 from .runner import BATCH, REBUILD_BATCH, ConcurrentRunnerError, Progress, Runner
+from .stalls import Stall
 
 __all__ = [
     "Applied", "BATCH", "Batch", "ConcurrentRunnerError", "Progress", "REBUILD_BATCH", "ReadModel", "Rows", "Runner",
-    "all_models", "as_of", "metadata", "open_views", "views_engine",
+    "Stall", "all_models", "as_of", "metadata", "open_views", "views_engine",
 ]
 
 

@@ -41,18 +41,19 @@ class ReadSide:
         """Every view as it stood at ``at``, replayed from the ledger into a private in-memory database."""
         return cls(as_of(ledger, at))
 
-    def _ready(self, min_position: int) -> None:
+    def _ready(self, min_position: int, view: str | None = None) -> None:
         if min_position > self.runner.head():
             raise errors.InvalidInputError(
                 f"Position {min_position} is beyond the ledger's last position; pass the position of a write.")
-        if min_position and not self.runner.wait_for(min_position, timeout=self.wait_seconds):
+        if min_position and not self.runner.wait_for(min_position, timeout=self.wait_seconds,
+                                                     views=None if view is None else [view]):
             raise ViewsBehindError(f"The views have not reached position {min_position} yet; try again shortly.")
 
     def plan(self, actor: Actor, household_id: UUID | str, *, today: date | None = None,
              min_position: int = 0, emergency_reason: str | None = None) -> dict[str, Any] | None:
         """The household's current plan (phase, director, goals, actions with late flags, ZRM change)."""
         self.app.record_read(actor, "read_plan", household_id, PLAN_CATEGORIES, emergency_reason=emergency_reason)
-        self._ready(min_position)
+        self._ready(min_position, current_plan.CurrentPlan.name)
         with self.runner.engine.connect() as conn:
             return current_plan.plan(conn, str(household_id), today or self.app.today())
 
@@ -61,7 +62,7 @@ class ReadSide:
         """Who else works with this household, now and before."""
         self.app.record_read(actor, "read_involvement", household_id, INVOLVEMENT_CATEGORIES,
                              emergency_reason=emergency_reason)
-        self._ready(min_position)
+        self._ready(min_position, involvement.WhoIsInvolved.name)
         with self.runner.engine.connect() as conn:
             return involvement.involved(conn, str(household_id), on)
 
@@ -69,7 +70,7 @@ class ReadSide:
                   min_position: int = 0) -> list[Any]:
         """Active households by phase, per case director or per organisation, on a day."""
         self.app.record_read(actor, "read_caseloads")
-        self._ready(min_position)
+        self._ready(min_position, caseloads.Caseloads.name)
         day = on or self.app.today()
         with self.runner.engine.connect() as conn:
             if by == "organisation":
@@ -86,7 +87,7 @@ class ReadSide:
         """
         head = self.runner.head()
         scope = self.app.record_read(actor, "read_access_log").scope  # a partner's officer: own staff only
-        self._ready(head)
+        self._ready(head, access_log.AccessLog.name)
         with self.runner.engine.connect() as conn:
             return access_log.records(conn, household_id=household_id, user_id=user_id, day=day,
                                       category=category, emergency=emergency, since=since, until=until,
@@ -96,6 +97,6 @@ class ReadSide:
         """Records awaiting the privacy officer's review (break-the-glass accesses, legal bases), up to the moment of asking."""
         head = self.runner.head()
         scope = self.app.record_read(actor, "read_access_log").scope
-        self._ready(head)
+        self._ready(head, access_log.AccessLog.name)
         with self.runner.engine.connect() as conn:
             return access_log.awaiting_review(conn, organisation=scope)

@@ -21,7 +21,7 @@ from ledger.application import CaseLedger
 from ledger.bootstrap import Ledger, build
 from ledger.demo import build_plan, register_staff
 from ledger.config import Settings
-from ledger.bulk import ImportError_, _convert, import_lines, plan_lines, staff_named
+from ledger.bulk import ImportError_, import_lines, plan_lines, staff_named, step_arguments
 from ledger.privacy.access import AccessRecorded
 from ledger.views import household_view
 
@@ -63,9 +63,9 @@ def _live(app: CaseLedger, line: str) -> UUID:
     version = 0
     for step in data["steps"]:
         cmd = step["command"]
-        args = {k: _convert(cmd, k, refs[v["ref"]] if isinstance(v, dict) and "ref" in v else v)
-                for k, v in step["args"].items()}
         on = date.fromisoformat(step["on"])
+        args = step_arguments(cmd, {k: refs[v["ref"]] if isinstance(v, dict) and "ref" in v else v
+                                    for k, v in step["args"].items()}, on)
         if cmd == "refer_household":
             _, version = app.refer_household(OPERATOR, on=on, **args)
             continue

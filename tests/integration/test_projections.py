@@ -35,8 +35,8 @@ from ledger.projections import Applied, ReadModel, Runner, all_models, as_of, op
 from pg_server import create_database, drop_database
 
 
-class SimulatedCrash(Exception):
-    """The process died here: the open transaction goes, nothing else."""
+class SimulatedCrash(BaseException):
+    """The process died here: the open transaction goes, nothing else (not an error a view could record)."""
 
 
 class CrashingAt(ReadModel):

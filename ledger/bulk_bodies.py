@@ -1,0 +1,81 @@
+"""The import's step validation: the API's own request bodies, so ``ledger import`` accepts what the API accepts.
+
+Each step's arguments (references resolved, with its ``on``) are validated by the body model
+the API's route for that command uses (``ledger.api.households.COMMAND_BODIES``), so a value
+the API refuses (a NUL, a length, a type, an unknown field; and whatever rules the bodies
+gain later) is refused here too, naming the field and the rule as the API's ``invalidParams``
+does, never the value. Three commands and one field have no route of their own; their
+bodies are declared here, on the same base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field, ValidationError, create_model
+
+from ledger.api.households import COMMAND_BODIES, ITEM_ARGUMENTS, Body_, DirectorIn, IntakeIn, ReferralIn
+
+__all__ = ["invalid_params", "step_arguments"]
+
+class _IntakeIn(IntakeIn):
+    network: list[tuple[Annotated[str, Field(max_length=40)], Annotated[str | None, Field(max_length=200)]]] = Field(
+        default_factory=list, max_length=50)
+
+
+class _GoalRevisionIn(Body_):
+    goal_id: str = Field(min_length=1, max_length=64)
+    description: str | None = Field(default=None, min_length=1, max_length=4000)
+    target_date: date | None = None
+    on: date | None = None
+
+
+class _AssignmentIn(Body_):
+    user_id: str = DirectorIn.model_fields["user_id"]
+    organisation: str = DirectorIn.model_fields["organisation"]
+    on: date | None = None
+
+
+_IMPORT_ONLY: dict[str, type[Body_]] = {
+    "record_intake": _IntakeIn, "revise_plan_goal": _GoalRevisionIn,
+    "assign_case_director": _AssignmentIn, "replace_case_director": DirectorIn,
+}
+_BODIES: dict[str, type[BaseModel]] = {}
+
+
+def _body(command: str) -> type[BaseModel] | None:
+    """The step's body model: the API's, with the item id (a path segment there) as a field."""
+    if command not in _BODIES:
+        model = _IMPORT_ONLY.get(command) or COMMAND_BODIES.get(command)
+        if model is None:
+            return None
+        item = ITEM_ARGUMENTS.get(command)
+        if item is not None:
+            model = create_model(f"{model.__name__}_{command}", __base__=model,
+                                 **{item: (str, Field(min_length=1, max_length=64))})  # as the API's ItemId
+        _BODIES[command] = model
+    return _BODIES[command]
+
+
+def invalid_params(exc: ValidationError) -> str:
+    """The refused fields and rules, as the API's invalidParams names them (never a value)."""
+    parts = []
+    for e in exc.errors(include_url=False, include_input=False):
+        name = ".".join(str(p) for p in e.get("loc", ())) or "body"
+        parts.append(f"{name}: {e.get('msg', 'invalid')}")
+    return "; ".join(parts[:5])
+
+
+def step_arguments(command: str, args: Mapping[str, Any], on: date) -> dict[str, Any]:
+    """A step's arguments (references resolved), validated by the command's body, as the application's
+    keyword arguments (as the API passes them; ``on`` left out). Raises ``ValidationError``."""
+    model = _body(command)
+    if model is None:
+        raise KeyError(command)
+    body = model.model_validate({**args, "on": on})
+    kwargs = body.model_dump(exclude={"on"})
+    if isinstance(body, ReferralIn):
+        kwargs["members"] = body.new_members()
+    return kwargs
