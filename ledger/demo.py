@@ -53,6 +53,7 @@ from ledger.aggregates import Actor, is_valid_bsn
 from ledger.aggregates.zrm import INSTRUMENTS
 from ledger.application import CaseLedger, NewMember
 from ledger.bootstrap import Ledger
+from ledger.privacy.users import UserError
 
 __all__ = [
     "DEFAULT_HISTORY_DAYS",
@@ -1171,7 +1172,11 @@ def register_organisations(ledger: Ledger, operator: Actor) -> None:
     for org_id, name in ORGANISATIONS.items():
         if not ledger.users.is_organisation(org_id):
             kind = "municipality" if org_id == ledger.app.municipality else "partner"
-            ledger.users.add_organisation(org_id, name, kind, by=operator)
+            try:
+                ledger.users.add_organisation(org_id, name, kind, by=operator)
+            except UserError:
+                if not ledger.users.is_organisation(org_id):  # not another process registering it meanwhile
+                    raise
 
 
 def staff_of(timeline: Iterable[Step]) -> dict[str, tuple[str, str]]:
@@ -1189,8 +1194,12 @@ def register_staff(ledger: Ledger, timeline: Iterable[Step]) -> None:
     """Add the plan's staff to the user directory: a director or worker id must be a registered user."""
     for user_id, (organisation, role) in sorted(staff_of(timeline).items()):
         if not ledger.app.is_user(user_id):
-            ledger.users.add(display_name=f"Demo {role} {user_id}", organisation=organisation, role=role,
-                             user_id=user_id)
+            try:
+                ledger.users.add(display_name=f"Demo {role} {user_id}", organisation=organisation, role=role,
+                                 user_id=user_id)
+            except UserError:
+                if not ledger.app.is_user(user_id):  # not another process adding the same staff meanwhile
+                    raise
 
 
 def generate(

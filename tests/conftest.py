@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import warnings
@@ -57,6 +58,9 @@ def _logging_as_configured_by_default() -> None:
     configure_logging("info")
 
 MUNICIPALITY = "gemeente-testdorp"  # the municipality that runs the test ledgers (LEDGER_ORGANISATION)
+# ... also for every CLI or service process a test starts (they copy this environment): a ledger
+# started with another municipality would register it, an event the test did not write.
+os.environ["LEDGER_ORGANISATION"] = MUNICIPALITY
 OPERATOR = Actor(user_id="op-001", organisation="gemeente-testdorp", role="operator")  # the local operator: storage tests are not about the policy
 
 
@@ -204,7 +208,7 @@ def api(store: Store) -> Iterator[Api]:
 
     tokens, ids = {}, {}
     with build(store.settings()) as ledger:
-        register_organisations(ledger, *(org for org, _ in API_USERS.values()))
+        register_organisations(ledger, *ORGANISATIONS, *(org for org, _ in API_USERS.values()))
         for name, (org, role) in API_USERS.items():
             user, token = ledger.users.add(display_name=f"Test {name}", organisation=org, role=role,
                                            user_id=f"u-{name}")

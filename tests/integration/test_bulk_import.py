@@ -19,7 +19,7 @@ import pytest
 from ledger.aggregates import Actor
 from ledger.application import CaseLedger
 from ledger.bootstrap import Ledger, build
-from ledger.demo import build_plan, register_staff
+from ledger.demo import register_organisations, build_plan, register_staff
 from ledger.config import Settings
 from ledger.bulk import ImportError_, import_lines, plan_lines, staff_named, step_arguments
 from ledger.privacy.access import AccessRecorded
@@ -36,16 +36,22 @@ def _lines(households: int = 12, seed: int = 5) -> list[str]:
     return list(plan_lines(households=households, seed=seed, start=START, end=END))
 
 
-def _with_staff(ledger: Ledger, households: int = 12, seed: int = 5) -> Ledger:
-    """The plan's case directors and workers in the ledger's user directory (they must be registered users)."""
-    register_staff(ledger, build_plan(households=households, seed=seed, start=START, end=END))
+_SET_UP: dict[int, int] = {}  # id(app) -> its last position once start-up and the directory were written
+
+
+def _with_staff(ledger: Ledger, households: int | None = 12, seed: int = 5) -> Ledger:
+    """The plan's organisations and (unless ``households`` is None) its case directors and workers in the
+    ledger's directory: they must be registered."""
+    register_organisations(ledger, OPERATOR)
+    if households is not None:
+        register_staff(ledger, build_plan(households=households, seed=seed, start=START, end=END))
+    _SET_UP[id(ledger.app)] = ledger.app.recorder.max_notification_id() or 0
     return ledger
-START_UP = 2  # a new ledger's first start registers its municipality: one event and its access record
 
 
 def _count(app: CaseLedger) -> int:
-    """Notifications recorded after the first start."""
-    return (app.recorder.max_notification_id() or 0) - START_UP
+    """Notifications recorded after the start-up and the directory set-up (a directory change is an event too)."""
+    return (app.recorder.max_notification_id() or 0) - _SET_UP[id(app)]
 
 
 def _live(app: CaseLedger, line: str) -> UUID:
@@ -176,12 +182,13 @@ def test_second_import_is_refused_resume_skips_dry_run_writes_nothing(store: Sto
 
 
 def test_only_the_local_operator_imports(store: Store) -> None:
-    ledger = store.make_ledger(clock=FixedClock(NOW))
+    ledger = _with_staff(store.make_ledger(clock=FixedClock(NOW)), None)
     consultant = Actor(user_id="cons-001", organisation="gemeente-testdorp", role="consultant")
     with pytest.raises(ImportError_, match="reserved to the local operator"):
         import_lines(ledger.app, lambda: _lines(1), consultant)
     assert _count(ledger.app) == 0
-    assert not [r for r in ledger.app._access_records() if isinstance(r, AccessRecorded) and r.action != "add_organisation"]
+    assert not [r for r in ledger.app._access_records() if isinstance(r, AccessRecorded)
+                and r.action not in ("add_organisation", "add_user")]  # the directory set-up only
 
 
 def test_cli_import_prints_counts_and_refuses_a_second_run(store: Store, tmp_path: Path,
@@ -211,7 +218,7 @@ def test_an_import_naming_unregistered_staff_writes_nothing(store: Store) -> Non
 
     ``staff_named`` lists the users the file needs; once they are added, the same file imports.
     """
-    ledger = store.make_ledger(clock=FixedClock(NOW))
+    ledger = _with_staff(store.make_ledger(clock=FixedClock(NOW)), None)  # the organisations only
     with pytest.raises(ImportError_, match=r"^line \d+, step \d+ \((assign_case_director|start_involvement)\): "
                                            r"unregistered-user$"):
         import_lines(ledger.app, lambda: _lines(5), OPERATOR)

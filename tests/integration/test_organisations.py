@@ -21,19 +21,19 @@ PRIVACY = Actor("u-fg", "gemeente-testdorp", "privacy_officer")
 
 def test_the_deployments_own_municipality_is_registered_at_first_start(store: Store) -> None:
     """build() registers LEDGER_ORGANISATION as a municipality once; a restart does not register it again."""
-    ledger = store.make_ledger(organisation="gemeente-testdorp")
+    ledger = store.make_ledger(with_staff=False, organisation="gemeente-testdorp")
     assert ledger.users.organisation("gemeente-testdorp") == Organisation(
         "gemeente-testdorp", "gemeente-testdorp", OrganisationKind.MUNICIPALITY)
-    again = store.make_ledger(organisation="gemeente-testdorp")
+    again = store.make_ledger(with_staff=False, organisation="gemeente-testdorp")
     assert [o.org_id for o in again.users.organisations()] == ["gemeente-testdorp"]
 
 
 def test_a_registered_organisation_is_an_event_in_the_ledger_with_its_access_record(store: Store) -> None:
     """Registering stores an OrganisationRegistered event and an access record naming the organisation."""
-    ledger = store.make_ledger()
+    ledger = store.make_ledger(with_staff=False)
     org = ledger.users.add_organisation("ggz-noord", "GGZ Noord", "partner", by=ADMIN)
     assert org == Organisation("ggz-noord", "GGZ Noord", OrganisationKind.PARTNER)
-    assert store.make_ledger().users.is_organisation("ggz-noord")  # another process sees it
+    assert store.make_ledger(with_staff=False).users.is_organisation("ggz-noord")  # another process sees it
     notes = ledger.app.recorder.select_notifications(start=1, limit=100)
     kinds = [ledger.app.mapper.to_domain_event(n) for n in notes]
     registered = [e for e in kinds if isinstance(e, OrganisationRegistered) and e.org_id == "ggz-noord"]
@@ -45,7 +45,7 @@ def test_a_registered_organisation_is_an_event_in_the_ledger_with_its_access_rec
 @pytest.mark.parametrize("org_id", ["GGZ Noord", "ggz_noord", "-ggz", "ggz-", "a" * 41, ""])
 def test_an_organisation_id_must_be_a_code(store: Store, org_id: str) -> None:
     """Ids are lower-case letters, digits and hyphens (no names, no leading or trailing hyphen, at most 40)."""
-    ledger = store.make_ledger()
+    ledger = store.make_ledger(with_staff=False)
     with pytest.raises(UserError, match="code"):
         ledger.users.add_organisation(org_id, "GGZ Noord", "partner", by=ADMIN)
     assert not ledger.users.is_organisation(org_id)
@@ -53,7 +53,7 @@ def test_an_organisation_id_must_be_a_code(store: Store, org_id: str) -> None:
 
 def test_an_organisation_is_registered_once_and_needs_a_known_kind(store: Store) -> None:
     """A second registration of the same id and an unknown kind are refused; the first stays as it was."""
-    ledger = store.make_ledger()
+    ledger = store.make_ledger(with_staff=False)
     ledger.users.add_organisation("ggz-noord", "GGZ Noord", "partner", by=ADMIN)
     with pytest.raises(UserError, match="registered already"):
         ledger.users.add_organisation("ggz-noord", "Other", "municipality", by=ADMIN)
@@ -65,7 +65,7 @@ def test_an_organisation_is_registered_once_and_needs_a_known_kind(store: Store)
 
 def test_only_administrators_register_organisations_and_refusals_are_recorded(store: Store) -> None:
     """A consultant's registration is refused, recorded, and registers nothing."""
-    ledger = store.make_ledger()
+    ledger = store.make_ledger(with_staff=False)
     with pytest.raises(AccessDeniedError):
         ledger.users.add_organisation("ggz-noord", "GGZ Noord", "partner",
                                       by=Actor("u-c", "gemeente-testdorp", "consultant"))

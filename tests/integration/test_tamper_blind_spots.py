@@ -160,7 +160,7 @@ def test_chain_tail_chains_a_legitimate_tail_on_record(store: Store, ledger) -> 
 def test_a_deleted_access_log_row_is_reported_naming_the_view(store: Store, ledger) -> None:
     """An emergency access deleted from the access-log view fails verify, naming access_log."""
     hid = ledger.app.list_households(OPERATOR)[0].household_id
-    ledger.app.get_household(STRANGER, hid, emergency_reason="Acute zorgen")
+    ledger.app.get_household(STRANGER, hid, emergency_reason="Acute zorgen om de kinderen thuis")
     views = open_views(ledger)
     views.catch_up()
     assert audit.verify(ledger, views).ok
