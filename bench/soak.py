@@ -185,6 +185,7 @@ def soak(args: argparse.Namespace) -> dict[str, Any]:
         try:
             url = pg.database("soak") if pg else None
             svc = ServiceProcess(base / "data", url, log_path=base / "service.log", env={"LEDGER_LOG_LEVEL": "warning"})
+            svc.organisation = ORG  # the soak's consultants work for the municipality running the ledger
             tokens = add_users(svc.settings, {f"soak{i}": (ORG, "consultant") for i in range(args.clients)})
             svc.start()
             stats, stop = Stats(), threading.Event()

@@ -42,7 +42,7 @@ def test_show_prints_the_history_with_who_acted(tmp_path: Path, household: str) 
     assert done.returncode == 0, done.stderr
     assert "phase intake" in done.stdout
     assert "Referred" in done.stdout and "IntakeHeld" in done.stdout
-    assert "by op-test (municipality, operator)" in done.stdout
+    assert "by op-test (gemeente-testdorp, operator)" in done.stdout  # LEDGER_ORGANISATION of the suite (conftest)
     as_json = json.loads(run(tmp_path, "show", household, "--json").stdout)
     assert [e["type"] for e in as_json["events"]] == ["Referred", "IntakeHeld"]
     assert as_json["household"]["referral"]["members"][0]["name"] == "Joris Proefhuis"
