@@ -31,6 +31,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 from eventsourcing.utils import get_topic
 
 from ledger.aggregates import Actor, Household, Member, NetworkContact, StaffRef, errors, scrub
+from ledger.aggregates.actions import Action
 from ledger.aggregates.codes import is_organisation_id, is_user_id
 from ledger.aggregates.vocabulary import DataCategory
 from ledger.aggregates.clock import recording_clock
@@ -381,7 +382,7 @@ class CaseLedger(Application[UUID]):
         ]
         household_id = self.new_household_id()
         with recording_clock(self.clock), self.keys.scope():
-            record = self._authorise(actor, "refer_household", None, COMMAND_CATEGORIES["refer_household"],
+            record = self._authorise(actor, Action.REFER_HOUSEHOLD, None, COMMAND_CATEGORIES[Action.REFER_HOUSEHOLD],
                                      household_id=household_id)
             try:
                 self._check_registered([addressed_to], ())
@@ -408,7 +409,7 @@ class CaseLedger(Application[UUID]):
         summary: str | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "record_intake", "intake_recorded", lambda h: h.hold_intake(
+        return self._change(actor, household_id, expected_version, Action.RECORD_INTAKE, "intake_recorded", lambda h: h.hold_intake(
             actor=actor, on=day, domains_discussed=domains_discussed,
             network=[NetworkContact(relation, personal(name)) for relation, name in network],  # type: ignore[arg-type]
             agencies_involved=list(agencies_involved), summary=personal(summary)),
@@ -419,7 +420,7 @@ class CaseLedger(Application[UUID]):
         rationale: str | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "decide_coordination", "coordination_decided", lambda h: h.decide_coordination(
+        return self._change(actor, household_id, expected_version, Action.DECIDE_COORDINATION, "coordination_decided", lambda h: h.decide_coordination(
             actor=actor, on=day, outcome=outcome, rationale=personal(rationale)))
 
     def assign_case_director(
@@ -428,7 +429,7 @@ class CaseLedger(Application[UUID]):
     ) -> int:
         day = self._on(on)
         director = StaffRef(user_id, organisation)
-        return self._change(actor, household_id, expected_version, "assign_case_director", "case_director_assigned", lambda h: h.assign_case_director(
+        return self._change(actor, household_id, expected_version, Action.ASSIGN_CASE_DIRECTOR, "case_director_assigned", lambda h: h.assign_case_director(
             actor=actor, on=day, director=director), organisations=[organisation], users=[user_id])
 
     def set_case_director(
@@ -448,7 +449,7 @@ class CaseLedger(Application[UUID]):
     ) -> int:
         day = self._on(on)
         director = StaffRef(user_id, organisation)
-        return self._change(actor, household_id, expected_version, "replace_case_director", "case_director_replaced", lambda h: h.replace_case_director(
+        return self._change(actor, household_id, expected_version, Action.REPLACE_CASE_DIRECTOR, "case_director_replaced", lambda h: h.replace_case_director(
             actor=actor, on=day, director=director, reason=personal(reason)),
             organisations=[organisation], users=[user_id])
 
@@ -462,7 +463,7 @@ class CaseLedger(Application[UUID]):
         day = self._on(on)
         consent_id = self.new_id()
         legal_basis = basis != "consent"
-        version = self._change(actor, household_id, expected_version, "grant_consent", "consent_granted", lambda h: h.grant_consent(
+        version = self._change(actor, household_id, expected_version, Action.GRANT_CONSENT, "consent_granted", lambda h: h.grant_consent(
             actor=actor, on=day, consent_id=consent_id, basis=basis, member_id=member_id,
             organisations=organisations, data_categories=data_categories, purpose=purpose,
             valid_from=valid_from or day, valid_until=valid_until, legal_reference=legal_reference,
@@ -476,7 +477,7 @@ class CaseLedger(Application[UUID]):
         on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "withdraw_consent", "consent_withdrawn", lambda h: h.withdraw_consent(
+        return self._change(actor, household_id, expected_version, Action.WITHDRAW_CONSENT, "consent_withdrawn", lambda h: h.withdraw_consent(
             actor=actor, on=day, consent_id=consent_id))
 
     def record_zrm_measurement(
@@ -485,7 +486,7 @@ class CaseLedger(Application[UUID]):
     ) -> tuple[str, int]:
         day = self._on(on)
         measurement_id = self.new_id()
-        version = self._change(actor, household_id, expected_version, "record_zrm_measurement", "zrm_measurement_recorded", lambda h: h.measure_zrm(
+        version = self._change(actor, household_id, expected_version, Action.RECORD_ZRM_MEASUREMENT, "zrm_measurement_recorded", lambda h: h.measure_zrm(
             actor=actor, on=day, measurement_id=measurement_id, instrument=instrument, moment=moment,
             scores=scores, member_id=member_id))
         return measurement_id, version
@@ -496,7 +497,7 @@ class CaseLedger(Application[UUID]):
     ) -> tuple[str, int]:
         day = self._on(on)
         goal_id = self.new_id()
-        version = self._change(actor, household_id, expected_version, "set_plan_goal", "plan_goal_set", lambda h: h.set_plan_goal(
+        version = self._change(actor, household_id, expected_version, Action.SET_PLAN_GOAL, "plan_goal_set", lambda h: h.set_plan_goal(
             actor=actor, on=day, goal_id=goal_id, life_domain=life_domain,
             description=personal(description), target_date=target_date))
         return goal_id, version
@@ -506,7 +507,7 @@ class CaseLedger(Application[UUID]):
         description: str | None = None, target_date: date | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "revise_plan_goal", "plan_goal_revised", lambda h: h.revise_plan_goal(
+        return self._change(actor, household_id, expected_version, Action.REVISE_PLAN_GOAL, "plan_goal_revised", lambda h: h.revise_plan_goal(
             actor=actor, on=day, goal_id=goal_id, description=personal(description), target_date=target_date))
 
     def add_plan_action(
@@ -515,7 +516,7 @@ class CaseLedger(Application[UUID]):
     ) -> tuple[str, int]:
         day = self._on(on)
         action_id = self.new_id()
-        version = self._change(actor, household_id, expected_version, "add_plan_action", "plan_action_added", lambda h: h.add_plan_action(
+        version = self._change(actor, household_id, expected_version, Action.ADD_PLAN_ACTION, "plan_action_added", lambda h: h.add_plan_action(
             actor=actor, on=day, action_id=action_id, goal_id=goal_id, description=personal(description),
             performer_kind=performer_kind, organisation=organisation, due_on=due_on),
             organisations=[organisation])
@@ -526,7 +527,7 @@ class CaseLedger(Application[UUID]):
         on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "complete_plan_action", "plan_action_completed", lambda h: h.complete_plan_action(
+        return self._change(actor, household_id, expected_version, Action.COMPLETE_PLAN_ACTION, "plan_action_completed", lambda h: h.complete_plan_action(
             actor=actor, on=day, action_id=action_id))
 
     def cancel_plan_action(
@@ -534,7 +535,7 @@ class CaseLedger(Application[UUID]):
         reason: str | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "cancel_plan_action", "plan_action_cancelled", lambda h: h.cancel_plan_action(
+        return self._change(actor, household_id, expected_version, Action.CANCEL_PLAN_ACTION, "plan_action_cancelled", lambda h: h.cancel_plan_action(
             actor=actor, on=day, action_id=action_id, reason=personal(reason)))
 
     def start_involvement(
@@ -543,7 +544,7 @@ class CaseLedger(Application[UUID]):
     ) -> tuple[str, int]:
         day = self._on(on)
         involvement_id = self.new_id()
-        version = self._change(actor, household_id, expected_version, "start_involvement", "involvement_started", lambda h: h.start_involvement(
+        version = self._change(actor, household_id, expected_version, Action.START_INVOLVEMENT, "involvement_started", lambda h: h.start_involvement(
             actor=actor, on=day, involvement_id=involvement_id, kind=kind, organisation=organisation,
             discipline=discipline, worker_id=worker_id, contact_name=personal(contact_name)),
             organisations=[organisation], users=[worker_id])
@@ -555,7 +556,7 @@ class CaseLedger(Application[UUID]):
     ) -> int:
         """``reason``: an InvolvementEndReason code (goal_reached, handed_over, ...)."""
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "end_involvement", "involvement_ended", lambda h: h.end_involvement(
+        return self._change(actor, household_id, expected_version, Action.END_INVOLVEMENT, "involvement_ended", lambda h: h.end_involvement(
             actor=actor, on=day, involvement_id=involvement_id, reason=reason))
 
     def hold_evaluation(
@@ -564,7 +565,7 @@ class CaseLedger(Application[UUID]):
     ) -> tuple[str, int]:
         day = self._on(on)
         evaluation_id = self.new_id()
-        version = self._change(actor, household_id, expected_version, "hold_evaluation", "evaluation_held", lambda h: h.hold_evaluation(
+        version = self._change(actor, household_id, expected_version, Action.HOLD_EVALUATION, "evaluation_held", lambda h: h.hold_evaluation(
             actor=actor, on=day, evaluation_id=evaluation_id, conclusion=conclusion, final=final,
             notes=personal(notes)))
         return evaluation_id, version
@@ -575,7 +576,7 @@ class CaseLedger(Application[UUID]):
     ) -> tuple[str, int]:
         day = self._on(on)
         escalation_id = self.new_id()
-        version = self._change(actor, household_id, expected_version, "raise_escalation", "escalation_raised", lambda h: h.raise_escalation(
+        version = self._change(actor, household_id, expected_version, Action.RAISE_ESCALATION, "escalation_raised", lambda h: h.raise_escalation(
             actor=actor, on=day, escalation_id=escalation_id, level=level, reason=personal(reason)))
         return escalation_id, version
 
@@ -584,7 +585,7 @@ class CaseLedger(Application[UUID]):
         resolution: str | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "resolve_escalation", "escalation_resolved", lambda h: h.resolve_escalation(
+        return self._change(actor, household_id, expected_version, Action.RESOLVE_ESCALATION, "escalation_resolved", lambda h: h.resolve_escalation(
             actor=actor, on=day, escalation_id=escalation_id, resolution=personal(resolution)))
 
     def record_cost(
@@ -594,7 +595,7 @@ class CaseLedger(Application[UUID]):
     ) -> tuple[str, int]:
         day = self._on(on)
         cost_id = self.new_id()
-        version = self._change(actor, household_id, expected_version, "record_cost", "cost_recorded", lambda h: h.record_cost(
+        version = self._change(actor, household_id, expected_version, Action.RECORD_COST, "cost_recorded", lambda h: h.record_cost(
             actor=actor, on=day, cost_id=cost_id, kind=kind, stream=stream, amount_eur=amount_eur,
             period_start=period_start, period_end=period_end, description=personal(description)))
         return cost_id, version
@@ -604,7 +605,7 @@ class CaseLedger(Application[UUID]):
         warm: bool = True, notes: str | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "hand_over", "household_handed_over", lambda h: h.hand_over(
+        return self._change(actor, household_id, expected_version, Action.HAND_OVER, "household_handed_over", lambda h: h.hand_over(
             actor=actor, on=day, to_organisation=to_organisation, warm=warm, notes=personal(notes)),
             organisations=[to_organisation])
 
@@ -613,7 +614,7 @@ class CaseLedger(Application[UUID]):
         reason: str | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "record_drop_out", "drop_out_recorded", lambda h: h.record_drop_out(
+        return self._change(actor, household_id, expected_version, Action.RECORD_DROP_OUT, "drop_out_recorded", lambda h: h.record_drop_out(
             actor=actor, on=day, kind=kind, reason=personal(reason)))
 
     def close_case(
@@ -621,7 +622,7 @@ class CaseLedger(Application[UUID]):
         aftercare_until: date | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "close_case", "case_closed", lambda h: h.close(
+        return self._change(actor, household_id, expected_version, Action.CLOSE_CASE, "case_closed", lambda h: h.close(
             actor=actor, on=day, reason=reason, aftercare_until=aftercare_until))
 
     def reopen_case(
@@ -629,7 +630,7 @@ class CaseLedger(Application[UUID]):
         on: date | None = None,
     ) -> int:
         day = self._on(on)
-        return self._change(actor, household_id, expected_version, "reopen_case", "case_reopened", lambda h: h.reopen(
+        return self._change(actor, household_id, expected_version, Action.REOPEN_CASE, "case_reopened", lambda h: h.reopen(
             actor=actor, on=day, reason=personal(reason)))
 
     def place_retention_hold(
@@ -638,7 +639,7 @@ class CaseLedger(Application[UUID]):
     ) -> tuple[str, int]:
         day = self._on(on)
         hold_id = self.new_id()
-        version = self._change(actor, household_id, expected_version, "place_retention_hold", "retention_hold_placed", lambda h: h.place_retention_hold(
+        version = self._change(actor, household_id, expected_version, Action.PLACE_RETENTION_HOLD, "retention_hold_placed", lambda h: h.place_retention_hold(
             actor=actor, on=day, hold_id=hold_id, law=law, until=until))
         return hold_id, version
 
@@ -649,7 +650,7 @@ class CaseLedger(Application[UUID]):
         """The privacy officer's request to erase; another person (the municipality's administrator) executes it."""
         day = self._on(on)
         request_id = self.new_id()
-        version = self._change(actor, household_id, expected_version, "request_erasure", "erasure_requested", lambda h: h.request_erasure(
+        version = self._change(actor, household_id, expected_version, Action.REQUEST_ERASURE, "erasure_requested", lambda h: h.request_erasure(
             actor=actor, on=day, request_id=request_id, reason=reason))
         return request_id, version
 
@@ -669,7 +670,7 @@ class CaseLedger(Application[UUID]):
         with recording_clock(self.clock):
             household = self._load(hid)
             if household.is_erased and self.keys.has_key(hid):  # an erasure left unfinished
-                self._authorise(actor, "erase_household", household, COMMAND_CATEGORIES["erase_household"],
+                self._authorise(actor, Action.ERASE_HOUSEHOLD, household, COMMAND_CATEGORIES[Action.ERASE_HOUSEHOLD],
                                 save_now=True)
                 self.keys.shred(hid)
                 log.info("household_erasure_finished", household_id=str(hid), user_id=actor.user_id)
@@ -680,7 +681,7 @@ class CaseLedger(Application[UUID]):
             self.keys.begin_erasure(hid)  # after the rules allowed it, before Erased is saved
 
         try:
-            version = self._change(actor, hid, expected_version, "erase_household", "household_erased", erase)
+            version = self._change(actor, hid, expected_version, Action.ERASE_HOUSEHOLD, "household_erased", erase)
         except errors.HouseholdError:
             try:
                 self.keys.cancel_erasure(hid)  # refused or stale: nothing was saved
@@ -709,7 +710,7 @@ class CaseLedger(Application[UUID]):
         A refusal is recorded before it is raised; so is a change that loses to another
         (``IntegrityError``: the stream already has that version).
         """
-        org = action == "add_organisation"
+        org = action == Action.ADD_ORGANISATION
         record = self._authorise(
             by, action, None, frozenset(), subject_user_id=None if org else subject,
             subject_organisation=subject if org else subject_organisation)
@@ -721,7 +722,7 @@ class CaseLedger(Application[UUID]):
 
     def record_chain_tail(self, actor: Actor, first: int, last: int) -> None:
         """After the operator chained positions ``first``..``last`` (``ledger audit chain-tail``): on record."""
-        record = self._authorise(actor, "chain_tail", None, frozenset())
+        record = self._authorise(actor, Action.CHAIN_TAIL, None, frozenset())
         self.save(ChainTailChained(  # type: ignore[call-arg]
             originator_id=uuid.uuid4(), originator_version=1, timestamp=self.clock(), first=first, last=last,
             by_user_id=actor.user_id), record)
@@ -740,7 +741,7 @@ class CaseLedger(Application[UUID]):
             raise errors.InvalidInputError(
                 f"Unknown verdict {errors.shown(verdict)}; expected one of: {', '.join(sorted(REVIEW_VERDICTS))}.")
         access, decision = self._authorised(
-            actor, "review_emergency", None, frozenset(), household_id=None, emergency_reason=None,
+            actor, Action.REVIEW_EMERGENCY, None, frozenset(), household_id=None, emergency_reason=None,
             subject_user_id=None, subject_organisation=None, needs_review=None, save_now=False)
         try:
             first = next(iter(self.repository.event_store.get(parse_household_id(record_id))), None)
@@ -771,7 +772,7 @@ class CaseLedger(Application[UUID]):
                 f"expected one of: {', '.join(sorted(IDENTITY_CHECKS))}.")
         day = self._on(received_on)
         household = self._load(household_id)
-        access = self._authorise(actor, "record_access_request", household, frozenset())
+        access = self._authorise(actor, Action.RECORD_ACCESS_REQUEST, household, frozenset())
         request = AccessRequestRecorded(  # type: ignore[call-arg]
             originator_id=uuid.uuid4(), originator_version=1, timestamp=self.clock(),
             household_id=str(household.id), requester=requester, identity_check=identity_check,
@@ -810,7 +811,7 @@ class CaseLedger(Application[UUID]):
     ) -> Household:
         """Current state, or the state as recorded at ``as_of``; access-recorded first."""
         household = self._load(household_id)
-        self._authorise(actor, "read_household", household, ALL_CATEGORIES,
+        self._authorise(actor, Action.READ_HOUSEHOLD, household, ALL_CATEGORIES,
                         emergency_reason=emergency_reason, save_now=True)
         if as_of is None:
             return household
@@ -834,7 +835,7 @@ class CaseLedger(Application[UUID]):
     ) -> list[DomainEventProtocol[UUID]]:
         """Every event of the household, oldest first; personal data erased if the household is."""
         household = self._load(household_id)
-        self._authorise(actor, "read_history", household, ALL_CATEGORIES,
+        self._authorise(actor, Action.READ_HISTORY, household, ALL_CATEGORIES,
                         emergency_reason=emergency_reason, save_now=True)
         return self._history_of(household)
 
@@ -847,12 +848,12 @@ class CaseLedger(Application[UUID]):
         today = self.today()
         visible = [
             h for h in map(self._load, self._referred_ids())
-            if decide(actor, "read", h, [DataCategory.COMPOSITION], actor.purpose, on=today,
+            if decide(actor, Action.READ, h, [DataCategory.COMPOSITION], actor.purpose, on=today,
                       municipality=self.municipality).allowed
         ]
         listing = Decision(True, "Caseload list: only households this user may see.", "relationship")
         self.save(access_record(
-            actor=actor, action="list_households", household_id=None,
+            actor=actor, action=Action.LIST_HOUSEHOLDS, household_id=None,
             categories=frozenset({DataCategory.COMPOSITION}), decision=listing, at=self.clock(),
         ))
         return [
@@ -874,7 +875,7 @@ class CaseLedger(Application[UUID]):
         (projections issue) indexes it.
         """
         hid = str(parse_household_id(household_id)) if household_id is not None else None
-        scope = self.record_read(actor, "read_access_log").scope
+        scope = self.record_read(actor, Action.READ_ACCESS_LOG).scope
         records = self._access_records(household_id=hid, user_id=user_id, since=since, until=until)
         return [r for r in records if scope is None or r.organisation == scope]
 
@@ -888,7 +889,7 @@ class CaseLedger(Application[UUID]):
         required for everyone but the local operator. The export's access record names it.
         """
         household = self._load(household_id)
-        record = self._authorise(actor, "export_household", household, ALL_CATEGORIES)
+        record = self._authorise(actor, Action.EXPORT_HOUSEHOLD, household, ALL_CATEGORIES)
         try:
             if request_id is None and actor.role != "operator":
                 raise errors.NotFoundError("An export answers a recorded access request; name its id.")

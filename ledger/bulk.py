@@ -72,6 +72,7 @@ from eventsourcing.persistence import IntegrityError
 from pydantic import ValidationError
 
 from ledger.aggregates import Actor, Household, errors
+from ledger.aggregates.actions import Action, commands
 from ledger.aggregates.clock import recording_clock
 from ledger.application import CaseLedger, NewMember
 from ledger.bulk_bodies import invalid_params, step_arguments
@@ -84,9 +85,9 @@ __all__ = ["BATCH_EVENTS", "COMMANDS", "ImportError_", "ImportReport", "import_f
 log = structlog.get_logger("ledger.bulk")
 
 BATCH_EVENTS = 1000
-ACTION = "import_household"
-# Every command the import replays: the application's commands, erasure excepted.
-COMMANDS: frozenset[str] = frozenset(COMMAND_CATEGORIES) - {"erase_household"}
+ACTION = Action.IMPORT_HOUSEHOLD
+# Every command the import replays: the declared commands (ledger/aggregates/actions.py), erasure excepted.
+COMMANDS: frozenset[str] = frozenset(s.action for s in commands()) - {Action.ERASE_HOUSEHOLD}
 
 
 class ImportError_(errors.HouseholdError):  # noqa: N801 - not the builtin ImportError
@@ -220,7 +221,7 @@ def _stage(staging: _Staging, entry: _Entry, actor: Actor) -> tuple[Household, f
         command = step.get("command") if isinstance(step, dict) else None
         if not isinstance(command, str) or command not in COMMANDS:
             raise _refuse(entry.line, "import-unknown-command", i)
-        if (i == 1) != (command == "refer_household"):
+        if (i == 1) != (command == Action.REFER_HOUSEHOLD):
             raise _refuse(entry.line, "import-referral-first", i, command)
         args = step.get("args", {})
         if not isinstance(args, dict) or "on" in args or "expected_version" in args:
@@ -244,7 +245,7 @@ def _stage(staging: _Staging, entry: _Entry, actor: Actor) -> tuple[Household, f
             raise ImportError_(f"{_refuse(entry.line, 'import-invalid-params', i, command)} ({invalid_params(exc)})") from None
         method = getattr(staging, command)
         try:
-            if command == "refer_household":
+            if command == Action.REFER_HOUSEHOLD:
                 result = method(actor, on=on, **kwargs)
             else:
                 assert staging.household is not None
@@ -457,9 +458,9 @@ def staff_named(lines: Iterable[str]) -> dict[str, tuple[str, str]]:
             continue
         for step in json.loads(text).get("steps", []):
             args = step.get("args", {})
-            if step.get("command") in ("assign_case_director", "replace_case_director"):
+            if step.get("command") in (Action.ASSIGN_CASE_DIRECTOR, Action.REPLACE_CASE_DIRECTOR):
                 staff.setdefault(args["user_id"], (args["organisation"], "consultant"))
-            elif step.get("command") == "start_involvement" and args.get("worker_id"):
+            elif step.get("command") == Action.START_INVOLVEMENT and args.get("worker_id"):
                 staff.setdefault(args["worker_id"], (args["organisation"], "professional"))
     return staff
 
@@ -475,7 +476,7 @@ def plan_lines(*, households: int, seed: int, start: date, end: date) -> Iterato
 
     per: dict[int, list[dict[str, Any]]] = {}
     for s in build_plan(households=households, seed=seed, start=start, end=end):
-        if s.command == "erase_household":
+        if s.command == Action.ERASE_HOUSEHOLD:
             continue
         step: dict[str, Any] = {"command": s.command, "on": s.on.isoformat(), "args": _jsonable(dict(s.args))}
         if s.produces is not None:

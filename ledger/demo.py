@@ -50,6 +50,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from ledger.aggregates import Actor, is_valid_bsn
+from ledger.aggregates.actions import commands
 from ledger.aggregates.zrm import INSTRUMENTS
 from ledger.application import CaseLedger, NewMember
 from ledger.bootstrap import Ledger
@@ -505,19 +506,8 @@ _PERSONAL_ARGS: dict[str, tuple[str, ...]] = {
     "reopen_case": ("reason",),
 }
 # The event each command records.
-EVENT_OF: dict[str, str] = {
-    "refer_household": "Referred", "record_intake": "IntakeHeld", "decide_coordination": "CoordinationDecided",
-    "assign_case_director": "CaseDirectorAssigned", "replace_case_director": "CaseDirectorReplaced",
-    "grant_consent": "ConsentGranted", "withdraw_consent": "ConsentWithdrawn",
-    "record_zrm_measurement": "ZrmMeasured", "set_plan_goal": "PlanGoalSet", "revise_plan_goal": "PlanGoalRevised",
-    "add_plan_action": "PlanActionAdded", "complete_plan_action": "PlanActionCompleted",
-    "cancel_plan_action": "PlanActionCancelled", "start_involvement": "InvolvementStarted",
-    "end_involvement": "InvolvementEnded", "hold_evaluation": "EvaluationHeld",
-    "raise_escalation": "EscalationRaised", "resolve_escalation": "EscalationResolved",
-    "record_cost": "CostRecorded", "hand_over": "HandedOver", "record_drop_out": "DroppedOut",
-    "close_case": "Closed", "reopen_case": "Reopened", "place_retention_hold": "RetentionHoldPlaced",
-    "request_erasure": "ErasureRequested", "erase_household": "Erased",
-}
+# The Household event each command records (declared in ledger/aggregates/actions.py).
+EVENT_OF: dict[str, str] = {s.action: s.event for s in commands() if s.event is not None}
 
 
 # ============================================================ small helpers

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ledger import audit, reports
+from ledger.aggregates.actions import Action
 from ledger.privacy.chain import ChainBrokenError
 from ledger.views import plain
 
@@ -147,7 +148,7 @@ async def review(request: Request, who: CallerDep, record_id: Annotated[str, Pat
             summary="A signed digest of the ledger's hash chain (privacy officer)")
 def digest(request: Request, who: CallerDep) -> DigestOut:
     ledger = ledger_of(request)
-    ledger.app.record_read(who.actor, "read_access_log")
+    ledger.app.record_read(who.actor, Action.READ_ACCESS_LOG)
     try:
         d = ledger.take_digest()  # checked since the last kept digest, then kept outside the database
     except ChainBrokenError as e:
@@ -159,7 +160,7 @@ def digest(request: Request, who: CallerDep) -> DigestOut:
              summary="Recompute the hash chain, check snapshots and the key store (privacy officer)")
 def verification(request: Request, who: CallerDep) -> VerificationOut:
     ledger = ledger_of(request)
-    ledger.app.record_read(who.actor, "read_access_log")
+    ledger.app.record_read(who.actor, Action.READ_ACCESS_LOG)
     report = audit.verify(ledger, read_side_of(request).runner)
     return VerificationOut(ok=report.ok, checked=report.checked, head_position=report.head_position,
                            first_bad_position=report.first_bad_position,

@@ -34,6 +34,7 @@ from datetime import date
 from enum import StrEnum
 
 from ledger.aggregates import Household
+from ledger.aggregates.actions import Action, Who, commands
 from ledger.aggregates.values import Actor, Consent
 from ledger.aggregates.vocabulary import DataCategory, Purpose
 
@@ -71,31 +72,33 @@ COORDINATION_SET = frozenset(
      DataCategory.INVOLVEMENT, DataCategory.ZRM}
 )
 
-READ = "read"
-ACCESS_LOG = "read_access_log"
-REVIEW = "review_emergency"  # the privacy officer concludes on a break-the-glass access or a legal basis
-CASELOADS = "read_caseloads"  # counts per case director and organisation: no household content
-EVALUATION_REPORT = "read_evaluation_report"  # pseudonymous aggregates replayed from the ledger
-EXPORT = "export_household"  # a data subject's access request (AVG art. 15)
-ACCESS_REQUEST = "record_access_request"  # the request an export answers: who asked, when, identity checked how
-REFER = "refer_household"
-USER_ADMIN = frozenset({"add_user", "disable_user"})
-ORGANISATION_ADMIN = "add_organisation"
-ERASE = "erase_household"
-ERASURE_REQUEST = "request_erasure"
-RETENTION = "place_retention_hold"
-# Writes that are the municipality's privacy officer's alone.
-PRIVACY_OFFICER_WRITES = frozenset({RETENTION, ERASURE_REQUEST, ACCESS_REQUEST})
+A = Action
+READ = A.READ
+ACCESS_LOG = A.READ_ACCESS_LOG
+REVIEW = A.REVIEW_EMERGENCY  # the privacy officer concludes on a break-the-glass access or a legal basis
+CASELOADS = A.READ_CASELOADS  # counts per case director and organisation: no household content
+EVALUATION_REPORT = A.READ_EVALUATION_REPORT  # pseudonymous aggregates replayed from the ledger
+EXPORT = A.EXPORT_HOUSEHOLD  # a data subject's access request (AVG art. 15)
+ACCESS_REQUEST = A.RECORD_ACCESS_REQUEST  # the request an export answers: who asked, when, identity checked how
+REFER = A.REFER_HOUSEHOLD
+USER_ADMIN = frozenset({A.ADD_USER, A.DISABLE_USER})
+ORGANISATION_ADMIN = A.ADD_ORGANISATION
+ERASE = A.ERASE_HOUSEHOLD
+ERASURE_REQUEST = A.REQUEST_ERASURE
+RETENTION = A.PLACE_RETENTION_HOLD
+
+
+def _writes_of(who: Who) -> frozenset[str]:
+    return frozenset(s.action for s in commands() if who in s.who)
+
+
+# Who may do which command is declared with the command (ledger/aggregates/actions.py, ``who``).
+# Writes that are the municipality's privacy officer's alone (and the access request an export answers).
+PRIVACY_OFFICER_WRITES = _writes_of(Who.PRIVACY_OFFICER) | {ACCESS_REQUEST}
 # Writes that belong to an involved professional's own part of the plan.
-INVOLVED_WRITES = frozenset(
-    {"complete_plan_action", "cancel_plan_action", "record_zrm_measurement", "end_involvement",
-     "withdraw_consent"}
-)
+INVOLVED_WRITES = _writes_of(Who.INVOLVED)
 # What the intake team (the responsible organisation's staff) may do while no case director is assigned.
-INTAKE_WRITES = frozenset(
-    {"record_intake", "decide_coordination", "assign_case_director", "grant_consent", "withdraw_consent",
-     "record_zrm_measurement", "start_involvement", "record_drop_out", "close_case", "reopen_case"}
-)
+INTAKE_WRITES = _writes_of(Who.INTAKE_TEAM)
 
 
 def is_read(action: str) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger.aggregates import Actor, errors
+from ledger.aggregates.actions import Action
 from ledger.bootstrap import Ledger
 from ledger.aggregates.vocabulary import DataCategory as C
 
@@ -52,7 +53,7 @@ class ReadSide:
     def plan(self, actor: Actor, household_id: UUID | str, *, today: date | None = None,
              min_position: int = 0, emergency_reason: str | None = None) -> dict[str, Any] | None:
         """The household's current plan (phase, director, goals, actions with late flags, ZRM change)."""
-        self.app.record_read(actor, "read_plan", household_id, PLAN_CATEGORIES, emergency_reason=emergency_reason)
+        self.app.record_read(actor, Action.READ_PLAN, household_id, PLAN_CATEGORIES, emergency_reason=emergency_reason)
         self._ready(min_position, current_plan.CurrentPlan.name)
         with self.runner.engine.connect() as conn:
             return current_plan.plan(conn, str(household_id), today or self.app.today())
@@ -60,7 +61,7 @@ class ReadSide:
     def involved(self, actor: Actor, household_id: UUID | str, *, on: date | None = None,
                  min_position: int = 0, emergency_reason: str | None = None) -> dict[str, Any]:
         """Who else works with this household, now and before."""
-        self.app.record_read(actor, "read_involvement", household_id, INVOLVEMENT_CATEGORIES,
+        self.app.record_read(actor, Action.READ_INVOLVEMENT, household_id, INVOLVEMENT_CATEGORIES,
                              emergency_reason=emergency_reason)
         self._ready(min_position, involvement.WhoIsInvolved.name)
         with self.runner.engine.connect() as conn:
@@ -69,7 +70,7 @@ class ReadSide:
     def caseloads(self, actor: Actor, *, on: date | None = None, by: str = "director",
                   min_position: int = 0) -> list[Any]:
         """Active households by phase, per case director or per organisation, on a day."""
-        self.app.record_read(actor, "read_caseloads")
+        self.app.record_read(actor, Action.READ_CASELOADS)
         self._ready(min_position, caseloads.Caseloads.name)
         day = on or self.app.today()
         with self.runner.engine.connect() as conn:
@@ -86,7 +87,7 @@ class ReadSide:
         Complete up to the moment of asking: it waits until the view holds every record written before.
         """
         head = self.runner.head()
-        scope = self.app.record_read(actor, "read_access_log").scope  # a partner's officer: own staff only
+        scope = self.app.record_read(actor, Action.READ_ACCESS_LOG).scope  # a partner's officer: own staff only
         self._ready(head, access_log.AccessLog.name)
         with self.runner.engine.connect() as conn:
             return access_log.records(conn, household_id=household_id, user_id=user_id, day=day,
@@ -96,7 +97,7 @@ class ReadSide:
     def emergencies_awaiting_review(self, actor: Actor) -> list[dict[str, Any]]:
         """Records awaiting the privacy officer's review (break-the-glass accesses, legal bases), up to the moment of asking."""
         head = self.runner.head()
-        scope = self.app.record_read(actor, "read_access_log").scope
+        scope = self.app.record_read(actor, Action.READ_ACCESS_LOG).scope
         self._ready(head, access_log.AccessLog.name)
         with self.runner.engine.connect() as conn:
             return access_log.awaiting_review(conn, organisation=scope)

@@ -33,6 +33,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ledger.aggregates import Actor, errors
+from ledger.aggregates.actions import Action
 from ledger.aggregates.vocabulary import CompositionKind, CoordinationOutcome, CostStream, PerformerKind, ReferralSource
 from ledger.aggregates.zrm import INSTRUMENTS, MAX_SCORE, MIN_SCORE
 from ledger.bootstrap import Ledger
@@ -52,7 +53,7 @@ from .replay import Basis, replay
 
 __all__ = ["ACTION", "CASELOAD_NORMS", "Count", "Over", "compute", "evaluation_report", "finish", "replay"]
 
-ACTION = "read_evaluation_report"
+ACTION = Action.READ_EVALUATION_REPORT
 
 # DOMAIN.md, "caseload norms quoted nationally" (households per FTE).
 CASELOAD_NORMS: dict[str, Any] = {
