@@ -25,13 +25,6 @@ class _IntakeIn(IntakeIn):
         default_factory=list, max_length=50)
 
 
-class _GoalRevisionIn(Body_):
-    goal_id: str = Field(min_length=1, max_length=64)
-    description: str | None = Field(default=None, min_length=1, max_length=4000)
-    target_date: date | None = None
-    on: date | None = None
-
-
 class _AssignmentIn(Body_):
     user_id: str = DirectorIn.model_fields["user_id"]
     organisation: str = DirectorIn.model_fields["organisation"]
@@ -39,7 +32,7 @@ class _AssignmentIn(Body_):
 
 
 _IMPORT_ONLY: dict[str, type[Body_]] = {
-    "record_intake": _IntakeIn, "revise_plan_goal": _GoalRevisionIn,
+    "record_intake": _IntakeIn,
     "assign_case_director": _AssignmentIn, "replace_case_director": DirectorIn,
 }
 _BODIES: dict[str, type[BaseModel]] = {}

@@ -353,7 +353,7 @@ class LedgerClient:
         return self._get("/users/me")
 
     # ------------------------------------------------------------- households: referral and reads
-    def refer(self, sources: Sequence[str], members: Iterable[Member | Mapping[str, Any]],
+    def refer_household(self, sources: Sequence[str], members: Iterable[Member | Mapping[str, Any]],
               address: str | None = None, reason: str | None = None, on: date | str | None = None,
               idempotency_key: str | None = None, addressed_to: str | None = None) -> Written:
         """Refer a new household (version 1). ``members``: :class:`Member` or dicts with the same keys.
@@ -405,7 +405,7 @@ class LedgerClient:
         return str(self._request("POST", f"/households/{_seg(household_id)}/access-requests", body=body,
                                  retry=False).json()["request_id"])
 
-    def export(self, household_id: str, access_request: str) -> dict[str, Any]:
+    def export_household(self, household_id: str, access_request: str) -> dict[str, Any]:
         """Answer a recorded access request (AVG art. 15): their data and every access to it (privacy officer)."""
         return self._get(f"/households/{_seg(household_id)}/export", accessRequest=access_request)
 
@@ -448,32 +448,39 @@ class LedgerClient:
                          idempotency_key: str | None = None) -> Written:
         return self._command(household_id, f"consents/{_seg(consent_id)}/withdrawal", version, idempotency_key, on=on)
 
-    def record_zrm(self, household_id: str, version: int, scores: Mapping[str, int], *, instrument: str = "2017",
+    def record_zrm_measurement(self, household_id: str, version: int, scores: Mapping[str, int], *, instrument: str = "2017",
                    moment: str = "intake", member_id: str | None = None, on: date | str | None = None,
                    idempotency_key: str | None = None) -> Written:
         """A ZRM measurement: ``scores`` by life domain, 1..5; ``item_id`` is the measurement's id."""
         return self._command(household_id, "zrm-measurements", version, idempotency_key, instrument=instrument,
                              moment=moment, scores=dict(scores), member_id=member_id, on=on)
 
-    def set_goal(self, household_id: str, version: int, life_domain: str, description: str, *,
+    def set_plan_goal(self, household_id: str, version: int, life_domain: str, description: str, *,
                  target_date: date | str | None = None, on: date | str | None = None,
                  idempotency_key: str | None = None) -> Written:
         return self._command(household_id, "plan/goals", version, idempotency_key, life_domain=life_domain,
                              description=description, target_date=target_date, on=on)
 
-    def add_action(self, household_id: str, version: int, goal_id: str, description: str, performer_kind: str, *,
+    def revise_plan_goal(self, household_id: str, version: int, goal_id: str, *, description: str | None = None,
+                         target_date: date | str | None = None, on: date | str | None = None,
+                         idempotency_key: str | None = None) -> Written:
+        """Reword a goal or move its target date (what is left out stays as it was)."""
+        return self._command(household_id, f"plan/goals/{_seg(goal_id)}/revision", version, idempotency_key,
+                             description=description, target_date=target_date, on=on)
+
+    def add_plan_action(self, household_id: str, version: int, goal_id: str, description: str, performer_kind: str, *,
                    organisation: str | None = None, due_on: date | str | None = None, on: date | str | None = None,
                    idempotency_key: str | None = None) -> Written:
         return self._command(household_id, "plan/actions", version, idempotency_key, goal_id=goal_id,
                              description=description, performer_kind=performer_kind, organisation=organisation,
                              due_on=due_on, on=on)
 
-    def complete_action(self, household_id: str, version: int, action_id: str, *, on: date | str | None = None,
+    def complete_plan_action(self, household_id: str, version: int, action_id: str, *, on: date | str | None = None,
                         idempotency_key: str | None = None) -> Written:
         return self._command(household_id, f"plan/actions/{_seg(action_id)}/completion", version, idempotency_key,
                              on=on)
 
-    def cancel_action(self, household_id: str, version: int, action_id: str, *, reason: str | None = None,
+    def cancel_plan_action(self, household_id: str, version: int, action_id: str, *, reason: str | None = None,
                       on: date | str | None = None, idempotency_key: str | None = None) -> Written:
         return self._command(household_id, f"plan/actions/{_seg(action_id)}/cancellation", version,
                              idempotency_key, reason=reason, on=on)
@@ -532,7 +539,7 @@ class LedgerClient:
         return self._command(household_id, "closure", version, idempotency_key, reason=reason,
                              aftercare_until=aftercare_until, on=on)
 
-    def reopen(self, household_id: str, version: int, *, reason: str | None = None, on: date | str | None = None,
+    def reopen_case(self, household_id: str, version: int, *, reason: str | None = None, on: date | str | None = None,
                idempotency_key: str | None = None) -> Written:
         return self._command(household_id, "reopening", version, idempotency_key, reason=reason, on=on)
 
@@ -545,10 +552,21 @@ class LedgerClient:
         """The municipality's privacy officer requests erasure; another person (its admin) executes it."""
         return self._command(household_id, "erasure-requests", version, idempotency_key, reason=reason, on=on)
 
-    def erase(self, household_id: str, version: int, reason: str = "data_subject_request", *,
+    def erase_household(self, household_id: str, version: int, reason: str = "data_subject_request", *,
               on: date | str | None = None, idempotency_key: str | None = None) -> Written:
         """Erase a closed household (the municipality's admin, on a recorded request): its data key is destroyed."""
         return self._command(household_id, "erasure", version, idempotency_key, reason=reason, on=on)
+
+    # Older names, kept for callers (each the same method; ledger/aggregates/actions.py names the use cases).
+    refer = refer_household
+    export = export_household
+    record_zrm = record_zrm_measurement
+    set_goal = set_plan_goal
+    add_action = add_plan_action
+    complete_action = complete_plan_action
+    cancel_action = cancel_plan_action
+    reopen = reopen_case
+    erase = erase_household
 
     # ------------------------------------------------------------- across households
     def caseloads(self, on: date | str | None = None, by: Literal["director", "organisation"] = "director", *,

@@ -184,7 +184,7 @@ def household_refer(
             raise typer.BadParameter("--member takes ROLE:NAME or ROLE:NAME:BSN")
         members.append(Member(parts[0].strip(), parts[1].strip(), bsn=parts[2].strip() if len(parts) == 3 else None))
     with _client() as c:
-        w = c.refer(source, members, address=address, reason=reason, on=_date(on), idempotency_key=idempotency_key,
+        w = c.refer_household(source, members, address=address, reason=reason, on=_date(on), idempotency_key=idempotency_key,
                     addressed_to=addressed_to)
     if as_json:
         return _written(w, True)
@@ -333,7 +333,7 @@ def household_export(
 ) -> None:
     """Answer an access request (AVG article 15) as JSON: their data and every access to it."""
     with _client() as c:
-        _json(c.export(household, request))
+        _json(c.export_household(household, request))
 
 
 # ----------------------------------------------------------------- households: commands
@@ -440,7 +440,7 @@ def household_zrm(
             raise typer.BadParameter("--score takes DOMAIN=NUMBER, e.g. finances=2")
         scores[domain.strip()] = int(value)
     with _client() as c:
-        w = c.record_zrm(household, version, scores, instrument=instrument, moment=moment, member_id=member,
+        w = c.record_zrm_measurement(household, version, scores, instrument=instrument, moment=moment, member_id=member,
                          on=_date(on), idempotency_key=idempotency_key)
     _written(w, as_json, "measurement")
 
@@ -456,7 +456,7 @@ def household_goal(
 ) -> None:
     """Set a plan goal; prints the goal id."""
     with _client() as c:
-        w = c.set_goal(household, version, domain, description, target_date=_date(target_date, "--target"),
+        w = c.set_plan_goal(household, version, domain, description, target_date=_date(target_date, "--target"),
                        on=_date(on), idempotency_key=idempotency_key)
     _written(w, as_json, "goal")
 
@@ -474,7 +474,7 @@ def household_action(
 ) -> None:
     """Add a plan action; prints the action id."""
     with _client() as c:
-        w = c.add_action(household, version, goal, description, performer, organisation=organisation,
+        w = c.add_plan_action(household, version, goal, description, performer, organisation=organisation,
                          due_on=_date(due, "--due"), on=_date(on), idempotency_key=idempotency_key)
     _written(w, as_json, "action")
 
@@ -487,7 +487,7 @@ def household_complete(
 ) -> None:
     """Complete a plan action."""
     with _client() as c:
-        w = c.complete_action(household, version, action, on=_date(on), idempotency_key=idempotency_key)
+        w = c.complete_plan_action(household, version, action, on=_date(on), idempotency_key=idempotency_key)
     _written(w, as_json)
 
 
@@ -500,7 +500,7 @@ def household_cancel(
 ) -> None:
     """Cancel a plan action."""
     with _client() as c:
-        w = c.cancel_action(household, version, action, reason=reason, on=_date(on), idempotency_key=idempotency_key)
+        w = c.cancel_plan_action(household, version, action, reason=reason, on=_date(on), idempotency_key=idempotency_key)
     _written(w, as_json)
 
 
@@ -593,7 +593,7 @@ def household_reopen(
 ) -> None:
     """Reopen a closed case."""
     with _client() as c:
-        w = c.reopen(household, version, reason=reason, on=_date(on), idempotency_key=idempotency_key)
+        w = c.reopen_case(household, version, reason=reason, on=_date(on), idempotency_key=idempotency_key)
     _written(w, as_json)
 
 
@@ -619,7 +619,7 @@ def household_erase(
 ) -> None:
     """Erase a closed household (the municipality's admin, on the privacy officer's recorded request)."""
     with _client() as c:
-        w = c.erase(household, version, reason, on=_date(on), idempotency_key=idempotency_key)
+        w = c.erase_household(household, version, reason, on=_date(on), idempotency_key=idempotency_key)
     if as_json:
         return _written(w, True)
     typer.echo(f"version {w.version}; personal data destroyed")
@@ -847,3 +847,7 @@ def whoami(as_json: AsJson = False) -> None:
     if as_json:
         return _json(me)
     typer.echo(f"{me['user_id']} ({me['role']}, {me['organisation']}) at {c.base_url}")
+
+
+# More household commands live in their own module (registered on household_app as it loads).
+from ledger import client_cli_case  # noqa: E402, F401

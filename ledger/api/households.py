@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import inspect
 import json
+import re
 from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -21,6 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ledger.aggregates import errors
+from ledger.aggregates.actions import Action, spec
 from ledger.aggregates.codes import ORGANISATION_ID, USER_ID
 from ledger.aggregates.vocabulary import Discipline, ErasureReason, LegalReference
 from ledger.application import NewMember
@@ -275,6 +277,13 @@ class EscalationIn(Body_):
     on: date | None = None
 
 
+class GoalRevisionIn(Body_):
+    description: str | None = Field(default=None, min_length=1, max_length=4000,
+                                    description="The goal's new wording (default: unchanged).")
+    target_date: date | None = None
+    on: date | None = None
+
+
 class ResolutionIn(Body_):
     resolution: str | None = Field(default=None, max_length=4000)
     on: date | None = None
@@ -469,14 +478,21 @@ def export(request: Request, who: CallerDep, household_id: HouseholdId,
 # One validation for every way in: each application command's request body, by method name, and the
 # keyword its item id (from the path) goes to. `ledger import` validates its lines with these same
 # models (ledger/bulk.py), so the import accepts exactly what the API accepts.
-COMMAND_BODIES: dict[str, type[Body_]] = {"refer_household": ReferralIn}
+COMMAND_BODIES: dict[str, type[Body_]] = {Action.REFER_HOUSEHOLD: ReferralIn}
 ITEM_ARGUMENTS: dict[str, str] = {}
 
 
-def _command(path: str, method_name: str, model: type[BaseModel], summary: str, *,
-             item_param: str | None = None, item_kw: str | None = None, verb: Literal["post", "put"] = "post") -> None:
-    """Register one command resource: body -> application method, If-Match -> expected version."""
-    full = f"/households/{{householdId}}/{path}"
+def _command(action: Action, model: type[BaseModel], summary: str, *,
+             item_kw: str | None = None, method: str | None = None) -> None:
+    """Register one command resource at its declared route: body -> application method, If-Match -> version.
+
+    ``method``: the application method, when it is not the action's own (one resource for two actions).
+    """
+    declared = spec(action)
+    assert declared.route is not None
+    verb, full = declared.route[0].lower(), declared.route[1]
+    method_name = method or declared.method
+    item_param = next(iter(re.findall(r"\{(\w+)\}", full)[1:]), None)  # after {householdId}
     assert issubclass(model, Body_)
     COMMAND_BODIES[method_name] = model
     if item_param is not None:
@@ -515,32 +531,28 @@ def _command(path: str, method_name: str, model: type[BaseModel], summary: str, 
           operation_id=method_name)(endpoint)
 
 
-_command("case-director", "set_case_director", DirectorIn, "Assign or replace the case director", verb="put")
-_command("intakes", "record_intake", IntakeIn, "Record the integral intake")
-_command("coordination-decisions", "decide_coordination", CoordinationIn, "Decide on coordination")
-_command("zrm-measurements", "record_zrm_measurement", ZrmIn, "Record a ZRM measurement")
-_command("consents", "grant_consent", ConsentIn, "Grant a consent or record a legal basis")
-_command("consents/{consentId}/withdrawal", "withdraw_consent", OnIn, "Withdraw a consent",
-         item_param="consentId", item_kw="consent_id")
-_command("plan/goals", "set_plan_goal", GoalIn, "Set a plan goal")
-_command("plan/actions", "add_plan_action", ActionIn, "Add a plan action")
-_command("plan/actions/{actionId}/completion", "complete_plan_action", OnIn, "Complete a plan action",
-         item_param="actionId", item_kw="action_id")
-_command("plan/actions/{actionId}/cancellation", "cancel_plan_action", CancellationIn, "Cancel a plan action",
-         item_param="actionId", item_kw="action_id")
-_command("involvements", "start_involvement", InvolvementIn, "Start an involvement")
-_command("involvements/{involvementId}/ending", "end_involvement", EndingIn, "End an involvement",
-         item_param="involvementId", item_kw="involvement_id")
-_command("evaluations", "hold_evaluation", EvaluationIn, "Record an evaluation")
-_command("escalations", "raise_escalation", EscalationIn, "Raise an escalation")
-_command("escalations/{escalationId}/resolution", "resolve_escalation", ResolutionIn, "Resolve an escalation",
-         item_param="escalationId", item_kw="escalation_id")
-_command("costs", "record_cost", CostIn, "Record a cost")
-_command("handovers", "hand_over", HandoverIn, "Hand the household over")
-_command("drop-outs", "record_drop_out", DropOutIn, "Record a drop-out or refusal")
-_command("closure", "close_case", ClosureIn, "Close the case")
-_command("reopening", "reopen_case", ReopeningIn, "Reopen the case")
-_command("retention-holds", "place_retention_hold", RetentionHoldIn, "Place a retention hold (privacy officer)")
-_command("erasure-requests", "request_erasure", ErasureRequestIn,
+_command(Action.ASSIGN_CASE_DIRECTOR, DirectorIn, "Assign or replace the case director", method="set_case_director")
+_command(Action.RECORD_INTAKE, IntakeIn, "Record the integral intake")
+_command(Action.DECIDE_COORDINATION, CoordinationIn, "Decide on coordination")
+_command(Action.RECORD_ZRM_MEASUREMENT, ZrmIn, "Record a ZRM measurement")
+_command(Action.GRANT_CONSENT, ConsentIn, "Grant a consent or record a legal basis")
+_command(Action.WITHDRAW_CONSENT, OnIn, "Withdraw a consent", item_kw="consent_id")
+_command(Action.SET_PLAN_GOAL, GoalIn, "Set a plan goal")
+_command(Action.REVISE_PLAN_GOAL, GoalRevisionIn, "Revise a plan goal", item_kw="goal_id")
+_command(Action.ADD_PLAN_ACTION, ActionIn, "Add a plan action")
+_command(Action.COMPLETE_PLAN_ACTION, OnIn, "Complete a plan action", item_kw="action_id")
+_command(Action.CANCEL_PLAN_ACTION, CancellationIn, "Cancel a plan action", item_kw="action_id")
+_command(Action.START_INVOLVEMENT, InvolvementIn, "Start an involvement")
+_command(Action.END_INVOLVEMENT, EndingIn, "End an involvement", item_kw="involvement_id")
+_command(Action.HOLD_EVALUATION, EvaluationIn, "Record an evaluation")
+_command(Action.RAISE_ESCALATION, EscalationIn, "Raise an escalation")
+_command(Action.RESOLVE_ESCALATION, ResolutionIn, "Resolve an escalation", item_kw="escalation_id")
+_command(Action.RECORD_COST, CostIn, "Record a cost")
+_command(Action.HAND_OVER, HandoverIn, "Hand the household over")
+_command(Action.RECORD_DROP_OUT, DropOutIn, "Record a drop-out or refusal")
+_command(Action.CLOSE_CASE, ClosureIn, "Close the case")
+_command(Action.REOPEN_CASE, ReopeningIn, "Reopen the case")
+_command(Action.PLACE_RETENTION_HOLD, RetentionHoldIn, "Place a retention hold (privacy officer)")
+_command(Action.REQUEST_ERASURE, ErasureRequestIn,
          "Request the household's erasure (the municipality's privacy officer; another person executes it)")
-_command("erasure", "erase_household", ErasureIn, "Erase the household (the municipality's admin, on a recorded request)")
+_command(Action.ERASE_HOUSEHOLD, ErasureIn, "Erase the household (the municipality's admin, on a recorded request)")
