@@ -1,0 +1,162 @@
+"""Issue 13 item 1: every command and read is declared once (ledger/aggregates/actions.py) and every layer has it.
+
+Each test names, for an action, the piece a layer lacks: the application's use case, its data
+categories, the policy's decision, the HTTP route, the client method, the CLI command.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from uuid import uuid4
+
+import click
+import pytest
+import typer.main
+
+from ledger.aggregates import Actor, Household, Member, Personal, StaffRef
+from ledger.aggregates.actions import ACTIONS, Action, ActionSpec, Kind, Who, check, commands
+from ledger.api.main import create_app
+from ledger.application import CaseLedger
+from ledger.cli import app as cli_app
+from ledger.client import LedgerClient
+from ledger.privacy.access import COMMAND_CATEGORIES
+from ledger.privacy.policy import decide
+
+CASE = [s for s in ACTIONS.values() if s.kind in (Kind.COMMAND, Kind.READ) and s.action != Action.READ]
+# Action.READ is the policy's generic read inside list_households: no route, client or CLI of its own.
+
+# Deliberate differences between a command's name and its client method (all other commands: the same name).
+CLIENT_ALIASES = {
+    # One resource (PUT case-director) assigns a first director or replaces the current one.
+    Action.ASSIGN_CASE_DIRECTOR: "set_case_director",
+    Action.REPLACE_CASE_DIRECTOR: "set_case_director",
+}
+# Older client names kept for callers: each must be the very method named after the use case.
+OLD_CLIENT_NAMES = {
+    "refer": "refer_household", "export": "export_household", "record_zrm": "record_zrm_measurement",
+    "set_goal": "set_plan_goal", "add_action": "add_plan_action", "complete_action": "complete_plan_action",
+    "cancel_action": "cancel_plan_action", "reopen": "reopen_case", "erase": "erase_household",
+}
+
+MUNICIPALITY = "gemeente-testdorp"
+ON = date(2026, 5, 1)
+OPERATOR = Actor("cons-intake", MUNICIPALITY, "operator")
+DIRECTOR = Actor("u-director", MUNICIPALITY, "consultant")
+INVOLVED = Actor("u-involved", "ggz-regio", "professional")
+INTAKE = Actor("u-intake", MUNICIPALITY, "consultant")
+PRIVACY = Actor("u-privacy", MUNICIPALITY, "privacy_officer")
+
+
+def ids(specs: list[ActionSpec]) -> list[str]:
+    return [s.action.value for s in specs]
+
+
+def _routes() -> set[tuple[str, str]]:
+    """(METHOD, path) of every operation in the service's OpenAPI document (paths under its /v1 server)."""
+    paths = create_app().openapi()["paths"]
+    return {(method.upper(), path) for path, operations in paths.items() for method in operations}
+
+
+def _cli_words() -> set[str]:
+    def walk(command: click.Command, prefix: str) -> set[str]:
+        found = {prefix.strip()}
+        for name, sub in getattr(command, "commands", {}).items():
+            found |= walk(sub, f"{prefix} {name}")
+        return found
+    return walk(typer.main.get_command(cli_app), "")
+
+
+ROUTES = _routes()
+CLI = _cli_words()
+
+
+@pytest.mark.parametrize("spec", CASE, ids=ids(CASE))
+def test_every_declared_action_has_its_use_case_in_the_application(spec: ActionSpec) -> None:
+    """The application offers the method that serves each declared command and read."""
+    assert callable(getattr(CaseLedger, spec.method, None)), f"{spec.action}: no application use case {spec.method}"
+
+
+@pytest.mark.parametrize("spec", commands(), ids=ids(commands()))
+def test_every_command_has_data_categories(spec: ActionSpec) -> None:
+    """Every command's access record names the categories it writes (from the declaration)."""
+    assert spec.action in COMMAND_CATEGORIES, f"{spec.action}: no data categories"
+    assert COMMAND_CATEGORIES[spec.action] == spec.categories
+
+
+@pytest.mark.parametrize("spec", CASE, ids=ids(CASE))
+def test_every_declared_action_has_its_http_route(spec: ActionSpec) -> None:
+    """The API serves each command and read at its declared method and path."""
+    assert spec.route is not None, f"{spec.action}: no HTTP route declared"
+    method, path = spec.route
+    assert (method, path) in ROUTES, f"{spec.action}: no HTTP route {method} /v1{path}"
+
+
+def test_every_household_write_route_is_a_declared_command() -> None:
+    """No command resource exists that the declaration does not name (or the access-request oversight write)."""
+    declared = {s.route for s in ACTIONS.values() if s.route}
+    writes = {(m, p) for m, p in ROUTES if p.startswith("/households") and m in ("POST", "PUT")}
+    undeclared = writes - declared - {("POST", "/households/{householdId}/access-requests")}
+    assert not undeclared, f"routes without a declared action: {sorted(undeclared)}"
+
+
+@pytest.mark.parametrize("spec", CASE, ids=ids(CASE))
+def test_every_declared_action_has_its_client_method(spec: ActionSpec) -> None:
+    """The HTTP client has the declared method; a command's method is named as its use case unless aliased."""
+    assert spec.client is not None and callable(getattr(LedgerClient, spec.client, None)), (
+        f"{spec.action}: no client method {spec.client}")
+    if spec.kind == Kind.COMMAND:
+        assert spec.client == CLIENT_ALIASES.get(spec.action, spec.method), (
+            f"{spec.action}: client method {spec.client} is named differently and not in CLIENT_ALIASES")
+
+
+@pytest.mark.parametrize(("old", "new"), sorted(OLD_CLIENT_NAMES.items()))
+def test_older_client_names_are_the_use_case_methods(old: str, new: str) -> None:
+    """An older client name still works and is the same method as the use-case-named one."""
+    assert getattr(LedgerClient, old) is getattr(LedgerClient, new)
+
+
+@pytest.mark.parametrize("spec", CASE, ids=ids(CASE))
+def test_every_declared_action_has_its_cli_command(spec: ActionSpec) -> None:
+    """`ledger ...` has the declared command for each command and read."""
+    assert spec.cli is not None and spec.cli in CLI, f"{spec.action}: no CLI command `ledger {spec.cli}`"
+
+
+def _household(director: bool) -> Household:
+    h = Household.refer(household_id=uuid4(), actor=OPERATOR, on=ON, sources=["wmo_desk"],
+                        members=[Member("m1", "adult", Personal("Lotte Woord"))])
+    h.start_involvement(actor=OPERATOR, on=ON, involvement_id="i1", kind="professional", organisation="ggz-regio",
+                        discipline="mental_health_care", worker_id=INVOLVED.user_id)
+    if director:
+        h.assign_case_director(actor=OPERATOR, on=ON, director=StaffRef(DIRECTOR.user_id, MUNICIPALITY))
+    return h
+
+
+@pytest.mark.parametrize("spec", commands(), ids=ids(commands()))
+def test_the_policy_decides_every_command_as_declared(spec: ActionSpec) -> None:
+    """Director, involved professional, intake team and privacy officer may do a command exactly as it declares."""
+    if Who.ANYONE in spec.who:
+        assert decide(INTAKE, spec.action, None, spec.categories or (), on=ON, municipality=MUNICIPALITY).allowed
+        return
+    with_director, without = _household(True), _household(False)
+    cases = [(Who.DIRECTOR, DIRECTOR, with_director), (Who.INVOLVED, INVOLVED, with_director),
+             (Who.INTAKE_TEAM, INTAKE, without), (Who.PRIVACY_OFFICER, PRIVACY, with_director)]
+    for who, user, household in cases:
+        decision = decide(user, spec.action, household, spec.categories or (), on=ON, municipality=MUNICIPALITY)
+        assert decision.allowed is (who in spec.who), f"{spec.action}: the policy decides {who} {decision.reason!r}"
+
+
+def test_a_command_without_categories_fails_when_declared() -> None:
+    """A command row without data categories is refused by the import-time check, not at its first call."""
+    rows = list(ACTIONS.values())
+    broken = [replace(s, categories=None) if s.action == Action.RECORD_COST else s for s in rows]
+    check(rows)  # the real table passes
+    with pytest.raises(RuntimeError, match="record_cost"):
+        check(broken)
+
+
+def test_an_undeclared_action_fails_when_declared() -> None:
+    """Every Action member has exactly one row: a member without one is refused at import."""
+    rows = [s for s in ACTIONS.values() if s.action != Action.REVISE_PLAN_GOAL]
+    with pytest.raises(RuntimeError, match="revise_plan_goal"):
+        check(rows)
