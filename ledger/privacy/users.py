@@ -36,6 +36,7 @@ from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import IntegrityError
 
 from ledger.aggregates import Actor
+from ledger.aggregates.actions import Action
 
 from .policy import Role
 
@@ -211,7 +212,7 @@ class UserDirectory:
             originator_id=organisation_stream(org_id), originator_version=1, timestamp=self.clock(),
             org_id=org_id, name=name, kind=kind_.value, by_user_id=by.user_id)
         try:
-            self.log.record_directory_change(by, "add_organisation", org_id, [event])
+            self.log.record_directory_change(by, Action.ADD_ORGANISATION, org_id, [event])
         except IntegrityError:
             raise AlreadyRegisteredError(f"The organisation {org_id} is registered already.") from None
         self._cache_organisation(org_id, name, kind_.value)
@@ -272,7 +273,7 @@ class UserDirectory:
             organisation=organisation, role=role_.value, token_sha256=_digest(token),
             by_user_id=(by or self.operator).user_id)
         try:
-            self.log.record_directory_change(by or self.operator, "add_user", user_id, [event], organisation)
+            self.log.record_directory_change(by or self.operator, Action.ADD_USER, user_id, [event], organisation)
         except IntegrityError:
             raise AlreadyRegisteredError(f"A user with id {user_id!r} exists already.") from None
         try:
@@ -319,7 +320,7 @@ class UserDirectory:
                 originator_id=user_stream(user_id), originator_version=state.version + 1, timestamp=self.clock(),
                 user_id=user_id, by_user_id=(by or self.operator).user_id)
             try:
-                self.log.record_directory_change(by or self.operator, "disable_user", user_id, [event],
+                self.log.record_directory_change(by or self.operator, Action.DISABLE_USER, user_id, [event],
                                                  state.organisation)
             except IntegrityError:
                 pass  # disabled by someone else at the same moment: the state below says so
@@ -371,7 +372,7 @@ class UserDirectory:
                 events.append(UserDisabled(  # type: ignore[call-arg]
                     originator_id=user_stream(row.user_id), originator_version=2, timestamp=self.clock(),
                     user_id=row.user_id, by_user_id=by.user_id))
-            self.log.record_directory_change(by, "add_user", row.user_id, events, org)
+            self.log.record_directory_change(by, Action.ADD_USER, row.user_id, events, org)
             with self.engine.begin() as conn:
                 conn.execute(users.update().where(users.c.user_id == row.user_id).values(organisation=org))
             adopted.append(row.user_id)
