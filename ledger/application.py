@@ -237,7 +237,11 @@ class CaseLedger(Application[UUID]):
             ) from None
         return household.version
 
-    def _authorise(
+    def _authorise(self, *args: Any, **kwargs: Any) -> AccessRecorded:
+        """:meth:`_authorised`, for callers that need the record only."""
+        return self._authorised(*args, **kwargs)[0]
+
+    def _authorised(
         self,
         actor: Actor,
         action: str,
@@ -250,23 +254,13 @@ class CaseLedger(Application[UUID]):
         subject_organisation: str | None = None,
         needs_review: str | None = None,
         save_now: bool = False,
-    ) -> AccessRecorded:
-        """Decide by the access policy and make the access record.
+    ) -> tuple[AccessRecorded, Decision]:
+        """Decide by the access policy and make the access record; returns both.
 
         A refusal's record is saved before the refusal is raised; so is a read's
         (``save_now``) before the data goes out. A command's record is returned to
         be saved with the command's events, in the same transaction.
         """
-        return self._authorised(actor, action, household, categories, household_id=household_id,
-                                emergency_reason=emergency_reason, subject_user_id=subject_user_id,
-                                subject_organisation=subject_organisation, needs_review=needs_review,
-                                save_now=save_now)[0]
-
-    def _authorised(
-        self, actor: Actor, action: str, household: Household | None, categories: frozenset[Any], *,
-        household_id: UUID | None, emergency_reason: str | None, subject_user_id: str | None,
-        subject_organisation: str | None, needs_review: str | None, save_now: bool,
-    ) -> tuple[AccessRecorded, Decision]:
         now = self.clock()
         decision = decide(actor, action, household, categories, actor.purpose, on=self.today(),
                           emergency_reason=emergency_reason, municipality=self.municipality,
@@ -740,9 +734,7 @@ class CaseLedger(Application[UUID]):
         if verdict not in REVIEW_VERDICTS:
             raise errors.InvalidInputError(
                 f"Unknown verdict {errors.shown(verdict)}; expected one of: {', '.join(sorted(REVIEW_VERDICTS))}.")
-        access, decision = self._authorised(
-            actor, Action.REVIEW_EMERGENCY, None, frozenset(), household_id=None, emergency_reason=None,
-            subject_user_id=None, subject_organisation=None, needs_review=None, save_now=False)
+        access, decision = self._authorised(actor, Action.REVIEW_EMERGENCY, None, frozenset())
         try:
             first = next(iter(self.repository.event_store.get(parse_household_id(record_id))), None)
         except errors.HouseholdError:
@@ -801,9 +793,8 @@ class CaseLedger(Application[UUID]):
         Raises :class:`AccessDeniedError` (recorded too) when the policy refuses.
         """
         household = self._load(household_id) if household_id is not None else None
-        return self._authorised(actor, action, household, categories, household_id=None,
-                                emergency_reason=emergency_reason, subject_user_id=None,
-                                subject_organisation=None, needs_review=None, save_now=True)[1]
+        return self._authorised(actor, action, household, categories, emergency_reason=emergency_reason,
+                                save_now=True)[1]
 
     def get_household(
         self, actor: Actor, household_id: UUID | str, *, as_of: datetime | None = None,

@@ -215,3 +215,22 @@ def api(store: Store) -> Iterator[Api]:
             tokens[name], ids[name] = token, user.user_id
     with serving(store.settings()) as url:
         yield Api(url, store, tokens, ids)
+
+
+def raw_sql(store: Store, statement: str, params: tuple = ()) -> list[tuple]:  # type: ignore[type-arg]
+    """Run SQL on the database directly, as someone with database access would.
+
+    ``EVENTS`` and ``NID`` stand for the event table and its position column on either backend.
+    """
+    import sqlite3
+
+    import psycopg
+
+    if store.kind == "postgres":
+        statement = statement.replace("EVENTS", "ledger_events").replace("NID", "notification_id").replace("?", "%s")
+        with psycopg.connect(store.database_url, autocommit=True) as conn:
+            cur = conn.execute(statement, params)
+            return cur.fetchall() if cur.description else []
+    statement = statement.replace("EVENTS", "stored_events").replace("NID", "rowid")
+    with sqlite3.connect(store.data_dir / "ledger.sqlite") as conn:
+        return conn.execute(statement, params).fetchall()

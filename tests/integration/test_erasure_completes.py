@@ -81,6 +81,22 @@ def name_seen_by(ledger, hid: object) -> str | None:
     return ledger.app.get_household(OPERATOR, hid).members["m1"].name.value
 
 
+
+def erase_with_the_key_store_locked_after_the_erased_save(store: Store, ledger, hid, v: int) -> None:  # noqa: ANN001
+    """The erasure saves ``Erased``, then finds the key store locked at the shredding: it is not acknowledged."""
+    lock = key_store_locked(store)
+
+    def lock_after_the_erased_save() -> None:
+        ledger.app.after_save.remove(lock_after_the_erased_save)
+        lock.__enter__()
+
+    ledger.app.after_save.insert(0, lock_after_the_erased_save)
+    try:
+        with pytest.raises(KeyStoreError):
+            ledger.app.erase_household(OPERATOR, hid, expected_version=v, reason="data_subject_request")
+    finally:
+        lock.__exit__(None, None, None)
+
 def test_erasure_with_the_key_store_locked_fails_whole(store: Store, clock: FixedClock) -> None:
     """A key store locked before the erasure starts: the erasure is refused and nothing changes."""
     ledger = store.make_ledger(clock=clock, key_lock_timeout=0.5)
@@ -102,18 +118,7 @@ def test_erasure_locked_at_the_shredding_is_not_acknowledged_and_no_process_decr
     other = store.make_ledger(clock=clock)  # another instance, which read the household before
     hid, v = closed_household(ledger, clock)
     assert name_seen_by(other, hid) == NAME
-    lock = key_store_locked(store)
-
-    def lock_after_the_erased_save() -> None:
-        ledger.app.after_save.remove(lock_after_the_erased_save)
-        lock.__enter__()
-
-    ledger.app.after_save.insert(0, lock_after_the_erased_save)
-    try:
-        with pytest.raises(KeyStoreError):
-            ledger.app.erase_household(OPERATOR, hid, expected_version=v, reason="data_subject_request")
-    finally:
-        lock.__exit__(None, None, None)
+    erase_with_the_key_store_locked_after_the_erased_save(store, ledger, hid, v)
     assert raw_key_exists(store, hid)  # the shredding did not happen ...
     for reader in (ledger, other):  # ... yet no instance opens the household's sealed data
         assert reader.app.get_household(OPERATOR, hid).is_erased
@@ -127,18 +132,7 @@ def test_start_up_finishes_an_erasure_left_pending(store: Store, clock: FixedClo
     """An erasure whose shredding failed is finished when the next ledger starts."""
     ledger = store.make_ledger(clock=clock, key_lock_timeout=0.5)
     hid, v = closed_household(ledger, clock)
-    lock = key_store_locked(store)
-
-    def lock_after_the_erased_save() -> None:
-        ledger.app.after_save.remove(lock_after_the_erased_save)
-        lock.__enter__()
-
-    ledger.app.after_save.insert(0, lock_after_the_erased_save)
-    try:
-        with pytest.raises(KeyStoreError):
-            ledger.app.erase_household(OPERATOR, hid, expected_version=v, reason="data_subject_request")
-    finally:
-        lock.__exit__(None, None, None)
+    erase_with_the_key_store_locked_after_the_erased_save(store, ledger, hid, v)
     assert raw_key_exists(store, hid)
     store.make_ledger(clock=clock)  # start-up
     assert not raw_key_exists(store, hid)

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 import subprocess
 import sys
 import time
 from datetime import date
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 
 from conftest import OPERATOR, Api, FixedClock, Store, register_organisations
+from conftest import raw_sql as sql
 from ledger import audit
 from ledger.aggregates import Actor
 from ledger.application import NewMember
@@ -24,16 +23,6 @@ from ledger.projections import open_views
 STRANGER = Actor("u-stranger", "gemeente-testdorp", "consultant")
 
 
-def sql(store: Store, statement: str, params: tuple = ()) -> list[tuple]:
-    """Run SQL on the database directly, as someone with database access would."""
-    if store.kind == "postgres":
-        statement = statement.replace("EVENTS", "ledger_events").replace("NID", "notification_id").replace("?", "%s")
-        with psycopg.connect(store.database_url, autocommit=True) as conn:
-            cur = conn.execute(statement, params)
-            return cur.fetchall() if cur.description else []
-    statement = statement.replace("EVENTS", "stored_events").replace("NID", "rowid")
-    with sqlite3.connect(store.data_dir / "ledger.sqlite") as conn:
-        return conn.execute(statement, params).fetchall()
 
 
 @pytest.fixture

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
-import psycopg
 import pytest
 
 from conftest import OPERATOR, FixedClock, Store
+from conftest import raw_sql as sql
 from ledger.application import NewMember
 from ledger.privacy.chain import Digest, chain_table
 
@@ -25,16 +24,6 @@ def ledger_with_history(store: Store, clock: FixedClock):
     return ledger
 
 
-def sql(store: Store, statement: str, params: tuple = ()) -> list[tuple]:
-    """Run SQL on the event table directly, as someone with database access would."""
-    if store.kind == "postgres":
-        statement = statement.replace("EVENTS", "ledger_events").replace("NID", "notification_id").replace("?", "%s")
-        with psycopg.connect(store.database_url, autocommit=True) as conn:
-            cur = conn.execute(statement, params)
-            return cur.fetchall() if cur.description else []
-    statement = statement.replace("EVENTS", "stored_events").replace("NID", "rowid")
-    with sqlite3.connect(store.data_dir / "ledger.sqlite") as conn:
-        return conn.execute(statement, params).fetchall()
 
 
 def test_an_untouched_ledger_verifies_clean(ledger_with_history) -> None:
