@@ -16,7 +16,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
-from ledger.api.households import COMMAND_BODIES, ITEM_ARGUMENTS, Body_, DirectorIn, IntakeIn, ReferralIn
+from ledger.api.bodies import Body_, DirectorIn, IntakeIn, ReferralIn
+from ledger.api.households import COMMAND_BODIES, ITEM_ARGUMENTS
 
 __all__ = ["invalid_params", "step_arguments"]
 

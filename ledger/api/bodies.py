@@ -1,0 +1,258 @@
+"""The request and response bodies of the household resources (pydantic), one per command.
+
+Bulk import validates its steps with the same models (``ledger/bulk_bodies.py``), so a line is
+accepted exactly when the API would accept the request. Fields stored in clear hold ids and
+codes, never names or notes (issue 12 item 10); NUL is refused everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ledger.aggregates.codes import ORGANISATION_ID, USER_ID
+from ledger.aggregates.vocabulary import Discipline, ErasureReason, LegalReference
+from ledger.application import NewMember
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class Body_(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """NUL is no text (PostgreSQL refuses it in the views): refuse it here, as a 400."""
+        if _has_nul(value):
+            raise ValueError("NUL characters are not accepted")
+        return value
+
+
+class WriteResult(BaseModel):
+    household_id: str
+    version: int = Field(description="The household's new version (also in ETag).")
+    position: int = Field(description="Where the write sits in the ledger (also in Ledger-Position).")
+    item_id: str | None = Field(default=None, description="The id of the item the command created, if any.")
+
+
+class Page(BaseModel):
+    items: list[dict[str, Any]]
+    next: str | None = Field(description="Cursor for the next page; null on the last page.")
+
+
+# ----------------------------------------------------------------- bodies
+# Fields stored in clear hold ids and codes, never names or notes (issue 12 item 10).
+OrganisationId = Annotated[str, Field(
+    pattern=f"^{ORGANISATION_ID.pattern}$", min_length=1, max_length=40,
+    description="A registered organisation's id (lower-case letters, digits, hyphens), e.g. gemeente-testdorp.")]
+UserId = Annotated[str, Field(pattern=f"^{USER_ID.pattern}$", min_length=1, max_length=64,
+                              description="A registered user's id (the ledger keeps no staff names).")]
+
+
+class MemberIn(Body_):
+    role: str = Field(description="adult or child", max_length=20)
+    name: str = Field(min_length=1, max_length=200)
+    bsn: str | None = Field(default=None, max_length=20)
+    birth_date: date | None = None
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=200)
+
+
+class ReferralIn(Body_):
+    sources: list[str] = Field(min_length=1, max_length=20)
+    members: list[MemberIn] = Field(min_length=1, max_length=30)
+    address: str | None = Field(default=None, max_length=300)
+    reason: str | None = Field(default=None, max_length=4000)
+    addressed_to: OrganisationId | None = Field(
+        default=None,
+        description="The organisation (id) whose intake team the referral goes to; its staff act until a case "
+                    "director is assigned. Default: the municipality that runs the ledger.")
+    on: date | None = None
+
+    def new_members(self) -> list[NewMember]:
+        """The members as the application takes them (the API and the import both use this)."""
+        return [NewMember(m.role, m.name, bsn=m.bsn, birth_date=m.birth_date.isoformat() if m.birth_date else None,
+                          phone=m.phone, email=m.email) for m in self.members]
+
+
+class IntakeIn(Body_):
+    domains_discussed: list[str] = Field(min_length=1, max_length=30)
+    agencies_involved: list[OrganisationId] = Field(default_factory=list, max_length=50)
+    summary: str | None = Field(default=None, max_length=10_000)
+    on: date | None = None
+
+
+class CoordinationIn(Body_):
+    outcome: str = Field(max_length=60)
+    rationale: str | None = Field(default=None, max_length=4000)
+    on: date | None = None
+
+
+class DirectorIn(Body_):
+    user_id: UserId
+    organisation: OrganisationId
+    reason: str | None = Field(default=None, max_length=4000, description="Only when replacing a director.")
+    on: date | None = None
+
+
+class ConsentIn(Body_):
+    basis: str = Field(max_length=40)
+    member_id: str | None = Field(default=None, max_length=20)
+    organisations: list[OrganisationId] = Field(min_length=1, max_length=50)
+    data_categories: list[str] = Field(min_length=1, max_length=30)
+    purpose: str = Field(max_length=40)
+    valid_from: date | None = None
+    valid_until: date | None = None
+    legal_reference: LegalReference | None = Field(
+        default=None, description="For a basis other than consent: the law and article ('unspecified' is read-only).")
+    decided_by: UserId | None = Field(
+        default=None,
+        description="A legal basis only: the user id of who decided it (default: you). The privacy officer reviews it.")
+    on: date | None = None
+
+
+class OnIn(Body_):
+    on: date | None = None
+
+
+class ZrmIn(Body_):
+    instrument: str = Field(max_length=10)
+    moment: str = Field(max_length=20)
+    scores: dict[str, int] = Field(min_length=1, max_length=20)
+    member_id: str | None = Field(default=None, max_length=20)
+    on: date | None = None
+
+
+class GoalIn(Body_):
+    life_domain: str = Field(max_length=40)
+    description: str = Field(min_length=1, max_length=4000)
+    target_date: date | None = None
+    on: date | None = None
+
+
+class ActionIn(Body_):
+    goal_id: str = Field(max_length=64)
+    description: str = Field(min_length=1, max_length=4000)
+    performer_kind: str = Field(max_length=40)
+    organisation: OrganisationId | None = None
+    due_on: date | None = None
+    on: date | None = None
+
+
+class CancellationIn(Body_):
+    reason: str | None = Field(default=None, max_length=4000)
+    on: date | None = None
+
+
+class InvolvementIn(Body_):
+    kind: str = Field(max_length=20)
+    organisation: OrganisationId
+    discipline: Discipline
+    worker_id: UserId | None = None
+    contact_name: str | None = Field(default=None, max_length=200)
+    on: date | None = None
+
+
+class EndingIn(Body_):
+    reason: str = Field(max_length=40, description="goal_reached, handed_over, household_stopped, no_contact, ...")
+    on: date | None = None
+
+
+class EvaluationIn(Body_):
+    conclusion: str = Field(max_length=60)
+    final: bool = False
+    notes: str | None = Field(default=None, max_length=10_000)
+    on: date | None = None
+
+
+class HandoverIn(Body_):
+    to_organisation: OrganisationId
+    warm: bool = True
+    notes: str | None = Field(default=None, max_length=4000)
+    on: date | None = None
+
+
+class ClosureIn(Body_):
+    reason: str = Field(max_length=60)
+    aftercare_until: date | None = None
+    on: date | None = None
+
+
+class ReopeningIn(Body_):
+    reason: str | None = Field(default=None, max_length=4000)
+    on: date | None = None
+
+
+class ErasureIn(Body_):
+    reason: ErasureReason
+    on: date | None = None
+
+
+class ErasureRequestIn(Body_):
+    reason: ErasureReason = Field(description="Why: data_subject_request or retention_expired")
+    on: date | None = None
+
+
+class AccessRequestIn(Body_):
+    requester: str = Field(max_length=40, description="data_subject or legal_representative")
+    identity_check: str = Field(
+        max_length=40, description="How the requester's identity was checked: id_document_in_person, digid, "
+                                   "known_representative or other_verified")
+    received_on: date | None = Field(default=None, description="When the request arrived (default today)")
+
+
+class AccessRequestOut(BaseModel):
+    request_id: str = Field(description="Name it when answering with the export (accessRequest).")
+    position: int
+
+
+class CostIn(Body_):
+    kind: str = Field(max_length=20)
+    stream: str = Field(max_length=40)
+    amount_eur: Decimal = Field(ge=0, le=10_000_000, decimal_places=2)
+    period_start: date
+    period_end: date
+    description: str | None = Field(default=None, max_length=4000)
+    on: date | None = None
+
+
+class EscalationIn(Body_):
+    level: str = Field(max_length=60)
+    reason: str = Field(min_length=1, max_length=4000)
+    on: date | None = None
+
+
+class GoalRevisionIn(Body_):
+    description: str | None = Field(default=None, min_length=1, max_length=4000,
+                                    description="The goal's new wording (default: unchanged).")
+    target_date: date | None = None
+    on: date | None = None
+
+
+class ResolutionIn(Body_):
+    resolution: str | None = Field(default=None, max_length=4000)
+    on: date | None = None
+
+
+class DropOutIn(Body_):
+    kind: str = Field(max_length=20)
+    reason: str | None = Field(default=None, max_length=4000)
+    on: date | None = None
+
+
+class RetentionHoldIn(Body_):
+    law: LegalReference = Field(description="The law and article that requires the hold ('unspecified' is read-only).")
+    until: date
+    on: date | None = None
