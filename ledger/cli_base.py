@@ -1,0 +1,81 @@
+"""What the operator CLI's command modules share: settings, the ledger, the operator, one-line errors.
+
+``ledger.cli`` is the tree and the entry point; ``ledger.cli_admin`` holds the directory, audit and
+key commands. Every failure becomes one line on stderr (``CliError``, raised and caught in ``main``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Annotated, Any, NoReturn
+
+import pydantic
+import structlog
+import typer
+
+from ledger.aggregates import Actor
+from ledger.bootstrap import Ledger, build
+from ledger.config import Settings
+
+AsOf = Annotated[str | None, typer.Option("--as-of", help="Show the view as it stood then (YYYY-MM-DD or ISO time).")]
+
+log = structlog.get_logger("ledger.cli")
+
+HouseholdId = Annotated[str, typer.Argument(help="The household id (a UUID).")]
+Version = Annotated[int, typer.Option("--version", "-v", help="The household version you expect (optimistic concurrency).")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+On = Annotated[str | None, typer.Option("--on", help="The date it happened (YYYY-MM-DD); default today.")]
+
+
+class CliError(Exception):
+    """A one-line error for the person at the terminal."""
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except pydantic.ValidationError as e:
+        first = e.errors()[0]
+        raise CliError(f"setting LEDGER_{str(first['loc'][0]).upper()}: {first['msg']}") from None
+
+
+@contextmanager
+def _ledger(**kwargs: Any) -> Iterator[Ledger]:
+    ledger = build(_settings(), **kwargs)
+    try:
+        yield ledger
+    finally:
+        ledger.close()
+
+
+def _operator(settings: Settings) -> Actor:
+    return Actor(user_id=settings.operator, organisation=settings.organisation, role="operator")
+
+
+def _date(value: str | None, what: str = "--on") -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CliError(f"{what} must be a date like 2026-03-01") from None
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+
+def _progress_printer() -> Any:
+    if not sys.stderr.isatty():
+        return None
+    return lambda n: typer.echo(f"\r{n} records verified...", err=True, nl=False)
