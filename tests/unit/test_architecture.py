@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-DOMAIN = Path(__file__).parents[1] / "ledger" / "aggregates"
+DOMAIN = Path(__file__).parents[2] / "ledger" / "aggregates"
 
 
 def test_domain_uses_only_eventsourcing_domain_from_outside_the_standard_library() -> None:

@@ -7,7 +7,7 @@ are exactly what changes between the two reports. A report taken live on D1 equa
 report replayed later as of D1. The service serves it over HTTP as JSON, HTML and CSV,
 to evaluators and consultants only.
 
-Five households are too few for disclosure control (tests/integration/test_report_disclosure.py
+Five households are too few for disclosure control (tests/service/test_report_disclosure.py
 covers it at the service's default): the exact tables run on a deployment configured with
 ``LEDGER_REPORT_MIN_CELL=1`` (internal analysis), and one test shows the rules at a minimum of 2.
 
