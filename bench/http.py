@@ -38,7 +38,6 @@ import json
 import os
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -231,7 +230,7 @@ def measure(server: Server, variant: str, households: list[str], token: str, sec
 def rounds(server: Server, households: list[str], token: str, seconds: float, n: int) -> list[Segment]:
     """A warm-up round, then ``n`` rounds alternating the order: A B, B A, A B, ..."""
     connections = [[None] for _ in range(CLIENTS)]
-    for variant, template in VARIANTS.items():  # every household once, so the first round starts warm
+    for template in VARIANTS.values():  # every household once, so the first round starts warm
         for h in households:
             server.get_json(template.replace("{householdId}", h), {"Authorization": f"Bearer {token}"})
     out = []

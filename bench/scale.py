@@ -36,8 +36,6 @@ import os
 import random
 import shlex
 import shutil
-import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -107,7 +105,7 @@ class Stores:
             import psycopg
 
             name = backend.database_url.rsplit("/", 1)[-1].split("?")[0]  # type: ignore[union-attr]
-            with psycopg.connect(self.pg._server.url, autocommit=True) as conn:  # noqa: SLF001
+            with psycopg.connect(self.pg._server.url, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         shutil.rmtree(backend.work_dir, ignore_errors=True)
 

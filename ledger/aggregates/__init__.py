@@ -4,7 +4,7 @@ Pure: no I/O, no clock reads, no framework beyond ``eventsourcing.domain``.
 """
 
 from . import errors, vocabulary
-from .household import Household, composition_of
+from .household import Household, composition_of, phase_of
 from .personal import ERASED, Personal, map_personal, scrub
 from .values import (
     ALL_VALUE_OBJECTS,
@@ -33,6 +33,7 @@ __all__ = [
     "errors",
     "is_valid_bsn",
     "map_personal",
+    "phase_of",
     "scrub",
     "vocabulary",
 ]

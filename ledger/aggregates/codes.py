@@ -9,8 +9,9 @@ checks the id against the organisation register and the user directory.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Collection, Iterable
+from enum import Enum
+from typing import Any, TypeVar
 
 from . import errors
 from .vocabulary import LegalReference
@@ -18,6 +19,7 @@ from .vocabulary import LegalReference
 __all__ = [
     "ORGANISATION_ID",
     "USER_ID",
+    "checked_code",
     "checked_legal_reference",
     "checked_organisation",
     "checked_organisations",
@@ -68,10 +70,26 @@ def checked_user_id(value: Any, what: str) -> str:
     return value
 
 
+E = TypeVar("E", bound=Enum)
+
+
+def checked_code(enum: type[E], value: Any, what: str, *, kept: Collection[E] = ()) -> E:
+    """The member of ``enum`` whose code ``value`` is (or that it is); else an error listing the codes.
+
+    ``kept`` codes exist for what was stored before (an upcaster writes them); a command may not give them.
+    The one place a vocabulary code from input is read: the aggregate's commands and the value objects'
+    coercion both call it.
+    """
+    try:
+        code = enum(value)
+    except ValueError:
+        code = None
+    if code is None or code in kept:
+        allowed = ", ".join(str(e.value) for e in enum if e not in kept)
+        raise errors.InvalidInputError(f"Unknown {what} {errors.shown(value)}; expected one of: {allowed}.")
+    return code
+
+
 def checked_legal_reference(value: Any, what: str) -> LegalReference:
     """A law-and-article code; ``unspecified`` is kept for references recorded as free text."""
-    given = [r for r in LegalReference if r != LegalReference.UNSPECIFIED]
-    if value not in given:
-        allowed = ", ".join(r.value for r in given)
-        raise errors.InvalidInputError(f"Unknown {what} {errors.shown(value)}; expected one of: {allowed}.")
-    return LegalReference(value)
+    return checked_code(LegalReference, value, what, kept=(LegalReference.UNSPECIFIED,))

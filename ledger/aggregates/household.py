@@ -21,10 +21,12 @@ from eventsourcing.domain import Aggregate, Snapshot, event
 
 from . import errors
 from .clock import ClockedEvent
+from .codes import checked_code
 from .codes import checked_legal_reference as _legal_reference
 from .codes import checked_organisation as _organisation
 from .codes import checked_organisations as _organisations
 from .codes import checked_user_id as _user_id
+from .dates import add_years
 from .personal import Personal, scrub
 from .retention import RetentionRule, statutory_holds
 from .values import (
@@ -77,7 +79,7 @@ from .vocabulary import (
 )
 from .zrm import INSTRUMENTS, MAX_SCORE, MIN_SCORE
 
-__all__ = ["MAX_COST_EUR", "Household", "composition_of"]
+__all__ = ["MAX_COST_EUR", "Household", "composition_of", "phase_of"]
 
 MAX_COST_EUR = Decimal("10000000")  # per record; a household costs EUR 20k-75k a year (DOMAIN.md)
 
@@ -94,33 +96,31 @@ def composition_of(members: tuple[Member, ...]) -> tuple[CompositionKind, int, i
     return kind, adults, children
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def _vocab(enum: type, value: Any, what: str) -> Any:
-    try:
-        return enum(value)
-    except ValueError:
-        allowed = ", ".join(e.value for e in enum)
-        raise errors.InvalidInputError(f"Unknown {what} {errors.shown(value)}; expected one of: {allowed}.") from None
-
-
 def _end_reason(value: Any) -> InvolvementEndReason:
     """A reason a command may give: any code but ``not_recorded``, which only the upcaster writes."""
-    given = [r for r in InvolvementEndReason if r != InvolvementEndReason.NOT_RECORDED]
-    if value not in given:
-        allowed = ", ".join(r.value for r in given)
-        what = (
-            "The involvement end reason 'not_recorded' is kept for involvements ended before reasons were recorded"
-            if value == InvolvementEndReason.NOT_RECORDED
-            else f"Unknown involvement end reason {errors.shown(value)}"
-        )
-        raise errors.InvalidInputError(f"{what}; expected one of: {allowed}.")
-    return InvolvementEndReason(value)
+    kept = (InvolvementEndReason.NOT_RECORDED,)
+    if value == InvolvementEndReason.NOT_RECORDED:
+        allowed = ", ".join(r.value for r in InvolvementEndReason if r not in kept)
+        raise errors.InvalidInputError("The involvement end reason 'not_recorded' is kept for involvements ended before "
+                                       f"reasons were recorded; expected one of: {allowed}.")
+    return checked_code(InvolvementEndReason, value, "involvement end reason", kept=kept)
+
+
+def phase_of(*, closed: bool, aftercare_until: date | None, goals: int, coordination: bool, intake: bool) -> str:
+    """A household's phase from the facts its events carry: :attr:`Household.phase`, and the views' phase column.
+
+    Closed with an aftercare date is ``aftercare``, without one ``closed``; open, the furthest
+    step taken: ``plan`` (a goal set), ``coordination``, ``intake``, else ``referred``.
+    """
+    if closed:
+        return "aftercare" if aftercare_until else "closed"
+    if goals:
+        return "plan"
+    if coordination:
+        return "coordination"
+    if intake:
+        return "intake"
+    return "referred"
 
 
 def _staff(ref: StaffRef) -> StaffRef:
@@ -335,7 +335,7 @@ class Household(Aggregate):
         addressed_to: str | None = None,
     ) -> Household:
         """A household enters: by one source, or by several at once, addressed to an organisation's intake team."""
-        srcs = tuple(dict.fromkeys(_vocab(ReferralSource, s, "referral source") for s in sources))
+        srcs = tuple(dict.fromkeys(checked_code(ReferralSource, s, "referral source") for s in sources))
         if not srcs:
             raise errors.InvalidInputError("A referral needs at least one source.")
         members = tuple(members)
@@ -345,7 +345,7 @@ class Household(Aggregate):
         if len(set(ids)) != len(ids):
             raise errors.InvalidInputError("Member ids must be unique within a household.")
         for m in members:
-            _vocab(MemberRole, m.role, "member role")
+            checked_code(MemberRole, m.role, "member role")
             if m.name.value is None or not m.name.value.strip():
                 raise errors.InvalidInputError(f"Member {m.member_id} needs a name.")
             if m.bsn is not None and not is_valid_bsn(m.bsn.value or ""):
@@ -377,15 +377,10 @@ class Household(Aggregate):
 
     @property
     def phase(self) -> str:
-        if self.closure is not None:
-            return "aftercare" if self.closure.aftercare_until else "closed"
-        if self.goals:
-            return "plan"
-        if self.coordination is not None:
-            return "coordination"
-        if self.intake is not None:
-            return "intake"
-        return "referred"
+        return phase_of(closed=self.closure is not None,
+                        aftercare_until=self.closure.aftercare_until if self.closure is not None else None,
+                        goals=len(self.goals), coordination=self.coordination is not None,
+                        intake=self.intake is not None)
 
     def consents_in_force(self, on: date) -> list[Consent]:
         return [c for c in self.consents.values() if c.in_force_on(on)]
@@ -430,19 +425,19 @@ class Household(Aggregate):
         actor: Actor,
         on: date,
         domains_discussed: list[str],
-        network: list[NetworkContact] = (),  # type: ignore[assignment]
-        agencies_involved: list[str] = (),  # type: ignore[assignment]
+        network: Iterable[NetworkContact] = (),
+        agencies_involved: Iterable[str] = (),
         summary: Personal | None = None,
     ) -> None:
         self._check_open(on)
         if self.intake is not None:
             raise errors.IntakeAlreadyHeldError("The integral intake has been held already.")
-        domains = tuple(dict.fromkeys(_vocab(DataCategory, d, "life domain") for d in domains_discussed))
+        domains = tuple(dict.fromkeys(checked_code(DataCategory, d, "life domain") for d in domains_discussed))
         if not domains:
             raise errors.InvalidInputError("An integral intake discusses at least one life domain.")
         agencies = _organisations(agencies_involved, "agency involved")
         contacts = tuple(
-            c.replace(relation=_vocab(NetworkRelation, c.relation, "network relation")) for c in network
+            c.replace(relation=checked_code(NetworkRelation, c.relation, "network relation")) for c in network
         )
         intake = Intake(on, domains, contacts, agencies, summary)
         self._intake_held(actor=actor, intake=intake)
@@ -456,7 +451,7 @@ class Household(Aggregate):
     ) -> None:
         self._check_open(on)
         self._check_intake()
-        decision = CoordinationDecision(_vocab(CoordinationOutcome, outcome, "coordination outcome"), on, rationale)
+        decision = CoordinationDecision(checked_code(CoordinationOutcome, outcome, "coordination outcome"), on, rationale)
         self._coordination_decided(actor=actor, decision=decision)
 
     @event(CoordinationDecided)
@@ -514,7 +509,7 @@ class Household(Aggregate):
         """A member's consent, or a legal basis (``decided_by``: who decided it; default the acting user)."""
         self._check_open(on)
         self._new_id(self.consents, consent_id, "consent")
-        basis_ = _vocab(LegalBasis, basis, "legal basis")
+        basis_ = checked_code(LegalBasis, basis, "legal basis")
         if basis_ == LegalBasis.CONSENT:
             if member_id is None:
                 raise errors.InvalidInputError("Consent is given by a household member; name the member.")
@@ -524,13 +519,13 @@ class Household(Aggregate):
         if member_id is not None:
             self._find(self.members, member_id, "member")
         orgs = _organisations(organisations, "consent organisation")
-        cats = tuple(dict.fromkeys(_vocab(DataCategory, c, "data category") for c in data_categories))
+        cats = tuple(dict.fromkeys(checked_code(DataCategory, c, "data category") for c in data_categories))
         if not orgs or not cats:
             raise errors.InvalidInputError("A consent names at least one organisation and one data category.")
         if valid_until is not None and valid_until < valid_from:
             raise errors.InvalidPeriodError("A consent cannot end before it starts.")
         consent = Consent(
-            consent_id, basis_, member_id, orgs, cats, _vocab(Purpose, purpose, "purpose"),
+            consent_id, basis_, member_id, orgs, cats, checked_code(Purpose, purpose, "purpose"),
             valid_from, valid_until, reference,
             # a legal basis always names who decided it: the one recording it, unless they name another
             decided_by=((decided_by or "").strip() or actor.user_id) if basis_ != LegalBasis.CONSENT else None,
@@ -589,7 +584,7 @@ class Household(Aggregate):
         if member_id is not None:
             self._find(self.members, member_id, "member")
         m = ZrmMeasurement(
-            measurement_id, instrument, _vocab(ZrmMoment, moment, "ZRM moment"), member_id, dict(scores), on
+            measurement_id, instrument, checked_code(ZrmMoment, moment, "ZRM moment"), member_id, dict(scores), on
         )
         self._zrm_measured(actor=actor, measurement=m)
 
@@ -605,7 +600,7 @@ class Household(Aggregate):
         self._check_open(on)
         self._check_intake()
         self._new_id(self.goals, goal_id, "goal")
-        goal = Goal(goal_id, _vocab(DataCategory, life_domain, "life domain"), description, target_date, on)
+        goal = Goal(goal_id, checked_code(DataCategory, life_domain, "life domain"), description, target_date, on)
         self._plan_goal_set(actor=actor, goal=goal)
 
     @event(PlanGoalSet)
@@ -642,7 +637,7 @@ class Household(Aggregate):
         self._check_intake()
         self._new_id(self.actions, action_id, "action")
         self._find(self.goals, goal_id, "goal")
-        kind = _vocab(PerformerKind, performer_kind, "performer kind")
+        kind = checked_code(PerformerKind, performer_kind, "performer kind")
         organisation = (organisation or "").strip() or None
         if organisation is not None:
             organisation = _organisation(organisation, "performing organisation")
@@ -694,8 +689,8 @@ class Household(Aggregate):
         if not organisation.strip() or not discipline.strip():
             raise errors.InvalidInputError("An involvement names an organisation and a discipline.")
         inv = Involvement(
-            involvement_id, _vocab(InvolvementKind, kind, "involvement kind"),
-            _organisation(organisation, "organisation"), _vocab(Discipline, discipline.strip(), "discipline"), on,
+            involvement_id, checked_code(InvolvementKind, kind, "involvement kind"),
+            _organisation(organisation, "organisation"), checked_code(Discipline, discipline.strip(), "discipline"), on,
             _user_id(worker_id, "worker id") if worker_id is not None else None, contact_name,
         )
         self._involvement_started(actor=actor, involvement=inv)
@@ -731,7 +726,7 @@ class Household(Aggregate):
         self._check_open(on)
         self._check_intake()
         self._new_id(self.evaluations, evaluation_id, "evaluation")
-        ev = Evaluation(evaluation_id, on, final, _vocab(EvaluationConclusion, conclusion, "conclusion"), notes)
+        ev = Evaluation(evaluation_id, on, final, checked_code(EvaluationConclusion, conclusion, "conclusion"), notes)
         self._evaluation_held(actor=actor, evaluation=ev)
 
     @event(EvaluationHeld)
@@ -743,7 +738,7 @@ class Household(Aggregate):
     ) -> None:
         self._check_open(on)
         self._new_id(self.escalations, escalation_id, "escalation")
-        esc = Escalation(escalation_id, _vocab(EscalationLevel, level, "escalation level"), on, reason)
+        esc = Escalation(escalation_id, checked_code(EscalationLevel, level, "escalation level"), on, reason)
         self._escalation_raised(actor=actor, escalation=esc)
 
     @event(EscalationRaised)
@@ -777,7 +772,7 @@ class Household(Aggregate):
         """A baseline lies within the two years before referral; an intervention after it."""
         self._check_open(on)
         self._new_id(self.costs, cost_id, "cost")
-        kind_ = _vocab(CostKind, kind, "cost kind")
+        kind_ = checked_code(CostKind, kind, "cost kind")
         try:
             amount = Decimal(str(amount_eur))
             whole_cents = amount.is_finite() and amount == amount.quantize(Decimal("0.01"))
@@ -791,12 +786,12 @@ class Household(Aggregate):
             raise errors.InvalidPeriodError("A cost period cannot end before it starts.")
         start_of_approach = self.referral.on
         if kind_ == CostKind.BASELINE:
-            if period_end > start_of_approach or period_start < _years_before(start_of_approach, 2):
+            if period_end > start_of_approach or period_start < add_years(start_of_approach, -2):
                 raise errors.InvalidPeriodError("A baseline cost lies within the two years before referral.")
         elif period_start < start_of_approach:
             raise errors.InvalidPeriodError("An intervention cost lies on or after the referral date.")
         cost = CostRecord(
-            cost_id, kind_, _vocab(CostStream, stream, "cost stream"), amount, period_start, period_end, on,
+            cost_id, kind_, checked_code(CostStream, stream, "cost stream"), amount, period_start, period_end, on,
             description,
         )
         self._cost_recorded(actor=actor, cost=cost)
@@ -826,7 +821,7 @@ class Household(Aggregate):
     def record_drop_out(self, *, actor: Actor, on: date, kind: str, reason: Personal | None = None) -> None:
         """The household drops out or refuses; recorded so it is not lost."""
         self._check_open(on)
-        self._dropped_out(actor=actor, drop_out=DropOut(_vocab(DropOutKind, kind, "drop-out kind"), on, reason))
+        self._dropped_out(actor=actor, drop_out=DropOut(checked_code(DropOutKind, kind, "drop-out kind"), on, reason))
 
     @event(DroppedOut)
     def _dropped_out(self, actor: Actor, drop_out: DropOut) -> None:
@@ -836,7 +831,7 @@ class Household(Aggregate):
         self._check_open(on)
         if aftercare_until is not None and aftercare_until < on:
             raise errors.InvalidPeriodError("Aftercare follow-up cannot lie before the closure.")
-        closure = Closure(_vocab(ClosureReason, reason, "closure reason"), on, aftercare_until)
+        closure = Closure(checked_code(ClosureReason, reason, "closure reason"), on, aftercare_until)
         self._closed(actor=actor, closure=closure)
 
     @event(Closed)
@@ -886,7 +881,7 @@ class Household(Aggregate):
         self._check_date(on)
         if not request_id:
             raise errors.InvalidInputError("An erasure request needs an id.")
-        request = ErasureRequest(request_id, on, _vocab(ErasureReason, reason.strip(), "erasure reason"), actor.user_id)
+        request = ErasureRequest(request_id, on, checked_code(ErasureReason, reason.strip(), "erasure reason"), actor.user_id)
         self._erasure_requested(actor=actor, request=request)
 
     @event(ErasureRequested)
@@ -907,7 +902,7 @@ class Household(Aggregate):
             raise errors.InvalidPeriodError("A case cannot be erased before it was closed.")
         if not reason.strip():
             raise errors.InvalidInputError("Erasure records its reason (a code such as data_subject_request).")
-        reason_ = _vocab(ErasureReason, reason.strip(), "erasure reason")
+        reason_ = checked_code(ErasureReason, reason.strip(), "erasure reason")
         held = [h for h in self.retention_holds.values() if h.until > on]
         if held:
             until = max(h.until for h in held)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from .dates import add_years
 from .vocabulary import DataCategory
 
 if TYPE_CHECKING:
@@ -123,12 +124,6 @@ def statutory_holds(
             continue
         if rule.yields_to_request and reason == DATA_SUBJECT_REQUEST:
             continue
-        holds.append(StatutoryHold(rule.kind, rule.law, _add_years(closed_on, rule.years)))
+        holds.append(StatutoryHold(rule.kind, rule.law, add_years(closed_on, rule.years)))
     return holds
 
-
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February into a common year
-        return day.replace(year=day.year + years, day=28)

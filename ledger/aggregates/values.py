@@ -9,7 +9,6 @@ what lets a household reloaded from the store equal the one in memory.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import types
 import typing
 from datetime import date
@@ -18,7 +17,8 @@ from enum import Enum
 from typing import Any, ClassVar, Self
 
 from . import legacy
-from .errors import InvalidInputError, shown
+from .codes import checked_code
+from .errors import InvalidInputError
 from .personal import Personal
 from .vocabulary import (
     ClosureReason,
@@ -82,11 +82,6 @@ def is_valid_bsn(value: str) -> bool:
     return total % 11 == 0
 
 
-@functools.cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
 def _identity(value: Any) -> Any:
     return value
 
@@ -95,11 +90,7 @@ def _to_enum(hint: type[Enum]) -> Any:
     def convert(value: Any) -> Any:
         if value is None or isinstance(value, hint):
             return value
-        try:
-            return hint(value)
-        except ValueError:
-            allowed = ", ".join(e.value for e in hint)
-            raise InvalidInputError(f"Unknown {hint.__name__} {shown(value)}; expected one of: {allowed}.") from None
+        return checked_code(hint, value, hint.__name__)
     return convert
 
 
@@ -135,13 +126,19 @@ def _converter(hint: Any) -> Any:
     return _identity
 
 
-@functools.cache
-def _stored_form(cls: type) -> tuple[frozenset[str], tuple[tuple[str, Any], ...]]:
+_StoredForm = tuple[frozenset[str], tuple[tuple[str, Any], ...]]
+_stored_forms: dict[type, _StoredForm] = {}  # worked out once per class
+
+
+def _stored_form(cls: type) -> _StoredForm:
     """The class's field names, and the (field, converter) pairs that do something, in field order."""
-    hints = _hints(cls)
-    fields = [f.name for f in dataclasses.fields(cls)]
-    converters = tuple((n, c) for n in fields if not n.startswith("_") and (c := _converter(hints[n])) is not _identity)
-    return frozenset(fields), converters
+    form = _stored_forms.get(cls)
+    if form is None:
+        hints = typing.get_type_hints(cls)
+        fields = [f.name for f in dataclasses.fields(cls)]
+        converters = tuple((n, c) for n in fields if not n.startswith("_") and (c := _converter(hints[n])) is not _identity)
+        form = _stored_forms[cls] = frozenset(fields), converters
+    return form
 
 
 @dataclasses.dataclass(frozen=True)
@@ -195,7 +192,12 @@ class ValueObject:
         return self
 
 
-def value_object(cls: type) -> type:
+_T = typing.TypeVar("_T")
+
+
+@typing.dataclass_transform(frozen_default=True)
+def value_object(cls: type[_T]) -> type[_T]:
+    """A frozen dataclass of ``cls`` (declared as such, so type checkers see its fields)."""
     return dataclasses.dataclass(frozen=True)(cls)
 
 

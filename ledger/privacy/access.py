@@ -98,7 +98,7 @@ def access_record(
     reason: str | None = None,
     subject_organisation: str | None = None,
 ) -> AccessRecorded:
-    return AccessRecorded(  # type: ignore[call-arg]
+    return AccessRecorded(  # type: ignore[call-arg]  # eventsourcing makes the event's fields, unseen by mypy
         originator_id=uuid4(),
         originator_version=1,
         timestamp=at,
@@ -123,7 +123,7 @@ def access_record(
 
 def refused_record(allowed: AccessRecorded, code: str, *, household_id: str | None) -> AccessRecorded:
     """The record of a command the policy allowed but a domain rule refused (``code``: the error's code)."""
-    return AccessRecorded(  # type: ignore[call-arg]
+    return AccessRecorded(  # type: ignore[call-arg]  # eventsourcing makes the event's fields, unseen by mypy
         originator_id=uuid4(),
         originator_version=1,
         timestamp=allowed.timestamp,

@@ -192,7 +192,7 @@ class Chain:
         # `ledger audit chain-tail`).
         self.in_transaction = hasattr(recorder, "chaining")
         if self.in_transaction:
-            recorder.chaining = True  # type: ignore[attr-defined]
+            recorder.chaining = True  # type: ignore[attr-defined]  # ledger.persistence's recorders only (checked above)
 
     def after_save(self) -> None:
         """After each save: nothing to do when the recorder chained it in place (ours always does)."""

@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -195,7 +196,7 @@ class KeyStore:
 
     def status(self) -> KeyStatus:
         with self.engine.connect() as conn:
-            by_master = dict(conn.execute(sa.select(data_keys.c.master_key_id, sa.func.count())
+            by_master: dict[str, int] = dict(conn.execute(sa.select(data_keys.c.master_key_id, sa.func.count())
                                           .group_by(data_keys.c.master_key_id)).all())
             pending = conn.execute(sa.select(sa.func.count()).where(erasures.c.shredded_at.is_(None))).scalar_one()
             under_current = conn.execute(sa.select(sa.func.count()).where(
@@ -356,7 +357,7 @@ def sqlite_keystore_engine(path: str, *, busy_timeout: float = 5.0) -> sa.Engine
     engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": busy_timeout})
 
     @sa.event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA secure_delete=ON")
         cur.execute("PRAGMA journal_mode=DELETE")

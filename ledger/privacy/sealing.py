@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
 from eventsourcing.utils import get_topic
 
-from ledger.aggregates import ALL_VALUE_OBJECTS, ERASED, Personal, map_personal
+from ledger.aggregates import ALL_VALUE_OBJECTS, ERASED, Personal, ValueObject, map_personal
 
 from .keys import KeyStore
 
@@ -112,8 +112,9 @@ class _DateAsISO(Transcoding):
 
 
 class _ValueObjectTranscoding(Transcoding):
-    def __init__(self, cls: type) -> None:
+    def __init__(self, cls: type[ValueObject]) -> None:
         self.type = cls
+        self._cls = cls  # ``type`` as the library declares it; this one for the checker
         self.name = cls.__name__
         self._fields = tuple(f.name for f in dataclasses.fields(cls))
 
@@ -121,7 +122,7 @@ class _ValueObjectTranscoding(Transcoding):
         return {name: getattr(obj, name) for name in self._fields}
 
     def decode(self, data: dict[str, Any]) -> Any:
-        return self.type.from_stored(data)
+        return self._cls.from_stored(data)
 
 
 def register_transcodings(transcoder: JSONTranscoder) -> None:
@@ -166,11 +167,13 @@ class SealingMapper(Mapper):
         return super().to_stored_event(proxy)
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        refs = self.transcoder.names.get(_SealedRefTranscoding.name)
+        names = self.transcoder.names if isinstance(self.transcoder, JSONTranscoder) else {}
+        refs = names.get(_SealedRefTranscoding.name)
         local = refs.decoding if isinstance(refs, _SealedRefTranscoding) else None
         if local is None:  # a transcoder without our transcodings: nothing can be sealed
             return super().to_domain_event(stored_event)
-        local.pending = pending = []
+        pending: list[tuple[Personal, int]] = []
+        local.pending = pending
         try:
             domain_event = super().to_domain_event(stored_event)
         finally:

@@ -19,6 +19,7 @@ stored (tokens are 256-bit random, so a slow password hash adds nothing).
 
 from __future__ import annotations
 
+import builtins  # UserDirectory.list hides the builtin in the class body
 import hashlib
 import hmac
 import re
@@ -208,7 +209,7 @@ class UserDirectory:
             raise UserError("Unknown organisation kind; expected municipality or partner.") from None
         if self.is_organisation(org_id):
             raise AlreadyRegisteredError(f"The organisation {org_id} is registered already.")
-        event = OrganisationRegistered(  # type: ignore[call-arg]
+        event = OrganisationRegistered(  # type: ignore[call-arg]  # eventsourcing makes the event's fields, unseen by mypy
             originator_id=organisation_stream(org_id), originator_version=1, timestamp=self.clock(),
             org_id=org_id, name=name, kind=kind_.value, by_user_id=by.user_id)
         try:
@@ -268,7 +269,7 @@ class UserDirectory:
         if len(user_id) > 64:
             raise UserError("A user id has at most 64 characters.")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        event = UserAdded(  # type: ignore[call-arg]
+        event = UserAdded(  # type: ignore[call-arg]  # eventsourcing makes the event's fields, unseen by mypy
             originator_id=user_stream(user_id), originator_version=1, timestamp=self.clock(), user_id=user_id,
             organisation=organisation, role=role_.value, token_sha256=_digest(token),
             by_user_id=(by or self.operator).user_id)
@@ -306,7 +307,7 @@ class UserDirectory:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(users).where(users.c.user_id == user_id)).first()
         state = self._state(user_id) if row is not None else None
-        if state is None:
+        if row is None or state is None:
             raise UserError("No user with that id.")
         return User(state.user_id, row.display_name, state.organisation, Role(state.role), state.disabled)
 
@@ -316,7 +317,7 @@ class UserDirectory:
         if state is None:
             raise UserError("No user with that id.")
         if not state.disabled:
-            event = UserDisabled(  # type: ignore[call-arg]
+            event = UserDisabled(  # type: ignore[call-arg]  # eventsourcing makes the event's fields, unseen by mypy
                 originator_id=user_stream(user_id), originator_version=state.version + 1, timestamp=self.clock(),
                 user_id=user_id, by_user_id=(by or self.operator).user_id)
             try:
@@ -346,7 +347,7 @@ class UserDirectory:
             return None
         return User(state.user_id, row.display_name, state.organisation, Role(state.role), False)
 
-    def adopt(self, *, by: Actor) -> list[str]:
+    def adopt(self, *, by: Actor) -> builtins.list[str]:
         """Record in the ledger the users of an earlier release (rows without events); returns their ids.
 
         An upgrade step for the operator (``ledger users adopt``), never done implicitly: the
@@ -364,12 +365,12 @@ class UserDirectory:
                 raise UserError(f"User {row.user_id}'s organisation has no usable id; register it and edit the row.")
             if not self.is_organisation(org):
                 self.add_organisation(org, row.organisation, OrganisationKind.PARTNER, by=by)
-            events: list[DomainEvent] = [UserAdded(  # type: ignore[call-arg]
+            events: builtins.list[DomainEvent] = [UserAdded(  # type: ignore[call-arg]  # eventsourcing makes the event's fields, unseen by mypy
                 originator_id=user_stream(row.user_id), originator_version=1, timestamp=self.clock(),
                 user_id=row.user_id, organisation=org, role=Role(row.role).value, token_sha256=row.token_sha256,
                 by_user_id=by.user_id)]
             if row.disabled_at is not None:
-                events.append(UserDisabled(  # type: ignore[call-arg]
+                events.append(UserDisabled(  # type: ignore[call-arg]  # eventsourcing makes the event's fields, unseen by mypy
                     originator_id=user_stream(row.user_id), originator_version=2, timestamp=self.clock(),
                     user_id=row.user_id, by_user_id=by.user_id))
             self.log.record_directory_change(by, Action.ADD_USER, row.user_id, events, org)
@@ -379,7 +380,7 @@ class UserDirectory:
         return adopted
 
     # ------------------------------------------------------------ verification
-    def differences(self) -> list[str]:
+    def differences(self) -> builtins.list[str]:
         """Every cached row that the ledger's events do not bear out (``audit verify`` reports them)."""
         problems = []
         with self.engine.connect() as conn:

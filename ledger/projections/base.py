@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
-__all__ = ["Applied", "Batch", "ReadModel", "Rows", "UtcDateTime", "metadata"]
+__all__ = ["Applied", "Batch", "ReadModel", "Rows", "UtcDateTime", "code_of", "codes_of", "metadata", "update_row"]
 
 metadata = sa.MetaData()
 
@@ -334,3 +334,22 @@ class ReadModel:
             rows = conn.execute(sa.select(table)).all()
             out[table.name] = sorted((tuple(r) for r in rows), key=repr)
         return out
+
+
+# ------------------------------------------------------------------ helpers the views share
+def code_of(value: Any) -> str | None:
+    """A vocabulary code as its plain string (events decode enums, or plain strings); ``None`` stays ``None``."""
+    return None if value is None else str(getattr(value, "value", value))
+
+
+def codes_of(values: Iterable[Any]) -> str:
+    """Codes as one column: their plain strings, comma-joined, in order."""
+    return ",".join(str(getattr(v, "value", v)) for v in values)
+
+
+def update_row(table: sa.Table, on: Applied, key: tuple[Any, ...], **values: Any) -> None:
+    """Change one row, if it is there (as an UPDATE by key: no row, nothing)."""
+    rows = on.batch.rows(table)
+    row = rows.get(*key)
+    if row is not None:
+        rows.set(row, **values)

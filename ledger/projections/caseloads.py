@@ -10,7 +10,7 @@ day the span passed on, exclusive; ``None`` while it lasts; a span with
   and by ``Erased``. Closure does *not* end a span: the director stays "one call
   away" during aftercare, and a reopened case carries on with the same director.
 * phase spans: the household's phase over time, with the rules of
-  ``Household.phase`` (:func:`ledger.projections.current_plan.phase_of`), each
+  ``Household.phase`` (:func:`ledger.aggregates.phase_of`), each
   change dated by the event's business date. One departure, for counting: a case
   closed with an aftercare date is ``aftercare`` up to and including that date and
   ``closed`` from the day after (the aggregate keeps calling it aftercare until it
@@ -30,10 +30,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ledger.aggregates import Household
+from ledger.aggregates import Household, phase_of
 
 from .base import Applied, ReadModel, metadata
-from .current_plan import phase_of
 
 __all__ = [
     "Caseloads",

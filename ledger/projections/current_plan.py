@@ -5,7 +5,7 @@ per plan action, and one per scored ZRM domain of each measurement. Whether an
 action is late depends on the day you ask, so it is computed by :func:`plan`, not
 stored; so are the latest ZRM score per domain and its change since intake.
 
-The phase mirrors ``Household.phase`` exactly (see :func:`phase_of`): closed with
+The phase is ``Household.phase`` (both use :func:`ledger.aggregates.phase_of`): closed with
 an aftercare date is ``aftercare`` (for as long as the case stays closed), closed
 without is ``closed``; otherwise ``plan`` once a goal was set, ``coordination`` once
 the coordination decision was taken, ``intake`` after the integral intake, and
@@ -22,16 +22,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ledger.aggregates import Household
+from ledger.aggregates import Household, phase_of
 
-from .base import Applied, ReadModel, UtcDateTime, metadata
+from .base import Applied, ReadModel, UtcDateTime, code_of, metadata, update_row
 
 __all__ = [
     "CurrentPlan",
     "actions_table",
     "goals_table",
     "households_table",
-    "phase_of",
     "plan",
     "zrm_scores_table",
 ]
@@ -110,24 +109,6 @@ zrm_scores_table = sa.Table(
 )
 
 
-def phase_of(*, closed: bool, aftercare_until: date | None, goals: int, coordination: bool, intake: bool) -> str:
-    """``Household.phase``, from the facts the events carry (keep the two in step)."""
-    if closed:
-        return "aftercare" if aftercare_until else "closed"
-    if goals:
-        return "plan"
-    if coordination:
-        return "coordination"
-    if intake:
-        return "intake"
-    return "referred"
-
-
-def _code(value: Any) -> str | None:
-    """A vocabulary code as its plain string (events decode enums, or plain strings)."""
-    return None if value is None else str(getattr(value, "value", value))
-
-
 class CurrentPlan(ReadModel):
     name = "current_plan"
     version = 2  # 2: last_event_at read back in UTC
@@ -155,14 +136,6 @@ class CurrentPlan(ReadModel):
             if phase != row["phase"]:
                 rows.set(row, phase=phase)
 
-    @staticmethod
-    def _change(table: sa.Table, on: Applied, key: tuple[Any, ...], **values: Any) -> None:
-        """Change one row, if it is there (as an UPDATE by key)."""
-        rows = on.batch.rows(table)
-        row = rows.get(*key)
-        if row is not None:
-            rows.set(row, **values)
-
     # ---------------------------------------------------------------- handlers
     @apply.register
     def _(self, e: Household.Event, on: Applied) -> None:
@@ -183,7 +156,7 @@ class CurrentPlan(ReadModel):
     @apply.register
     def _(self, e: Household.CoordinationDecided, on: Applied) -> None:
         self._touch(e, on, rephase=True, coordination_on=e.decision.on,
-                    coordination_outcome=_code(e.decision.outcome))
+                    coordination_outcome=code_of(e.decision.outcome))
 
     @apply.register
     def _(self, e: Household.CaseDirectorAssigned, on: Applied) -> None:
@@ -207,7 +180,7 @@ class CurrentPlan(ReadModel):
     def _(self, e: Household.PlanGoalSet, on: Applied) -> None:
         g, hid = e.goal, str(e.originator_id)
         on.batch.rows(goals_table).add(
-            household_id=hid, goal_id=g.goal_id, life_domain=_code(g.life_domain),
+            household_id=hid, goal_id=g.goal_id, life_domain=code_of(g.life_domain),
             target_date=g.target_date, set_on=g.set_on, revisions=g.revisions, revised_on=g.revised_on,
         )
         row = on.batch.rows(households_table).get(hid)
@@ -216,7 +189,7 @@ class CurrentPlan(ReadModel):
     @apply.register
     def _(self, e: Household.PlanGoalRevised, on: Applied) -> None:
         g = e.goal
-        self._change(goals_table, on, (str(e.originator_id), g.goal_id),
+        update_row(goals_table, on, (str(e.originator_id), g.goal_id),
                      target_date=g.target_date, revisions=g.revisions, revised_on=g.revised_on)
         self._touch(e, on)
 
@@ -225,25 +198,25 @@ class CurrentPlan(ReadModel):
         a = e.action
         on.batch.rows(actions_table).add(
             household_id=str(e.originator_id), action_id=a.action_id, goal_id=a.goal_id,
-            performer_kind=_code(a.performer.kind), performer_organisation=a.performer.organisation,
+            performer_kind=code_of(a.performer.kind), performer_organisation=a.performer.organisation,
             due_on=a.due_on, added_on=a.added_on, completed_on=a.completed_on, cancelled_on=a.cancelled_on,
         )
         self._touch(e, on)
 
     @apply.register
     def _(self, e: Household.PlanActionCompleted, on: Applied) -> None:
-        self._change(actions_table, on, (str(e.originator_id), e.action_id), completed_on=e.on)
+        update_row(actions_table, on, (str(e.originator_id), e.action_id), completed_on=e.on)
         self._touch(e, on)
 
     @apply.register
     def _(self, e: Household.PlanActionCancelled, on: Applied) -> None:
-        self._change(actions_table, on, (str(e.originator_id), e.action_id), cancelled_on=e.on)
+        update_row(actions_table, on, (str(e.originator_id), e.action_id), cancelled_on=e.on)
         self._touch(e, on)
 
     @apply.register
     def _(self, e: Household.ZrmMeasured, on: Applied) -> None:
         m, hid, rows = e.measurement, str(e.originator_id), on.batch.rows(zrm_scores_table)
-        moment = _code(m.moment)
+        moment = code_of(m.moment)
         for domain, score in sorted(m.scores.items()):
             rows.add(household_id=hid, measurement_id=m.measurement_id, domain=domain, score=int(score),
                      instrument=m.instrument, moment=moment, measured_on=m.measured_on, member_id=m.member_id,
@@ -252,12 +225,12 @@ class CurrentPlan(ReadModel):
 
     @apply.register
     def _(self, e: Household.DroppedOut, on: Applied) -> None:
-        self._touch(e, on, drop_out_kind=_code(e.drop_out.kind), drop_out_on=e.drop_out.on)
+        self._touch(e, on, drop_out_kind=code_of(e.drop_out.kind), drop_out_on=e.drop_out.on)
 
     @apply.register
     def _(self, e: Household.Closed, on: Applied) -> None:
         c = e.closure
-        self._touch(e, on, rephase=True, closed_on=c.on, closure_reason=_code(c.reason),
+        self._touch(e, on, rephase=True, closed_on=c.on, closure_reason=code_of(c.reason),
                     aftercare_until=c.aftercare_until)
 
     @apply.register

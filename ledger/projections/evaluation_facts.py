@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from ledger.aggregates import Household
 
-from .base import Applied, ReadModel, metadata
+from .base import Applied, ReadModel, code_of, codes_of, metadata, update_row
 
 __all__ = [
     "EvaluationFacts",
@@ -149,18 +149,6 @@ fact_escalations = sa.Table(
 )
 
 
-def _code(value: Any) -> str | None:
-    return None if value is None else str(getattr(value, "value", value))
-
-
-def _set(table: sa.Table, on: Applied, key: tuple[Any, ...], **values: Any) -> None:
-    """Change one row, if it is there (as an UPDATE by key)."""
-    rows = on.batch.rows(table)
-    row = rows.get(*key)
-    if row is not None:
-        rows.set(row, **values)
-
-
 class EvaluationFacts(ReadModel):
     name = "evaluation_facts"
     version = 1
@@ -173,15 +161,15 @@ class EvaluationFacts(ReadModel):
 
     @staticmethod
     def _referral(e: Any, on: Applied, **values: Any) -> None:
-        _set(fact_referrals, on, (str(e.originator_id),), **values)
+        update_row(fact_referrals, on, (str(e.originator_id),), **values)
 
     # ---------------------------------------------------------------- referral
     @apply.register
     def _(self, e: Household.Referred, on: Applied) -> None:
         r = e.referral
         on.batch.rows(fact_referrals).add(
-            household_id=str(e.originator_id), referred_on=r.on, sources=",".join(_code(s) for s in r.sources),
-            composition=_code(r.composition), adults=r.adults, children=r.children, reopens=0, erased=False,
+            household_id=str(e.originator_id), referred_on=r.on, sources=codes_of(r.sources),
+            composition=code_of(r.composition), adults=r.adults, children=r.children, reopens=0, erased=False,
         )
 
     @apply.register
@@ -190,16 +178,16 @@ class EvaluationFacts(ReadModel):
 
     @apply.register
     def _(self, e: Household.CoordinationDecided, on: Applied) -> None:
-        self._referral(e, on, coordination_outcome=_code(e.decision.outcome), coordination_on=e.decision.on)
+        self._referral(e, on, coordination_outcome=code_of(e.decision.outcome), coordination_on=e.decision.on)
 
     @apply.register
     def _(self, e: Household.DroppedOut, on: Applied) -> None:
-        self._referral(e, on, dropped_out_kind=_code(e.drop_out.kind), dropped_out_on=e.drop_out.on)
+        self._referral(e, on, dropped_out_kind=code_of(e.drop_out.kind), dropped_out_on=e.drop_out.on)
 
     @apply.register
     def _(self, e: Household.Closed, on: Applied) -> None:
         c = e.closure
-        self._referral(e, on, closed_on=c.on, closure_reason=_code(c.reason), aftercare_until=c.aftercare_until)
+        self._referral(e, on, closed_on=c.on, closure_reason=code_of(c.reason), aftercare_until=c.aftercare_until)
 
     @apply.register
     def _(self, e: Household.Reopened, on: Applied) -> None:
@@ -217,7 +205,7 @@ class EvaluationFacts(ReadModel):
     @apply.register
     def _(self, e: Household.ZrmMeasured, on: Applied) -> None:
         m, hid, rows = e.measurement, str(e.originator_id), on.batch.rows(fact_zrm)
-        moment = _code(m.moment)
+        moment = code_of(m.moment)
         for domain, score in sorted(m.scores.items()):
             rows.add(household_id=hid, measurement_id=m.measurement_id, domain=domain, instrument=m.instrument,
                      moment=moment, score=int(score), measured_on=m.measured_on, member_id=m.member_id)
@@ -227,29 +215,29 @@ class EvaluationFacts(ReadModel):
     def _(self, e: Household.InvolvementStarted, on: Applied) -> None:
         i = e.involvement
         on.batch.rows(fact_involvements).add(
-            household_id=str(e.originator_id), involvement_id=i.involvement_id, kind=_code(i.kind),
+            household_id=str(e.originator_id), involvement_id=i.involvement_id, kind=code_of(i.kind),
             organisation=i.organisation, discipline=i.discipline, started_on=i.started_on, ended_on=i.ended_on,
-            end_reason=_code(getattr(i, "end_reason", None)),
+            end_reason=code_of(getattr(i, "end_reason", None)),
         )
 
     @apply.register
     def _(self, e: Household.InvolvementEnded, on: Applied) -> None:
-        _set(fact_involvements, on, (str(e.originator_id), e.involvement_id),
-             ended_on=e.on, end_reason=_code(getattr(e, "reason", None)))
+        update_row(fact_involvements, on, (str(e.originator_id), e.involvement_id),
+             ended_on=e.on, end_reason=code_of(getattr(e, "reason", None)))
 
     # -------------------------------------------------------------------- plan
     @apply.register
     def _(self, e: Household.PlanGoalSet, on: Applied) -> None:
         g = e.goal
         on.batch.rows(fact_plan_goals).add(
-            household_id=str(e.originator_id), goal_id=g.goal_id, life_domain=_code(g.life_domain),
+            household_id=str(e.originator_id), goal_id=g.goal_id, life_domain=code_of(g.life_domain),
             set_on=g.set_on, target_date=g.target_date, revisions=g.revisions,
         )
 
     @apply.register
     def _(self, e: Household.PlanGoalRevised, on: Applied) -> None:
         g = e.goal
-        _set(fact_plan_goals, on, (str(e.originator_id), g.goal_id), target_date=g.target_date,
+        update_row(fact_plan_goals, on, (str(e.originator_id), g.goal_id), target_date=g.target_date,
              revisions=g.revisions)
 
     @apply.register
@@ -258,24 +246,24 @@ class EvaluationFacts(ReadModel):
         domain = on.batch.rows(fact_plan_goals).one(hid, a.goal_id)["life_domain"]
         on.batch.rows(fact_plan_actions).add(
             household_id=hid, action_id=a.action_id, goal_id=a.goal_id, life_domain=domain,
-            performer_kind=_code(a.performer.kind), performer_org=a.performer.organisation, added_on=a.added_on,
+            performer_kind=code_of(a.performer.kind), performer_org=a.performer.organisation, added_on=a.added_on,
             due_on=a.due_on, completed_on=a.completed_on, cancelled_on=a.cancelled_on,
         )
 
     @apply.register
     def _(self, e: Household.PlanActionCompleted, on: Applied) -> None:
-        _set(fact_plan_actions, on, (str(e.originator_id), e.action_id), completed_on=e.on)
+        update_row(fact_plan_actions, on, (str(e.originator_id), e.action_id), completed_on=e.on)
 
     @apply.register
     def _(self, e: Household.PlanActionCancelled, on: Applied) -> None:
-        _set(fact_plan_actions, on, (str(e.originator_id), e.action_id), cancelled_on=e.on)
+        update_row(fact_plan_actions, on, (str(e.originator_id), e.action_id), cancelled_on=e.on)
 
     # --------------------------------------------------- costs and evaluations
     @apply.register
     def _(self, e: Household.CostRecorded, on: Applied) -> None:
         c = e.cost
         on.batch.rows(fact_costs).add(
-            household_id=str(e.originator_id), cost_id=c.cost_id, kind=_code(c.kind), stream=_code(c.stream),
+            household_id=str(e.originator_id), cost_id=c.cost_id, kind=code_of(c.kind), stream=code_of(c.stream),
             amount_eur=c.amount_eur, period_start=c.period_start, period_end=c.period_end,
             recorded_on=c.recorded_on,
         )
@@ -285,17 +273,17 @@ class EvaluationFacts(ReadModel):
         v = e.evaluation
         on.batch.rows(fact_evaluations).add(
             household_id=str(e.originator_id), evaluation_id=v.evaluation_id, held_on=v.held_on,
-            final=bool(v.final), conclusion=_code(v.conclusion),
+            final=bool(v.final), conclusion=code_of(v.conclusion),
         )
 
     @apply.register
     def _(self, e: Household.EscalationRaised, on: Applied) -> None:
         x = e.escalation
         on.batch.rows(fact_escalations).add(
-            household_id=str(e.originator_id), escalation_id=x.escalation_id, level=_code(x.level),
+            household_id=str(e.originator_id), escalation_id=x.escalation_id, level=code_of(x.level),
             raised_on=x.raised_on, resolved_on=x.resolved_on,
         )
 
     @apply.register
     def _(self, e: Household.EscalationResolved, on: Applied) -> None:
-        _set(fact_escalations, on, (str(e.originator_id), e.escalation_id), resolved_on=e.on)
+        update_row(fact_escalations, on, (str(e.originator_id), e.escalation_id), resolved_on=e.on)

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from ledger.aggregates import Household
 
-from .base import Applied, ReadModel, metadata
+from .base import Applied, ReadModel, code_of, metadata, update_row
 
 __all__ = [
     "WhoIsInvolved",
@@ -73,10 +73,6 @@ directors_table = sa.Table(
 )
 
 
-def _code(value: Any) -> str | None:
-    return None if value is None else str(getattr(value, "value", value))
-
-
 def _end_director(on: Applied, household_id: str, day: date, ended_by: str) -> None:
     rows = on.batch.rows(directors_table)
     for row in list(rows.group(household_id).values()):
@@ -89,14 +85,6 @@ def _open_director(on: Applied, e: Any) -> None:
     seq = max((key[1] for key in rows.group(hid)), default=0) + 1
     rows.add(household_id=hid, seq=seq, user_id=d.director.user_id, organisation=d.director.organisation,
              start_on=d.since)
-
-
-def _set(table: sa.Table, on: Applied, key: tuple[Any, ...], **values: Any) -> None:
-    """Change one row, if it is there (as an UPDATE by key)."""
-    rows = on.batch.rows(table)
-    row = rows.get(*key)
-    if row is not None:
-        rows.set(row, **values)
 
 
 class WhoIsInvolved(ReadModel):
@@ -117,15 +105,15 @@ class WhoIsInvolved(ReadModel):
     def _(self, e: Household.InvolvementStarted, on: Applied) -> None:
         i = e.involvement
         on.batch.rows(involvements_table).add(
-            household_id=str(e.originator_id), involvement_id=i.involvement_id, kind=_code(i.kind),
+            household_id=str(e.originator_id), involvement_id=i.involvement_id, kind=code_of(i.kind),
             organisation=i.organisation, discipline=i.discipline, worker_id=i.worker_id, started_on=i.started_on,
-            ended_on=i.ended_on, end_reason=_code(getattr(i, "end_reason", None)),
+            ended_on=i.ended_on, end_reason=code_of(getattr(i, "end_reason", None)),
         )
 
     @apply.register
     def _(self, e: Household.InvolvementEnded, on: Applied) -> None:
-        _set(involvements_table, on, (str(e.originator_id), e.involvement_id),
-             ended_on=e.on, end_reason=_code(getattr(e, "reason", None)))
+        update_row(involvements_table, on, (str(e.originator_id), e.involvement_id),
+             ended_on=e.on, end_reason=code_of(getattr(e, "reason", None)))
 
     @apply.register
     def _(self, e: Household.CaseDirectorAssigned, on: Applied) -> None:
@@ -142,17 +130,17 @@ class WhoIsInvolved(ReadModel):
 
     @apply.register
     def _(self, e: Household.Closed, on: Applied) -> None:
-        _set(households_table, on, (str(e.originator_id),), closed_on=e.closure.on)
+        update_row(households_table, on, (str(e.originator_id),), closed_on=e.closure.on)
 
     @apply.register
     def _(self, e: Household.Reopened, on: Applied) -> None:
-        _set(households_table, on, (str(e.originator_id),), closed_on=None)
+        update_row(households_table, on, (str(e.originator_id),), closed_on=None)
 
     @apply.register
     def _(self, e: Household.Erased, on: Applied) -> None:
         hid = str(e.originator_id)
         _end_director(on, hid, e.erasure.on, "erased")
-        _set(households_table, on, (hid,), erased=True)
+        update_row(households_table, on, (hid,), erased=True)
 
 
 # ------------------------------------------------------------------- queries

@@ -46,7 +46,7 @@ def test_erasure_behind_a_long_reader_does_not_block_other_households_key_reads(
         for other in others:
             result: list[object] = []
             started = time.monotonic()
-            t = threading.Thread(target=lambda o=other: result.append(reader.keys.get(o)), daemon=True)
+            t = threading.Thread(target=lambda o=other, got=result: got.append(reader.keys.get(o)), daemon=True)
             t.start()
             t.join(BOUND * 3)
             timings.append(time.monotonic() - started)

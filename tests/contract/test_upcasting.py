@@ -24,7 +24,6 @@ from conftest import OPERATOR, FixedClock, Store
 from ledger.aggregates import Actor, Household, Member, Personal, errors
 from ledger.aggregates.clock import recording_clock
 from ledger.aggregates.vocabulary import InvolvementEndReason
-from ledger.application import NewMember
 from ledger.bootstrap import Ledger
 from ledger.privacy.sealing import NONCE_BYTES, SEALED, associated_data
 from ledger.views import event_view, household_view

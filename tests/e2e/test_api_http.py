@@ -11,7 +11,6 @@ import uuid
 from typing import Any
 
 import httpx
-import pytest
 
 from conftest import Api
 

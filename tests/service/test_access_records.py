@@ -6,6 +6,7 @@ from datetime import date
 
 import psycopg
 import pytest
+from eventsourcing.persistence import PersistenceError
 
 from conftest import OPERATOR, FixedClock, Store
 from ledger.aggregates import Actor, errors
@@ -121,10 +122,10 @@ def test_no_access_record_means_no_data_and_no_change(store: Store, case) -> Non
     """When the access record cannot be written, a read returns nothing and a command writes nothing."""
     ledger, hid, v = case
     _refuse_access_records(store)
-    with pytest.raises(Exception) as read_failed:
+    with pytest.raises(PersistenceError) as read_failed:  # the store's refusal, on SQLite and PostgreSQL
         ledger.app.get_household(DIRECTOR, hid)
     assert not isinstance(read_failed.value, errors.HouseholdError)
-    with pytest.raises(Exception):
+    with pytest.raises(PersistenceError):
         ledger.app.set_plan_goal(DIRECTOR, hid, expected_version=v, life_domain="plan", description="Doel")
     events = list(ledger.app.events.get(hid))
     assert len(events) == v  # the goal's event did not land without its record

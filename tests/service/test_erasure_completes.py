@@ -82,7 +82,7 @@ def name_seen_by(ledger, hid: object) -> str | None:
 
 
 
-def erase_with_the_key_store_locked_after_the_erased_save(store: Store, ledger, hid, v: int) -> None:  # noqa: ANN001
+def erase_with_the_key_store_locked_after_the_erased_save(store: Store, ledger, hid, v: int) -> None:
     """The erasure saves ``Erased``, then finds the key store locked at the shredding: it is not acknowledged."""
     lock = key_store_locked(store)
 

@@ -15,7 +15,7 @@ from conftest import OPERATOR, Store, register_organisations
 from ledger.privacy.users import UserError, users
 
 
-def _ledger(store: Store):  # noqa: ANN202 - a ledger with the test organisations registered
+def _ledger(store: Store):
     ledger = store.make_ledger(with_staff=False)  # no suite staff: these tests count users
     register_organisations(ledger, "gemeente-testdorp", "ggz-regio")
     return ledger
