@@ -142,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         _say(f"profiles of the child processes (rebuild): {args.profile}/rebuild-*.txt")
 
-    missing = [(b, n) for b in backends for n in BENCHMARKS if n in only and not any(r.backend == b and r.name == n for r in results)]
+    missing = [(b, n) for b in backends for n in BENCHMARKS
+               if n in only and not any(r.backend == b and r.name == n for r in results)]
     document = {
         "command": shlex.join(["python", "-m", "bench", *argv]),
         "machine": {**machine, "postgres": pg_version, "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},

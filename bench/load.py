@@ -56,6 +56,13 @@ def run(ctx: Context) -> list[BenchResult]:
 
     snapshots = ctx.ledger.app.snapshots
     assert snapshots is not None
+    repository = ctx.ledger.app.repository
+    get = repository.get
+
+    def evict(hid: UUID) -> None:  # a cold load: the household is not in the repository's cache
+        if repository.cache is not None and hid in repository.cache.cache:
+            repository.cache.get(hid, evict=True)
+
     results = []
     for name, households, snapshotted in (("load_no_snapshot", without, False), ("load_snapshot", with_snapshot, True)):
         measured = time.perf_counter()
@@ -68,13 +75,6 @@ def run(ctx: Context) -> list[BenchResult]:
         cached_s = Series("ledger_cached", "CaseLedger.repository.get of a household in its cache: one query for "
                           "later events, and a copy (what a command gets when the household was used recently)",
                           "latency", "ms")
-        repository = ctx.ledger.app.repository
-        get = repository.get
-
-        def evict(hid: UUID) -> None:  # a cold load: the household is not in the repository's cache
-            if repository.cache is not None and hid in repository.cache.cache:
-                repository.cache.get(hid, evict=True)
-
         for h in households:  # warm up: statement caches, data keys
             get(h)
             fetch_fold(h)

@@ -104,7 +104,7 @@ class Stores:
         if backend.is_postgres and self.pg is not None:
             import psycopg
 
-            name = backend.database_url.rsplit("/", 1)[-1].split("?")[0]  # type: ignore[union-attr]
+            name = backend.database_url.rsplit("/", 1)[-1].split("?")[0]
             with psycopg.connect(self.pg._server.url, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         shutil.rmtree(backend.work_dir, ignore_errors=True)
@@ -577,7 +577,8 @@ def markdown(document: dict[str, Any], results: list[BenchResult]) -> str:
         for r in queries:
             for k, v in r.size["percentiles_ms"].items():
                 a, w = v[f"api_{k}"], v[f"view_{k}"]
-                lines.append(f"| {r.backend} | {r.size['access_records']:,} | {k.replace('_proposed', ' (proposed indexes)')} | {a['p50']:.1f} | {a['p95']:.1f} | "
+                kind = k.replace("_proposed", " (proposed indexes)")
+                lines.append(f"| {r.backend} | {r.size['access_records']:,} | {kind} | {a['p50']:.1f} | {a['p95']:.1f} | "
                              f"{a['max']:.1f} | {w['p50']:.1f} | {w['p95']:.1f} | "
                              f"{'met' if a['p95'] <= 50 else '**missed**'} |")
         lines.append("")

@@ -44,8 +44,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "tests") not in sys.path:
     sys.path.insert(0, str(ROOT / "tests"))
 
-from bench.backends import PostgresServer  # noqa: E402
-from service_process import ServiceProcess, add_users  # noqa: E402
+from bench.backends import PostgresServer  # noqa: E402 - after the path: tests/ holds service_process
+from service_process import ServiceProcess, add_users  # noqa: E402 - importable once tests/ is on the path
 
 CATEGORIES = ["identity", "contact", "composition", "finances", "work_and_education", "housing",
               "domestic_relations", "physical_health", "mental_health", "addiction", "justice", "parenting",
@@ -82,7 +82,8 @@ class Client(threading.Thread):
         self.households: list[dict[str, Any]] = []  # {"id", "version", "writes", "position", "goals"}
 
     # ------------------------------------------------------------- one request
-    def call(self, kind: str, op: str, method: str, path: str, expect: tuple[int, ...] = (200, 201), **kw: Any) -> httpx.Response | None:
+    def call(self, kind: str, op: str, method: str, path: str, expect: tuple[int, ...] = (200, 201),
+             **kw: Any) -> httpx.Response | None:
         began = time.perf_counter()
         try:
             r = self.http.request(method, path, **kw)

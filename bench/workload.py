@@ -160,7 +160,10 @@ class CaseWork:
         kind = self.CYCLE[h.step % len(self.CYCLE)]
         h.step += 1
         rng, hid, today = self.rng, h.household_id, app.today()
-        text = lambda options: rng.choice(options).format(naam=h.naam)  # noqa: E731
+
+        def text(options: tuple[str, ...]) -> str:
+            return rng.choice(options).format(naam=h.naam)
+
         if kind == "goal" or (kind in ("action", "complete") and not h.goals):
             def goal(v: int) -> int:
                 gid, version = app.set_plan_goal(

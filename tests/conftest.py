@@ -5,9 +5,17 @@ import re
 import secrets
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
 
+import psycopg
 import pytest
 
+from ledger.aggregates import Actor
+from ledger.bootstrap import Ledger, build
+from ledger.config import Settings
+from ledger.logs import configure_logging
 from pg_server import PgServer, create_database, drop_database, start_postgres
 
 # --- real PostgreSQL, started by the test run itself ---
@@ -33,7 +41,7 @@ def pg_url(pg_server: PgServer, request: pytest.FixtureRequest) -> Iterator[str]
     yield url
     try:
         drop_database(pg_server, name)
-    except Exception as exc:  # best effort: the whole server goes at session end
+    except psycopg.Error as exc:  # best effort: the whole server goes at session end
         warnings.warn(f"could not drop test database {name}: {exc}", stacklevel=1)
 
 
@@ -41,16 +49,6 @@ def pg_url(pg_server: PgServer, request: pytest.FixtureRequest) -> Iterator[str]
 # `store` is parametrised: every test that uses it runs on a real SQLite file and
 # on a real PostgreSQL database. `make_ledger()` builds (another) ledger over the
 # same store, as a second process or a restart would.
-
-from dataclasses import dataclass, field  # noqa: E402
-from datetime import UTC, date, datetime  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from ledger.aggregates import Actor  # noqa: E402
-from ledger.bootstrap import Ledger, build  # noqa: E402
-from ledger.config import Settings  # noqa: E402
-from ledger.logs import configure_logging  # noqa: E402
-
 
 @pytest.fixture(autouse=True)
 def _logging_as_configured_by_default() -> None:
@@ -61,7 +59,8 @@ MUNICIPALITY = "gemeente-testdorp"  # the municipality that runs the test ledger
 # ... also for every CLI or service process a test starts (they copy this environment): a ledger
 # started with another municipality would register it, an event the test did not write.
 os.environ["LEDGER_ORGANISATION"] = MUNICIPALITY
-OPERATOR = Actor(user_id="op-001", organisation="gemeente-testdorp", role="operator")  # the local operator: storage tests are not about the policy
+# the local operator: storage tests are not about the policy
+OPERATOR = Actor(user_id="op-001", organisation="gemeente-testdorp", role="operator")
 
 
 PRIVACY_OFFICER = Actor("u-fg", MUNICIPALITY, "privacy_officer")
@@ -71,15 +70,15 @@ ADMIN = Actor("u-admin", MUNICIPALITY, "admin")
 def erase_four_eyes(app: object, household_id: object, version: int, reason: str = "data_subject_request", *,
                     officer: Actor = PRIVACY_OFFICER, admin: Actor = ADMIN) -> int:
     """Erase as the policy requires: the municipality's privacy officer requests, its administrator executes."""
-    _, v = app.request_erasure(officer, household_id, expected_version=version, reason=reason)  # type: ignore[attr-defined]
-    return app.erase_household(admin, household_id, expected_version=v, reason=reason)  # type: ignore[attr-defined]
+    _, v = app.request_erasure(officer, household_id, expected_version=version, reason=reason)
+    return app.erase_household(admin, household_id, expected_version=v, reason=reason)
 
 
 def answer_access_request(app: object, household_id: object, officer: Actor = PRIVACY_OFFICER, **kw: object) -> object:
     """Record a data subject's access request and answer it with the export (AVG art. 15)."""
-    request = app.record_access_request(officer, household_id, requester="data_subject",  # type: ignore[attr-defined]
+    request = app.record_access_request(officer, household_id, requester="data_subject",
                                         identity_check="id_document_in_person")
-    return app.export_household(officer, household_id, request_id=request, **kw)  # type: ignore[attr-defined]
+    return app.export_household(officer, household_id, request_id=request, **kw)
 
 
 @dataclass
@@ -92,11 +91,11 @@ class Store:
 
     def settings(self, **overrides: object) -> Settings:
         overrides.setdefault("organisation", MUNICIPALITY)
-        return Settings(data_dir=self.data_dir, database_url=self.database_url, **overrides)  # type: ignore[arg-type]
+        return Settings(data_dir=self.data_dir, database_url=self.database_url, **overrides)
 
     def make_ledger(self, *, with_staff: bool = True, **kwargs: object) -> Ledger:
         settings_kw = {k: kwargs.pop(k) for k in list(kwargs) if k in Settings.model_fields}
-        ledger = build(self.settings(**settings_kw), **kwargs)  # type: ignore[arg-type]
+        ledger = build(self.settings(**settings_kw), **kwargs)
         self.built.append(ledger)
         if with_staff:
             register_staff(ledger)
@@ -217,7 +216,7 @@ def api(store: Store) -> Iterator[Api]:
         yield Api(url, store, tokens, ids)
 
 
-def raw_sql(store: Store, statement: str, params: tuple = ()) -> list[tuple]:  # type: ignore[type-arg]
+def raw_sql(store: Store, statement: str, params: tuple = ()) -> list[tuple]:
     """Run SQL on the database directly, as someone with database access would.
 
     ``EVENTS`` and ``NID`` stand for the event table and its position column on either backend.

@@ -69,7 +69,7 @@ class ServiceProcess:
 
     @property
     def settings(self) -> Settings:
-        return Settings(data_dir=self.data_dir, database_url=self.database_url,  # type: ignore[arg-type]
+        return Settings(data_dir=self.data_dir, database_url=self.database_url,
                         organisation=self.organisation)
 
     @property

@@ -92,7 +92,7 @@ def test_snapshots_seal_personal_data_and_reload_equal(store: Store, clock: Fixe
     ledger = store.make_ledger(clock=clock, snapshot_interval=2)
     hid, v = refer_and_work(ledger, clock)
     assert v == 4
-    snapshots = list(ledger.app.snapshots.get(hid))  # type: ignore[union-attr]
+    snapshots = list(ledger.app.snapshots.get(hid))
     assert [s.originator_version for s in snapshots] == [2, 4]
     assert {s.timestamp for s in snapshots} == {clock()}  # the application clock, not the wall clock
     via_snapshot = store.make_ledger(clock=clock, snapshot_interval=2).app.repository.get(hid)

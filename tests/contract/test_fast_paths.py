@@ -113,7 +113,7 @@ def test_each_save_is_chained_in_its_own_transaction(store: Store, clock: FixedC
     ledger = store.make_ledger(clock=clock)
     calls: list[int] = []
     original = ledger.chain.extend
-    ledger.chain.extend = lambda: calls.append(1) or original()  # type: ignore[method-assign]
+    ledger.chain.extend = lambda: calls.append(1) or original()
     hid, v = _household(ledger, clock)
     assert ledger.chain.head()[0] == ledger.app.recorder.max_notification_id()
     assert calls == []  # chained by the recorder, in the transaction: no catching up needed

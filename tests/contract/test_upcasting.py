@@ -85,7 +85,7 @@ def old_ledger(store: Store, clock: FixedClock) -> tuple[Ledger, UUID]:
 def replayed_from_events(ledger: Ledger, hid: UUID) -> Household:
     household = None
     for e in ledger.app.events.get(hid):
-        household = e.mutate(household)  # type: ignore[attr-defined]
+        household = e.mutate(household)
     assert isinstance(household, Household)
     return household
 
@@ -137,7 +137,7 @@ def test_a_snapshot_taken_before_the_change_loads_and_matches_its_events(
     assert "class_version" not in as_json(ledger, row.state)["state"]
     decoded = ledger.app.mapper.to_domain_event(row)
     assert decoded.state["involvements"][IID].end_reason is None  # as stored: v1 knew no reasons
-    assert decoded.mutate(None).involvements[IID].end_reason == "not_recorded"  # type: ignore[attr-defined]
+    assert decoded.mutate(None).involvements[IID].end_reason == "not_recorded"
     assert ledger.app.verify_snapshots() == []
     # Without the snapshot upcaster the snapshot would no longer equal its events: audit would flag it.
     monkeypatch.setattr(Household, "class_version", 1)
@@ -155,7 +155,7 @@ def test_after_the_change_new_ends_need_a_real_reason_and_old_and_new_read_toget
         with pytest.raises(errors.InvalidInputError):
             ledger.app.end_involvement(OPERATOR, hid, expected_version=v, involvement_id=iid, reason=bad)
     with pytest.raises(TypeError):
-        ledger.app.end_involvement(OPERATOR, hid, expected_version=v, involvement_id=iid)  # type: ignore[call-arg]
+        ledger.app.end_involvement(OPERATOR, hid, expected_version=v, involvement_id=iid)
     assert ledger.app.get_household(OPERATOR, hid).version == v  # nothing was recorded
     v = ledger.app.end_involvement(OPERATOR, hid, expected_version=v, involvement_id=iid, reason="handed_over")
 

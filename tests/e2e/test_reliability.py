@@ -303,7 +303,8 @@ def test_postgres_restart_under_load_gives_clear_errors_and_loses_nothing(tmp_pa
             svc.kill()
         finally:
             server.stop()
-    print(f"\nRELIABILITY pg-restart ({OUTAGE_SECONDS:.0f} s down): restarts survived={restarts} {counts} statuses={dict(tally.statuses)} "
+    print(f"\nRELIABILITY pg-restart ({OUTAGE_SECONDS:.0f} s down): restarts survived={restarts} {counts} "
+          f"statuses={dict(tally.statuses)} "
           f"during outages={[dict(d) for d in during]} slowest answer={tally.slowest_ms:.0f} ms")
 
 

@@ -443,7 +443,7 @@ def test_the_period_cohort_suppression_and_renderings(store: Store, clock: Fixed
     assert costs["total_per_year"]["baseline_per_year"] == 19000.0  # H1 15,000 + H5 4,000, streams withheld
     assert costs["by_stream"]["care"]["baseline_per_year"] == "<2"  # one household pays for care
     assert costs["by_stream"]["income_support"]["baseline_per_year"] == "x"
-    assert costs["per_household_per_year"] == money("x", "x", "x")  # type: ignore[arg-type]
+    assert costs["per_household_per_year"] == money("x", "x", "x")
     assert small["involvement"]["professionals"]["change_pct"] == -33.3
     assert small["involvement"]["volunteers"]["at_report_date"] == "<2"
     assert small["involvement"]["volunteers"]["per_household_at_report_date"] == "x"  # times 3 would give 1

@@ -202,7 +202,7 @@ class HouseholdLedgerMachine(RuleBasedStateMachine):
             app_error = exc
         (hid,) = self.issued_household_ids[issued:]
         members_ = [
-            Member(f"m{i}", m.role, personal(m.name),  # type: ignore[arg-type]
+            Member(f"m{i}", m.role, personal(m.name),
                    personal(m.bsn.replace(" ", "") if m.bsn else None),
                    personal(m.birth_date), personal(m.phone), personal(m.email))
             for i, m in enumerate(members, start=1)
@@ -598,7 +598,7 @@ class HouseholdLedgerMachine(RuleBasedStateMachine):
                     director = False
                 closed = (closed or isinstance(event, Household.Closed)) and not isinstance(event, Household.Reopened)
                 erased = isinstance(event, Household.Erased)
-                replayed = event.mutate(replayed)  # type: ignore[attr-defined]
+                replayed = event.mutate(replayed)
             assert replayed == model
             assert (replayed.case_director is not None) == director
 

@@ -29,9 +29,9 @@ class FailsAt(ReadModel):
 
     def __init__(self, inner: ReadModel, position: int) -> None:
         self.inner, self.position = inner, position
-        self.name, self.version, self.tables = inner.name, inner.version, inner.tables  # type: ignore[misc]
+        self.name, self.version, self.tables = inner.name, inner.version, inner.tables
 
-    def apply(self, event: Any, on: Applied) -> None:  # type: ignore[override]
+    def apply(self, event: Any, on: Applied) -> None:
         if on.position == self.position:
             raise LookupError("view_plan_goals: no row ('a household id', 'a goal id')")
         self.inner.apply(event, on)

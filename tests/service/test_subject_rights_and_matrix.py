@@ -26,7 +26,8 @@ def new_case(ledger, clock: FixedClock, consent_state: str = "none", organisatio
     v = ledger.app.assign_case_director(OPERATOR, hid, expected_version=v, user_id=USERS["director"],
                                        organisation=ORGS["director"])
     _, v = ledger.app.start_involvement(OPERATOR, hid, expected_version=v, kind="professional",
-                                        organisation=ORGS["involved"], discipline="mental_health_care", worker_id=USERS["involved"])
+                                        organisation=ORGS["involved"], discipline="mental_health_care",
+                                        worker_id=USERS["involved"])
     if consent_state != "none":
         grant = dict(basis="consent", member_id="m1", organisations=[organisation], data_categories=ALL,
                      purpose="coordination")

@@ -25,8 +25,8 @@ ADMIN = Actor("u-admin", TOWN, "admin")
 EVERYTHING = ["identity", "contact", "composition", "plan", "involvement", "zrm", "mental_health", "finances"]
 
 
-def allowed(user: Actor, action: str, h: Household | None, categories: list[str] = (), **kw: object) -> bool:  # type: ignore[assignment]
-    return decide(user, action, h, categories, on=ON, municipality=TOWN, **kw).allowed  # type: ignore[arg-type]
+def allowed(user: Actor, action: str, h: Household | None, categories: list[str] = (), **kw: object) -> bool:
+    return decide(user, action, h, categories, on=ON, municipality=TOWN, **kw).allowed
 
 
 def referred(addressed_to: str | None = None) -> Household:

@@ -42,7 +42,7 @@ def planted_report() -> dict[str, Any]:
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_no_text_cell_of_the_csv_starts_like_a_formula(lang: str) -> None:
     """Every text cell starting with = + - @ tab or CR is prefixed with a quote; numbers are left alone."""
-    rows = list(csv.reader(io.StringIO(render_csv(planted_report(), lang))))  # type: ignore[arg-type]
+    rows = list(csv.reader(io.StringIO(render_csv(planted_report(), lang))))
     cells = [cell for row in rows for cell in row]
     assert any(cell.startswith("'=HYPERLINK") for cell in cells)  # the planted organisation, neutralised
     assert any(cell.startswith("'+SUM") for cell in cells)
