@@ -136,9 +136,6 @@ class UserDisabled(DomainEvent):
     by_user_id: str
 
 
-DIRECTORY_EVENTS = (OrganisationRegistered, UserAdded, UserDisabled)
-
-
 def organisation_stream(org_id: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"ledger:organisation:{org_id}")
 
