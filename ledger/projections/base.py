@@ -28,7 +28,8 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
-__all__ = ["Applied", "Batch", "ReadModel", "Rows", "UtcDateTime", "code_of", "codes_of", "metadata", "update_row"]
+__all__ = ["Applied", "Batch", "ReadModel", "Rows", "UtcDateTime", "code_of", "codes_of", "metadata", "open_span",
+           "update_row"]
 
 metadata = sa.MetaData()
 
@@ -345,6 +346,13 @@ def code_of(value: Any) -> str | None:
 def codes_of(values: Iterable[Any]) -> str:
     """Codes as one column: their plain strings, comma-joined, in order."""
     return ",".join(str(getattr(v, "value", v)) for v in values)
+
+
+def open_span(on: Applied, table: sa.Table, household_id: str, day: date, **values: Any) -> None:
+    """A new span of the household from ``day``, open-ended: ``seq`` one past its last (tables keyed (household, seq))."""
+    rows = on.batch.rows(table)
+    seq = max((key[1] for key in rows.group(household_id)), default=0) + 1
+    rows.add(household_id=household_id, seq=seq, start_on=day, end_on=None, **values)
 
 
 def update_row(table: sa.Table, on: Applied, key: tuple[Any, ...], **values: Any) -> None:

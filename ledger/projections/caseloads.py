@@ -32,7 +32,7 @@ import sqlalchemy as sa
 
 from ledger.aggregates import Household, phase_of
 
-from .base import Applied, ReadModel, metadata
+from .base import Applied, ReadModel, metadata, open_span
 
 __all__ = [
     "Caseloads",
@@ -92,12 +92,6 @@ def _end_spans(on: Applied, table: sa.Table, household_id: str, day: date, **val
             rows.set(row, end_on=max(row["start_on"], day), **values)
 
 
-def _open_span(on: Applied, table: sa.Table, household_id: str, day: date, **values: Any) -> None:
-    rows = on.batch.rows(table)
-    seq = max((key[1] for key in rows.group(household_id)), default=0) + 1
-    rows.add(household_id=household_id, seq=seq, start_on=day, end_on=None, **values)
-
-
 class Caseloads(ReadModel):
     name = "caseloads"
     version = 1
@@ -122,11 +116,11 @@ class Caseloads(ReadModel):
             return
         rows.set(row, phase=phase)
         _end_spans(on, phase_spans_table, hid, day)
-        _open_span(on, phase_spans_table, hid, day, phase=phase)
+        open_span(on, phase_spans_table, hid, day, phase=phase)
         if phase == "aftercare":  # counted as closed from the day after the aftercare date
             after = row["aftercare_until"] + timedelta(days=1)
             _end_spans(on, phase_spans_table, hid, after)
-            _open_span(on, phase_spans_table, hid, after, phase="closed")
+            open_span(on, phase_spans_table, hid, after, phase="closed")
 
     # ---------------------------------------------------------------- handlers
     @apply.register
@@ -134,7 +128,7 @@ class Caseloads(ReadModel):
         hid = str(e.originator_id)
         on.batch.rows(households_table).add(
             household_id=hid, phase="referred", referred_on=e.referral.on, goals=0, erased=False)
-        _open_span(on, phase_spans_table, hid, e.referral.on, phase="referred")
+        open_span(on, phase_spans_table, hid, e.referral.on, phase="referred")
 
     @apply.register
     def _(self, e: Household.IntakeHeld, on: Applied) -> None:
@@ -160,14 +154,14 @@ class Caseloads(ReadModel):
     @apply.register
     def _(self, e: Household.CaseDirectorAssigned, on: Applied) -> None:
         d = e.directorship
-        _open_span(on, director_spans_table, str(e.originator_id), d.since,
+        open_span(on, director_spans_table, str(e.originator_id), d.since,
                    user_id=d.director.user_id, organisation=d.director.organisation)
 
     @apply.register
     def _(self, e: Household.CaseDirectorReplaced, on: Applied) -> None:
         d, hid = e.directorship, str(e.originator_id)
         _end_spans(on, director_spans_table, hid, d.since, ended_by="replaced")
-        _open_span(on, director_spans_table, hid, d.since,
+        open_span(on, director_spans_table, hid, d.since,
                    user_id=d.director.user_id, organisation=d.director.organisation)
 
     @apply.register

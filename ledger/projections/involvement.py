@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from ledger.aggregates import Household
 
-from .base import Applied, ReadModel, code_of, metadata, update_row
+from .base import Applied, ReadModel, code_of, metadata, open_span, update_row
 
 __all__ = [
     "WhoIsInvolved",
@@ -81,10 +81,9 @@ def _end_director(on: Applied, household_id: str, day: date, ended_by: str) -> N
 
 
 def _open_director(on: Applied, e: Any) -> None:
-    rows, hid, d = on.batch.rows(directors_table), str(e.originator_id), e.directorship
-    seq = max((key[1] for key in rows.group(hid)), default=0) + 1
-    rows.add(household_id=hid, seq=seq, user_id=d.director.user_id, organisation=d.director.organisation,
-             start_on=d.since)
+    d = e.directorship
+    open_span(on, directors_table, str(e.originator_id), d.since, user_id=d.director.user_id,
+              organisation=d.director.organisation)
 
 
 class WhoIsInvolved(ReadModel):
