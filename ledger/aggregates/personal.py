@@ -26,7 +26,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, overload
 from uuid import UUID
 
 __all__ = ["ERASED", "Personal", "map_personal", "scrub"]
@@ -62,8 +62,14 @@ class Personal:
 ERASED = Personal(None)
 
 
+@overload
+def personal(value: str) -> Personal: ...
+@overload
+def personal(value: None) -> None: ...
+@overload
+def personal(value: str | None) -> Personal | None: ...
 def personal(value: str | None) -> Personal | None:
-    """Wrap an optional plain value."""
+    """Wrap an optional plain value (a value stays a value: the checker knows a ``str`` gives a ``Personal``)."""
     return None if value is None else Personal(value)
 
 
