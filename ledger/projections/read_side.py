@@ -15,10 +15,9 @@ from uuid import UUID
 
 from ledger.aggregates import Actor, errors
 from ledger.aggregates.actions import Action
-from ledger.bootstrap import Ledger
 from ledger.aggregates.vocabulary import DataCategory as C
 
-from . import access_log, as_of, caseloads, current_plan, involvement
+from . import Followed, access_log, as_of, caseloads, current_plan, involvement
 from .runner import Runner
 
 __all__ = ["ReadSide", "ViewsBehindError"]
@@ -38,7 +37,7 @@ class ReadSide:
         self.wait_seconds = wait_seconds
 
     @classmethod
-    def as_of(cls, ledger: Ledger, at: datetime) -> ReadSide:
+    def as_of(cls, ledger: Followed, at: datetime) -> ReadSide:
         """Every view as it stood at ``at``, replayed from the ledger into a private in-memory database."""
         return cls(as_of(ledger, at))
 

@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
@@ -36,7 +36,9 @@ from ledger.aggregates import Actor, errors
 from ledger.aggregates.actions import Action
 from ledger.aggregates.vocabulary import CompositionKind, CoordinationOutcome, CostStream, PerformerKind, ReferralSource
 from ledger.aggregates.zrm import INSTRUMENTS, MAX_SCORE, MIN_SCORE
-from ledger.bootstrap import Ledger
+from ledger.application import CaseLedger
+from ledger.config import Settings
+from ledger.privacy.chain import Chain
 from ledger.projections import caseloads as cl
 from ledger.projections.evaluation_facts import (
     fact_costs,
@@ -76,9 +78,25 @@ BASELINE_YEARS = 2
 CENT = Decimal("0.01")
 
 
+class ReportSources(Protocol):
+    """What the report reads: the application (policy, records, replay), the chain (its digest), the settings.
+
+    The composition root's ``Ledger`` is one; the report never imports it.
+    """
+
+    @property
+    def app(self) -> CaseLedger: ...
+
+    @property
+    def chain(self) -> Chain: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+
 # ------------------------------------------------------------------ entry point
 def evaluation_report(
-    ledger: Ledger,
+    ledger: ReportSources,
     actor: Actor,
     *,
     from_: date | None = None,
@@ -126,7 +144,7 @@ def evaluation_report(
     ledger.app.record_read(actor, ACTION)
     digest = ledger.chain.digest()
     moment = datetime.combine(report_day, time.max, tzinfo=ledger.app.tz)
-    run = replay(ledger, moment, digest.position)
+    run = replay(ledger.app, moment, digest.position)
     try:
         with run.engine.connect() as conn:
             if k > 1:  # blocks of the deployment's minimum: a request's own would cut other cohorts
