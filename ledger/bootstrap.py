@@ -276,7 +276,8 @@ def _build(
     env["IS_SNAPSHOTTING_ENABLED"] = "y"
     keys = KeyStore(key_engine, master, old_masters=_old_master_keys(settings),
                     cache_seconds=settings.key_cache_seconds, lock_timeout=settings.key_lock_timeout)
-    extra = {k: v for k, v in {"clock": clock, "new_id": new_id, "new_household_id": new_household_id}.items() if v}
+    extra: dict[str, Any] = {k: v for k, v in {"clock": clock, "new_id": new_id, "new_household_id": new_household_id}.items()
+                             if v}
     app = CaseLedger(
         env, keys=keys, timezone=settings.timezone, snapshot_interval=settings.snapshot_interval,
         retention_rules=load_rules(settings.retention_file), municipality=settings.organisation,

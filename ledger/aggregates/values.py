@@ -15,7 +15,7 @@ import typing
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TypeVar, dataclass_transform
 
 from . import legacy
 from .errors import InvalidInputError, shown
@@ -195,7 +195,11 @@ class ValueObject:
         return self
 
 
-def value_object(cls: type) -> type:
+_V = TypeVar("_V")
+
+
+@dataclass_transform(frozen_default=True)  # so type checkers see the fields as __init__ parameters
+def value_object(cls: type[_V]) -> type[_V]:
     return dataclasses.dataclass(frozen=True)(cls)
 
 

@@ -151,13 +151,13 @@ class _Story(_StorySteps):
                               min(plan_day + timedelta(days=120), self.last_open - timedelta(days=10)))
             if raised is not None:
                 org = rng.choice(self.professionals)[0]
-                ref = self.add(raised, "raise_escalation", "escalation",
+                escalation = self.add(raised, "raise_escalation", "escalation",
                                level=_weighted(rng, {"work_table": 6, "civil_service_steering_group": 3,
                                                      "administrative_steering_group": 1}),
                                reason=self.pick_text(ESCALATION_REASONS, org=ORGANISATIONS[org]))
                 resolved = _between(rng, raised + timedelta(days=7), min(raised + timedelta(days=60), self.last_open))
                 assert resolved is not None
-                self.add(resolved, "resolve_escalation", escalation_id=ref, resolution=rng.choice(RESOLUTIONS))
+                self.add(resolved, "resolve_escalation", escalation_id=escalation, resolution=rng.choice(RESOLUTIONS))
         if "replace" in p.flags:
             day = _between(rng, decision + timedelta(days=30),
                            min(decision + timedelta(days=180), self.last_open - timedelta(days=7)))

@@ -123,9 +123,10 @@ def generate(
     latest, so the clock never passes the real present.
     """
     app: CaseLedger = ledger.app
-    clock = clock if clock is not None else app.clock  # type: ignore[assignment]
-    if not isinstance(clock, SimClock):
+    given: object = clock if clock is not None else app.clock
+    if not isinstance(given, SimClock):
         raise TypeError("generate() needs the SimClock the ledger was built with (see demo_wiring()).")
+    clock = given
     if app.clock is not clock:
         raise ValueError("The ledger was built with another clock than the one given to generate().")
     first, last = _window(app.tz, start)
@@ -149,7 +150,7 @@ def generate(
     for step, moment in zip(timeline, moments, strict=True):
         clock.advance_to(moment)
         h = step.household
-        args = {k: refs[(h, v.key)] if isinstance(v, Ref) else v for k, v in step.args.items()}
+        args: dict[str, Any] = {k: refs[(h, v.key)] if isinstance(v, Ref) else v for k, v in step.args.items()}
         if step.command == "refer_household":
             ids[h], versions[h] = app.refer_household(operator, on=step.on, **args)
         else:

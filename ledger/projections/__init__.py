@@ -55,7 +55,7 @@ def sqlite_views_engine(path: str) -> sa.Engine:
     engine = sa.create_engine(f"sqlite:///{path}")
 
     @sa.event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]  # SQLAlchemy's event hook is untyped
+    def _pragmas(dbapi_conn, _record) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")  # readers never wait for the runner
         # A view's rows and its position commit together, so a commit lost to a power cut

@@ -58,8 +58,8 @@ class ReadSide:
             return current_plan.plan(conn, str(household_id), today or self.app.today())
 
     def involved(self, actor: Actor, household_id: UUID | str, *, on: date | None = None,
-                 min_position: int = 0, emergency_reason: str | None = None) -> dict[str, Any]:
-        """Who else works with this household, now and before."""
+                 min_position: int = 0, emergency_reason: str | None = None) -> dict[str, Any] | None:
+        """Who else works with this household, now and before (None: it did not exist yet, in an as-of read)."""
         self.app.record_read(actor, Action.READ_INVOLVEMENT, household_id, INVOLVEMENT_CATEGORIES,
                              emergency_reason=emergency_reason)
         self._ready(min_position, involvement.WhoIsInvolved.name)

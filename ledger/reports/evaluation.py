@@ -188,7 +188,7 @@ def _cohort(from_: date | None, to: date) -> sa.Select[Any]:
     return q.where(r.c.referred_on >= from_) if from_ is not None else q
 
 
-def _rows(conn: sa.Connection, table: sa.Table, cohort: sa.Select[Any]) -> list[Any]:
+def _rows(conn: sa.Connection, table: sa.Table, cohort: sa.Select[Any]) -> Sequence[Any]:
     return conn.execute(sa.select(table).where(table.c.household_id.in_(cohort))).all()
 
 
@@ -313,16 +313,16 @@ def _zrm(rows: Sequence[Any], basis: Basis) -> dict[str, Any]:
     for instrument in sorted(pairs):
         domains: dict[str, Any] = {}
         for domain in _domains_of(instrument, pairs[instrument]):
-            measured = pairs[instrument][domain]
-            compared = [(b, last) for b, last in measured if last is not None]
+            taken = pairs[instrument][domain]
+            compared = [(b, last) for b, last in taken if last is not None]
             domains[domain] = {
-                "intake_measured": Count(len(measured)),
-                "intake_at_most_3": Count(sum(1 for b, _ in measured if b <= 3)),
+                "intake_measured": Count(len(taken)),
+                "intake_at_most_3": Count(sum(1 for b, _ in taken if b <= 3)),
                 "compared": Count(len(compared)),
                 "up": Count(sum(1 for b, last in compared if last > b)),
                 "same": Count(sum(1 for b, last in compared if last == b)),
                 "down": Count(sum(1 for b, last in compared if last < b)),
-                "intake_scores": {str(s): Count(sum(1 for b, _ in measured if b == s)) for s in scores},
+                "intake_scores": {str(s): Count(sum(1 for b, _ in taken if b == s)) for s in scores},
                 "intake_scores_compared": {str(s): Count(sum(1 for b, _ in compared if b == s)) for s in scores},
                 "latest_scores": {str(s): Count(sum(1 for _, last in compared if last == s)) for s in scores},
             }
