@@ -50,8 +50,7 @@ from ledger.privacy.throttle import EmergencyThrottle
 from ledger.projections import Runner, open_views, sqlite_views_engine
 from ledger.projections.read_side import ReadSide
 
-__all__ = ["Ledger", "System", "build", "configure_logging", "generate_master_key"]
-
+__all__ = ["Ledger", "build", "configure_logging", "generate_master_key"]
 
 
 @dataclass
@@ -179,9 +178,6 @@ def _postgres_env(url: str) -> dict[str, str]:
 
 def sqlalchemy_url(url: str) -> sa.URL:
     return make_url(url).set(drivername="postgresql+psycopg")
-
-
-System = Ledger  # the composition root's product, by what it is
 
 
 def configure_logging(level: str | None = None, *, default: str = "info") -> None:
