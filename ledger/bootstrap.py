@@ -1,9 +1,19 @@
-"""The composition root: settings -> keys -> event store -> application.
+"""The composition root: settings -> logging -> keys -> event store -> application -> chain,
+directory, audit -> views (the projections runner) -> read side.
 
-Nothing is built at import time; the CLI, the API's lifespan and the tests call
-:func:`build`. On the embedded default everything lives in ``LEDGER_DATA_DIR``:
-``ledger.sqlite`` (events and snapshots), ``keys.sqlite`` (wrapped data keys) and
-``master.key`` (0600, created on first run unless ``LEDGER_MASTER_KEY`` is set).
+Nothing is built at import time; only the entry points (the API's lifespan and deps, the
+CLI, bench/ and tests/) call :func:`build`, and an import-linter contract in pyproject.toml
+keeps it so: every lower layer receives the parts it uses (the application, a runner, an
+engine), never the :class:`Ledger`. On the embedded default everything lives in
+``LEDGER_DATA_DIR``: ``ledger.sqlite`` (events and snapshots), ``keys.sqlite`` (wrapped data
+keys), ``views.sqlite`` (the read models) and ``master.key`` (0600, created on first run
+unless ``LEDGER_MASTER_KEY`` is set).
+
+**Logging is configured here and only here** (:func:`configure_logging`, over
+:mod:`ledger.logs`): an entry point passes its choice (the CLI's ``main`` warning unless
+``LEDGER_LOG_LEVEL`` says otherwise, ``ledger serve`` the service's ``LEDGER_LOG_LEVEL``,
+default info); :func:`build` configures it from the settings when no entry point did
+(tests, bench).
 """
 
 from __future__ import annotations
@@ -15,8 +25,9 @@ import functools
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -25,8 +36,9 @@ from sqlalchemy.engine import make_url
 
 from ledger.aggregates import Actor
 from ledger.application import CaseLedger
+from ledger.audit import Audit
 from ledger.config import Settings
-from ledger.logs import configure_logging
+from ledger import logs
 from ledger.privacy import KeyStore, MasterKey
 from ledger.privacy.keys import KeyStoreError, sqlite_keystore_engine
 from ledger.privacy.chain import Chain, Digest, SigningKey
@@ -35,30 +47,64 @@ from ledger.privacy.users import OrganisationKind, UserDirectory, UserError
 from ledger.persistence import FACTORY_TOPIC, PG_FACTORY_TOPIC
 from ledger.privacy.retention import load_rules
 from ledger.privacy.throttle import EmergencyThrottle
+from ledger.projections import Runner, open_views, sqlite_views_engine
+from ledger.projections.read_side import ReadSide
 
-__all__ = ["Ledger", "build", "generate_master_key"]
+__all__ = ["Ledger", "build", "configure_logging", "generate_master_key"]
 
 
 @dataclass
 class Ledger:
-    """What a running ledger is made of; close it when done."""
+    """The whole system, as :func:`build` wires it; close it when done.
+
+    The views' runner and the read side over it open on first use (``views``, ``read_side``):
+    a command-line write never creates the views' tables.
+    """
 
     settings: Settings
     app: CaseLedger
     keys: KeyStore
     users: UserDirectory
     chain: Chain
-    engine: sa.Engine  # SQLAlchemy engine on the main database (users, later read models)
+    engine: sa.Engine  # SQLAlchemy engine on the main database (users, idempotency, throttle)
     digests: DigestArchive  # signed digests, kept outside the database
     trusted: TrustedKeys  # the public keys a digest may be signed with
+    audit: Audit  # digest and verify, recorded the same way from every interface
+    views_engine: sa.Engine  # where the read models live: the main PostgreSQL database, or views.sqlite
+    _views: Runner | None = field(default=None, repr=False)
+    _read_side: ReadSide | None = field(default=None, repr=False)
+
+    @property
+    def views(self) -> Runner:
+        """The projections runner over every view of the deployment (one per ledger, opened on first use)."""
+        if self._views is None:
+            self._views = open_views(self)
+        return self._views
+
+    @property
+    def read_side(self) -> ReadSide:
+        """Policy-checked, recorded reads of the views (over :attr:`views`)."""
+        if self._read_side is None:
+            self._read_side = ReadSide(self.views)
+        return self._read_side
+
+    def open_views(self, **kwargs: Any) -> Runner:
+        """Another runner over the same views (a follower of its own: ``batch``, ``models``)."""
+        return open_views(self, **kwargs)
+
+    def as_of(self, at: datetime) -> ReadSide:
+        """The read side over every view as it stood at ``at`` (a private in-memory replay)."""
+        return ReadSide.as_of(self, at)
 
     def take_digest(self) -> Digest:
-        """Check the chain since the latest kept digest, then sign a digest of its head and keep it."""
-        return self.digests.take(self.chain, self.trusted)
+        """Check the chain since the latest kept digest, then sign a digest of its head and keep it (unrecorded)."""
+        return self.audit.take_digest()
 
     def close(self) -> None:
         self.app.close()
         self.keys.engine.dispose()
+        if self.views_engine is not self.engine:
+            self.views_engine.dispose()
         self.engine.dispose()
 
     def __enter__(self) -> Ledger:
@@ -134,6 +180,16 @@ def sqlalchemy_url(url: str) -> sa.URL:
     return make_url(url).set(drivername="postgresql+psycopg")
 
 
+def configure_logging(level: str | None = None, *, default: str = "info") -> None:
+    """The one place logging is set up: JSON lines on stderr through the redaction of :mod:`ledger.logs`.
+
+    At ``level`` (a ``Settings.log_level``) if given, else ``LEDGER_LOG_LEVEL``, else ``default``:
+    the service logs at info, the CLI passes ``default="warning"`` (its interactive commands
+    show warnings only).
+    """
+    logs.configure_logging(level or os.environ.get("LEDGER_LOG_LEVEL") or default)
+
+
 def build(
     settings: Settings | None = None,
     *,
@@ -141,10 +197,13 @@ def build(
     new_id: Callable[[], str] | None = None,
     new_household_id: Callable[[], UUID] | None = None,
 ) -> Ledger:
-    """Wire a ledger from settings; tests and the demo pass their own clock and ids."""
+    """Wire the whole system from settings; tests and the demo pass their own clock and ids.
+
+    Logging is configured at the settings' level unless an entry point configured it first.
+    """
     settings = settings or Settings()
     if not structlog.is_configured():
-        configure_logging(settings.log_level)  # JSON on stderr, redacted; callers may configure first
+        configure_logging(settings.log_level)
     if not settings.data_dir.exists():
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # only the service's user reads the store
     with _one_setup_at_a_time(settings):
@@ -213,7 +272,8 @@ def _build(
     env["IS_SNAPSHOTTING_ENABLED"] = "y"
     keys = KeyStore(key_engine, master, old_masters=_old_master_keys(settings),
                     cache_seconds=settings.key_cache_seconds, lock_timeout=settings.key_lock_timeout)
-    extra = {k: v for k, v in {"clock": clock, "new_id": new_id, "new_household_id": new_household_id}.items() if v}
+    extra: dict[str, Any] = {k: v for k, v in {"clock": clock, "new_id": new_id, "new_household_id": new_household_id}.items()
+                             if v}
     app = CaseLedger(
         env, keys=keys, timezone=settings.timezone, snapshot_interval=settings.snapshot_interval,
         retention_rules=load_rules(settings.retention_file), municipality=settings.organisation,
@@ -243,8 +303,11 @@ def _build(
         except UserError:
             if not users.is_organisation(settings.organisation):  # not another process registering it
                 raise
+    digests = DigestArchive(settings.digest_directory)
+    audit = Audit(app=app, chain=chain, users=users, digests=digests, trusted=trusted)
+    views_engine = engine if settings.uses_postgres else sqlite_views_engine(str(settings.data_dir / "views.sqlite"))
     return Ledger(settings=settings, app=app, keys=keys, users=users, chain=chain, engine=engine,
-                  digests=DigestArchive(settings.digest_directory), trusted=trusted)
+                  digests=digests, trusted=trusted, audit=audit, views_engine=views_engine)
 
 
 def _is_user(users: UserDirectory, user_id: str) -> bool:

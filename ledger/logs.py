@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
@@ -30,7 +31,7 @@ def _mask_bsn(text: str) -> str:
     return _NINE_DIGITS.sub(lambda m: "[bsn]" if is_valid_bsn(m.group()) else m.group(), text)
 
 
-def redact(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+def redact(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """structlog processor: drop personal fields, mask BSNs in any string."""
     for key, value in list(event_dict.items()):
         if key in PERSONAL_KEYS or isinstance(value, Personal):
@@ -66,6 +67,6 @@ def configure_logging(level: str = "info", *, json: bool = True) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(getattr(logging, level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),  # type: ignore[arg-type]
+        logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),  # type: ignore[arg-type]  # PrintLogger only writes and flushes
         cache_logger_on_first_use=False,
     )

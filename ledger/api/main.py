@@ -22,8 +22,7 @@ from fastapi import FastAPI, Request, Response
 
 from ledger.bootstrap import Ledger, build
 from ledger.config import Settings
-from ledger.projections import Runner, open_views
-from ledger.projections.read_side import ReadSide
+from ledger.projections import Runner
 
 from . import households, oversight
 from .deps import IdempotencyStore
@@ -58,7 +57,7 @@ def _digest_daily(ledger: Ledger, stop: threading.Event, check_seconds: float = 
     while not stop.is_set():
         try:
             if ledger.digests.due():
-                d = ledger.take_digest()
+                d = ledger.audit.take_digest()  # the service's own: no user asked, nothing to record
                 log.info("digest_taken", position=d.position, key_id=d.key_id)
         except Exception as e:  # noqa: BLE001 - a broken chain or a full disk: say so, try again later
             log.error("digest_failed", error_type=type(e).__name__)
@@ -129,11 +128,11 @@ async def _drained() -> dict[str, Any]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        ledger: Ledger = build(settings)
+        ledger: Ledger = build(settings)  # the whole system: application, audit, views, read side
         app.state.ledger = ledger
-        views = open_views(ledger)
+        views = ledger.views
         app.state.views = views
-        app.state.read_side = ReadSide(views)
+        app.state.read_side = ledger.read_side
         app.state.idempotency = IdempotencyStore(ledger.engine, lease_seconds=ledger.settings.idempotency_lease_seconds)
         stop = threading.Event()
         follower = None

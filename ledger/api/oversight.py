@@ -9,8 +9,7 @@ from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ledger import audit, reports
-from ledger.aggregates.actions import Action
+from ledger import reports
 from ledger.privacy.chain import ChainBrokenError
 from ledger.views import plain
 
@@ -147,10 +146,8 @@ async def review(request: Request, who: CallerDep, record_id: Annotated[str, Pat
 @router.get("/audit/digest", tags=["audit"], response_model=DigestOut, responses=_errors(403, 409),
             summary="A signed digest of the ledger's hash chain (privacy officer)")
 def digest(request: Request, who: CallerDep) -> DigestOut:
-    ledger = ledger_of(request)
-    ledger.app.record_read(who.actor, Action.READ_ACCESS_LOG)
     try:
-        d = ledger.take_digest()  # checked since the last kept digest, then kept outside the database
+        d = ledger_of(request).audit.digest(who.actor)  # recorded, checked since the last kept digest, then kept
     except ChainBrokenError as e:
         raise ApiProblem(409, "chain-broken", "The chain does not verify", f"No digest signed: {e}") from None
     return DigestOut(**d.__dict__)
@@ -159,9 +156,7 @@ def digest(request: Request, who: CallerDep) -> DigestOut:
 @router.post("/audit/verification", tags=["audit"], response_model=VerificationOut, responses=_errors(403),
              summary="Recompute the hash chain, check snapshots and the key store (privacy officer)")
 def verification(request: Request, who: CallerDep) -> VerificationOut:
-    ledger = ledger_of(request)
-    ledger.app.record_read(who.actor, Action.READ_ACCESS_LOG)
-    report = audit.verify(ledger, read_side_of(request).runner)
+    report = ledger_of(request).audit.verify(who.actor, read_side_of(request).runner)  # recorded first
     return VerificationOut(ok=report.ok, checked=report.checked, head_position=report.head_position,
                            first_bad_position=report.first_bad_position,
                            problem=report.problems[0] if report.problems else None, problems=report.problems,

@@ -9,7 +9,6 @@ user like anyone else. Errors print one line on stderr and exit non-zero:
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,13 +20,12 @@ from zoneinfo import ZoneInfo
 import typer
 
 from ledger.aggregates import Actor, errors
-from ledger.bootstrap import Ledger, build
+from ledger.bootstrap import Ledger, build, configure_logging
 from ledger.cli_admin import audit_app, keys_app, organisations_app, users_app
 from ledger.cli_base import (AsJson, AsOf, CliError, HouseholdId, On, Version, _date, _ledger, _operator,
                              _print_json, _settings, log)
 from ledger.client_cli import audit_remote_app, household_app, report_app, whoami_app
 from ledger.config import Settings
-from ledger.logs import configure_logging
 from ledger.privacy import KeyStoreError, SealedDataError
 from ledger.privacy.retention import RetentionConfigError, load_rules
 from ledger.privacy.users import UserError
@@ -69,7 +67,7 @@ def serve(
     settings = _settings()
     if workers > 1 and not settings.uses_postgres:
         raise CliError("several workers need PostgreSQL (set LEDGER_DATABASE_URL)")
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level)  # the service's level (main() set the CLI's)
     build(settings).close()  # create the data directory, key file and tables before serving
     log.info("service_starting", host=host, port=port, store="postgresql" if settings.uses_postgres else "sqlite")
     # uvicorn's access log prints raw paths (a name pasted into an id field would land in it);
@@ -313,10 +311,8 @@ def erase(
 @projections_app.command("status")
 def projections_status() -> None:
     """Each view's position in the ledger, how far behind the head it is, and where a stalled view stopped."""
-    from ledger.projections import open_views
-
     with _ledger() as ledger:
-        runner = open_views(ledger)
+        runner = ledger.views
         head = runner.head()
         stalls = runner.failures()
         for name, position in runner.positions().items():
@@ -337,10 +333,8 @@ def projections_run(
     import signal
     import threading
 
-    from ledger.projections import open_views
-
     with _ledger() as ledger:
-        runner = open_views(ledger, batch=batch)
+        runner = ledger.open_views(batch=batch)
         if once:
             n = runner.catch_up()
             typer.echo(f"caught up: {n} events applied, at position {runner.position()}")
@@ -362,10 +356,8 @@ def projections_rebuild(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from ledger.projections import open_views
-
     with _ledger() as ledger:
-        runner = open_views(ledger)
+        runner = ledger.views
         unknown = [n for n in names or [] if n not in runner.models]
         if unknown:
             raise CliError(f"unknown view {unknown[0]!r}; known: {', '.join(runner.models)}")
@@ -404,18 +396,14 @@ def _moment(value: str | None, tz: str) -> datetime | None:
 
 @contextmanager
 def _read_side(as_of: str | None) -> Iterator[tuple[Any, Actor, Ledger]]:
-    from ledger.projections import open_views
-    from ledger.projections.read_side import ReadSide
-
     settings = _settings()
     with _ledger() as ledger:
         at = _moment(as_of, settings.timezone)
         if at is None:
-            views = open_views(ledger)
-            views.catch_up()  # the CLI reads its own store: bring the views to the head first
-            yield ReadSide(views), _operator(settings), ledger
+            ledger.views.catch_up()  # the CLI reads its own store: bring the views to the head first
+            yield ledger.read_side, _operator(settings), ledger
         else:
-            yield ReadSide.as_of(ledger, at), _operator(settings), ledger
+            yield ledger.as_of(at), _operator(settings), ledger
 
 
 def _json_default(value: Any) -> Any:
@@ -500,8 +488,8 @@ def retention() -> None:
 # ------------------------------------------------------------------- entry
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every failure becomes one line on stderr."""
-    # Interactive commands log warnings only, unless LEDGER_LOG_LEVEL says otherwise.
-    configure_logging(os.environ.get("LEDGER_LOG_LEVEL", "warning"))
+    # Interactive commands log warnings only, unless LEDGER_LOG_LEVEL says otherwise (ledger.bootstrap).
+    configure_logging(default="warning")
     try:
         # Without standalone mode, typer returns (not raises) the code of a typer.Exit.
         code = app(args=argv, standalone_mode=False)

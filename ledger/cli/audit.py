@@ -99,9 +99,10 @@ def audit_digest(
     """Check the chain since the last kept digest, then sign a digest of its head and keep it (digest directory)."""
     from ledger.privacy.chain import ChainBrokenError
 
+    settings = _settings()
     with _ledger() as ledger:
         try:
-            digest = ledger.take_digest()
+            digest = ledger.audit.digest(_operator(settings))  # recorded as the API's GET /v1/audit/digest
         except ChainBrokenError as e:
             _fail(f"no digest signed: {e} Run `ledger audit verify`.")
         unchained = ledger.chain.unchained()
@@ -122,9 +123,7 @@ def audit_verify(
     views: Annotated[bool, typer.Option(help="Also compare every view with a replay of the ledger.")] = True,
 ) -> None:
     """Check the chain (no re-chaining), the directory, snapshots and views; exit 1 on any failure."""
-    from ledger.audit import verify
     from ledger.privacy.chain import Digest
-    from ledger.projections import open_views
 
     digest = None
     if digest_file is not None:
@@ -132,8 +131,10 @@ def audit_verify(
             digest = Digest.from_json(digest_file.read_text())
         except (OSError, ValueError, KeyError, TypeError):
             raise CliError(f"{digest_file} is not a readable ledger digest") from None
-    with _ledger() as ledger:
-        report = verify(ledger, open_views(ledger) if views else None, digest, progress=_progress_printer())
+    settings = _settings()
+    with _ledger() as ledger:  # recorded as the API's POST /v1/audit/verification
+        report = ledger.audit.verify(_operator(settings), ledger.views if views else None, digest,
+                                     progress=_progress_printer())
     for note in report.notes:
         typer.echo(f"note: {note}", err=True)
     if not report.ok:

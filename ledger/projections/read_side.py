@@ -15,10 +15,9 @@ from uuid import UUID
 
 from ledger.aggregates import Actor, errors
 from ledger.aggregates.actions import Action
-from ledger.bootstrap import Ledger
 from ledger.aggregates.vocabulary import DataCategory as C
 
-from . import access_log, as_of, caseloads, current_plan, involvement
+from . import Followed, access_log, as_of, caseloads, current_plan, involvement
 from .runner import Runner
 
 __all__ = ["ReadSide", "ViewsBehindError"]
@@ -38,7 +37,7 @@ class ReadSide:
         self.wait_seconds = wait_seconds
 
     @classmethod
-    def as_of(cls, ledger: Ledger, at: datetime) -> ReadSide:
+    def as_of(cls, ledger: Followed, at: datetime) -> ReadSide:
         """Every view as it stood at ``at``, replayed from the ledger into a private in-memory database."""
         return cls(as_of(ledger, at))
 
@@ -59,8 +58,8 @@ class ReadSide:
             return current_plan.plan(conn, str(household_id), today or self.app.today())
 
     def involved(self, actor: Actor, household_id: UUID | str, *, on: date | None = None,
-                 min_position: int = 0, emergency_reason: str | None = None) -> dict[str, Any]:
-        """Who else works with this household, now and before."""
+                 min_position: int = 0, emergency_reason: str | None = None) -> dict[str, Any] | None:
+        """Who else works with this household, now and before (None: it did not exist yet, in an as-of read)."""
         self.app.record_read(actor, Action.READ_INVOLVEMENT, household_id, INVOLVEMENT_CATEGORIES,
                              emergency_reason=emergency_reason)
         self._ready(min_position, involvement.WhoIsInvolved.name)

@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
@@ -36,7 +36,9 @@ from ledger.aggregates import Actor, errors
 from ledger.aggregates.actions import Action
 from ledger.aggregates.vocabulary import CompositionKind, CoordinationOutcome, CostStream, PerformerKind, ReferralSource
 from ledger.aggregates.zrm import INSTRUMENTS, MAX_SCORE, MIN_SCORE
-from ledger.bootstrap import Ledger
+from ledger.application import CaseLedger
+from ledger.config import Settings
+from ledger.privacy.chain import Chain
 from ledger.projections import caseloads as cl
 from ledger.projections.evaluation_facts import (
     fact_costs,
@@ -76,9 +78,25 @@ BASELINE_YEARS = 2
 CENT = Decimal("0.01")
 
 
+class ReportSources(Protocol):
+    """What the report reads: the application (policy, records, replay), the chain (its digest), the settings.
+
+    The composition root's ``Ledger`` is one; the report never imports it.
+    """
+
+    @property
+    def app(self) -> CaseLedger: ...
+
+    @property
+    def chain(self) -> Chain: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+
 # ------------------------------------------------------------------ entry point
 def evaluation_report(
-    ledger: Ledger,
+    ledger: ReportSources,
     actor: Actor,
     *,
     from_: date | None = None,
@@ -126,7 +144,7 @@ def evaluation_report(
     ledger.app.record_read(actor, ACTION)
     digest = ledger.chain.digest()
     moment = datetime.combine(report_day, time.max, tzinfo=ledger.app.tz)
-    run = replay(ledger, moment, digest.position)
+    run = replay(ledger.app, moment, digest.position)
     try:
         with run.engine.connect() as conn:
             if k > 1:  # blocks of the deployment's minimum: a request's own would cut other cohorts
@@ -170,7 +188,7 @@ def _cohort(from_: date | None, to: date) -> sa.Select[Any]:
     return q.where(r.c.referred_on >= from_) if from_ is not None else q
 
 
-def _rows(conn: sa.Connection, table: sa.Table, cohort: sa.Select[Any]) -> list[Any]:
+def _rows(conn: sa.Connection, table: sa.Table, cohort: sa.Select[Any]) -> Sequence[Any]:
     return conn.execute(sa.select(table).where(table.c.household_id.in_(cohort))).all()
 
 
@@ -295,16 +313,16 @@ def _zrm(rows: Sequence[Any], basis: Basis) -> dict[str, Any]:
     for instrument in sorted(pairs):
         domains: dict[str, Any] = {}
         for domain in _domains_of(instrument, pairs[instrument]):
-            measured = pairs[instrument][domain]
-            compared = [(b, last) for b, last in measured if last is not None]
+            taken = pairs[instrument][domain]
+            compared = [(b, last) for b, last in taken if last is not None]
             domains[domain] = {
-                "intake_measured": Count(len(measured)),
-                "intake_at_most_3": Count(sum(1 for b, _ in measured if b <= 3)),
+                "intake_measured": Count(len(taken)),
+                "intake_at_most_3": Count(sum(1 for b, _ in taken if b <= 3)),
                 "compared": Count(len(compared)),
                 "up": Count(sum(1 for b, last in compared if last > b)),
                 "same": Count(sum(1 for b, last in compared if last == b)),
                 "down": Count(sum(1 for b, last in compared if last < b)),
-                "intake_scores": {str(s): Count(sum(1 for b, _ in measured if b == s)) for s in scores},
+                "intake_scores": {str(s): Count(sum(1 for b, _ in taken if b == s)) for s in scores},
                 "intake_scores_compared": {str(s): Count(sum(1 for b, _ in compared if b == s)) for s in scores},
                 "latest_scores": {str(s): Count(sum(1 for _, last in compared if last == s)) for s in scores},
             }

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
 from ledger.aggregates import Household
-from ledger.bootstrap import Ledger
+from ledger.application import CaseLedger
 from ledger.projections import Applied, ReadModel, Runner
 from ledger.projections.caseloads import Caseloads
 from ledger.projections.evaluation_facts import EvaluationFacts
@@ -74,7 +74,7 @@ class Replay:
     basis: Basis
 
 
-def replay(ledger: Ledger, at: datetime, position: int) -> Replay:
+def replay(app: CaseLedger, at: datetime, position: int) -> Replay:
     """Fresh read models from the events recorded at or before ``at``, up to ``position``, in private memory.
 
     Like :func:`ledger.projections.as_of`, but pinned to ``position`` so that writes
@@ -83,6 +83,6 @@ def replay(ledger: Ledger, at: datetime, position: int) -> Replay:
     """
     engine = sa.create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
     basis = Basis()
-    runner = _Pinned(ledger.app, engine, [EvaluationFacts(), Caseloads(), basis], until=at, head=position)
+    runner = _Pinned(app, engine, [EvaluationFacts(), Caseloads(), basis], until=at, head=position)
     runner.catch_up()
     return Replay(engine, basis)

@@ -133,6 +133,26 @@ def test_audit_verify_exits_non_zero_at_the_first_altered_record(tmp_path: Path,
         f"error: verification failed: Stored data no longer matches the chain at position {rowid}.")
 
 
+def test_audit_digest_and_verify_leave_an_access_record_as_over_http(tmp_path: Path, household: str) -> None:
+    """`ledger audit digest` and `audit verify` record the read as their API routes do (read_access_log, allowed)."""
+    from ledger.aggregates import Actor
+    from ledger.bootstrap import build
+    from ledger.config import Settings
+
+    _, before = stored(tmp_path)
+    assert run(tmp_path, "audit", "digest").returncode == 0
+    _, after_digest = stored(tmp_path)
+    assert len(after_digest) == len(before) + 1
+    done = run(tmp_path, "audit", "verify", "--no-views")
+    assert done.returncode == 0 and done.stdout.startswith("ok:"), done.stderr
+    _, after_verify = stored(tmp_path)
+    assert len(after_verify) == len(after_digest) + 1
+    with build(Settings(data_dir=tmp_path)) as ledger:
+        records = ledger.app.access_log(Actor("op-reader", ledger.settings.organisation, "operator"))
+    assert [(r.user_id, r.action, r.outcome) for r in records if r.user_id == "op-test"][-2:] == [
+        ("op-test", "read_access_log", "allowed"), ("op-test", "read_access_log", "allowed")]
+
+
 def test_retention_lists_the_rules_in_force_and_a_bad_file_is_one_line(
     tmp_path: Path, household: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

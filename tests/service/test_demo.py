@@ -1,4 +1,4 @@
-"""The synthetic municipality (ledger/demo.py): reproducible, complete, sealed, synthetic only."""
+"""The synthetic municipality (ledger/demo/): reproducible, complete, sealed, synthetic only."""
 
 from __future__ import annotations
 
