@@ -83,7 +83,7 @@ def audit_review(
     if verdict not in ("justified", "unjustified"):
         raise typer.BadParameter("--verdict must be justified or unjustified")
     with _client() as c:
-        c.review_emergency(record, verdict)  # type: ignore[arg-type]
+        c.review_emergency(record, "justified" if verdict == "justified" else "unjustified")
     typer.echo(f"{record} reviewed: {verdict}")
 
 

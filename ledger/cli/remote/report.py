@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -14,6 +14,7 @@ __all__ = ["report_app", "whoami_app"]
 
 report_app = typer.Typer(help="Reports from the service (pseudonymous aggregates).", no_args_is_help=True)
 whoami_app = typer.Typer()  # merged into `ledger` itself: `ledger whoami`
+_FORMATS: dict[str, Literal["html", "json", "csv"]] = {"html": "html", "json": "json", "csv": "csv"}
 
 
 @report_app.command("evaluation")
@@ -52,7 +53,8 @@ def report_evaluation(
         if fmt is None:
             report = c.evaluation_report(**period, min_cell=min_cell)
         else:
-            text = c.evaluation_report_document(fmt, **period, lang=lang, min_cell=min_cell)  # type: ignore[arg-type]
+            text = c.evaluation_report_document(_FORMATS[fmt], **period, lang="en" if lang == "en" else "nl",
+                                                min_cell=min_cell)
     if fmt is None:
         return _print_evaluation(report)
     if fmt == "json":
@@ -113,7 +115,7 @@ def report_caseloads(
     if by not in ("director", "organisation"):
         raise typer.BadParameter("--by must be director or organisation")
     with _client() as c:
-        rows = c.caseloads(_date(on), by)  # type: ignore[arg-type]
+        rows = c.caseloads(_date(on), "organisation" if by == "organisation" else "director")
     if as_json:
         return _json(rows)
     _print_caseloads(rows)
