@@ -85,7 +85,6 @@ def import_(
     typer.echo(report.summary())
 
 
-
 @service_app.command("retention")
 def retention() -> None:
     """List the retention rules in force (the defaults, or LEDGER_RETENTION_FILE)."""

@@ -99,7 +99,6 @@ def _print_household_text(state: dict[str, Any], history: list[dict[str, Any]], 
                    f"by {a.get('user_id', '?')} ({a.get('organisation', '?')}, {a.get('role', '?')})")
 
 
-
 def _moment(value: str | None, tz: str) -> datetime | None:
     """--as-of: a date means the end of that day (local time); an ISO time is taken as given."""
     if value is None:

@@ -16,7 +16,6 @@ from .household import household_app
 __all__: list[str] = []
 
 
-
 @household_app.command("intake")
 @_handled
 def household_intake(

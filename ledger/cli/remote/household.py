@@ -24,8 +24,6 @@ household_app = typer.Typer(
 )
 
 
-
-
 @household_app.command("list")
 @_handled
 def household_list(

@@ -17,7 +17,6 @@ from .household import household_app
 __all__: list[str] = []
 
 
-
 @household_app.command("access-request")
 @_handled
 def household_access_request(
