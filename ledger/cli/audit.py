@@ -1,4 +1,7 @@
-"""The operator CLI's directory, audit and key commands: `ledger users|organisations|audit|keys`."""
+"""The operator CLI's audit commands on the local store: `ledger audit digest|verify|chain-tail`.
+
+The privacy officer's commands over the HTTP API join the same group (:mod:`ledger.cli.remote.audit`).
+"""
 
 from __future__ import annotations
 
@@ -7,89 +10,11 @@ from typing import Annotated
 
 import typer
 
-from ledger.bootstrap import generate_master_key
-from .cli_base import AsJson, CliError, _fail, _ledger, _operator, _print_json, _progress_printer, _settings
+from .base import CliError, _fail, _ledger, _operator, _progress_printer, _settings
 
-keys_app = typer.Typer(help="Master key tools.", no_args_is_help=True)
+__all__ = ["audit_app"]
+
 audit_app = typer.Typer(help="Tamper evidence: signed digests and verification of the whole ledger.", no_args_is_help=True)
-users_app = typer.Typer(help="Users and roles (managed by an administrator).", no_args_is_help=True)
-organisations_app = typer.Typer(help="The organisation register: ids (codes) users and consents refer to.",
-                                no_args_is_help=True)
-
-
-@users_app.command("add")
-def users_add(
-    name: Annotated[str, typer.Option("--name", help="Display name.")],
-    role: Annotated[str, typer.Option("--role", help="consultant, professional, privacy_officer, evaluator or admin.")],
-    organisation: Annotated[str, typer.Option("--organisation", help="The user's organisation id (registered).")],
-    user_id: Annotated[str | None, typer.Option("--id", help="User id; default generated.")] = None,
-) -> None:
-    """Add a user; their bearer token is shown once, alone on the last line."""
-    settings = _settings()
-    with _ledger() as ledger:  # the add is recorded (event and access record) before the token shows
-        user, token = ledger.users.add(display_name=name, organisation=organisation, role=role, user_id=user_id,
-                                       by=_operator(settings))
-    typer.echo(f"Added {user.user_id} ({user.role.value}, {user.organisation}). Their token, shown only now:")
-    typer.echo(token)
-
-
-@users_app.command("list")
-def users_list(as_json: AsJson = False) -> None:
-    """List users with their role, organisation and status."""
-    with _ledger() as ledger:
-        rows = ledger.users.list()
-    if as_json:
-        _print_json([{"id": u.user_id, "name": u.display_name, "organisation": u.organisation,
-                      "role": u.role.value, "disabled": u.disabled} for u in rows])
-        return
-    for u in rows:
-        typer.echo(f"{u.user_id:14} {u.role.value:16} {'disabled' if u.disabled else 'active':8} "
-                   f"{u.organisation} / {u.display_name}")
-    typer.echo(f"{len(rows)} users")
-
-
-@users_app.command("disable")
-def users_disable(user_id: Annotated[str, typer.Argument(help="The user's id.")]) -> None:
-    """Disable a user: their token stops working at once."""
-    settings = _settings()
-    with _ledger() as ledger:
-        user = ledger.users.disable(user_id, by=_operator(settings))
-    typer.echo(f"{user.user_id} disabled")
-
-
-@users_app.command("adopt")
-def users_adopt() -> None:
-    """After an upgrade: record the users of an earlier release in the ledger (until then they cannot sign in)."""
-    settings = _settings()
-    with _ledger() as ledger:
-        adopted = ledger.users.adopt(by=_operator(settings))
-    typer.echo(f"{len(adopted)} users recorded in the ledger" + (f": {', '.join(adopted)}" if adopted else ""))
-
-
-@organisations_app.command("add")
-def organisations_add(
-    org_id: Annotated[str, typer.Argument(help="The organisation's id: a code such as ggz-noord.")],
-    name: Annotated[str, typer.Option("--name", help="The organisation's name.")],
-    kind: Annotated[str, typer.Option("--kind", help="partner or municipality.")] = "partner",
-) -> None:
-    """Register an organisation (recorded in the ledger) so users and consents can name it."""
-    settings = _settings()
-    with _ledger() as ledger:
-        org = ledger.users.add_organisation(org_id, name, kind, by=_operator(settings))
-    typer.echo(f"Registered {org.org_id} ({org.kind.value}): {org.name}")
-
-
-@organisations_app.command("list")
-def organisations_list(as_json: AsJson = False) -> None:
-    """List the registered organisations."""
-    with _ledger() as ledger:
-        rows = ledger.users.organisations()
-    if as_json:
-        _print_json([{"id": o.org_id, "name": o.name, "kind": o.kind.value} for o in rows])
-        return
-    for o in rows:
-        typer.echo(f"{o.org_id:40} {o.kind.value:12} {o.name}")
-    typer.echo(f"{len(rows)} organisations")
 
 
 @audit_app.command("digest")
@@ -168,52 +93,3 @@ def audit_chain_tail(
         ledger.chain.extend()
         ledger.app.record_chain_tail(_operator(settings), *tail)
     typer.echo(f"chained positions {tail[0]}..{tail[1]}; recorded as chain_tail by {settings.operator}")
-
-
-@keys_app.command("generate")
-def keys_generate() -> None:
-    """Print a new random master key (base64) for LEDGER_MASTER_KEY."""
-    typer.echo(generate_master_key())
-
-
-@keys_app.command("status")
-def keys_status() -> None:
-    """Which master key wraps how many data keys, pending erasures, and whether a rotation is due."""
-    with _ledger() as ledger:
-        status = ledger.keys.status()
-    typer.echo(f"current master key: {status.current}")
-    for mid, count in sorted(status.rows_by_master.items()):
-        typer.echo(f"  {mid}: {count} data keys" + ("" if mid == status.current else " (old: run `ledger keys rotate`)"))
-    typer.echo(f"pending erasures: {status.pending_erasures}")
-    if status.rotation_due:
-        typer.echo(f"rotation due: {status.erasures_under_current} erasures since the last rotation "
-                   "(WAL, standbys and backups can still undo them)")
-    elif status.rotation_unfinished:
-        typer.echo("rotation unfinished: data keys are still wrapped by an old master key")
-    else:
-        typer.echo("rotation: not due")
-    for mid in status.old_keys_unused:
-        typer.echo(f"old master key {mid} wraps nothing any more: remove it from the configuration and destroy "
-                   "every copy")
-
-
-@keys_app.command("rotate")
-def keys_rotate(
-    batch: Annotated[int, typer.Option("--batch", min=1, max=100_000, help="Data keys re-wrapped per transaction.")
-                     ] = 500,
-) -> None:
-    """Re-wrap every data key under the current master key (LEDGER_MASTER_KEY), online and resumable.
-
-    Configure the new key as LEDGER_MASTER_KEY and the old one in LEDGER_OLD_MASTER_KEYS
-    on every instance first (docs/architecture.md "Master-key rotation").
-    """
-    with _ledger() as ledger:  # start-up finishes pending erasures first: their keys are shredded, not re-wrapped
-        done = ledger.keys.rotate(batch=batch, progress=lambda n: typer.echo(f"{n} data keys re-wrapped", err=True))
-        status = ledger.keys.status()
-    typer.echo(f"{done} data keys re-wrapped under master key {status.current}")
-    if status.rotation_unfinished:
-        _fail("some data keys are still under an old master key (a pending erasure or a concurrent run); "
-              "run `ledger keys rotate` again")
-    for mid in status.old_keys_unused:
-        typer.echo(f"old master key {mid} wraps nothing any more: remove it from the configuration and destroy "
-                   "every copy; erasures before now can then no longer be undone from WAL, standbys or backups")

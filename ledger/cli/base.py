@@ -1,7 +1,8 @@
 """What the operator CLI's command modules share: settings, the ledger, the operator, one-line errors.
 
-``ledger.cli`` is the tree and the entry point; ``ledger.cli_admin`` holds the directory, audit and
-key commands. Every failure becomes one line on stderr (``CliError``, raised and caught in ``main``).
+``ledger.cli`` is the tree and the entry point; each operator group is a module beside this one
+(``ledger.cli.views``, ``.audit``, ...). Every failure becomes one line on stderr (``CliError``, raised
+and caught in ``main``). The remote commands (``ledger.cli.remote``) never import this module.
 """
 
 from __future__ import annotations

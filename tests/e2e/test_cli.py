@@ -7,7 +7,9 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,46 +29,62 @@ def fingerprint(data_dir: Path) -> dict[str, str]:
     }
 
 
+REFERRAL = {"command": "refer_household", "on": "2026-01-05", "args": {
+    "sources": ["wmo_desk"],
+    "members": [{"role": "adult", "name": "Joris Proefhuis", "bsn": "999990019"}, {"role": "child", "name": "Mila Proefhuis"}],
+}}
+
+
+def imported(data_dir: Path, *steps: dict[str, Any]) -> str:
+    """Put one household in the store as the operator does (`ledger import`); its id."""
+    hid = str(uuid.uuid4())
+    cases = data_dir.parent / f"{data_dir.name}-{hid[:8]}.jsonl"
+    cases.write_text(json.dumps({"household_id": hid, "steps": list(steps)}) + "\n")
+    done = run(data_dir, "import", str(cases))
+    assert done.returncode == 0, done.stderr
+    return hid
+
+
 @pytest.fixture
 def household(tmp_path: Path) -> str:
-    done = run(tmp_path, "refer", "--source", "wmo_desk", "--member", "adult:Joris Proefhuis:999990019",
-               "--member", "child:Mila Proefhuis", "--on", "2026-01-05")
-    assert done.returncode == 0, done.stderr
-    return done.stdout.split()[0]
+    return imported(tmp_path, REFERRAL)
 
 
-def test_show_prints_the_history_with_who_acted(tmp_path: Path, household: str) -> None:
-    """`ledger show` prints the household's state and each event with its acting user."""
-    assert run(tmp_path, "intake", household, "-v", "1", "--domain", "finances", "--on", "2026-01-09").returncode == 0
-    done = run(tmp_path, "show", household)
+def test_views_household_prints_the_history_with_who_acted(tmp_path: Path) -> None:
+    """`ledger views household` prints the household's state and each event with its acting user."""
+    household = imported(tmp_path, REFERRAL, {"command": "record_intake", "on": "2026-01-09",
+                                              "args": {"domains_discussed": ["finances"]}})
+    done = run(tmp_path, "views", "household", household)
     assert done.returncode == 0, done.stderr
     assert "phase intake" in done.stdout
     assert "Referred" in done.stdout and "IntakeHeld" in done.stdout
     assert "by op-test (gemeente-testdorp, operator)" in done.stdout  # LEDGER_ORGANISATION of the suite (conftest)
-    as_json = json.loads(run(tmp_path, "show", household, "--json").stdout)
+    as_json = json.loads(run(tmp_path, "views", "household", household, "--json").stdout)
     assert [e["type"] for e in as_json["events"]] == ["Referred", "IntakeHeld"]
     assert as_json["household"]["referral"]["members"][0]["name"] == "Joris Proefhuis"
 
 
-def test_show_as_of_a_date_replays_only_what_was_recorded_by_then(tmp_path: Path, household: str) -> None:
+def test_views_household_as_of_a_date_replays_only_what_was_recorded_by_then(tmp_path: Path, household: str) -> None:
     """`--as-of` before any event says the household did not exist yet; the day itself shows it."""
-    early = run(tmp_path, "show", household, "--as-of", "2000-01-01")
+    early = run(tmp_path, "views", "household", household, "--as-of", "2000-01-01")
     assert early.returncode == 1 and "did not exist yet" in early.stderr
-    assert run(tmp_path, "show", household, "--as-of", "2999-01-01").returncode == 0
+    assert run(tmp_path, "views", "household", household, "--as-of", "2999-01-01").returncode == 0
 
 
 @pytest.mark.parametrize(
     "args",
     [
-        ["show", "not-a-household"],
-        ["show", "00000000-0000-0000-0000-000000000000"],
-        ["intake", "{hid}", "-v", "7", "--domain", "finances"],
-        ["intake", "{hid}", "-v", "1", "--domain", "astrology"],
-        ["zrm", "{hid}", "-v", "1", "--instrument", "2017", "--moment", "intake", "--score", "finances=2"],
-        ["close", "{hid}", "-v", "1", "--reason", "goals_achieved", "--on", "2031-01-01"],
+        ["views", "household", "not-a-household"],
+        ["views", "household", "00000000-0000-0000-0000-000000000000"],
+        ["views", "household", "{hid}", "--as-of", "someday"],
+        ["views", "plan", "{hid}", "--as-of", "2026-13-01"],
+        ["import", "{cases}"],
+        # The operator's case writes are gone (a person does them: `ledger household ...` over HTTP,
+        # tests/e2e/test_client_cli.py); the old verbs are a usage error now, and change nothing.
+        ["intake", "{hid}", "-v", "1", "--domain", "finances"],
         ["refer", "--source", "wmo_desk", "--member", "adult:Ada Proef:123456789"],
         ["frobnicate"],
-        ["intake"],
+        ["views", "household"],
     ],
 )
 def test_bad_input_prints_one_line_and_changes_nothing(tmp_path: Path, household: str, args: list[str]) -> None:
@@ -77,7 +95,10 @@ def test_bad_input_prints_one_line_and_changes_nothing(tmp_path: Path, household
     """
     keys_before = fingerprint(tmp_path)["keys.sqlite"]
     case_before, records_before = stored(tmp_path)
-    done = run(tmp_path, *[a.replace("{hid}", household) for a in args])
+    bad_cases = tmp_path.parent / f"{tmp_path.name}-bad.jsonl"  # a referral whose BSN fails the elfproef
+    bad_cases.write_text(json.dumps({"household_id": str(uuid.uuid4()), "steps": [{**REFERRAL, "args": {
+        "sources": ["wmo_desk"], "members": [{"role": "adult", "name": "Ada Proef", "bsn": "123456789"}]}}]}) + "\n")
+    done = run(tmp_path, *[a.replace("{hid}", household).replace("{cases}", str(bad_cases)) for a in args])
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
@@ -101,15 +122,18 @@ def stored(data_dir: Path) -> tuple[list[tuple], list[tuple]]:
 
 
 def test_error_lines_never_echo_personal_data(tmp_path: Path, household: str) -> None:
-    """A refused referral does not repeat the name or the BSN it was given."""
-    done = run(tmp_path, "refer", "--source", "wmo_desk", "--member", "adult:Ada Geheimhouder:123456789")
+    """A refused import does not repeat the name or the BSN it was given."""
+    cases = tmp_path.parent / f"{tmp_path.name}-secret.jsonl"
+    cases.write_text(json.dumps({"household_id": str(uuid.uuid4()), "steps": [{**REFERRAL, "args": {
+        "sources": ["wmo_desk"], "members": [{"role": "adult", "name": "Ada Geheimhouder", "bsn": "123456789"}]}}]}) + "\n")
+    done = run(tmp_path, "import", str(cases))
     assert done.returncode == 1
     assert "Geheimhouder" not in done.stderr and "123456789" not in done.stderr
 
 
-def test_households_lists_what_was_referred(tmp_path: Path, household: str) -> None:
-    """`ledger households --json` lists each household with its phase and version."""
-    rows = json.loads(run(tmp_path, "households", "--json").stdout)
+def test_views_households_lists_what_was_referred(tmp_path: Path, household: str) -> None:
+    """`ledger views households --json` lists each household with its phase and version."""
+    rows = json.loads(run(tmp_path, "views", "households", "--json").stdout)
     assert rows == [{"id": household, "version": 1, "phase": "referred", "referred_on": "2026-01-05",
                      "case_director": None, "erased": False}]
 
@@ -163,7 +187,7 @@ def test_retention_lists_the_rules_in_force_and_a_bad_file_is_one_line(
     bad.write_text('[[rule]]\nkind = "x"\ncategories = ["finances"]\nyears = "many"\nlaw = "L"\n')
     monkeypatch.setenv("LEDGER_RETENTION_FILE", str(bad))
     before = fingerprint(tmp_path)
-    refused = run(tmp_path, "close", household, "-v", "1", "--reason", "other")
+    refused = run(tmp_path, "views", "household", household)
     assert refused.returncode == 1
     assert refused.stderr.count("\n") == 1 and "rule.0.years" in refused.stderr
     assert fingerprint(tmp_path) == before

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import raw_sql
 
 from ledger.client import (
     Forbidden,
@@ -344,6 +345,49 @@ def test_cli_errors_are_one_line(api: Any) -> None:
     assert "--on" in one_error_line(ledger(api, "director", "household", "intake", unknown, "-v", "1",
                                            "--domain", "finances", "--on", "someday"), 2)
     assert "LEDGER_TOKEN" in one_error_line(ledger(api, None, "whoami", token=" "), 2)
+
+
+def stored(api: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The stored household events, and the stored access records, in order (as the database holds them)."""
+    rows = raw_sql(api.store, "SELECT originator_id, originator_version, topic, state FROM EVENTS ORDER BY NID")
+    records = [r for r in rows if r[2].endswith("AccessRecorded")]
+    return [r for r in rows if r not in records], records
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["intake", "{hid}", "-v", "7", "--domain", "finances"],
+        ["intake", "{hid}", "-v", "1", "--domain", "astrology"],
+        ["zrm", "{hid}", "-v", "1", "--instrument", "2017", "--moment", "intake", "--score", "finances=9"],
+        ["close", "{hid}", "-v", "1", "--reason", "goals_achieved", "--on", "2031-01-01"],
+        ["refer", "--source", "wmo_desk", "--member", "adult:Ada Proef:123456789"],
+    ],
+)
+def test_cli_refused_writes_print_one_line_and_change_nothing(api: Any, args: list[str]) -> None:
+    """A stale version, a wrong code, a rule or a bad BSN: one line, exit 1, and no case data changes.
+
+    (These were the operator's `ledger intake|zrm|close|refer` cases before issue 13 removed those
+    duplicates of `ledger household ...`.) The one thing a refused command may add is its access
+    record (outcome "refused"), as NEN 7513 asks for failed attempts too.
+    """
+    hid = referral(client(api, "director")).household_id
+    case_before, records_before = stored(api)
+    done = ledger(api, "director", "household", *[a.replace("{hid}", hid) for a in args])
+    one_error_line(done)
+    assert done.stdout == ""
+    case_after, records_after = stored(api)
+    assert case_after == case_before
+    assert len(records_after) - len(records_before) <= 1
+    assert records_after[: len(records_before)] == records_before
+
+
+def test_cli_error_lines_never_echo_personal_data(api: Any) -> None:
+    """A refused referral does not repeat the name or the BSN it was given."""
+    done = ledger(api, "director", "household", "refer", "--source", "wmo_desk", "--member",
+                  "adult:Ada Geheimhouder:123456789")
+    line = one_error_line(done)
+    assert "Geheimhouder" not in line and "123456789" not in line
 
 
 def test_cli_says_so_in_one_line_when_the_service_is_unreachable() -> None:

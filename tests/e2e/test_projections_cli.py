@@ -62,7 +62,7 @@ def test_rebuild_prints_its_rate_and_status_shows_no_lag(demo_dir: Path) -> None
 
 def test_views_now_and_as_of(demo_dir: Path) -> None:
     """`views plan --as-of` the referral day shows the referred phase; a day before, it did not exist yet."""
-    rows = json.loads(run(demo_dir, "households", "--json").stdout)
+    rows = json.loads(run(demo_dir, "views", "households", "--json").stdout)
     first = min(rows, key=lambda r: r["referred_on"])
     then = run(demo_dir, "views", "plan", first["id"], "--as-of", first["referred_on"])
     assert then.returncode == 0, then.stderr

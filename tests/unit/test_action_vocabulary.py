@@ -1,7 +1,11 @@
 """Issue 13 item 1: every command and read is declared once (ledger/aggregates/actions.py) and every layer has it.
 
 Each test names, for an action, the piece a layer lacks: the application's use case, its data
-categories, the policy's decision, the HTTP route, the client method, the CLI command.
+categories, the policy's decision, the HTTP route, the client method, the CLI command. Both halves of
+the one `ledger` tree are checked: the remote commands (ledger/cli/remote/, over HTTP: each the
+declared `cli` of its action) and the operator's (the local store: each mapped below to the action it
+performs, or marked as operation that is no ledger action), so no command exists that the vocabulary
+does not account for, and no action is reached by two commands of one half.
 """
 
 from __future__ import annotations
@@ -39,6 +43,36 @@ OLD_CLIENT_NAMES = {
     "cancel_action": "cancel_plan_action", "reopen": "reopen_case", "erase": "erase_household",
 }
 
+# Remote commands whose name is no action's declared `cli`, on purpose.
+REMOTE_ALIASES: dict[str, Action | None] = {
+    "household access-request": Action.RECORD_ACCESS_REQUEST,  # oversight: declared without a CLI of its own
+    "audit emergencies": Action.READ_ACCESS_LOG,  # the access log's awaiting-review view (`audit log --emergencies`)
+    "audit review": Action.REVIEW_EMERGENCY,  # oversight: the privacy officer's verdict
+    "audit remote-digest": None,  # the service's hash chain: tamper evidence over every action, not one of them
+    "audit remote-verify": None,  # likewise
+    "whoami": None,  # the token's own user: no case data
+}
+# Every operator command (the local store, as LEDGER_OPERATOR) and the action it performs. None: operation
+# of the deployment (service, keys, views' machinery, digests), no ledger action and no access record.
+OPERATOR_CLI: dict[str, tuple[Action, ...]] = {
+    "serve": (), "demo": (),  # the demo writes through the use cases (each its own action) as the operator
+    "import": (Action.IMPORT_HOUSEHOLD,),
+    "retention": (),  # the rules in force: configuration, no case data
+    "views households": (Action.LIST_HOUSEHOLDS,),
+    "views household": (Action.READ_HOUSEHOLD, Action.READ_HISTORY),  # state and history in one page
+    "views plan": (Action.READ_PLAN,),
+    "views involved": (Action.READ_INVOLVEMENT,),
+    "views caseloads": (Action.READ_CASELOADS,),
+    "views access-log": (Action.READ_ACCESS_LOG,),
+    "projections status": (), "projections run": (), "projections rebuild": (),
+    "audit digest": (), "audit verify": (),  # tamper evidence over every action
+    "audit chain-tail": (Action.CHAIN_TAIL,),
+    "users add": (Action.ADD_USER,), "users disable": (Action.DISABLE_USER,),
+    "users list": (), "users adopt": (),  # the directory's own rows (adopt records users an earlier release held)
+    "organisations add": (Action.ADD_ORGANISATION,), "organisations list": (),
+    "keys generate": (), "keys status": (), "keys rotate": (),
+}
+
 MUNICIPALITY = "gemeente-testdorp"
 ON = date(2026, 5, 1)
 OPERATOR = Actor("cons-intake", MUNICIPALITY, "operator")
@@ -58,17 +92,26 @@ def _routes() -> set[tuple[str, str]]:
     return {(method.upper(), path) for path, operations in paths.items() for method in operations}
 
 
-def _cli_words() -> set[str]:
-    def walk(command: click.Command, prefix: str) -> set[str]:
-        found = {prefix.strip()}
-        for name, sub in getattr(command, "commands", {}).items():
-            found |= walk(sub, f"{prefix} {name}")
-        return found
+def _cli_commands() -> dict[str, click.Command]:
+    """Every runnable `ledger` command (a leaf of the one tree) by its words, e.g. "household zrm"."""
+    def walk(command: click.Command, prefix: str) -> dict[str, click.Command]:
+        subs = getattr(command, "commands", {})
+        if not subs:
+            return {prefix.strip(): command}
+        return {words: leaf for name, sub in subs.items() for words, leaf in walk(sub, f"{prefix} {name}").items()}
     return walk(typer.main.get_command(cli_app), "")
 
 
+def _is_remote(command: click.Command) -> bool:
+    """A remote command is defined in ledger/cli/remote/ (the `_handled` wrapper keeps the module's name)."""
+    return str(getattr(command.callback, "__module__", "")).startswith("ledger.cli.remote.")
+
+
 ROUTES = _routes()
-CLI = _cli_words()
+COMMANDS = _cli_commands()
+CLI = set(COMMANDS)
+REMOTE = {words for words, command in COMMANDS.items() if _is_remote(command)}
+OPERATOR = CLI - REMOTE
 
 
 @pytest.mark.parametrize("spec", CASE, ids=ids(CASE))
@@ -118,8 +161,59 @@ def test_older_client_names_are_the_use_case_methods(old: str, new: str) -> None
 
 @pytest.mark.parametrize("spec", CASE, ids=ids(CASE))
 def test_every_declared_action_has_its_cli_command(spec: ActionSpec) -> None:
-    """`ledger ...` has the declared command for each command and read."""
+    """`ledger ...` has the declared command for each command and read, among the remote (HTTP) commands."""
     assert spec.cli is not None and spec.cli in CLI, f"{spec.action}: no CLI command `ledger {spec.cli}`"
+    assert spec.cli in REMOTE, f"{spec.action}: `ledger {spec.cli}` is not a remote command (ledger/cli/remote/)"
+
+
+@pytest.mark.parametrize("words", sorted(REMOTE))
+def test_every_remote_command_is_a_declared_action_or_a_listed_alias(words: str) -> None:
+    """No remote command exists that ledger/aggregates/actions.py does not declare (or REMOTE_ALIASES explains)."""
+    declared = {s.cli for s in ACTIONS.values() if s.cli}
+    assert words in declared or words in REMOTE_ALIASES, (
+        f"`ledger {words}`: no action declares it as its cli, and it is not in REMOTE_ALIASES")
+    assert not (words in declared and words in REMOTE_ALIASES), f"`ledger {words}` is declared: drop its alias"
+
+
+@pytest.mark.parametrize("words", sorted(OPERATOR))
+def test_every_operator_command_is_mapped_to_its_declared_actions(words: str) -> None:
+    """Each operator command names the declared actions it performs, or none on purpose (OPERATOR_CLI)."""
+    assert words in OPERATOR_CLI, f"`ledger {words}` (operator): not in OPERATOR_CLI; name its actions there"
+    for action in OPERATOR_CLI[words]:
+        assert action in ACTIONS, f"`ledger {words}`: {action} is not declared in ledger/aggregates/actions.py"
+        spec_ = ACTIONS[action]
+        if spec_.kind in (Kind.COMMAND, Kind.READ):
+            assert callable(getattr(CaseLedger, spec_.method, None)), f"`ledger {words}`: no use case {spec_.method}"
+
+
+def test_the_alias_lists_name_only_commands_that_exist() -> None:
+    """REMOTE_ALIASES and OPERATOR_CLI hold no stale entries (a removed or renamed command)."""
+    assert set(REMOTE_ALIASES) <= REMOTE, sorted(set(REMOTE_ALIASES) - REMOTE)
+    assert set(OPERATOR_CLI) <= OPERATOR, sorted(set(OPERATOR_CLI) - OPERATOR)
+
+
+def test_one_way_to_do_one_thing_in_each_half_of_the_tree() -> None:
+    """No action is reached by two remote commands, nor by two operator commands (issue 13: overlapping verbs)."""
+    remote: dict[Action, list[str]] = {}
+    for s in CASE:
+        if s.cli and s.action not in (Action.REPLACE_CASE_DIRECTOR,):  # assign and replace: one command, one route
+            remote.setdefault(s.action, []).append(s.cli)
+    for words, alias in REMOTE_ALIASES.items():
+        if alias is not None and alias != Action.READ_ACCESS_LOG:  # `audit emergencies` = `audit log --emergencies`
+            remote.setdefault(alias, []).append(words)
+    operator: dict[Action, list[str]] = {}
+    for words, actions in OPERATOR_CLI.items():
+        for action in actions:
+            operator.setdefault(action, []).append(words)
+    twice = {a: w for half in (remote, operator) for a, w in half.items() if len(w) > 1}
+    assert not twice, f"actions reached by two commands of one half: {twice}"
+
+
+def test_the_operator_has_no_case_writes() -> None:
+    """A case's commands are a person's, through the service: the operator CLI offers none of them."""
+    writes = {a for actions in OPERATOR_CLI.values() for a in actions if ACTIONS[a].kind == Kind.COMMAND}
+    assert not writes, f"operator commands that write a case: {sorted(writes)}"
+    assert not {"refer", "intake", "zrm", "close", "erase", "show", "export", "households"} & CLI
 
 
 def _household(director: bool) -> Household:

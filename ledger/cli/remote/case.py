@@ -1,36 +1,153 @@
-"""More ``ledger household`` commands over the HTTP API: goal revision, escalations, costs, drop-outs, holds.
+"""``ledger household intake|coordination|director|consent|...|reopen``: the case's course over the HTTP API.
 
-Registered on :data:`ledger.client_cli.household_app` (which imports this module at its end),
-with the same options, output and one-line errors as the commands there. Each is the CLI
-command that ``ledger/aggregates/actions.py`` declares for its action.
+Registered on :data:`ledger.cli.remote.household.household_app`, with the same options, output and
+one-line errors. Each is the CLI command that ``ledger/aggregates/actions.py`` declares for its action.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 import typer
 
-from ledger.client_cli import AsJson, HouseholdId, Key, On, Version, _client, _date, _handled, _written, household_app
+from ._common import AsJson, HouseholdId, Key, On, Version, _client, _date, _handled, _written
+from .household import household_app
 
 __all__: list[str] = []
 
 
-@household_app.command("revise-goal")
+@household_app.command("intake")
 @_handled
-def household_revise_goal(
-    household: HouseholdId, goal: Annotated[str, typer.Argument(help="The goal id.")], version: Version,
-    description: Annotated[str | None, typer.Option(help="The goal's new wording.")] = None,
-    target_date: Annotated[str | None, typer.Option("--target", help="New target date (YYYY-MM-DD).")] = None,
+def household_intake(
+    household: HouseholdId, version: Version,
+    domain: Annotated[list[str], typer.Option("--domain", help="Life domain discussed; repeat.")],
+    agency: Annotated[list[str] | None, typer.Option(
+        "--agency", help="An organisation id already involved; repeat.")] = None,
+    summary: Annotated[str | None, typer.Option(help="Summary of the intake.")] = None,
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
 ) -> None:
-    """Revise a plan goal: its wording, its target date, or both."""
+    """Record the integral intake."""
     with _client() as c:
-        w = c.revise_plan_goal(household, version, goal, description=description,
-                               target_date=_date(target_date, "--target"), on=_date(on),
-                               idempotency_key=idempotency_key)
+        w = c.record_intake(household, version, domain, agencies_involved=agency or [], summary=summary,
+                            on=_date(on), idempotency_key=idempotency_key)
     _written(w, as_json)
+
+
+@household_app.command("coordination")
+@_handled
+def household_coordination(
+    household: HouseholdId, version: Version,
+    outcome: Annotated[str, typer.Option(help="stays_with_partners, volunteers_deployed, not_needed, ...")],
+    rationale: Annotated[str | None, typer.Option(help="Why.")] = None,
+    on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
+) -> None:
+    """Decide on coordination."""
+    with _client() as c:
+        w = c.decide_coordination(household, version, outcome, rationale=rationale, on=_date(on),
+                                  idempotency_key=idempotency_key)
+    _written(w, as_json)
+
+
+@household_app.command("director")
+@_handled
+def household_director(
+    household: HouseholdId, version: Version,
+    user: Annotated[str, typer.Option("--user", help="The case director's user id.")],
+    organisation: Annotated[str, typer.Option(help="The case director's organisation id, e.g. gemeente-testdorp.")],
+    reason: Annotated[str | None, typer.Option(help="Why, when replacing a director.")] = None,
+    on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
+) -> None:
+    """Assign the case director, or replace the current one."""
+    with _client() as c:
+        w = c.set_case_director(household, version, user, organisation, reason=reason, on=_date(on),
+                                idempotency_key=idempotency_key)
+    _written(w, as_json)
+
+
+@household_app.command("consent")
+@_handled
+def household_consent(
+    household: HouseholdId, version: Version,
+    organisation: Annotated[list[str], typer.Option("--organisation", help="Organisation it covers; repeat.")],
+    category: Annotated[list[str], typer.Option("--category", help="Data category it covers; repeat.")],
+    member: Annotated[str | None, typer.Option("--member", help="The consenting member's id (basis consent).")] = None,
+    basis: Annotated[str, typer.Option(help="consent, legal_obligation, public_task or vital_interest.")] = "consent",
+    purpose: Annotated[str, typer.Option(help="coordination, service_delivery, evaluation, accountability.")] = (
+        "coordination"),
+    valid_from: Annotated[str | None, typer.Option("--from", help="In force from (YYYY-MM-DD).")] = None,
+    valid_until: Annotated[str | None, typer.Option("--until", help="In force until (YYYY-MM-DD).")] = None,
+    legal_reference: Annotated[str | None, typer.Option(
+        help="The law and article, for a basis other than consent, e.g. wmo_2015_5_1_1.")] = None,
+    on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
+) -> None:
+    """Grant a member's consent or record a legal basis; prints the consent id."""
+    with _client() as c:
+        w = c.grant_consent(household, version, organisations=organisation, data_categories=category,
+                            purpose=purpose, basis=basis, member_id=member, valid_from=_date(valid_from, "--from"),
+                            valid_until=_date(valid_until, "--until"), legal_reference=legal_reference,
+                            on=_date(on), idempotency_key=idempotency_key)
+    _written(w, as_json, "consent")
+
+
+@household_app.command("withdraw")
+@_handled
+def household_withdraw(
+    household: HouseholdId, consent: Annotated[str, typer.Argument(help="The consent id.")], version: Version,
+    on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
+) -> None:
+    """Withdraw a consent."""
+    with _client() as c:
+        w = c.withdraw_consent(household, version, consent, on=_date(on), idempotency_key=idempotency_key)
+    _written(w, as_json)
+
+
+@household_app.command("involve")
+@_handled
+def household_involve(
+    household: HouseholdId, version: Version,
+    organisation: Annotated[str, typer.Option(help="The organisation id, e.g. ggz-regio.")],
+    discipline: Annotated[str, typer.Option(
+        help="Their discipline code, e.g. mental_health_care or debt_counselling.")],
+    kind: Annotated[str, typer.Option(help="professional or volunteer.")] = "professional",
+    worker: Annotated[str | None, typer.Option("--worker", help="The worker's user id.")] = None,
+    contact_name: Annotated[str | None, typer.Option(help="Contact name (a volunteer without an account).")] = None,
+    on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
+) -> None:
+    """Start an involvement; prints the involvement id."""
+    with _client() as c:
+        w = c.start_involvement(household, version, organisation, discipline, kind=kind, worker_id=worker,
+                                contact_name=contact_name, on=_date(on), idempotency_key=idempotency_key)
+    _written(w, as_json, "involvement")
+
+
+@household_app.command("end-involvement")
+@_handled
+def household_end_involvement(
+    household: HouseholdId, involvement: Annotated[str, typer.Argument(help="The involvement id.")],
+    version: Version,
+    reason: Annotated[str, typer.Option(help="goal_reached, handed_over, household_stopped, no_contact, ...")],
+    on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
+) -> None:
+    """End an involvement."""
+    with _client() as c:
+        w = c.end_involvement(household, version, involvement, reason, on=_date(on), idempotency_key=idempotency_key)
+    _written(w, as_json)
+
+
+@household_app.command("evaluate")
+@_handled
+def household_evaluate(
+    household: HouseholdId, version: Version,
+    conclusion: Annotated[str, typer.Option(help="continue, coordination_no_longer_needed, hand_over or close.")],
+    final: Annotated[bool, typer.Option("--final", help="The final evaluation.")] = False,
+    notes: Annotated[str | None, typer.Option(help="Notes.")] = None,
+    on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
+) -> None:
+    """Record an evaluation."""
+    with _client() as c:
+        w = c.hold_evaluation(household, version, conclusion, final=final, notes=notes, on=_date(on),
+                              idempotency_key=idempotency_key)
+    _written(w, as_json, "evaluation")
 
 
 @household_app.command("escalate")
@@ -62,29 +179,20 @@ def household_resolve_escalation(
     _written(w, as_json)
 
 
-@household_app.command("cost")
+@household_app.command("hand-over")
 @_handled
-def household_cost(
+def household_hand_over(
     household: HouseholdId, version: Version,
-    kind: Annotated[str, typer.Option(help="baseline or intervention.")],
-    stream: Annotated[str, typer.Option(help="income_support, care, local_prevention or transaction.")],
-    amount: Annotated[str, typer.Option("--amount", help="Euros, e.g. 1250.00.")],
-    period_start: Annotated[str, typer.Option("--from", help="First day of the period (YYYY-MM-DD).")],
-    period_end: Annotated[str, typer.Option("--to", help="Last day of the period (YYYY-MM-DD).")],
-    description: Annotated[str | None, typer.Option(help="What the cost is for.")] = None,
+    to: Annotated[str, typer.Option("--to", help="The receiving organisation's id.")],
+    cold: Annotated[bool, typer.Option("--cold", help="Not a warm handover.")] = False,
+    notes: Annotated[str | None, typer.Option(help="Notes.")] = None,
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
 ) -> None:
-    """Record a cost; prints the cost id."""
-    try:
-        euros = Decimal(amount)
-    except InvalidOperation:
-        raise typer.BadParameter("--amount takes euros, e.g. 1250.00") from None
-    start, end = _date(period_start, "--from"), _date(period_end, "--to")
-    assert start is not None and end is not None
+    """Hand the household over to another organisation."""
     with _client() as c:
-        w = c.record_cost(household, version, kind, stream, euros, start, end, description=description,
-                          on=_date(on), idempotency_key=idempotency_key)
-    _written(w, as_json, "cost")
+        w = c.hand_over(household, version, to, warm=not cold, notes=notes, on=_date(on),
+                        idempotency_key=idempotency_key)
+    _written(w, as_json)
 
 
 @household_app.command("drop-out")
@@ -101,17 +209,29 @@ def household_drop_out(
     _written(w, as_json)
 
 
-@household_app.command("retention-hold")
+@household_app.command("close")
 @_handled
-def household_retention_hold(
+def household_close(
     household: HouseholdId, version: Version,
-    law: Annotated[str, typer.Option(help="The law and article that requires the hold (a code).")],
-    until: Annotated[str, typer.Option(help="Keep the data until this day (YYYY-MM-DD).")],
+    reason: Annotated[str, typer.Option(help="Closure reason code, e.g. goals_achieved.")],
+    aftercare_until: Annotated[str | None, typer.Option(help="Aftercare follow-up date (waakvlam).")] = None,
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
 ) -> None:
-    """Place a retention hold (the municipality's privacy officer)."""
-    day = _date(until, "--until")
-    assert day is not None
+    """Close the case."""
     with _client() as c:
-        w = c.place_retention_hold(household, version, law, day, on=_date(on), idempotency_key=idempotency_key)
+        w = c.close_case(household, version, reason, aftercare_until=_date(aftercare_until, "--aftercare-until"),
+                         on=_date(on), idempotency_key=idempotency_key)
+    _written(w, as_json)
+
+
+@household_app.command("reopen")
+@_handled
+def household_reopen(
+    household: HouseholdId, version: Version,
+    reason: Annotated[str | None, typer.Option(help="Why.")] = None,
+    on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
+) -> None:
+    """Reopen a closed case."""
+    with _client() as c:
+        w = c.reopen_case(household, version, reason=reason, on=_date(on), idempotency_key=idempotency_key)
     _written(w, as_json)

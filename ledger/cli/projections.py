@@ -1,0 +1,83 @@
+"""``ledger projections status|run|rebuild``: the read models follow the ledger, are rebuilt, show their positions."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from .base import CliError, _ledger
+
+__all__ = ["projections_app"]
+
+projections_app = typer.Typer(help="Read models: follow the ledger, rebuild, show positions.", no_args_is_help=True)
+
+
+@projections_app.command("status")
+def projections_status() -> None:
+    """Each view's position in the ledger, how far behind the head it is, and where a stalled view stopped."""
+    with _ledger() as ledger:
+        runner = ledger.views
+        head = runner.head()
+        stalls = runner.failures()
+        for name, position in runner.positions().items():
+            line = f"{name:18} at {position:>10}  (head {head}, {head - position} behind)"
+            stall = stalls.get(name)
+            if stall is not None:
+                line += (f"  STALLED at position {stall.position}: {stall.error_type}"
+                         f" ({stall.attempts} attempts since {stall.since:%Y-%m-%d %H:%M:%S} UTC)")
+            typer.echo(line)
+
+
+@projections_app.command("run")
+def projections_run(
+    once: Annotated[bool, typer.Option("--once", help="Catch up to the head and exit.")] = False,
+    batch: Annotated[int, typer.Option(min=1, max=10_000, help="Events per transaction.")] = 500,
+) -> None:
+    """Follow the ledger and keep every view up to date (until interrupted)."""
+    import signal
+    import threading
+
+    with _ledger() as ledger:
+        runner = ledger.open_views(batch=batch)
+        if once:
+            n = runner.catch_up()
+            typer.echo(f"caught up: {n} events applied, at position {runner.position()}")
+            return
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        typer.echo(f"following the ledger from position {runner.position()} (Ctrl-C stops)", err=True)
+        runner.run(stop)
+        typer.echo(f"stopped at position {runner.position()}", err=True)
+
+
+@projections_app.command("rebuild")
+def projections_rebuild(
+    names: Annotated[list[str] | None, typer.Argument(help="Views to rebuild (default: all).")] = None,
+) -> None:
+    """Drop views and replay the whole ledger into them, with a progress bar and the rate."""
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with _ledger() as ledger:
+        runner = ledger.views
+        unknown = [n for n in names or [] if n not in runner.models]
+        if unknown:
+            raise CliError(f"unknown view {unknown[0]!r}; known: {', '.join(runner.models)}")
+        began = time.monotonic()
+        with Progress(TextColumn("rebuilding"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+                      TimeRemainingColumn(), transient=True, disable=not sys.stderr.isatty(),
+                      console=None) as bar:
+            task = bar.add_task("rebuild", total=runner.head(), rate="")
+
+            def show(p: Any) -> None:
+                bar.update(task, completed=p.done, total=p.total,
+                           rate=f"{p.done / p.seconds:,.0f} events/s" if p.seconds > 0 else "")
+
+            done = runner.rebuild(names or None, progress=show)
+        seconds = time.monotonic() - began
+    rate = done / seconds if seconds > 0 else 0.0
+    typer.echo(f"rebuilt {', '.join(names or runner.models)}: {done} events in {seconds:.1f} s ({rate:,.0f} events/s)")

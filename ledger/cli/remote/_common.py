@@ -1,0 +1,124 @@
+"""What the remote commands share: the client from LEDGER_URL and LEDGER_TOKEN, options, tables, one-line errors.
+
+HTTP only, like :mod:`ledger.client`: nothing here (or in any ``ledger.cli.remote`` module) imports the
+store, the application or the operator CLI (an import-linter contract in pyproject.toml says so).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ledger.client import LedgerApiError, LedgerClient, LedgerUnavailable, Written
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+
+HouseholdId = Annotated[str, typer.Argument(help="The household id (a UUID).")]
+Version = Annotated[int, typer.Option("--version", "-v", help="The household version you expect (its ETag).")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+On = Annotated[str | None, typer.Option("--on", help="The date it happened (YYYY-MM-DD); default today.")]
+Key = Annotated[str | None, typer.Option("--idempotency-key", help="Retry-safe key (default: a new one per call).")]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+# ----------------------------------------------------------------- plumbing
+def _fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"error: {' '.join(message.split())}", err=True)
+    raise typer.Exit(code)
+
+
+def _handled(command: Callable[P, R]) -> Callable[P, R]:
+    """Every refusal or connection failure becomes one line on stderr and exit 1."""
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except LedgerApiError as e:
+            _fail(e.message)
+        except LedgerUnavailable as e:
+            _fail(f"{e}; is the service running? (LEDGER_URL)")
+    return run
+
+
+@contextmanager
+def _client() -> Iterator[LedgerClient]:
+    token = os.environ.get("LEDGER_TOKEN", "").strip()
+    if not token:
+        _fail("LEDGER_TOKEN is not set: export your bearer token (from `ledger users add`)", 2)
+    url = os.environ.get("LEDGER_URL", "").strip() or DEFAULT_URL
+    if not url.startswith(("http://", "https://")):
+        _fail(f"LEDGER_URL must start with http:// or https:// (got {url!r})", 2)
+    client = LedgerClient(url, token)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def _date(value: str | None, option: str = "--on") -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{option} must be a date like 2026-03-01") from None
+
+
+def _moment(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{option} must be a time like 2026-03-01T09:00+01:00") from None
+    if at.tzinfo is None:
+        raise typer.BadParameter(f"{option} needs a time zone, e.g. 2026-03-01T09:00+01:00")
+    return at
+
+
+def _console() -> Console:
+    console = Console(highlight=False)
+    return console if console.is_terminal else Console(highlight=False, width=200)
+
+
+def _json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_cell(v) for v in value) or "-"
+    return str(value)
+
+
+def _table(title: str | None, columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> Table:
+    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(v) for v in row))
+    return table
+
+
+def _written(w: Written, as_json: bool, item: str | None = None) -> None:
+    if as_json:
+        _json({"household_id": w.household_id, "version": w.version, "position": w.position, "item_id": w.item_id})
+    elif item and w.item_id:
+        typer.echo(f"version {w.version}; {item} {w.item_id}")
+    else:
+        typer.echo(f"version {w.version}")

@@ -1,0 +1,119 @@
+"""``ledger audit log|emergencies|review|remote-digest|remote-verify``: the privacy officer over the HTTP API.
+
+Merged into the operator's ``ledger audit`` group (:mod:`ledger.cli.audit`), next to the local
+``digest``, ``verify`` and ``chain-tail``; ``remote-`` names the service's own chain.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ._common import AsJson, _client, _console, _date, _fail, _handled, _json, _moment, _table
+
+__all__ = ["audit_remote_app"]
+
+audit_remote_app = typer.Typer()  # merged into `ledger audit` (no name of its own)
+
+
+def _categories(values: list[str] | None) -> str:
+    values = values or []
+    return ", ".join(values) if len(values) <= 3 else f"{', '.join(values[:2])} +{len(values) - 2} more"
+
+
+def _print_records(rows: list[dict[str, Any]], *, with_household: bool = True) -> None:
+    columns = ["at", *(["household"] if with_household else []), "user", "role", "action", "outcome",
+               "authorisation", "categories", "emergency"]
+    _console().print(_table(None, columns, [
+        (r.get("at"), *([r.get("household_id")] if with_household else []), r.get("user_id"), r.get("role"),
+         r.get("action"), r.get("outcome"), r.get("authorisation"), _categories(r.get("data_categories")),
+         r.get("emergency")) for r in rows]))
+    typer.echo(f"{len(rows)} access records")
+
+
+@audit_remote_app.command("log")
+@_handled
+def audit_log(
+    household: Annotated[str | None, typer.Option(help="Only this household.")] = None,
+    user: Annotated[str | None, typer.Option(help="Only this user id.")] = None,
+    day: Annotated[str | None, typer.Option(help="Only this day (YYYY-MM-DD).")] = None,
+    category: Annotated[str | None, typer.Option(help="Only records touching this data category.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this moment (ISO time with zone).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this moment (ISO time with zone).")] = None,
+    emergencies: Annotated[bool, typer.Option("--emergencies", help="Only emergency accesses awaiting review.")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Access records from the service (NEN 7513 views), as the privacy officer."""
+    day_, since_, until_ = _date(day, "--day"), _moment(since, "--since"), _moment(until, "--until")
+    with _client() as c:
+        if emergencies:
+            rows = c.emergencies()
+        else:
+            rows = list(c.access_log(household_id=household, user_id=user, day=day_, category=category,
+                                     since=since_, until=until_))
+    if as_json:
+        return _json(rows)
+    _print_records(rows, with_household=household is None)
+
+
+@audit_remote_app.command("emergencies")
+@_handled
+def audit_emergencies(as_json: AsJson = False) -> None:
+    """Emergency (break-the-glass) accesses awaiting the privacy officer's review."""
+    with _client() as c:
+        rows = c.emergencies()
+    if as_json:
+        return _json(rows)
+    _console().print(_table(None, ["record", "at", "household", "user", "organisation", "action", "reason"],
+                            [(r.get("record_id"), r.get("at"), r.get("household_id"), r.get("user_id"),
+                              r.get("organisation"), r.get("action"), r.get("reason")) for r in rows]))
+    typer.echo(f"{len(rows)} awaiting review")
+
+
+@audit_remote_app.command("review")
+@_handled
+def audit_review(
+    record: Annotated[str, typer.Argument(help="The emergency access record's id.")],
+    verdict: Annotated[str, typer.Option(help="justified or unjustified.")],
+) -> None:
+    """Record the privacy officer's verdict on an emergency access."""
+    if verdict not in ("justified", "unjustified"):
+        raise typer.BadParameter("--verdict must be justified or unjustified")
+    with _client() as c:
+        c.review_emergency(record, "justified" if verdict == "justified" else "unjustified")
+    typer.echo(f"{record} reviewed: {verdict}")
+
+
+@audit_remote_app.command("remote-digest")
+@_handled
+def audit_remote_digest(
+    out: Annotated[Path | None, typer.Option("--out", help="Write the digest to this file (default: stdout).")] = None,
+) -> None:
+    """A signed digest of the service's hash chain (JSON), to keep outside it."""
+    with _client() as c:
+        digest = c.digest()
+    text = json.dumps(digest, indent=2)
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text + "\n")
+        typer.echo(f"digest at position {digest.get('position')} written to {out}")
+
+
+@audit_remote_app.command("remote-verify")
+@_handled
+def audit_remote_verify(as_json: AsJson = False) -> None:
+    """Let the service recompute its hash chain and check its snapshots; exit 1 when anything is off."""
+    with _client() as c:
+        result = c.verify()
+    if as_json:
+        _json(result)
+    if not result.get("ok"):
+        where = result.get("first_bad_position")
+        _fail(f"verification failed{f' at position {where}' if where else ''}: "
+              f"{result.get('problem') or ''} {result.get('bad_snapshots', 0)} bad snapshots")
+    if not as_json:
+        typer.echo(f"ok: {result.get('checked')} records verified up to position {result.get('head_position')}")

@@ -1,0 +1,189 @@
+"""``ledger views ...``: the operator's reads of the local store, now or ``--as-of``.
+
+The household list, one household's state and history (a replay), and the projections' views (current
+plan, who is involved, caseloads, access log). They open the store directly as the operator (recorded
+like anyone's reads); a person reads the same through the service (``ledger household list|show|plan|
+involved``, ``ledger report caseloads``, ``ledger audit log``: :mod:`ledger.cli.remote`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import typer
+
+from ledger.aggregates import Actor
+from ledger.bootstrap import Ledger
+from ledger.views import event_view, household_view
+
+from .base import AsJson, AsOf, CliError, HouseholdId, _date, _ledger, _operator, _print_json, _settings
+
+__all__ = ["views_app"]
+
+views_app = typer.Typer(help="The operator's reads of the local store (households, one household's history, current "
+                             "plan, who is involved, caseloads, access log), now or --as-of.", no_args_is_help=True)
+
+
+@views_app.command("households")
+def views_households(as_json: AsJson = False) -> None:
+    """List the households (id, phase, version, case director)."""
+    settings = _settings()
+    with _ledger() as ledger:
+        rows = ledger.app.list_households(_operator(settings))
+    if as_json:
+        _print_json([
+            {"id": str(r.household_id), "version": r.version, "phase": r.phase,
+             "referred_on": r.referred_on.isoformat(), "case_director": r.case_director, "erased": r.erased}
+            for r in rows
+        ])
+        return
+    if not rows:
+        typer.echo("No households yet. `ledger demo` invents some.")
+        return
+    typer.echo(f"{'household':36}  {'phase':12} {'ver':>4}  {'referred':10}  case director")
+    for r in rows:
+        phase = "erased" if r.erased else r.phase
+        typer.echo(
+            f"{r.household_id!s:36}  {phase:12} {r.version:>4}  {r.referred_on.isoformat():10}  {r.case_director or '-'}"
+        )
+    typer.echo(f"{len(rows)} households")
+
+
+@views_app.command("household")
+def views_household(
+    household: HouseholdId,
+    as_json: AsJson = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Show the household as recorded at the end of this date.")] = None,
+) -> None:
+    """Show a household's state and its event history."""
+    settings = _settings()
+    moment = None
+    if as_of is not None:
+        day = _date(as_of, "--as-of")
+        assert day is not None
+        moment = datetime.combine(day, time.max, tzinfo=UTC)
+    with _ledger() as ledger:
+        actor = _operator(settings)
+        h = ledger.app.get_household(actor, household, as_of=moment)
+        recorded: list[Any] = ledger.app.history(actor, household)  # Household events: each has its timestamp
+        events = [e for e in recorded if moment is None or e.timestamp <= moment]
+    state, history = household_view(h), [event_view(e) for e in events]
+    if as_json:
+        _print_json({"household": state, "events": history})
+        return
+    _print_household_text(state, history, ZoneInfo(settings.timezone))
+
+
+def _print_household_text(state: dict[str, Any], history: list[dict[str, Any]], tz: ZoneInfo) -> None:
+    ref = state["referral"]
+    director = (state.get("case_director") or {}).get("director") or {}
+    typer.echo(f"Household {state['id']}  version {state['version']}  phase {state['phase']}"
+               + ("  [erased]" if state["erased"] else ""))
+    typer.echo(f"  referred on {ref['on']} by {', '.join(ref['sources'])}; "
+               f"{ref['composition']} ({ref['adults']} adults, {ref['children']} children)")
+    for m in ref["members"]:
+        typer.echo(f"  member {m['member_id']}: {m['role']:5} {m['name'] or '[erased]'}")
+    typer.echo(f"  case director: {director.get('user_id', '-')} {director.get('organisation', '')}".rstrip())
+    typer.echo(f"  goals {len(state['goals'])}, actions {len(state['actions'])}, "
+               f"involvements {len(state['involvements'])}, ZRM measurements {len(state['zrm'])}")
+    typer.echo(f"History (recorded at, {tz.key}):")
+    for e in history:
+        a = e["actor"] or {}
+        at = datetime.fromisoformat(e["recorded_at"]).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        typer.echo(f"  v{e['version']:<3} {at}  {e['type']:22} "
+                   f"by {a.get('user_id', '?')} ({a.get('organisation', '?')}, {a.get('role', '?')})")
+
+
+def _moment(value: str | None, tz: str) -> datetime | None:
+    """--as-of: a date means the end of that day (local time); an ISO time is taken as given."""
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            return datetime.combine(day, datetime.max.time(), tzinfo=ZoneInfo(tz))
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise CliError("--as-of must be a date like 2026-03-01 or a time like 2026-03-01T12:00:00+01:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(tz))
+
+
+@contextmanager
+def _read_side(as_of: str | None) -> Iterator[tuple[Any, Actor, Ledger]]:
+    settings = _settings()
+    with _ledger() as ledger:
+        at = _moment(as_of, settings.timezone)
+        if at is None:
+            ledger.views.catch_up()  # the CLI reads its own store: bring the views to the head first
+            yield ledger.read_side, _operator(settings), ledger
+        else:
+            yield ledger.as_of(at), _operator(settings), ledger
+
+
+def _json_default(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _print_view(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
+
+
+@views_app.command("plan")
+def views_plan(household: HouseholdId, as_of: AsOf = None) -> None:
+    """The current plan: phase, case director, goals, actions (late ones marked), ZRM change since intake."""
+    with _read_side(as_of) as (side, actor, ledger):
+        data = side.plan(actor, household, today=_day_of(as_of, ledger))
+    if data is None:
+        raise CliError("that household did not exist yet then")
+    _print_view(data)
+
+
+@views_app.command("involved")
+def views_involved(household: HouseholdId, as_of: AsOf = None) -> None:
+    """Who else works with this household: organisations, professionals, volunteers, now and before."""
+    with _read_side(as_of) as (side, actor, ledger):
+        data = side.involved(actor, household, on=_day_of(as_of, ledger))
+    if data is None:
+        raise CliError("that household did not exist yet then")
+    _print_view(data)
+
+
+@views_app.command("caseloads")
+def views_caseloads(
+    as_of: AsOf = None,
+    by: Annotated[str, typer.Option(help="director or organisation")] = "director",
+) -> None:
+    """Active households by phase, per case director or per organisation."""
+    if by not in ("director", "organisation"):
+        raise CliError("--by must be director or organisation")
+    with _read_side(as_of) as (side, actor, ledger):
+        _print_view(side.caseloads(actor, on=_day_of(as_of, ledger), by=by))
+
+
+@views_app.command("access-log")
+def views_access_log(
+    household: Annotated[str | None, typer.Option(help="Only this household.")] = None,
+    user: Annotated[str | None, typer.Option(help="Only this user id.")] = None,
+    day: Annotated[str | None, typer.Option(help="Only this day (YYYY-MM-DD).")] = None,
+    category: Annotated[str | None, typer.Option(help="Only records touching this data category.")] = None,
+    emergencies: Annotated[bool, typer.Option("--emergencies", help="Only emergency accesses awaiting review.")] = False,
+    as_of: AsOf = None,
+) -> None:
+    """The NEN 7513 views over the access records (per household, user, day, record; emergencies)."""
+    with _read_side(as_of) as (side, actor, _ledger_):
+        if emergencies:
+            _print_view(side.emergencies_awaiting_review(actor))
+        else:
+            _print_view(side.access_records(actor, household_id=household, user_id=user,
+                                            day=_date(day, "--day"), category=category))
+
+
+def _day_of(as_of: str | None, ledger: Ledger) -> date:
+    settings = ledger.settings
+    at = _moment(as_of, settings.timezone)
+    return at.date() if at is not None else ledger.app.today()

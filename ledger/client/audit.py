@@ -1,0 +1,21 @@
+"""The service's tamper evidence: a signed digest of its hash chain, and its verification."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._http import Http
+
+__all__ = ["AuditRequests"]
+
+
+class AuditRequests(Http):
+    """``/audit``: the chain's digest and a verification run on the service."""
+
+    def digest(self) -> dict[str, Any]:
+        """A signed digest of the ledger's hash chain (position, head, signed_at, public_key, signature)."""
+        return self._get("/audit/digest")
+
+    def verify(self) -> dict[str, Any]:
+        """Recompute the hash chain on the service (``ok``, ``checked``, ``first_bad_position``, ...)."""
+        return self._request("POST", "/audit/verification").json()

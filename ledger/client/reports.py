@@ -1,0 +1,36 @@
+"""Reads across households: caseloads and the evaluation report (pseudonymous aggregates)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from ._http import Http
+
+__all__ = ["ReportRequests"]
+
+
+class ReportRequests(Http):
+    """``/caseloads`` and ``/reports``: figures, no case content."""
+
+    def caseloads(self, on: date | str | None = None, by: Literal["director", "organisation"] = "director", *,
+                  min_position: int = 0) -> list[dict[str, Any]]:
+        """Active households by phase, per case director or per organisation (no case content)."""
+        return self._get("/caseloads", on=on, by=by, minPosition=min_position)
+
+    def evaluation_report(self, *, from_: date | str | None = None, to: date | str | None = None,
+                          as_of: date | str | None = None, min_cell: int | None = None) -> dict[str, Any]:
+        """The evaluation report as JSON (pseudonymous aggregates), replayed as of ``as_of`` (default today).
+
+        ``from_``/``to`` bound the referral dates counted (widened to whole blocks of months);
+        ``min_cell`` raises the service's minimum cell size, never lowers it (docs/evaluation.md).
+        """
+        return self._get("/reports/evaluation", **{"from": from_, "to": to, "asOf": as_of, "minCell": min_cell})
+
+    def evaluation_report_document(self, format: Literal["html", "csv", "json"] = "html", *,  # noqa: A002 - the API's query parameter name
+                                   from_: date | str | None = None, to: date | str | None = None,
+                                   as_of: date | str | None = None, lang: Literal["nl", "en"] = "nl",
+                                   min_cell: int | None = None) -> str:
+        """The evaluation report as a document: self-contained HTML, CSV, or the JSON text."""
+        return self._request("GET", "/reports/evaluation", params={
+            "from": from_, "to": to, "asOf": as_of, "format": format, "lang": lang, "minCell": min_cell}).text
