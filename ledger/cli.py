@@ -31,7 +31,7 @@ from ledger.logs import configure_logging
 from ledger.privacy import KeyStoreError, SealedDataError
 from ledger.privacy.retention import RetentionConfigError, load_rules
 from ledger.privacy.users import UserError
-from ledger.views import event_view, household_view
+from ledger.presenters import event_view, household_view
 
 app = typer.Typer(
     name="ledger",

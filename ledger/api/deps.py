@@ -60,7 +60,8 @@ def caller(
     authorization: Annotated[str | None, Header(description="Bearer token from `ledger users add`.")] = None,
     on_behalf_of: Annotated[str | None, Header(alias="On-Behalf-Of", max_length=128,
                                                description="The responsible user, when acting for someone else.")] = None,
-    purpose: Annotated[Purpose | None, Header(alias="Purpose", description="Why the data is used (default coordination).")] = None,
+    purpose: Annotated[Purpose | None, Header(alias="Purpose",
+                                              description="Why the data is used (default coordination).")] = None,
 ) -> Caller:
     if not authorization or not authorization.lower().startswith(BEARER):
         raise ApiProblem(401, "unauthenticated", "Authentication required",
