@@ -115,7 +115,7 @@ def _command(action: Action, model: type[BaseModel], summary: str, *,
         params.append(P("item_id", P.POSITIONAL_OR_KEYWORD,
                         annotation=Annotated[str, Path(alias=item_param, min_length=1, max_length=64)]))
     params.append(P("idempotency_key", P.POSITIONAL_OR_KEYWORD, default=None, annotation=IdempotencyKey))
-    endpoint.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    endpoint.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]  # FastAPI reads a function's __signature__
     endpoint.__name__ = method_name
     route = router.put if verb == "put" else router.post
     route(full, status_code=status, response_model=WriteResult, summary=summary, responses=WRITE_ERRORS,
