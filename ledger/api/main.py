@@ -29,6 +29,7 @@ from .deps import IdempotencyStore
 from .openapi import install as install_openapi
 from .problems import install_problem_handlers, problem, unhandled
 from .routes import audit, caseloads, commands, directory, households, privacy, reports
+from .schemas import HealthOut
 
 API_VERSION = "1.0.0"
 MAX_BODY_BYTES = 1024 * 1024  # the largest legitimate command is far smaller (docs/api.md)
@@ -199,7 +200,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                  ms=round((time.perf_counter() - began) * 1000, 1))
         return response
 
-    @app.get("/v1/health", tags=["service"])
+    @app.get("/v1/health", tags=["service"], response_model=HealthOut)
     def health() -> dict[str, Any]:
         """The service runs, which store it uses, and any view stopped at an event it cannot apply (no case data)."""
         ledger: Ledger = app.state.ledger

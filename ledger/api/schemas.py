@@ -29,6 +29,7 @@ from ledger.presenters import HOUSEHOLD_FIELDS
 __all__ = [
     "AccessRecordOut",
     "AccessRecordPage",
+    "AccessRequestOut",
     "AccessedByOut",
     "ActorOut",
     "CaseloadRowOut",
@@ -36,6 +37,7 @@ __all__ = [
     "EventOut",
     "EventPage",
     "ExportOut",
+    "HealthOut",
     "HouseholdOut",
     "HouseholdSummaryOut",
     "HouseholdSummaryPage",
@@ -47,6 +49,7 @@ __all__ = [
     "PlanOut",
     "ReviewOut",
     "VerificationOut",
+    "WriteResult",
     "value_object_out",
 ]
 
@@ -66,6 +69,19 @@ class Out(BaseModel):
     """Base of the response bodies: every key named, none added."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+# ----------------------------------------------------------------- writes
+class WriteResult(BaseModel):
+    household_id: str
+    version: int = Field(description="The household's new version (also in ETag).")
+    position: int = Field(description="Where the write sits in the ledger (also in Ledger-Position).")
+    item_id: str | None = Field(default=None, description="The id of the item the command created, if any.")
+
+
+class AccessRequestOut(BaseModel):
+    request_id: str = Field(description="Name it when answering with the export (accessRequest).")
+    position: int
 
 
 # ----------------------------------------------------------------- value objects, the household
@@ -320,6 +336,24 @@ class ExportOut(Out):
     events: list[EventOut]
     accessed_by: list[AccessedByOut]
     period: PeriodOut
+
+
+# ----------------------------------------------------------------- the service
+class StalledViewOut(Out):
+    position: int = Field(description="The event the view cannot apply.")
+    error_type: str = Field(description="The error's class name (never its message).")
+    attempts: int
+
+
+class HealthOut(Out):
+    """The service runs; no case data."""
+
+    status: Literal["ok"]
+    version: str = Field(description="The service's release.")
+    store: Literal["postgresql", "sqlite"]
+    ledger_position: int
+    views_position: int
+    stalled_views: dict[str, StalledViewOut] = Field(description="By view name; empty when none is stalled.")
 
 
 # ----------------------------------------------------------------- directory, audit

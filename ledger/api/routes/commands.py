@@ -43,10 +43,10 @@ from ..bodies import (
     ReopeningIn,
     ResolutionIn,
     RetentionHoldIn,
-    WriteResult,
     ZrmIn,
 )
 from ..deps import Caller, CallerDep, VersionDep, ledger_of
+from ..schemas import WriteResult
 from .common import WRITE_ERRORS, HouseholdId, IdempotencyKey, idempotent, problem_responses, written
 
 __all__ = ["COMMAND_BODIES", "ITEM_ARGUMENTS", "router"]

@@ -17,9 +17,9 @@ from fastapi.responses import JSONResponse, Response
 
 from ledger.aggregates import errors
 
-from ..bodies import WriteResult
 from ..deps import IdempotencyStore, ledger_of
 from ..problems import STATUS, ApiProblem, _instance, problem
+from ..schemas import WriteResult
 
 __all__ = [
     "READ_ERRORS", "VIEW_READ_ERRORS", "WRITE_ERRORS", "Cursor", "EmergencyReason", "HouseholdId", "IdempotencyKey",

@@ -14,9 +14,9 @@ from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 
-from ..bodies import AccessRequestIn, AccessRequestOut
+from ..bodies import AccessRequestIn
 from ..deps import CallerDep, ledger_of, read_side_of
-from ..schemas import AccessRecordPage, ExportOut, ReviewOut
+from ..schemas import AccessRecordPage, AccessRequestOut, ExportOut, ReviewOut
 from .common import (
     READ_ERRORS,
     VIEW_READ_ERRORS,
