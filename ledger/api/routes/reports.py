@@ -7,51 +7,16 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
 
 from ledger import reports
 
 from ..deps import CallerDep, ledger_of
+from ..report_schema import EvaluationReportOut
 from .common import problem_responses
 
 __all__ = ["EvaluationReportOut", "router"]
 
 router = APIRouter(prefix="/v1")
-
-
-class EvaluationReportOut(BaseModel):
-    """The evaluation report (docs/evaluation.md defines every figure): pseudonymous aggregates only.
-
-    Disclosure control (docs/evaluation.md): counts from 1 to N-1, and figures over fewer than N
-    households or items, read ``"<N"``; cells withheld so that those cannot be worked out read
-    ``"x"``. N is the service's minimum (``LEDGER_REPORT_MIN_CELL``, default 5) or ``minCell``,
-    whichever is larger; the as-of date is the end of the last month that is over and the period
-    is widened to blocks of whole months holding at least N referrals.
-    """
-
-    model_config = ConfigDict(extra="allow")
-    period: dict[str, Any] = Field(description="Referral dates counted: `from` (null: from the start) to `to`, "
-                                               "widened to whole blocks of months under disclosure control.")
-    as_of: date = Field(description="The report date: the ledger replayed up to the end of this day (under "
-                                    "disclosure control the end of the last month that is over).")
-    min_cell: int = Field(description="The minimum cell size applied (1: the deployment switched disclosure "
-                                      "control off).")
-    requested: dict[str, Any] = Field(description="What was asked (`from`, `to`, `as_of`, `min_cell`; null: not "
-                                                  "given), beside the period and as-of date reported.")
-    ledger: dict[str, Any] = Field(description="The signed digest the figures rest on (position, head, signed_at, "
-                                               "public_key, signature), the as-of moment and the last position "
-                                               "included.")
-    basis: dict[str, Any] = Field(description="How many households and events the figures rest on.")
-    referrals: dict[str, Any]
-    composition: dict[str, Any]
-    coordination: dict[str, Any]
-    phases: dict[str, Any]
-    zrm: dict[str, Any]
-    involvement: dict[str, Any]
-    plan_actions: dict[str, Any]
-    lead_times: dict[str, Any]
-    caseloads: dict[str, Any]
-    costs: dict[str, Any]
 
 
 _REPORT_MEDIA = {"text/html": {"schema": {"type": "string"}}, "text/csv": {"schema": {"type": "string"}}}
