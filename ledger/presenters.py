@@ -109,7 +109,7 @@ def plain(obj: Any) -> Any:
 
 
 def household_view(h: Household) -> dict[str, Any]:
-    """The household's state, field by field (``HouseholdOut`` in ledger/api/schemas.py documents it)."""
+    """The household's state, field by field (``HouseholdOut`` in ledger/api/schemas/household.py documents it)."""
     return {
         "id": str(h.id),
         "version": h.version,

@@ -1,4 +1,4 @@
-"""The request bodies of the household resources (pydantic), one per command (responses: schemas.py).
+"""The request bodies of the household resources (pydantic), one per command (responses: schemas/).
 
 Bulk import validates its steps with the same models (``ledger/bulk_bodies.py``), so a line is
 accepted exactly when the API would accept the request. Fields stored in clear hold ids and

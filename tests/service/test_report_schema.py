@@ -9,7 +9,7 @@ import pytest
 
 from conftest import OPERATOR, FixedClock, Store
 from ledger.aggregates import Actor
-from ledger.api.report_schema import EvaluationReportOut
+from ledger.api.schemas import EvaluationReportOut
 from ledger.application import NewMember
 from ledger.reports import evaluation_report
 

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from ledger import reports
 
 from ..deps import CallerDep, ledger_of
-from ..report_schema import EvaluationReportOut
+from ..schemas import EvaluationReportOut
 from .common import problem_responses
 
 __all__ = ["EvaluationReportOut", "router"]

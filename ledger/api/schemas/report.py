@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
-from .schemas import Out
+from .base import Out
 
 __all__ = ["EvaluationReportOut"]
 
@@ -24,7 +24,7 @@ Figure = Annotated[float | int | str | None, Field(
 Cells = dict[str, Cell]
 
 
-class PeriodOut(Out):
+class ReportPeriodOut(Out):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     from_: date | None = Field(alias="from", description="null: from the start")
     to: date
@@ -207,7 +207,7 @@ class EvaluationReportOut(Out):
     is widened to blocks of whole months holding at least N referrals.
     """
 
-    period: PeriodOut = Field(description="Referral dates counted: `from` (null: from the start) to `to`, "
+    period: ReportPeriodOut = Field(description="Referral dates counted: `from` (null: from the start) to `to`, "
                                           "widened to whole blocks of months under disclosure control.")
     as_of: date = Field(description="The report date: the ledger replayed up to the end of this day (under "
                                     "disclosure control the end of the last month that is over).")
