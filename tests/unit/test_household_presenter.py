@@ -9,12 +9,13 @@ loses or renames one the presenter does not name.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import inspect
 from datetime import date
 from uuid import uuid4
 
 from ledger.aggregates import Actor, Household, Member, NetworkContact, Personal, StaffRef
-from ledger.api.schemas import EventOut, HouseholdOut
+from ledger.api.schemas import ActorOut, EventOut, HouseholdOut
 from ledger.presenters import HOUSEHOLD_EXCLUDED, HOUSEHOLD_FIELDS, event_view, household_view
 
 ACTOR = Actor("u-100", "gemeente-x", "case_worker")
@@ -111,6 +112,11 @@ def test_the_erasure_request_is_shown_also_before_there_is_one() -> None:
                         members=[Member("m1", "adult", Personal("Synthetic Adult"))])
     assert household_view(h)["erasure_request"] is None
     assert household_view(_household())["erasure_request"]["request_id"] == "q1"
+
+
+def test_the_actor_schema_names_the_actor_fields() -> None:
+    """ActorOut is written out (it is in every event); it names exactly the Actor value object's fields."""
+    assert list(ActorOut.model_fields) == [f.name for f in dataclasses.fields(Actor)]
 
 
 def test_events_are_presented_by_their_own_fields_in_the_published_shape() -> None:

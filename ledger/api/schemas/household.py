@@ -27,6 +27,8 @@ __all__ = ["ActorOut", "EventOut", "EventPage", "HouseholdOut", "HouseholdSummar
 
 
 class ActorOut(Out):
+    """Who acted: a user id (never a name), organisation, role, purpose, and on whose behalf."""
+
     user_id: str
     organisation: str
     role: str
@@ -65,8 +67,10 @@ def value_object_out(cls: type[ValueObject]) -> type[BaseModel]:
     if cls not in _VALUE_OUT:
         hints = typing.get_type_hints(cls)
         fields: dict[str, Any] = {f.name: (_out_type(hints[f.name]), ...) for f in dataclasses.fields(cls)}
-        _VALUE_OUT[cls] = create_model(f"{cls.__name__}Out", __base__=Out,
-                                       __doc__=(cls.__doc__ or "").strip() or None, **fields)
+        doc = (cls.__doc__ or "").strip()
+        if doc.startswith(f"{cls.__name__}("):  # the signature dataclasses write when a class has no docstring
+            doc = f"{cls.__name__}, as stored in the household's events (ledger/aggregates/values.py)."
+        _VALUE_OUT[cls] = create_model(f"{cls.__name__}Out", __base__=Out, __doc__=doc, **fields)
     return _VALUE_OUT[cls]
 
 
