@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger.bootstrap import Ledger
-from ledger.views import plain
+from ledger.presenters import plain
 
 from .backends import Backend
 from .workload import CaseWork

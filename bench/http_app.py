@@ -33,12 +33,12 @@ from fastapi.responses import JSONResponse, Response
 
 from ledger.aggregates import Household
 from ledger.api.deps import CallerDep, ledger_of
-from ledger.api.households import EmergencyReason, HouseholdId, _reason
+from ledger.api.routes.common import EmergencyReason, HouseholdId, reason_text
 from ledger.api.main import create_app as create_service
 from ledger.config import Settings
 from ledger.privacy.access import ALL_CATEGORIES, AccessDeniedError
 from ledger.privacy.policy import decide
-from ledger.views import household_view
+from ledger.presenters import household_view
 
 __all__ = ["UNAUDITED", "create_app"]
 
@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cl = ledger_of(request).app
         h: Household = cl._load(household_id)
         decision = decide(who.actor, "read_household", h, ALL_CATEGORIES, who.actor.purpose, on=cl.today(),
-                          emergency_reason=_reason(emergency_reason))
+                          emergency_reason=reason_text(emergency_reason))
         if not decision.allowed:
             raise AccessDeniedError(decision.reason)
         return JSONResponse(household_view(h), headers={"ETag": f'"{h.version}"'})

@@ -55,7 +55,7 @@ from ledger.privacy.access import (
 from ledger.privacy.chain import ChainTailChained
 from ledger.privacy.policy import Decision, decide
 from ledger.privacy.throttle import EmergencyThrottle
-from ledger.views import event_view, household_view, plain
+from ledger.presenters import event_view, household_view, plain
 
 __all__ = ["CaseLedger", "HouseholdSummary", "NewMember"]
 

@@ -24,7 +24,7 @@ How it works:
    line stops the import with one line naming the line number, the step and the rule's
    code (``line 12, step 4 (close_case): case-closed``), never a value from the input.
    Each step's arguments are first validated by the API's own body model for the command
-   (``ledger.api.households.COMMAND_BODIES``), so the import accepts exactly what the API
+   (``ledger.api.routes.commands.COMMAND_BODIES``), so the import accepts exactly what the API
    accepts; a refusal names the field and the rule (``import-invalid-params (organisation:
    Value error, NUL characters are not accepted)``).
    A household id that is already in the ledger, or twice in the file, is refused the

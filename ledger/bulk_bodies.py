@@ -1,7 +1,7 @@
 """The import's step validation: the API's own request bodies, so ``ledger import`` accepts what the API accepts.
 
 Each step's arguments (references resolved, with its ``on``) are validated by the body model
-the API's route for that command uses (``ledger.api.households.COMMAND_BODIES``), so a value
+the API's route for that command uses (``ledger.api.routes.commands.COMMAND_BODIES``), so a value
 the API refuses (a NUL, a length, a type, an unknown field; and whatever rules the bodies
 gain later) is refused here too, naming the field and the rule as the API's ``invalidParams``
 does, never the value. Three commands and one field have no route of their own; their
@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, ValidationError, create_model
 
 from ledger.api.bodies import Body_, DirectorIn, IntakeIn, ReferralIn
-from ledger.api.households import COMMAND_BODIES, ITEM_ARGUMENTS
+from ledger.api.routes.commands import COMMAND_BODIES, ITEM_ARGUMENTS
 
 __all__ = ["invalid_params", "step_arguments"]
 

@@ -4,7 +4,7 @@ An :class:`Action`'s value is the name its access records carry (stored: never r
 :data:`ACTIONS` says, per action, what the other layers need: the data categories it writes or
 reads (:mod:`ledger.privacy.access`), who may do it (:mod:`ledger.privacy.policy`), the
 household event it records (:mod:`ledger.demo`), the application method that serves it, its
-HTTP route (:mod:`ledger.api.households`), its :class:`ledger.client.LedgerClient` method and its
+HTTP route (:mod:`ledger.api.routes.commands`), its :class:`ledger.client.LedgerClient` method and its
 ``ledger`` CLI command. The client is HTTP only and never imports this module;
 ``tests/unit/test_action_vocabulary.py`` checks every layer against this table by name.
 

@@ -1,4 +1,4 @@
-"""The request and response bodies of the household resources (pydantic), one per command.
+"""The request bodies of the household resources (pydantic), one per command (responses: schemas/).
 
 Bulk import validates its steps with the same models (``ledger/bulk_bodies.py``), so a line is
 accepted exactly when the API would accept the request. Fields stored in clear hold ids and
@@ -38,18 +38,6 @@ class Body_(BaseModel):
         if _has_nul(value):
             raise ValueError("NUL characters are not accepted")
         return value
-
-
-class WriteResult(BaseModel):
-    household_id: str
-    version: int = Field(description="The household's new version (also in ETag).")
-    position: int = Field(description="Where the write sits in the ledger (also in Ledger-Position).")
-    item_id: str | None = Field(default=None, description="The id of the item the command created, if any.")
-
-
-class Page(BaseModel):
-    items: list[dict[str, Any]]
-    next: str | None = Field(description="Cursor for the next page; null on the last page.")
 
 
 # ----------------------------------------------------------------- bodies
@@ -211,11 +199,6 @@ class AccessRequestIn(Body_):
         max_length=40, description="How the requester's identity was checked: id_document_in_person, digid, "
                                    "known_representative or other_verified")
     received_on: date | None = Field(default=None, description="When the request arrived (default today)")
-
-
-class AccessRequestOut(BaseModel):
-    request_id: str = Field(description="Name it when answering with the export (accessRequest).")
-    position: int
 
 
 class CostIn(Body_):

@@ -71,9 +71,7 @@ def caller(
     if user is None:
         raise ApiProblem(401, "unauthenticated", "Authentication required",
                          "The token is unknown or its user is disabled.", headers={"WWW-Authenticate": "Bearer"})
-    base = user.actor
-    actor = Actor(base.user_id, base.organisation, base.role, purpose=(purpose or Purpose.COORDINATION).value,
-                  on_behalf_of=on_behalf_of or None)
+    actor: Actor = user.actor.replace(purpose=(purpose or Purpose.COORDINATION).value, on_behalf_of=on_behalf_of or None)
     request.state.user_id = user.user_id  # for the request log: an id, never a name
     return Caller(actor, user.user_id)
 

@@ -3,8 +3,8 @@
 The lifespan builds the ledger through the composition root and, unless
 ``LEDGER_PROJECTIONS=external``, follows the ledger into the views in a thread;
 nothing is built at import time. The API adds no business or privacy logic: it
-authenticates (``deps.py``), maps requests to application calls (``households.py``,
-``oversight.py``) and maps errors to problem+json (``problems.py``).
+authenticates (``deps.py``), maps requests to application calls (``routes/``, one router per
+resource) and maps errors to problem+json (``problems.py``).
 """
 
 from __future__ import annotations
@@ -24,10 +24,11 @@ from ledger.bootstrap import Ledger, build
 from ledger.config import Settings
 from ledger.projections import Runner
 
-from . import households, oversight
 from .deps import IdempotencyStore
 from .openapi import install as install_openapi
 from .problems import install_problem_handlers, problem, unhandled
+from .routes import audit, caseloads, commands, directory, households, privacy, reports
+from .schemas import HealthOut
 
 API_VERSION = "1.0.0"
 MAX_BODY_BYTES = 1024 * 1024  # the largest legitimate command is far smaller (docs/api.md)
@@ -198,7 +199,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                  ms=round((time.perf_counter() - began) * 1000, 1))
         return response
 
-    @app.get("/v1/health", tags=["service"])
+    @app.get("/v1/health", tags=["service"], response_model=HealthOut)
     def health() -> dict[str, Any]:
         """The service runs, which store it uses, and any view stopped at an event it cannot apply (no case data)."""
         ledger: Ledger = app.state.ledger
@@ -213,8 +214,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               for name, s in views.failures().items()},
         }
 
-    app.include_router(households.router)
-    app.include_router(oversight.router)
+    for resource in (households, commands, privacy, directory, caseloads, audit, reports):  # one router each
+        app.include_router(resource.router)
     install_openapi(app)
     app.add_middleware(BodyLimit)  # outermost: counts the bytes before anything reads them
     return app

@@ -120,8 +120,8 @@ def install(app: FastAPI) -> None:
             built_for[:] = [routes_version]
         return app.openapi_schema
 
-    openapi._ledger_adr = True  # type: ignore[attr-defined]
-    app.openapi = openapi  # type: ignore[method-assign]
+    openapi._ledger_adr = True  # type: ignore[attr-defined]  # a mark on the function: install() runs once
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to replace the document
 
 
 def _routes_version(app: FastAPI) -> object:

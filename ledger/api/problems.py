@@ -134,7 +134,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         return unhandled(request, exc)
 
     for unavailable in STORE_UNAVAILABLE:
-        app.add_exception_handler(unavailable, _unavailable)  # type: ignore[arg-type]
+        app.add_exception_handler(unavailable, _unavailable)
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:

@@ -26,7 +26,7 @@ from ledger.aggregates.clock import recording_clock
 from ledger.aggregates.vocabulary import InvolvementEndReason
 from ledger.bootstrap import Ledger
 from ledger.privacy.sealing import NONCE_BYTES, SEALED, associated_data
-from ledger.views import event_view, household_view
+from ledger.presenters import event_view, household_view
 
 V1_RECORDED_AT = datetime(2025, 6, 3, 9, 30, tzinfo=UTC)
 # The operator as release 64cf415 recorded it (organisations were names then; Actor is shown as stored).

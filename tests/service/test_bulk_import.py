@@ -23,7 +23,7 @@ from ledger.demo import register_organisations, build_plan, register_staff
 from ledger.config import Settings
 from ledger.bulk import ImportError_, import_lines, plan_lines, staff_named, step_arguments
 from ledger.privacy.access import AccessRecorded
-from ledger.views import household_view
+from ledger.presenters import household_view
 
 from conftest import FixedClock, Store, MUNICIPALITY
 

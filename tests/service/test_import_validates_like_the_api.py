@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from conftest import FixedClock, Store
 from ledger.aggregates import Actor
-from ledger.api.households import COMMAND_BODIES
+from ledger.api.routes.commands import COMMAND_BODIES
 from ledger.bulk import ImportError_, import_lines, plan_lines
 from ledger.demo import build_plan, register_organisations, register_staff
 

@@ -1,0 +1,136 @@
+"""What the routers share: documented problem responses, path and query parameters, writes, pages.
+
+- ``written``: a write's answer (``WriteResult``, ``ETag``, ``Ledger-Position``, ``Location``).
+- ``idempotent``: a write run once per ``Idempotency-Key``; a repeat gets the stored first answer.
+- Cursors are opaque: an offset, or the last access-record position seen.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Header, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from ledger.aggregates import errors
+
+from ..deps import IdempotencyStore, ledger_of
+from ..problems import STATUS, ApiProblem, _instance, problem
+from ..schemas import WriteResult
+
+__all__ = [
+    "READ_ERRORS", "VIEW_READ_ERRORS", "WRITE_ERRORS", "Cursor", "EmergencyReason", "HouseholdId", "IdempotencyKey",
+    "ItemId", "Limit", "MinPosition", "decode_cursor", "encode_cursor", "idempotent", "page",
+    "problem_responses", "reason_text", "records_page", "written",
+]
+
+_WORDS = {400: "The request does not match this description (invalidParams names the fields)",
+          401: "No valid bearer token", 403: "Refused by the access policy (recorded)", 404: "No such household or item",
+          409: "A request with this Idempotency-Key is still running", 412: "If-Match is not the current version",
+          422: "Refused by a rule of the case, or an Idempotency-Key reused for another request",
+          428: "If-Match is missing", 503: "The views have not caught up yet"}
+
+
+def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """Documented problem responses (ledger/api/openapi.py gives each the problem+json schema)."""
+    return {code: {"description": _WORDS[code]} for code in (400, 401, *codes)}
+
+
+READ_ERRORS = problem_responses(403, 404)
+VIEW_READ_ERRORS = {**READ_ERRORS, **problem_responses(503)}
+WRITE_ERRORS = problem_responses(403, 404, 409, 412, 422, 428)
+
+HouseholdId = Annotated[str, Path(alias="householdId", description="The household's id (a UUID).",
+                                  min_length=1, max_length=64)]
+ItemId = Annotated[str, Path(min_length=1, max_length=64)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
+                                              description="Retry-safe key: a repeat returns the first response.")]
+EmergencyReason = Annotated[str | None, Header(
+    alias="Emergency-Reason", max_length=1500,
+    description="Break the glass: why you need this without a consent. Non-ASCII text as an RFC 8187 "
+                "ext-value: UTF-8'' followed by the percent-encoded text.")]
+Cursor = Annotated[str | None, Query(alias="cursor", max_length=200, description="From the previous page's `next`.")]
+Limit = Annotated[int, Query(alias="limit", ge=1, le=500, description="Page size.")]
+MinPosition = Annotated[int, Query(alias="minPosition", ge=0,
+                                   description="Wait until the views hold this ledger position (your last write).")]
+
+
+def written(request: Request, household_id: str, version: int, item: str | None, status: int = 201) -> JSONResponse:
+    position = ledger_of(request).app.last_written_position
+    body = WriteResult(household_id=household_id, version=version, position=position, item_id=item).model_dump()
+    return JSONResponse(body, status_code=status,
+                        headers={"ETag": f'"{version}"', "Ledger-Position": str(position),
+                                 "Location": f"/v1/households/{household_id}"})
+
+
+async def idempotent(request: Request, key: str | None, user_id: str, run: Callable[[], Response]) -> Response:
+    """Run a write once per Idempotency-Key; a repeat gets the stored first response."""
+    if key is None:
+        return run()
+    store: IdempotencyStore = request.app.state.idempotency
+    fingerprint = store.fingerprint(request.method, request.url.path, await request.body(),
+                                    request.headers.get("if-match"))
+    replay = store.begin(user_id, key, fingerprint, guarded=request.headers.get("if-match") is not None)
+    if replay is not None:
+        return replay
+    try:
+        response = run()
+    except errors.HouseholdError as exc:
+        status, title = next((s, t) for cls, s, t in STATUS if isinstance(exc, cls))
+        response = problem(status, exc.code, title, str(exc), instance=_instance(request))
+    except ApiProblem as exc:
+        response = problem(exc.status, exc.code, exc.title, exc.detail, instance=_instance(request))
+    except BaseException:
+        store.release(user_id, key)
+        raise
+    store.finish(user_id, key, response)
+    return response
+
+
+def reason_text(header: str | None) -> str | None:
+    """The Emergency-Reason header as text (RFC 8187 ext-value ``UTF-8''…`` decoded)."""
+    if header is None:
+        return None
+    if header[:7].upper() == "UTF-8''":
+        from urllib.parse import unquote
+
+        try:
+            return unquote(header[7:], encoding="utf-8", errors="strict")
+        except UnicodeDecodeError:
+            raise ApiProblem(400, "invalid-emergency-reason", "Invalid Emergency-Reason",
+                             "Emergency-Reason is not valid percent-encoded UTF-8.") from None
+    return header
+
+
+def encode_cursor(mark: int) -> str:
+    """An opaque cursor for a list page: an offset, or the last access-record position seen."""
+    return base64.urlsafe_b64encode(json.dumps({"o": mark}).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        mark = int(json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["o"])
+    except (ValueError, KeyError, TypeError):
+        raise ApiProblem(400, "invalid-cursor", "Invalid cursor", "Use the `next` value of the previous page.") from None
+    if mark < 0:
+        raise ApiProblem(400, "invalid-cursor", "Invalid cursor", "Use the `next` value of the previous page.")
+    return mark
+
+
+def records_page(rows: list[dict[str, Any]], limit: int) -> dict[str, Any]:
+    """A page of access records fetched with ``limit + 1``: the extra row only says there is more."""
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": rows, "next": encode_cursor(rows[-1]["position"]) if more and rows else None}
+
+
+def page(items: list[Any], cursor: str | None, limit: int) -> dict[str, Any]:
+    """One page of a list the service holds whole; the cursor is an offset."""
+    start = decode_cursor(cursor)
+    chunk = items[start:start + limit]
+    return {"items": chunk, "next": encode_cursor(start + limit) if start + limit < len(items) else None}

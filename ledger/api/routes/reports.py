@@ -1,0 +1,53 @@
+"""Reports: the evaluation report, replayed from the ledger as of any date (pseudonymous aggregates)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from ledger import reports
+
+from ..deps import CallerDep, ledger_of
+from ..schemas import EvaluationReportOut
+from .common import problem_responses
+
+__all__ = ["EvaluationReportOut", "router"]
+
+router = APIRouter(prefix="/v1")
+
+
+_REPORT_MEDIA = {"text/html": {"schema": {"type": "string"}}, "text/csv": {"schema": {"type": "string"}}}
+
+
+@router.get("/reports/evaluation", tags=["reports"], response_model=EvaluationReportOut,
+            responses={200: {"description": "The report: JSON (default), a self-contained HTML page, or CSV.",
+                             "content": _REPORT_MEDIA}, **problem_responses(403, 422)},
+            summary="The evaluation report, replayed from the ledger as of any date (pseudonymous aggregates)")
+def evaluation_report(
+    request: Request, who: CallerDep,
+    from_: Annotated[date | None, Query(alias="from", description="First referral date counted (default: all).")
+                     ] = None,
+    to: Annotated[date | None, Query(description="Last referral date counted (default: the as-of date).")] = None,
+    as_of: Annotated[date | None, Query(alias="asOf", description="Report as of the end of this day (default today).")
+                     ] = None,
+    format_: Annotated[Literal["json", "html", "csv"], Query(alias="format", description="json, html or csv.")
+                       ] = "json",
+    lang: Annotated[Literal["nl", "en"], Query(description="Labels in html and csv: Dutch (default) or English.")
+                    ] = "nl",
+    min_cell: Annotated[int | None, Query(alias="minCell", ge=1, le=1000,
+                                          description="Raise the minimum cell size; a value below the service's "
+                                                      "minimum (default 5) is ignored.")] = None,
+) -> Any:
+    report = reports.evaluation_report(ledger_of(request), who.actor, from_=from_, to=to, as_of=as_of,
+                                       min_cell=min_cell)
+    name = f"evaluation-{report['as_of']}"
+    if format_ == "html":
+        return Response(reports.render_html(report, lang), media_type="text/html; charset=utf-8",
+                        headers={"Content-Disposition": f'inline; filename="{name}.html"'})
+    if format_ == "csv":
+        return Response(reports.render_csv(report, lang), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    return report

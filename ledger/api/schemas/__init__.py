@@ -1,0 +1,70 @@
+"""The response bodies (pydantic), one module per resource, documented in the OpenAPI document.
+
+Request bodies are in ``ledger/api/bodies.py``. Every field is named: no ``dict[str, Any]``
+response. Moments keep the form the API has always sent (``isoformat()``: ``+00:00``, not
+pydantic's ``Z``). Output models forbid extra keys, so a read model that grows a column fails the
+tests instead of silently leaving the field out.
+
+- ``household``: the state (``HouseholdOut``, built from the presenter's field table
+  :data:`ledger.presenters.HOUSEHOLD_FIELDS`), events, the caseload list
+- ``reads``: the plan, the involved parties, caseloads (the views)
+- ``privacy``: access records, reviews, access requests, the export
+- ``report``: the evaluation report, every section and figure
+- ``service``: writes, health, the directory, the audit trail
+- ``base``: the base model and value types
+"""
+
+from __future__ import annotations
+
+from .base import DecimalText, Moment, Out, PersonalText
+from .household import ActorOut, EventOut, EventPage, HouseholdOut, HouseholdSummaryOut, HouseholdSummaryPage, value_object_out
+from .privacy import AccessedByOut, AccessRecordOut, AccessRecordPage, AccessRequestOut, ExportOut, ExportPeriodOut, ReviewOut
+from .reads import (
+    CaseloadRowOut,
+    DirectorOut,
+    InvolvedOut,
+    InvolvedPartyOut,
+    PlanActionRowOut,
+    PlanGoalOut,
+    PlanOut,
+    ZrmProgressOut,
+)
+from .report import EvaluationReportOut
+from .service import DigestOut, HealthOut, Me, OrganisationOut, StalledViewOut, VerificationOut, WriteResult
+
+__all__ = [
+    "AccessRecordOut",
+    "AccessRecordPage",
+    "AccessRequestOut",
+    "AccessedByOut",
+    "ActorOut",
+    "CaseloadRowOut",
+    "DecimalText",
+    "DigestOut",
+    "DirectorOut",
+    "EvaluationReportOut",
+    "EventOut",
+    "EventPage",
+    "ExportOut",
+    "ExportPeriodOut",
+    "HealthOut",
+    "HouseholdOut",
+    "HouseholdSummaryOut",
+    "HouseholdSummaryPage",
+    "InvolvedOut",
+    "InvolvedPartyOut",
+    "Me",
+    "Moment",
+    "OrganisationOut",
+    "Out",
+    "PersonalText",
+    "PlanActionRowOut",
+    "PlanGoalOut",
+    "PlanOut",
+    "ReviewOut",
+    "StalledViewOut",
+    "VerificationOut",
+    "WriteResult",
+    "ZrmProgressOut",
+    "value_object_out",
+]

@@ -1,0 +1,105 @@
+"""The reads the views answer: the current plan, the involved parties, caseloads (ids and codes only)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from .base import Moment, Out
+
+__all__ = ["CaseloadRowOut", "DirectorOut", "InvolvedOut", "InvolvedPartyOut", "PlanActionRowOut", "PlanGoalOut",
+           "PlanOut", "ZrmProgressOut"]
+
+
+class DirectorOut(Out):
+    user_id: str
+    organisation: str
+    since: date | None
+
+
+class PlanGoalOut(Out):
+    goal_id: str
+    life_domain: str
+    target_date: date | None
+    set_on: date
+    revisions: int
+    revised_on: date | None
+
+
+class PlanActionRowOut(Out):
+    action_id: str
+    goal_id: str
+    performer_kind: str
+    performer_organisation: str | None
+    due_on: date | None
+    added_on: date
+    completed_on: date | None
+    cancelled_on: date | None
+    status: Literal["open", "done", "cancelled"]
+    late: bool = Field(description="Open and past its due date (today).")
+
+
+class ZrmProgressOut(Out):
+    member_id: str | None = Field(description="null: measured for the household as a whole.")
+    domain: str
+    score: int
+    measured_on: date
+    moment: str
+    instrument: str
+    baseline: int
+    baseline_on: date
+    change: int | None = Field(description="Since the baseline; null while the baseline is the latest.")
+
+
+class PlanOut(Out):
+    """The current plan (the current_plan view): no personal data, ids and codes only."""
+
+    household_id: str
+    phase: str
+    referred_on: date
+    intake_on: date | None
+    coordination_on: date | None
+    coordination_outcome: str | None
+    director: DirectorOut | None
+    handed_over_to: str | None
+    handed_over_on: date | None
+    drop_out_kind: str | None
+    drop_out_on: date | None
+    closed_on: date | None
+    closure_reason: str | None
+    aftercare_until: date | None
+    erased: bool
+    erased_on: date | None
+    version: int
+    last_event_at: Moment
+    goals: list[PlanGoalOut]
+    actions: list[PlanActionRowOut]
+    zrm: list[ZrmProgressOut]
+
+
+class InvolvedPartyOut(Out):
+    kind: str = Field(description="professional, volunteer or case_director")
+    involvement_id: str | None = Field(description="null for a case director")
+    organisation: str
+    discipline: str | None
+    worker_id: str | None = Field(description="The director's or worker's user id, when named.")
+    started_on: date
+    ended_on: date | None
+    end_reason: str | None
+
+
+class InvolvedOut(Out):
+    household_id: str
+    closed_on: date | None
+    erased: bool
+    current: list[InvolvedPartyOut]
+    previous: list[InvolvedPartyOut]
+
+
+class CaseloadRowOut(Out):
+    user_id: str | None = Field(default=None, description="The case director (absent when grouped by organisation).")
+    organisation: str
+    phase: str
+    households: int

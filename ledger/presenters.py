@@ -1,0 +1,134 @@
+"""JSON-ready presenters of households and events, shared by the CLI, the API and the AVG export.
+
+"Presenter", not "view": the views are the read models in :mod:`ledger.projections`.
+
+- :func:`household_view` names every field it presents. Each attribute of a
+  :class:`~ledger.aggregates.Household` is either in :data:`HOUSEHOLD_FIELDS` or in
+  :data:`HOUSEHOLD_EXCLUDED` with its reason; ``tests/unit/test_household_presenter.py`` fails
+  when the aggregate gains, loses or renames one, so an aggregate refactor cannot silently
+  change the API or the export.
+- :func:`event_view` stays generic over the event's own fields: the event classes are the
+  stored contract (a field is renamed only with a ``class_version`` bump and an upcaster,
+  docs/architecture.md), so their fields are what a history shows.
+- Value objects inside both (a referral, a consent ...) are shown by their dataclass fields,
+  for the same reason: they are stored in events and change only with an upcaster.
+
+Personal values are shown here (this is the case view, for those allowed to see it);
+erased ones read ``null``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from ledger.aggregates import Household, Personal
+from ledger.aggregates.values import (
+    Actor,
+    CaseDirectorship,
+    Closure,
+    Consent,
+    CoordinationDecision,
+    CostRecord,
+    DropOut,
+    Erasure,
+    ErasureRequest,
+    Escalation,
+    Evaluation,
+    Goal,
+    Handover,
+    Intake,
+    Involvement,
+    PlanAction,
+    Referral,
+    RetentionHold,
+    ZrmMeasurement,
+)
+
+__all__ = ["HOUSEHOLD_EXCLUDED", "HOUSEHOLD_FIELDS", "event_view", "household_view", "plain"]
+
+_SKIP_EVENT_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
+
+# The household's state attributes shown, in this order, with the type each holds (the API's
+# HouseholdOut is built from this table), after id, version, phase, erased, created_on and
+# modified_on (read from the aggregate's properties). Dicts are keyed by the item's id.
+HOUSEHOLD_FIELDS: dict[str, Any] = {
+    "referral": Referral,
+    "referred_by": Actor,
+    "intake": Intake | None,
+    "coordination": CoordinationDecision | None,
+    "case_director": CaseDirectorship | None,
+    "consents": dict[str, Consent],
+    "zrm": dict[str, ZrmMeasurement],
+    "goals": dict[str, Goal],
+    "actions": dict[str, PlanAction],
+    "involvements": dict[str, Involvement],
+    "evaluations": dict[str, Evaluation],
+    "escalations": dict[str, Escalation],
+    "costs": dict[str, CostRecord],
+    "handovers": dict[str, Handover],
+    "retention_holds": dict[str, RetentionHold],
+    "drop_out": DropOut | None,
+    "closure": Closure | None,
+    "erasure": Erasure | None,
+    "erasure_request": ErasureRequest | None,
+}
+# The aggregate's attributes not shown as such, and why.
+HOUSEHOLD_EXCLUDED: dict[str, str] = {
+    "_id": "shown as id",
+    "_version": "shown as version",
+    "_created_on": "shown as created_on",
+    "_modified_on": "shown as modified_on",
+    "_pending_events": "events not saved yet: never part of the state shown",
+}
+
+
+def plain(obj: Any) -> Any:
+    """Turn domain values into JSON-ready ones."""
+    if isinstance(obj, Personal):
+        return obj.value
+    if isinstance(obj, Enum):
+        return obj.value
+    if isinstance(obj, (datetime, date)):
+        return obj.isoformat()
+    if isinstance(obj, (UUID, Decimal)):
+        return str(obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, dict):
+        return {str(k): plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [plain(v) for v in obj]
+    if isinstance(obj, (set, frozenset)):
+        return sorted(plain(v) for v in obj)
+    return obj
+
+
+def household_view(h: Household) -> dict[str, Any]:
+    """The household's state, field by field (``HouseholdOut`` in ledger/api/schemas/household.py documents it)."""
+    return {
+        "id": str(h.id),
+        "version": h.version,
+        "phase": h.phase,
+        "erased": h.is_erased,
+        "created_on": h.created_on.isoformat(),
+        "modified_on": h.modified_on.isoformat(),
+        # erasure_request is read from the class (None) until a request sets it: always shown.
+        **{name: plain(getattr(h, name)) for name in HOUSEHOLD_FIELDS},
+    }
+
+
+def event_view(e: Any) -> dict[str, Any]:
+    """One stored event: its version, type, time, actor and its own fields (generic: the event is the contract)."""
+    actor = getattr(e, "actor", None)
+    return {
+        "version": e.originator_version,
+        "type": type(e).__name__,
+        "recorded_at": e.timestamp.isoformat(),
+        "actor": plain(actor),
+        "data": {k: plain(v) for k, v in vars(e).items() if k not in _SKIP_EVENT_FIELDS},
+    }
