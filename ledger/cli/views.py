@@ -19,7 +19,7 @@ import typer
 
 from ledger.aggregates import Actor
 from ledger.bootstrap import Ledger
-from ledger.views import event_view, household_view
+from ledger.presenters import event_view, household_view
 
 from .base import AsJson, AsOf, CliError, HouseholdId, _date, _ledger, _operator, _print_json, _settings
 
