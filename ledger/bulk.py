@@ -57,9 +57,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -67,15 +67,20 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import sqlalchemy as sa
 import structlog
 from eventsourcing.persistence import IntegrityError
 from pydantic import ValidationError
+from sqlalchemy.pool import StaticPool
 
 from ledger.aggregates import Actor, Household, errors
 from ledger.aggregates.actions import Action, commands
 from ledger.aggregates.clock import recording_clock
-from ledger.application import CaseLedger, NewMember
+from ledger.application import CaseLedger, NewMember, PassThroughGuard
 from ledger.bulk_bodies import invalid_params, step_arguments
+from ledger.persistence import existing_households
+from ledger.privacy import KeyStore, MasterKey
+from ledger.privacy.keys import KEY_BYTES
 from ledger.privacy.access import COMMAND_CATEGORIES, AccessRecorded, access_record
 from ledger.privacy.policy import decide
 
@@ -90,7 +95,7 @@ ACTION = Action.IMPORT_HOUSEHOLD
 COMMANDS: frozenset[str] = frozenset(s.action for s in commands()) - {Action.ERASE_HOUSEHOLD}
 
 
-class ImportError_(errors.HouseholdError):  # noqa: N801 - not the builtin ImportError
+class ImportError_(errors.HouseholdError):
     """The file was refused; the message names a line, a step and a code, never a value."""
 
     code = "import-refused"
@@ -121,67 +126,66 @@ class ImportReport:
 
 
 # ------------------------------------------------------------------ staging
-class _NoKeys:
-    """The staging ledger's key store: nothing is created (the write pass does that in bulk)."""
+class _Staging:
+    """The import's staging ledger: the application itself, over an in-memory store, with a pass-through guard.
 
-    def create(self, household_id: UUID) -> bytes:
-        return b""
-
-    def destroy(self, household_id: UUID | str) -> bool:
-        return False
-
-    @contextmanager
-    def scope(self) -> Iterator[None]:
-        yield
-
-
-class _Staging(CaseLedger):
-    """CaseLedger's command methods over one in-memory household: nothing is loaded, authorised or saved.
-
-    The methods themselves are the application's (argument wrapping, ``Personal``, the
-    ``on`` rule, the aggregate's rules), so an import is held to the rules of a live
-    command. Access is decided once per household by :func:`_import_record`.
+    Each household of the file is replayed by the live command code (the same :class:`CaseLedger`
+    methods: argument handling, ``Personal``, the ``on`` rule, the registers, the aggregate's
+    rules, one save per command) into eventsourcing's in-memory store (``eventsourcing.popo``),
+    sealed by the application's own mapper with keys from a key store in memory (a
+    :class:`KeyStore` on an in-memory SQLite database under a master key made for it; nothing
+    of either outlives the staging ledger). Access is not asked per step
+    (:class:`PassThroughGuard`): the import decides and records once per household
+    (:func:`_import_record`). Item ids are derived from the household and the step's position,
+    so the dry run and the real run agree. A fresh staging ledger serves every
+    :attr:`HOUSEHOLDS_PER_LEDGER` households, so the store in memory never holds the whole file.
     """
 
-    def __init__(self, app: CaseLedger, clock: Callable[[], datetime]) -> None:  # no store: skip Application
-        self.keys = _NoKeys()  # type: ignore[assignment]
-        self.retention_rules = app.retention_rules
-        self.municipality = app.municipality
-        self.throttle = None
-        self.is_organisation, self.is_user = app.is_organisation, app.is_user  # an import is held to the registers
-        self.clock = clock
-        self.tz = app.tz
-        self.household: Household | None = None
+    HOUSEHOLDS_PER_LEDGER = 200
+
+    def __init__(self, app: CaseLedger, clock: Callable[[], datetime]) -> None:
+        self._app, self._clock = app, clock
         self._household_id: UUID | None = None
         self._seq = 0
-        self.new_household_id = lambda: self._household_id  # type: ignore[assignment,return-value]
-        self.new_id = self._item_id  # type: ignore[method-assign]
+        self._served = 0
+        self.ledger = self._new_ledger()
+
+    def _new_ledger(self) -> CaseLedger:
+        keys = KeyStore(sa.create_engine("sqlite://", poolclass=StaticPool), MasterKey(os.urandom(KEY_BYTES)))
+        app = self._app
+        return CaseLedger(
+            {"PERSISTENCE_MODULE": "eventsourcing.popo"}, keys=keys, clock=self._clock, new_id=self._item_id,
+            new_household_id=self._new_household_id, timezone=app.tz.key, snapshot_interval=0,
+            retention_rules=app.retention_rules, municipality=app.municipality, cache_size=10,
+            is_organisation=app.is_organisation, is_user=app.is_user,  # an import is held to the registers
+            guard=PassThroughGuard,
+        )
 
     def start(self, household_id: UUID) -> None:
-        self.household, self._household_id, self._seq = None, household_id, 0
+        if self._served == self.HOUSEHOLDS_PER_LEDGER:
+            self.close()
+            self.ledger, self._served = self._new_ledger(), 0
+        self._household_id, self._seq = household_id, 0
+        self._served += 1
+
+    def close(self) -> None:
+        self.ledger.close()
+        self.ledger.keys.engine.dispose()
+
+    def _new_household_id(self) -> UUID:
+        assert self._household_id is not None  # start() names the household before its referral
+        return self._household_id
 
     def _item_id(self) -> str:
         """Item ids derived from household and position: the dry run and the real run agree."""
         self._seq += 1
         return hashlib.sha256(f"{self._household_id}:{self._seq}".encode()).hexdigest()[:12]
 
-    def _load(self, household_id: UUID | str, version: int | None = None) -> Household:
-        if self.household is None:
-            raise errors.NotFoundError("The household has no referral yet (the first step must be refer_household).")
-        return self.household
-
-    def _authorise(self, *args: Any, **kwargs: Any) -> Any:
-        return None
-
-    def _save(self, household: Household, *records: AccessRecorded) -> int:
-        self.household = household
-        return household.version
-
-    def _record_refusal(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-    def save(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover - a path that would write
-        raise AssertionError("the import's staging ledger never saves")
+    def staged(self, household_id: UUID) -> tuple[Household, list[Any]]:
+        """The household as staged, and its events (decoded again from the in-memory store), for the write."""
+        with self.ledger.keys.scope():
+            household: Household = self.ledger.repository.get(household_id)
+            return household, list(self.ledger.events.get(household_id))
 
 
 @dataclass
@@ -212,9 +216,10 @@ def _parse(line_no: int, text: str) -> _Entry:
     return _Entry(line_no, hid, data["steps"])
 
 
-def _stage(staging: _Staging, entry: _Entry, actor: Actor) -> tuple[Household, frozenset[Any]]:
-    """Replay one household's steps through the application's command methods, in memory."""
+def _stage(staging: _Staging, entry: _Entry, actor: Actor) -> tuple[int, frozenset[Any]]:
+    """Replay one household's steps through the application's command methods, in memory: its version, categories."""
     staging.start(entry.household_id)
+    version = 0
     refs: dict[str, str] = {}
     categories: set[Any] = set()
     for i, step in enumerate(entry.steps, start=1):
@@ -243,14 +248,12 @@ def _stage(staging: _Staging, entry: _Entry, actor: Actor) -> tuple[Household, f
             raise _refuse(entry.line, "import-unknown-command", i) from None
         except ValidationError as exc:
             raise ImportError_(f"{_refuse(entry.line, 'import-invalid-params', i, command)} ({invalid_params(exc)})") from None
-        method = getattr(staging, command)
+        method = getattr(staging.ledger, command)
         try:
             if command == Action.REFER_HOUSEHOLD:
                 result = method(actor, on=on, **kwargs)
             else:
-                assert staging.household is not None
-                result = method(actor, entry.household_id, expected_version=staging.household.version,
-                                on=on, **kwargs)
+                result = method(actor, entry.household_id, expected_version=version, on=on, **kwargs)
         except errors.HouseholdError as exc:
             raise _refuse(entry.line, exc.code, i, command) from None
         except TypeError:  # a missing or unknown keyword argument
@@ -260,14 +263,14 @@ def _stage(staging: _Staging, entry: _Entry, actor: Actor) -> tuple[Household, f
         except Exception as exc:  # noqa: BLE001 - never an internal error without the line: say where, not what
             log.warning("import_step_failed", line=entry.line, step=i, command=command, error_type=type(exc).__name__)
             raise _refuse(entry.line, "import-bad-value", i, command) from None
+        version = result[1] if isinstance(result, tuple) else result
         produces = step.get("produces")
         if produces is not None:
             if not isinstance(result, tuple) or not isinstance(produces, str):
                 raise _refuse(entry.line, "import-bad-produces", i, command)
             refs[produces] = result[0]
         categories |= COMMAND_CATEGORIES[command]
-    assert staging.household is not None
-    return staging.household, frozenset(categories)
+    return version, frozenset(categories)
 
 
 def _import_record(app: CaseLedger, actor: Actor, household: Household, categories: frozenset[Any],
@@ -287,32 +290,12 @@ def _entries(lines: Iterable[str]) -> Iterator[_Entry]:
             yield _parse(n, text)
 
 
-def _existing(app: CaseLedger, ids: Sequence[UUID]) -> set[UUID]:
-    """Which of ``ids`` the ledger holds already: one query per call (the recorder's own connection)."""
-    if not ids:
-        return set()
-    recorder: Any = app.recorder
-    table = getattr(recorder, "events_table_name", None)
-    datastore = getattr(recorder, "datastore", None)
-    if table is None or datastore is None:  # another recorder: one read per household
-        return {hid for hid in ids if recorder.select_events(hid, limit=1)}
-    if datastore.__class__.__name__.startswith("Postgres"):
-        with datastore.transaction(commit=False) as cur:
-            cur.execute(f"SELECT originator_id FROM {table} WHERE originator_id = ANY(%s) "  # noqa: S608 - our table
-                        "AND originator_version = 1", (list(ids),))
-            return {UUID(str(row["originator_id"])) for row in cur.fetchall()}
-    with datastore.transaction(commit=False) as cur:
-        cur.execute(f"SELECT originator_id FROM {table} WHERE originator_version = 1 "  # noqa: S608 - our table
-                    f"AND originator_id IN ({', '.join('?' * len(ids))})", [hid.hex for hid in ids])
-        return {UUID(row[0]) for row in cur.fetchall()}
-
-
 def _with_presence(app: CaseLedger, entries: Iterable[_Entry], size: int = 500) -> Iterator[tuple[_Entry, bool]]:
     """Each entry, and whether the ledger holds its household already (asked 500 at a time)."""
     chunk: list[_Entry] = []
 
     def flush() -> Iterator[tuple[_Entry, bool]]:
-        present = _existing(app, [e.household_id for e in chunk])
+        present = existing_households(app.recorder, [e.household_id for e in chunk])
         yield from ((e, e.household_id in present) for e in chunk)
 
     for entry in entries:
@@ -333,20 +316,23 @@ def validate_lines(app: CaseLedger, lines: Iterable[str], actor: Actor, *, resum
         raise ImportError_("The import is reserved to the local operator (role operator).")
     staging = _Staging(app, app.clock)
     seen: set[UUID] = set()
-    for entry, present in _with_presence(app, _entries(lines)):
-        report.lines = entry.line
-        if entry.household_id in seen:
-            raise _refuse(entry.line, "duplicate-household")
-        seen.add(entry.household_id)
-        if present:
-            if not resume:
-                raise _refuse(entry.line, "household-exists")
-            report.skipped += 1
-            continue
-        household, _ = _stage(staging, entry, actor)
-        report.households += 1
-        report.events += household.version
-        report.access_records += 1
+    try:
+        for entry, present in _with_presence(app, _entries(lines)):
+            report.lines = entry.line
+            if entry.household_id in seen:
+                raise _refuse(entry.line, "duplicate-household")
+            seen.add(entry.household_id)
+            if present:
+                if not resume:
+                    raise _refuse(entry.line, "household-exists")
+                report.skipped += 1
+                continue
+            version, _ = _stage(staging, entry, actor)
+            report.households += 1
+            report.events += version
+            report.access_records += 1
+    finally:
+        staging.close()
     report.validate_seconds = time.perf_counter() - began
     return report
 
@@ -357,17 +343,26 @@ def _drop_keys(app: CaseLedger, household_ids: Sequence[UUID]) -> None:
         app.keys.destroy(hid)
 
 
-def _write(app: CaseLedger, batch: list[tuple[Household, AccessRecorded]], first_line: int) -> None:
+@dataclass
+class _Staged:
+    household: Household  # as staged, at its final version
+    events: list[Any]  # its events, as the live commands made them
+    record: AccessRecorded  # the import's access record
+
+
+def _write(app: CaseLedger, batch: list[_Staged], first_line: int) -> None:
     """One batch: its keys, then its events and access records in one transaction, then its snapshots.
 
+    The events are sealed again, by the ledger's mapper with each household's own new key.
     Snapshots are the application's own: ``CaseLedger.save`` snapshots each household whose
-    new events reach a multiple of the interval, from the household in memory, at its final
-    version (a cache, written after the events' transaction and checked by ``audit verify``).
+    new events reach a multiple of the interval, from the household in memory (passed with its
+    events), at its final version (a cache, written after the events' transaction and checked
+    by ``audit verify``).
     """
-    ids = [h.id for h, _ in batch]
+    ids = [s.household.id for s in batch]
     app.keys.create_many(ids)
     try:
-        app.save(*(h for h, _ in batch), *(r for _, r in batch))
+        app.save(*(e for s in batch for e in s.events), *(s.household for s in batch), *(s.record for s in batch))
     except IntegrityError:
         _drop_keys(app, ids)
         raise _refuse(first_line, "household-exists") from None
@@ -390,27 +385,31 @@ def import_lines(
         return report
     began = time.perf_counter()
     staging = _Staging(app, app.clock)
-    batch: list[tuple[Household, AccessRecorded]] = []
+    batch: list[_Staged] = []
     size, first_line = 0, 0
-    with recording_clock(app.clock):
-        for entry, present in _with_presence(app, _entries(lines())):
-            if resume and present:
-                continue
-            household, categories = _stage(staging, entry, actor)
-            n = household.version + 1
-            if batch and size + n > batch_size:
+    try:
+        with recording_clock(app.clock):
+            for entry, present in _with_presence(app, _entries(lines())):
+                if resume and present:
+                    continue
+                version, categories = _stage(staging, entry, actor)
+                household, events = staging.staged(entry.household_id)
+                n = version + 1
+                if batch and size + n > batch_size:
+                    _write(app, batch, first_line)
+                    report.batches += 1
+                    report.batch_sizes.append(size)
+                    batch, size = [], 0
+                if not batch:
+                    first_line = entry.line
+                batch.append(_Staged(household, events, _import_record(app, actor, household, categories, app.clock())))
+                size += n
+            if batch:
                 _write(app, batch, first_line)
                 report.batches += 1
                 report.batch_sizes.append(size)
-                batch, size = [], 0
-            if not batch:
-                first_line = entry.line
-            batch.append((household, _import_record(app, actor, household, categories, app.clock())))
-            size += n
-        if batch:
-            _write(app, batch, first_line)
-            report.batches += 1
-            report.batch_sizes.append(size)
+    finally:
+        staging.close()
     report.write_seconds = time.perf_counter() - began
     log.info("import_written", households=report.households, events=report.events, batches=report.batches)
     return report
