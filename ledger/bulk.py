@@ -60,6 +60,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -148,25 +149,33 @@ class _Staging:
         self._household_id: UUID | None = None
         self._seq = 0
         self._served = 0
+        self._events: list[Any] = []  # the events the live commands saved for the household being staged
         self.ledger = self._new_ledger()
 
     def _new_ledger(self) -> CaseLedger:
-        keys = KeyStore(sa.create_engine("sqlite://", poolclass=StaticPool), MasterKey(os.urandom(KEY_BYTES)))
+        keys = KeyStore(sa.create_engine("sqlite://", poolclass=StaticPool), MasterKey(os.urandom(KEY_BYTES)),
+                        cache_seconds=60)  # a household's key is read once for all its steps (see household())
         app = self._app
-        return CaseLedger(
+        ledger = CaseLedger(
             {"PERSISTENCE_MODULE": "eventsourcing.popo"}, keys=keys, clock=self._clock, new_id=self._item_id,
             new_household_id=self._new_household_id, timezone=app.tz.key, snapshot_interval=0,
             retention_rules=app.retention_rules, municipality=app.municipality, cache_size=10,
             is_organisation=app.is_organisation, is_user=app.is_user,  # an import is held to the registers
-            guard=PassThroughGuard,
+            guard=PassThroughGuard, fastforward=False,  # the store is this ledger's alone
         )
+        ledger.on_recorded.append(lambda recordings: self._events.extend(r.domain_event for r in recordings))
+        return ledger
 
-    def start(self, household_id: UUID) -> None:
+    @contextmanager
+    def household(self, household_id: UUID) -> Iterator[CaseLedger]:
+        """Stage one household: its steps run on the ledger yielded, in one key scope (one key read, not one per step)."""
         if self._served == self.HOUSEHOLDS_PER_LEDGER:
             self.close()
             self.ledger, self._served = self._new_ledger(), 0
-        self._household_id, self._seq = household_id, 0
+        self._household_id, self._seq, self._events = household_id, 0, []
         self._served += 1
+        with self.ledger.keys.scope():
+            yield self.ledger
 
     def close(self) -> None:
         self.ledger.close()
@@ -182,10 +191,11 @@ class _Staging:
         return hashlib.sha256(f"{self._household_id}:{self._seq}".encode()).hexdigest()[:12]
 
     def staged(self, household_id: UUID) -> tuple[Household, list[Any]]:
-        """The household as staged, and its events (decoded again from the in-memory store), for the write."""
+        """The household last staged and the events its commands saved (the objects they made), for the write."""
+        assert household_id == self._household_id
         with self.ledger.keys.scope():
-            household: Household = self.ledger.repository.get(household_id)
-            return household, list(self.ledger.events.get(household_id))
+            household: Household = self.ledger.repository.get(household_id)  # from the cache: nothing decoded
+        return household, self._events
 
 
 @dataclass
@@ -217,8 +227,12 @@ def _parse(line_no: int, text: str) -> _Entry:
 
 
 def _stage(staging: _Staging, entry: _Entry, actor: Actor) -> tuple[int, frozenset[Any]]:
-    """Replay one household's steps through the application's command methods, in memory: its version, categories."""
-    staging.start(entry.household_id)
+    """Replay one household's steps on the staging ledger: its version and the data categories its steps wrote."""
+    with staging.household(entry.household_id) as ledger:
+        return _steps(ledger, entry, actor)
+
+
+def _steps(ledger: CaseLedger, entry: _Entry, actor: Actor) -> tuple[int, frozenset[Any]]:
     version = 0
     refs: dict[str, str] = {}
     categories: set[Any] = set()
@@ -248,7 +262,7 @@ def _stage(staging: _Staging, entry: _Entry, actor: Actor) -> tuple[int, frozens
             raise _refuse(entry.line, "import-unknown-command", i) from None
         except ValidationError as exc:
             raise ImportError_(f"{_refuse(entry.line, 'import-invalid-params', i, command)} ({invalid_params(exc)})") from None
-        method = getattr(staging.ledger, command)
+        method = getattr(ledger, command)
         try:
             if command == Action.REFER_HOUSEHOLD:
                 result = method(actor, on=on, **kwargs)

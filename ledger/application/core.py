@@ -78,6 +78,7 @@ class LedgerCore(Application[UUID]):
         is_organisation: Callable[[str], bool] = is_organisation_id,
         is_user: Callable[[str], bool] = is_user_id,
         guard: Callable[..., AccessGuard] = AccessGuard,
+        fastforward: bool = True,
     ) -> None:
         self.keys = keys
         self.municipality = municipality  # the organisation that runs this ledger (LEDGER_ORGANISATION)
@@ -92,7 +93,11 @@ class LedgerCore(Application[UUID]):
         self.new_household_id = new_household_id
         self.tz = ZoneInfo(timezone)
         self.snapshot_interval = snapshot_interval
+        # False only for a store no other process writes (bulk staging's in memory): a cached
+        # household is then the truth, and a load needs no query for events stored after it.
+        self.fastforward = fastforward
         self.after_save: list[Callable[[], Any]] = []  # e.g. extending the hash chain
+        self.on_recorded: list[Callable[[list[Any]], Any]] = []  # given each save's recordings (bulk staging)
         self._written = threading.local()
         # Households last used stay in memory (LRU); each load fast-forwards the cached one
         # with the events stored after it (one query), so another process's writes are seen,
@@ -116,7 +121,7 @@ class LedgerCore(Application[UUID]):
             event_store=self.events,
             snapshot_store=self.snapshots,
             cache_maxsize=int(cache_size) if cache_size else None,
-            fastforward=True,
+            fastforward=self.fastforward,
             deepcopy_from_cache=True,  # a command alters the copy it is given, never the cached household
         )
 
@@ -156,6 +161,8 @@ class LedgerCore(Application[UUID]):
         ids = [r.notification.id for r in recordings if getattr(r, "notification", None) is not None]
         if ids:
             self._written.position = max(ids)
+        for observer in self.on_recorded:
+            observer(recordings)
         for hook in self.after_save:
             try:
                 hook()
