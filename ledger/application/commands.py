@@ -10,7 +10,7 @@ vocabulary (:class:`~ledger.aggregates.actions.Action`), which also gives their 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -47,6 +47,17 @@ def _writes(action: Action) -> frozenset[DataCategory]:
     categories = ACTIONS[action].categories
     assert categories is not None  # every command declares them (checked when actions.py is imported)
     return categories
+
+
+# value_object() returns a bare type, so mypy sees no fields of the value objects: built here, typed once.
+def _staff(user_id: str, organisation: str) -> StaffRef:
+    staff: StaffRef = StaffRef(user_id, organisation)  # type: ignore[call-arg]  # value_object() hides the fields
+    return staff
+
+
+def _contact(relation: str, name: str | None) -> NetworkContact:
+    contact: NetworkContact = NetworkContact(relation, personal(name))  # type: ignore[call-arg]  # as above
+    return contact
 
 
 class Commands(LedgerCore):
@@ -98,10 +109,10 @@ class Commands(LedgerCore):
         """Referral: a new household, addressed to an organisation's intake team (default: the municipality's)."""
         day = self._on(on)
         members_ = [
-            Member(
+            Member(  # type: ignore[call-arg]  # value_object() returns a bare type: mypy sees no fields
                 member_id=f"m{i}",
-                role=m.role,  # type: ignore[arg-type]
-                name=personal(m.name),  # type: ignore[arg-type]
+                role=m.role,
+                name=personal(m.name),
                 bsn=personal(m.bsn.replace(" ", "").replace(".", "") if m.bsn else None),
                 birth_date=personal(m.birth_date),
                 phone=personal(m.phone),
@@ -134,14 +145,14 @@ class Commands(LedgerCore):
 
     def record_intake(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, domains_discussed: list[str],
-        network: list[tuple[str, str | None]] = (), agencies_involved: list[str] = (),  # type: ignore[assignment]
+        network: Sequence[tuple[str, str | None]] = (), agencies_involved: Sequence[str] = (),
         summary: str | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
         return self._change(actor, household_id, expected_version, Action.RECORD_INTAKE, "intake_recorded",
             lambda h: h.hold_intake(
                 actor=actor, on=day, domains_discussed=domains_discussed,
-                network=[NetworkContact(relation, personal(name)) for relation, name in network],  # type: ignore[arg-type]
+                network=[_contact(relation, name) for relation, name in network],
                 agencies_involved=list(agencies_involved), summary=personal(summary)),
             organisations=agencies_involved)
 
@@ -159,7 +170,7 @@ class Commands(LedgerCore):
         on: date | None = None,
     ) -> int:
         day = self._on(on)
-        director = StaffRef(user_id, organisation)
+        director = _staff(user_id, organisation)
         return self._change(actor, household_id, expected_version, Action.ASSIGN_CASE_DIRECTOR, "case_director_assigned",
             lambda h: h.assign_case_director(
                 actor=actor, on=day, director=director), organisations=[organisation], users=[user_id])
@@ -180,7 +191,7 @@ class Commands(LedgerCore):
         reason: str | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
-        director = StaffRef(user_id, organisation)
+        director = _staff(user_id, organisation)
         return self._change(actor, household_id, expected_version, Action.REPLACE_CASE_DIRECTOR, "case_director_replaced",
             lambda h: h.replace_case_director(
                 actor=actor, on=day, director=director, reason=personal(reason)),

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import cast
 from uuid import UUID
 
 from ledger.aggregates import Actor
 from ledger.aggregates.actions import Action
-from ledger.aggregates.personal import personal
+from ledger.aggregates.personal import Personal, personal
 from ledger.application.commands import Commands
 
 __all__ = ["PlanCommands"]
+
+
+def _required(value: str) -> Personal:
+    """A required personal text: ``personal()`` as every command wraps it (``None`` stays ``None``, for the rule)."""
+    return cast(Personal, personal(value))
 
 
 class PlanCommands(Commands):
@@ -43,7 +49,7 @@ class PlanCommands(Commands):
         version = self._change(actor, household_id, expected_version, Action.SET_PLAN_GOAL, "plan_goal_set",
             lambda h: h.set_plan_goal(
                 actor=actor, on=day, goal_id=goal_id, life_domain=life_domain,
-                description=personal(description), target_date=target_date))
+                description=_required(description), target_date=target_date))
         return goal_id, version
 
     def revise_plan_goal(
@@ -63,7 +69,7 @@ class PlanCommands(Commands):
         action_id = self.new_id()
         version = self._change(actor, household_id, expected_version, Action.ADD_PLAN_ACTION, "plan_action_added",
             lambda h: h.add_plan_action(
-                actor=actor, on=day, action_id=action_id, goal_id=goal_id, description=personal(description),
+                actor=actor, on=day, action_id=action_id, goal_id=goal_id, description=_required(description),
                 performer_kind=performer_kind, organisation=organisation, due_on=due_on),
             organisations=[organisation])
         return action_id, version
@@ -129,7 +135,7 @@ class PlanCommands(Commands):
         escalation_id = self.new_id()
         version = self._change(actor, household_id, expected_version, Action.RAISE_ESCALATION, "escalation_raised",
             lambda h: h.raise_escalation(
-                actor=actor, on=day, escalation_id=escalation_id, level=level, reason=personal(reason)))
+                actor=actor, on=day, escalation_id=escalation_id, level=level, reason=_required(reason)))
         return escalation_id, version
 
     def resolve_escalation(

@@ -73,7 +73,7 @@ class SubjectAccess(LedgerCore):
             raise
         if request is not None:
             authorisation = f"{record.authorisation}:{request.originator_id}"
-            record = dataclasses.replace(record, authorisation=authorisation)  # type: ignore[call-arg]  # mypy takes eventsourcing's replace for dataclasses'
+            record = dataclasses.replace(record, authorisation=authorisation)  # type: ignore[call-arg]  # mypy misreads the event's fields
         self.guard.record_now(record)
         events = self._history_of(household)
         records = self._access_records(household_id=str(household.id), since=since, until=until)

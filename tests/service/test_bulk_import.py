@@ -64,7 +64,7 @@ def _live(app: CaseLedger, line: str) -> UUID:
         seq["n"] += 1
         return hashlib.sha256(f"{hid}:{seq['n']}".encode()).hexdigest()[:12]
 
-    app.new_id, app.new_household_id = new_id, lambda: hid  # type: ignore[method-assign]
+    app.new_id, app.new_household_id = new_id, lambda: hid  # type: ignore[method-assign]  # item ids as the import derives them
     refs: dict[str, str] = {}
     version = 0
     for step in data["steps"]:
@@ -131,7 +131,7 @@ def test_import_equals_live_commands_sealed_recorded_and_chained(store: Store) -
     verified = ledger.chain.verify()
     assert verified.ok and verified.head_position == ledger.app.recorder.max_notification_id()
     assert ledger.app.verify_snapshots() == []
-    snapshotted = [hid for hid in ids if list(ledger.app.snapshots.get(hid))]  # type: ignore[union-attr]
+    snapshotted = [hid for hid in ids if list(ledger.app.snapshots.get(hid))]  # type: ignore[union-attr]  # snapshotting is on here
     assert snapshotted and all(ledger.app.repository.get(hid).version >= 10 for hid in snapshotted)
 
 
