@@ -19,8 +19,9 @@ steps refer to it as ``{"ref": "<name>"}``. Dates are ISO strings, amounts strin
 How it works:
 
 1. **Validation pass over the whole file, before anything is written.** Each household
-   is rebuilt in memory by the application's own command methods (same argument
-   handling, same aggregate rules as a live command), nothing loaded or saved. A bad
+   is replayed by the application itself, a staging :class:`CaseLedger` over an in-memory
+   store with a pass-through guard (:class:`ledger.bulk_staging.Staging`): the live command code, nothing
+   written to the ledger. A bad
    line stops the import with one line naming the line number, the step and the rule's
    code (``line 12, step 4 (close_case): case-closed``), never a value from the input.
    Each step's arguments are first validated by the API's own body model for the command
@@ -31,9 +32,9 @@ How it works:
    same way (``household-exists``, ``duplicate-household``): a second import of the
    same file changes nothing. ``resume=True`` skips households already in the ledger
    instead (to finish an import that was interrupted between batches).
-2. **Write pass.** The households are built again and written in transactions of about
+2. **Write pass.** The households are staged again and written in transactions of about
    ``batch_size`` events: the data keys of the batch in one key-store transaction, then
-   one ``app.save(*households, *records)``, in which eventsourcing writes every event of
+   one ``app.save(*events, *households, *records)``, in which eventsourcing writes every event of
    the batch in one database transaction, their hash-chain links included, and snapshots
    are taken as for live commands. A household is never
    split over two batches. Personal values are sealed by the application's mapper with
@@ -55,12 +56,9 @@ only to destroy its key), and reads.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -68,20 +66,17 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import sqlalchemy as sa
 import structlog
 from eventsourcing.persistence import IntegrityError
 from pydantic import ValidationError
-from sqlalchemy.pool import StaticPool
 
 from ledger.aggregates import Actor, Household, errors
 from ledger.aggregates.actions import Action, commands
 from ledger.aggregates.clock import recording_clock
-from ledger.application import CaseLedger, NewMember, PassThroughGuard
+from ledger.application import CaseLedger, NewMember
 from ledger.bulk_bodies import invalid_params, step_arguments
+from ledger.bulk_staging import Staging
 from ledger.persistence import existing_households
-from ledger.privacy import KeyStore, MasterKey
-from ledger.privacy.keys import KEY_BYTES
 from ledger.privacy.access import COMMAND_CATEGORIES, AccessRecorded, access_record
 from ledger.privacy.policy import decide
 
@@ -126,78 +121,6 @@ class ImportReport:
         return text + f" (validated in {self.validate_seconds:.1f} s, written in {self.write_seconds:.1f} s)."
 
 
-# ------------------------------------------------------------------ staging
-class _Staging:
-    """The import's staging ledger: the application itself, over an in-memory store, with a pass-through guard.
-
-    Each household of the file is replayed by the live command code (the same :class:`CaseLedger`
-    methods: argument handling, ``Personal``, the ``on`` rule, the registers, the aggregate's
-    rules, one save per command) into eventsourcing's in-memory store (``eventsourcing.popo``),
-    sealed by the application's own mapper with keys from a key store in memory (a
-    :class:`KeyStore` on an in-memory SQLite database under a master key made for it; nothing
-    of either outlives the staging ledger). Access is not asked per step
-    (:class:`PassThroughGuard`): the import decides and records once per household
-    (:func:`_import_record`). Item ids are derived from the household and the step's position,
-    so the dry run and the real run agree. A fresh staging ledger serves every
-    :attr:`HOUSEHOLDS_PER_LEDGER` households, so the store in memory never holds the whole file.
-    """
-
-    HOUSEHOLDS_PER_LEDGER = 200
-
-    def __init__(self, app: CaseLedger, clock: Callable[[], datetime]) -> None:
-        self._app, self._clock = app, clock
-        self._household_id: UUID | None = None
-        self._seq = 0
-        self._served = 0
-        self._events: list[Any] = []  # the events the live commands saved for the household being staged
-        self.ledger = self._new_ledger()
-
-    def _new_ledger(self) -> CaseLedger:
-        keys = KeyStore(sa.create_engine("sqlite://", poolclass=StaticPool), MasterKey(os.urandom(KEY_BYTES)),
-                        cache_seconds=60)  # a household's key is read once for all its steps (see household())
-        app = self._app
-        ledger = CaseLedger(
-            {"PERSISTENCE_MODULE": "eventsourcing.popo"}, keys=keys, clock=self._clock, new_id=self._item_id,
-            new_household_id=self._new_household_id, timezone=app.tz.key, snapshot_interval=0,
-            retention_rules=app.retention_rules, municipality=app.municipality, cache_size=10,
-            is_organisation=app.is_organisation, is_user=app.is_user,  # an import is held to the registers
-            guard=PassThroughGuard, fastforward=False,  # the store is this ledger's alone
-        )
-        ledger.on_recorded.append(lambda recordings: self._events.extend(r.domain_event for r in recordings))
-        return ledger
-
-    @contextmanager
-    def household(self, household_id: UUID) -> Iterator[CaseLedger]:
-        """Stage one household: its steps run on the ledger yielded, in one key scope (one key read, not one per step)."""
-        if self._served == self.HOUSEHOLDS_PER_LEDGER:
-            self.close()
-            self.ledger, self._served = self._new_ledger(), 0
-        self._household_id, self._seq, self._events = household_id, 0, []
-        self._served += 1
-        with self.ledger.keys.scope():
-            yield self.ledger
-
-    def close(self) -> None:
-        self.ledger.close()
-        self.ledger.keys.engine.dispose()
-
-    def _new_household_id(self) -> UUID:
-        assert self._household_id is not None  # start() names the household before its referral
-        return self._household_id
-
-    def _item_id(self) -> str:
-        """Item ids derived from household and position: the dry run and the real run agree."""
-        self._seq += 1
-        return hashlib.sha256(f"{self._household_id}:{self._seq}".encode()).hexdigest()[:12]
-
-    def staged(self, household_id: UUID) -> tuple[Household, list[Any]]:
-        """The household last staged and the events its commands saved (the objects they made), for the write."""
-        assert household_id == self._household_id
-        with self.ledger.keys.scope():
-            household: Household = self.ledger.repository.get(household_id)  # from the cache: nothing decoded
-        return household, self._events
-
-
 @dataclass
 class _Entry:
     line: int
@@ -226,7 +149,7 @@ def _parse(line_no: int, text: str) -> _Entry:
     return _Entry(line_no, hid, data["steps"])
 
 
-def _stage(staging: _Staging, entry: _Entry, actor: Actor) -> tuple[int, frozenset[Any]]:
+def _stage(staging: Staging, entry: _Entry, actor: Actor) -> tuple[int, frozenset[Any]]:
     """Replay one household's steps on the staging ledger: its version and the data categories its steps wrote."""
     with staging.household(entry.household_id) as ledger:
         return _steps(ledger, entry, actor)
@@ -328,7 +251,7 @@ def validate_lines(app: CaseLedger, lines: Iterable[str], actor: Actor, *, resum
     began = time.perf_counter()
     if actor.role != "operator":
         raise ImportError_("The import is reserved to the local operator (role operator).")
-    staging = _Staging(app, app.clock)
+    staging = Staging(app, app.clock)
     seen: set[UUID] = set()
     try:
         for entry, present in _with_presence(app, _entries(lines)):
@@ -398,7 +321,7 @@ def import_lines(
     if dry_run:
         return report
     began = time.perf_counter()
-    staging = _Staging(app, app.clock)
+    staging = Staging(app, app.clock)
     batch: list[_Staged] = []
     size, first_line = 0, 0
     try:

@@ -486,7 +486,7 @@ CONSENT_BASE_CATEGORIES = ("identity", "contact", "composition", "plan", "involv
 YOUTH_LAW_CONSENT = "jeugdwet_7_4_0"
 YOUTH_LAW_RETENTION = "jeugdwet_7_3_8"
 
-# Which command arguments the application wraps as personal data (application.py).
+# Which command arguments the application wraps as personal data (ledger/application/).
 _PERSONAL_ARGS: dict[str, tuple[str, ...]] = {
     "refer_household": ("address", "reason"),
     "record_intake": ("summary",),
