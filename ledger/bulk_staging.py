@@ -81,7 +81,7 @@ class Staging:
         self.ledger.keys.engine.dispose()
 
     def _new_household_id(self) -> UUID:
-        assert self._household_id is not None  # start() names the household before its referral
+        assert self._household_id is not None  # household() names it before its referral
         return self._household_id
 
     def _item_id(self) -> str:
