@@ -81,17 +81,17 @@ class Audit(LedgerCore):
         topic = get_topic(Household.Erased)
         return any(e.topic == topic for e in self.recorder.select_events(parse_household_id(household_id)))
 
-    def record_user_management(self, actor: Actor, action: Action, subject_user_id: str,
+    def record_user_management(self, actor: Actor, action: Action | str, subject_user_id: str,
                                subject_organisation: str | None = None) -> None:
         """Authorise and record an add or disable of a user (kept outside household events, but audited).
 
         ``subject_organisation``: the organisation of the user added or disabled (an administrator
         manages their own organisation's users; the municipality's administrator every organisation's).
         """
-        self.guard.authorised(actor, action, None, frozenset(), subject_user_id=subject_user_id,
+        self.guard.authorised(actor, Action(action), None, frozenset(), subject_user_id=subject_user_id,
                               subject_organisation=subject_organisation, save_now=True)
 
-    def record_directory_change(self, by: Actor, action: Action, subject: str, events: Sequence[Any],
+    def record_directory_change(self, by: Actor, action: Action | str, subject: str, events: Sequence[Any],
                                 subject_organisation: str | None = None) -> None:
         """A directory change (``UserDirectory``): authorised, and saved with its access record in one transaction.
 
@@ -102,7 +102,7 @@ class Audit(LedgerCore):
         """
         org = action == Action.ADD_ORGANISATION
         record, _ = self.guard.authorised(
-            by, action, None, frozenset(), subject_user_id=None if org else subject,
+            by, Action(action), None, frozenset(), subject_user_id=None if org else subject,
             subject_organisation=subject if org else subject_organisation)
         try:
             self.save(*events, record)
