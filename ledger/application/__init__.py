@@ -40,3 +40,7 @@ __all__ = ["AccessGuard", "CaseLedger", "HouseholdSummary", "NewMember", "PassTh
 
 class CaseLedger(PlanCommands, PrivacyCommands, Reads, SubjectAccess, Audit):
     """The household ledger's use cases."""
+
+    # Pinned here too: eventsourcing names every subclass after itself unless it says otherwise,
+    # and the name decides the PostgreSQL tables (ledger_events, ...) and the environment prefix.
+    name = "Ledger"

@@ -58,7 +58,7 @@ def parse_household_id(value: UUID | str) -> UUID:
 class LedgerCore(Application[UUID]):
     """The wiring and the helpers the rooms share; :class:`~ledger.application.CaseLedger` adds the use cases."""
 
-    name = "Ledger"  # pinned: it names the PostgreSQL tables (ledger_events, ...)
+    name = "Ledger"  # pinned: it names the PostgreSQL tables (ledger_events, ...); CaseLedger pins it again
     snapshotting_intervals: ClassVar = {Household: 50}
 
     def __init__(
