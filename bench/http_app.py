@@ -81,7 +81,7 @@ def _instrument(app: FastAPI, timings: Timings) -> None:
     ledger = app.state.ledger
     cl = ledger.app
     cl._load = timings.wrap("load", cl._load)
-    cl._authorise = timings.wrap("authorise (decide + record save + chain)", cl._authorise)
+    cl.guard.authorised = timings.wrap("authorise (decide + record save + chain)", cl.guard.authorised)
     cl.save = timings.wrap("save (record, incl. after_save hooks)", cl.save)
     cl.recorder.insert_events = timings.wrap("recorder.insert_events (the record's transaction)",
                                              cl.recorder.insert_events)

@@ -19,8 +19,9 @@ steps refer to it as ``{"ref": "<name>"}``. Dates are ISO strings, amounts strin
 How it works:
 
 1. **Validation pass over the whole file, before anything is written.** Each household
-   is rebuilt in memory by the application's own command methods (same argument
-   handling, same aggregate rules as a live command), nothing loaded or saved. A bad
+   is replayed by the application itself, a staging :class:`CaseLedger` over an in-memory
+   store with a pass-through guard (:class:`ledger.bulk_staging.Staging`): the live command code, nothing
+   written to the ledger. A bad
    line stops the import with one line naming the line number, the step and the rule's
    code (``line 12, step 4 (close_case): case-closed``), never a value from the input.
    Each step's arguments are first validated by the API's own body model for the command
@@ -31,9 +32,9 @@ How it works:
    same way (``household-exists``, ``duplicate-household``): a second import of the
    same file changes nothing. ``resume=True`` skips households already in the ledger
    instead (to finish an import that was interrupted between batches).
-2. **Write pass.** The households are built again and written in transactions of about
+2. **Write pass.** The households are staged again and written in transactions of about
    ``batch_size`` events: the data keys of the batch in one key-store transaction, then
-   one ``app.save(*households, *records)``, in which eventsourcing writes every event of
+   one ``app.save(*events, *households, *records)``, in which eventsourcing writes every event of
    the batch in one database transaction, their hash-chain links included, and snapshots
    are taken as for live commands. A household is never
    split over two batches. Personal values are sealed by the application's mapper with
@@ -55,11 +56,9 @@ only to destroy its key), and reads.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -76,6 +75,8 @@ from ledger.aggregates.actions import Action, commands
 from ledger.aggregates.clock import recording_clock
 from ledger.application import CaseLedger, NewMember
 from ledger.bulk_bodies import invalid_params, step_arguments
+from ledger.bulk_staging import Staging
+from ledger.persistence import existing_households
 from ledger.privacy.access import COMMAND_CATEGORIES, AccessRecorded, access_record
 from ledger.privacy.policy import decide
 
@@ -90,7 +91,7 @@ ACTION = Action.IMPORT_HOUSEHOLD
 COMMANDS: frozenset[str] = frozenset(s.action for s in commands()) - {Action.ERASE_HOUSEHOLD}
 
 
-class ImportError_(errors.HouseholdError):  # noqa: N801 - not the builtin ImportError
+class ImportError_(errors.HouseholdError):
     """The file was refused; the message names a line, a step and a code, never a value."""
 
     code = "import-refused"
@@ -118,70 +119,6 @@ class ImportReport:
         if self.skipped:
             text += f"; skipped {self.skipped} already in the ledger"
         return text + f" (validated in {self.validate_seconds:.1f} s, written in {self.write_seconds:.1f} s)."
-
-
-# ------------------------------------------------------------------ staging
-class _NoKeys:
-    """The staging ledger's key store: nothing is created (the write pass does that in bulk)."""
-
-    def create(self, household_id: UUID) -> bytes:
-        return b""
-
-    def destroy(self, household_id: UUID | str) -> bool:
-        return False
-
-    @contextmanager
-    def scope(self) -> Iterator[None]:
-        yield
-
-
-class _Staging(CaseLedger):
-    """CaseLedger's command methods over one in-memory household: nothing is loaded, authorised or saved.
-
-    The methods themselves are the application's (argument wrapping, ``Personal``, the
-    ``on`` rule, the aggregate's rules), so an import is held to the rules of a live
-    command. Access is decided once per household by :func:`_import_record`.
-    """
-
-    def __init__(self, app: CaseLedger, clock: Callable[[], datetime]) -> None:  # no store: skip Application
-        self.keys = _NoKeys()  # type: ignore[assignment]
-        self.retention_rules = app.retention_rules
-        self.municipality = app.municipality
-        self.throttle = None
-        self.is_organisation, self.is_user = app.is_organisation, app.is_user  # an import is held to the registers
-        self.clock = clock
-        self.tz = app.tz
-        self.household: Household | None = None
-        self._household_id: UUID | None = None
-        self._seq = 0
-        self.new_household_id = lambda: self._household_id  # type: ignore[assignment,return-value]
-        self.new_id = self._item_id  # type: ignore[method-assign]
-
-    def start(self, household_id: UUID) -> None:
-        self.household, self._household_id, self._seq = None, household_id, 0
-
-    def _item_id(self) -> str:
-        """Item ids derived from household and position: the dry run and the real run agree."""
-        self._seq += 1
-        return hashlib.sha256(f"{self._household_id}:{self._seq}".encode()).hexdigest()[:12]
-
-    def _load(self, household_id: UUID | str, version: int | None = None) -> Household:
-        if self.household is None:
-            raise errors.NotFoundError("The household has no referral yet (the first step must be refer_household).")
-        return self.household
-
-    def _authorise(self, *args: Any, **kwargs: Any) -> Any:
-        return None
-
-    def _save(self, household: Household, *records: AccessRecorded) -> int:
-        self.household = household
-        return household.version
-
-    def _record_refusal(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-    def save(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover - a path that would write
-        raise AssertionError("the import's staging ledger never saves")
 
 
 @dataclass
@@ -212,9 +149,14 @@ def _parse(line_no: int, text: str) -> _Entry:
     return _Entry(line_no, hid, data["steps"])
 
 
-def _stage(staging: _Staging, entry: _Entry, actor: Actor) -> tuple[Household, frozenset[Any]]:
-    """Replay one household's steps through the application's command methods, in memory."""
-    staging.start(entry.household_id)
+def _stage(staging: Staging, entry: _Entry, actor: Actor) -> tuple[int, frozenset[Any]]:
+    """Replay one household's steps on the staging ledger: its version and the data categories its steps wrote."""
+    with staging.household(entry.household_id) as ledger:
+        return _steps(ledger, entry, actor)
+
+
+def _steps(ledger: CaseLedger, entry: _Entry, actor: Actor) -> tuple[int, frozenset[Any]]:
+    version = 0
     refs: dict[str, str] = {}
     categories: set[Any] = set()
     for i, step in enumerate(entry.steps, start=1):
@@ -243,14 +185,12 @@ def _stage(staging: _Staging, entry: _Entry, actor: Actor) -> tuple[Household, f
             raise _refuse(entry.line, "import-unknown-command", i) from None
         except ValidationError as exc:
             raise ImportError_(f"{_refuse(entry.line, 'import-invalid-params', i, command)} ({invalid_params(exc)})") from None
-        method = getattr(staging, command)
+        method = getattr(ledger, command)
         try:
             if command == Action.REFER_HOUSEHOLD:
                 result = method(actor, on=on, **kwargs)
             else:
-                assert staging.household is not None
-                result = method(actor, entry.household_id, expected_version=staging.household.version,
-                                on=on, **kwargs)
+                result = method(actor, entry.household_id, expected_version=version, on=on, **kwargs)
         except errors.HouseholdError as exc:
             raise _refuse(entry.line, exc.code, i, command) from None
         except TypeError:  # a missing or unknown keyword argument
@@ -260,14 +200,14 @@ def _stage(staging: _Staging, entry: _Entry, actor: Actor) -> tuple[Household, f
         except Exception as exc:  # noqa: BLE001 - never an internal error without the line: say where, not what
             log.warning("import_step_failed", line=entry.line, step=i, command=command, error_type=type(exc).__name__)
             raise _refuse(entry.line, "import-bad-value", i, command) from None
+        version = result[1] if isinstance(result, tuple) else result
         produces = step.get("produces")
         if produces is not None:
             if not isinstance(result, tuple) or not isinstance(produces, str):
                 raise _refuse(entry.line, "import-bad-produces", i, command)
             refs[produces] = result[0]
         categories |= COMMAND_CATEGORIES[command]
-    assert staging.household is not None
-    return staging.household, frozenset(categories)
+    return version, frozenset(categories)
 
 
 def _import_record(app: CaseLedger, actor: Actor, household: Household, categories: frozenset[Any],
@@ -287,32 +227,12 @@ def _entries(lines: Iterable[str]) -> Iterator[_Entry]:
             yield _parse(n, text)
 
 
-def _existing(app: CaseLedger, ids: Sequence[UUID]) -> set[UUID]:
-    """Which of ``ids`` the ledger holds already: one query per call (the recorder's own connection)."""
-    if not ids:
-        return set()
-    recorder: Any = app.recorder
-    table = getattr(recorder, "events_table_name", None)
-    datastore = getattr(recorder, "datastore", None)
-    if table is None or datastore is None:  # another recorder: one read per household
-        return {hid for hid in ids if recorder.select_events(hid, limit=1)}
-    if datastore.__class__.__name__.startswith("Postgres"):
-        with datastore.transaction(commit=False) as cur:
-            cur.execute(f"SELECT originator_id FROM {table} WHERE originator_id = ANY(%s) "  # noqa: S608 - our table
-                        "AND originator_version = 1", (list(ids),))
-            return {UUID(str(row["originator_id"])) for row in cur.fetchall()}
-    with datastore.transaction(commit=False) as cur:
-        cur.execute(f"SELECT originator_id FROM {table} WHERE originator_version = 1 "  # noqa: S608 - our table
-                    f"AND originator_id IN ({', '.join('?' * len(ids))})", [hid.hex for hid in ids])
-        return {UUID(row[0]) for row in cur.fetchall()}
-
-
 def _with_presence(app: CaseLedger, entries: Iterable[_Entry], size: int = 500) -> Iterator[tuple[_Entry, bool]]:
     """Each entry, and whether the ledger holds its household already (asked 500 at a time)."""
     chunk: list[_Entry] = []
 
     def flush() -> Iterator[tuple[_Entry, bool]]:
-        present = _existing(app, [e.household_id for e in chunk])
+        present = existing_households(app.recorder, [e.household_id for e in chunk])
         yield from ((e, e.household_id in present) for e in chunk)
 
     for entry in entries:
@@ -331,22 +251,25 @@ def validate_lines(app: CaseLedger, lines: Iterable[str], actor: Actor, *, resum
     began = time.perf_counter()
     if actor.role != "operator":
         raise ImportError_("The import is reserved to the local operator (role operator).")
-    staging = _Staging(app, app.clock)
+    staging = Staging(app, app.clock)
     seen: set[UUID] = set()
-    for entry, present in _with_presence(app, _entries(lines)):
-        report.lines = entry.line
-        if entry.household_id in seen:
-            raise _refuse(entry.line, "duplicate-household")
-        seen.add(entry.household_id)
-        if present:
-            if not resume:
-                raise _refuse(entry.line, "household-exists")
-            report.skipped += 1
-            continue
-        household, _ = _stage(staging, entry, actor)
-        report.households += 1
-        report.events += household.version
-        report.access_records += 1
+    try:
+        for entry, present in _with_presence(app, _entries(lines)):
+            report.lines = entry.line
+            if entry.household_id in seen:
+                raise _refuse(entry.line, "duplicate-household")
+            seen.add(entry.household_id)
+            if present:
+                if not resume:
+                    raise _refuse(entry.line, "household-exists")
+                report.skipped += 1
+                continue
+            version, _ = _stage(staging, entry, actor)
+            report.households += 1
+            report.events += version
+            report.access_records += 1
+    finally:
+        staging.close()
     report.validate_seconds = time.perf_counter() - began
     return report
 
@@ -357,17 +280,26 @@ def _drop_keys(app: CaseLedger, household_ids: Sequence[UUID]) -> None:
         app.keys.destroy(hid)
 
 
-def _write(app: CaseLedger, batch: list[tuple[Household, AccessRecorded]], first_line: int) -> None:
+@dataclass
+class _Staged:
+    household: Household  # as staged, at its final version
+    events: list[Any]  # its events, as the live commands made them
+    record: AccessRecorded  # the import's access record
+
+
+def _write(app: CaseLedger, batch: list[_Staged], first_line: int) -> None:
     """One batch: its keys, then its events and access records in one transaction, then its snapshots.
 
+    The events are sealed again, by the ledger's mapper with each household's own new key.
     Snapshots are the application's own: ``CaseLedger.save`` snapshots each household whose
-    new events reach a multiple of the interval, from the household in memory, at its final
-    version (a cache, written after the events' transaction and checked by ``audit verify``).
+    new events reach a multiple of the interval, from the household in memory (passed with its
+    events), at its final version (a cache, written after the events' transaction and checked
+    by ``audit verify``).
     """
-    ids = [h.id for h, _ in batch]
+    ids = [s.household.id for s in batch]
     app.keys.create_many(ids)
     try:
-        app.save(*(h for h, _ in batch), *(r for _, r in batch))
+        app.save(*(e for s in batch for e in s.events), *(s.household for s in batch), *(s.record for s in batch))
     except IntegrityError:
         _drop_keys(app, ids)
         raise _refuse(first_line, "household-exists") from None
@@ -389,28 +321,32 @@ def import_lines(
     if dry_run:
         return report
     began = time.perf_counter()
-    staging = _Staging(app, app.clock)
-    batch: list[tuple[Household, AccessRecorded]] = []
+    staging = Staging(app, app.clock)
+    batch: list[_Staged] = []
     size, first_line = 0, 0
-    with recording_clock(app.clock):
-        for entry, present in _with_presence(app, _entries(lines())):
-            if resume and present:
-                continue
-            household, categories = _stage(staging, entry, actor)
-            n = household.version + 1
-            if batch and size + n > batch_size:
+    try:
+        with recording_clock(app.clock):
+            for entry, present in _with_presence(app, _entries(lines())):
+                if resume and present:
+                    continue
+                version, categories = _stage(staging, entry, actor)
+                household, events = staging.staged(entry.household_id)
+                n = version + 1
+                if batch and size + n > batch_size:
+                    _write(app, batch, first_line)
+                    report.batches += 1
+                    report.batch_sizes.append(size)
+                    batch, size = [], 0
+                if not batch:
+                    first_line = entry.line
+                batch.append(_Staged(household, events, _import_record(app, actor, household, categories, app.clock())))
+                size += n
+            if batch:
                 _write(app, batch, first_line)
                 report.batches += 1
                 report.batch_sizes.append(size)
-                batch, size = [], 0
-            if not batch:
-                first_line = entry.line
-            batch.append((household, _import_record(app, actor, household, categories, app.clock())))
-            size += n
-        if batch:
-            _write(app, batch, first_line)
-            report.batches += 1
-            report.batch_sizes.append(size)
+    finally:
+        staging.close()
     report.write_seconds = time.perf_counter() - began
     log.info("import_written", households=report.households, events=report.events, batches=report.batches)
     return report

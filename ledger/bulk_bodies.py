@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
-from ledger.api.bodies import Body_, DirectorIn, IntakeIn, ReferralIn
+from ledger.api.bodies import Body_, DirectorIn, IntakeIn, OrganisationId, ReferralIn, UserId
 from ledger.api.routes.commands import COMMAND_BODIES, ITEM_ARGUMENTS
 
 __all__ = ["invalid_params", "step_arguments"]
@@ -27,8 +27,8 @@ class _IntakeIn(IntakeIn):
 
 
 class _AssignmentIn(Body_):
-    user_id: str = DirectorIn.model_fields["user_id"]
-    organisation: str = DirectorIn.model_fields["organisation"]
+    user_id: UserId  # as DirectorIn's
+    organisation: OrganisationId
     on: date | None = None
 
 
@@ -47,8 +47,8 @@ def _body(command: str) -> type[BaseModel] | None:
             return None
         item = ITEM_ARGUMENTS.get(command)
         if item is not None:
-            model = create_model(f"{model.__name__}_{command}", __base__=model,
-                                 **{item: (str, Field(min_length=1, max_length=64))})  # as the API's ItemId
+            fields: dict[str, Any] = {item: (str, Field(min_length=1, max_length=64))}  # as the API's ItemId
+            model = create_model(f"{model.__name__}_{command}", __base__=model, **fields)
         _BODIES[command] = model
     return _BODIES[command]
 

@@ -29,7 +29,7 @@ class Populated(Protocol):
     def users(self) -> UserDirectory: ...
 
 
-# Which command arguments the application wraps as personal data (application.py).
+# Which command arguments the application wraps as personal data (ledger/application/).
 _PERSONAL_ARGS: dict[str, tuple[str, ...]] = {
     "refer_household": ("address", "reason"),
     "record_intake": ("summary",),

@@ -229,3 +229,35 @@ def test_an_import_naming_unregistered_staff_writes_nothing(store: Store) -> Non
         if not ledger.app.is_user(user_id):
             ledger.users.add(display_name=f"Staff {user_id}", organisation=organisation, role=role, user_id=user_id)
     assert import_lines(ledger.app, lambda: _lines(5), OPERATOR).households == 5
+
+
+def test_staging_is_the_live_application_in_memory_and_records_nothing(store: Store) -> None:
+    """Bulk staging runs the real CaseLedger on eventsourcing's in-memory store with the pass-through guard:
+    the live command code seals and saves each step there, no access record is made, the ledger is untouched."""
+    from eventsourcing.utils import get_topic
+
+    from ledger.application import PassThroughGuard
+    from ledger.bulk import _parse, _stage
+    from ledger.bulk_staging import Staging
+
+    lines = _lines(2)
+    ledger = _with_staff(store.make_ledger(clock=FixedClock(NOW)), 2)
+    before = _count(ledger.app)
+    staging = Staging(ledger.app, ledger.app.clock)
+    try:
+        assert isinstance(staging.ledger, CaseLedger) and type(staging.ledger) is CaseLedger
+        assert type(staging.ledger.guard) is PassThroughGuard
+        assert type(staging.ledger.recorder).__module__ == "eventsourcing.popo"
+        entry = _parse(1, lines[0])
+        version, categories = _stage(staging, entry, OPERATOR)
+        household, events = staging.staged(entry.household_id)
+        assert household.version == version == len(events) and categories
+        stored = staging.ledger.recorder.select_notifications(start=1, limit=10_000)
+        assert [(n.originator_id, n.originator_version) for n in stored] == [
+            (e.originator_id, e.originator_version) for e in events]  # one save per step, nothing else
+        assert not staging.ledger.recorder.select_notifications(start=1, limit=10, topics=[get_topic(AccessRecorded)])
+        name = json.loads(lines[0])["steps"][0]["args"]["members"][0]["name"]
+        assert name.encode() not in b"".join(bytes(n.state) for n in stored)  # sealed by the live mapper
+    finally:
+        staging.close()
+    assert _count(ledger.app) == before and ledger.keys.wrapped_keys() == {}

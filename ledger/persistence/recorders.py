@@ -82,7 +82,7 @@ class ChainsInTransaction:
                 f"(SELECT position, hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1) AS h ON 1 = 1")
 
     def _events_sql(self) -> str:
-        return str(self.events_table_name)  # type: ignore[attr-defined]
+        return str(self.events_table_name)  # type: ignore[attr-defined]  # the recorder this mixes into defines it
 
     def _chain(self, cursor: Any, ids: Sequence[int] | None, stored_events: Sequence[StoredEvent]) -> None:
         if not self.chaining or not ids:
