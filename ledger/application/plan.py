@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import cast
 from uuid import UUID
 
 from ledger.aggregates import Actor
@@ -22,7 +21,7 @@ __all__ = ["PlanCommands"]
 
 def _required(value: str) -> Personal:
     """A required personal text: ``personal()`` as every command wraps it (``None`` stays ``None``, for the rule)."""
-    return cast(Personal, personal(value))
+    return personal(value)
 
 
 class PlanCommands(Commands):

@@ -1,7 +1,7 @@
 """Issue 12 item 10: fields stored in clear hold codes and ids, never text; old free text still replays.
 
 The rules are the aggregate's (pure); the register checks are the application's
-(tests/service/test_clear_fields_after_erasure.py). The payloads are the bytes
+(tests/contract/test_clear_fields_after_erasure.py). The payloads are the bytes
 release c1f5e59 stored (tests/stored_payloads_r12.py).
 """
 
