@@ -17,17 +17,20 @@ pytestmark = pytest.mark.postgres
 
 
 def _server_facts(url: str) -> tuple[Path, int]:
+    """The cluster's data directory and the owner of this connection's backend process.
+
+    The backend is looked at while the connection is open: it exits when the connection closes.
+    """
     with psycopg.connect(url) as conn:
         data_dir, pid = conn.execute(
             "SELECT current_setting('data_directory'), pg_backend_pid()"
         ).fetchone()
-    return Path(data_dir), pid
+        return Path(data_dir), Path(f"/proc/{pid}").stat().st_uid
 
 
 def test_server_never_runs_as_root(pg_url: str) -> None:
-    data_dir, backend_pid = _server_facts(pg_url)
+    data_dir, process_owner = _server_facts(pg_url)
     data_owner = data_dir.stat().st_uid
-    process_owner = Path(f"/proc/{backend_pid}").stat().st_uid
     if os.geteuid() == 0:
         assert data_owner != 0, "cluster directory is owned by root"
         assert process_owner != 0, "postgres backend runs as root"
