@@ -17,7 +17,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, Snapshot, event
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Snapshot as LibrarySnapshot
 
 from . import errors
 from .clock import ClockedEvent
@@ -169,7 +170,7 @@ class Household(Aggregate):
     class Event(ClockedEvent, Aggregate.Event):
         """Base of the household's events; every one records who acted."""
 
-    class Snapshot(ClockedEvent, Snapshot):
+    class Snapshot(ClockedEvent, LibrarySnapshot):
         """Snapshots take their timestamp from the application's clock too."""
 
     class Referred(Event, Aggregate.Created):

@@ -87,8 +87,8 @@ class Reads(LedgerCore):
     def list_households(self, actor: Actor) -> list[HouseholdSummary]:
         """The households this user may see, in referral order, access-recorded first.
 
-        A scan until the caseload projection replaces it. Each household is filtered by
-        the policy (composition is what a caseload line shows); oversight roles see none.
+        A scan of every household in the store (issue 16 serves lists from the views). Each is
+        filtered by the policy (composition is what a caseload line shows); oversight roles see none.
         """
         today = self.today()
         visible = [

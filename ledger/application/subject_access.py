@@ -45,8 +45,9 @@ class SubjectAccess(LedgerCore):
     ) -> list[AccessRecorded]:
         """Access records, oldest first, filtered (NEN 7513 views: per household, user, period).
 
-        Reading the log is itself recorded. A scan for now; the access-log projection
-        (projections issue) indexes it.
+        Reading the log is itself recorded. A scan of the event store: the HTTP API and the
+        CLI read the indexed access-log view (``ledger/projections/access_log.py``); the AVG
+        export scans the same way (``_access_records``).
         """
         hid = str(parse_household_id(household_id)) if household_id is not None else None
         scope = self.guard.authorised(actor, Action.READ_ACCESS_LOG, None, frozenset(), save_now=True)[1].scope

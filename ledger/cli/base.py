@@ -22,6 +22,8 @@ from ledger.aggregates import Actor
 from ledger.bootstrap import Ledger, build
 from ledger.config import Settings
 
+from .dates import parse_date
+
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Show the view as it stood then (YYYY-MM-DD or ISO time).")]
 
 log = structlog.get_logger("ledger.cli")
@@ -63,12 +65,10 @@ def _operator(settings: Settings) -> Actor:
 
 
 def _date(value: str | None, what: str = "--on") -> date | None:
-    if value is None:
-        return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CliError(f"{what} must be a date like 2026-03-01") from None
+        return parse_date(value, what)
+    except ValueError as e:
+        raise CliError(str(e)) from None
 
 
 def _print_json(data: Any) -> None:

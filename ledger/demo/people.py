@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ledger.aggregates import is_valid_bsn
+from ledger.aggregates.dates import add_years
 from ledger.application import NewMember
 from .names import GIVEN_CHILD, GIVEN_FEMALE, GIVEN_MALE, POSTCODE_LETTERS, STREETS, SURNAMES, TOWN
 
@@ -19,13 +20,6 @@ def _between(rng: random.Random, lo: date, hi: date) -> date | None:
     if hi < lo:
         return None
     return lo + timedelta(days=rng.randint(0, (hi - lo).days))
-
-
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def _weighted(rng: random.Random, weights: Mapping[str, float]) -> str:
@@ -91,7 +85,7 @@ class _Population:
 
     def __init__(self, rng: random.Random, start: date) -> None:
         self.rng = rng
-        self.latest_child_birth = _add_years(start, -2) - timedelta(days=7)
+        self.latest_child_birth = add_years(start, -2) - timedelta(days=7)
         pool = [str(n) for n in range(999_990_000, 1_000_000_000) if is_valid_bsn(str(n))]
         rng.shuffle(pool)
         self._bsns = pool
@@ -106,14 +100,14 @@ class _Population:
         rng = self.rng
         given = rng.choice(GIVEN_FEMALE if female else GIVEN_MALE)
         age = rng.randint(max(19, min_age), 70)
-        birth = _add_years(on, -age) - timedelta(days=rng.randint(1, 360))
+        birth = add_years(on, -age) - timedelta(days=rng.randint(1, 360))
         email = f"{_ascii(given)}.{_ascii(surname)}{rng.randint(1, 99)}@voorbeeld.invalid" \
             if rng.random() < 0.6 else None
         return _Person("adult", given, surname, birth, self._bsn(), self._phone(), email)
 
     def child(self, surname: str, on: date) -> _Person:
         rng = self.rng
-        earliest = _add_years(on, -18) + timedelta(days=1)
+        earliest = add_years(on, -18) + timedelta(days=1)
         birth = _between(rng, earliest, self.latest_child_birth)
         assert birth is not None  # referrals lie after the start, so the range is ~16 years wide
         bsn = self._bsn() if rng.random() < 0.9 else None

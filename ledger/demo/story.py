@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ledger.aggregates.dates import add_years
+
 from .steps import Ref, Step
 from .names import CONSULTANTS, END_REASONS, HANDOVER_ORGS, MUNICIPALITY, ORGANISATIONS, VOLUNTEERS, VOLUNTEER_ORGS
 from .texts import (
@@ -11,7 +13,7 @@ from .texts import (
     INTERIM_NOTES, LABELS, PERFORMER_WEIGHTS, PROFESSIONAL_FOR, RATIONALES, REFUSAL_REASONS, REOPEN_REASONS,
     REPLACE_REASONS, RESOLUTIONS, SHORT, YOUTH_LAW_RETENTION,
 )
-from .people import _add_years, _between, _weighted
+from .people import _between, _weighted
 from .story_steps import _StorySteps
 
 
@@ -240,7 +242,7 @@ class _Story(_StorySteps):
             close_day = second_close
         if "hold" in p.flags:
             placed = close_day + timedelta(days=rng.randint(0, 10))
-            self.add(placed, "place_retention_hold", law=YOUTH_LAW_RETENTION, until=_add_years(placed, 20))
+            self.add(placed, "place_retention_hold", law=YOUTH_LAW_RETENTION, until=add_years(placed, 20))
         if "erase" in p.flags:
             erase_day = close_day + timedelta(days=rng.randint(30, 90))  # the privacy officer's request, executed that day
             self.add(erase_day, "request_erasure", reason="data_subject_request")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from ledger.aggregates.dates import add_years
 from ledger.aggregates.zrm import INSTRUMENTS
 from .steps import Ref, Step
 from .names import MUNICIPALITY, PROFESSIONALS, VOLUNTEERS
@@ -15,7 +16,7 @@ from .texts import (
     CHILD_SOURCES, CONSENT_BASE_CATEGORIES, COST_SHARES, COST_TEXT, GOAL_CATEGORY, LABELS, NETWORK_RELATIONS,
     PROBLEM_WEIGHTS, REFERRAL_REASONS, SHORT, SOURCES, YOUTH_LAW_CONSENT,
 )
-from .people import _Population, _Profile, _about_children, _add_years, _euros, _weighted
+from .people import _Population, _Profile, _about_children, _euros, _weighted
 
 
 # ================================================================ one story
@@ -134,7 +135,7 @@ class _StorySteps:
         if len(p.adults) > 1 and rng.random() < 0.6:
             consents.append(self.add(day, "grant_consent", "consent", basis="consent", member_id="m2",
                                      organisations=orgs, data_categories=cats, purpose="coordination",
-                                     valid_until=_add_years(day, 2)))
+                                     valid_until=add_years(day, 2)))
         if p.children and rng.random() < 0.3:
             self.add(day, "grant_consent", "consent", basis="public_task", member_id=None,
                      organisations=["jeugdteam-demodorp", MUNICIPALITY],
@@ -166,7 +167,7 @@ class _StorySteps:
         for stream, share in COST_SHARES.items():
             amount = self.annual * 2 * share * rng.uniform(0.8, 1.2)
             self.add(day, "record_cost", "cost", kind="baseline", stream=stream, amount_eur=_euros(amount),
-                     period_start=_add_years(r, -2), period_end=r - timedelta(days=1),
+                     period_start=add_years(r, -2), period_end=r - timedelta(days=1),
                      description=f"Nulmeting: {COST_TEXT[stream]}")
 
     def intervention_costs(self, day: date) -> None:

@@ -39,6 +39,7 @@ from ledger.aggregates.zrm import INSTRUMENTS, MAX_SCORE, MIN_SCORE
 from ledger.application import CaseLedger
 from ledger.config import Settings
 from ledger.privacy.chain import Chain
+from ledger.projections.base import code_of
 from ledger.projections import caseloads as cl
 from ledger.projections.evaluation_facts import (
     fact_costs,
@@ -229,7 +230,7 @@ def compute(conn: sa.Connection, basis: Basis, from_: date | None, to: date, rep
 def _counts(keys: Iterable[str], order: Iterable[str]) -> dict[str, Count]:
     """Counts per code: every known code (0 when absent), then unknown codes sorted."""
     counted = Counter(keys)
-    known = [str(getattr(code, "value", code)) for code in order]
+    known = [code for code in map(code_of, order) if code is not None]
     return {k: Count(counted.get(k, 0)) for k in [*known, *sorted(set(counted) - set(known))]}
 
 

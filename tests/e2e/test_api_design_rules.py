@@ -172,7 +172,22 @@ VIOLATIONS: dict[str, tuple[str, Callable[[Doc], None]]] = {
     "local-date-time": ("nlgov:date-time-ensure-timezone", add_schema(
         validFrom={"type": "string", "format": "date-time-local"})),
     "moment-as-plain-string": ("ledger:moment-fields-use-date-time", add_schema(occurred_at={"type": "string"})),
+    # The ruleset's exemptions name four properties of two schemas; the same names elsewhere are not exempt.
+    "exempt-name-in-another-schema": ("nlgov:specify-format-for-date-and-time", add_schema(
+        created_on={"type": "string"}, at_report_date={"anyOf": [{"type": "integer"}, {"type": "string"}]})),
 }
+
+
+def test_the_exempt_properties_keep_their_true_schemas(document: Doc) -> None:
+    """What lint/adr.spectral.yaml exempts from the date-name rule is still typed exactly (no schema without a type)."""
+    schemas = document["components"]["schemas"]
+    for name in ("created_on", "modified_on"):
+        prop = schemas["HouseholdOut"]["properties"][name]
+        assert (prop["type"], prop["format"]) == ("string", "date-time")
+    for name in ("at_report_date", "per_household_at_report_date"):
+        variants = schemas["InvolvedKindOut"]["properties"][name]["anyOf"]
+        assert all("type" in v for v in variants)
+        assert {"type": "string", "pattern": variants[1]["pattern"]}.items() <= variants[1].items()
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,8 @@ from rich.table import Table
 
 from ledger.client import LedgerApiError, LedgerClient, LedgerUnavailable, Written
 
+from ..dates import parse_date, parse_moment
+
 DEFAULT_URL = "http://127.0.0.1:8000"
 
 HouseholdId = Annotated[str, typer.Argument(help="The household id (a UUID).")]
@@ -67,24 +69,17 @@ def _client() -> Iterator[LedgerClient]:
 
 
 def _date(value: str | None, option: str = "--on") -> date | None:
-    if value is None:
-        return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{option} must be a date like 2026-03-01") from None
+        return parse_date(value, option)
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from None
 
 
 def _moment(value: str | None, option: str) -> datetime | None:
-    if value is None:
-        return None
     try:
-        at = datetime.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{option} must be a time like 2026-03-01T09:00+01:00") from None
-    if at.tzinfo is None:
-        raise typer.BadParameter(f"{option} needs a time zone, e.g. 2026-03-01T09:00+01:00")
-    return at
+        return parse_moment(value, option)
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from None
 
 
 def _console() -> Console:
