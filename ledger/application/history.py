@@ -1,4 +1,5 @@
-"""The reads of case data: a household (now or as recorded at a moment), its history, the caseload list.
+"""The reads of case data: a household (now, or at a business date as known at a ledger position), its history,
+the caseload list.
 
 Each read is decided and recorded by the guard before its data goes out (``save_now``).
 Reads served from the views (plan, involvement, caseloads, the evaluation report) come
@@ -7,6 +8,7 @@ through :meth:`Reads.record_read`, so their access records are made here too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -14,12 +16,14 @@ from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
 
-from ledger.aggregates import Actor, Household, errors, scrub
+from ledger.aggregates import Actor, Household, scrub
 from ledger.aggregates.actions import Action
 from ledger.aggregates.vocabulary import DataCategory
-from ledger.application.core import LedgerCore
+from ledger.application.as_of import Folded, KnownAt, fold, household_events, resolve_known_at
+from ledger.application.core import LedgerCore, _scrubbed_event
 from ledger.privacy.access import ALL_CATEGORIES, access_record
 from ledger.privacy.policy import Decision, decide
+from ledger.privacy.sealing import blind_mapper
 
 __all__ = ["HouseholdSummary", "Reads"]
 
@@ -51,29 +55,70 @@ class Reads(LedgerCore):
                                      save_now=True)[1]
 
     def get_household(
-        self, actor: Actor, household_id: UUID | str, *, as_of: datetime | None = None,
-        emergency_reason: str | None = None,
+        self, actor: Actor, household_id: UUID | str, *, as_of: date | None = None,
+        known_at: int | datetime | None = None, emergency_reason: str | None = None,
     ) -> Household:
-        """Current state, or the state as recorded at ``as_of``; access-recorded first."""
+        """Current state, or the state at ``(as_of, known_at)`` (see :meth:`household_as_of`); access-recorded first."""
+        if as_of is None and known_at is None:
+            household = self._load(household_id)
+            self.guard.authorised(actor, Action.READ_HOUSEHOLD, household, ALL_CATEGORIES,
+                                  emergency_reason=emergency_reason, save_now=True)
+            return household
+        return self.household_as_of(actor, household_id, as_of=as_of, known_at=known_at,
+                                    emergency_reason=emergency_reason).household
+
+    def household_as_of(
+        self, actor: Actor, household_id: UUID | str, *, as_of: date | None = None,
+        known_at: int | datetime | None = None, emergency_reason: str | None = None,
+    ) -> Folded:
+        """The household at business date ``as_of`` (default today) as known at ``known_at`` (default the head).
+
+        Decided on the household as it is now and recorded before anything is read; folds only
+        this household's events (:mod:`ledger.application.as_of`). A household erased since never
+        shows its personal data again. Not yet referred by then: :class:`NotFoundError` naming the time.
+        """
+        if isinstance(as_of, datetime):
+            raise TypeError("as_of is a business date now; pass a recording moment as known_at")
         household = self._load(household_id)
         self.guard.authorised(actor, Action.READ_HOUSEHOLD, household, ALL_CATEGORIES,
                               emergency_reason=emergency_reason, save_now=True)
-        if as_of is None:
-            return household
         with self.keys.scope():
-            events: list[Any] = list(self._events(household_id))  # the household's own events (timestamp, mutate)
-        past = [e for e in events if e.timestamp <= as_of]
-        if not past:
-            raise errors.NotFoundError(f"Household {household.id} did not exist yet then.")
-        then = None
-        for e in past:
-            then = e.mutate(then)
-        assert isinstance(then, Household)
+            folded = self._fold(household.id, as_of, known_at, self.mapper.to_domain_event)
         if household.is_erased:
             # Time travel never resurrects personal data of a household erased since.
+            then = folded.household
             for name, value in list(vars(then).items()):
                 setattr(then, name, scrub(value))
-        return then
+            folded.events = [(p, _scrubbed_event(e)) for p, e in folded.events]
+        return folded
+
+    def blind_household_as_of(
+        self, household_id: UUID | str, *, as_of: date | None = None, known_at: int | datetime | None = None,
+    ) -> Folded:
+        """The fold of :meth:`household_as_of` from events decoded blind (no personal value opened).
+
+        Unrecorded: for the read side's as-of views, which decide and record the read
+        (:meth:`record_read`) before they call it.
+        """
+        household = self._load(household_id)
+        return self._fold(household.id, as_of, known_at, self._blind.to_domain_event)
+
+    def resolve_known_at(self, known_at: int | datetime | None = None) -> KnownAt:
+        """A knowledge time as a ledger position and its recording moment (the head by default)."""
+        return resolve_known_at(self.recorder, self._blind.to_domain_event, known_at)
+
+    def _fold(self, household_id: UUID, as_of: date | None, known_at: int | datetime | None,
+              decode: Callable[[Any], Any]) -> Folded:
+        known = resolve_known_at(self.recorder, self._blind.to_domain_event, known_at)
+        return fold(household_id, household_events(self.recorder, decode, household_id),
+                    as_of if as_of is not None else self.today(), known)
+
+    @property
+    def _blind(self) -> Any:
+        mapper = getattr(self, "_blind_mapper", None)
+        if mapper is None:
+            mapper = self._blind_mapper = blind_mapper(self)
+        return mapper
 
     def history(
         self, actor: Actor, household_id: UUID | str, *, emergency_reason: str | None = None

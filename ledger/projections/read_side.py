@@ -18,12 +18,18 @@ from ledger.aggregates.actions import Action
 from ledger.aggregates.vocabulary import DataCategory as C
 
 from . import Followed, access_log, as_of, caseloads, current_plan, involvement
+from .household_as_of import household_views
 from .runner import Runner
 
 __all__ = ["ReadSide", "ViewsBehindError"]
 
 PLAN_CATEGORIES = frozenset({C.PLAN, C.ZRM, C.INVOLVEMENT})
 INVOLVEMENT_CATEGORIES = frozenset({C.INVOLVEMENT})
+
+
+def _times(folded: Any) -> dict[str, Any]:
+    """Both times of an as-of answer: the business date, and the ledger position with its recording moment."""
+    return {"as_of": folded.as_of, "known_at": {"position": folded.known_at.position, "at": folded.known_at.at}}
 
 
 class ViewsBehindError(TimeoutError):
@@ -38,7 +44,12 @@ class ReadSide:
 
     @classmethod
     def as_of(cls, ledger: Followed, at: datetime) -> ReadSide:
-        """Every view as it stood at ``at``, replayed from the ledger into a private in-memory database."""
+        """Every view as it stood at ``at``, replayed from the ledger into a private in-memory database.
+
+        The whole-ledger reference (and what caseloads and the access log use as of a moment); one
+        household's plan or involved parties as of a date come from :meth:`plan_as_of` and
+        :meth:`involved_as_of`, which fold only that household's events.
+        """
         return cls(as_of(ledger, at))
 
     def _ready(self, min_position: int, view: str | None = None) -> None:
@@ -65,6 +76,35 @@ class ReadSide:
         self._ready(min_position, involvement.WhoIsInvolved.name)
         with self.runner.engine.connect() as conn:
             return involvement.involved(conn, str(household_id), on)
+
+    def plan_as_of(self, actor: Actor, household_id: UUID | str, *, as_of: date | None = None,
+                   known_at: int | datetime | None = None, emergency_reason: str | None = None) -> dict[str, Any]:
+        """The plan at business date ``as_of`` (default today) as known at ``known_at`` (default the head).
+
+        Decided and recorded first; then only this household's events are folded into private
+        views (:mod:`.household_as_of`), so the cost does not grow with the ledger. Late flags are
+        as of ``as_of``. The answer names both times (``as_of``, ``known_at``: position and moment).
+        Not yet referred by then: :class:`NotFoundError` naming the time that excluded it.
+        """
+        self.app.record_read(actor, Action.READ_PLAN, household_id, PLAN_CATEGORIES, emergency_reason=emergency_reason)
+        folded = self.app.blind_household_as_of(household_id, as_of=as_of, known_at=known_at)
+        hid = str(folded.household.id)
+        with household_views(hid, folded.events) as conn:
+            data = current_plan.plan(conn, hid, folded.as_of)
+        assert data is not None  # the fold holds its referral
+        return {**data, **_times(folded)}
+
+    def involved_as_of(self, actor: Actor, household_id: UUID | str, *, as_of: date | None = None,
+                       known_at: int | datetime | None = None, emergency_reason: str | None = None) -> dict[str, Any]:
+        """Who was involved on ``as_of`` (default today) as known at ``known_at`` (default the head); see :meth:`plan_as_of`."""
+        self.app.record_read(actor, Action.READ_INVOLVEMENT, household_id, INVOLVEMENT_CATEGORIES,
+                             emergency_reason=emergency_reason)
+        folded = self.app.blind_household_as_of(household_id, as_of=as_of, known_at=known_at)
+        hid = str(folded.household.id)
+        with household_views(hid, folded.events) as conn:
+            data = involvement.involved(conn, hid, folded.as_of)
+        assert data is not None
+        return {**data, **_times(folded)}
 
     def caseloads(self, actor: Actor, *, on: date | None = None, by: str = "director",
                   min_position: int = 0) -> list[Any]:
