@@ -148,3 +148,52 @@ def check_caseloads(ledger, side: ReadSide) -> None:
     for outsider in (GGZ, Actor("u-admin", "gemeente-testdorp", "admin")):
         with pytest.raises(AccessDeniedError):
             side.caseloads(outsider)
+
+
+def test_an_as_of_plan_is_recorded_first_and_folds_only_that_household(store: Store, clock: FixedClock) -> None:
+    """plan_as_of / involved_as_of: the read is decided and recorded before anything is read; a refusal reads nothing;
+    both times are named; a business date before an involvement leaves it out; not referred yet is not found."""
+    ledger = store.make_ledger(clock=clock)
+    hid, _, _ = case(ledger, clock)
+    side = ReadSide(open_views(ledger))
+    head = ledger.app.recorder.max_notification_id()
+    data = side.plan_as_of(DIRECTOR, hid, as_of=date(2026, 3, 2), known_at=head)
+    assert ledger.app.recorder.max_notification_id() == head + 1  # its access record, before the answer
+    assert (data["phase"], data["as_of"], data["known_at"]["position"]) == ("intake", date(2026, 3, 2), head)
+    assert data["known_at"]["at"] is not None
+    involved = side.involved_as_of(GGZ, hid, as_of=date(2026, 3, 2))
+    assert [i["organisation"] for i in involved["current"] if i["kind"] == "professional"] == ["ggz-regio"]
+    with pytest.raises(AccessDeniedError):
+        side.plan_as_of(STRANGER, hid, as_of=date(2026, 3, 2))
+    with pytest.raises(errors.NotFoundError, match="asOf"):
+        side.plan_as_of(DIRECTOR, hid, as_of=date(2026, 3, 1))
+    side.runner.catch_up()  # no follower here: bring the access log up to the head
+    log = [(r["user_id"], r["action"], r["outcome"])
+           for r in side.access_records(PRIVACY, household_id=str(hid)) if r["action"].startswith("read_")]
+    assert log == [("u-director", "read_plan", "allowed"), ("u-ggz", "read_involvement", "allowed"),
+                   ("u-other", "read_plan", "denied"), ("u-director", "read_plan", "allowed")]
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_the_as_of_plan_at_today_and_the_head_equals_the_live_plan(tmp_path, seed: int) -> None:
+    """For a random demo municipality: every household's plan and involved parties as of (today, head), folded from its
+    own events, equal the live views that followed the whole ledger."""
+    from ledger import demo
+    from ledger.bootstrap import build
+    from ledger.config import Settings
+
+    clock, new_id, new_household_id = demo.demo_wiring(seed)
+    with build(Settings(data_dir=tmp_path), clock=clock, new_id=new_id, new_household_id=new_household_id) as ledger:
+        report = demo.generate(ledger, households=8, seed=seed, operator=OPERATOR, clock=clock)
+        assert report.households == 8
+        ledger.views.catch_up()
+        side = ledger.read_side
+        today = ledger.app.today()
+        for summary in ledger.app.list_households(OPERATOR):
+            hid = summary.household_id
+            live = side.plan(OPERATOR, hid, today=today)
+            folded = side.plan_as_of(OPERATOR, hid, as_of=today)
+            assert {k: v for k, v in folded.items() if k not in ("as_of", "known_at")} == live, hid
+            live_involved = side.involved(OPERATOR, hid, on=today)
+            folded_involved = side.involved_as_of(OPERATOR, hid, as_of=today)
+            assert {k: v for k, v in folded_involved.items() if k not in ("as_of", "known_at")} == live_involved
