@@ -21,6 +21,7 @@ from ledger.aggregates.actions import Action
 from ledger.aggregates.vocabulary import DataCategory
 from ledger.application.as_of import Folded, KnownAt, fold, household_events, resolve_known_at
 from ledger.application.core import LedgerCore, _scrubbed_event
+from ledger.persistence import household_notifications
 from ledger.privacy.access import ALL_CATEGORIES, access_record
 from ledger.privacy.policy import Decision, decide
 from ledger.privacy.sealing import blind_mapper
@@ -121,13 +122,20 @@ class Reads(LedgerCore):
         return mapper
 
     def history(
-        self, actor: Actor, household_id: UUID | str, *, emergency_reason: str | None = None
+        self, actor: Actor, household_id: UUID | str, *, emergency_reason: str | None = None,
+        known_at: int | datetime | None = None,
     ) -> list[DomainEventProtocol[UUID]]:
-        """Every event of the household, oldest first; personal data erased if the household is."""
+        """Every event of the household, oldest first (only those at positions <= ``known_at``, if given);
+        personal data erased if the household is. The history has no business date: it is what was recorded."""
         household = self._load(household_id)
         self.guard.authorised(actor, Action.READ_HISTORY, household, ALL_CATEGORIES,
                               emergency_reason=emergency_reason, save_now=True)
-        return self._history_of(household)
+        events = self._history_of(household)
+        if known_at is None:
+            return events
+        position = self.resolve_known_at(known_at).position
+        positions = [n.id for n in household_notifications(self.recorder, household.id)]
+        return [e for p, e in zip(positions, events, strict=False) if p <= position]
 
     def list_households(self, actor: Actor) -> list[HouseholdSummary]:
         """The households this user may see, in referral order, access-recorded first.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import Header, Path, Query, Request
@@ -23,8 +24,8 @@ from ..schemas import WriteResult
 
 __all__ = [
     "READ_ERRORS", "VIEW_READ_ERRORS", "WRITE_ERRORS", "Cursor", "EmergencyReason", "HouseholdId", "IdempotencyKey",
-    "ItemId", "Limit", "MinPosition", "decode_cursor", "encode_cursor", "idempotent", "page",
-    "problem_responses", "reason_text", "records_page", "written",
+    "AsOfParam", "ItemId", "KnownAtParam", "Limit", "MinPosition", "decode_cursor", "encode_cursor", "idempotent", "page",
+    "parse_times", "problem_responses", "reason_text", "records_page", "written",
 ]
 
 _WORDS = {400: "The request does not match this description (invalidParams names the fields)",
@@ -134,3 +135,42 @@ def page(items: list[Any], cursor: str | None, limit: int) -> dict[str, Any]:
     start = decode_cursor(cursor)
     chunk = items[start:start + limit]
     return {"items": chunk, "next": encode_cursor(start + limit) if start + limit < len(items) else None}
+
+
+# The two times of an as-of read (docs/api.md "Two times"). Declared as text and parsed here, so a
+# timestamp given as asOf (its meaning before issue 14) gets a problem that says what to send instead.
+AsOfParam = Annotated[str | None, Query(
+    alias="asOf", max_length=10, json_schema_extra={"format": "date"},
+    description="Business date (YYYY-MM-DD): what was true on that day, by the dates the events carry. Default today.")]
+KnownAtParam = Annotated[str | None, Query(
+    alias="knownAt", max_length=40,
+    json_schema_extra={"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "format": "date-time"}]},
+    description="Knowledge time: a ledger position, or an RFC 3339 timestamp with offset (the last position "
+                "recorded at or before it). Only what the ledger had recorded by then counts. Default the head.")]
+
+
+def parse_times(as_of: str | None, known_at: str | None) -> tuple[date | None, int | datetime | None]:
+    """``asOf`` as a date and ``knownAt`` as a position or an aware moment; a bad value is an invalid input (400)."""
+    day = None
+    if as_of is not None:
+        try:
+            day = date.fromisoformat(as_of) if len(as_of) == 10 else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise errors.InvalidInputError(
+                f"asOf is a business date now (YYYY-MM-DD), not {errors.shown(as_of)}; to ask what the ledger had "
+                "recorded by a moment, pass knownAt (a ledger position or an RFC 3339 timestamp with offset).")
+    moment: int | datetime | None = None
+    if known_at is not None:
+        if known_at.isdigit():
+            moment = int(known_at)
+        else:
+            try:
+                moment = datetime.fromisoformat(known_at)
+            except ValueError:
+                moment = None
+            if moment is None or moment.tzinfo is None:
+                raise errors.InvalidInputError(
+                    f"knownAt must be a ledger position or an RFC 3339 timestamp with offset, not {errors.shown(known_at)}.")
+    return day, moment

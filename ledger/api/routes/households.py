@@ -1,4 +1,4 @@
-"""Household reads: my caseload, a household's state (or as of a date), its history, its plan, who is involved.
+"""Household reads: my caseload, a household's state, its history, its plan, who is involved: now or at two times.
 
 The state and the history come from the ledger (the aggregate, through the presenter); the plan and
 the involved parties from the views, which ``minPosition`` waits for (read-your-writes).
@@ -6,7 +6,7 @@ the involved parties from the views, which ``minPosition`` waits for (read-your-
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -17,6 +17,8 @@ from ledger.presenters import event_view, household_view
 
 from ..deps import CallerDep, ledger_of, read_side_of
 from ..schemas import EventPage, HouseholdOut, HouseholdSummaryPage, InvolvedOut, PlanOut
+from ledger.application.as_of import KnownAt
+
 from .common import (
     READ_ERRORS,
     VIEW_READ_ERRORS,
@@ -24,8 +26,11 @@ from .common import (
     EmergencyReason,
     HouseholdId,
     Limit,
+    AsOfParam,
+    KnownAtParam,
     MinPosition,
     page,
+    parse_times,
     problem_responses,
     reason_text,
 )
@@ -45,47 +50,77 @@ def caseload(request: Request, who: CallerDep, cursor: Cursor = None, limit: Lim
     return page(rows, cursor, limit)
 
 
-@router.get("/households/{householdId}", responses=READ_ERRORS, summary="A household's current state (or as of a date)",
-            response_model=HouseholdOut)
-def household(request: Request, who: CallerDep, household_id: HouseholdId,
-              as_of: Annotated[date | None, Query(alias="asOf", description="The state at the end of this day.")] = None,
-              emergency_reason: EmergencyReason = None) -> JSONResponse:
+def _times(as_of: date, known_at: KnownAt) -> dict[str, Any]:
+    return {"as_of": as_of.isoformat(),
+            "known_at": {"position": known_at.position, "at": known_at.at.isoformat() if known_at.at else None}}
+
+
+@router.get("/households/{householdId}", responses=READ_ERRORS,
+            summary="A household's state, now or at a business date as known at a ledger position",
+            response_model=HouseholdOut,
+            description="Without `asOf` and `knownAt`: the current state. With either: the fold of the household's "
+                        "events with position <= `knownAt` and business date <= `asOf` (an event that cannot apply "
+                        "without a left-out one is skipped); the answer names both times (`as_of`, `known_at`). "
+                        "Not referred by then: 404, naming the time.")
+def household(request: Request, who: CallerDep, household_id: HouseholdId, as_of: AsOfParam = None,
+              known_at: KnownAtParam = None, emergency_reason: EmergencyReason = None) -> JSONResponse:
     app = ledger_of(request).app
-    at = None
-    if as_of is not None:
-        at = datetime.combine(as_of, time.max, tzinfo=app.tz)
-    h = app.get_household(who.actor, household_id, as_of=at, emergency_reason=reason_text(emergency_reason))
-    # The presenter's dict goes out as it is (no second validation on the hot read path);
-    # tests/unit/test_household_presenter.py holds it to HouseholdOut.
-    return JSONResponse(household_view(h), headers={"ETag": f'"{h.version}"'})
+    day, known = parse_times(as_of, known_at)
+    if day is None and known is None:
+        h = app.get_household(who.actor, household_id, emergency_reason=reason_text(emergency_reason))
+        # The presenter's dict goes out as it is (no second validation on the hot read path);
+        # tests/unit/test_household_presenter.py holds it to HouseholdOut.
+        return JSONResponse(household_view(h), headers={"ETag": f'"{h.version}"'})
+    folded = app.household_as_of(who.actor, household_id, as_of=day, known_at=known,
+                                 emergency_reason=reason_text(emergency_reason))
+    body = household_view(folded.household) | _times(folded.as_of, folded.known_at)
+    return JSONResponse(body, headers={"ETag": f'"{folded.household.version}"'})
 
 
 @router.get("/households/{householdId}/events", response_model=EventPage, responses=READ_ERRORS,
-            summary="A household's history")
+            summary="A household's history (as recorded, or as known at a ledger position)")
 def events(request: Request, who: CallerDep, household_id: HouseholdId, cursor: Cursor = None,
-           limit: Limit = 100, emergency_reason: EmergencyReason = None) -> dict[str, Any]:
-    history = ledger_of(request).app.history(who.actor, household_id,
-                                             emergency_reason=reason_text(emergency_reason))
-    return page([event_view(e) for e in history], cursor, limit)
+           limit: Limit = 100, known_at: KnownAtParam = None, emergency_reason: EmergencyReason = None) -> dict[str, Any]:
+    app = ledger_of(request).app
+    _, known = parse_times(None, known_at)
+    history = app.history(who.actor, household_id, emergency_reason=reason_text(emergency_reason), known_at=known)
+    out = page([event_view(e) for e in history], cursor, limit)
+    if known is not None:
+        resolved = app.resolve_known_at(known)
+        out["known_at"] = {"position": resolved.position, "at": resolved.at}
+    return out
 
 
 @router.get("/households/{householdId}/plan", response_model=PlanOut, responses=VIEW_READ_ERRORS,
-            summary="The current plan (view)")
+            summary="The plan (view), now or at a business date as known at a ledger position",
+            description="Without `asOf` and `knownAt`: the live view (`minPosition` waits for your write). With "
+                        "either: only this household's events folded into private views; late flags as of `asOf`.")
 def plan(request: Request, who: CallerDep, household_id: HouseholdId, min_position: MinPosition = 0,
+         as_of: AsOfParam = None, known_at: KnownAtParam = None,
          emergency_reason: EmergencyReason = None) -> dict[str, Any]:
-    data = read_side_of(request).plan(who.actor, household_id, min_position=min_position,
-                                      emergency_reason=reason_text(emergency_reason))
+    day, known = parse_times(as_of, known_at)
+    side = read_side_of(request)
+    if day is not None or known is not None:
+        return side.plan_as_of(who.actor, household_id, as_of=day, known_at=known,
+                               emergency_reason=reason_text(emergency_reason))
+    data = side.plan(who.actor, household_id, min_position=min_position, emergency_reason=reason_text(emergency_reason))
     if data is None:
         raise errors.NotFoundError("The views do not hold this household yet; retry with minPosition.")
     return data
 
 
 @router.get("/households/{householdId}/involved-parties", response_model=InvolvedOut, responses=VIEW_READ_ERRORS,
-            summary="Who else works with this household")
+            summary="Who else works with this household, now or at a business date as known at a ledger position")
 def involved_parties(request: Request, who: CallerDep, household_id: HouseholdId, min_position: MinPosition = 0,
+                     as_of: AsOfParam = None, known_at: KnownAtParam = None,
                      emergency_reason: EmergencyReason = None) -> dict[str, Any]:
-    data = read_side_of(request).involved(who.actor, household_id, min_position=min_position,
-                                          emergency_reason=reason_text(emergency_reason))
+    day, known = parse_times(as_of, known_at)
+    side = read_side_of(request)
+    if day is not None or known is not None:
+        return side.involved_as_of(who.actor, household_id, as_of=day, known_at=known,
+                                   emergency_reason=reason_text(emergency_reason))
+    data = side.involved(who.actor, household_id, min_position=min_position,
+                         emergency_reason=reason_text(emergency_reason))
     if data is None:
         raise errors.NotFoundError("The views do not hold this household yet; retry with minPosition.")
     return data

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
-__all__ = ["DecimalText", "Moment", "Out", "PersonalText", "iso"]
+__all__ = ["AS_OF_FIELDS", "DecimalText", "KnownAtOut", "Moment", "Out", "PersonalText", "iso"]
 
 
 def iso(value: datetime) -> str:
@@ -25,3 +25,17 @@ class Out(BaseModel):
     """Base of the response bodies: every key named, none added."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class KnownAtOut(Out):
+    """The knowledge time an answer stands on: the ledger position, and when the ledger recorded it."""
+
+    position: int = Field(description="The last ledger position counted.")
+    at: Moment | None = Field(description="When the ledger recorded that position; null on an empty ledger.")
+
+
+# The two times of an as-of answer (absent from a current read): the business date and the knowledge time.
+AS_OF_FIELDS: dict[str, Any] = {
+    "as_of": (date | None, Field(default=None, description="Business date of an as-of read (asOf; default today).")),
+    "known_at": (KnownAtOut | None, Field(default=None, description="Knowledge time of an as-of read (knownAt).")),
+}

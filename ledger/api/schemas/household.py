@@ -20,7 +20,7 @@ from ledger.aggregates import Personal
 from ledger.aggregates.values import Actor, ValueObject
 from ledger.presenters import HOUSEHOLD_FIELDS
 
-from .base import DecimalText, Moment, Out, PersonalText, iso
+from .base import AS_OF_FIELDS, DecimalText, KnownAtOut, Moment, Out, PersonalText, iso
 
 __all__ = ["ActorOut", "EventOut", "EventPage", "HouseholdOut", "HouseholdSummaryOut", "HouseholdSummaryPage",
            "value_object_out"]
@@ -94,7 +94,7 @@ _HOUSEHOLD_HEAD: dict[str, Any] = {
 HouseholdOut: type[BaseModel] = create_model(
     "HouseholdOut", __base__=Out,
     __doc__="A household's state: every field named by the presenter (ledger/presenters.py).",
-    **(_HOUSEHOLD_HEAD | {name: (_out_type(hint), ...) for name, hint in HOUSEHOLD_FIELDS.items()}),
+    **(_HOUSEHOLD_HEAD | {name: (_out_type(hint), ...) for name, hint in HOUSEHOLD_FIELDS.items()} | AS_OF_FIELDS),
 )
 
 
@@ -111,6 +111,7 @@ class EventOut(Out):
 class EventPage(Out):
     items: list[EventOut]
     next: str | None = Field(description="Cursor for the next page; null on the last page.")
+    known_at: KnownAtOut | None = Field(default=None, description="Knowledge time of the history (knownAt), if asked.")
 
 
 class HouseholdSummaryOut(Out):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Moment, Out
+from .base import KnownAtOut, Moment, Out
 
 __all__ = ["CaseloadRowOut", "DirectorOut", "InvolvedOut", "InvolvedPartyOut", "PlanActionRowOut", "PlanGoalOut",
            "PlanOut", "ZrmProgressOut"]
@@ -74,6 +74,8 @@ class PlanOut(Out):
     erased_on: date | None
     version: int
     last_event_at: Moment
+    as_of: date | None = Field(default=None, description="Business date of an as-of read (asOf; default today).")
+    known_at: KnownAtOut | None = Field(default=None, description="Knowledge time of an as-of read (knownAt).")
     goals: list[PlanGoalOut]
     actions: list[PlanActionRowOut]
     zrm: list[ZrmProgressOut]
@@ -96,6 +98,8 @@ class InvolvedOut(Out):
     erased: bool
     current: list[InvolvedPartyOut]
     previous: list[InvolvedPartyOut]
+    as_of: date | None = Field(default=None, description="Business date of an as-of read (asOf; default today).")
+    known_at: KnownAtOut | None = Field(default=None, description="Knowledge time of an as-of read (knownAt).")
 
 
 class CaseloadRowOut(Out):
