@@ -100,7 +100,7 @@ def _recorded_at(recorder: Any, decode: Callable[[Notification], Any], position:
         return None
     exact = recorder.select_notifications(start=position, limit=1, stop=position)
     if exact:
-        return decode(exact[0]).timestamp  # type: ignore[no-any-return]  # a domain event's timestamp
+        return decode(exact[0]).timestamp
     before = recorder.select_notifications(start=max(1, position - 1000), limit=1000, stop=position)
     return decode(before[-1]).timestamp if before else None
 
@@ -119,11 +119,11 @@ def fold(household_id: UUID, events: Sequence[tuple[int, Any]], as_of: date, kno
         raise TypeError("as_of is a business date now; pass a recording moment as known_at")
     known = [(p, e) for p, e in events if p <= known_at.position]
     if not known:
-        raise errors.NotFoundError(f"Household {household_id} was not yet recorded at ledger position "
-                                   f"{known_at.position} (knownAt).")
+        raise errors.NotFoundError(f"Household {household_id} did not exist yet at ledger position {known_at.position} "
+                                   "(knownAt): the ledger recorded its referral later.")
     first = known[0][1]
     if business_date(first) > as_of:
-        raise errors.NotFoundError(f"Household {household_id} was not yet referred on {as_of.isoformat()} (asOf): "
+        raise errors.NotFoundError(f"Household {household_id} did not exist yet on {as_of.isoformat()} (asOf): "
                                    f"its referral is dated {business_date(first).isoformat()}.")
     state: Household | None = None
     applied: list[tuple[int, Any]] = []

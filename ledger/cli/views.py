@@ -1,4 +1,8 @@
-"""``ledger views ...``: the operator's reads of the local store, now or ``--as-of``.
+"""``ledger views ...``: the operator's reads of the local store, now or in the past.
+
+One household (state, history, plan, involved parties) at two times: ``--as-of DATE`` (business date)
+and ``--known-at POS|TIME`` (knowledge time), folded from its own events only; caseloads and the access
+log ``--as-of`` a moment replay the whole ledger.
 
 The household list, one household's state and history (a replay), and the projections' views (current
 plan, who is involved, caseloads, access log). They open the store directly as the operator (recorded
@@ -11,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +25,7 @@ from ledger.aggregates import Actor
 from ledger.bootstrap import Ledger
 from ledger.presenters import event_view, household_view
 
+from .dates import AS_OF_HELP, KNOWN_AT_HELP, parse_as_of, parse_known_at
 from .base import AsJson, AsOf, CliError, HouseholdId, _date, _ledger, _operator, _print_json, _settings
 
 __all__ = ["views_app"]
@@ -54,29 +59,50 @@ def views_households(as_json: AsJson = False) -> None:
     typer.echo(f"{len(rows)} households")
 
 
+AsOfDate = Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)]
+KnownAt = Annotated[str | None, typer.Option("--known-at", help=KNOWN_AT_HELP)]
+
+
+def _times(as_of: str | None, known_at: str | None) -> tuple[date | None, int | datetime | None]:
+    try:
+        return parse_as_of(as_of), parse_known_at(known_at)
+    except ValueError as e:
+        raise CliError(str(e)) from None
+
+
+def _times_of(data: dict[str, Any]) -> dict[str, Any]:
+    known = data["known_at"]
+    return {"as_of": data["as_of"], "known_at": {"position": known.position, "at": known.at}}
+
+
 @views_app.command("household")
 def views_household(
     household: HouseholdId,
     as_json: AsJson = False,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Show the household as recorded at the end of this date.")] = None,
+    as_of: AsOfDate = None,
+    known_at: KnownAt = None,
 ) -> None:
-    """Show a household's state and its event history."""
+    """Show a household's state and its event history: now, or on --as-of as known at --known-at."""
     settings = _settings()
-    moment = None
-    if as_of is not None:
-        day = _date(as_of, "--as-of")
-        assert day is not None
-        moment = datetime.combine(day, time.max, tzinfo=UTC)
+    day, known = _times(as_of, known_at)
+    times: dict[str, Any] = {}
     with _ledger() as ledger:
         actor = _operator(settings)
-        h = ledger.app.get_household(actor, household, as_of=moment)
-        recorded: list[Any] = ledger.app.history(actor, household)  # Household events: each has its timestamp
-        events = [e for e in recorded if moment is None or e.timestamp <= moment]
+        if day is None and known is None:
+            h = ledger.app.get_household(actor, household)
+            events: list[Any] = ledger.app.history(actor, household)
+        else:
+            folded = ledger.app.household_as_of(actor, household, as_of=day, known_at=known)
+            h, events = folded.household, [e for _, e in folded.events]
+            times = _times_of({"as_of": folded.as_of, "known_at": folded.known_at})
     state, history = household_view(h), [event_view(e) for e in events]
     if as_json:
-        _print_json({"household": state, "events": history})
+        _print_json({"household": state, "events": history, **json.loads(json.dumps(times, default=_json_default))})
         return
     _print_household_text(state, history, ZoneInfo(settings.timezone))
+    if times:
+        typer.echo(f"As of {times['as_of']}, as known at position {times['known_at']['position']} "
+                   f"({times['known_at']['at']}).")
 
 
 def _print_household_text(state: dict[str, Any], history: list[dict[str, Any]], tz: ZoneInfo) -> None:
@@ -134,22 +160,36 @@ def _print_view(data: Any) -> None:
 
 
 @views_app.command("plan")
-def views_plan(household: HouseholdId, as_of: AsOf = None) -> None:
-    """The current plan: phase, case director, goals, actions (late ones marked), ZRM change since intake."""
-    with _read_side(as_of) as (side, actor, ledger):
-        data = side.plan(actor, household, today=_day_of(as_of, ledger))
+def views_plan(household: HouseholdId, as_of: AsOfDate = None, known_at: KnownAt = None) -> None:
+    """The plan: phase, case director, goals, actions (late ones marked), ZRM change since intake; now, or on
+    --as-of as known at --known-at (only this household's events are folded)."""
+    day, known = _times(as_of, known_at)
+    settings = _settings()
+    with _ledger() as ledger:
+        if day is None and known is None:
+            ledger.views.catch_up()  # the CLI reads its own store: bring the views to the head first
+            data = ledger.read_side.plan(_operator(settings), household, today=ledger.app.today())
+        else:
+            data = ledger.read_side.plan_as_of(_operator(settings), household, as_of=day, known_at=known)
     if data is None:
-        raise CliError("that household did not exist yet then")
+        raise CliError("the views do not hold that household yet")
     _print_view(data)
 
 
 @views_app.command("involved")
-def views_involved(household: HouseholdId, as_of: AsOf = None) -> None:
-    """Who else works with this household: organisations, professionals, volunteers, now and before."""
-    with _read_side(as_of) as (side, actor, ledger):
-        data = side.involved(actor, household, on=_day_of(as_of, ledger))
+def views_involved(household: HouseholdId, as_of: AsOfDate = None, known_at: KnownAt = None) -> None:
+    """Who else works with this household: organisations, professionals, volunteers, now and before; or on
+    --as-of as known at --known-at."""
+    day, known = _times(as_of, known_at)
+    settings = _settings()
+    with _ledger() as ledger:
+        if day is None and known is None:
+            ledger.views.catch_up()
+            data = ledger.read_side.involved(_operator(settings), household, on=ledger.app.today())
+        else:
+            data = ledger.read_side.involved_as_of(_operator(settings), household, as_of=day, known_at=known)
     if data is None:
-        raise CliError("that household did not exist yet then")
+        raise CliError("the views do not hold that household yet")
     _print_view(data)
 
 

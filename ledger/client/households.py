@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ._http import Http
@@ -30,28 +30,45 @@ class HouseholdRequests(Http):
         """The households this user may see (id, version, phase, referred_on, case_director, erased)."""
         return self._pages("/households", {"phase": phase}, page_size)
 
-    def household(self, household_id: str, as_of: date | str | None = None, *,
+    def household(self, household_id: str, as_of: date | str | None = None, *, known_at: int | datetime | str | None = None,
                   emergency_reason: str | None = None) -> tuple[dict[str, Any], int]:
-        """The household's state (or as it was at the end of ``as_of``) and its current version."""
-        response = self._request("GET", f"/households/{_seg(household_id)}", params={"asOf": as_of},
+        """The household's state and its version: now, or on business date ``as_of`` as known at ``known_at``
+        (a ledger position or an aware moment). An as-of answer names both times (``as_of``, ``known_at``)."""
+        response = self._request("GET", f"/households/{_seg(household_id)}", params=_times(as_of, known_at),
                                  headers=self._emergency(emergency_reason))
         state = response.json()
         version = _version_of(response.headers.get("etag"))
         return state, version if version is not None else int(state["version"])
 
-    def events(self, household_id: str, *, emergency_reason: str | None = None,
-               page_size: int | None = None) -> Iterator[dict[str, Any]]:
-        """Every event of the household, oldest first (version, type, recorded_at, actor, data)."""
-        return self._pages(f"/households/{_seg(household_id)}/events", None, page_size,
+    def events(self, household_id: str, *, known_at: int | datetime | str | None = None,
+               emergency_reason: str | None = None, page_size: int | None = None) -> Iterator[dict[str, Any]]:
+        """Every event of the household, oldest first (version, type, recorded_at, actor, data); with ``known_at``
+        only those the ledger had recorded by then."""
+        return self._pages(f"/households/{_seg(household_id)}/events", _times(None, known_at) or None, page_size,
                            self._emergency(emergency_reason))
 
-    def plan(self, household_id: str, min_position: int = 0, *, emergency_reason: str | None = None) -> dict[str, Any]:
-        """The current plan (view). Pass your last write's ``position`` to read your own writes."""
-        return self._request("GET", f"/households/{_seg(household_id)}/plan", params={"minPosition": min_position},
+    def plan(self, household_id: str, min_position: int = 0, *, as_of: date | str | None = None,
+             known_at: int | datetime | str | None = None, emergency_reason: str | None = None) -> dict[str, Any]:
+        """The plan (view): now (pass your last write's ``position`` to read your own writes), or on ``as_of`` as
+        known at ``known_at``."""
+        params: dict[str, Any] = {"minPosition": min_position, **_times(as_of, known_at)}
+        return self._request("GET", f"/households/{_seg(household_id)}/plan", params=params,
                              headers=self._emergency(emergency_reason)).json()
 
-    def involved_parties(self, household_id: str, min_position: int = 0, *,
+    def involved_parties(self, household_id: str, min_position: int = 0, *, as_of: date | str | None = None,
+                         known_at: int | datetime | str | None = None,
                          emergency_reason: str | None = None) -> dict[str, Any]:
-        """Who else works with this household, now and before (view)."""
+        """Who else works with this household (view): now and before, or on ``as_of`` as known at ``known_at``."""
+        params: dict[str, Any] = {"minPosition": min_position, **_times(as_of, known_at)}
         return self._request("GET", f"/households/{_seg(household_id)}/involved-parties",
-                             params={"minPosition": min_position}, headers=self._emergency(emergency_reason)).json()
+                             params=params, headers=self._emergency(emergency_reason)).json()
+
+
+def _times(as_of: date | str | None, known_at: int | datetime | str | None) -> dict[str, str]:
+    """The two times as query parameters (left out when not given)."""
+    out = {}
+    if as_of is not None:
+        out["asOf"] = as_of.isoformat() if isinstance(as_of, date) else str(as_of)
+    if known_at is not None:
+        out["knownAt"] = known_at.isoformat() if isinstance(known_at, datetime) else str(known_at)
+    return out

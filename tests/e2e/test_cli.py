@@ -191,3 +191,38 @@ def test_retention_lists_the_rules_in_force_and_a_bad_file_is_one_line(
     assert refused.returncode == 1
     assert refused.stderr.count("\n") == 1 and "rule.0.years" in refused.stderr
     assert fingerprint(tmp_path) == before
+
+
+def test_views_at_two_times_business_date_and_knowledge_time(tmp_path: Path) -> None:
+    """`views household|plan|involved --as-of DATE --known-at POS|TIME`: the business date leaves out what happened
+    later; --known-at before the intake's recording leaves it out though dated earlier; a time as --as-of is refused
+    with a line that names --known-at."""
+    household = imported(tmp_path, REFERRAL, {"command": "record_intake", "on": "2026-01-09",
+                                              "args": {"domains_discussed": ["finances"]}})
+    events = json.loads(run(tmp_path, "views", "household", household, "--json").stdout)["events"]
+    assert [e["type"] for e in events] == ["Referred", "IntakeHeld"]
+    before = json.loads(run(tmp_path, "views", "household", household, "--as-of", "2026-01-06", "--json").stdout)
+    assert before["household"]["phase"] == "referred" and before["as_of"] == "2026-01-06"
+    assert [e["type"] for e in before["events"]] == ["Referred"]
+    head = before["known_at"]["position"]
+    after = json.loads(run(tmp_path, "views", "household", household, "--as-of", "2026-01-09", "--json").stdout)
+    assert after["household"]["phase"] == "intake"
+    plan = json.loads(run(tmp_path, "views", "plan", household, "--as-of", "2026-01-06", "--known-at", str(head)).stdout)
+    assert (plan["phase"], plan["as_of"], plan["known_at"]["position"]) == ("referred", "2026-01-06", head)
+    involved = run(tmp_path, "views", "involved", household, "--as-of", "2026-01-09", "--known-at", str(head))
+    assert involved.returncode == 0, involved.stderr
+    assert json.loads(involved.stdout)["known_at"]["position"] == head
+    # Known at a position before the intake's recording: the intake does not count, though dated before --as-of.
+    phases = {}
+    for position in range(head, 0, -1):
+        then = run(tmp_path, "views", "household", household, "--as-of", "2026-01-09", "--known-at", str(position),
+                   "--json")
+        if then.returncode != 0:
+            assert "did not exist yet" in then.stderr and "knownAt" in then.stderr
+            break
+        phases[position] = json.loads(then.stdout)["household"]["phase"]
+    assert list(dict.fromkeys(phases.values())) == ["intake", "referred"]
+    old = run(tmp_path, "views", "plan", household, "--as-of", "2026-01-09T12:00:00+01:00")
+    assert old.returncode != 0 and "--known-at" in old.stderr and len(old.stderr.strip().splitlines()) == 1
+    early = run(tmp_path, "views", "plan", household, "--known-at", "2000-01-01T00:00:00+00:00")
+    assert early.returncode == 1 and "knownAt" in early.stderr

@@ -7,15 +7,36 @@ expects (``--version``/``-v``) and prints the new one; tables by default, ``--js
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import typer
 
+from ledger.cli.dates import AS_OF_HELP, KNOWN_AT_HELP, parse_as_of, parse_known_at
 from ledger.client import Member
 
 from ._common import AsJson, HouseholdId, Key, On, _cell, _client, _console, _date, _handled, _json, _table, _written
 
 __all__ = ["household_app"]
+
+
+AsOfDate = Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)]
+KnownAt = Annotated[str | None, typer.Option("--known-at", help=KNOWN_AT_HELP)]
+
+
+def _times(as_of: str | None, known_at: str | None) -> tuple[date | None, int | datetime | None]:
+    try:
+        return parse_as_of(as_of), parse_known_at(known_at)
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from None
+
+
+def _times_line(data: dict[str, Any]) -> str | None:
+    """"as of DATE, as known at position N (TIME)" for an as-of answer; None for a current one."""
+    known = data.get("known_at")
+    if data.get("as_of") is None and known is None:
+        return None
+    return f"as of {data.get('as_of')}, as known at position {(known or {}).get('position')} ({(known or {}).get('at')})"
 
 
 household_app = typer.Typer(
@@ -71,17 +92,21 @@ def household_refer(
 @_handled
 def household_show(
     household: HouseholdId,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="The state at the end of this date.")] = None,
+    as_of: AsOfDate = None,
+    known_at: KnownAt = None,
     emergency_reason: Annotated[str | None, typer.Option(
         "--emergency-reason", help="Break the glass: why you need this without a consent (reviewed later).")] = None,
     as_json: AsJson = False,
 ) -> None:
     """A household's state (needs a consent covering every data category)."""
     with _client() as c:
-        state, version = c.household(household, _date(as_of, "--as-of"), emergency_reason=emergency_reason)
+        day, known = _times(as_of, known_at)
+        state, version = c.household(household, day, known_at=known, emergency_reason=emergency_reason)
     if as_json:
         return _json(state)
     _print_household(state, version)
+    if line := _times_line(state):
+        _console().print(line)
 
 
 def _print_household(s: dict[str, Any], version: int) -> None:
@@ -145,14 +170,19 @@ def household_plan(
     household: HouseholdId,
     min_position: Annotated[int, typer.Option("--min-position", min=0,
                                               help="Wait until the views hold this ledger position.")] = 0,
+    as_of: AsOfDate = None,
+    known_at: KnownAt = None,
     as_json: AsJson = False,
 ) -> None:
-    """The current plan (view): phase, director, goals, actions (late ones flagged), ZRM change."""
+    """The plan (view): phase, director, goals, actions (late ones flagged), ZRM change; now, or --as-of/--known-at."""
+    day, known = _times(as_of, known_at)
     with _client() as c:
-        plan = c.plan(household, min_position)
+        plan = c.plan(household, min_position, as_of=day, known_at=known)
     if as_json:
         return _json(plan)
     out = _console()
+    if line := _times_line(plan):
+        out.print(line)
     director = plan.get("director") or {}
     out.print(f"Household {plan.get('household_id')}  version {plan.get('version')}  phase {plan.get('phase')}  "
               f"case director {director.get('user_id', '-')}")
@@ -167,13 +197,17 @@ def household_plan(
 
 @household_app.command("involved")
 @_handled
-def household_involved(household: HouseholdId, as_json: AsJson = False) -> None:
-    """Who else works with this household, now and before (view)."""
+def household_involved(household: HouseholdId, as_of: AsOfDate = None, known_at: KnownAt = None,
+                       as_json: AsJson = False) -> None:
+    """Who else works with this household, now and before (view); or on --as-of as known at --known-at."""
+    day, known = _times(as_of, known_at)
     with _client() as c:
-        data = c.involved_parties(household)
+        data = c.involved_parties(household, as_of=day, known_at=known)
     if as_json:
         return _json(data)
     out = _console()
+    if line := _times_line(data):
+        out.print(line)
     for key in ("current", "previous"):
         rows = data.get(key) or []
         if not rows:
