@@ -37,6 +37,7 @@ from ledger.persistence import household_notifications
 __all__ = ["Folded", "KnownAt", "fold", "household_events", "resolve_known_at"]
 
 KnownAtArg = int | datetime | None
+SETTLE = 64  # positions after the bisection's answer looked at one by one (stamps out of order within a save)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ def resolve_known_at(recorder: Any, decode: Callable[[Notification], Any], known
     """``known_at`` as a position: the head (None), the position itself, or the last one recorded at or before a moment.
 
     A moment is found by bisection over positions (about 20 one-row reads at a million events), on
-    the recording times the events carry; the ledger's clock stamps them in recording order. A
+    the recording times the events carry (the ledger's clock stamps them in recording order, up to
+    the order within one save: the :data:`SETTLE` positions after the answer are looked at one by one). A
     position past the head, a negative one or a moment without an offset is refused.
     """
     head = recorder.max_notification_id() or 0
@@ -84,6 +86,11 @@ def resolve_known_at(recorder: Any, decode: Callable[[Notification], Any], known
                 lo = n.id
             else:
                 hi = mid - 1
+        # Within one save the stamps need not follow the positions (a read's access record is stamped
+        # before the command's events it is saved after): the next few decide the last one by then.
+        for n in recorder.select_notifications(start=lo, limit=SETTLE, inclusive_of_start=False, stop=head):
+            if decode(n).timestamp <= known_at:
+                lo = n.id
         position = lo
     elif isinstance(known_at, bool) or not isinstance(known_at, int) or known_at < 0:
         raise errors.InvalidInputError("knownAt must be a ledger position (0 or more) or a moment with an offset.")

@@ -243,3 +243,37 @@ def test_no_response_that_can_carry_case_data_may_be_stored_by_a_cache(api: Api)
     declared = [("Cache-Control" in r.get("headers", {})) for p in described.json()["paths"].values()
                 for op in p.values() if isinstance(op, dict) and "responses" in op for r in op["responses"].values()]
     assert declared and all(declared)  # and the document says so for every response
+
+
+def test_a_household_at_two_times_over_http(api: Api) -> None:
+    """asOf is a business date, knownAt a position or an RFC 3339 timestamp; answers name both; a timestamp as asOf is
+    a 400 naming knownAt; not referred by then is a 404 naming the time; each as-of read is recorded before it answers."""
+    c = client(api)
+    r = c.post("/v1/households", json={**REFERRAL, "on": "2026-01-05"})
+    assert r.status_code == 201, r.text
+    hid, v = r.json()["household_id"], r.json()["version"]
+    referred_at = int(r.headers["ledger-position"])
+    w = c.post(f"/v1/households/{hid}/intakes", json={"domains_discussed": ["housing"], "on": "2026-01-09"},
+               headers={"If-Match": f'"{v}"'})
+    assert w.status_code == 201, w.text
+    plan = c.get(f"/v1/households/{hid}/plan", params={"asOf": "2026-01-10"})
+    assert plan.status_code == 200, plan.text
+    body = plan.json()
+    assert (body["phase"], body["as_of"]) == ("intake", "2026-01-10")
+    assert body["known_at"]["position"] >= int(w.headers["ledger-position"]) and body["known_at"]["at"].endswith("+00:00")
+    known = c.get(f"/v1/households/{hid}/plan", params={"asOf": "2026-01-10", "knownAt": str(referred_at)}).json()
+    assert (known["phase"], known["known_at"]["position"]) == ("referred", referred_at)  # the intake not known yet
+    by_time = c.get(f"/v1/households/{hid}/plan", params={"asOf": "2026-01-10", "knownAt": known["known_at"]["at"]})
+    assert by_time.status_code == 200 and by_time.json()["known_at"]["position"] >= referred_at
+    assert c.get(f"/v1/households/{hid}/involved-parties", params={"asOf": "2026-01-06"}).json()["as_of"] == "2026-01-06"
+    is_problem(c.get(f"/v1/households/{hid}/plan", params={"asOf": "2026-01-04"}), 404, "not-found")
+    assert "asOf" in c.get(f"/v1/households/{hid}/plan", params={"asOf": "2026-01-04"}).json()["detail"]
+    old = is_problem(c.get(f"/v1/households/{hid}", params={"asOf": "2026-01-10T12:00:00+01:00"}), 400, "invalid-input")
+    assert "knownAt" in old["detail"] and "business date" in old["detail"]
+    bad = is_problem(c.get(f"/v1/households/{hid}/plan", params={"knownAt": "2026-01-10T12:00:00"}), 400,
+                     "invalid-input")
+    assert "offset" in bad["detail"]
+    is_problem(c.get(f"/v1/households/{hid}/plan", params={"knownAt": "999999999"}), 400, "invalid-input")
+    reads = [(a["user_id"], a["action"]) for a in client(api, "privacy").get(
+        "/v1/access-log", params={"householdId": hid}).json()["items"] if a["action"] == "read_plan"]
+    assert reads.count(("u-director", "read_plan")) >= 4  # every as-of read recorded, the refused ones too

@@ -400,3 +400,61 @@ def test_cli_says_so_in_one_line_when_the_service_is_unreachable() -> None:
                           env=env, timeout=60)
     line = one_error_line(done)
     assert line.startswith(f"error: cannot reach the ledger at http://127.0.0.1:{port}: connection refused")
+
+
+# ----------------------------------------------------------------- (e) a household at two times (issue 14)
+def test_a_household_at_a_business_date_as_known_at_a_position_through_client_and_cli(api: Any) -> None:
+    """as_of (business date) and known_at (position or timestamp) through the client and `ledger household
+    show|plan|involved --as-of --known-at`: a late-arriving fact counts only once known, a date between two events
+    holds the first, a timestamp and its position agree, an erased household shows no personal data as of before,
+    and a timestamp given as asOf is refused naming knownAt."""
+    director, admin, privacy = client(api, "director"), client(api, "admin"), client(api, "privacy")
+    w = referral(director, on="2026-01-05")
+    hid = w.household_id
+    w = director.set_case_director(hid, w.version, api.user_ids["director"], TESTDORP)
+    w = director.grant_consent(hid, w.version, member_id="m1", organisations=[GGZ, TESTDORP],
+                               data_categories=ALL_CATEGORIES, purpose="coordination")
+    consented = w.position
+    w = director.record_intake(hid, w.version, ["finances"], on="2026-01-09")  # recorded now, dated in January: late
+    w = director.start_involvement(hid, w.version, GGZ, "mental_health_care", on="2026-02-01")
+    involved_at = w.position
+
+    state, _ = director.household(hid, as_of="2026-01-20")  # between the intake and the involvement
+    assert (state["phase"], state["involvements"], state["as_of"]) == ("intake", {}, "2026-01-20")
+    assert state["known_at"]["position"] >= involved_at and state["known_at"]["at"]
+    before, _ = director.household(hid, as_of="2026-01-20", known_at=consented)  # the intake not yet known
+    assert (before["phase"], before["intake"], before["known_at"]["position"]) == ("referred", None, consented)
+    moment = before["known_at"]["at"]  # when position `consented` was recorded: the same knowledge, by time
+    by_time, _ = director.household(hid, as_of="2026-01-20", known_at=moment)
+    assert by_time["known_at"]["position"] >= consented and by_time["phase"] == "referred"
+    plan = director.plan(hid, as_of="2026-01-20", known_at=consented)
+    assert (plan["phase"], plan["as_of"], plan["known_at"]["position"]) == ("referred", "2026-01-20", consented)
+    assert director.plan(hid, as_of="2026-01-20")["phase"] == "intake"
+    assert not [p for p in director.involved_parties(hid, as_of="2026-01-31")["current"] if p["kind"] == "professional"]
+    assert {p["organisation"] for p in director.involved_parties(hid, as_of="2026-02-01")["current"]} >= {GGZ}
+    assert [e["type"] for e in director.events(hid, known_at=consented)] == ["Referred", "CaseDirectorAssigned",
+                                                                             "ConsentGranted"]
+    with pytest.raises(InvalidRequest) as old_meaning:
+        director.household(hid, as_of="2026-01-20T12:00:00+01:00")
+    assert "knownAt" in str(old_meaning.value)
+    with pytest.raises(NotFound) as too_early:
+        director.plan(hid, as_of="2026-01-04")
+    assert "asOf" in str(too_early.value)
+
+    shown = json.loads(ok(ledger(api, "director", "household", "show", hid, "--as-of", "2026-01-20",
+                                 "--known-at", str(consented), "--json")))
+    assert (shown["phase"], shown["known_at"]["position"]) == ("referred", consented)
+    text = ok(ledger(api, "director", "household", "plan", hid, "--as-of", "2026-01-20", "--known-at", str(consented)))
+    assert f"as of 2026-01-20, as known at position {consented}" in text
+    involved = json.loads(ok(ledger(api, "director", "household", "involved", hid, "--as-of", "2026-02-01", "--json")))
+    assert {p["organisation"] for p in involved["current"]} >= {GGZ}
+    assert "--known-at" in one_error_line(ledger(api, "director", "household", "plan", hid, "--as-of",
+                                                 "2026-01-20T12:00+01:00"), 2)
+
+    w = director.close_case(hid, w.version, "goals_achieved")
+    w = privacy.request_erasure(hid, w.version, "data_subject_request")
+    admin.erase(hid, w.version, "data_subject_request")
+    then, _ = director.household(hid, as_of="2026-01-20", known_at=consented)  # before the erasure, by both times
+    assert then["erased"] is False and then["phase"] == "referred"
+    assert [m["name"] for m in then["referral"]["members"]] == [None, None]
+    assert SECRET_NAME not in json.dumps(then)

@@ -140,7 +140,7 @@ def page(items: list[Any], cursor: str | None, limit: int) -> dict[str, Any]:
 # The two times of an as-of read (docs/api.md "Two times"). Declared as text and parsed here, so a
 # timestamp given as asOf (its meaning before issue 14) gets a problem that says what to send instead.
 AsOfParam = Annotated[str | None, Query(
-    alias="asOf", max_length=10, json_schema_extra={"format": "date"},
+    alias="asOf", max_length=40, json_schema_extra={"format": "date"},
     description="Business date (YYYY-MM-DD): what was true on that day, by the dates the events carry. Default today.")]
 KnownAtParam = Annotated[str | None, Query(
     alias="knownAt", max_length=40,
