@@ -22,13 +22,13 @@ from typing import Any
 
 from ledger.logs import configure_logging
 
-from . import command, http, load, scans
+from . import as_of, command, http, load, scans
 from .backends import Backend, PostgresServer
 from .context import FULL, QUICK, Context, Profiles, Sizes
 from .harness import BenchResult, dumps, machine_info, markdown_table, text_table
 from .workload import CaseWork, generate_base
 
-BENCHMARKS = ("command", "load_no_snapshot", "load_snapshot", "rebuild", "verify", "peak_rss", "http")
+BENCHMARKS = ("command", "load_no_snapshot", "load_snapshot", "rebuild", "verify", "peak_rss", "as_of_plan", "http")
 
 
 def _say(message: str) -> None:
@@ -70,6 +70,9 @@ def run_backend(name: str, root: Path, sizes: Sizes, seed: int, pg: PostgresServ
                 results.append(verified)
             if "peak_rss" in only and verify_child is not None:
                 results.append(scans.peak_rss(ctx, children, verify_child))
+            if "as_of_plan" in only:
+                _say(f"{name}: one household's plan as of a date vs its current read")
+                results.append(as_of.run(ctx))
             if "http" in only:  # last: its reads add access records to the log the scans go over
                 _say(f"{name}: HTTP reads at {http.CLIENTS} clients")
                 results.append(http.run(ctx))
