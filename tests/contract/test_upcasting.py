@@ -120,7 +120,7 @@ def test_history_export_and_as_of_views_show_not_recorded(store: Store, clock: F
     assert view["type"] == "InvolvementEnded"
     assert view["data"] == {"involvement_id": IID, "on": "2025-06-02", "reason": "not_recorded"}
     assert household_view(ledger.app.get_household(OPERATOR, hid))["involvements"][IID]["end_reason"] == "not_recorded"
-    then = ledger.app.get_household(OPERATOR, hid, as_of=V1_RECORDED_AT)
+    then = ledger.app.get_household(OPERATOR, hid, known_at=V1_RECORDED_AT)  # as recorded then (knowledge time)
     assert then.involvements[IID].end_reason == "not_recorded"
     export = ledger.app.export_household(OPERATOR, hid)
     assert export["events"][2]["data"]["reason"] == "not_recorded"
