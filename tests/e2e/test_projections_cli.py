@@ -70,7 +70,9 @@ def test_views_now_and_as_of(demo_dir: Path) -> None:
     now = json.loads(run(demo_dir, "views", "plan", first["id"]).stdout)
     assert now["phase"] == (first["phase"] if not first["erased"] else now["phase"])
     before = run(demo_dir, "views", "plan", first["id"], "--as-of", "2000-01-01")
-    assert before.returncode == 1 and before.stderr.strip() == "error: that household did not exist yet then"
+    assert before.returncode == 1 and before.stderr.strip() == (  # one line, naming the time that excluded it
+        f"error: Household {first['id']} did not exist yet on 2000-01-01 (asOf): its referral is dated "
+        f"{first['referred_on']}.")
     caseloads = json.loads(run(demo_dir, "views", "caseloads", "--by", "organisation").stdout)
     assert caseloads and all(set(r) == {"organisation", "phase", "households"} for r in caseloads)
     log = json.loads(run(demo_dir, "views", "access-log", "--household", first["id"]).stdout)
