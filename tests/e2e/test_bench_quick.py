@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-BENCHMARKS = {"command", "load_no_snapshot", "load_snapshot", "rebuild", "verify", "peak_rss", "http"}
+BENCHMARKS = {"command", "load_no_snapshot", "load_snapshot", "rebuild", "verify", "peak_rss", "as_of_plan", "http"}
 
 
 def test_quick_bench_on_sqlite_runs_every_benchmark(tmp_path: Path) -> None:
