@@ -28,6 +28,7 @@ from .deps import IdempotencyStore
 from .openapi import install as install_openapi
 from .problems import install_problem_handlers, problem, unhandled
 from .routes import audit, caseloads, commands, directory, households, privacy, reports
+from .single_flight import SingleFlight, fact_head
 from .schemas import HealthOut
 
 API_VERSION = "1.0.0"
@@ -135,6 +136,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.views = views
         app.state.read_side = ledger.read_side
         app.state.idempotency = IdempotencyStore(ledger.engine, lease_seconds=ledger.settings.idempotency_lease_seconds)
+        app.state.single_flight = SingleFlight()  # identical long reads share one computation
+        app.state.fact_head = fact_head(ledger.app.recorder)
         stop = threading.Event()
         follower = None
         if ledger.settings.projections == "in_service":
@@ -149,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             digests.join(timeout=10)
             if follower is not None:
                 follower.join(timeout=10)
+            app.state.single_flight.close()
             ledger.close()
 
     app = FastAPI(

@@ -52,9 +52,11 @@ def report_evaluation(
         raise typer.BadParameter("--lang must be nl or en")
     with _client(timeout) as c:
         if fmt is None:
-            report = c.evaluation_report(**period, min_cell=min_cell)
+            report = c.evaluation_report(from_=period["from_"], to=period["to"], as_of=period["as_of"],
+                                         min_cell=min_cell)
         else:
-            text = c.evaluation_report_document(_FORMATS[fmt], **period, lang="en" if lang == "en" else "nl",
+            text = c.evaluation_report_document(_FORMATS[fmt], from_=period["from_"], to=period["to"],
+                                                as_of=period["as_of"], lang="en" if lang == "en" else "nl",
                                                 min_cell=min_cell)
     if fmt is None:
         return _print_evaluation(report)
