@@ -28,7 +28,7 @@ from .deps import IdempotencyStore
 from .openapi import install as install_openapi
 from .problems import install_problem_handlers, problem, unhandled
 from .routes import audit, caseloads, commands, directory, households, privacy, reports
-from .single_flight import SingleFlight, fact_head
+from .single_flight import RAW_RECEIVE, SingleFlight, fact_head
 from .schemas import HealthOut
 
 API_VERSION = "1.0.0"
@@ -105,6 +105,9 @@ class BodyLimit:
                 started = True
             await send(message)
 
+        # The request's own receive, past the request-log middleware, which hides a client's disconnect from the
+        # routes below it (Starlette's BaseHTTPMiddleware): a long read waiting on others polls this one.
+        scope[RAW_RECEIVE] = counted_receive
         try:
             await self.app(scope, counted_receive, watched_send)
         except _BodyTooLarge:

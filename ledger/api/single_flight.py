@@ -30,6 +30,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import anyio
 import structlog
 from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.utils import get_topic
@@ -41,11 +42,12 @@ from ledger.privacy.access import AccessRecorded
 
 from .deps import ledger_of
 
-__all__ = ["CallerGone", "FactHead", "FlightKey", "SingleFlight", "fact_head", "shared_read"]
+__all__ = ["RAW_RECEIVE", "CallerGone", "FactHead", "FlightKey", "SingleFlight", "fact_head", "shared_read"]
 
 log = structlog.get_logger("ledger.api")
 T = TypeVar("T")
 POLL_SECONDS = 0.5  # how often a waiting caller checks that its client is still there
+RAW_RECEIVE = "ledger.receive"  # the scope key of the request's own ASGI receive (ledger.api.main.BodyLimit)
 
 
 class CallerGone(Exception):
@@ -126,9 +128,22 @@ class SingleFlight:
             done, _ = await asyncio.wait({waiting}, timeout=POLL_SECONDS)
             if done:
                 return waiting.result()
-            if await request.is_disconnected():
+            if await _disconnected(request):
                 log.info("single_flight_abandoned", route=flight.route, position=flight.position)
                 raise CallerGone
+
+
+async def _disconnected(request: Request) -> bool:
+    """Whether the client has gone, without waiting: what ``Request.is_disconnected`` does, on the request's own
+    receive (a GET's: its empty body is the only other message, and no route below reads it)."""
+    receive = request.scope.get(RAW_RECEIVE)
+    if receive is None:
+        return await request.is_disconnected()
+    message: dict[str, Any] = {}
+    with anyio.CancelScope() as scope:
+        scope.cancel()  # take a message only if one is there already
+        message = await receive()
+    return message.get("type") == "http.disconnect"
 
 
 class FactHead:
