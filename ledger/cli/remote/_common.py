@@ -31,8 +31,8 @@ On = Annotated[str | None, typer.Option("--on", help="The date it happened (YYYY
 Key = Annotated[str | None, typer.Option("--idempotency-key", help="Retry-safe key (default: a new one per call).")]
 Timeout = Annotated[float | None, typer.Option(
     "--timeout", min=0.001, metavar="SECONDS",
-    help="Wait this long for the answer (default LEDGER_CLIENT_TIMEOUT, else 10 minutes for a report, 30 s "
-         "otherwise). A request that reached the service is never sent twice.")]
+    help="Wait this long for the answer (default LEDGER_CLIENT_TIMEOUT, else 10 minutes for a report or the "
+         "audit's digest and verification, 30 s otherwise). A request that reached the service is never sent twice.")]
 
 P = ParamSpec("P")
 R = TypeVar("R")
