@@ -13,8 +13,9 @@ Every caller still gets its own access record. The leader's computation records 
 the report does; a follower's read is decided and recorded (``admit``) before it waits, so its record is saved
 before its response goes out, and a follower the policy refuses never sees the shared answer.
 
-A caller that disconnects stops waiting (:class:`CallerGone`; the route answers 499 in the request log). The
-computation runs on to its own end (it is bounded by its work: nothing is left running forever) and its answer
+A caller that disconnects stops waiting (:class:`CallerGone`; the route answers 499 in the request log). When
+the last caller of a flight has gone and its computation has not started yet (the pool is busy), it is dropped;
+one that runs goes on to its own end (it is bounded by its work: nothing is left running forever) and its answer
 is dropped when nobody waits; a retry meanwhile joins it instead of starting another. Flights live in one
 process: with several workers, identical requests on different workers compute once per worker.
 """
@@ -76,8 +77,9 @@ class SingleFlight:
     """
 
     def __init__(self, *, workers: int = 4) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entered when a cancelled computation's done-callback runs
         self._running: dict[FlightKey, Future[Any]] = {}
+        self._waiters: Counter[FlightKey] = Counter()  # callers waiting per running flight
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="single-flight")
         self.computations: Counter[str] = Counter()
         self.joined: Counter[str] = Counter()
@@ -90,6 +92,7 @@ class SingleFlight:
         """The running computation for ``key``, or a new one of ``compute``; and whether this caller started it."""
         with self._lock:
             running = self._running.get(key)
+            self._waiters[key] += 1
             if running is not None:
                 self.joined[key.route] += 1
                 log.info("single_flight_joined", route=key.route, position=key.position)
@@ -97,14 +100,25 @@ class SingleFlight:
             future = self._pool.submit(compute)
             self._running[key] = future
             self.computations[key.route] += 1
+            future.add_done_callback(lambda done: self._landed(key, done))
         log.info("single_flight_started", route=key.route, position=key.position)
-        future.add_done_callback(lambda done: self._landed(key, done))
         return future, True
 
     def _landed(self, key: FlightKey, future: Future[Any]) -> None:
         with self._lock:
             if self._running.get(key) is future:
                 del self._running[key]
+                del self._waiters[key]
+
+    def leave(self, key: FlightKey, future: Future[Any]) -> None:
+        """A caller stops waiting; the last one drops the computation if it has not started."""
+        with self._lock:
+            if self._running.get(key) is not future:
+                return
+            self._waiters[key] -= 1
+            if self._waiters[key] > 0 or not future.cancel():  # cancel() refuses a computation that runs
+                return
+        log.info("single_flight_dropped", route=key.route, position=key.position)  # _landed has cleared it
 
     async def share(self, request: Request, key: Callable[[], FlightKey], compute: Callable[[], T], *,
                     admit: Callable[[], Any]) -> T:
@@ -118,7 +132,11 @@ class SingleFlight:
             flight = key()
             future, leader = self.join(flight, compute)
             if not leader:
-                admit()
+                try:
+                    admit()
+                except BaseException:
+                    self.leave(flight, future)
+                    raise
             return flight, future
 
         flight, future = await run_in_threadpool(enter)
@@ -130,6 +148,7 @@ class SingleFlight:
                 return waiting.result()
             if await _disconnected(request):
                 log.info("single_flight_abandoned", route=flight.route, position=flight.position)
+                self.leave(flight, future)
                 raise CallerGone
 
 

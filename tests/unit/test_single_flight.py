@@ -119,3 +119,24 @@ def test_the_fact_head_pages_back_over_many_reads() -> None:
     recorder = FakeRecorder()
     recorder.add("Household.Referred", *[ACCESS] * (FactHead.PAGE * 2 + 3))
     assert FactHead(recorder, frozenset({ACCESS}))() == 1  # type: ignore[arg-type]  # a fake recorder
+
+
+def test_a_computation_nobody_waits_for_is_dropped_before_it_starts() -> None:
+    """The last caller leaves a flight still queued: it never runs; one that runs goes on to its end."""
+    flights, release, ran = SingleFlight(workers=1), threading.Event(), []
+    try:
+        busy, _ = flights.join(key(n=1), lambda: release.wait(5))
+        queued, _ = flights.join(key(n=2), lambda: ran.append("queued"))
+        joiner, _ = flights.join(key(n=2), lambda: ran.append("never"))
+        flights.leave(key(n=2), queued)
+        assert not queued.cancelled()  # one caller still waits
+        flights.leave(key(n=2), joiner)
+        assert queued.cancelled()
+        flights.leave(key(n=1), busy)
+        assert not busy.cancelled()  # running: it ends with its work
+        release.set()
+        assert busy.result(5) is True and ran == []
+        again, led = flights.join(key(n=2), lambda: "fresh")
+        assert led and again.result(5) == "fresh"
+    finally:
+        flights.close()
