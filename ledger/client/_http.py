@@ -185,6 +185,7 @@ class Http:
         """Who the token belongs to: ``user_id``, ``organisation``, ``role``."""
         return self._get("/users/me")
 
+
 def _seconds(value: float | str, name: str) -> float:
     """A positive number of seconds, or ValueError naming the setting."""
     try:
