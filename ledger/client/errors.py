@@ -40,8 +40,8 @@ class LedgerTimeout(LedgerUnavailable):
     def __init__(self, base_url: str, seconds: float, method: str = "GET") -> None:
         super().__init__(base_url, (
             f"no answer to the {method} request within {seconds:g} s; the request reached the service, which may "
-            "still be computing it, so it was not sent again. Wait with a longer time-out (--timeout SECONDS or "
-            "LEDGER_CLIENT_TIMEOUT); an identical request joins the computation still running"))
+            "still be computing it, so it was not sent again. Wait with a longer time-out (timeout=, --timeout SECONDS "
+            "or LEDGER_CLIENT_TIMEOUT); an identical request joins the computation still running"))
         self.seconds, self.method = seconds, method
 
 

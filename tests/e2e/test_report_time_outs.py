@@ -120,6 +120,19 @@ def test_the_cli_waits_as_long_as_it_is_told(service: tuple[ServiceProcess, dict
     assert log_count(svc, "single_flight_started") - started == 1  # the second run joined the first's computation
 
 
+def test_a_time_out_that_is_not_seconds_is_a_usage_error() -> None:
+    """`--timeout 0` and a LEDGER_CLIENT_TIMEOUT that is no number: exit 2, one line, before any request."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
+    environ.update({"LEDGER_URL": "http://127.0.0.1:9", "LEDGER_TOKEN": "ldg_x"})
+    zero = subprocess.run([*LEDGER, "report", "evaluation", "--timeout", "0"], capture_output=True, text=True,
+                          env=environ, timeout=60)
+    assert zero.returncode == 2 and "--timeout" in zero.stderr
+    words = subprocess.run([*LEDGER, "report", "evaluation"], capture_output=True, text=True, timeout=60,
+                           env={**environ, "LEDGER_CLIENT_TIMEOUT": "ten"})
+    assert words.returncode == 2 and words.stderr.startswith("error: LEDGER_CLIENT_TIMEOUT must be a number")
+    assert words.stderr.count("\n") == 1
+
+
 def test_the_time_out_setting_is_off_by_default_and_not_a_request_parameter() -> None:
     """The slow-read hook is 0 unless the environment says otherwise, and the report takes no such parameter."""
     from ledger.api.routes.reports import evaluation_report
