@@ -68,6 +68,11 @@ class Settings(BaseSettings):
         default=30.0, gt=0,
         description="After this long, an Idempotency-Key whose first request never finished (a crash) is abandoned",
     )
+    test_slow_read_seconds: float = Field(
+        default=0.0, ge=0, le=600,
+        description="Tests only: every shared long read (the evaluation report) waits this long before it computes, "
+                    "so a test can outlast a client's time-out. 0 (off) by default; the environment alone sets it",
+    )
 
     @field_validator("database_url")
     @classmethod

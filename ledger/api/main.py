@@ -28,6 +28,7 @@ from .deps import IdempotencyStore
 from .openapi import install as install_openapi
 from .problems import install_problem_handlers, problem, unhandled
 from .routes import audit, caseloads, commands, directory, households, privacy, reports
+from .single_flight import RAW_RECEIVE, SingleFlight, fact_head
 from .schemas import HealthOut
 
 API_VERSION = "1.0.0"
@@ -104,6 +105,9 @@ class BodyLimit:
                 started = True
             await send(message)
 
+        # The request's own receive, past the request-log middleware, which hides a client's disconnect from the
+        # routes below it (Starlette's BaseHTTPMiddleware): a long read waiting on others polls this one.
+        scope[RAW_RECEIVE] = counted_receive
         try:
             await self.app(scope, counted_receive, watched_send)
         except _BodyTooLarge:
@@ -135,6 +139,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.views = views
         app.state.read_side = ledger.read_side
         app.state.idempotency = IdempotencyStore(ledger.engine, lease_seconds=ledger.settings.idempotency_lease_seconds)
+        app.state.single_flight = SingleFlight()  # identical long reads share one computation
+        app.state.fact_head = fact_head(ledger.app.recorder)
         stop = threading.Event()
         follower = None
         if ledger.settings.projections == "in_service":
@@ -149,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             digests.join(timeout=10)
             if follower is not None:
                 follower.join(timeout=10)
+            app.state.single_flight.close()
             ledger.close()
 
     app = FastAPI(

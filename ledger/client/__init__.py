@@ -7,10 +7,15 @@ It knows HTTP and the API's conventions, nothing of the domain: it imports no ot
   (sent as ``If-Match: "<version>"``) and returns a :class:`Written` with the new one;
   :meth:`LedgerClient.household` returns the state with its version (from ``ETag``).
 - **Retries**: every write carries an ``Idempotency-Key`` (a fresh uuid4 per call unless you
-  pass ``idempotency_key``). When the connection fails the client retries once with the same
+  pass ``idempotency_key``). When the connection breaks the client retries once with the same
   key, so a write that did reach the service is not done twice: the service answers the retry
   with the first response (and while that first attempt still runs, the client waits for it).
-  Reads are retried once too.
+  Short reads are retried once too. A request that never left (connection refused) is sent again;
+  one that reached the service and got no answer in time is not (:class:`LedgerTimeout`: the
+  service may still be computing it), nor is a report whose connection broke.
+- **Time-outs**: 5 s to connect; then 30 s for commands and reads, 10 minutes for reports and the
+  audit's recomputation. ``timeout=`` (or ``LEDGER_CLIENT_TIMEOUT``) sets one read time-out for a
+  client; the long calls take their own ``timeout=`` too.
 - **Errors**: a problem+json answer becomes a :class:`LedgerApiError` subclass chosen by status
   (:class:`PreconditionFailed` for a stale version, :class:`RuleViolation` for a rule of the
   case, ...); a service that cannot be reached becomes :class:`LedgerUnavailable`. Their text
@@ -29,7 +34,8 @@ from __future__ import annotations
 
 from .audit import AuditRequests
 from .commands import CommandRequests
-from .errors import (Conflict, Forbidden, InvalidRequest, LedgerApiError, LedgerError, LedgerUnavailable, NotFound,
+from .errors import (Conflict, Forbidden, InvalidRequest, LedgerApiError, LedgerError, LedgerTimeout, LedgerUnavailable,
+                     NotFound,
                      PreconditionFailed, PreconditionRequired, RuleViolation, ServerError, Unauthenticated,
                      error_from_response)
 from .households import HouseholdRequests
@@ -44,6 +50,7 @@ __all__ = [
     "LedgerApiError",
     "LedgerClient",
     "LedgerError",
+    "LedgerTimeout",
     "LedgerUnavailable",
     "Member",
     "NotFound",

@@ -1,8 +1,22 @@
-"""The client's transport: one request with its retries, pages, keyed writes; the service and the user."""
+"""The client's transport: one request with its retries and time-outs, pages, keyed writes; the service and the user.
+
+Time-outs: a short one to connect (``connect_timeout``, 5 s), and a read time-out per operation: commands and
+reads wait 30 s (``SHORT_TIMEOUT``), reports and the audit's recomputation 10 minutes (``LONG_TIMEOUT``).
+``timeout`` (or ``LEDGER_CLIENT_TIMEOUT``, seconds) sets the read time-out of every operation of one client;
+each long call also takes its own ``timeout=``.
+
+Retries: a request that never left this machine (connection refused, connect or pool time-out) is sent once
+more. A request that reached the service is never re-sent while the service may still be working on it: a
+read time-out raises :class:`LedgerTimeout` at once; a broken connection is retried only for a short read or a
+keyed write (the service answers a keyed retry with the first answer, or 409 "in progress" while the first still
+runs, and the client waits for it); a 503 (the store unreachable: nothing was done) is retried as Retry-After
+says, a keyed write with its same Idempotency-Key.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -10,10 +24,10 @@ from typing import Any, Literal, Self
 
 import httpx
 
-from .errors import LedgerUnavailable, error_from_response
+from .errors import LedgerTimeout, LedgerUnavailable, error_from_response
 from .values import Written, _clean, _plain, _seg
 
-__all__ = ["DEFAULT_PAGE_SIZE", "Http"]
+__all__ = ["CONNECT_TIMEOUT", "DEFAULT_PAGE_SIZE", "LONG_TIMEOUT", "SHORT_TIMEOUT", "TIMEOUT_ENV", "Http"]
 
 PROBLEM_BASE = "https://ledger.example.org/problems/"
 DEFAULT_PAGE_SIZE = 100
@@ -21,8 +35,12 @@ RETRY_PAUSE_SECONDS = 0.25
 IN_PROGRESS_WAITS = 8  # after a retry, wait up to ~9 s for a first attempt that is still running
 UNAVAILABLE_RETRIES = 3  # 503 (the store is unreachable, e.g. restarting): retry as Retry-After says
 UNAVAILABLE_MAX_WAIT = 5.0
+CONNECT_TIMEOUT = 5.0  # seconds to reach the service
+SHORT_TIMEOUT = 30.0  # seconds to wait for the answer to a command or a read
+LONG_TIMEOUT = 600.0  # seconds to wait for a report, a series or the audit's recomputation
+TIMEOUT_ENV = "LEDGER_CLIENT_TIMEOUT"
 # The request never left this machine: retrying cannot do anything twice.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class Http:
@@ -31,19 +49,25 @@ class Http:
     ``purpose`` (coordination, service_delivery, evaluation, accountability) and
     ``on_behalf_of`` (a responsible user's id) go with every request and land in the
     access records. ``transport`` replaces httpx's (tests: a mock or a flaky one).
+    ``timeout`` (seconds; default ``LEDGER_CLIENT_TIMEOUT``, else per operation) is the read time-out of
+    every request; ``connect_timeout`` the time to reach the service.
     """
 
-    def __init__(self, base_url: str, token: str, *, timeout: float = 10,
-                 transport: httpx.BaseTransport | None = None, purpose: str | None = None,
-                 on_behalf_of: str | None = None, page_size: int = DEFAULT_PAGE_SIZE) -> None:
+    def __init__(self, base_url: str, token: str, *, timeout: float | None = None,
+                 connect_timeout: float = CONNECT_TIMEOUT, transport: httpx.BaseTransport | None = None,
+                 purpose: str | None = None, on_behalf_of: str | None = None,
+                 page_size: int = DEFAULT_PAGE_SIZE) -> None:
         self.base_url = base_url.rstrip("/")
         self.page_size = page_size
+        self.timeout = _seconds(timeout, "timeout") if timeout is not None else _from_env()
+        self.connect_timeout = _seconds(connect_timeout, "connect_timeout")
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json, application/problem+json"}
         if purpose:
             headers["Purpose"] = purpose
         if on_behalf_of:
             headers["On-Behalf-Of"] = on_behalf_of
-        self._http = httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout, transport=transport)
+        self._http = httpx.Client(base_url=self.base_url, headers=headers, transport=transport,
+                                  timeout=self._timeout(None, long=False))
 
     def __repr__(self) -> str:  # never the token
         return f"LedgerClient({self.base_url!r})"
@@ -57,11 +81,22 @@ class Http:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _timeout(self, timeout: float | None, *, long: bool) -> httpx.Timeout:
+        """The call's own read time-out, else the client's, else the operation's default."""
+        read = _seconds(timeout, "timeout") if timeout is not None else self.timeout
+        if read is None:
+            read = LONG_TIMEOUT if long else SHORT_TIMEOUT
+        return httpx.Timeout(read, connect=self.connect_timeout, pool=self.connect_timeout)
+
     def _request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
                  body: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
-                 retry: bool = True) -> httpx.Response:
-        """One request; when ``retry`` (idempotent or keyed): retried once on a broken connection, and up to
-        three times on 503 (the store unreachable) after its Retry-After."""
+                 retry: bool = True, long: bool = False, timeout: float | None = None) -> httpx.Response:
+        """One request, with the retries the module docstring lists.
+
+        ``retry``: the request is idempotent or keyed, so a broken connection may be retried once (never for a
+        ``long`` operation, which the service may still be computing), and a 503 up to three times after its
+        Retry-After. A read time-out is never retried: :class:`LedgerTimeout`.
+        """
         content = None
         sent_headers = dict(headers or {})
         if body is not None:
@@ -69,13 +104,18 @@ class Http:
             sent_headers["Content-Type"] = "application/json"
         query = {k: _plain(v) for k, v in (params or {}).items() if v is not None}
         keyed = "Idempotency-Key" in sent_headers
+        limits = self._timeout(timeout, long=long)
         retried, waits, unavailable = False, 0, 0
         while True:
             try:
                 response = self._http.request(method, "/v1" + path, params=query or None, content=content,
-                                              headers=sent_headers)
+                                              headers=sent_headers, timeout=limits)
+            except httpx.ReadTimeout:
+                # The request reached the service, which may still be working on it: sending it again could
+                # start the work twice. Say so, and leave the decision to the caller.
+                raise LedgerTimeout(self.base_url, float(limits.read or 0), method) from None
             except httpx.TransportError as exc:
-                if not retried and (retry or isinstance(exc, _NOT_SENT)):
+                if not retried and (isinstance(exc, _NOT_SENT) or (retry and not long)):
                     retried = True
                     time.sleep(RETRY_PAUSE_SECONDS)
                     continue
@@ -144,6 +184,24 @@ class Http:
     def me(self) -> dict[str, Any]:
         """Who the token belongs to: ``user_id``, ``organisation``, ``role``."""
         return self._get("/users/me")
+
+
+def _seconds(value: float | str, name: str) -> float:
+    """A positive number of seconds, or ValueError naming the setting."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number of seconds (got {value!r})") from None
+    if not seconds > 0 or seconds == float("inf"):
+        raise ValueError(f"{name} must be a positive number of seconds (got {value!r})")
+    return seconds
+
+
+def _from_env() -> float | None:
+    """``LEDGER_CLIENT_TIMEOUT`` (seconds), when set."""
+    value = os.environ.get(TIMEOUT_ENV, "").strip()
+    return _seconds(value, TIMEOUT_ENV) if value else None
+
 
 def _retry_after(response: httpx.Response) -> float:
     """Seconds to wait before a retry: the Retry-After header (seconds), within bounds."""

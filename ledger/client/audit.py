@@ -12,10 +12,13 @@ __all__ = ["AuditRequests"]
 class AuditRequests(Http):
     """``/audit``: the chain's digest and a verification run on the service."""
 
-    def digest(self) -> dict[str, Any]:
-        """A signed digest of the ledger's hash chain (position, head, signed_at, public_key, signature)."""
-        return self._get("/audit/digest")
+    def digest(self, *, timeout: float | None = None) -> dict[str, Any]:
+        """A signed digest of the ledger's hash chain (position, head, signed_at, public_key, signature).
 
-    def verify(self) -> dict[str, Any]:
-        """Recompute the hash chain on the service (``ok``, ``checked``, ``first_bad_position``, ...)."""
-        return self._request("POST", "/audit/verification").json()
+        It checks the chain since the last digest first: a long operation (``timeout``, default 10 minutes).
+        """
+        return self._request("GET", "/audit/digest", long=True, timeout=timeout).json()
+
+    def verify(self, *, timeout: float | None = None) -> dict[str, Any]:
+        """Recompute the hash chain on the service (``ok``, ``checked``, ``first_bad_position``, ...); long, too."""
+        return self._request("POST", "/audit/verification", long=True, timeout=timeout).json()

@@ -2,6 +2,7 @@
 
 LedgerError
   LedgerUnavailable       the service could not be reached
+    LedgerTimeout         the service did not answer in time (and may still be working: not re-sent)
   LedgerApiError          the service refused (RFC 9457)
     InvalidRequest 400, Unauthenticated 401, Forbidden 403, NotFound 404, Conflict 409,
     PreconditionFailed 412, RuleViolation 422, PreconditionRequired 428, ServerError 5xx
@@ -14,7 +15,8 @@ from typing import Any
 
 import httpx
 
-__all__ = ["Conflict", "Forbidden", "InvalidRequest", "LedgerApiError", "LedgerError", "LedgerUnavailable", "NotFound",
+__all__ = ["Conflict", "Forbidden", "InvalidRequest", "LedgerApiError", "LedgerError", "LedgerTimeout", "LedgerUnavailable",
+           "NotFound",
            "PreconditionFailed", "PreconditionRequired", "RuleViolation", "ServerError", "Unauthenticated",
            "error_from_response"]
 
@@ -29,6 +31,18 @@ class LedgerUnavailable(LedgerError):
     def __init__(self, base_url: str, reason: str) -> None:
         super().__init__(f"cannot reach the ledger at {base_url}: {reason}")
         self.base_url, self.reason = base_url, reason
+
+
+class LedgerTimeout(LedgerUnavailable):
+    """No answer within the read time-out. The request reached the service, which may still be working on it,
+    so the client did not send it again (that could start the work twice)."""
+
+    def __init__(self, base_url: str, seconds: float, method: str = "GET") -> None:
+        super().__init__(base_url, (
+            f"no answer to the {method} request within {seconds:g} s; the request reached the service, which may "
+            "still be computing it, so it was not sent again. Wait with a longer time-out (timeout=, --timeout SECONDS "
+            "or LEDGER_CLIENT_TIMEOUT); an identical request joins the computation still running"))
+        self.seconds, self.method = seconds, method
 
 
 class LedgerApiError(LedgerError):

@@ -19,18 +19,21 @@ class ReportRequests(Http):
         return self._get("/caseloads", on=on, by=by, minPosition=min_position)
 
     def evaluation_report(self, *, from_: date | str | None = None, to: date | str | None = None,
-                          as_of: date | str | None = None, min_cell: int | None = None) -> dict[str, Any]:
+                          as_of: date | str | None = None, min_cell: int | None = None,
+                          timeout: float | None = None) -> dict[str, Any]:
         """The evaluation report as JSON (pseudonymous aggregates), replayed as of ``as_of`` (default today).
 
         ``from_``/``to`` bound the referral dates counted (widened to whole blocks of months);
         ``min_cell`` raises the service's minimum cell size, never lowers it (docs/evaluation.md).
+        ``timeout``: seconds to wait for it (default the client's, else 10 minutes); never re-sent after.
         """
-        return self._get("/reports/evaluation", **{"from": from_, "to": to, "asOf": as_of, "minCell": min_cell})
+        return self._request("GET", "/reports/evaluation", long=True, timeout=timeout, params={
+            "from": from_, "to": to, "asOf": as_of, "minCell": min_cell}).json()
 
     def evaluation_report_document(self, format: Literal["html", "csv", "json"] = "html", *,  # noqa: A002 - the API's query parameter name
                                    from_: date | str | None = None, to: date | str | None = None,
                                    as_of: date | str | None = None, lang: Literal["nl", "en"] = "nl",
-                                   min_cell: int | None = None) -> str:
-        """The evaluation report as a document: self-contained HTML, CSV, or the JSON text."""
-        return self._request("GET", "/reports/evaluation", params={
+                                   min_cell: int | None = None, timeout: float | None = None) -> str:
+        """The evaluation report as a document: self-contained HTML, CSV, or the JSON text (``timeout`` as above)."""
+        return self._request("GET", "/reports/evaluation", long=True, timeout=timeout, params={
             "from": from_, "to": to, "asOf": as_of, "format": format, "lang": lang, "minCell": min_cell}).text

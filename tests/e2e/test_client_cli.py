@@ -208,10 +208,13 @@ def test_a_retried_write_with_the_same_key_happens_once(api: Any) -> None:
 
 
 def test_a_retry_waits_while_the_first_attempt_still_runs() -> None:
-    """Connection lost, then 409 'in progress' for the retry: the client waits for the stored answer."""
+    """Connection lost, then 409 'in progress' for the retry: the client waits for the stored answer.
+
+    (A read time-out is not retried at all: tests/unit/test_client_retries.py.)
+    """
     seen: list[str | None] = []
     answers = iter([
-        httpx.ReadTimeout("read timed out"),
+        httpx.RemoteProtocolError("Server disconnected without sending a response."),
         httpx.Response(409, json={"type": "https://ledger.example.org/problems/idempotency-in-progress",
                                   "title": "Request in progress", "status": 409, "detail": "retry shortly"}),
         httpx.Response(201, json={"household_id": "h-1", "version": 3, "position": 9, "item_id": None}),

@@ -7,11 +7,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from ledger import reports
 
 from ..deps import CallerDep, ledger_of
 from ..schemas import EvaluationReportOut
+from ..single_flight import CallerGone, shared_read
 from .common import problem_responses
 
 __all__ = ["EvaluationReportOut", "router"]
@@ -26,7 +28,7 @@ _REPORT_MEDIA = {"text/html": {"schema": {"type": "string"}}, "text/csv": {"sche
             responses={200: {"description": "The report: JSON (default), a self-contained HTML page, or CSV.",
                              "content": _REPORT_MEDIA}, **problem_responses(403, 422)},
             summary="The evaluation report, replayed from the ledger as of any date (pseudonymous aggregates)")
-def evaluation_report(
+async def evaluation_report(
     request: Request, who: CallerDep,
     from_: Annotated[date | None, Query(alias="from", description="First referral date counted (default: all).")
                      ] = None,
@@ -41,13 +43,19 @@ def evaluation_report(
                                           description="Raise the minimum cell size; a value below the service's "
                                                       "minimum (default 5) is ignored.")] = None,
 ) -> Any:
-    report = reports.evaluation_report(ledger_of(request), who.actor, from_=from_, to=to, as_of=as_of,
-                                       min_cell=min_cell)
+    ledger = ledger_of(request)
+    try:  # identical requests running at once share one computation; each caller's read is recorded
+        report = await shared_read(request, who.actor, {"from": from_, "to": to, "asOf": as_of, "minCell": min_cell},
+                                   lambda: reports.evaluation_report(ledger, who.actor, from_=from_, to=to,
+                                                                     as_of=as_of, min_cell=min_cell),
+                                   admit=lambda: ledger.app.record_read(who.actor, reports.ACTION))
+    except CallerGone:
+        return Response(status_code=499)  # the client left: nobody to answer (the request log says 499)
     name = f"evaluation-{report['as_of']}"
     if format_ == "html":
-        return Response(reports.render_html(report, lang), media_type="text/html; charset=utf-8",
+        return Response(await run_in_threadpool(reports.render_html, report, lang), media_type="text/html; charset=utf-8",
                         headers={"Content-Disposition": f'inline; filename="{name}.html"'})
     if format_ == "csv":
-        return Response(reports.render_csv(report, lang), media_type="text/csv; charset=utf-8",
+        return Response(await run_in_threadpool(reports.render_csv, report, lang), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     return report

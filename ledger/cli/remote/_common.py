@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ledger.client import LedgerApiError, LedgerClient, LedgerUnavailable, Written
+from ledger.client import LedgerApiError, LedgerClient, LedgerTimeout, LedgerUnavailable, Written
 
 from ..dates import parse_date, parse_moment
 
@@ -29,6 +29,10 @@ Version = Annotated[int, typer.Option("--version", "-v", help="The household ver
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 On = Annotated[str | None, typer.Option("--on", help="The date it happened (YYYY-MM-DD); default today.")]
 Key = Annotated[str | None, typer.Option("--idempotency-key", help="Retry-safe key (default: a new one per call).")]
+Timeout = Annotated[float | None, typer.Option(
+    "--timeout", min=0.001, metavar="SECONDS",
+    help="Wait this long for the answer (default LEDGER_CLIENT_TIMEOUT, else 10 minutes for a report or the "
+         "audit's digest and verification, 30 s otherwise). A request that reached the service is never sent twice.")]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -48,20 +52,26 @@ def _handled(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except LedgerApiError as e:
             _fail(e.message)
+        except LedgerTimeout as e:
+            _fail(str(e))
         except LedgerUnavailable as e:
             _fail(f"{e}; is the service running? (LEDGER_URL)")
     return run
 
 
 @contextmanager
-def _client() -> Iterator[LedgerClient]:
+def _client(timeout: float | None = None) -> Iterator[LedgerClient]:
+    """The client for LEDGER_URL as LEDGER_TOKEN's user; ``timeout`` (``--timeout``) beats LEDGER_CLIENT_TIMEOUT."""
     token = os.environ.get("LEDGER_TOKEN", "").strip()
     if not token:
         _fail("LEDGER_TOKEN is not set: export your bearer token (from `ledger users add`)", 2)
     url = os.environ.get("LEDGER_URL", "").strip() or DEFAULT_URL
     if not url.startswith(("http://", "https://")):
         _fail(f"LEDGER_URL must start with http:// or https:// (got {url!r})", 2)
-    client = LedgerClient(url, token)
+    try:
+        client = LedgerClient(url, token, timeout=timeout)
+    except ValueError as e:  # LEDGER_CLIENT_TIMEOUT is not a number of seconds
+        _fail(str(e), 2)
     try:
         yield client
     finally:

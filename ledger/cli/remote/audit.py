@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ._common import AsJson, _client, _console, _date, _fail, _handled, _json, _moment, _table
+from ._common import AsJson, Timeout, _client, _console, _date, _fail, _handled, _json, _moment, _table
 
 __all__ = ["audit_remote_app"]
 
@@ -91,9 +91,10 @@ def audit_review(
 @_handled
 def audit_remote_digest(
     out: Annotated[Path | None, typer.Option("--out", help="Write the digest to this file (default: stdout).")] = None,
+    timeout: Timeout = None,
 ) -> None:
     """A signed digest of the service's hash chain (JSON), to keep outside it."""
-    with _client() as c:
+    with _client(timeout) as c:
         digest = c.digest()
     text = json.dumps(digest, indent=2)
     if out is None:
@@ -105,9 +106,9 @@ def audit_remote_digest(
 
 @audit_remote_app.command("remote-verify")
 @_handled
-def audit_remote_verify(as_json: AsJson = False) -> None:
+def audit_remote_verify(as_json: AsJson = False, timeout: Timeout = None) -> None:
     """Let the service recompute its hash chain and check its snapshots; exit 1 when anything is off."""
-    with _client() as c:
+    with _client(timeout) as c:
         result = c.verify()
     if as_json:
         _json(result)

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from ._common import AsJson, _client, _console, _date, _fail, _handled, _json, _table
+from ._common import AsJson, Timeout, _client, _console, _date, _fail, _handled, _json, _table
 
 __all__ = ["report_app", "whoami_app"]
 
@@ -34,6 +34,7 @@ def report_evaluation(
                                                       "the service's, default 5).")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write the report to this file.")] = None,
     as_json: AsJson = False,
+    timeout: Timeout = None,
 ) -> None:
     """The evaluation report, replayed from the ledger as of any date (pseudonymous aggregates).
 
@@ -49,11 +50,13 @@ def report_evaluation(
         raise typer.BadParameter("--format must be html, json or csv")
     if lang not in ("nl", "en"):
         raise typer.BadParameter("--lang must be nl or en")
-    with _client() as c:
+    with _client(timeout) as c:
         if fmt is None:
-            report = c.evaluation_report(**period, min_cell=min_cell)
+            report = c.evaluation_report(from_=period["from_"], to=period["to"], as_of=period["as_of"],
+                                         min_cell=min_cell)
         else:
-            text = c.evaluation_report_document(_FORMATS[fmt], **period, lang="en" if lang == "en" else "nl",
+            text = c.evaluation_report_document(_FORMATS[fmt], from_=period["from_"], to=period["to"],
+                                                as_of=period["as_of"], lang="en" if lang == "en" else "nl",
                                                 min_cell=min_cell)
     if fmt is None:
         return _print_evaluation(report)
@@ -110,11 +113,12 @@ def report_caseloads(
     by: Annotated[str, typer.Option(help="director or organisation.")] = "director",
     on: Annotated[str | None, typer.Option("--on", help="The day to count (default today).")] = None,
     as_json: AsJson = False,
+    timeout: Timeout = None,
 ) -> None:
     """Active households by phase, per case director or per organisation."""
     if by not in ("director", "organisation"):
         raise typer.BadParameter("--by must be director or organisation")
-    with _client() as c:
+    with _client(timeout) as c:
         rows = c.caseloads(_date(on), "organisation" if by == "organisation" else "director")
     if as_json:
         return _json(rows)
