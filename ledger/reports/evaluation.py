@@ -42,13 +42,14 @@ from ledger.application import CaseLedger
 from ledger.config import Settings
 from ledger.privacy.chain import Chain
 from ledger.projections import Runner
+from ledger.projections.knowledge import known_at_of, reached
+from ledger.projections.read_side import ViewsBehindError
 from ledger.projections.base import code_of
 from ledger.projections import caseloads as cl
 from ledger.projections import evaluation_facts as ef
 
 from .disclosure import CohortTooSmallError, Count, Grid, Over, finish, grid, individual, month_end_before, relations, withhold
 from .facts_as_of import Facts, facts_as_of
-from .known_at import ViewsBehindError, known_at_of, reached
 from .replay import replay
 
 __all__ = ["ACTION", "CASELOAD_NORMS", "Count", "Facts", "Over", "ViewsBehindError", "compute", "evaluation_report",

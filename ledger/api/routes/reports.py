@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from ledger import reports
+from ledger.projections.knowledge import parse_known_at
 
 from ..deps import CallerDep, ledger_of
 from ..schemas import EvaluationReportOut
@@ -24,8 +25,8 @@ _REPORT_MEDIA = {"text/html": {"schema": {"type": "string"}}, "text/csv": {"sche
 
 @router.get("/reports/evaluation", tags=["reports"], response_model=EvaluationReportOut,
             responses={200: {"description": "The report: JSON (default), a self-contained HTML page, or CSV.",
-                             "content": _REPORT_MEDIA}, **problem_responses(403, 422)},
-            summary="The evaluation report, replayed from the ledger as of any date (pseudonymous aggregates)")
+                             "content": _REPORT_MEDIA}, **problem_responses(403, 422, 503)},
+            summary="The evaluation report at a business date (asOf) as known at a ledger position (knownAt), from facts")
 def evaluation_report(
     request: Request, who: CallerDep,
     from_: Annotated[date | None, Query(alias="from", description="First referral date counted (default: all).")
@@ -33,6 +34,9 @@ def evaluation_report(
     to: Annotated[date | None, Query(description="Last referral date counted (default: the as-of date).")] = None,
     as_of: Annotated[date | None, Query(alias="asOf", description="Report as of the end of this day (default today).")
                      ] = None,
+    known_at: Annotated[str | None, Query(alias="knownAt", description="Knowledge time: a ledger position or an RFC "
+                                          "3339 moment; only what was recorded by then counts (default: the "
+                                          "signed digest's position).")] = None,
     format_: Annotated[Literal["json", "html", "csv"], Query(alias="format", description="json, html or csv.")
                        ] = "json",
     lang: Annotated[Literal["nl", "en"], Query(description="Labels in html and csv: Dutch (default) or English.")
@@ -42,7 +46,7 @@ def evaluation_report(
                                                       "minimum (default 5) is ignored.")] = None,
 ) -> Any:
     report = reports.evaluation_report(ledger_of(request), who.actor, from_=from_, to=to, as_of=as_of,
-                                       min_cell=min_cell)
+                                       known_at=parse_known_at(known_at), min_cell=min_cell)
     name = f"evaluation-{report['as_of']}"
     if format_ == "html":
         return Response(reports.render_html(report, lang), media_type="text/html; charset=utf-8",

@@ -1,4 +1,4 @@
-"""Knowledge time for reports: resolve ``known_at`` to a ledger position, and bring the views there.
+"""Knowledge time: parse and resolve ``known_at`` to a ledger position; bring the report's views there.
 
 ``known_at`` is a ledger position (an int) or a timezone-aware moment; a moment resolves to the
 last household event recorded at or before it (``fact_events.at``: access records between
@@ -15,11 +15,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from ledger.aggregates import errors
-from ledger.projections.caseloads import Caseloads
-from ledger.projections.evaluation_facts import EvaluationFacts, fact_events
-from ledger.projections.read_side import ViewsBehindError
+from .caseloads import Caseloads
+from .evaluation_facts import EvaluationFacts, fact_events
 
-__all__ = ["VIEWS", "KnownAt", "ViewsBehindError", "known_at_of", "reached"]
+__all__ = ["VIEWS", "KnownAt", "known_at_of", "parse_known_at", "reached"]
 
 VIEWS = (EvaluationFacts.name, Caseloads.name)  # what the report reads
 
@@ -31,6 +30,23 @@ class KnownAt:
 
     def to_json(self) -> dict[str, Any]:
         return {"position": self.position, "at": self.at.isoformat() if self.at else None}
+
+
+def parse_known_at(text: str | int | datetime | None) -> int | datetime | None:
+    """``knownAt`` as given over HTTP or the CLI: a ledger position (digits) or an RFC 3339 moment with offset."""
+    if text is None or isinstance(text, (int, datetime)):
+        return text
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise errors.InvalidInputError(
+            f"knownAt {text!r} is neither a ledger position nor an RFC 3339 moment with offset.") from None
+    if moment.tzinfo is None:
+        raise errors.InvalidInputError("knownAt as a moment needs a UTC offset (RFC 3339).")
+    return moment
 
 
 def known_at_of(conn: sa.Connection, known_at: int | datetime | None, head: int) -> KnownAt:
