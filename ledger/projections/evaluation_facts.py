@@ -56,12 +56,9 @@ fact_referrals = sa.Table(
     sa.Column("composition", sa.String(32), nullable=False),
     sa.Column("adults", sa.Integer, nullable=False),
     sa.Column("children", sa.Integer, nullable=False),
-    sa.Column("position", sa.BigInteger, nullable=False),  # of Referred
     sa.Column("intake_on", sa.Date),
-    sa.Column("intake_position", sa.BigInteger),
     sa.Column("coordination_outcome", sa.String(32)),
     sa.Column("coordination_on", sa.Date),
-    sa.Column("coordination_position", sa.BigInteger),
     sa.Column("closed_on", sa.Date),
     sa.Column("closure_reason", sa.String(32)),
     sa.Column("aftercare_until", sa.Date),
@@ -69,6 +66,10 @@ fact_referrals = sa.Table(
     sa.Column("dropped_out_on", sa.Date),
     sa.Column("reopens", sa.Integer, nullable=False),
     sa.Column("erased", sa.Boolean, nullable=False),
+    # the two times (issue 14): positions of the events that set them
+    sa.Column("position", sa.BigInteger, nullable=False),  # of Referred
+    sa.Column("intake_position", sa.BigInteger),
+    sa.Column("coordination_position", sa.BigInteger),
     sa.Column("erased_on", sa.Date),
     sa.Column("erased_position", sa.BigInteger),
     sa.Index("ix_view_fact_referrals_referred", "referred_on"),
