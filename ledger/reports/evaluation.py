@@ -46,10 +46,9 @@ from ledger.projections.knowledge import known_at_of, reached
 from ledger.projections.read_side import ViewsBehindError
 from ledger.projections.base import code_of
 from ledger.projections import caseloads as cl
-from ledger.projections import evaluation_facts as ef
 
 from .disclosure import CohortTooSmallError, Count, Grid, Over, finish, grid, individual, month_end_before, relations, withhold
-from .facts_as_of import Facts, facts_as_of
+from .facts_as_of import Facts, empty_basis, facts_as_of
 from .replay import replay
 
 __all__ = ["ACTION", "CASELOAD_NORMS", "Count", "Facts", "Over", "ViewsBehindError", "compute", "evaluation_report",
@@ -166,7 +165,7 @@ def evaluation_report(
             deployment = ledger.settings.report_min_cell
             from_, end = _blocks(conn, facts, report_day, deployment if deployment > 1 else k).cover(from_, end)
         figures = compute(conn, facts, from_, end, report_day)
-        empty = _empty_basis(conn, facts)
+        empty = empty_basis(conn, facts)
     if 0 < figures["basis"]["households"] < k:  # blocks hold the deployment's minimum; a request may ask more
         raise CohortTooSmallError(
             f"The period holds fewer households than the minimum cell size asked for ({k}); widen the period.")
@@ -198,18 +197,6 @@ def _blocks(conn: sa.Connection, facts: Facts, report_day: date, k: int) -> Grid
     return grid((d for (d,) in conn.execute(sa.select(facts.referrals.c.referred_on))), report_day, k)
 
 
-EMPTY_NOT_RECORDED = "none recorded by knownAt"
-EMPTY_NOT_YET = "no events on or before the as-of date"
-
-
-def _empty_basis(conn: sa.Connection, facts: Facts) -> str | None:
-    """Why nothing counts (None: something does): nothing recorded by known_at, or nothing dated by as_of."""
-    if conn.execute(sa.select(facts.events.c.position).limit(1)).first() is not None:
-        return None
-    e = ef.fact_events
-    recorded = conn.execute(sa.select(e.c.position).where(e.c.position <= facts.known_at).limit(1)).first()
-    return EMPTY_NOT_YET if recorded is not None else EMPTY_NOT_RECORDED
-
 
 # ------------------------------------------------------------------ the figures
 def _cohort(facts: Facts, from_: date | None, to: date) -> sa.Select[Any]:
@@ -231,8 +218,8 @@ def compute(conn: sa.Connection, facts: Facts, from_: date | None, to: date, rep
     referrals = conn.execute(sa.select(facts.referrals).where(facts.referrals.c.household_id.in_(cohort))).all()
     ids = {r.household_id for r in referrals}
     ev = facts.events
-    events = dict(conn.execute(sa.select(ev.c.household_id, sa.func.count()).where(ev.c.household_id.in_(cohort))
-                               .group_by(ev.c.household_id)).all())
+    per_household = sa.select(ev.c.household_id, sa.func.count()).where(ev.c.household_id.in_(cohort))
+    events: dict[str, int] = dict(conn.execute(per_household.group_by(ev.c.household_id)).tuples().all())
     last = conn.execute(sa.select(sa.func.max(ev.c.position))).scalar_one_or_none() or 0
     goals = _rows(conn, facts.plan_goals, cohort)
     evaluations = _rows(conn, facts.evaluations, cohort)

@@ -25,7 +25,10 @@ import sqlalchemy as sa
 
 from ledger.projections import evaluation_facts as ef
 
-__all__ = ["Facts", "facts_as_of"]
+__all__ = ["EMPTY_NOT_RECORDED", "EMPTY_NOT_YET", "Facts", "empty_basis", "facts_as_of"]
+
+EMPTY_NOT_RECORDED = "none recorded by knownAt"
+EMPTY_NOT_YET = "no events on or before the as-of date"
 
 
 @dataclass(frozen=True)
@@ -151,3 +154,12 @@ def facts_as_of(as_of: date, known_at: int) -> Facts:
         escalations=_escalations(as_of, known_at),
         events=events.subquery("fact_events"),
     )
+
+
+def empty_basis(conn: sa.Connection, facts: Facts) -> str | None:
+    """Why nothing counts (None: something does): nothing recorded by known_at, or nothing dated by as_of."""
+    if conn.execute(sa.select(facts.events.c.position).limit(1)).first() is not None:
+        return None
+    e = ef.fact_events
+    recorded = conn.execute(sa.select(e.c.position).where(e.c.position <= facts.known_at).limit(1)).first()
+    return EMPTY_NOT_YET if recorded is not None else EMPTY_NOT_RECORDED

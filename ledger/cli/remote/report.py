@@ -43,8 +43,7 @@ def report_evaluation(
     Without --format or --out: a summary on screen. --format html gives one self-contained
     page with charts (--lang en for English labels), csv one row per figure, json every figure.
     """
-    period = {"from_": _date(from_, "--from"), "to": _date(to, "--to"), "as_of": _date(as_of, "--as-of"),
-              "known_at": known_at}
+    period = {"from_": _date(from_, "--from"), "to": _date(to, "--to"), "as_of": _date(as_of, "--as-of")}
     if as_json:
         fmt = "json"
     if fmt is None and out is not None:
@@ -55,10 +54,10 @@ def report_evaluation(
         raise typer.BadParameter("--lang must be nl or en")
     with _client() as c:
         if fmt is None:
-            report = c.evaluation_report(**period, min_cell=min_cell)
+            report = c.evaluation_report(**period, known_at=known_at, min_cell=min_cell)
         else:
             text = c.evaluation_report_document(_FORMATS[fmt], **period, lang="en" if lang == "en" else "nl",
-                                                min_cell=min_cell)
+                                                min_cell=min_cell, known_at=known_at)
     if fmt is None:
         return _print_evaluation(report)
     if fmt == "json":
