@@ -219,7 +219,7 @@ def compute(conn: sa.Connection, facts: Facts, from_: date | None, to: date, rep
     ids = {r.household_id for r in referrals}
     ev = facts.events
     per_household = sa.select(ev.c.household_id, sa.func.count()).where(ev.c.household_id.in_(cohort))
-    events: dict[str, int] = dict(conn.execute(per_household.group_by(ev.c.household_id)).tuples().all())
+    events: dict[str, int] = {h: n for h, n in conn.execute(per_household.group_by(ev.c.household_id))}
     last = conn.execute(sa.select(sa.func.max(ev.c.position))).scalar_one_or_none() or 0
     goals = _rows(conn, facts.plan_goals, cohort)
     evaluations = _rows(conn, facts.evaluations, cohort)
