@@ -498,6 +498,18 @@ def test_the_service_serves_json_html_and_csv_to_evaluators_only(internal_api: A
     assert report["referrals"]["households"] == 1 and report["referrals"]["multiple_sources"] == 1
     assert report["basis"] == {"households": 1, "events": 1, "erased_households": 0}
     assert report["ledger"]["position"] >= created.json()["position"]
+    # both times, named (issue 14): knownAt as a position or a moment; nothing known yet says so
+    assert report["known_at"]["position"] == report["ledger"]["position"] and report["empty_basis"] is None
+    then = evaluator.get("/v1/reports/evaluation", params={"knownAt": "0"}).json()
+    assert then["empty_basis"] == "none recorded by knownAt" and then["known_at"] == {"position": 0, "at": None}
+    moment = evaluator.get("/v1/reports/evaluation", params={"knownAt": report["known_at"]["at"]}).json()
+    assert moment["basis"] == report["basis"] and moment["requested"]["known_at"] == report["known_at"]["at"]
+    for bad in ("soon", "2026-01-01T00:00:00", str(report["ledger"]["position"] + 1000)):
+        refused_time = evaluator.get("/v1/reports/evaluation", params={"knownAt": bad})
+        assert refused_time.status_code == 400, (bad, refused_time.text)
+    loads = director.get("/v1/caseloads", params={"asOf": report["as_of"], "knownAt": "0"})
+    assert loads.status_code == 200 and loads.json() == []
+    assert (loads.headers["Ledger-As-Of"], loads.headers["Ledger-Known-At"]) == (report["as_of"], "0")
 
     page = evaluator.get("/v1/reports/evaluation", params={"format": "html", "lang": "en"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
