@@ -22,11 +22,11 @@ may be recorded out of order (a backdated decision); a change dated before a spa
 start leaves that span empty rather than reversed, so spans never overlap.
 
 Knowledge time (issue 14): each span names the ledger ``position`` and business date
-(``known_on``) of the event that opened it, and ``end_position`` / ``end_known_on`` of the
-one that ended it; the queries take ``known_at`` (a position) and then read a span only if
-opened by then (and dated by the day asked), its end only if ended by then. A span whose
-end was moved twice (a backdated replacement) keeps only its latest end: as known before
-that, it reads open (docs/evaluation.md).
+(``known_on``) of the event that opened it; every end given to a span (a span's end can move:
+a reopen during aftercare, a backdated replacement) is an append-only row of
+``view_caseload_span_ends``. The queries take ``known_at`` (a position) and then read a span
+only if opened by then (and dated by the day asked), and as its end the latest end row known
+by then and dated by that day (docs/evaluation.md).
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ __all__ = [
     "known_spans",
     "per_month",
     "phase_spans_table",
+    "span_ends_table",
 ]
 
 households_table = sa.Table(
@@ -78,8 +79,6 @@ director_spans_table = sa.Table(
     sa.Column("ended_by", sa.String(16)),  # replaced, handed_over, erased
     sa.Column("position", sa.BigInteger, nullable=False),  # of the event that opened it
     sa.Column("known_on", sa.Date, nullable=False),  # that event's business date
-    sa.Column("end_position", sa.BigInteger),  # of the event that ended it
-    sa.Column("end_known_on", sa.Date),
     sa.Index("ix_view_caseload_directors_user", "user_id", "start_on"),
     sa.Index("ix_view_caseload_directors_org", "organisation", "start_on"),
 )
@@ -94,10 +93,22 @@ phase_spans_table = sa.Table(
     sa.Column("end_on", sa.Date),  # exclusive; None while it lasts
     sa.Column("position", sa.BigInteger, nullable=False),  # of the event that opened it
     sa.Column("known_on", sa.Date, nullable=False),  # that event's business date
-    sa.Column("end_position", sa.BigInteger),  # of the event that ended it
-    sa.Column("end_known_on", sa.Date),
     sa.Index("ix_view_caseload_phases_phase", "phase", "start_on"),
 )
+
+
+span_ends_table = sa.Table(
+    "view_caseload_span_ends",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("span", sa.String(16), primary_key=True),  # the table: director, phase
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("position", sa.BigInteger, primary_key=True),  # of the event that gave this end
+    sa.Column("known_on", sa.Date, nullable=False),  # that event's business date
+    sa.Column("end_on", sa.Date, nullable=False),
+    sa.Column("ended_by", sa.String(16)),
+)
+_SPAN = {"view_caseload_directors": "director", "view_caseload_phases": "phase"}
 
 
 def _end_spans(e: Any, on: Applied, table: sa.Table, household_id: str, day: date, **values: Any) -> None:
@@ -105,8 +116,11 @@ def _end_spans(e: Any, on: Applied, table: sa.Table, household_id: str, day: dat
     rows = on.batch.rows(table)
     for row in list(rows.group(household_id).values()):
         if row["end_on"] is None or row["end_on"] > day:
-            rows.set(row, end_on=max(row["start_on"], day), end_position=on.position,
-                     end_known_on=business_date(e), **values)
+            end = max(row["start_on"], day)
+            rows.set(row, end_on=end, **values)
+            on.batch.insert(span_ends_table, {"household_id": household_id, "span": _SPAN[table.name], "seq": row["seq"],
+                                              "position": on.position, "known_on": business_date(e), "end_on": end,
+                                              "ended_by": values.get("ended_by")})
 
 
 def _open(e: Any, on: Applied, table: sa.Table, household_id: str, day: date, **values: Any) -> None:
@@ -116,7 +130,7 @@ def _open(e: Any, on: Applied, table: sa.Table, household_id: str, day: date, **
 class Caseloads(ReadModel):
     name = "caseloads"
     version = 2  # 2: spans name the positions that opened and ended them
-    tables = (households_table, director_spans_table, phase_spans_table)
+    tables = (households_table, director_spans_table, phase_spans_table, span_ends_table)
 
     @singledispatchmethod
     def apply(self, event: Any, on: Applied) -> None:
@@ -214,9 +228,14 @@ def known_spans(t: sa.Table, on: date, known_at: int | None) -> Any:
     """The spans as known at ``known_at`` for the day ``on`` (the table itself when ``known_at`` is None)."""
     if known_at is None:
         return t
-    ended = sa.and_(t.c.end_position <= known_at, t.c.end_known_on <= on)
-    cols = [sa.case((ended, t.c.end_on), else_=sa.null()).label("end_on") if c.name == "end_on" else c
-            for c in t.c]
+    e = span_ends_table
+
+    def latest(column: str) -> Any:
+        return (sa.select(e.c[column]).where(e.c.household_id == t.c.household_id, e.c.span == _SPAN[t.name],
+                                              e.c.seq == t.c.seq, e.c.position <= known_at, e.c.known_on <= on)
+                .order_by(e.c.position.desc()).limit(1).scalar_subquery().label(column))
+
+    cols = [latest(c.name) if c.name in ("end_on", "ended_by") else c for c in t.c]
     return sa.select(*cols).where(t.c.position <= known_at, t.c.known_on <= on).subquery(t.name)
 
 

@@ -187,3 +187,28 @@ def test_knownat_parses_a_position_or_a_moment_with_offset() -> None:
     for bad in ("2013-05-01T00:00:00", "yesterday", "-3"):
         with pytest.raises(errors.InvalidInputError):
             parse_known_at(bad)
+
+
+def test_a_reopen_during_aftercare_moves_its_end_only_as_known_after_it(store: Store, now_clock: FixedClock) -> None:
+    """Aftercare to 2013-06-30, reopened on 2013-06-15: as known before the reopen, on 2013-07-15 P4 is closed."""
+    ledger = store.make_ledger(clock=now_clock, report_min_cell=1)
+    p = migrated(ledger)
+    p.refer("P4", d(2013, 1, 7))
+    p("P4", d(2013, 1, 14), "record_intake", domains_discussed=["finances"])
+    p("P4", d(2013, 1, 14), "assign_case_director", user_id="u-dir2", organisation=GEMEENTE)
+    p("P4", d(2013, 5, 31), "close_case", reason="goals_achieved", aftercare_until=d(2013, 6, 30))
+    before_reopen = p.position()
+    p("P4", d(2013, 6, 15), "reopen_case")
+    head = report(ledger)["known_at"]["position"]  # the views at the head
+    cases = {(d(2013, 6, 10), head): 2, (d(2013, 7, 15), before_reopen): 1, (d(2013, 7, 15), head): 2,
+             (d(2013, 6, 20), before_reopen): 2}  # P2 always; P4 in aftercare, closed after it, or reopened
+    for (as_of, known_at), expected in cases.items():
+        r = report(ledger, as_of=as_of, known_at=known_at)
+        run = replay(ledger.app, as_of=as_of, known_at=known_at)
+        try:
+            with run.engine.connect() as conn:
+                reference = finish(compute(conn, facts_as_of(as_of, known_at), None, as_of, as_of))
+        finally:
+            run.engine.dispose()
+        assert (r["caseloads"]["households"], reference["caseloads"]["households"]) == (expected, expected), (
+            as_of, known_at)
