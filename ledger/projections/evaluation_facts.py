@@ -215,6 +215,9 @@ fact_events = sa.Table(
 )
 
 
+GOAL_NOT_YET = "goal_not_yet"  # an action's life domain when its goal is dated after the as-of day (replays)
+
+
 class EvaluationFacts(ReadModel):
     name = "evaluation_facts"
     version = 2  # 2: bitemporal (positions, change rows, fact_events)
@@ -339,7 +342,9 @@ class EvaluationFacts(ReadModel):
     @fact.register
     def _(self, e: Household.PlanActionAdded, on: Applied) -> None:
         a, hid = e.action, str(e.originator_id)
-        domain = on.batch.rows(fact_plan_goals).one(hid, a.goal_id)["life_domain"]
+        goal = on.batch.rows(fact_plan_goals).get(hid, a.goal_id)
+        # an action may be dated before its goal: a replay as of a day between has the action, not the goal yet
+        domain = goal["life_domain"] if goal is not None else GOAL_NOT_YET
         on.batch.rows(fact_plan_actions).add(
             household_id=hid, action_id=a.action_id, goal_id=a.goal_id, life_domain=domain,
             performer_kind=code_of(a.performer.kind), performer_org=a.performer.organisation, added_on=a.added_on,

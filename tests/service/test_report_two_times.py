@@ -212,3 +212,22 @@ def test_a_reopen_during_aftercare_moves_its_end_only_as_known_after_it(store: S
             run.engine.dispose()
         assert (r["caseloads"]["households"], reference["caseloads"]["households"]) == (expected, expected), (
             as_of, known_at)
+
+
+def test_an_action_dated_before_its_goal_replays_as_of_a_day_between(store: Store, now_clock: FixedClock) -> None:
+    """A goal set on 2012-07-02 with an action backdated to 2012-06-20: as of 2012-06-25 the replay equals the facts."""
+    ledger = store.make_ledger(clock=now_clock, report_min_cell=1)
+    p = migrated(ledger)
+    goal = p("P2", d(2012, 7, 2), "set_plan_goal", life_domain="housing", description="Wonen")
+    p("P2", d(2012, 6, 20), "add_plan_action", goal_id=goal, description="x", performer_kind="self")
+    head = report(ledger)["known_at"]["position"]
+    as_of = d(2012, 6, 25)
+    run = replay(ledger.app, as_of=as_of, known_at=head)
+    try:
+        with run.engine.connect() as conn:
+            reference = finish(compute(conn, facts_as_of(as_of, head), None, as_of, as_of))
+    finally:
+        run.engine.dispose()
+    live = report(ledger, as_of=as_of)
+    assert live["plan_actions"]["total"]["added"] == reference["plan_actions"]["total"]["added"] == 2
+    assert live["phases"]["plan_made"] == reference["phases"]["plan_made"] == 1  # P1's; P2's goal comes later
