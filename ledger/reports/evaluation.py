@@ -212,7 +212,7 @@ def _rows(conn: sa.Connection, table: Any, cohort: sa.Select[Any]) -> Sequence[A
 def compute(conn: sa.Connection, facts: Facts, from_: date | None, to: date, report_day: date) -> dict[str, Any]:
     """Every figure (with :class:`Count` / :class:`Over` markers; :func:`finish` makes it plain).
 
-    Also ``_last_position``: the last ledger position among the events that count (popped by the caller).
+    Also ``_last_position``: the last ledger position among the cohort's events that count (popped by the caller).
     """
     cohort = _cohort(facts, from_, to)
     referrals = conn.execute(sa.select(facts.referrals).where(facts.referrals.c.household_id.in_(cohort))).all()
@@ -220,7 +220,8 @@ def compute(conn: sa.Connection, facts: Facts, from_: date | None, to: date, rep
     ev = facts.events
     per_household = sa.select(ev.c.household_id, sa.func.count()).where(ev.c.household_id.in_(cohort))
     events: dict[str, int] = {h: n for h, n in conn.execute(per_household.group_by(ev.c.household_id))}
-    last = conn.execute(sa.select(sa.func.max(ev.c.position))).scalar_one_or_none() or 0
+    last = conn.execute(sa.select(sa.func.max(ev.c.position)).where(ev.c.household_id.in_(cohort))
+                        ).scalar_one_or_none() or 0  # the cohort's: a scan of its rows, not of the ledger
     goals = _rows(conn, facts.plan_goals, cohort)
     evaluations = _rows(conn, facts.evaluations, cohort)
     first_goal: dict[str, date] = {}
