@@ -4,6 +4,7 @@ Pure: no I/O, no clock reads, no framework beyond ``eventsourcing.domain``.
 """
 
 from . import errors, vocabulary
+from .business import business_date
 from .household import Household, composition_of, phase_of
 from .personal import ERASED, Personal, map_personal, scrub
 from .values import (
@@ -29,6 +30,7 @@ __all__ = [
     "Personal",
     "StaffRef",
     "ValueObject",
+    "business_date",
     "composition_of",
     "errors",
     "is_valid_bsn",

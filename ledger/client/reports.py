@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from ._http import Http
@@ -14,13 +14,14 @@ class ReportRequests(Http):
     """``/caseloads`` and ``/reports``: figures, no case content."""
 
     def caseloads(self, on: date | str | None = None, by: Literal["director", "organisation"] = "director", *,
-                  min_position: int = 0) -> list[dict[str, Any]]:
-        """Active households by phase, per case director or per organisation (no case content)."""
-        return self._get("/caseloads", on=on, by=by, minPosition=min_position)
+                  min_position: int = 0, known_at: int | datetime | str | None = None) -> list[dict[str, Any]]:
+        """Active households by phase, per case director or per organisation (no case content), on ``on``
+        (business time, ``asOf``) as known at ``known_at`` (a ledger position or an RFC 3339 moment)."""
+        return self._get("/caseloads", asOf=on, by=by, minPosition=min_position, knownAt=_known(known_at))
 
     def evaluation_report(self, *, from_: date | str | None = None, to: date | str | None = None,
-                          as_of: date | str | None = None, min_cell: int | None = None,
-                          timeout: float | None = None) -> dict[str, Any]:
+                          as_of: date | str | None = None, known_at: int | datetime | str | None = None,
+                          min_cell: int | None = None, timeout: float | None = None) -> dict[str, Any]:
         """The evaluation report as JSON (pseudonymous aggregates), replayed as of ``as_of`` (default today).
 
         ``from_``/``to`` bound the referral dates counted (widened to whole blocks of months);
@@ -28,12 +29,21 @@ class ReportRequests(Http):
         ``timeout``: seconds to wait for it (default the client's, else 10 minutes); never re-sent after.
         """
         return self._request("GET", "/reports/evaluation", long=True, timeout=timeout, params={
-            "from": from_, "to": to, "asOf": as_of, "minCell": min_cell}).json()
+            "from": from_, "to": to, "asOf": as_of, "knownAt": _known(known_at), "minCell": min_cell}).json()
 
     def evaluation_report_document(self, format: Literal["html", "csv", "json"] = "html", *,  # noqa: A002 - the API's query parameter name
                                    from_: date | str | None = None, to: date | str | None = None,
                                    as_of: date | str | None = None, lang: Literal["nl", "en"] = "nl",
-                                   min_cell: int | None = None, timeout: float | None = None) -> str:
+                                   min_cell: int | None = None, known_at: int | datetime | str | None = None,
+                                   timeout: float | None = None) -> str:
         """The evaluation report as a document: self-contained HTML, CSV, or the JSON text (``timeout`` as above)."""
         return self._request("GET", "/reports/evaluation", long=True, timeout=timeout, params={
-            "from": from_, "to": to, "asOf": as_of, "format": format, "lang": lang, "minCell": min_cell}).text
+            "from": from_, "to": to, "asOf": as_of, "knownAt": _known(known_at), "format": format, "lang": lang,
+            "minCell": min_cell}).text
+
+
+def _known(known_at: int | datetime | str | None) -> str | None:
+    """``knownAt`` as the API reads it: a position, or an RFC 3339 moment."""
+    if known_at is None:
+        return None
+    return known_at.isoformat() if isinstance(known_at, datetime) else str(known_at)

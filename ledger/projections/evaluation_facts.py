@@ -9,6 +9,16 @@ in the ledger; events reach views through the blind mapper.
 
 A reopened case loses its closure and drop-out here as in the aggregate; ``reopens``
 counts how often that happened. An erased household keeps its facts, flagged.
+
+Bitemporal (issue 14): every fact names the ledger ``position`` of the event that made
+it, beside its business date, so that ``ledger.reports.facts_as_of`` can mask the tables
+to any (as_of, known_at) with indexed queries. Immutable facts carry ``position``;
+set-once attributes (intake, coordination, completion, cancellation, an involvement's
+end, an escalation's resolution, erasure) their own ``*_position``; attributes that can
+change more than once (closure and drop-out with reopen, a goal's target date and
+revisions) are append-only change rows (``fact_referral_changes``, ``fact_goal_revisions``).
+``fact_events`` holds one row per household event (position, business date, recording
+time): the report's basis and the resolution of a ``knownAt`` timestamp.
 """
 
 from __future__ import annotations
@@ -18,13 +28,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ledger.aggregates import Household
+from ledger.aggregates import Household, business_date
 
 from .base import Applied, ReadModel, code_of, codes_of, metadata, update_row
 
 __all__ = [
     "EvaluationFacts",
     "fact_costs",
+    "fact_events",
+    "fact_goal_revisions",
+    "fact_referral_changes",
     "fact_escalations",
     "fact_evaluations",
     "fact_involvements",
@@ -53,6 +66,12 @@ fact_referrals = sa.Table(
     sa.Column("dropped_out_on", sa.Date),
     sa.Column("reopens", sa.Integer, nullable=False),
     sa.Column("erased", sa.Boolean, nullable=False),
+    # the two times (issue 14): positions of the events that set them
+    sa.Column("position", sa.BigInteger, nullable=False),  # of Referred
+    sa.Column("intake_position", sa.BigInteger),
+    sa.Column("coordination_position", sa.BigInteger),
+    sa.Column("erased_on", sa.Date),
+    sa.Column("erased_position", sa.BigInteger),
     sa.Index("ix_view_fact_referrals_referred", "referred_on"),
     sa.Index("ix_view_fact_referrals_closed", "closed_on"),
 )
@@ -68,6 +87,7 @@ fact_zrm = sa.Table(
     sa.Column("score", sa.Integer, nullable=False),
     sa.Column("measured_on", sa.Date, nullable=False),
     sa.Column("member_id", sa.String(32)),  # None: the household as a whole
+    sa.Column("position", sa.BigInteger, nullable=False),
     sa.Index("ix_view_fact_zrm_domain", "domain", "moment", "measured_on"),
 )
 
@@ -82,6 +102,8 @@ fact_involvements = sa.Table(
     sa.Column("started_on", sa.Date, nullable=False),
     sa.Column("ended_on", sa.Date),
     sa.Column("end_reason", sa.String(32)),  # InvolvementEnded version 2 on
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("ended_position", sa.BigInteger),
     sa.Index("ix_view_fact_involvements_org", "organisation", "started_on"),
 )
 
@@ -94,6 +116,7 @@ fact_plan_goals = sa.Table(
     sa.Column("set_on", sa.Date, nullable=False),
     sa.Column("target_date", sa.Date),
     sa.Column("revisions", sa.Integer, nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False),
     sa.Index("ix_view_fact_plan_goals_domain", "life_domain"),
 )
 
@@ -110,6 +133,9 @@ fact_plan_actions = sa.Table(
     sa.Column("due_on", sa.Date),
     sa.Column("completed_on", sa.Date),
     sa.Column("cancelled_on", sa.Date),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("completed_position", sa.BigInteger),
+    sa.Column("cancelled_position", sa.BigInteger),
     sa.Index("ix_view_fact_plan_actions_domain", "life_domain", "performer_kind"),
 )
 
@@ -124,6 +150,7 @@ fact_costs = sa.Table(
     sa.Column("period_start", sa.Date, nullable=False),
     sa.Column("period_end", sa.Date, nullable=False),
     sa.Column("recorded_on", sa.Date, nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False),
     sa.Index("ix_view_fact_costs_kind", "kind", "stream"),
 )
 
@@ -135,6 +162,7 @@ fact_evaluations = sa.Table(
     sa.Column("held_on", sa.Date, nullable=False),
     sa.Column("final", sa.Boolean, nullable=False),
     sa.Column("conclusion", sa.String(48), nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False),
     sa.Index("ix_view_fact_evaluations_held", "held_on"),
 )
 
@@ -146,144 +174,226 @@ fact_escalations = sa.Table(
     sa.Column("level", sa.String(48), nullable=False),
     sa.Column("raised_on", sa.Date, nullable=False),
     sa.Column("resolved_on", sa.Date),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("resolved_position", sa.BigInteger),
 )
+
+fact_referral_changes = sa.Table(
+    "view_fact_referral_changes",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("position", sa.BigInteger, primary_key=True),
+    sa.Column("business_on", sa.Date, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # closed, dropped_out, reopened
+    sa.Column("closed_on", sa.Date),
+    sa.Column("closure_reason", sa.String(32)),
+    sa.Column("aftercare_until", sa.Date),
+    sa.Column("dropped_out_kind", sa.String(16)),
+    sa.Column("dropped_out_on", sa.Date),
+)
+
+fact_goal_revisions = sa.Table(
+    "view_fact_goal_revisions",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("goal_id", sa.String(64), primary_key=True),
+    sa.Column("position", sa.BigInteger, primary_key=True),
+    sa.Column("business_on", sa.Date, nullable=False),
+    sa.Column("target_date", sa.Date),
+    sa.Column("revisions", sa.Integer, nullable=False),
+)
+
+fact_events = sa.Table(
+    "view_fact_events",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("position", sa.BigInteger, primary_key=True),
+    sa.Column("business_on", sa.Date),  # the business date (business_date)
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),  # recorded
+    sa.Index("ix_view_fact_events_position", "position"),
+    sa.Index("ix_view_fact_events_at", "at"),
+)
+
+
+GOAL_NOT_YET = "goal_not_yet"  # an action's life domain when its goal is dated after the as-of day (replays)
 
 
 class EvaluationFacts(ReadModel):
     name = "evaluation_facts"
-    version = 1
+    version = 2  # 2: bitemporal (positions, change rows, fact_events)
     tables = (fact_referrals, fact_zrm, fact_involvements, fact_plan_goals, fact_plan_actions, fact_costs,
-              fact_evaluations, fact_escalations)
+              fact_evaluations, fact_escalations, fact_referral_changes, fact_goal_revisions, fact_events)
 
     @singledispatchmethod
     def apply(self, event: Any, on: Applied) -> None:
+        """Notifications that are no household event are skipped."""
+
+    @apply.register
+    def _(self, e: Household.Event, on: Applied) -> None:
+        """Every household event: its two times (``fact_events``), then its facts."""
+        on.batch.insert(fact_events, {"household_id": str(e.originator_id), "position": on.position,
+                                      "business_on": business_date(e), "at": on.at})
+        _FACTS.dispatch(type(e))(self, e, on)
+
+    @singledispatchmethod
+    def fact(self, event: Any, on: Applied) -> None:
         """Events that add no fact are skipped."""
+
+    @staticmethod
+    def _change(e: Any, on: Applied, kind: str, **values: Any) -> None:
+        row = {"closed_on": None, "closure_reason": None, "aftercare_until": None, "dropped_out_kind": None,
+               "dropped_out_on": None, **values}
+        on.batch.insert(fact_referral_changes, {"household_id": str(e.originator_id), "position": on.position,
+                                                "business_on": business_date(e), "kind": kind, **row})
 
     @staticmethod
     def _referral(e: Any, on: Applied, **values: Any) -> None:
         update_row(fact_referrals, on, (str(e.originator_id),), **values)
 
     # ---------------------------------------------------------------- referral
-    @apply.register
+    @fact.register
     def _(self, e: Household.Referred, on: Applied) -> None:
         r = e.referral
         on.batch.rows(fact_referrals).add(
             household_id=str(e.originator_id), referred_on=r.on, sources=codes_of(r.sources),
             composition=code_of(r.composition), adults=r.adults, children=r.children, reopens=0, erased=False,
+            position=on.position,
         )
 
-    @apply.register
+    @fact.register
     def _(self, e: Household.IntakeHeld, on: Applied) -> None:
-        self._referral(e, on, intake_on=e.intake.held_on)
+        self._referral(e, on, intake_on=e.intake.held_on, intake_position=on.position)
 
-    @apply.register
+    @fact.register
     def _(self, e: Household.CoordinationDecided, on: Applied) -> None:
-        self._referral(e, on, coordination_outcome=code_of(e.decision.outcome), coordination_on=e.decision.on)
+        self._referral(e, on, coordination_outcome=code_of(e.decision.outcome), coordination_on=e.decision.on,
+                       coordination_position=on.position)
 
-    @apply.register
+    @fact.register
     def _(self, e: Household.DroppedOut, on: Applied) -> None:
-        self._referral(e, on, dropped_out_kind=code_of(e.drop_out.kind), dropped_out_on=e.drop_out.on)
+        values = {"dropped_out_kind": code_of(e.drop_out.kind), "dropped_out_on": e.drop_out.on}
+        self._referral(e, on, **values)
+        self._change(e, on, "dropped_out", **values)
 
-    @apply.register
+    @fact.register
     def _(self, e: Household.Closed, on: Applied) -> None:
         c = e.closure
-        self._referral(e, on, closed_on=c.on, closure_reason=code_of(c.reason), aftercare_until=c.aftercare_until)
+        values = {"closed_on": c.on, "closure_reason": code_of(c.reason), "aftercare_until": c.aftercare_until}
+        self._referral(e, on, **values)
+        self._change(e, on, "closed", **values)
 
-    @apply.register
+    @fact.register
     def _(self, e: Household.Reopened, on: Applied) -> None:
         rows = on.batch.rows(fact_referrals)
         row = rows.get(str(e.originator_id))
         if row is not None:
             rows.set(row, closed_on=None, closure_reason=None, aftercare_until=None, dropped_out_kind=None,
                      dropped_out_on=None, reopens=row["reopens"] + 1)
+            self._change(e, on, "reopened")
 
-    @apply.register
+    @fact.register
     def _(self, e: Household.Erased, on: Applied) -> None:
-        self._referral(e, on, erased=True)
+        self._referral(e, on, erased=True, erased_on=e.erasure.on, erased_position=on.position)
 
     # --------------------------------------------------------------------- ZRM
-    @apply.register
+    @fact.register
     def _(self, e: Household.ZrmMeasured, on: Applied) -> None:
         m, hid, rows = e.measurement, str(e.originator_id), on.batch.rows(fact_zrm)
         moment = code_of(m.moment)
         for domain, score in sorted(m.scores.items()):
             rows.add(household_id=hid, measurement_id=m.measurement_id, domain=domain, instrument=m.instrument,
-                     moment=moment, score=int(score), measured_on=m.measured_on, member_id=m.member_id)
+                     moment=moment, score=int(score), measured_on=m.measured_on, member_id=m.member_id,
+                     position=on.position)
 
     # ------------------------------------------------------------- involvement
-    @apply.register
+    @fact.register
     def _(self, e: Household.InvolvementStarted, on: Applied) -> None:
         i = e.involvement
         on.batch.rows(fact_involvements).add(
             household_id=str(e.originator_id), involvement_id=i.involvement_id, kind=code_of(i.kind),
             organisation=i.organisation, discipline=i.discipline, started_on=i.started_on, ended_on=i.ended_on,
-            end_reason=code_of(getattr(i, "end_reason", None)),
+            end_reason=code_of(getattr(i, "end_reason", None)), position=on.position,
+            ended_position=on.position if i.ended_on is not None else None,
         )
 
-    @apply.register
+    @fact.register
     def _(self, e: Household.InvolvementEnded, on: Applied) -> None:
         update_row(fact_involvements, on, (str(e.originator_id), e.involvement_id),
-             ended_on=e.on, end_reason=code_of(getattr(e, "reason", None)))
+             ended_on=e.on, end_reason=code_of(getattr(e, "reason", None)), ended_position=on.position)
 
     # -------------------------------------------------------------------- plan
-    @apply.register
+    @fact.register
     def _(self, e: Household.PlanGoalSet, on: Applied) -> None:
         g = e.goal
         on.batch.rows(fact_plan_goals).add(
             household_id=str(e.originator_id), goal_id=g.goal_id, life_domain=code_of(g.life_domain),
-            set_on=g.set_on, target_date=g.target_date, revisions=g.revisions,
+            set_on=g.set_on, target_date=g.target_date, revisions=g.revisions, position=on.position,
         )
 
-    @apply.register
+    @fact.register
     def _(self, e: Household.PlanGoalRevised, on: Applied) -> None:
         g = e.goal
         update_row(fact_plan_goals, on, (str(e.originator_id), g.goal_id), target_date=g.target_date,
              revisions=g.revisions)
+        on.batch.insert(fact_goal_revisions, {"household_id": str(e.originator_id), "goal_id": g.goal_id,
+                                              "position": on.position, "business_on": business_date(e),
+                                              "target_date": g.target_date, "revisions": g.revisions})
 
-    @apply.register
+    @fact.register
     def _(self, e: Household.PlanActionAdded, on: Applied) -> None:
         a, hid = e.action, str(e.originator_id)
-        domain = on.batch.rows(fact_plan_goals).one(hid, a.goal_id)["life_domain"]
+        goal = on.batch.rows(fact_plan_goals).get(hid, a.goal_id)
+        # an action may be dated before its goal: a replay as of a day between has the action, not the goal yet
+        domain = goal["life_domain"] if goal is not None else GOAL_NOT_YET
         on.batch.rows(fact_plan_actions).add(
             household_id=hid, action_id=a.action_id, goal_id=a.goal_id, life_domain=domain,
             performer_kind=code_of(a.performer.kind), performer_org=a.performer.organisation, added_on=a.added_on,
-            due_on=a.due_on, completed_on=a.completed_on, cancelled_on=a.cancelled_on,
+            due_on=a.due_on, completed_on=a.completed_on, cancelled_on=a.cancelled_on, position=on.position,
+            completed_position=on.position if a.completed_on is not None else None,
+            cancelled_position=on.position if a.cancelled_on is not None else None,
         )
 
-    @apply.register
+    @fact.register
     def _(self, e: Household.PlanActionCompleted, on: Applied) -> None:
-        update_row(fact_plan_actions, on, (str(e.originator_id), e.action_id), completed_on=e.on)
+        update_row(fact_plan_actions, on, (str(e.originator_id), e.action_id), completed_on=e.on,
+                   completed_position=on.position)
 
-    @apply.register
+    @fact.register
     def _(self, e: Household.PlanActionCancelled, on: Applied) -> None:
-        update_row(fact_plan_actions, on, (str(e.originator_id), e.action_id), cancelled_on=e.on)
+        update_row(fact_plan_actions, on, (str(e.originator_id), e.action_id), cancelled_on=e.on,
+                   cancelled_position=on.position)
 
     # --------------------------------------------------- costs and evaluations
-    @apply.register
+    @fact.register
     def _(self, e: Household.CostRecorded, on: Applied) -> None:
         c = e.cost
         on.batch.rows(fact_costs).add(
             household_id=str(e.originator_id), cost_id=c.cost_id, kind=code_of(c.kind), stream=code_of(c.stream),
             amount_eur=c.amount_eur, period_start=c.period_start, period_end=c.period_end,
-            recorded_on=c.recorded_on,
+            recorded_on=c.recorded_on, position=on.position,
         )
 
-    @apply.register
+    @fact.register
     def _(self, e: Household.EvaluationHeld, on: Applied) -> None:
         v = e.evaluation
         on.batch.rows(fact_evaluations).add(
             household_id=str(e.originator_id), evaluation_id=v.evaluation_id, held_on=v.held_on,
-            final=bool(v.final), conclusion=code_of(v.conclusion),
+            final=bool(v.final), conclusion=code_of(v.conclusion), position=on.position,
         )
 
-    @apply.register
+    @fact.register
     def _(self, e: Household.EscalationRaised, on: Applied) -> None:
         x = e.escalation
         on.batch.rows(fact_escalations).add(
             household_id=str(e.originator_id), escalation_id=x.escalation_id, level=code_of(x.level),
-            raised_on=x.raised_on, resolved_on=x.resolved_on,
+            raised_on=x.raised_on, resolved_on=x.resolved_on, position=on.position,
+            resolved_position=on.position if x.resolved_on is not None else None,
         )
 
-    @apply.register
+    @fact.register
     def _(self, e: Household.EscalationResolved, on: Applied) -> None:
-        update_row(fact_escalations, on, (str(e.originator_id), e.escalation_id), resolved_on=e.on)
+        update_row(fact_escalations, on, (str(e.originator_id), e.escalation_id), resolved_on=e.on,
+                   resolved_position=on.position)
+
+
+_FACTS = EvaluationFacts.__dict__["fact"].dispatcher  # resolved per class once (the runner does the same for apply)

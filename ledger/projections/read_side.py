@@ -19,6 +19,7 @@ from ledger.aggregates.vocabulary import DataCategory as C
 
 from . import Followed, access_log, as_of, caseloads, current_plan, involvement
 from .household_as_of import household_views
+from .knowledge import KnownAt, known_at_of
 from .runner import Runner
 
 __all__ = ["ReadSide", "ViewsBehindError"]
@@ -107,15 +108,26 @@ class ReadSide:
         return {**data, **_times(folded)}
 
     def caseloads(self, actor: Actor, *, on: date | None = None, by: str = "director",
-                  min_position: int = 0) -> list[Any]:
-        """Active households by phase, per case director or per organisation, on a day."""
+                  min_position: int = 0, known_at: int | datetime | None = None) -> list[Any]:
+        """Active households by phase, per case director or per organisation, on a day (business time), as
+        known at ``known_at`` (a position or a moment; default everything recorded)."""
+        return self.caseloads_known(actor, on=on, by=by, min_position=min_position, known_at=known_at)[0]
+
+    def caseloads_known(self, actor: Actor, *, on: date | None = None, by: str = "director", min_position: int = 0,
+                        known_at: int | datetime | None = None) -> tuple[list[Any], KnownAt]:
+        """:meth:`caseloads` and the knowledge time it answers at (position and recording time)."""
         self.app.record_read(actor, Action.READ_CASELOADS)
-        self._ready(min_position, caseloads.Caseloads.name)
+        head = self.runner.head()
+        with self.runner.engine.connect() as conn:
+            knew = known_at_of(conn, known_at, head)
+        # as known now: as fresh as the view is (read-your-writes via min_position); as known then: that far
+        self._ready(min_position if known_at is None else max(min_position, knew.position), caseloads.Caseloads.name)
         day = on or self.app.today()
+        position = None if known_at is None else knew.position
         with self.runner.engine.connect() as conn:
             if by == "organisation":
-                return list(caseloads.by_organisation(conn, day))
-            return list(caseloads.by_director(conn, day))
+                return list(caseloads.by_organisation(conn, day, position)), knew
+            return list(caseloads.by_director(conn, day, position)), knew
 
     def access_records(self, actor: Actor, *, household_id: str | None = None, user_id: str | None = None,
                        day: date | None = None, category: str | None = None, emergency: bool | None = None,

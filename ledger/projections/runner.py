@@ -218,6 +218,10 @@ class Runner:
             positions = {name: pos for name, pos in rows if name in self.models}
             return read_stalls(conn, positions)
 
+    def keeps(self, event: Any) -> bool:
+        """Whether an event reaches the views: all of them, but for as-of builds (``until``)."""
+        return self.until is None or event.timestamp <= self.until
+
     def head(self) -> int:
         """The last position in the ledger."""
         return self.app.recorder.max_notification_id() or 0
@@ -289,7 +293,7 @@ class Runner:
         wanted = [name for name in names if current.get(name, 0) < last]
         if not wanted:
             return set()
-        decode, until = self.mapper.to_domain_event, self.until
+        decode, keeps = self.mapper.to_domain_event, self.keeps
         events: list[tuple[int, Any]] = []
         for n in notifications:
             try:
@@ -297,7 +301,7 @@ class Runner:
             except Exception as exc:  # noqa: BLE001 - reported as the views' failure at this position
                 events.append((n.id, _Undecodable(exc)))
                 continue
-            if until is None or event.timestamp <= until:  # as-of builds leave later events out
+            if keeps(event):  # as-of builds leave later events out
                 events.append((n.id, event))
         behind = set()
         for name in wanted:

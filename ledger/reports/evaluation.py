@@ -1,12 +1,14 @@
-"""The evaluation report: the pilot's figures, replayed from the ledger as of any date.
+"""The evaluation report: the pilot's figures at any business date, as known at any ledger position.
 
+Two times (docs/evaluation.md): ``as_of`` (business time, a date: what was true that day,
+by the ``on`` each event carries) and ``known_at`` (knowledge time, a ledger position: only
+what had been recorded by then; default the signed digest's position).
 :func:`evaluation_report` decides and records the read (``read_evaluation_report``:
-evaluators and consultants), takes a signed digest of the ledger's hash chain, and
-replays the ledger *up to that digest's position* into fresh, private, in-memory read
-models (``evaluation_facts``, ``caseloads`` and a small tally of its own), leaving out
-every event recorded after the end of the as-of day. :func:`compute` then reads the
-figures from those tables. So a report as of a past date gives the figures that date
-would have given, and the digest in the report names exactly the ledger it rests on.
+evaluators and consultants), takes a signed digest of the ledger's hash chain, resolves
+``known_at``, waits for the live views to reach it, and reads the figures from the live
+bitemporal facts masked to (as_of, known_at) (``facts_as_of.py``): indexed queries, no
+replay. :func:`compute` reads the figures from a :class:`Facts`; the reference replay
+(``replay.py``) gives the same :class:`Facts` over its private tables.
 
 Who is counted: the *cohort* is every household referred in the period (referral date
 from ``from`` to ``to``, both inclusive; ``to`` defaults to the as-of date), erased ones
@@ -39,22 +41,18 @@ from ledger.aggregates.zrm import INSTRUMENTS, MAX_SCORE, MIN_SCORE
 from ledger.application import CaseLedger
 from ledger.config import Settings
 from ledger.privacy.chain import Chain
+from ledger.projections import Runner
+from ledger.projections.knowledge import known_at_of, reached
+from ledger.projections.read_side import ViewsBehindError
 from ledger.projections.base import code_of
 from ledger.projections import caseloads as cl
-from ledger.projections.evaluation_facts import (
-    fact_costs,
-    fact_evaluations,
-    fact_involvements,
-    fact_plan_actions,
-    fact_plan_goals,
-    fact_referrals,
-    fact_zrm,
-)
 
 from .disclosure import CohortTooSmallError, Count, Grid, Over, finish, grid, individual, month_end_before, relations, withhold
-from .replay import Basis, replay
+from .facts_as_of import Facts, empty_basis, facts_as_of
+from .replay import replay
 
-__all__ = ["ACTION", "CASELOAD_NORMS", "Count", "Over", "compute", "evaluation_report", "finish", "replay"]
+__all__ = ["ACTION", "CASELOAD_NORMS", "Count", "Facts", "Over", "ViewsBehindError", "compute", "evaluation_report",
+           "facts_as_of", "finish", "replay"]
 
 ACTION = Action.READ_EVALUATION_REPORT
 
@@ -80,7 +78,7 @@ CENT = Decimal("0.01")
 
 
 class ReportSources(Protocol):
-    """What the report reads: the application (policy, records, replay), the chain (its digest), the settings.
+    """What the report reads: the application (policy, records), the chain (its digest), the settings, the views.
 
     The composition root's ``Ledger`` is one; the report never imports it.
     """
@@ -94,6 +92,9 @@ class ReportSources(Protocol):
     @property
     def settings(self) -> Settings: ...
 
+    @property
+    def views(self) -> Runner: ...
+
 
 # ------------------------------------------------------------------ entry point
 def evaluation_report(
@@ -103,6 +104,7 @@ def evaluation_report(
     from_: date | None = None,
     to: date | None = None,
     as_of: date | None = None,
+    known_at: int | datetime | None = None,
     min_cell: int | None = None,
 ) -> dict[str, Any]:
     """The report as JSON-ready data; the read is decided by the access policy and recorded first.
@@ -111,6 +113,10 @@ def evaluation_report(
     whichever is larger. From 2 up, the as-of date becomes the end of the last month that
     is over and the period widens to whole blocks of referral months (``disclosure.py``);
     the answer names what was asked (``requested``) and what was reported.
+
+    ``known_at`` is a ledger position or a timezone-aware moment (the last position recorded
+    at or before it); default the digest's position; beyond it is refused. The report names
+    both times and says so (``empty_basis``) when nothing counts.
 
     Raises ``errors.InvalidPeriodError`` for an as-of date in the future, a period that
     ends after the as-of date or starts after it ends (or, under disclosure control,
@@ -133,7 +139,8 @@ def evaluation_report(
         raise errors.InvalidInputError("The minimum cell size must be at least 1.")
     k = max(ledger.settings.report_min_cell, min_cell or 1)
     requested = {"from": from_.isoformat() if from_ else None, "to": to.isoformat() if to else None,
-                 "as_of": as_of.isoformat() if as_of else None, "min_cell": min_cell}
+                 "as_of": as_of.isoformat() if as_of else None,
+                 "known_at": known_at.isoformat() if isinstance(known_at, datetime) else known_at, "min_cell": min_cell}
     if k > 1:
         report_day = month_end_before(report_day, today)
         end = min(end, report_day)
@@ -144,30 +151,38 @@ def evaluation_report(
 
     ledger.app.record_read(actor, ACTION)
     digest = ledger.chain.digest()
-    moment = datetime.combine(report_day, time.max, tzinfo=ledger.app.tz)
-    run = replay(ledger.app, moment, digest.position)
-    try:
-        with run.engine.connect() as conn:
-            if k > 1:  # blocks of the deployment's minimum: a request's own would cut other cohorts
-                deployment = ledger.settings.report_min_cell
-                from_, end = _blocks(conn, report_day, deployment if deployment > 1 else k).cover(from_, end)
-            figures = compute(conn, run.basis, from_, end, report_day)
-    finally:
-        run.engine.dispose()
+    runner = ledger.views
+    engine = runner.engine
+    if not reached(runner, digest.position):
+        raise ViewsBehindError(f"The views have not yet reached ledger position {digest.position}; try again shortly.")
+    with engine.connect() as conn:
+        knew = known_at_of(conn, known_at, digest.position)
+    # Everything below reads only facts at or before knew.position: the follower may move on meanwhile
+    # without changing the answer (the masks are the report's snapshot).
+    facts = facts_as_of(report_day, knew.position)
+    with engine.connect() as conn:
+        if k > 1:  # blocks of the deployment's minimum: a request's own would cut other cohorts
+            deployment = ledger.settings.report_min_cell
+            from_, end = _blocks(conn, facts, report_day, deployment if deployment > 1 else k).cover(from_, end)
+        figures = compute(conn, facts, from_, end, report_day)
+        empty = empty_basis(conn, facts)
     if 0 < figures["basis"]["households"] < k:  # blocks hold the deployment's minimum; a request may ask more
         raise CohortTooSmallError(
             f"The period holds fewer households than the minimum cell size asked for ({k}); widen the period.")
     head = {
         "period": {"from": from_.isoformat() if from_ else None, "to": end.isoformat()},
         "as_of": report_day.isoformat(),
+        "known_at": knew.to_json(),
+        "empty_basis": empty,  # None: something counts
         "min_cell": k,
         "requested": requested,
         "ledger": {
             # the signed digest (``ledger audit verify --digest`` reads these five keys) ...
             "position": digest.position, "head": digest.head, "signed_at": digest.signed_at,
             "public_key": digest.public_key, "signature": digest.signature,
-            # ... and what the replay took from it
-            "as_of_moment": moment.isoformat(), "last_included_position": run.basis.last_position,
+            # ... and what the facts took from it
+            "as_of_moment": datetime.combine(report_day, time.max, tzinfo=ledger.app.tz).isoformat(),
+            "known_at_position": knew.position, "last_included_position": figures.pop("_last_position"),
         },
     }
     if k == 1:
@@ -177,29 +192,38 @@ def evaluation_report(
     return {**head, **finish(figures, marks)}
 
 
-def _blocks(conn: sa.Connection, report_day: date, k: int) -> Grid:
-    """The referral months of every household in the replay, in blocks of at least ``k`` referrals."""
-    return grid((d for (d,) in conn.execute(sa.select(fact_referrals.c.referred_on))), report_day, k)
+def _blocks(conn: sa.Connection, facts: Facts, report_day: date, k: int) -> Grid:
+    """The referral months of every household that counts, in blocks of at least ``k`` referrals."""
+    return grid((d for (d,) in conn.execute(sa.select(facts.referrals.c.referred_on))), report_day, k)
+
 
 
 # ------------------------------------------------------------------ the figures
-def _cohort(from_: date | None, to: date) -> sa.Select[Any]:
-    r = fact_referrals
+def _cohort(facts: Facts, from_: date | None, to: date) -> sa.Select[Any]:
+    r = facts.referrals
     q = sa.select(r.c.household_id).where(r.c.referred_on <= to)
     return q.where(r.c.referred_on >= from_) if from_ is not None else q
 
 
-def _rows(conn: sa.Connection, table: sa.Table, cohort: sa.Select[Any]) -> Sequence[Any]:
+def _rows(conn: sa.Connection, table: Any, cohort: sa.Select[Any]) -> Sequence[Any]:
     return conn.execute(sa.select(table).where(table.c.household_id.in_(cohort))).all()
 
 
-def compute(conn: sa.Connection, basis: Basis, from_: date | None, to: date, report_day: date) -> dict[str, Any]:
-    """Every figure (with :class:`Count` / :class:`Over` markers; :func:`finish` makes it plain)."""
-    cohort = _cohort(from_, to)
-    referrals = conn.execute(sa.select(fact_referrals).where(fact_referrals.c.household_id.in_(cohort))).all()
+def compute(conn: sa.Connection, facts: Facts, from_: date | None, to: date, report_day: date) -> dict[str, Any]:
+    """Every figure (with :class:`Count` / :class:`Over` markers; :func:`finish` makes it plain).
+
+    Also ``_last_position``: the last ledger position among the cohort's events that count (popped by the caller).
+    """
+    cohort = _cohort(facts, from_, to)
+    referrals = conn.execute(sa.select(facts.referrals).where(facts.referrals.c.household_id.in_(cohort))).all()
     ids = {r.household_id for r in referrals}
-    goals = _rows(conn, fact_plan_goals, cohort)
-    evaluations = _rows(conn, fact_evaluations, cohort)
+    ev = facts.events
+    per_household = sa.select(ev.c.household_id, sa.func.count()).where(ev.c.household_id.in_(cohort))
+    events: dict[str, int] = {h: n for h, n in conn.execute(per_household.group_by(ev.c.household_id))}
+    last = conn.execute(sa.select(sa.func.max(ev.c.position)).where(ev.c.household_id.in_(cohort))
+                        ).scalar_one_or_none() or 0  # the cohort's: a scan of its rows, not of the ledger
+    goals = _rows(conn, facts.plan_goals, cohort)
+    evaluations = _rows(conn, facts.evaluations, cohort)
     first_goal: dict[str, date] = {}
     for g in goals:
         first_goal[g.household_id] = min(g.set_on, first_goal.get(g.household_id, g.set_on))
@@ -211,19 +235,21 @@ def compute(conn: sa.Connection, basis: Basis, from_: date | None, to: date, rep
     return {
         "basis": {
             "households": Count(len(referrals)),
-            "events": sum(basis.events[h] for h in ids),
+            "events": sum(events.get(h, 0) for h in ids),
             "erased_households": Count(sum(1 for r in referrals if r.erased)),
         },
         "referrals": _referrals(referrals),
         "composition": _composition(referrals),
         "coordination": _coordination(referrals),
         "phases": _phases(referrals, first_goal, first_interim),
-        "zrm": _zrm(_rows(conn, fact_zrm, cohort), basis),
-        "involvement": _involvement(conn, referrals, _rows(conn, fact_involvements, cohort), report_day),
-        "plan_actions": _plan_actions(_rows(conn, fact_plan_actions, cohort), report_day),
+        "zrm": _zrm(_rows(conn, facts.zrm, cohort)),
+        "involvement": _involvement(conn, referrals, _rows(conn, facts.involvements, cohort), report_day,
+                                    facts.known_at),
+        "plan_actions": _plan_actions(_rows(conn, facts.plan_actions, cohort), report_day),
         "lead_times": _lead_times(referrals, first_goal, first_interim),
-        "caseloads": _caseloads(conn, report_day),
-        "costs": _costs(referrals, _rows(conn, fact_costs, cohort), report_day),
+        "caseloads": _caseloads(conn, report_day, facts.known_at),
+        "costs": _costs(referrals, _rows(conn, facts.costs, cohort), report_day),
+        "_last_position": last,
     }
 
 
@@ -284,14 +310,14 @@ def _domains_of(instrument: str, seen: Iterable[str]) -> list[str]:
     return [d for d in order if d in seen] + sorted(seen - set(order))
 
 
-def _zrm(rows: Sequence[Any], basis: Basis) -> dict[str, Any]:
+def _zrm(rows: Sequence[Any]) -> dict[str, Any]:
     """Per instrument and domain: baseline, latest after it, and the step between (never across instruments)."""
     # (household, instrument, domain) -> subject (member id or "" for the household) -> [(order, moment, score)]
     series: dict[tuple[str, str, str], dict[str, list[tuple[tuple[date, int], str, int]]]] = defaultdict(
         lambda: defaultdict(list))
     instruments_of: dict[str, set[str]] = defaultdict(set)
     for r in rows:
-        order = (r.measured_on, basis.zrm_positions.get((r.household_id, r.measurement_id), 0))
+        order = (r.measured_on, r.position)
         series[(r.household_id, r.instrument, r.domain)][r.member_id or ""].append((order, r.moment, r.score))
         instruments_of[r.household_id].add(r.instrument)
 
@@ -336,9 +362,9 @@ def _zrm(rows: Sequence[Any], basis: Basis) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ involvement
-def _directed(conn: sa.Connection, cohort_ids: set[str], day: date) -> set[str]:
-    """Households that had a case director (a non-empty span) at some time up to ``day``."""
-    d = cl.director_spans_table
+def _directed(conn: sa.Connection, cohort_ids: set[str], day: date, known_at: int | None) -> set[str]:
+    """Households that had a case director (a non-empty span) at some time up to ``day``, as known at ``known_at``."""
+    d = cl.known_spans(cl.director_spans_table, day, known_at)
     q = sa.select(d.c.household_id).distinct().where(
         d.c.start_on <= day, sa.or_(d.c.end_on.is_(None), d.c.end_on > d.c.start_on))
     return {h for (h,) in conn.execute(q)} & cohort_ids
@@ -353,9 +379,9 @@ def _pct(new: int, old: int) -> float | None:
 
 
 def _involvement(conn: sa.Connection, referrals: Sequence[Any], involvements: Sequence[Any],
-                 report_day: date) -> dict[str, Any]:
+                 report_day: date, known_at: int | None = None) -> dict[str, Any]:
     intake = {r.household_id: r.intake_on for r in referrals if r.intake_on is not None}
-    counted = _directed(conn, set(intake), report_day)
+    counted = _directed(conn, set(intake), report_day, known_at)
     n = Count(len(counted))  # the base of every derived figure: withheld with it
     out: dict[str, Any] = {"households": n}
     for kind, key in (("professional", "professionals"), ("volunteer", "volunteers")):
@@ -444,10 +470,10 @@ def _norm(households: int) -> str:
     return "above" if households > CASELOAD_NORMS["recommended_max"] else "within"
 
 
-def _caseloads(conn: sa.Connection, day: date) -> dict[str, Any]:
+def _caseloads(conn: sa.Connection, day: date, known_at: int | None = None) -> dict[str, Any]:
     """Every household active on ``day`` per case director (pseudonymised), against the norms."""
     per: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-    for row in cl.by_director(conn, day):
+    for row in cl.by_director(conn, day, known_at):
         per[(row["user_id"], row["organisation"])][row["phase"]] = row["households"]
     ranked = sorted(per.items(), key=lambda kv: (-sum(kv[1].values()), kv[0][1], kv[0][0]))
     directors = []

@@ -1,21 +1,24 @@
-"""The evaluation report's private replay: fresh read models, pinned to the digest's position.
+"""The reference replay: fresh read models from the events that count at (as_of, known_at).
 
-Events recorded after the as-of moment are left out; nothing written meanwhile can slip in
-behind the digest the report names. One in-memory SQLite database per report.
+The state at (as_of, known_at) is the fold, in ledger (position) order, of exactly the
+household events with ``position <= known_at`` and business date (``on``,
+:func:`ledger.aggregates.business_date`) ``<= as_of``. The report itself answers from the
+live bitemporal facts (``facts_as_of.py``); this replay is what it must equal (the
+property test compares them). One in-memory SQLite database per replay.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 from functools import singledispatchmethod
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
-from ledger.aggregates import Household
+from ledger.aggregates import Household, business_date
 from ledger.application import CaseLedger
 from ledger.projections import Applied, ReadModel, Runner
 from ledger.projections.caseloads import Caseloads
@@ -58,14 +61,19 @@ class Basis(ReadModel):
 
 
 class _Pinned(Runner):
-    """A runner that stops at a given position: the one the report's digest names."""
+    """A runner that stops at ``known_at`` and leaves out household events dated after ``as_of``."""
 
-    def __init__(self, *args: Any, head: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, head: int, as_of: date, **kwargs: Any) -> None:
         self._pinned = head
+        self._as_of = as_of
         super().__init__(*args, **kwargs)
 
     def head(self) -> int:
         return self._pinned
+
+    def keeps(self, event: Any) -> bool:
+        on = business_date(event)
+        return on is None or on <= self._as_of
 
 
 @dataclass
@@ -74,15 +82,14 @@ class Replay:
     basis: Basis
 
 
-def replay(app: CaseLedger, at: datetime, position: int) -> Replay:
-    """Fresh read models from the events recorded at or before ``at``, up to ``position``, in private memory.
+def replay(app: CaseLedger, *, as_of: date, known_at: int) -> Replay:
+    """Fresh read models from the events with position <= ``known_at`` and ``on`` <= ``as_of``, in memory.
 
-    Like :func:`ledger.projections.as_of`, but pinned to ``position`` so that writes
-    arriving meanwhile cannot slip in behind the digest, and with only the views the
-    report reads.
+    Pinned to ``known_at`` so that writes arriving meanwhile cannot slip in, and with only
+    the views the report reads.
     """
     engine = sa.create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
     basis = Basis()
-    runner = _Pinned(app, engine, [EvaluationFacts(), Caseloads(), basis], until=at, head=position)
+    runner = _Pinned(app, engine, [EvaluationFacts(), Caseloads(), basis], head=known_at, as_of=as_of)
     runner.catch_up()
     return Replay(engine, basis)

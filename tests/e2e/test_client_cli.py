@@ -104,6 +104,7 @@ def test_a_household_from_referral_to_erasure_through_the_client(api: Any) -> No
 
     caseloads = director.caseloads()
     assert isinstance(caseloads, list)
+    assert director.caseloads(known_at=0) == []  # knowledge time (issue 14): nothing recorded at position 0
     with pytest.raises(RuleViolation) as too_few:  # one household: the report would single it out
         client(api, "evaluator").evaluation_report()
     assert too_few.value.code == "cohort-too-small"
@@ -333,6 +334,11 @@ def test_the_cli_walks_a_household_from_referral_to_closure(api: Any) -> None:
     assert ok(ledger(api, "privacy", "audit", "remote-verify")).startswith("ok: ")
     refused = one_error_line(ledger(api, "evaluator", "report", "evaluation"))  # one household: too few
     assert refused.startswith("error: Too few households for this report: The ledger holds fewer than 5 referrals")
+    # both times through the CLI (issue 14): --as-of and --known-at reach the service
+    assert json.loads(ok(ledger(api, "evaluator", "report", "caseloads", "--as-of", "2026-01-31", "--known-at", "0",
+                                "--json"))) == []
+    bad_time = one_error_line(ledger(api, "evaluator", "report", "evaluation", "--known-at", "soon"))
+    assert bad_time.startswith("error: ") and "knownAt" in bad_time
 
 
 def test_cli_errors_are_one_line(api: Any) -> None:

@@ -341,7 +341,7 @@ EXPECTED_D2: dict[str, Any] = {
 
 
 def figures(report: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in report.items() if k not in ("ledger", "requested")}
+    return {k: v for k, v in report.items() if k not in ("ledger", "requested", "known_at", "empty_basis")}
 
 
 def changed(before: Any, after: Any, path: str = "") -> set[str]:
@@ -384,10 +384,13 @@ def test_every_figure_as_of_two_dates_and_the_difference_is_the_events_between(s
     assert (d2["ledger"]["position"], d2["ledger"]["head"]) == (position, head.hex())
     digest = Digest.from_json(json.dumps(d2["ledger"]))
     assert digest.signature_valid() and ledger.chain.verify(digest).ok
-    assert d2["ledger"]["last_included_position"] == position  # everything up to the report's own access record
+    # known as of the digest: its position; the last household event that counts lies at or before it
+    assert d2["known_at"]["position"] == d2["ledger"]["known_at_position"] == position
+    assert d2["ledger"]["last_included_position"] <= position
     assert d1["ledger"]["position"] < d2["ledger"]["position"]
-    assert d1["ledger"]["last_included_position"] == live_d1["ledger"]["position"]  # nothing after D1 counted
-    assert d1["ledger"]["as_of_moment"] == "2026-02-10T23:59:59.999999+01:00"
+    assert d1["ledger"]["last_included_position"] <= live_d1["ledger"]["position"]  # nothing after D1 counted
+    assert live_d1["known_at"]["at"] == "2026-02-10T10:00:00+00:00"  # the last household event recorded
+    assert d1["empty_basis"] is None
 
     # Reading the report is decided and recorded like any read.
     reads = [a for a in ledger.app.access_log(Actor("u-po", GEMEENTE, "privacy_officer"))
@@ -421,7 +424,7 @@ def test_the_period_cohort_suppression_and_renderings(store: Store, clock: Fixed
     # minCell=2 raises the deployment's minimum: disclosure control (docs/evaluation.md) with N = 2.
     small = evaluation_report(ledger, EVALUATOR, from_=START, min_cell=2)
     assert small["min_cell"] == 2
-    assert small["requested"] == {"from": "2026-01-01", "to": None, "as_of": None, "min_cell": 2}
+    assert small["requested"] == {"from": "2026-01-01", "to": None, "as_of": None, "known_at": None, "min_cell": 2}
     assert small["as_of"] == "2026-04-30"  # the last month that is over on D2
     # referral months in blocks of at least 2: Dec+Jan (H5, H1, H2), Feb+Mar (H3, H4); April (none) waits for
     # referrals; from 01-01 widens to December
@@ -495,6 +498,18 @@ def test_the_service_serves_json_html_and_csv_to_evaluators_only(internal_api: A
     assert report["referrals"]["households"] == 1 and report["referrals"]["multiple_sources"] == 1
     assert report["basis"] == {"households": 1, "events": 1, "erased_households": 0}
     assert report["ledger"]["position"] >= created.json()["position"]
+    # both times, named (issue 14): knownAt as a position or a moment; nothing known yet says so
+    assert report["known_at"]["position"] == report["ledger"]["position"] and report["empty_basis"] is None
+    then = evaluator.get("/v1/reports/evaluation", params={"knownAt": "0"}).json()
+    assert then["empty_basis"] == "none recorded by knownAt" and then["known_at"] == {"position": 0, "at": None}
+    moment = evaluator.get("/v1/reports/evaluation", params={"knownAt": report["known_at"]["at"]}).json()
+    assert moment["basis"] == report["basis"] and moment["requested"]["known_at"] == report["known_at"]["at"]
+    for bad in ("soon", "2026-01-01T00:00:00", str(report["ledger"]["position"] + 1000)):
+        refused_time = evaluator.get("/v1/reports/evaluation", params={"knownAt": bad})
+        assert refused_time.status_code == 400, (bad, refused_time.text)
+    loads = director.get("/v1/caseloads", params={"asOf": report["as_of"], "knownAt": "0"})
+    assert loads.status_code == 200 and loads.json() == []
+    assert (loads.headers["Ledger-As-Of"], loads.headers["Ledger-Known-At"]) == (report["as_of"], "0")
 
     page = evaluator.get("/v1/reports/evaluation", params={"format": "html", "lang": "en"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")

@@ -288,30 +288,45 @@ def test_evaluation_facts_are_flat_rows_of_codes_dates_and_amounts(store: Store,
     with runner.engine.connect() as conn:
         facts = EvaluationFacts().dump(conn)
     (referral,) = facts["view_fact_referrals"]
-    assert referral == (case.id, date(2026, 3, 2), "police,school_attendance_officer", "two_parents", 2, 1,
-                        date(2026, 3, 3), "broker_coordinates", date(2026, 3, 4), date(2026, 4, 4),
-                        "household_declined", None, "refusal", date(2026, 4, 3), 0, False)
-    assert sorted(facts["view_fact_zrm"]) == [
+    assert referral[:16] == (case.id, date(2026, 3, 2), "police,school_attendance_officer", "two_parents", 2, 1,
+                             date(2026, 3, 3), "broker_coordinates", date(2026, 3, 4), date(2026, 4, 4),
+                             "household_declined", None, "refusal", date(2026, 4, 3), 0, False)
+    # the two times: the position of each event that set a value (issue 14), in the order recorded
+    made, intake_at, coordination_at, erased_on, erased_at = referral[16:]
+    assert 0 < made < intake_at < coordination_at and (erased_on, erased_at) == (None, None)
+    assert [row[:8] for row in sorted(facts["view_fact_zrm"])] == [
         (case.id, measurement, "finances", "2017", "intake", 2, date(2026, 3, 4), "m1"),
         (case.id, measurement, "housing", "2017", "intake", 3, date(2026, 3, 4), "m1")]
+    assert len({row[8] for row in facts["view_fact_zrm"]}) == 1  # one event, one position
     ended_with_reason = "reason" in inspect.signature(ledger.app.end_involvement).parameters
-    assert facts["view_fact_involvements"] == [(case.id, inv, "volunteer", "humanitas", "buddy", date(2026, 3, 5),
-                                                date(2026, 3, 25), "capacity" if ended_with_reason else None)]
-    assert facts["view_fact_plan_goals"] == [(case.id, goal, "finances", date(2026, 3, 5), None, 0)]
-    assert facts["view_fact_plan_actions"] == [(case.id, action, goal, "finances", "professional",
-                                                "schuldhulp-testdorp", date(2026, 3, 5), date(2026, 4, 1),
-                                                date(2026, 3, 20), None)]
+    ((*involvement, started_at, ended_at),) = facts["view_fact_involvements"]
+    assert involvement == [case.id, inv, "volunteer", "humanitas", "buddy", date(2026, 3, 5), date(2026, 3, 25),
+                           "capacity" if ended_with_reason else None]
+    assert coordination_at < started_at < ended_at
+    assert [row[:6] for row in facts["view_fact_plan_goals"]] == [(case.id, goal, "finances", date(2026, 3, 5),
+                                                                    None, 0)]
+    ((*planned, added_at, completed_at, cancelled_at),) = facts["view_fact_plan_actions"]
+    assert planned == [case.id, action, goal, "finances", "professional", "schuldhulp-testdorp", date(2026, 3, 5),
+                       date(2026, 4, 1), date(2026, 3, 20), None]
+    assert added_at < completed_at and cancelled_at is None
+    changes = [(row[2], row[3]) for row in sorted(facts["view_fact_referral_changes"], key=lambda r: r[1])]
+    assert changes == [(date(2026, 4, 3), "dropped_out"), (date(2026, 4, 4), "closed")]
+    events = [row[2] for row in sorted(facts["view_fact_events"], key=lambda r: r[1])]  # business dates by position
+    assert len(events) == 15 and events == sorted(events)  # one per event; this case was recorded in date order
     costs = {row[1]: row for row in facts["view_fact_costs"]}
-    assert costs[base][2:] == ("baseline", "income_support", Decimal("1250.50"), date(2025, 3, 1),
-                               date(2026, 2, 28), date(2026, 3, 6))
+    assert costs[base][2:8] == ("baseline", "income_support", Decimal("1250.50"), date(2025, 3, 1),
+                                date(2026, 2, 28), date(2026, 3, 6))
+    assert costs[base][8] > added_at  # its position
     assert sorted(row[4] for row in costs.values()) == [Decimal("1250.50"), Decimal("9999999.99")]
-    assert facts["view_fact_evaluations"] == [(case.id, evaluation, date(2026, 4, 1), True, "close")]
-    assert [row[2:] for row in facts["view_fact_escalations"]] == [("work_table", date(2026, 4, 2), None)]
+    assert [row[:5] for row in facts["view_fact_evaluations"]] == [(case.id, evaluation, date(2026, 4, 1), True,
+                                                                     "close")]
+    assert [row[2:5] for row in facts["view_fact_escalations"]] == [("work_table", date(2026, 4, 2), None)]
+    assert [row[6] for row in facts["view_fact_escalations"]] == [None]  # not resolved: no position
     case(date(2026, 4, 10), "reopen_case")
     runner.catch_up()
     with runner.engine.connect() as conn:
         (referral,) = EvaluationFacts().dump(conn)["view_fact_referrals"]
-    assert referral[9:] == (None, None, None, None, None, 1, False)  # reopened: closure and drop-out cleared
+    assert referral[9:16] == (None, None, None, None, None, 1, False)  # reopened: closure and drop-out cleared
 
 
 # Distinctive personal values: none may reach any view.

@@ -38,8 +38,16 @@ from ledger.projections import ReadModel, Runner
 from ledger.projections.access_log import AccessLog, awaiting_review, records
 from ledger.projections.caseloads import Caseloads, by_director, director_spans_table, phase_spans_table
 from ledger.projections.current_plan import CurrentPlan, plan
-from ledger.projections.evaluation_facts import EvaluationFacts, fact_costs, fact_referrals, fact_zrm
+from ledger.projections.evaluation_facts import (
+    EvaluationFacts,
+    fact_costs,
+    fact_events,
+    fact_referral_changes,
+    fact_referrals,
+    fact_zrm,
+)
 from ledger.projections.involvement import WhoIsInvolved, involved
+from ledger.reports.facts_as_of import facts_as_of
 
 ALL_VIEWS: dict[str, Callable[[], ReadModel]] = {
     "current_plan": CurrentPlan, "caseloads": Caseloads, "involvement": WhoIsInvolved, "access_log": AccessLog,
@@ -135,6 +143,11 @@ def _caseloads(conn: sa.Connection, h: History, middle: bool) -> None:
         assert spans == [(DIRECTOR.user_id, None, None)]
         assert phases[-1] == "plan"
     else:
+        # as known at the middle: the replacement and the closure not yet recorded
+        assert {(r["user_id"], r["phase"]): r["households"] for r in by_director(conn, CLOSED_ON, h.middle)} == {
+            (DIRECTOR.user_id, "plan"): 1, (DIRECTOR.user_id, "intake"): 1}
+        assert {(r["user_id"], r["phase"]): r["households"] for r in by_director(conn, CLOSED_ON)} == {
+            (OTHER_DIRECTOR.user_id, "aftercare"): 1, (DIRECTOR.user_id, "intake"): 1}
         assert [(s.user_id, s.ended_by) for s in spans] == [(DIRECTOR.user_id, "replaced"), (OTHER_DIRECTOR.user_id, "erased")]
         assert "aftercare" in phases and phases[-1] == "closed"
 
@@ -168,10 +181,30 @@ def _evaluation_facts(conn: sa.Connection, h: History, middle: bool) -> None:
     zrm = conn.execute(sa.select(fact_zrm.c.domain, fact_zrm.c.score).where(fact_zrm.c.household_id == h.one)).all()
     assert sorted(zrm) == [("finances", 2), ("housing", 3), ("parenting", 4)]
     assert conn.execute(sa.select(fact_costs.c.amount_eur)).scalars().all() == [Decimal("1250.00")]
+    # the two times: one fact_events row per household event, at its position; change rows in position order
+    household_events = [n for n in range(1, len(h.saves[:h.middle if middle else None]) + 1)
+                        if isinstance(h.saves[n - 1][0], Household.Event)]
+    assert conn.execute(sa.select(fact_events.c.position).order_by(fact_events.c.position)).scalars().all() == \
+        household_events
+    c = fact_referral_changes
+    kinds = conn.execute(sa.select(c.c.kind).where(c.c.household_id == h.one).order_by(c.c.position)).scalars().all()
     if middle:
         assert (r.closed_on, r.reopens, r.erased) == (None, 0, False)
+        assert kinds == []
     else:
         assert (r.closed_on, r.closure_reason, r.reopens, r.erased) == (LATER, "other", 1, True)
+        assert kinds == ["closed", "reopened", "closed"]
+        assert r.erased_on == LATER + timedelta(days=1) and r.erased_position == household_events[-1]
+        # masked to (as_of, known_at): the fold of the events with position <= known_at and on <= as_of
+        def state(as_of: date, known_at: int) -> Any:
+            f = facts_as_of(as_of, known_at).referrals
+            return conn.execute(sa.select(f.c.closed_on, f.c.closure_reason, f.c.reopens, f.c.erased)
+                                .where(f.c.household_id == h.one)).one()
+        head = household_events[-1]
+        assert tuple(state(CLOSED_ON, head)) == (CLOSED_ON, "goals_achieved", 0, False)  # the reopen came later
+        assert tuple(state(LATER, head)) == (LATER, "other", 1, False)  # reopened, closed again; erased after
+        assert tuple(state(LATER + timedelta(days=1), head)) == (LATER, "other", 1, True)
+        assert tuple(state(LATER + timedelta(days=1), h.middle)) == (None, None, 0, False)  # not yet recorded
 
 
 CHECKS: dict[str, Callable[[sa.Connection, History, bool], None]] = {

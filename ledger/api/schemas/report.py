@@ -47,6 +47,7 @@ class RequestedOut(Out):
     from_: date | None = Field(alias="from")
     to: date | None
     as_of: date | None
+    known_at: int | str | None = None
     min_cell: int | None
 
 
@@ -57,7 +58,13 @@ class ReportLedgerOut(Out):
     public_key: str
     signature: str
     as_of_moment: TextMoment = Field(description="The end of the as-of day (RFC 3339).")
+    known_at_position: int = Field(description="The knowledge time: only events at or before this position count.")
     last_included_position: int
+
+
+class KnownAtOut(Out):
+    position: int = Field(description="Ledger position: only events at or before it count.")
+    at: TextMoment | None = Field(description="When the last household event at or before it was recorded.")
 
 
 class BasisOut(Out):
@@ -221,8 +228,12 @@ class EvaluationReportOut(Out):
 
     period: ReportPeriodOut = Field(description="Referral dates counted: `from` (null: from the start) to `to`, "
                                           "widened to whole blocks of months under disclosure control.")
-    as_of: date = Field(description="The report date: the ledger replayed up to the end of this day (under "
+    as_of: date = Field(description="Business time: what was true on this day, by the events' own dates (under "
                                     "disclosure control the end of the last month that is over).")
+    known_at: KnownAtOut = Field(description="Knowledge time: the ledger position the figures are known at (default "
+                                             "the digest's) and when it was recorded.")
+    empty_basis: str | None = Field(description="Present when nothing counts, with the reason: \"no events on "
+                                                      "or before the as-of date\" or \"none recorded by knownAt\".")
     min_cell: int = Field(description="The minimum cell size applied (1: the deployment switched disclosure "
                                       "control off).")
     requested: RequestedOut = Field(description="What was asked (`from`, `to`, `as_of`, `min_cell`; null: not "

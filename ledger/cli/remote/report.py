@@ -26,6 +26,9 @@ def report_evaluation(
         "--to", help="Last referral date counted (default: the as-of date).")] = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="The report as of the end of this day (default today).")] = None,
+    known_at: Annotated[str | None, typer.Option(
+        "--known-at", help="Only what the ledger had recorded by then: a position or an RFC 3339 moment "
+                           "(default: now).")] = None,
     fmt: Annotated[str | None, typer.Option(
         "--format", help="html, json or csv. Default: a summary on screen; with --out, from its suffix.")] = None,
     lang: Annotated[str, typer.Option("--lang", help="nl (default) or en: the labels in html and csv.")] = "nl",
@@ -36,7 +39,7 @@ def report_evaluation(
     as_json: AsJson = False,
     timeout: Timeout = None,
 ) -> None:
-    """The evaluation report, replayed from the ledger as of any date (pseudonymous aggregates).
+    """The evaluation report at a business date (--as-of) as known at --known-at (pseudonymous aggregates).
 
     Without --format or --out: a summary on screen. --format html gives one self-contained
     page with charts (--lang en for English labels), csv one row per figure, json every figure.
@@ -53,11 +56,11 @@ def report_evaluation(
     with _client(timeout) as c:
         if fmt is None:
             report = c.evaluation_report(from_=period["from_"], to=period["to"], as_of=period["as_of"],
-                                         min_cell=min_cell)
+                                         known_at=known_at, min_cell=min_cell)
         else:
             text = c.evaluation_report_document(_FORMATS[fmt], from_=period["from_"], to=period["to"],
                                                 as_of=period["as_of"], lang="en" if lang == "en" else "nl",
-                                                min_cell=min_cell)
+                                                min_cell=min_cell, known_at=known_at)
     if fmt is None:
         return _print_evaluation(report)
     if fmt == "json":
@@ -82,6 +85,10 @@ def _print_evaluation(r: dict[str, Any]) -> None:
                    "withheld to protect one); the as-of date is a month end, the period whole blocks of months")
     typer.echo(f"rests on {basis.get('households')} households and {basis.get('events')} events; "
                f"ledger position {ledger.get('position')}, chain head {ledger.get('head')}")
+    known = r.get("known_at") or {}
+    typer.echo(f"as known at position {known.get('position')} ({known.get('at') or 'nothing recorded'})")
+    if r.get("empty_basis"):
+        typer.echo(f"EMPTY: {r['empty_basis']}")
     console = _console()
     console.print(_table("Phase reached", ["phase", "households"], (r.get("phases") or {}).items()))
     console.print(_table("Referrals by source", ["source", "households"],
@@ -111,7 +118,9 @@ def _print_evaluation(r: dict[str, Any]) -> None:
 @_handled
 def report_caseloads(
     by: Annotated[str, typer.Option(help="director or organisation.")] = "director",
-    on: Annotated[str | None, typer.Option("--on", help="The day to count (default today).")] = None,
+    on: Annotated[str | None, typer.Option("--as-of", "--on", help="The day to count (default today).")] = None,
+    known_at: Annotated[str | None, typer.Option(
+        "--known-at", help="Only what the ledger had recorded by then: a position or an RFC 3339 moment.")] = None,
     as_json: AsJson = False,
     timeout: Timeout = None,
 ) -> None:
@@ -119,7 +128,8 @@ def report_caseloads(
     if by not in ("director", "organisation"):
         raise typer.BadParameter("--by must be director or organisation")
     with _client(timeout) as c:
-        rows = c.caseloads(_date(on), "organisation" if by == "organisation" else "director")
+        rows = c.caseloads(_date(on, "--as-of"), "organisation" if by == "organisation" else "director",
+                           known_at=known_at)
     if as_json:
         return _json(rows)
     _print_caseloads(rows)
