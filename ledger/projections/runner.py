@@ -152,6 +152,7 @@ class Runner:
         *,
         batch: int = BATCH,
         until: datetime | None = None,
+        keep: Callable[[int, Any], bool] | None = None,
         retry_seconds: float = FIRST_REST_SECONDS,
     ) -> None:
         self.app = app
@@ -159,6 +160,7 @@ class Runner:
         self.models = {m.name: m for m in models}
         self.batch = batch
         self.until = until  # as-of builds: events recorded after this moment are left out
+        self.keep = keep  # two-time builds: (position, event) -> whether the event counts
         self.mapper = blind_mapper(app)
         self._dispatch = {m.name: _Dispatch(m) for m in models}
         self._moved = threading.Condition()
@@ -289,7 +291,7 @@ class Runner:
         wanted = [name for name in names if current.get(name, 0) < last]
         if not wanted:
             return set()
-        decode, until = self.mapper.to_domain_event, self.until
+        decode, until, keep = self.mapper.to_domain_event, self.until, self.keep
         events: list[tuple[int, Any]] = []
         for n in notifications:
             try:
@@ -297,7 +299,9 @@ class Runner:
             except Exception as exc:  # noqa: BLE001 - reported as the views' failure at this position
                 events.append((n.id, _Undecodable(exc)))
                 continue
-            if until is None or event.timestamp <= until:  # as-of builds leave later events out
+            if until is not None and event.timestamp > until:  # as-of builds leave later events out
+                continue
+            if keep is None or keep(n.id, event):
                 events.append((n.id, event))
         behind = set()
         for name in wanted:
