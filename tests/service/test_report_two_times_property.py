@@ -334,8 +334,7 @@ def test_report_from_facts_equals_the_replay_filtered_by_both_times(store: Store
         history = build_history(ledger, clock, data)
         head = history.head()
         for as_of, position, passed in pairs(history, data, head):
-            report = evaluation_report(ledger, EVALUATOR, as_of=as_of, known_at=passed,  # type: ignore[call-arg]  # the facts branch adds it
-                                       min_cell=1)
+            report = evaluation_report(ledger, EVALUATOR, as_of=as_of, known_at=passed, min_cell=1)
             assert_same(report, reference(ledger, as_of, position), f"as_of={as_of} known_at={passed!r} (@{position})")
 
 
@@ -347,6 +346,7 @@ def test_report_today_equals_the_two_time_replay_at_today_and_the_head(store: St
     with fresh_ledger(store, clock) as ledger:
         history = build_history(ledger, clock, data)
         head = history.head()
-        report = evaluation_report(ledger, EVALUATOR, min_cell=1)
+        now: dict[str, Any] = {"known_at": None} if HAS_KNOWN_AT else {}  # None: the head
+        report = evaluation_report(ledger, EVALUATOR, as_of=history.today, min_cell=1, **now)
         assert report["as_of"] == history.today.isoformat()
         assert_same(report, reference(ledger, history.today, head), f"today={history.today} head=@{head}")
