@@ -13,10 +13,10 @@ counts how often that happened. An erased household keeps its facts, flagged.
 Bitemporal (issue 14): every fact names the ledger ``position`` of the event that made
 it, beside its business date, so that ``ledger.reports.facts_as_of`` can mask the tables
 to any (as_of, known_at) with indexed queries. Immutable facts carry ``position``;
-set-once attributes (intake, coordination, completion, cancellation, an involvement's
+set-once attributes (intake, completion, cancellation, an involvement's
 end, an escalation's resolution, erasure) their own ``*_position``; attributes that can
-change more than once (closure and drop-out with reopen, a goal's target date and
-revisions) are append-only change rows (``fact_referral_changes``, ``fact_goal_revisions``).
+change more than once (closure and drop-out with reopen, the coordination decision, a
+goal's target date and revisions) are append-only change rows (``fact_referral_changes``, ``fact_goal_revisions``).
 ``fact_events`` holds one row per household event (position, business date, recording
 time): the report's basis and the resolution of a ``knownAt`` timestamp.
 """
@@ -184,12 +184,14 @@ fact_referral_changes = sa.Table(
     sa.Column("household_id", sa.String(36), primary_key=True),
     sa.Column("position", sa.BigInteger, primary_key=True),
     sa.Column("business_on", sa.Date, nullable=False),
-    sa.Column("kind", sa.String(16), nullable=False),  # closed, dropped_out, reopened
+    sa.Column("kind", sa.String(16), nullable=False),  # closed, dropped_out, reopened, coordination
     sa.Column("closed_on", sa.Date),
     sa.Column("closure_reason", sa.String(32)),
     sa.Column("aftercare_until", sa.Date),
     sa.Column("dropped_out_kind", sa.String(16)),
     sa.Column("dropped_out_on", sa.Date),
+    sa.Column("coordination_outcome", sa.String(32)),  # coordination may be decided again: each decision a row
+    sa.Column("coordination_on", sa.Date),
 )
 
 fact_goal_revisions = sa.Table(
@@ -242,7 +244,7 @@ class EvaluationFacts(ReadModel):
     @staticmethod
     def _change(e: Any, on: Applied, kind: str, **values: Any) -> None:
         row = {"closed_on": None, "closure_reason": None, "aftercare_until": None, "dropped_out_kind": None,
-               "dropped_out_on": None, **values}
+               "dropped_out_on": None, "coordination_outcome": None, "coordination_on": None, **values}
         on.batch.insert(fact_referral_changes, {"household_id": str(e.originator_id), "position": on.position,
                                                 "business_on": business_date(e), "kind": kind, **row})
 
@@ -266,8 +268,9 @@ class EvaluationFacts(ReadModel):
 
     @fact.register
     def _(self, e: Household.CoordinationDecided, on: Applied) -> None:
-        self._referral(e, on, coordination_outcome=code_of(e.decision.outcome), coordination_on=e.decision.on,
-                       coordination_position=on.position)
+        values = {"coordination_outcome": code_of(e.decision.outcome), "coordination_on": e.decision.on}
+        self._referral(e, on, **values, coordination_position=on.position)
+        self._change(e, on, "coordination", **values)
 
     @fact.register
     def _(self, e: Household.DroppedOut, on: Applied) -> None:

@@ -5,11 +5,11 @@ reads it as it read the table. The rules (docs/evaluation.md, "Two times"):
 
 * an immutable fact (a ZRM score, a cost, an evaluation, a goal, an action, an involvement) counts iff its
   event's ``position <= known_at`` and its business date ``<= as_of``;
-* a set-once attribute (intake, coordination, completion, cancellation, an involvement's end, an
+* a set-once attribute (intake, completion, cancellation, an involvement's end, an
   escalation's resolution, erasure) reads its value iff its own position ``<= known_at`` and its date
   ``<= as_of``, NULL otherwise;
-* an attribute that can change more than once (closure and drop-out, which a reopen clears; a goal's target
-  date and revisions) is the value of the change row with the highest position among those with
+* an attribute that can change more than once (closure and drop-out, which a reopen clears; the coordination
+  decision, which may be taken again; a goal's target date and revisions) is the value of the change row with the highest position among those with
   ``position <= known_at`` and ``business_on <= as_of``; ``reopens`` counts such reopen rows.
 
 That is the fold, in position order, of the events with ``position <= known_at`` and ``on <= as_of``.
@@ -73,10 +73,7 @@ def _referrals(as_of: date, known_at: int) -> Any:
     return (sa.select(
         r.c.household_id, r.c.referred_on, r.c.sources, r.c.composition, r.c.adults, r.c.children,
         _set_once(r.c.intake_on, r.c.intake_position, r.c.intake_on, as_of, known_at, "intake_on"),
-        _set_once(r.c.coordination_outcome, r.c.coordination_position, r.c.coordination_on, as_of, known_at,
-                  "coordination_outcome"),
-        _set_once(r.c.coordination_on, r.c.coordination_position, r.c.coordination_on, as_of, known_at,
-                  "coordination_on"),
+        latest(("coordination",), "coordination_outcome"), latest(("coordination",), "coordination_on"),
         latest(closure, "closed_on"), latest(closure, "closure_reason"), latest(closure, "aftercare_until"),
         latest(drop_out, "dropped_out_kind"), latest(drop_out, "dropped_out_on"),
         sa.func.coalesce(reopens, 0).label("reopens"),

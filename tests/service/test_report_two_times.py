@@ -135,6 +135,29 @@ def test_close_reopen_close_follows_the_business_dates(store: Store, now_clock: 
     assert closed == {d(2013, 6, 15): 1, d(2013, 8, 1): 0, d(2013, 10, 1): 1}
 
 
+def test_a_second_coordination_decision_leaves_the_first_as_known_before_it(store: Store,
+                                                                          now_clock: FixedClock) -> None:
+    """Coordination may be decided again (found by the property test): as known before the second decision, the
+    first one counts, with its own outcome and date; as known after it, the second (its business date deciding)."""
+    ledger = store.make_ledger(clock=now_clock, report_min_cell=1)
+    p = migrated(ledger)
+    p("P2", d(2012, 6, 20), "decide_coordination", outcome="broker_coordinates")
+    first = p.position()
+    now_clock.set(NOW + timedelta(days=1))
+    p("P2", d(2013, 3, 1), "decide_coordination", outcome="volunteers_deployed")
+    as_of = d(2013, 6, 30)
+    then, now = report(ledger, as_of=as_of, known_at=first), report(ledger, as_of=as_of)
+    assert then["coordination"]["decided"] == 1 and then["coordination"]["by_outcome"]["broker_coordinates"] == 1
+    assert now["coordination"]["decided"] == 1 and now["coordination"]["by_outcome"]["broker_coordinates"] == 0
+    assert now["coordination"]["by_outcome"]["volunteers_deployed"] == 1
+    before_second = report(ledger, as_of=d(2013, 2, 1))  # as known now, dated before the second decision
+    assert before_second["coordination"]["by_outcome"]["broker_coordinates"] == 1
+    for day, known in ((as_of, first), (as_of, None), (d(2013, 2, 1), None)):
+        got = report(ledger, as_of=day, known_at=known)
+        want = reference_figures(ledger.app, as_of=day, known_at=known or ledger.chain.digest().position)
+        assert got["coordination"] == want["coordination"]
+
+
 def test_erasure_counts_from_its_own_date(store: Store, now_clock: FixedClock) -> None:
     """Erased on 2013-12-02: as of 2013-11-30 the household is not erased yet, as of 2013-12-31 it is."""
     ledger = store.make_ledger(clock=now_clock, report_min_cell=1)

@@ -310,7 +310,7 @@ def test_evaluation_facts_are_flat_rows_of_codes_dates_and_amounts(store: Store,
                        date(2026, 4, 1), date(2026, 3, 20), None]
     assert added_at < completed_at and cancelled_at is None
     changes = [(row[2], row[3]) for row in sorted(facts["view_fact_referral_changes"], key=lambda r: r[1])]
-    assert changes == [(date(2026, 4, 3), "dropped_out"), (date(2026, 4, 4), "closed")]
+    assert changes == [(date(2026, 3, 4), "coordination"), (date(2026, 4, 3), "dropped_out"), (date(2026, 4, 4), "closed")]
     events = [row[2] for row in sorted(facts["view_fact_events"], key=lambda r: r[1])]  # business dates by position
     assert len(events) == 15 and events == sorted(events)  # one per event; this case was recorded in date order
     costs = {row[1]: row for row in facts["view_fact_costs"]}

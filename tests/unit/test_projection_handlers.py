@@ -190,10 +190,10 @@ def _evaluation_facts(conn: sa.Connection, h: History, middle: bool) -> None:
     kinds = conn.execute(sa.select(c.c.kind).where(c.c.household_id == h.one).order_by(c.c.position)).scalars().all()
     if middle:
         assert (r.closed_on, r.reopens, r.erased) == (None, 0, False)
-        assert kinds == []
+        assert kinds == ["coordination"]  # each coordination decision is a change row (it may be taken again)
     else:
         assert (r.closed_on, r.closure_reason, r.reopens, r.erased) == (LATER, "other", 1, True)
-        assert kinds == ["closed", "reopened", "closed"]
+        assert kinds == ["coordination", "closed", "reopened", "closed"]
         assert r.erased_on == LATER + timedelta(days=1) and r.erased_position == household_events[-1]
         # masked to (as_of, known_at): the fold of the events with position <= known_at and on <= as_of
         def state(as_of: date, known_at: int) -> Any:
