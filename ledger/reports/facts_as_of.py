@@ -9,8 +9,9 @@ reads it as it read the table. The rules (docs/evaluation.md, "Two times"):
   escalation's resolution, erasure) reads its value iff its own position ``<= known_at`` and its date
   ``<= as_of``, NULL otherwise;
 * an attribute that can change more than once (closure and drop-out, which a reopen clears; the coordination
-  decision, which may be taken again; a goal's target date and revisions) is the value of the change row with the highest position among those with
-  ``position <= known_at`` and ``business_on <= as_of``; ``reopens`` counts such reopen rows.
+  decision, which may be taken again; a goal's target date and revisions) is the value of the change row with
+  the highest position among those with ``position <= known_at`` and ``business_on <= as_of``; ``reopens``
+  counts such reopen rows.
 
 That is the fold, in position order, of the events with ``position <= known_at`` and ``on <= as_of``.
 """
