@@ -2,7 +2,8 @@
 
 ``evaluation.py`` computes the figures (``replay.py``: a private replay as of any date),
 ``disclosure.py`` withholds what could single out a household, ``render_html.py`` and
-``render_csv.py`` present them. Reports sit between the interfaces (API, CLI) and the
+``render_csv.py`` present them; ``series.py`` gives the headline figures at a series of dates,
+``trends.py`` draws them. Reports sit between the interfaces (API, CLI) and the
 projections: they read views and the application, never the other way round.
 """
 
@@ -11,6 +12,9 @@ from __future__ import annotations
 from .evaluation import ACTION, evaluation_report
 from .labels import LANGS, Lang
 from .render_csv import render_csv
-from .render_html import render_html
+from .render_html import render_html, render_series_html
+from .series import evaluation_series
+from .trends import render_series_csv
 
-__all__ = ["ACTION", "LANGS", "Lang", "evaluation_report", "render_csv", "render_html"]
+__all__ = ["ACTION", "LANGS", "Lang", "evaluation_report", "evaluation_series", "render_csv", "render_html",
+           "render_series_csv", "render_series_html"]
