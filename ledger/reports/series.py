@@ -191,7 +191,7 @@ def evaluation_series(
     digest = ledger.chain.digest()
     position = digest.position if known_at is None else min(known_at, digest.position)
     source = Source(ledger, digest, k)
-    out = []
+    out: list[dict[str, Any]] = []
     for day in days:
         try:
             body = _figures_at(source, day, position)
