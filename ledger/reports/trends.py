@@ -99,7 +99,8 @@ def _block(uid: str, title: str, dates: Sequence[str], lines: Sequence[Line], wi
     what = "; ".join(name for name, _ in lines)
     desc = w("chart_desc", a=dates[0], b=dates[-1], what=what)
     chart = line_chart(uid, title, desc, dates, lines, fmt, y_label=y_label, x_label=w("date"))
-    rows = [(escape(d), *((w("point_withheld"),) if gone else tuple(fmt.count(values[i]) for _, values in lines)))
+    blank = ("",) * (len(lines) - 1)
+    rows = [(escape(d), *((w("point_withheld"), *blank) if gone else tuple(fmt.count(values[i]) for _, values in lines)))
             for i, (d, gone) in enumerate(zip(dates, withheld, strict=True))]
     tab = table([w("date"), *(escape(name) for name, _ in lines)], rows)
     return (f'<h3>{escape(title)}</h3><div class="keep">{_legend([n for n, _ in lines])}{chart}</div>'
