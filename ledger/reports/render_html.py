@@ -58,6 +58,7 @@ svg text {{ font-family: {FONT}; }}
 .legend span::before {{ content: ""; display: inline-block; width: 13px; height: 13px; margin-right: 6px;
                         vertical-align: -2px; background: var(--c); border: 1px solid #555; }}
 .legend span.tl::before {{ content: none; }}
+.legend span.tl svg {{ display: inline-block; vertical-align: middle; }}
 details summary {{ cursor: pointer; color: #444; font-size: 14px; margin: 2px 0 8px; }}
 footer {{ margin-top: 36px; border-top: 1px solid #ccc; padding-top: 8px; color: #444; font-size: 13.5px; }}
 @media print {{
