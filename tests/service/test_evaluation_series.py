@@ -93,6 +93,33 @@ def test_each_point_is_the_report_as_of_its_date_one_read_one_digest(store: Stor
         evaluation_series(ledger, Actor("u-ggz", "ggz-regio", "professional"), from_=date(2026, 1, 1))
 
 
+def test_every_point_comes_through_the_one_seam_with_one_digest(store: Store, clock: FixedClock,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rewiring point (series._FIGURES): called once per date, all at one known position; one digest taken."""
+    from ledger.reports import series as series_module
+
+    ledger = municipality(store, clock)
+    calls: list[tuple[date, int]] = []
+    digests: list[int] = []
+    reference, take = series_module._FIGURES, ledger.chain.digest
+
+    def seam(source: Any, day: date, known_at: int) -> dict[str, Any]:
+        calls.append((day, known_at))
+        return reference(source, day, known_at)
+
+    def digest() -> Any:
+        d = take()
+        digests.append(d.position)
+        return d
+
+    monkeypatch.setattr(series_module, "_FIGURES", seam)
+    monkeypatch.setattr(ledger.chain, "digest", digest)
+    answer = evaluation_series(ledger, EVALUATOR, from_=date(2026, 1, 1))
+    assert [d.isoformat() for d, _ in calls] == [p["as_of"] for p in answer["points"]] == [
+        "2026-01-31", "2026-02-28", "2026-03-31"]
+    assert {k for _, k in calls} == {answer["known_at"]["position"]} and digests == [answer["ledger"]["position"]]
+
+
 def test_more_points_than_the_maximum_are_refused_before_anything_is_read(store: Store, clock: FixedClock) -> None:
     ledger = municipality(store, clock)
     start = date(2026, 3, 31) - timedelta(days=31 * MAX_POINTS)
