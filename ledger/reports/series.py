@@ -24,7 +24,7 @@ reference); once the read side keeps temporal facts, the fact queries.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
@@ -37,7 +37,8 @@ from ledger.projections.evaluation_facts import fact_referrals
 
 from .disclosure import CohortTooSmallError, finish, grid, individual, month_end_before, relations, withhold
 from .evaluation import ReportSources, compute
-from .replay import replay
+from .replay import Replay, replay
+from .series_replay import Stepper
 
 __all__ = ["ACTION", "EVERY", "MAX_POINTS", "Every", "Source", "TooManyPointsError", "evaluation_series",
            "headline", "points"]
@@ -55,25 +56,43 @@ class TooManyPointsError(errors.InvalidPeriodError):
     code = "too-many-points"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Source:
-    """What every point of one series reads: the ledger, the one digest, the minimum cell size in force."""
+    """What every point of one series reads: the ledger, the one digest, the minimum cell size in force.
+
+    It also holds the one replay that walks through the dates (:class:`Stepper`), made at the first date.
+    """
 
     ledger: ReportSources
     digest: Digest
     k: int  # the minimum cell size applied (the deployment's or the request's, whichever is larger)
+    _stepper: Stepper | None = field(default=None, repr=False)
+
+    def replay_at(self, moment: datetime, known_at: int) -> Replay | None:
+        """The series' one walking replay as of ``moment``, or None when a replay of its own is needed."""
+        if self._stepper is None:
+            self._stepper = Stepper(self.ledger.app, known_at)
+        return self._stepper.at(moment) if self._stepper.position == known_at else None
+
+    def close(self) -> None:
+        if self._stepper is not None:
+            self._stepper.close()
 
 
 # ------------------------------------------------------------------ the seam
 def _figures_by_replay(source: Source, day: date, known_at: int) -> dict[str, Any]:
     """The report as of ``day``, known at ``known_at``, by the reference machinery: a private replay, then compute.
 
+    The series' dates share one replay that walks forward (``series_replay.py``) where that is exact,
+    else each date is replayed on its own.
+
     Returns the report's plain body (``period``, ``basis``, ``phases``, ... with disclosure marks)
     and ``last_included_position``. Raises :class:`CohortTooSmallError` as the report would.
     """
     ledger, k = source.ledger, source.k
     moment = datetime.combine(day, time.max, tzinfo=ledger.app.tz)
-    run = replay(ledger.app, moment, known_at)
+    shared = source.replay_at(moment, known_at)
+    run = shared or replay(ledger.app, moment, known_at)
     from_: date | None = None
     end = day
     try:
@@ -84,7 +103,8 @@ def _figures_by_replay(source: Source, day: date, known_at: int) -> dict[str, An
                 from_, end = grid(referred, day, deployment if deployment > 1 else k).cover(None, day)
             figures = compute(conn, run.basis, from_, end, day)
     finally:
-        run.engine.dispose()
+        if shared is None:
+            run.engine.dispose()
     if 0 < figures["basis"]["households"] < k:
         raise CohortTooSmallError(f"The cohort as of {day.isoformat()} holds fewer households than {k}.")
     period = {"from": from_.isoformat() if from_ else None, "to": end.isoformat()}
@@ -192,15 +212,18 @@ def evaluation_series(
     position = digest.position if known_at is None else min(known_at, digest.position)
     source = Source(ledger, digest, k)
     out: list[dict[str, Any]] = []
-    for day in days:
-        try:
-            body = _figures_at(source, day, position)
-        except CohortTooSmallError:
-            out.append({"as_of": day.isoformat(), "withheld": WITHHELD_COHORT, "period": None,
-                        "last_included_position": None, "figures": None})
-            continue
-        out.append({"as_of": day.isoformat(), "withheld": None, "period": body["period"],
-                    "last_included_position": body["last_included_position"], "figures": headline(body)})
+    try:
+        for day in days:
+            try:
+                body = _figures_at(source, day, position)
+            except CohortTooSmallError:
+                out.append({"as_of": day.isoformat(), "withheld": WITHHELD_COHORT, "period": None,
+                            "last_included_position": None, "figures": None})
+                continue
+            out.append({"as_of": day.isoformat(), "withheld": None, "period": body["period"],
+                        "last_included_position": body["last_included_position"], "figures": headline(body)})
+    finally:
+        source.close()
     return {
         "from": days[0].isoformat(), "to": days[-1].isoformat(), "every": every, "min_cell": k,
         "requested": {"from": from_.isoformat(), "to": to.isoformat() if to else None, "every": every,

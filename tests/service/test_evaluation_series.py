@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import itertools
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from test_evaluation_report import D1, D2, GEMEENTE, Town, build_until_d1, build_until_d2
-from test_report_disclosure import LAYOUTS, MIN, TODAY, municipality
+from test_report_disclosure import LAYOUTS, MIN, TODAY, municipality, refer_with_figures
 
 from conftest import Api, FixedClock, Store
 from ledger.aggregates import Actor, errors
@@ -118,6 +118,28 @@ def test_every_point_comes_through_the_one_seam_with_one_digest(store: Store, cl
     assert [d.isoformat() for d, _ in calls] == [p["as_of"] for p in answer["points"]] == [
         "2026-01-31", "2026-02-28", "2026-03-31"]
     assert {k for _, k in calls} == {answer["known_at"]["position"]} and digests == [answer["ledger"]["position"]]
+
+
+@pytest.mark.parametrize("clock_goes_back", [False, True])
+def test_one_walking_replay_where_exact_else_one_per_date(store: Store, clock: FixedClock,
+                                                          clock_goes_back: bool) -> None:
+    """The dates share one replay where the events recorded by a date are a prefix of the ledger; a clock that
+    went back (a household written last with an earlier time) makes that date replay on its own: same figures."""
+    from ledger.reports.series_replay import Stepper
+
+    clock.set(date(2025, 12, 1))  # the staff registered before the first referral: recording times in order
+    ledger = municipality(store, clock)
+    if clock_goes_back:
+        refer_with_figures(ledger, clock, date(2026, 1, 20), baseline=10000, score=2)  # recorded after February's
+    clock.set(TODAY)
+    stepper = Stepper(ledger.app, ledger.chain.head()[0])
+    moments = [datetime.combine(d, time.max, tzinfo=ledger.app.tz) for d in points(date(2026, 1, 1), TODAY)]
+    assert [stepper.at(m) is not None for m in moments] == [not clock_goes_back, True, True]
+    stepper.close()
+    answer = evaluation_series(ledger, EVALUATOR, from_=date(2026, 1, 1))
+    for point in answer["points"]:
+        same_as_the_report(ledger, point)
+    assert answer["points"][-1]["figures"]["households"] == 12 + clock_goes_back
 
 
 def test_more_points_than_the_maximum_are_refused_before_anything_is_read(store: Store, clock: FixedClock) -> None:
