@@ -64,7 +64,8 @@ def run(households: int, points: int, seed: int, repeat: int) -> dict[str, objec
         "households": demo.households, "events": demo.events, "fill_s": round(filled, 1),
         "points": len(series["points"]), "points_shown": shown,
         "report_s": round(report, 3), "series_s": round(series_s, 3), "ratio": round(series_s / report, 2),
-        "target_ratio": 3.0, "seam": "ledger.reports.series._FIGURES = _figures_by_replay (one walking replay, series_replay.Stepper)",
+        "target_ratio": 3.0,
+        "seam": "ledger.reports.series._FIGURES = _figures_by_replay (one walking replay, series_replay.Stepper)",
     }
 
 
