@@ -60,6 +60,7 @@ class Action(StrEnum):
     LIST_HOUSEHOLDS = "list_households"
     READ_CASELOADS = "read_caseloads"
     READ_EVALUATION_REPORT = "read_evaluation_report"
+    READ_EVALUATION_SERIES = "read_evaluation_series"
     READ_ACCESS_LOG = "read_access_log"
     EXPORT_HOUSEHOLD = "export_household"
     # oversight, administration, operation
@@ -182,6 +183,8 @@ _SPECS = [
     _read(A.LIST_HOUSEHOLDS, None, "/households", "caseload", "household list"),
     _read(A.READ_CASELOADS, frozenset(), "/caseloads", "caseloads", "report caseloads", "record_read"),
     _read(A.READ_EVALUATION_REPORT, frozenset(), "/reports/evaluation", "evaluation_report", "report evaluation",
+          "record_read"),
+    _read(A.READ_EVALUATION_SERIES, frozenset(), "/reports/evaluation/series", "evaluation_series", "report series",
           "record_read"),
     _read(A.READ_ACCESS_LOG, frozenset(), "/access-log", "access_log", "audit log", "access_log"),
     _read(A.EXPORT_HOUSEHOLD, _ALL, f"{H}/export", "export_household", "household export"),

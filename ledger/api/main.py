@@ -27,7 +27,7 @@ from ledger.projections import Runner
 from .deps import IdempotencyStore
 from .openapi import install as install_openapi
 from .problems import install_problem_handlers, problem, unhandled
-from .routes import audit, caseloads, commands, directory, households, privacy, reports
+from .routes import audit, caseloads, commands, directory, households, privacy, report_series, reports
 from .single_flight import RAW_RECEIVE, SingleFlight, fact_head
 from .schemas import HealthOut
 
@@ -221,7 +221,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               for name, s in views.failures().items()},
         }
 
-    for resource in (households, commands, privacy, directory, caseloads, audit, reports):  # one router each
+    for resource in (households, commands, privacy, directory, caseloads, audit, report_series, reports):  # one each
         app.include_router(resource.router)
     install_openapi(app)
     app.add_middleware(BodyLimit)  # outermost: counts the bytes before anything reads them

@@ -1,4 +1,4 @@
-"""Reads across households: caseloads and the evaluation report (pseudonymous aggregates)."""
+"""Reads across households: caseloads, the evaluation report and its series (pseudonymous aggregates)."""
 
 from __future__ import annotations
 
@@ -39,6 +39,29 @@ class ReportRequests(Http):
         """The evaluation report as a document: self-contained HTML, CSV, or the JSON text (``timeout`` as above)."""
         return self._request("GET", "/reports/evaluation", long=True, timeout=timeout, params={
             "from": from_, "to": to, "asOf": as_of, "knownAt": _known(known_at), "format": format, "lang": lang,
+            "minCell": min_cell}).text
+
+    def evaluation_series(self, *, from_: date | str, to: date | str | None = None,
+                          every: Literal["month", "quarter", "year"] = "month",
+                          known_at: int | datetime | str | None = None,
+                          min_cell: int | None = None, timeout: float | None = None) -> dict[str, Any]:
+        """The report's headline figures at every month (quarter, year) end from ``from_`` to ``to`` (JSON).
+
+        One request, one access record, one digest; each point is the report as of its date
+        (disclosure control per point; a point with too few households is withheld).
+        """
+        return self._request("GET", "/reports/evaluation/series", long=True, timeout=timeout, params={
+            "from": from_, "to": to, "every": every, "knownAt": _known(known_at), "minCell": min_cell}).json()
+
+    def evaluation_series_document(self, format: Literal["html", "csv", "json"] = "html", *,  # noqa: A002 - the API's query parameter name
+                                   from_: date | str, to: date | str | None = None,
+                                   every: Literal["month", "quarter", "year"] = "month",
+                                   known_at: int | datetime | str | None = None,
+                                   lang: Literal["nl", "en"] = "nl", min_cell: int | None = None,
+                                   timeout: float | None = None) -> str:
+        """The series as a document: a self-contained HTML page of trend charts, CSV, or the JSON text."""
+        return self._request("GET", "/reports/evaluation/series", long=True, timeout=timeout, params={
+            "from": from_, "to": to, "every": every, "knownAt": _known(known_at), "format": format, "lang": lang,
             "minCell": min_cell}).text
 
 

@@ -78,6 +78,7 @@ ACCESS_LOG = A.READ_ACCESS_LOG
 REVIEW = A.REVIEW_EMERGENCY  # the privacy officer concludes on a break-the-glass access or a legal basis
 CASELOADS = A.READ_CASELOADS  # counts per case director and organisation: no household content
 EVALUATION_REPORT = A.READ_EVALUATION_REPORT  # pseudonymous aggregates replayed from the ledger
+EVALUATION_SERIES = A.READ_EVALUATION_SERIES  # the report's headline figures at a series of dates: the same
 EXPORT = A.EXPORT_HOUSEHOLD  # a data subject's access request (AVG art. 15)
 ACCESS_REQUEST = A.RECORD_ACCESS_REQUEST  # the request an export answers: who asked, when, identity checked how
 REFER = A.REFER_HOUSEHOLD
@@ -214,7 +215,7 @@ def decide(
         if role == Role.CONSULTANT or (role == Role.EVALUATOR and ours):
             return Decision(True, "Caseload counts support coordination and evaluation.", "caseload_overview")
         return _deny("Caseload overviews are for consultants and the municipality's evaluators.")
-    if action == EVALUATION_REPORT:
+    if action in (EVALUATION_REPORT, EVALUATION_SERIES):
         if role == Role.CONSULTANT or (role == Role.EVALUATOR and ours):
             return Decision(True, "Pseudonymous evaluation figures support evaluation.", "evaluation_report")
         return _deny("Evaluation reports are for the municipality's evaluators and consultants.")

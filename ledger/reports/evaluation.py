@@ -163,7 +163,7 @@ def evaluation_report(
     with engine.connect() as conn:
         if k > 1:  # blocks of the deployment's minimum: a request's own would cut other cohorts
             deployment = ledger.settings.report_min_cell
-            from_, end = _blocks(conn, facts, report_day, deployment if deployment > 1 else k).cover(from_, end)
+            from_, end = blocks(conn, facts, report_day, deployment if deployment > 1 else k).cover(from_, end)
         figures = compute(conn, facts, from_, end, report_day)
         empty = empty_basis(conn, facts)
     if 0 < figures["basis"]["households"] < k:  # blocks hold the deployment's minimum; a request may ask more
@@ -192,7 +192,7 @@ def evaluation_report(
     return {**head, **finish(figures, marks)}
 
 
-def _blocks(conn: sa.Connection, facts: Facts, report_day: date, k: int) -> Grid:
+def blocks(conn: sa.Connection, facts: Facts, report_day: date, k: int) -> Grid:
     """The referral months of every household that counts, in blocks of at least ``k`` referrals."""
     return grid((d for (d,) in conn.execute(sa.select(facts.referrals.c.referred_on))), report_day, k)
 

@@ -184,6 +184,25 @@ _TEXT: dict[str, tuple[str, str]] = {
     "not_suppressed": ("Kleine aantallen zijn niet onderdrukt (intern gebruik).",
                        "Small counts are not suppressed (internal use)."),
     "generated": ("Berekend", "Computed"),
+    # trends (the series, issue 14 item 3)
+    "series_title": ("Evaluatie integrale aanpak: verloop", "Evaluation of the integrated approach: trends"),
+    "s_trends": ("Verloop over de tijd", "Trends over time"),
+    "trends_note": ("Elk punt is het rapport per die datum (einde van de {every}), met dezelfde onderdrukking; "
+                    "alle punten berusten op grootboekpositie {p}. Een onderdrukte of weggelaten waarde is een "
+                    "onderbreking in de lijn; de tabel onder elke grafiek geeft de getallen.",
+                    "Each point is the report as of that date (the end of the {every}), with the same "
+                    "suppression; every point rests on ledger position {p}. A suppressed or withheld value is a "
+                    "gap in the line; the table under each chart gives the numbers."),
+    "every_month": ("maand", "month"), "every_quarter": ("kwartaal", "quarter"), "every_year": ("jaar", "year"),
+    "date": ("Datum", "Date"),
+    "point_withheld": ("weggelaten: te weinig huishoudens", "withheld: too few households"),
+    "as_table": ("De getallen als tabel", "The numbers as a table"),
+    "chart_desc": ("Lijngrafiek per datum van {a} t/m {b}: {what}.", "Line chart by date from {a} to {b}: {what}."),
+    "t_households": ("Huishoudens in het cohort", "Households in the cohort"),
+    "t_caseloads": ("Actieve huishoudens bij regisseurs", "Active households with case directors"),
+    "t_involved": ("Betrokken op de datum", "Involved on the date"),
+    "t_actions": ("Plan-acties: open en te laat", "Plan actions: open and late"),
+    "t_zrm": ("ZRM {i}: vooruit, gelijk en achteruit per leefgebied", "ZRM {i}: up, same and down per life domain"),
     # sections
     "s_referrals": ("Aanmeldingen per bron", "Referrals by source"),
     "s_composition": ("Samenstelling huishouden bij aanmelding", "Household composition at referral"),

@@ -17,8 +17,9 @@ from typing import Any
 from . import charts
 from .charts import BLUE, DARK, GREEN, GREY, LIGHT, ORANGE, SKY
 from .labels import Lang, Words
+from .trends import trends
 
-__all__ = ["render_html"]
+__all__ = ["render_html", "render_series_html"]
 
 FONT = "'DejaVu Sans', 'Segoe UI', 'Helvetica Neue', Arial, sans-serif"
 
@@ -56,6 +57,9 @@ svg text {{ font-family: {FONT}; }}
 .legend {{ display: flex; gap: 18px; flex-wrap: wrap; font-size: 14px; margin: 4px 0 8px; }}
 .legend span::before {{ content: ""; display: inline-block; width: 13px; height: 13px; margin-right: 6px;
                         vertical-align: -2px; background: var(--c); border: 1px solid #555; }}
+.legend span.tl::before {{ content: none; }}
+.legend span.tl svg {{ display: inline-block; vertical-align: middle; }}
+details summary {{ cursor: pointer; color: #444; font-size: 14px; margin: 2px 0 8px; }}
 footer {{ margin-top: 36px; border-top: 1px solid #ccc; padding-top: 8px; color: #444; font-size: 13.5px; }}
 @media print {{
   body {{ margin: 0; max-width: none; padding: 0; font-size: 10.5pt; }}
@@ -269,8 +273,33 @@ def _costs(r: dict[str, Any], w: Words, fmt: charts.Fmt) -> str:
             f'<div class="keep">{chart}</div>{table}</section>')
 
 
-def render_html(report: dict[str, Any], lang: Lang = "nl") -> str:
-    """One self-contained HTML document for ``report`` (the JSON of :func:`evaluation_report`)."""
+def _page(lang: Lang, title: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+            f"img-src data:\">"
+            f"<title>{escape(title)}</title><style>{CSS}</style></head><body>")
+
+
+def render_series_html(series: dict[str, Any], lang: Lang = "nl") -> str:
+    """One self-contained HTML document for ``series`` (the JSON of :func:`ledger.reports.series.evaluation_series`)."""
+    w = Words(lang)
+    title = f"{w('series_title')} · {series['from']} {w('until')} {series['to']}"
+    ledger = series["ledger"]
+    cells = series["min_cell"]
+    privacy = w("pseudonymous") + " " + (w("suppressed", n=cells) if cells > 1 else w("not_suppressed"))
+    basis = (f'<div class="basis keep"><table><tr><th>{w("ledger_position")}</th><td>{ledger["position"]}<br>'
+             f'<span class="hash">{escape(ledger["head"])}</span></td></tr><tr><th>{w("signed")}</th><td>'
+             f'{escape(ledger["signed_at"])}</td></tr></table><p class="note">{privacy}</p></div>')
+    return (f'{_page(lang, title)}<h1>{w("series_title")}</h1><p class="subtitle">{w("subtitle")}</p>{basis}'
+            f'{trends(series, w, charts.Fmt(w))}<footer>{w("footer")}</footer></body></html>\n')
+
+
+def render_html(report: dict[str, Any], lang: Lang = "nl", series: dict[str, Any] | None = None) -> str:
+    """One self-contained HTML document for ``report`` (the JSON of :func:`evaluation_report`).
+
+    With ``series`` (the JSON of :func:`ledger.reports.series.evaluation_series`) a last section of trend charts.
+    """
     w = Words(lang)
     fmt = charts.Fmt(w)
     period = report["period"]
@@ -278,6 +307,8 @@ def render_html(report: dict[str, Any], lang: Lang = "nl") -> str:
     body = "".join(part(report, w, fmt) for part in (
         _referrals, _composition, _coordination, _phases, _zrm, _involvement, _actions, _lead_times, _caseloads,
         _costs))
+    if series is not None:
+        body += trends(series, w, fmt, "11. ")
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -10,6 +10,7 @@ tests instead of silently leaving the field out.
 - ``reads``: the plan, the involved parties, caseloads (the views)
 - ``privacy``: access records, reviews, access requests, the export
 - ``report``: the evaluation report, every section and figure
+- ``report_series``: the report's headline figures at a series of dates
 - ``service``: writes, health, the directory, the audit trail
 - ``base``: the base model and value types
 """
@@ -30,6 +31,7 @@ from .reads import (
     ZrmProgressOut,
 )
 from .report import EvaluationReportOut
+from .report_series import EvaluationSeriesOut
 from .service import DigestOut, HealthOut, Me, OrganisationOut, StalledViewOut, VerificationOut, WriteResult
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "DigestOut",
     "DirectorOut",
     "EvaluationReportOut",
+    "EvaluationSeriesOut",
     "EventOut",
     "EventPage",
     "ExportOut",

@@ -1,4 +1,4 @@
-"""``ledger report evaluation|caseloads`` and ``ledger whoami``: reads from the service that name no household."""
+"""``ledger report evaluation|series|caseloads`` and ``ledger whoami``: reads from the service that name no household."""
 
 from __future__ import annotations
 
@@ -112,6 +112,75 @@ def _print_evaluation(r: dict[str, Any]) -> None:
     typer.echo(f"costs: {costs.get('households_with_both')} households with a baseline and costs during the "
                f"approach; per year {total.get('baseline_per_year')} before, {total.get('approach_per_year')} "
                f"during ({total.get('change_pct')}%)")
+
+
+@report_app.command("series")
+@_handled
+def report_series(
+    from_: Annotated[str, typer.Option("--from", help="The first date: the series starts at this month's end.")],
+    to: Annotated[str | None, typer.Option("--to", help="The last date (default today).")] = None,
+    every: Annotated[str, typer.Option("--every", help="month (default), quarter or year.")] = "month",
+    known_at: Annotated[int | None, typer.Option("--known-at", min=0, help="Count only what the ledger had "
+                                                                          "recorded up to this position.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write a page of trend charts to this file.")] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write one row per date and figure to this file.")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="nl (default) or en: the labels in html and csv.")] = "nl",
+    min_cell: Annotated[int | None, typer.Option("--min-cell", min=1, max=1000,
+                                                 help="Raise the minimum cell size to N (never below "
+                                                      "the service's, default 5).")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """The evaluation report's headline figures at every month (quarter, year) end: one request, one record.
+
+    Each point is the report as of that date (disclosure control per point). Without --html or
+    --csv: a table on screen.
+    """
+    if every not in ("month", "quarter", "year"):
+        raise typer.BadParameter("--every must be month, quarter or year")
+    if lang not in ("nl", "en"):
+        raise typer.BadParameter("--lang must be nl or en")
+    if html is not None and csv is not None:
+        raise typer.BadParameter("give --html or --csv, not both")
+    start = _date(from_, "--from")
+    if start is None:
+        raise typer.BadParameter("--from is required")
+    step: Literal["month", "quarter", "year"] = "quarter" if every == "quarter" else "year" if every == "year" else "month"
+    asked: dict[str, Any] = {"from_": start, "to": _date(to, "--to"), "every": step, "known_at": known_at,
+                             "min_cell": min_cell}
+    out = html or csv
+    with _client() as c:
+        if out is None:
+            series = c.evaluation_series(**asked)
+        else:
+            text = c.evaluation_series_document("html" if html is not None else "csv", **asked,
+                                                lang="en" if lang == "en" else "nl")
+    if out is None:
+        return _json(series) if as_json else _print_series(series)
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as e:
+        _fail(f"cannot write {out}: {e.strerror}")
+    typer.echo(f"evaluation series ({'html' if html is not None else 'csv'}) written to {out}")
+
+
+def _print_series(s: dict[str, Any]) -> None:
+    """The headline per date on screen; the charts are --html."""
+    ledger, known = s.get("ledger") or {}, s.get("known_at") or {}
+    typer.echo(f"Evaluation series {s.get('from')} to {s.get('to')} (every {s.get('every')}), ledger position "
+               f"{known.get('position')} of {ledger.get('position')}, chain head {ledger.get('head')}")
+    if (s.get("min_cell") or 1) > 1:
+        typer.echo(f"disclosure control per point: minimum cell {s.get('min_cell')}")
+    columns = ["as of", "households", "caseloads", "intake", "plan", "closed", "professionals", "volunteers",
+               "open", "late"]
+
+    def row(p: dict[str, Any]) -> list[Any]:
+        f = p.get("figures")
+        if not f:
+            return [p.get("as_of"), f"withheld ({p.get('withheld')})", *([""] * (len(columns) - 2))]
+        ph, inv, act = f["phases"], f["involvement"], f["plan_actions"]
+        return [p.get("as_of"), f["households"], f["caseloads"]["households"], ph["intake_held"], ph["plan_made"],
+                ph["closed"], inv["professionals"], inv["volunteers"], act["open"], act["late"]]
+    _console().print(_table("Headline figures", columns, (row(p) for p in s.get("points") or [])))
 
 
 @report_app.command("caseloads")
