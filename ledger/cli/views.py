@@ -1,8 +1,9 @@
 """``ledger views ...``: the operator's reads of the local store, now or in the past.
 
 One household (state, history, plan, involved parties) at two times: ``--as-of DATE`` (business date)
-and ``--known-at POS|TIME`` (knowledge time), folded from its own events only; caseloads and the access
-log ``--as-of`` a moment replay the whole ledger.
+and ``--known-at POS|TIME`` (knowledge time), folded from its own events only; caseloads at the same two
+times from the caseload view's spans; the access log, whose records have one time only, ``--known-at`` a
+moment (a replay of the ledger up to it).
 
 The household list, one household's state and history (a replay), and the projections' views (current
 plan, who is involved, caseloads, access log). They open the store directly as the operator (recorded
@@ -26,7 +27,7 @@ from ledger.bootstrap import Ledger
 from ledger.presenters import event_view, household_view
 
 from .dates import AS_OF_HELP, KNOWN_AT_HELP, parse_as_of, parse_known_at
-from .base import AsJson, AsOf, CliError, HouseholdId, _date, _ledger, _operator, _print_json, _settings
+from .base import AsJson, CliError, HouseholdId, _date, _ledger, _operator, _print_json, _settings
 
 __all__ = ["views_app"]
 
@@ -126,7 +127,7 @@ def _print_household_text(state: dict[str, Any], history: list[dict[str, Any]], 
 
 
 def _moment(value: str | None, tz: str) -> datetime | None:
-    """--as-of: a date means the end of that day (local time); an ISO time is taken as given."""
+    """access-log --known-at: a date means the end of that day (local time); an ISO time is taken as given."""
     if value is None:
         return None
     try:
@@ -135,7 +136,7 @@ def _moment(value: str | None, tz: str) -> datetime | None:
             return datetime.combine(day, datetime.max.time(), tzinfo=ZoneInfo(tz))
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise CliError("--as-of must be a date like 2026-03-01 or a time like 2026-03-01T12:00:00+01:00") from None
+        raise CliError("--known-at must be a date like 2026-03-01 or a time like 2026-03-01T12:00:00+01:00") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(tz))
 
 
@@ -195,14 +196,19 @@ def views_involved(household: HouseholdId, as_of: AsOfDate = None, known_at: Kno
 
 @views_app.command("caseloads")
 def views_caseloads(
-    as_of: AsOf = None,
+    as_of: AsOfDate = None,
+    known_at: KnownAt = None,
     by: Annotated[str, typer.Option(help="director or organisation")] = "director",
 ) -> None:
-    """Active households by phase, per case director or per organisation."""
+    """Active households by phase, per case director or per organisation, on --as-of (a business date, default
+    today) as known at --known-at (default: everything recorded), from the caseload view's spans."""
     if by not in ("director", "organisation"):
         raise CliError("--by must be director or organisation")
-    with _read_side(as_of) as (side, actor, ledger):
-        _print_view(side.caseloads(actor, on=_day_of(as_of, ledger), by=by))
+    day, known = _times(as_of, known_at)
+    settings = _settings()
+    with _ledger() as ledger:
+        ledger.views.catch_up()  # the CLI reads its own store: bring the views to the head first
+        _print_view(ledger.read_side.caseloads(_operator(settings), on=day, by=by, known_at=known))
 
 
 @views_app.command("access-log")
@@ -212,18 +218,14 @@ def views_access_log(
     day: Annotated[str | None, typer.Option(help="Only this day (YYYY-MM-DD).")] = None,
     category: Annotated[str | None, typer.Option(help="Only records touching this data category.")] = None,
     emergencies: Annotated[bool, typer.Option("--emergencies", help="Only emergency accesses awaiting review.")] = False,
-    as_of: AsOf = None,
+    known_at: Annotated[str | None, typer.Option(
+        "--known-at", help="The log as it stood at this moment (a date: the end of that day; or an ISO time). "
+                           "Access records have one time only: when they were recorded.")] = None,
 ) -> None:
     """The NEN 7513 views over the access records (per household, user, day, record; emergencies)."""
-    with _read_side(as_of) as (side, actor, _ledger_):
+    with _read_side(known_at) as (side, actor, _ledger_):
         if emergencies:
             _print_view(side.emergencies_awaiting_review(actor))
         else:
             _print_view(side.access_records(actor, household_id=household, user_id=user,
                                             day=_date(day, "--day"), category=category))
-
-
-def _day_of(as_of: str | None, ledger: Ledger) -> date:
-    settings = ledger.settings
-    at = _moment(as_of, settings.timezone)
-    return at.date() if at is not None else ledger.app.today()

@@ -226,3 +226,36 @@ def test_views_at_two_times_business_date_and_knowledge_time(tmp_path: Path) -> 
     assert old.returncode != 0 and "--known-at" in old.stderr and len(old.stderr.strip().splitlines()) == 1
     early = run(tmp_path, "views", "plan", household, "--known-at", "2000-01-01T00:00:00+00:00")
     assert early.returncode == 1 and "knownAt" in early.stderr
+
+
+def test_views_caseloads_at_a_business_date_as_known_at_a_position(tmp_path: Path) -> None:
+    """`views caseloads --as-of DATE` counts by the events' own dates (a director assigned on the 12th is not there
+    on the 10th, whenever it was recorded); `--known-at` before the assignment's recording leaves it out; a time as
+    --as-of is refused with one line that names --known-at."""
+    added = run(tmp_path, "users", "add", "--name", "Regisseur", "--role", "consultant",
+                "--organisation", "gemeente-testdorp", "--id", "u-regie1")
+    assert added.returncode == 0, added.stderr
+    household = imported(tmp_path, REFERRAL,
+                         {"command": "record_intake", "on": "2026-01-09", "args": {"domains_discussed": ["finances"]}},
+                         {"command": "assign_case_director", "on": "2026-01-12",
+                          "args": {"user_id": "u-regie1", "organisation": "gemeente-testdorp"}})
+    head = json.loads(run(tmp_path, "views", "household", household, "--as-of", "2026-01-12", "--json").stdout)[
+        "known_at"]["position"]
+
+    def caseloads(*args: str) -> list[dict[str, Any]]:
+        done = run(tmp_path, "views", "caseloads", *args)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    assert caseloads("--as-of", "2026-01-10") == []
+    assert caseloads("--as-of", "2026-01-12") == [
+        {"user_id": "u-regie1", "organisation": "gemeente-testdorp", "phase": "intake", "households": 1}]
+    assert caseloads("--as-of", "2026-01-12", "--known-at", str(head)) == caseloads("--as-of", "2026-01-12")
+    before = head  # the last position at which the assignment was not recorded yet
+    while json.loads(run(tmp_path, "views", "household", household, "--as-of", "2026-01-12", "--known-at", str(before),
+                         "--json").stdout)["household"]["case_director"] is not None:
+        before -= 1
+    assert before < head
+    assert caseloads("--as-of", "2026-01-12", "--known-at", str(before)) == []  # before the assignment's recording
+    moment = run(tmp_path, "views", "caseloads", "--as-of", "2026-01-12T12:00:00+01:00")
+    assert moment.returncode != 0 and moment.stderr.count("\n") == 1 and "--known-at" in moment.stderr

@@ -7,13 +7,16 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from ledger.reports import render_series_csv, render_series_html
 from ledger.projections.knowledge import parse_known_at
+from ledger.reports.series import ACTION as SERIES_ACTION
 from ledger.reports.series import MAX_POINTS, evaluation_series
 
 from ..deps import CallerDep, ledger_of
 from ..schemas import EvaluationSeriesOut
+from ..single_flight import CallerGone, shared_read
 from .common import problem_responses
 
 __all__ = ["router"]
@@ -27,7 +30,7 @@ _MEDIA = {"text/html": {"schema": {"type": "string"}}, "text/csv": {"schema": {"
             responses={200: {"description": "The series: JSON (default), a self-contained HTML page with trend "
                                             "charts, or CSV.", "content": _MEDIA}, **problem_responses(403, 503)},
             summary="The evaluation report's headline figures at every month (quarter, year) end of a period")
-def evaluation_series_route(
+async def evaluation_series_route(
     request: Request, who: CallerDep,
     from_: Annotated[date, Query(alias="from", description="The first date: the series starts at this month's end.")],
     to: Annotated[date | None, Query(description="The last date (default today); under disclosure control the "
@@ -45,13 +48,21 @@ def evaluation_series_route(
                                           description="Raise the minimum cell size; a value below the service's "
                                                       "minimum (default 5) is ignored.")] = None,
 ) -> Any:
-    series = evaluation_series(ledger_of(request), who.actor, from_=from_, to=to, every=every,
-                               known_at=parse_known_at(known_at), min_cell=min_cell)
+    ledger = ledger_of(request)
+    known = parse_known_at(known_at)  # a bad knownAt is refused before anything is computed
+    try:  # identical requests running at once share one computation; each caller's read is recorded
+        series = await shared_read(request, who.actor,
+                                   {"from": from_, "to": to, "every": every, "knownAt": known, "minCell": min_cell},
+                                   lambda: evaluation_series(ledger, who.actor, from_=from_, to=to, every=every,
+                                                             known_at=known, min_cell=min_cell),
+                                   admit=lambda: ledger.app.record_read(who.actor, SERIES_ACTION))
+    except CallerGone:
+        return Response(status_code=499)  # the client left: nobody to answer (the request log says 499)
     name = f"evaluation-series-{series['from']}-{series['to']}"
     if format_ == "html":
-        return Response(render_series_html(series, lang), media_type="text/html; charset=utf-8",
+        return Response(await run_in_threadpool(render_series_html, series, lang), media_type="text/html; charset=utf-8",
                         headers={"Content-Disposition": f'inline; filename="{name}.html"'})
     if format_ == "csv":
-        return Response(render_series_csv(series, lang), media_type="text/csv; charset=utf-8",
+        return Response(await run_in_threadpool(render_series_csv, series, lang), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     return series
