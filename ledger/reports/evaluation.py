@@ -342,16 +342,20 @@ def _zrm(rows: Sequence[Any]) -> dict[str, Any]:
         for domain in _domains_of(instrument, pairs[instrument]):
             taken = pairs[instrument][domain]
             compared = [(b, last) for b, last in taken if last is not None]
+            # one pass per tally (Counters), not one per score: a series computes this at every date
+            baselines, compared_baselines = Counter(b for b, _ in taken), Counter(b for b, _ in compared)
+            latest = Counter(last for _, last in compared)
+            steps = Counter((last > b) - (last < b) for b, last in compared)
             domains[domain] = {
                 "intake_measured": Count(len(taken)),
-                "intake_at_most_3": Count(sum(1 for b, _ in taken if b <= 3)),
+                "intake_at_most_3": Count(sum(n for b, n in baselines.items() if b <= 3)),
                 "compared": Count(len(compared)),
-                "up": Count(sum(1 for b, last in compared if last > b)),
-                "same": Count(sum(1 for b, last in compared if last == b)),
-                "down": Count(sum(1 for b, last in compared if last < b)),
-                "intake_scores": {str(s): Count(sum(1 for b, _ in taken if b == s)) for s in scores},
-                "intake_scores_compared": {str(s): Count(sum(1 for b, _ in compared if b == s)) for s in scores},
-                "latest_scores": {str(s): Count(sum(1 for _, last in compared if last == s)) for s in scores},
+                "up": Count(steps[1]),
+                "same": Count(steps[0]),
+                "down": Count(steps[-1]),
+                "intake_scores": {str(s): Count(baselines[s]) for s in scores},
+                "intake_scores_compared": {str(s): Count(compared_baselines[s]) for s in scores},
+                "latest_scores": {str(s): Count(latest[s]) for s in scores},
             }
         out[instrument] = {"households": Count(len(households[instrument])), "domains": domains}
     return {
