@@ -43,7 +43,8 @@ def parse_known_at(text: str | int | datetime | None) -> int | datetime | None:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise errors.InvalidInputError(
-            f"knownAt {text!r} is neither a ledger position nor an RFC 3339 moment with offset.") from None
+            # never echo the value: people paste names into fields
+            f"knownAt {errors.shown(text)} is neither a ledger position nor an RFC 3339 moment with offset.") from None
     if moment.tzinfo is None:
         raise errors.InvalidInputError("knownAt as a moment needs a UTC offset (RFC 3339).")
     return moment

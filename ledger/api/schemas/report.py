@@ -47,7 +47,7 @@ class RequestedOut(Out):
     from_: date | None = Field(alias="from")
     to: date | None
     as_of: date | None
-    known_at: int | str | None = None
+    known_at: int | TextMoment | None = Field(None, description="As asked: a ledger position or an RFC 3339 moment.")
     min_cell: int | None
 
 

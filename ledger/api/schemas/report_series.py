@@ -21,7 +21,7 @@ class SeriesRequestedOut(Out):
     from_: date = Field(alias="from")
     to: date | None
     every: str
-    known_at: int | None
+    known_at: int | TextMoment | None = Field(None, description="As asked: a ledger position or an RFC 3339 moment.")
     min_cell: int | None
 
 
