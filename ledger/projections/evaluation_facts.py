@@ -30,7 +30,7 @@ import sqlalchemy as sa
 
 from ledger.aggregates import Household, business_date
 
-from .base import Applied, ReadModel, code_of, codes_of, metadata, update_row
+from .base import Applied, ReadModel, UtcDateTime, code_of, codes_of, metadata, update_row
 
 __all__ = [
     "EvaluationFacts",
@@ -211,7 +211,7 @@ fact_events = sa.Table(
     sa.Column("household_id", sa.String(36), primary_key=True),
     sa.Column("position", sa.BigInteger, primary_key=True),
     sa.Column("business_on", sa.Date),  # the business date (business_date)
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False),  # recorded
+    sa.Column("at", UtcDateTime(), nullable=False),  # recorded (UTC, aware on every backend: views equal a replay elsewhere)
     sa.Index("ix_view_fact_events_position", "position"),
     sa.Index("ix_view_fact_events_at", "at"),
 )
