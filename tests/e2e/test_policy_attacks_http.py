@@ -171,3 +171,51 @@ def test_breaking_the_glass_needs_a_reason_of_substance_and_is_bounded(api: Api)
     mine = [w for w in waiting if w["user_id"] == "u-outsider"]
     assert len(mine) == 5 and all(w["emergency"] for w in mine)
     assert [w["needs_review"] for w in mine] == [None, None, "emergency_burst", "emergency_burst", "emergency_burst"]
+
+
+def test_the_two_times_open_no_door_and_the_series_is_decided_as_the_report(api: Api) -> None:
+    """Issue 14 against the policy: asOf/knownAt never reach a past the caller has no relationship with now.
+
+    A professional whose involvement has ended (the curious insider) asks the plan and state as of, and as known
+    at, the days they were involved; an outside consultant asks the same with knownAt 1; an administrator and a
+    partner's administrator ask the evaluation series and the report; a professional asks the series breaking the
+    glass. Each is a 403 problem and a `denied` access record; the team and the evaluator are answered.
+    """
+    team, ggz, outsider = client(api, "director"), client(api, "ggz"), client(api, "outsider")
+    r = team.post("/v1/households", json=REFERRAL)
+    hid, v = r.json()["household_id"], r.json()["version"]
+    base = f"/v1/households/{hid}"
+    v = ok(write(team, f"{base}/intakes", v, {"domains_discussed": ["finances"]}))
+    v = ok(write(team, f"{base}/case-director", v, {"user_id": "u-director", "organisation": "gemeente-testdorp"},
+                 method="PUT"))
+    v = ok(write(team, f"{base}/consents", v, {
+        "basis": "public_task", "organisations": ["ggz-regio"], "legal_reference": "avg_6_1_e",
+        "data_categories": ["identity", "composition", "plan", "zrm", "involvement", "mental_health"],
+        "purpose": "coordination"}))
+    started = write(team, f"{base}/involvements", v, {"kind": "professional", "organisation": "ggz-regio",
+                                                      "discipline": "social_work", "worker_id": "u-ggz"})
+    v, involvement, involved_at = ok(started), started.json()["item_id"], started.json()["position"]
+    plan = ggz.get(f"{base}/plan", params={"knownAt": str(involved_at)})
+    assert plan.status_code == 200, plan.text  # involved: the professional reads the plan, now and as known then
+    v = ok(write(team, f"{base}/involvements/{involvement}/ending", v, {"reason": "goal_reached"}))
+    past = {"knownAt": str(involved_at), "asOf": plan.json()["as_of"]}
+    for path in ("", "/plan", "/involved-parties"):
+        refused(ggz.get(base + path, params=past))  # the relationship is judged now, not as of then
+        refused(outsider.get(base + path, params={"knownAt": "1"}))
+    assert team.get(f"{base}/plan", params=past).status_code == 200
+    series = {"from": "2026-01-01"}
+    for who in ("admin", "partner_admin"):
+        refused(client(api, who).get("/v1/reports/evaluation/series", params=series))
+        refused(client(api, who).get("/v1/reports/evaluation"))
+    refused(client(api, "ggz").get("/v1/reports/evaluation/series", params=series,
+                                   headers={"Ledger-Emergency-Reason": "Ik wil zien hoe het met de wijk gaat."}))
+    assert client(api, "evaluator").get("/v1/reports/evaluation/series", params=series).status_code in (200, 422)
+    privacy = client(api, "privacy")
+    for user, actions in (("u-ggz", {"read_household", "read_plan", "read_involvement"}),
+                          ("u-outsider", {"read_household", "read_plan", "read_involvement"})):
+        log = privacy.get("/v1/access-log", params={"householdId": hid, "userId": user}).json()["items"]
+        denied = {r["action"] for r in log if r["outcome"] == "denied"}
+        assert denied >= actions, (user, log)
+    every = privacy.get("/v1/access-log", params={"userId": "u-admin"}).json()["items"]
+    assert {(r["action"], r["outcome"]) for r in every} >= {("read_evaluation_series", "denied"),
+                                                            ("read_evaluation_report", "denied")}
