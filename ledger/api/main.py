@@ -28,7 +28,7 @@ from .deps import IdempotencyStore
 from .openapi import install as install_openapi
 from .problems import install_problem_handlers, problem, unhandled
 from .routes import audit, caseloads, commands, directory, households, privacy, report_series, reports
-from .single_flight import RAW_RECEIVE, SingleFlight, fact_head
+from .single_flight import RAW_RECEIVE, CallerGone, SingleFlight, fact_head
 from .schemas import HealthOut
 
 API_VERSION = "1.0.0"
@@ -176,6 +176,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redirect_slashes=False,  # a redirect would echo the path, which may hold whatever was pasted into an id
     )
     install_problem_handlers(app)
+
+    @app.exception_handler(CallerGone)
+    async def _caller_gone(request: Request, exc: CallerGone) -> Response:
+        return Response(status_code=499)  # the client left a shared read: nobody to answer (the request log says 499)
 
     @app.middleware("http")
     async def request_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -16,7 +16,7 @@ from ledger.reports.series import MAX_POINTS, evaluation_series
 
 from ..deps import CallerDep, ledger_of
 from ..schemas import EvaluationSeriesOut
-from ..single_flight import CallerGone, shared_read
+from ..single_flight import shared_read
 from .common import problem_responses
 
 __all__ = ["router"]
@@ -50,14 +50,12 @@ async def evaluation_series_route(
 ) -> Any:
     ledger = ledger_of(request)
     known = parse_known_at(known_at)  # a bad knownAt is refused before anything is computed
-    try:  # identical requests running at once share one computation; each caller's read is recorded
-        series = await shared_read(request, who.actor,
-                                   {"from": from_, "to": to, "every": every, "knownAt": known, "minCell": min_cell},
-                                   lambda: evaluation_series(ledger, who.actor, from_=from_, to=to, every=every,
-                                                             known_at=known, min_cell=min_cell),
-                                   admit=lambda: ledger.app.record_read(who.actor, SERIES_ACTION))
-    except CallerGone:
-        return Response(status_code=499)  # the client left: nobody to answer (the request log says 499)
+    # identical requests running at once share one computation; each caller's read is recorded
+    series = await shared_read(request, who.actor,
+                               {"from": from_, "to": to, "every": every, "knownAt": known, "minCell": min_cell},
+                               lambda: evaluation_series(ledger, who.actor, from_=from_, to=to, every=every,
+                                                         known_at=known, min_cell=min_cell),
+                               admit=lambda: ledger.app.record_read(who.actor, SERIES_ACTION))
     name = f"evaluation-series-{series['from']}-{series['to']}"
     if format_ == "html":
         return Response(await run_in_threadpool(render_series_html, series, lang), media_type="text/html; charset=utf-8",

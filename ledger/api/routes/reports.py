@@ -14,7 +14,7 @@ from ledger.projections.knowledge import parse_known_at
 
 from ..deps import CallerDep, ledger_of
 from ..schemas import EvaluationReportOut
-from ..single_flight import CallerGone, shared_read
+from ..single_flight import shared_read
 from .common import problem_responses
 
 __all__ = ["EvaluationReportOut", "router"]
@@ -49,14 +49,12 @@ async def evaluation_report(
 ) -> Any:
     ledger = ledger_of(request)
     known = parse_known_at(known_at)  # a bad knownAt is refused before anything is computed
-    try:  # identical requests running at once share one computation; each caller's read is recorded
-        report = await shared_read(request, who.actor,
-                                   {"from": from_, "to": to, "asOf": as_of, "knownAt": known, "minCell": min_cell},
-                                   lambda: reports.evaluation_report(ledger, who.actor, from_=from_, to=to,
-                                                                     as_of=as_of, known_at=known, min_cell=min_cell),
-                                   admit=lambda: ledger.app.record_read(who.actor, reports.ACTION))
-    except CallerGone:
-        return Response(status_code=499)  # the client left: nobody to answer (the request log says 499)
+    # identical requests running at once share one computation; each caller's read is recorded
+    report = await shared_read(request, who.actor,
+                               {"from": from_, "to": to, "asOf": as_of, "knownAt": known, "minCell": min_cell},
+                               lambda: reports.evaluation_report(ledger, who.actor, from_=from_, to=to,
+                                                                 as_of=as_of, known_at=known, min_cell=min_cell),
+                               admit=lambda: ledger.app.record_read(who.actor, reports.ACTION))
     name = f"evaluation-{report['as_of']}"
     if format_ == "html":
         return Response(await run_in_threadpool(reports.render_html, report, lang), media_type="text/html; charset=utf-8",

@@ -11,7 +11,7 @@ from datetime import date
 from pydantic import ConfigDict, Field
 
 from .base import Out
-from .report import Cell, DateNamedCell, Figure, ReportPeriodOut, TextMoment
+from .report import Cell, DateNamedCell, Figure, KnownAtOut, PhasesOut, ReportPeriodOut, TextMoment
 
 __all__ = ["EvaluationSeriesOut"]
 
@@ -23,12 +23,6 @@ class SeriesRequestedOut(Out):
     every: str
     known_at: int | TextMoment | None = Field(None, description="As asked: a ledger position or an RFC 3339 moment.")
     min_cell: int | None
-
-
-class KnownAtOut(Out):
-    position: int = Field(description="The last ledger position counted (knowledge time).")
-    at: TextMoment | None = Field(description="When that position was recorded, where known (the digest's signing time "
-                                       "when it is the digest's position); null otherwise.")
 
 
 class SeriesLedgerOut(Out):
@@ -63,20 +57,10 @@ class SeriesActionsOut(Out):
     late: Cell
 
 
-class SeriesPhasesOut(Out):
-    referred: Cell
-    intake_held: Cell
-    plan_made: Cell
-    interim_evaluation_held: Cell
-    closed: Cell
-    dropped_out: Cell
-    refused: Cell
-
-
 class SeriesFiguresOut(Out):
     households: Cell = Field(description="The cohort: households referred in the point's period.")
     caseloads: SeriesCaseloadsOut
-    phases: SeriesPhasesOut
+    phases: PhasesOut
     zrm: dict[str, dict[str, SeriesZrmDomainOut]] = Field(description="By instrument version, then life domain.")
     involvement: SeriesInvolvementOut
     plan_actions: SeriesActionsOut
