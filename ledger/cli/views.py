@@ -172,8 +172,6 @@ def views_plan(household: HouseholdId, as_of: AsOfDate = None, known_at: KnownAt
             data = ledger.read_side.plan(_operator(settings), household, today=ledger.app.today())
         else:
             data = ledger.read_side.plan_as_of(_operator(settings), household, as_of=day, known_at=known)
-    if data is None:
-        raise CliError("the views do not hold that household yet")
     _print_view(data)
 
 
@@ -189,8 +187,6 @@ def views_involved(household: HouseholdId, as_of: AsOfDate = None, known_at: Kno
             data = ledger.read_side.involved(_operator(settings), household, on=ledger.app.today())
         else:
             data = ledger.read_side.involved_as_of(_operator(settings), household, as_of=day, known_at=known)
-    if data is None:
-        raise CliError("the views do not hold that household yet")
     _print_view(data)
 
 

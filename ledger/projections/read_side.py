@@ -9,9 +9,12 @@ gives read-your-writes: pass the position your own write returned and the read w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
+
+from sqlalchemy import Connection
 
 from ledger.aggregates import Actor, errors
 from ledger.aggregates.actions import Action
@@ -61,22 +64,40 @@ class ReadSide:
                                                      views=None if view is None else [view]):
             raise ViewsBehindError(f"The views have not reached position {min_position} yet; try again shortly.")
 
+    def _held(self, view: str, query: Callable[[Connection], dict[str, Any] | None]) -> dict[str, Any]:
+        """Query a view for a household the ledger holds (the policy decision just loaded it).
+
+        A view that does not hold it yet is behind, not missing: a reader who did not write has no
+        position to pass, so the read waits (briefly) for the view to reach the ledger's head and asks
+        again; still behind, :class:`ViewsBehindError` (503 with Retry-After), never a 404.
+        """
+        with self.runner.engine.connect() as conn:
+            data = query(conn)
+        if data is not None:
+            return data
+        head = self.runner.head()
+        if self.runner.wait_for(head, timeout=self.wait_seconds, views=[view]):
+            with self.runner.engine.connect() as conn:
+                data = query(conn)
+            if data is not None:
+                return data
+        raise ViewsBehindError(f"The views have not reached this household yet (ledger position {head}); try again shortly.")
+
     def plan(self, actor: Actor, household_id: UUID | str, *, today: date | None = None,
-             min_position: int = 0, emergency_reason: str | None = None) -> dict[str, Any] | None:
+             min_position: int = 0, emergency_reason: str | None = None) -> dict[str, Any]:
         """The household's current plan (phase, director, goals, actions with late flags, ZRM change)."""
         self.app.record_read(actor, Action.READ_PLAN, household_id, PLAN_CATEGORIES, emergency_reason=emergency_reason)
         self._ready(min_position, current_plan.CurrentPlan.name)
-        with self.runner.engine.connect() as conn:
-            return current_plan.plan(conn, str(household_id), today or self.app.today())
+        day = today or self.app.today()
+        return self._held(current_plan.CurrentPlan.name, lambda conn: current_plan.plan(conn, str(household_id), day))
 
     def involved(self, actor: Actor, household_id: UUID | str, *, on: date | None = None,
-                 min_position: int = 0, emergency_reason: str | None = None) -> dict[str, Any] | None:
-        """Who else works with this household, now and before (None: it did not exist yet, in an as-of read)."""
+                 min_position: int = 0, emergency_reason: str | None = None) -> dict[str, Any]:
+        """Who else works with this household, now and before (``on``: who was active that day)."""
         self.app.record_read(actor, Action.READ_INVOLVEMENT, household_id, INVOLVEMENT_CATEGORIES,
                              emergency_reason=emergency_reason)
         self._ready(min_position, involvement.WhoIsInvolved.name)
-        with self.runner.engine.connect() as conn:
-            return involvement.involved(conn, str(household_id), on)
+        return self._held(involvement.WhoIsInvolved.name, lambda conn: involvement.involved(conn, str(household_id), on))
 
     def plan_as_of(self, actor: Actor, household_id: UUID | str, *, as_of: date | None = None,
                    known_at: int | datetime | None = None, emergency_reason: str | None = None) -> dict[str, Any]:

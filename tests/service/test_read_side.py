@@ -17,7 +17,7 @@ from ledger.application import NewMember
 from ledger.privacy.access import AccessDeniedError
 from ledger.projections import Runner, open_views
 from ledger.projections.access_log import AccessLog
-from ledger.projections.read_side import ReadSide
+from ledger.projections.read_side import ReadSide, ViewsBehindError
 
 DIRECTOR = Actor("u-director", "gemeente-testdorp", "consultant")
 GGZ = Actor("u-ggz", "ggz-regio", "professional")
@@ -131,6 +131,27 @@ def test_a_write_is_readable_at_its_own_position(store: Store, clock: FixedClock
         ledger.app.set_plan_goal(DIRECTOR, hid, expected_version=v, life_domain="housing", description="Een huis")
         goals = side.plan(DIRECTOR, hid, min_position=ledger.app.last_written_position)["goals"]
         assert [g["life_domain"] for g in goals] == ["housing"]
+
+
+def test_a_household_the_ledger_holds_is_waited_for_not_reported_missing(store: Store, clock: FixedClock) -> None:
+    """A reader who did not write (so has no minPosition) asks right after a referral: the read waits for
+    the views to reach the household, and answers; views that stay behind answer 'behind' (503), never
+    'not found' (404) for a household the ledger holds (CI found the 404 on PostgreSQL)."""
+    ledger = store.make_ledger(clock=clock)
+    hid, _, _ = case(ledger, clock)
+    views = open_views(ledger)
+    with pytest.raises(ViewsBehindError):  # nothing follows: behind, not missing
+        ReadSide(views, wait_seconds=0.2).involved(DIRECTOR, hid)
+    stop = threading.Event()
+    late = threading.Timer(0.3, views.run, args=(stop,))
+    late.start()
+    try:
+        data = ReadSide(views, wait_seconds=10).involved(DIRECTOR, hid)
+        assert data is not None and [i["organisation"] for i in data["current"] if i["kind"] == "professional"] == ["ggz-regio"]
+        assert ReadSide(views).plan(DIRECTOR, hid)["phase"] == "intake"
+    finally:
+        stop.set()
+        late.join(timeout=10)
 
 
 def test_caseloads_are_for_consultants_and_evaluators(store: Store, clock: FixedClock) -> None:

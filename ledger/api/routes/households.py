@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from ledger.aggregates import errors
 from ledger.presenters import event_view, household_view
 
 from ..deps import CallerDep, ledger_of, read_side_of
@@ -103,10 +102,7 @@ def plan(request: Request, who: CallerDep, household_id: HouseholdId, min_positi
     if day is not None or known is not None:
         return side.plan_as_of(who.actor, household_id, as_of=day, known_at=known,
                                emergency_reason=reason_text(emergency_reason))
-    data = side.plan(who.actor, household_id, min_position=min_position, emergency_reason=reason_text(emergency_reason))
-    if data is None:
-        raise errors.NotFoundError("The views do not hold this household yet; retry with minPosition.")
-    return data
+    return side.plan(who.actor, household_id, min_position=min_position, emergency_reason=reason_text(emergency_reason))
 
 
 @router.get("/households/{householdId}/involved-parties", response_model=InvolvedOut, responses=VIEW_READ_ERRORS,
@@ -119,8 +115,5 @@ def involved_parties(request: Request, who: CallerDep, household_id: HouseholdId
     if day is not None or known is not None:
         return side.involved_as_of(who.actor, household_id, as_of=day, known_at=known,
                                    emergency_reason=reason_text(emergency_reason))
-    data = side.involved(who.actor, household_id, min_position=min_position,
+    return side.involved(who.actor, household_id, min_position=min_position,
                          emergency_reason=reason_text(emergency_reason))
-    if data is None:
-        raise errors.NotFoundError("The views do not hold this household yet; retry with minPosition.")
-    return data
