@@ -1,6 +1,6 @@
 """The evaluation facts as they stood at (as_of, known_at): masked subqueries over the live tables.
 
-Each function's result has the columns of today's fact table, so :func:`ledger.reports.evaluation.compute`
+Each function's result has the columns of today's fact table, so :func:`ledger.reports.figures.compute`
 reads it as it read the table. The rules (docs/evaluation.md, "Two times"):
 
 * an immutable fact (a ZRM score, a cost, an evaluation, a goal, an action, an involvement) counts iff its

@@ -12,7 +12,7 @@ from typing import Any
 from ledger.application import CaseLedger
 
 from .disclosure import finish
-from .evaluation import compute
+from .figures import compute
 from .facts_as_of import facts_as_of
 from .replay import replay
 

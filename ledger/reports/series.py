@@ -17,7 +17,7 @@ cohort is too small is withheld (``"withheld": "cohort-too-small"``), not the wh
 At most :data:`MAX_POINTS` points (:class:`TooManyPointsError`, 400).
 
 The figures of one date come from :func:`_figures_at`: the report's own fact queries
-(:func:`~ledger.reports.facts_as_of.facts_as_of` and :func:`~ledger.reports.evaluation.compute`
+(:func:`~ledger.reports.facts_as_of.facts_as_of` and :func:`~ledger.reports.figures.compute`
 over the live views, brought to the series' digest once), so a point costs one report's queries
 without its access record, digest and wait.
 """
@@ -36,7 +36,8 @@ from ledger.projections.knowledge import known_at_of, reached
 from ledger.projections.read_side import ViewsBehindError
 
 from .disclosure import CohortTooSmallError, finish, individual, month_end_before, relations, withhold
-from .evaluation import ReportSources, blocks, compute
+from .evaluation import ReportSources, blocks
+from .figures import compute
 from .facts_as_of import facts_as_of
 
 __all__ = ["ACTION", "EVERY", "MAX_POINTS", "Every", "Source", "TooManyPointsError", "evaluation_series",

@@ -44,7 +44,7 @@ from ledger.application import NewMember
 from ledger.privacy.access import AccessDeniedError
 from ledger.privacy.chain import Digest
 from ledger.reports import evaluation_report, render_csv, render_html
-from ledger.reports.evaluation import CASELOAD_NORMS, ZRM_RULE
+from ledger.reports.figures import CASELOAD_NORMS, ZRM_RULE
 
 EVALUATOR = Actor("u-eval", "gemeente-testdorp", "evaluator")  # the municipality's own (issue 12, item 7)
 START = date(2026, 1, 1)

@@ -18,7 +18,9 @@ from ledger.aggregates import Actor, errors
 from ledger.application import NewMember
 from ledger.projections.knowledge import parse_known_at
 from ledger.reports import evaluation_report
-from ledger.reports.evaluation import compute, facts_as_of, finish
+from ledger.reports.disclosure import finish
+from ledger.reports.facts_as_of import facts_as_of
+from ledger.reports.figures import compute
 from ledger.reports.reference import reference_figures
 
 EVALUATOR = Actor("u-eval", "gemeente-testdorp", "evaluator")
