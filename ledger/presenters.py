@@ -31,6 +31,7 @@ from ledger.aggregates.values import (
     Actor,
     CaseDirectorship,
     Closure,
+    CompositionRevision,
     Consent,
     CoordinationDecision,
     CostRecord,
@@ -54,11 +55,12 @@ __all__ = ["HOUSEHOLD_EXCLUDED", "HOUSEHOLD_FIELDS", "event_view", "household_vi
 _SKIP_EVENT_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
 
 # The household's state attributes shown, in this order, with the type each holds (the API's
-# HouseholdOut is built from this table), after id, version, phase, erased, created_on and
+# HouseholdOut is built from this table), after id, version, phase, composition, erased, created_on and
 # modified_on (read from the aggregate's properties). Dicts are keyed by the item's id.
 HOUSEHOLD_FIELDS: dict[str, Any] = {
     "referral": Referral,
     "referred_by": Actor,
+    "composition_revision": CompositionRevision | None,
     "intake": Intake | None,
     "coordination": CoordinationDecision | None,
     "case_director": CaseDirectorship | None,
@@ -114,10 +116,11 @@ def household_view(h: Household) -> dict[str, Any]:
         "id": str(h.id),
         "version": h.version,
         "phase": h.phase,
+        "composition": h.composition.value,  # as last revised, else as at referral
         "erased": h.is_erased,
         "created_on": h.created_on.isoformat(),
         "modified_on": h.modified_on.isoformat(),
-        # erasure_request is read from the class (None) until a request sets it: always shown.
+        # erasure_request and composition_revision are read from the class (None) until an event sets them.
         **{name: plain(getattr(h, name)) for name in HOUSEHOLD_FIELDS},
     }
 

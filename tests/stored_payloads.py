@@ -59,3 +59,39 @@ V1_SNAPSHOT = (
     b':null,"closure":null,"erasure":null},"__sealed__":"me3IJeT6KNMaBE/2RHPQOnuis/wpIGt7brSzylqU41zHZ'
     b'no="}'
 )
+
+
+# Release 68bd1b4 (before issue 15): ``Referral.composition`` held the kinds single_adult, couple,
+# single_parent, two_parents, other. Recorded through that release's application (sealing mapper, a
+# temporary SQLite store, clock at 2026-12-02 12:00 UTC) by the operator ``op-001``: one adult with a
+# child (``single_parent``) and two adults with a child (``two_parents``), originator version 1 each.
+# Names are sealed (``__sealed__``, under that run's key): these decode with sealed references only.
+R68_TOPIC_REFERRED = "ledger.aggregates.household:Household.Referred"
+
+R68_REFERRED_SINGLE_PARENT = (
+    b'{"timestamp":{"_type_":"datetime_iso","_data_":"2026-12-02T12:00:00+00:00"},"originator_topic":"'
+    b'ledger.aggregates.household:Household","actor":{"_type_":"Actor","_data_":{"user_id":"op-001","o'
+    b'rganisation":"gemeente-testdorp","role":"operator","purpose":"coordination","on_behalf_of":null}'
+    b'},"referral":{"_type_":"Referral","_data_":{"sources":["wmo_desk"],"on":{"_type_":"date_iso","_d'
+    b'ata_":"2026-11-02"},"members":[{"_type_":"Member","_data_":{"member_id":"m1","role":"adult","nam'
+    b'e":{"_type_":"sealed","_data_":0},"bsn":null,"birth_date":null,"phone":null,"email":null}},{"_ty'
+    b'pe_":"Member","_data_":{"member_id":"m2","role":"child","name":{"_type_":"sealed","_data_":1},"b'
+    b'sn":null,"birth_date":null,"phone":null,"email":null}}],"address":null,"composition":"single_par'
+    b'ent","adults":1,"children":1,"reason":null,"addressed_to":"gemeente-testdorp"}},"__sealed__":"WA'
+    b'ItANUqyJgySbbOBVMuQrtDo0FVe5YQjg1gDIB7SI9tK7L9Lp+ruAXTlw=="}'
+)
+
+R68_REFERRED_TWO_PARENTS = (
+    b'{"timestamp":{"_type_":"datetime_iso","_data_":"2026-12-02T12:00:00+00:00"},"originator_topic":"'
+    b'ledger.aggregates.household:Household","actor":{"_type_":"Actor","_data_":{"user_id":"op-001","o'
+    b'rganisation":"gemeente-testdorp","role":"operator","purpose":"coordination","on_behalf_of":null}'
+    b'},"referral":{"_type_":"Referral","_data_":{"sources":["social_work"],"on":{"_type_":"date_iso",'
+    b'"_data_":"2026-11-03"},"members":[{"_type_":"Member","_data_":{"member_id":"m1","role":"adult","'
+    b'name":{"_type_":"sealed","_data_":0},"bsn":null,"birth_date":null,"phone":null,"email":null}},{"'
+    b'_type_":"Member","_data_":{"member_id":"m2","role":"adult","name":{"_type_":"sealed","_data_":1}'
+    b',"bsn":null,"birth_date":null,"phone":null,"email":null}},{"_type_":"Member","_data_":{"member_i'
+    b'd":"m3","role":"child","name":{"_type_":"sealed","_data_":2},"bsn":null,"birth_date":null,"phone'
+    b'":null,"email":null}}],"address":null,"composition":"two_parents","adults":2,"children":1,"reaso'
+    b'n":null,"addressed_to":"gemeente-testdorp"}},"__sealed__":"VAwKH40jFutJSD6I5GNL4jpwGJOQWAUh3LGdm'
+    b'4INXCUFeUwl/MyGiAV4WVhMRkwo"}'
+)

@@ -26,6 +26,7 @@ __all__ = ["ACTIONS", "Action", "ActionSpec", "Kind", "Who", "check", "commands"
 class Action(StrEnum):
     # commands on a household
     REFER_HOUSEHOLD = "refer_household"
+    REVISE_COMPOSITION = "revise_composition"
     RECORD_INTAKE = "record_intake"
     DECIDE_COORDINATION = "decide_coordination"
     ASSIGN_CASE_DIRECTOR = "assign_case_director"
@@ -133,6 +134,8 @@ _ALL = frozenset(DataCategory)
 _SPECS = [
     _cmd(A.REFER_HOUSEHOLD, {C.IDENTITY, C.CONTACT, C.COMPOSITION}, {Who.ANYONE}, "Referred",
          "POST", "/households", "refer_household", "refer"),
+    _cmd(A.REVISE_COMPOSITION, {C.COMPOSITION}, {D, T}, "CompositionRevised",
+         "POST", f"{H}/composition", "revise_composition", "composition"),
     _cmd(A.RECORD_INTAKE, {C.SOCIAL_NETWORK, C.INVOLVEMENT, C.PLAN}, {D, T}, "IntakeHeld",
          "POST", f"{H}/intakes", "record_intake", "intake"),
     _cmd(A.DECIDE_COORDINATION, {C.PLAN}, {D, T}, "CoordinationDecided",

@@ -47,6 +47,7 @@ __all__ = [
     "NoCaseDirectorError",
     "NotFoundError",
     "NotRelevantError",
+    "RelationError",
     "RetentionHoldError",
     "RuleViolationError",
     "SameCaseDirectorError",
@@ -170,6 +171,12 @@ class NotRelevantError(RuleViolationError):
     """The command would record nothing new (e.g. a goal revision that changes nothing)."""
 
     code = "not-relevant"
+
+
+class RelationError(RuleViolationError):
+    """A relation between members that the household cannot hold (an unknown member, oneself, a child as parent)."""
+
+    code = "invalid-relation"
 
 
 class UnregisteredOrganisationError(RuleViolationError):

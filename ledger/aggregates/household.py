@@ -21,6 +21,7 @@ from eventsourcing.domain import Aggregate, event
 from eventsourcing.domain import Snapshot as LibrarySnapshot
 
 from . import errors
+from .composition import checked_composition, checked_relations, derive_composition
 from .clock import ClockedEvent
 from .codes import checked_code
 from .codes import checked_legal_reference as _legal_reference
@@ -34,6 +35,7 @@ from .values import (
     Actor,
     CaseDirectorship,
     Closure,
+    CompositionRevision,
     Consent,
     CoordinationDecision,
     CostRecord,
@@ -51,6 +53,7 @@ from .values import (
     Performer,
     PlanAction,
     Referral,
+    Relation,
     RetentionHold,
     StaffRef,
     ZrmMeasurement,
@@ -58,7 +61,6 @@ from .values import (
 )
 from .vocabulary import (
     ClosureReason,
-    CompositionKind,
     CoordinationOutcome,
     CostKind,
     CostStream,
@@ -68,6 +70,7 @@ from .vocabulary import (
     ErasureReason,
     EscalationLevel,
     EvaluationConclusion,
+    HouseholdComposition,
     InvolvementEndReason,
     InvolvementKind,
     LegalBasis,
@@ -85,16 +88,11 @@ __all__ = ["MAX_COST_EUR", "Household", "composition_of", "phase_of"]
 MAX_COST_EUR = Decimal("10000000")  # per record; a household costs EUR 20k-75k a year (DOMAIN.md)
 
 
-def composition_of(members: tuple[Member, ...]) -> tuple[CompositionKind, int, int]:
+def composition_of(members: tuple[Member, ...], relations: tuple[Relation, ...] = (),
+                   given: HouseholdComposition | None = None) -> tuple[HouseholdComposition, int, int]:
+    """The composition (given, else derived: :mod:`.composition`), and the numbers of adults and children."""
     adults = sum(1 for m in members if m.role == MemberRole.ADULT)
-    children = len(members) - adults
-    kind = {
-        (1, False): CompositionKind.SINGLE_ADULT,
-        (2, False): CompositionKind.COUPLE,
-        (1, True): CompositionKind.SINGLE_PARENT,
-        (2, True): CompositionKind.TWO_PARENTS,
-    }.get((adults, children > 0), CompositionKind.OTHER)
-    return kind, adults, children
+    return given or derive_composition(members, relations), adults, len(members) - adults
 
 
 def _end_reason(value: Any) -> InvolvementEndReason:
@@ -152,6 +150,7 @@ class Household(Aggregate):
     # State added after snapshots were first stored: read from the class until an event sets it,
     # so a replay and an older snapshot of the same household stay equal.
     erasure_request = None  # ErasureRequest | None (no annotation: the metaclass reads annotations)
+    composition_revision = None  # CompositionRevision | None (issue 15)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Household:
         """A copy for one command: new containers, shared values.
@@ -176,6 +175,14 @@ class Household(Aggregate):
     class Referred(Event, Aggregate.Created):
         actor: Actor
         referral: Referral
+
+    class CompositionRevised(Event):
+        """The composition as the household now is (given or derived); ``relations`` None: unchanged."""
+
+        actor: Actor
+        on: date
+        composition: HouseholdComposition
+        relations: tuple[Relation, ...] | None
 
     class IntakeHeld(Event):
         actor: Actor
@@ -334,8 +341,13 @@ class Household(Aggregate):
         address: Personal | None = None,
         reason: Personal | None = None,
         addressed_to: str | None = None,
+        relations: Iterable[Relation] = (),
+        composition: str | None = None,
     ) -> Household:
-        """A household enters: by one source, or by several at once, addressed to an organisation's intake team."""
+        """A household enters: by one source, or by several at once, addressed to an organisation's intake team.
+
+        Its composition is derived from the members and their ``relations``, unless ``composition`` is given.
+        """
         srcs = tuple(dict.fromkeys(checked_code(ReferralSource, s, "referral source") for s in sources))
         if not srcs:
             raise errors.InvalidInputError("A referral needs at least one source.")
@@ -355,8 +367,9 @@ class Household(Aggregate):
                 )
         if addressed_to is not None:  # None only in referrals stored before they were addressed
             addressed_to = _organisation(addressed_to, "addressee")
-        kind, adults, children = composition_of(members)
-        referral = Referral(srcs, on, members, address, kind, adults, children, reason, addressed_to)
+        relations = checked_relations(relations, members)
+        kind, adults, children = composition_of(members, relations, checked_composition(composition))
+        referral = Referral(srcs, on, members, address, kind, adults, children, reason, addressed_to, relations)
         return cls._create(cls.Referred, id=household_id, actor=actor, referral=referral)
 
     # ------------------------------------------------------------ state reads
@@ -367,6 +380,17 @@ class Household(Aggregate):
     @property
     def members(self) -> dict[str, Member]:
         return {m.member_id: m for m in self.referral.members}
+
+    @property
+    def composition(self) -> HouseholdComposition:
+        """As last revised, else as at referral."""
+        revised = self.composition_revision
+        return revised.composition if revised is not None else self.referral.composition
+
+    @property
+    def relations(self) -> tuple[Relation, ...]:
+        revised = self.composition_revision
+        return revised.relations if revised is not None else self.referral.relations
 
     @property
     def is_closed(self) -> bool:
@@ -418,6 +442,28 @@ class Household(Aggregate):
             return items[item_id]
         except KeyError:
             raise errors.NotFoundError(f"This household has no {what} {errors.shown(item_id)}.") from None
+
+    # ------------------------------------------------------------- composition
+    def revise_composition(self, *, actor: Actor, on: date, composition: str | None = None,
+                           relations: Iterable[Relation] | None = None) -> None:
+        """The household changed: new relations (the composition derived from them), a composition, or both."""
+        self._check_open(on)
+        if composition is None and relations is None:
+            raise errors.InvalidInputError("A composition revision gives a composition, relations, or both.")
+        last = self.composition_revision
+        if last is not None and on < last.on:
+            raise errors.RuleViolationError(f"The composition was last revised on {last.on.isoformat()}; a revision "
+                                           "cannot be dated before it.")
+        new = checked_relations(relations, self.referral.members) if relations is not None else None
+        kind, _, _ = composition_of(self.referral.members, new if new is not None else self.relations,
+                                    checked_composition(composition))
+        self._composition_revised(actor=actor, on=on, composition=kind, relations=new)
+
+    @event(CompositionRevised)
+    def _composition_revised(self, actor: Actor, on: date, composition: HouseholdComposition,
+                             relations: tuple[Relation, ...] | None) -> None:
+        self.composition_revision = CompositionRevision(on, composition, self.relations if relations is None
+                                                        else relations)
 
     # ------------------------------------------------------------------ intake
     def hold_intake(

@@ -21,10 +21,11 @@ import unicodedata
 from typing import Any
 
 from .codes import is_organisation_id, is_user_id
-from .vocabulary import Discipline, ErasureReason, LegalReference, NetworkRelation
+from .vocabulary import Discipline, ErasureReason, HouseholdComposition, LegalReference, NetworkRelation
 
 __all__ = [
     "UNREGISTERED",
+    "read_composition",
     "read_discipline",
     "read_erasure_reason",
     "read_legal_reference",
@@ -57,6 +58,15 @@ _RELATIONS: dict[str, NetworkRelation] = {
     "oom": NetworkRelation.UNCLE, "tante": NetworkRelation.AUNT, "broer": NetworkRelation.SIBLING,
     "zus": NetworkRelation.SIBLING,
 }
+# The composition kinds referrals held until issue 15, by what each established (nothing more):
+# one adult and no child lived alone; two adults without children were recorded as a couple and
+# two with children as two parents; one adult with children was a single parent, mother or father
+# not recorded.
+_COMPOSITIONS: dict[str, HouseholdComposition] = {
+    "single_adult": HouseholdComposition.SINGLE, "couple": HouseholdComposition.COUPLE_WITHOUT_CHILDREN,
+    "two_parents": HouseholdComposition.COUPLE_WITH_CHILDREN,
+    "single_parent": HouseholdComposition.SINGLE_PARENT_NOT_RECORDED,
+}
 # "Jeugdwet art. 7.3.9 lid 3" -> jeugdwet_7_3_9; "BW art. 7:454 lid 3 (WGBO)" -> bw_7_454.
 _CITATION = re.compile(r"(jeugdwet|wmo 2015|bw)\s+(?:art(?:ikel)?\.?\s*)?(\d+(?:[.:]\d+)*)")
 
@@ -82,6 +92,14 @@ def read_discipline(value: Any) -> Discipline:
 
 def read_relation(value: Any) -> NetworkRelation:
     return _code_or(NetworkRelation, value, _RELATIONS, NetworkRelation.OTHER)
+
+
+def read_composition(value: Any) -> HouseholdComposition:
+    """Today's codes as they are; an old kind as the category it established (``single_parent``: not recorded)."""
+    if isinstance(value, HouseholdComposition):
+        return value
+    old = _COMPOSITIONS.get(value) if isinstance(value, str) else None
+    return old if old is not None else _code_or(HouseholdComposition, value, {}, HouseholdComposition.OTHER)
 
 
 def read_erasure_reason(value: Any) -> ErasureReason:

@@ -22,7 +22,6 @@ from .errors import InvalidInputError
 from .personal import Personal
 from .vocabulary import (
     ClosureReason,
-    CompositionKind,
     CoordinationOutcome,
     CostKind,
     CostStream,
@@ -32,10 +31,12 @@ from .vocabulary import (
     ErasureReason,
     EscalationLevel,
     EvaluationConclusion,
+    HouseholdComposition,
     InvolvementEndReason,
     InvolvementKind,
     LegalBasis,
     LegalReference,
+    MemberRelation,
     MemberRole,
     NetworkRelation,
     PerformerKind,
@@ -48,6 +49,7 @@ __all__ = [
     "Actor",
     "CaseDirectorship",
     "Closure",
+    "CompositionRevision",
     "Consent",
     "CoordinationDecision",
     "CostRecord",
@@ -65,6 +67,7 @@ __all__ = [
     "Performer",
     "PlanAction",
     "Referral",
+    "Relation",
     "RetentionHold",
     "StaffRef",
     "ValueObject",
@@ -238,12 +241,30 @@ class Member(ValueObject):
 
 
 @value_object
+class Relation(ValueObject):
+    """``member_id`` is ``relation`` of ``to_member_id`` (member ids of one household; codes only)."""
+
+    member_id: str
+    relation: MemberRelation
+    to_member_id: str
+
+
+@value_object
+class CompositionRevision(ValueObject):
+    """The household's composition as last revised (``CompositionRevised``), with the relations then in force."""
+
+    on: date
+    composition: HouseholdComposition
+    relations: tuple[Relation, ...]
+
+
+@value_object
 class Referral(ValueObject):
     sources: tuple[ReferralSource, ...]
     on: date
     members: tuple[Member, ...]
     address: Personal | None
-    composition: CompositionKind
+    composition: HouseholdComposition  # derived from members and relations, or given (composition.py)
     adults: int
     children: int
     reason: Personal | None = None
@@ -251,6 +272,10 @@ class Referral(ValueObject):
     # until a case director is assigned. None in referrals recorded before it was asked: the
     # municipality's own intake team (ledger.privacy.policy.responsible_organisation).
     addressed_to: str | None = None
+    relations: tuple[Relation, ...] = ()  # () in referrals recorded before issue 15, or given without them
+
+    # until issue 15 the kinds single_adult, couple, single_parent, two_parents (legacy.read_composition)
+    stored_readers = (("composition", legacy.read_composition),)
 
 
 @value_object

@@ -12,7 +12,6 @@ from enum import StrEnum
 
 __all__ = [
     "ClosureReason",
-    "CompositionKind",
     "CoordinationOutcome",
     "CostKind",
     "CostStream",
@@ -22,10 +21,12 @@ __all__ = [
     "ErasureReason",
     "EscalationLevel",
     "EvaluationConclusion",
+    "HouseholdComposition",
     "InvolvementEndReason",
     "InvolvementKind",
     "LegalBasis",
     "LegalReference",
+    "MemberRelation",
     "MemberRole",
     "NetworkRelation",
     "PerformerKind",
@@ -55,12 +56,30 @@ class MemberRole(StrEnum):
     CHILD = "child"
 
 
-class CompositionKind(StrEnum):
-    SINGLE_ADULT = "single_adult"
-    COUPLE = "couple"
-    SINGLE_PARENT = "single_parent"
-    TWO_PARENTS = "two_parents"
+class HouseholdComposition(StrEnum):
+    """A household's composition in the categories municipalities report (issue 15).
+
+    ``SINGLE_PARENT_NOT_RECORDED`` is never input: referrals recorded before issue 15 said
+    ``single_parent`` (one adult with children) without saying mother or father, and the
+    role-only fallback of a referral without relations cannot tell either. It reads as its
+    own row ("not recorded") until the composition is revised.
+    """
+
+    SINGLE = "single"  # living on their own or with their parents
+    COUPLE_WITHOUT_CHILDREN = "couple_without_children"
+    COUPLE_WITH_CHILDREN = "couple_with_children"  # a couple or family with children
+    MOTHER_WITH_CHILDREN = "mother_with_children"
+    FATHER_WITH_CHILDREN = "father_with_children"
     OTHER = "other"
+    SINGLE_PARENT_NOT_RECORDED = "single_parent_not_recorded"
+
+
+class MemberRelation(StrEnum):
+    """How one member stands to another, as given at referral or revision (codes between member ids only)."""
+
+    PARTNER_OF = "partner_of"  # symmetric: one relation says both
+    MOTHER_OF = "mother_of"
+    FATHER_OF = "father_of"
 
 
 class CoordinationOutcome(StrEnum):

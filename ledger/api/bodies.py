@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ledger.aggregates.codes import ORGANISATION_ID, USER_ID
-from ledger.aggregates.vocabulary import Discipline, ErasureReason, LegalReference
+from ledger.aggregates.vocabulary import Discipline, ErasureReason, LegalReference, MemberRelation
 from ledger.application import NewMember
 
 
@@ -58,9 +58,37 @@ class MemberIn(Body_):
     email: str | None = Field(default=None, max_length=200)
 
 
+MemberId = Annotated[str, Field(pattern="^m[1-9][0-9]{0,2}$", max_length=4,
+                                description="A member's id: m1, m2, ... in the order the referral listed them.")]
+COMPOSITION_CODES = ("single, couple_without_children, couple_with_children, mother_with_children, "
+                     "father_with_children or other")
+
+
+class RelationIn(Body_):
+    """``member`` is ``relation`` of ``to_member`` (partner_of says both ways); member ids only, no names."""
+
+    member: MemberId
+    relation: MemberRelation
+    to_member: MemberId
+
+
+class CompositionIn(Body_):
+    """A revision: the composition given, or derived from the relations given (which replace the earlier ones)."""
+
+    composition: str | None = Field(default=None, max_length=40, description=COMPOSITION_CODES)
+    relations: list[RelationIn] | None = Field(default=None, max_length=200)
+    on: date | None = None
+
+
 class ReferralIn(Body_):
     sources: list[str] = Field(min_length=1, max_length=20)
     members: list[MemberIn] = Field(min_length=1, max_length=30)
+    relations: list[RelationIn] = Field(
+        default_factory=list, max_length=200,
+        description="Relations between members (m1, m2, ... in the order of members): the composition is derived "
+                    "from them (docs/evaluation.md, 'Household composition').")
+    composition: str | None = Field(default=None, max_length=40,
+                                    description=f"{COMPOSITION_CODES}; overrides the derived composition.")
     address: str | None = Field(default=None, max_length=300)
     reason: str | None = Field(default=None, max_length=4000)
     addressed_to: OrganisationId | None = Field(

@@ -10,7 +10,7 @@ vocabulary (:class:`~ledger.aggregates.actions.Action`), which also gives their 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,6 +19,7 @@ from uuid import UUID
 import structlog
 
 from ledger.aggregates import Actor, Household, Member, NetworkContact, StaffRef, errors
+from ledger.aggregates.values import Relation
 from ledger.aggregates.actions import ACTIONS, Action
 from ledger.aggregates.clock import recording_clock
 from ledger.aggregates.personal import personal
@@ -51,6 +52,14 @@ def _writes(action: Action) -> frozenset[DataCategory]:
 
 def _staff(user_id: str, organisation: str) -> StaffRef:
     return StaffRef(user_id, organisation)
+
+
+def _relations(relations: Iterable[Mapping[str, str]] | None) -> list[Relation] | None:
+    """Relations as entered ({member, relation, to_member}: member ids m1, m2, ... in the referral's order)."""
+    if relations is None:
+        return None
+    # the value object parses the relation code (a refusal names it)
+    return [Relation(r["member"], r["relation"], r["to_member"]) for r in relations]  # type: ignore[arg-type]  # code parsed
 
 
 def _contact(relation: str, name: str | None) -> NetworkContact:
@@ -102,6 +111,8 @@ class Commands(LedgerCore):
         reason: str | None = None,
         on: date | None = None,
         addressed_to: str | None = None,
+        relations: Sequence[Mapping[str, str]] | None = None,
+        composition: str | None = None,
     ) -> tuple[UUID, int]:
         """Referral: a new household, addressed to an organisation's intake team (default: the municipality's)."""
         day = self._on(on)
@@ -126,7 +137,8 @@ class Commands(LedgerCore):
                 household = Household.refer(
                     household_id=household_id, actor=actor, on=day, sources=sources, members=members_,
                     address=personal(address), reason=personal(reason),
-                    addressed_to=addressed_to or self.municipality,
+                    addressed_to=addressed_to or self.municipality, relations=_relations(relations) or (),
+                    composition=composition,
                 )
             except errors.HouseholdError as exc:
                 self.guard.refused(record, exc, created=False)  # no household came to be
@@ -152,6 +164,16 @@ class Commands(LedgerCore):
                 network=[_contact(relation, name) for relation, name in network],
                 agencies_involved=list(agencies_involved), summary=personal(summary)),
             organisations=agencies_involved)
+
+    def revise_composition(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, composition: str | None = None,
+        relations: Sequence[Mapping[str, str]] | None = None, on: date | None = None,
+    ) -> int:
+        """The household changed: its composition given, or derived from the relations given (or both)."""
+        day = self._on(on)
+        return self._change(actor, household_id, expected_version, Action.REVISE_COMPOSITION, "composition_revised",
+            lambda h: h.revise_composition(actor=actor, on=day, composition=composition,
+                                           relations=_relations(relations)))
 
     def decide_coordination(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, outcome: str,

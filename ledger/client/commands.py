@@ -22,6 +22,13 @@ class CommandRequests(Http):
                              domains_discussed=list(domains_discussed), agencies_involved=list(agencies_involved),
                              summary=summary, on=on)
 
+    def revise_composition(self, household_id: str, version: int, *, composition: str | None = None,
+                           relations: Sequence[Mapping[str, str]] | None = None, on: date | str | None = None,
+                           idempotency_key: str | None = None) -> Written:
+        """The household changed: a composition, or relations it is derived from (they replace the earlier ones)."""
+        return self._command(household_id, "composition", version, idempotency_key, composition=composition,
+                             relations=list(relations) if relations is not None else None, on=on)
+
     def decide_coordination(self, household_id: str, version: int, outcome: str, *, rationale: str | None = None,
                             on: date | str | None = None, idempotency_key: str | None = None) -> Written:
         return self._command(household_id, "coordination-decisions", version, idempotency_key,

@@ -17,14 +17,19 @@ class HouseholdRequests(Http):
 
     def refer_household(self, sources: Sequence[str], members: Iterable[Member | Mapping[str, Any]],
               address: str | None = None, reason: str | None = None, on: date | str | None = None,
-              idempotency_key: str | None = None, addressed_to: str | None = None) -> Written:
+              idempotency_key: str | None = None, addressed_to: str | None = None,
+              relations: Iterable[Mapping[str, str]] | None = None, composition: str | None = None) -> Written:
         """Refer a new household (version 1). ``members``: :class:`Member` or dicts with the same keys.
 
         ``addressed_to``: the organisation whose intake team takes it (default: the municipality's).
+        ``relations``: ``{"member": "m1", "relation": "mother_of", "to_member": "m2"}`` (members m1, m2, ... in
+        order); ``composition``: a category that overrides the one derived from them.
         """
         return self._write("/households", None, {"sources": list(sources), "members": [_plain(m) for m in members],
                                                  "address": address, "reason": reason, "on": on,
-                                                 "addressed_to": addressed_to}, idempotency_key)
+                                                 "addressed_to": addressed_to, "composition": composition,
+                                                 "relations": list(relations) if relations is not None else None},
+                           idempotency_key)
 
     def caseload(self, phase: str | None = None, *, page_size: int | None = None) -> Iterator[dict[str, Any]]:
         """The households this user may see (id, version, phase, referred_on, case_director, erased)."""

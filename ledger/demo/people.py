@@ -50,6 +50,7 @@ class _Person:
     bsn: str | None
     phone: str | None
     email: str | None
+    female: bool = False
 
     @property
     def name(self) -> str:
@@ -79,6 +80,22 @@ class _Profile:
     def children(self) -> list[_Person]:
         return [p for p in self.people if p.role == "child"]
 
+    def relations(self, *, partners: bool = True) -> list[dict[str, str]]:
+        """Between members m1, m2, ... (adults first): the two adults partners, the first adult each child's parent."""
+        ids = {id(p): f"m{i}" for i, p in enumerate(self.people, start=1)}
+        adults = self.adults
+        out = []
+        if partners and len(adults) == 2:
+            out.append({"member": "m1", "relation": "partner_of", "to_member": "m2"})
+        parent = "mother_of" if adults[0].female else "father_of"
+        out += [{"member": "m1", "relation": parent, "to_member": ids[id(c)]} for c in self.children]
+        return out
+
+    @property
+    def relations_at_referral(self) -> bool:
+        """Most referrals name the relations; one in five does not (its composition then comes from roles alone)."""
+        return self.index % 5 != 0
+
 
 class _Population:
     """Invents people: names, BSNs from the test range, birth dates, contact details."""
@@ -103,7 +120,7 @@ class _Population:
         birth = add_years(on, -age) - timedelta(days=rng.randint(1, 360))
         email = f"{_ascii(given)}.{_ascii(surname)}{rng.randint(1, 99)}@voorbeeld.invalid" \
             if rng.random() < 0.6 else None
-        return _Person("adult", given, surname, birth, self._bsn(), self._phone(), email)
+        return _Person("adult", given, surname, birth, self._bsn(), self._phone(), email, female)
 
     def child(self, surname: str, on: date) -> _Person:
         rng = self.rng

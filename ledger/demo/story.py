@@ -26,6 +26,7 @@ class _Story(_StorySteps):
         intake = p.referred_on + timedelta(days=rng.choice((7, 8, 10, 12, 14, 14, 15, 18, 21, 24, 28)))
         consents = self.intake_day(intake)
         decision = intake + timedelta(days=rng.randint(0, 14))
+        self.revise_composition(intake, decision)
         self.add(decision, "decide_coordination", outcome=p.outcome,
                  rationale=self.pick_text(RATIONALES[p.outcome]))
         if p.outcome in SHORT:

@@ -102,8 +102,18 @@ class _StorySteps:
         if rng.random() < 0.15:  # referred by two sources at once
             sources.append(_weighted(rng, {k: w for k, w in weights.items() if k not in sources}))
         reason = " ".join(self.text(REFERRAL_REASONS[s]) for s in sources)
+        relations: dict[str, Any] = {"relations": p.relations()} if p.relations_at_referral else {}
         self.add(p.referred_on, "refer_household", sources=sources, members=[m.as_member() for m in p.people],
-                 address=self.pop.address(), reason=reason)
+                 address=self.pop.address(), reason=reason, **relations)
+
+    def revise_composition(self, intake: date, decision: date) -> None:
+        """The relations learnt at intake where the referral gave none; a couple with children that separated."""
+        p = self.p
+        if not p.relations_at_referral and (len(p.adults) > 1 or p.children):
+            self.add(intake, "revise_composition", relations=p.relations())
+        elif len(p.adults) == 2 and p.children and p.index % 7 == 3:  # the first adult stays with the children
+            stays = "mother_with_children" if p.adults[0].female else "father_with_children"
+            self.add(decision, "revise_composition", composition=stays, relations=p.relations(partners=False))
 
     def intake_day(self, day: date) -> list[Ref]:
         p, rng = self.p, self.rng

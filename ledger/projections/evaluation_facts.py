@@ -34,6 +34,7 @@ from .base import Applied, ReadModel, UtcDateTime, code_of, codes_of, metadata, 
 
 __all__ = [
     "EvaluationFacts",
+    "fact_composition_changes",
     "fact_costs",
     "fact_events",
     "fact_goal_revisions",
@@ -205,6 +206,15 @@ fact_goal_revisions = sa.Table(
     sa.Column("revisions", sa.Integer, nullable=False),
 )
 
+fact_composition_changes = sa.Table(  # issue 15: each CompositionRevised, to mask "as revised" to any two times
+    "view_fact_composition_changes",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("position", sa.BigInteger, primary_key=True),
+    sa.Column("business_on", sa.Date, nullable=False),
+    sa.Column("composition", sa.String(32), nullable=False),
+)
+
 fact_events = sa.Table(
     "view_fact_events",
     metadata,
@@ -222,9 +232,10 @@ GOAL_NOT_YET = "goal_not_yet"  # an action's life domain when its goal is dated 
 
 class EvaluationFacts(ReadModel):
     name = "evaluation_facts"
-    version = 2  # 2: bitemporal (positions, change rows, fact_events)
+    version = 3  # 2: bitemporal (positions, change rows, fact_events); 3: the six compositions and their revisions
     tables = (fact_referrals, fact_zrm, fact_involvements, fact_plan_goals, fact_plan_actions, fact_costs,
-              fact_evaluations, fact_escalations, fact_referral_changes, fact_goal_revisions, fact_events)
+              fact_evaluations, fact_escalations, fact_referral_changes, fact_goal_revisions, fact_events,
+              fact_composition_changes)
 
     @singledispatchmethod
     def apply(self, event: Any, on: Applied) -> None:
@@ -261,6 +272,11 @@ class EvaluationFacts(ReadModel):
             composition=code_of(r.composition), adults=r.adults, children=r.children, reopens=0, erased=False,
             position=on.position,
         )
+
+    @fact.register
+    def _(self, e: Household.CompositionRevised, on: Applied) -> None:
+        on.batch.insert(fact_composition_changes, {"household_id": str(e.originator_id), "position": on.position,
+                                                   "business_on": e.on, "composition": code_of(e.composition)})
 
     @fact.register
     def _(self, e: Household.IntakeHeld, on: Applied) -> None:

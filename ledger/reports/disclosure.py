@@ -201,6 +201,8 @@ def relations(r: dict[str, Any]) -> list[Sum | Derived]:
     parts(ref["multiple_sources"], ref["source_combinations"].values())
     comp = r["composition"]
     parts(households, comp["by_kind"].values())
+    parts(households, comp["as_revised"].values())
+    part(households, comp["revised"])
     part(households, comp["with_children"])
     coordination = r["coordination"]
     parts(households, (coordination["decided"], coordination["undecided"]))

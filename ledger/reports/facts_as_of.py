@@ -11,7 +11,7 @@ reads it as it read the table. The rules (docs/evaluation.md, "Two times"):
 * an attribute that can change more than once (closure and drop-out, which a reopen clears; the coordination
   decision, which may be taken again; a goal's target date and revisions) is the value of the change row with
   the highest position among those with ``position <= known_at`` and ``business_on <= as_of``; ``reopens``
-  counts such reopen rows.
+  counts such reopen rows; ``revised_composition`` is the latest composition revision's (NULL: never revised).
 
 That is the fold, in position order, of the events with ``position <= known_at`` and ``on <= as_of``.
 """
@@ -59,7 +59,7 @@ def _set_once(value: Any, position: Any, on: Any, as_of: date, known_at: int, na
 
 
 def _referrals(as_of: date, known_at: int) -> Any:
-    r, c = ef.fact_referrals, ef.fact_referral_changes
+    r, c, k = ef.fact_referrals, ef.fact_referral_changes, ef.fact_composition_changes
 
     def latest(kinds: tuple[str, ...], column: str) -> Any:
         return (sa.select(c.c[column]).where(c.c.household_id == r.c.household_id, c.c.kind.in_(kinds),
@@ -70,6 +70,9 @@ def _referrals(as_of: date, known_at: int) -> Any:
     reopens = (sa.select(sa.func.count()).where(c.c.household_id == r.c.household_id, c.c.kind == "reopened",
                                                 _known(c.c.position, c.c.business_on, as_of, known_at))
                .scalar_subquery())
+    revised = (sa.select(k.c.composition).where(k.c.household_id == r.c.household_id,
+                                                _known(k.c.position, k.c.business_on, as_of, known_at))
+               .order_by(k.c.position.desc()).limit(1).scalar_subquery().label("revised_composition"))
     erased = sa.and_(r.c.erased_position.is_not(None), _known(r.c.erased_position, r.c.erased_on, as_of, known_at))
     return (sa.select(
         r.c.household_id, r.c.referred_on, r.c.sources, r.c.composition, r.c.adults, r.c.children,
@@ -79,7 +82,7 @@ def _referrals(as_of: date, known_at: int) -> Any:
         latest(drop_out, "dropped_out_kind"), latest(drop_out, "dropped_out_on"),
         sa.func.coalesce(reopens, 0).label("reopens"),
         sa.case((erased, sa.true()), else_=sa.false()).label("erased"),
-        r.c.position,
+        revised, r.c.position,
     ).where(_known(r.c.position, r.c.referred_on, as_of, known_at)).subquery("fact_referrals"))
 
 

@@ -16,7 +16,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ledger.aggregates.vocabulary import CompositionKind, CoordinationOutcome, CostStream, PerformerKind, ReferralSource
+from ledger.aggregates.vocabulary import (
+    CoordinationOutcome,
+    CostStream,
+    HouseholdComposition,
+    PerformerKind,
+    ReferralSource,
+)
 from ledger.aggregates.zrm import INSTRUMENTS, MAX_SCORE, MIN_SCORE
 from ledger.projections import caseloads as cl
 from ledger.projections.base import code_of
@@ -121,8 +127,11 @@ def _referrals(referrals: Sequence[Any]) -> dict[str, Any]:
 
 
 def _composition(referrals: Sequence[Any]) -> dict[str, Any]:
+    """At referral and as revised up to the report date (the facts' as-of day), in the six categories."""
     return {
-        "by_kind": _counts((r.composition for r in referrals), CompositionKind),
+        "by_kind": _counts((r.composition for r in referrals), HouseholdComposition),
+        "as_revised": _counts((r.revised_composition or r.composition for r in referrals), HouseholdComposition),
+        "revised": Count(sum(1 for r in referrals if r.revised_composition is not None)),
         "with_children": Count(sum(1 for r in referrals if r.children > 0)),
         "adults": Count(sum(r.adults for r in referrals)),
         "children": Count(sum(r.children for r in referrals)),

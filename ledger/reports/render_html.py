@@ -124,7 +124,14 @@ def _composition(r: dict[str, Any], w: Words, fmt: charts.Fmt) -> str:
                    [(escape(w.code("composition", k)), fmt.count(v)) for k, v in items]
                    + [(w("with_children"), fmt.count(c["with_children"])), (w("adults"), fmt.count(c["adults"])),
                       (w("children"), fmt.count(c["children"]))])
-    return _side_by_side(f'2. {w("s_composition")}', chart, table)
+    now = list(c["as_revised"].items())
+    chart_now = charts.hbars(w("s_composition_revised"), [(w.code("composition", k), [(v, BLUE)]) for k, v in now],
+                             fmt.count)
+    table_now = charts.table([w("composition"), w("households")],
+                             [(escape(w.code("composition", k)), fmt.count(v)) for k, v in now]
+                             + [(w("revised_households"), fmt.count(c["revised"]))])
+    return (_side_by_side(f'2. {w("s_composition")}', chart, table)
+            + _side_by_side(f'2b. {w("s_composition_revised")}', chart_now, table_now))
 
 
 def _coordination(r: dict[str, Any], w: Words, fmt: charts.Fmt) -> str:

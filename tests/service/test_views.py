@@ -288,7 +288,7 @@ def test_evaluation_facts_are_flat_rows_of_codes_dates_and_amounts(store: Store,
     with runner.engine.connect() as conn:
         facts = EvaluationFacts().dump(conn)
     (referral,) = facts["view_fact_referrals"]
-    assert referral[:16] == (case.id, date(2026, 3, 2), "police,school_attendance_officer", "two_parents", 2, 1,
+    assert referral[:16] == (case.id, date(2026, 3, 2), "police,school_attendance_officer", "couple_with_children", 2, 1,
                              date(2026, 3, 3), "broker_coordinates", date(2026, 3, 4), date(2026, 4, 4),
                              "household_declined", None, "refusal", date(2026, 4, 3), 0, False)
     # the two times: the position of each event that set a value (issue 14), in the order recorded

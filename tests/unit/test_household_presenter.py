@@ -95,7 +95,8 @@ def test_the_presented_household_is_exactly_what_the_published_schema_describes(
         view = household_view(h)
         # The schema adds the two times an as-of read names (optional: a current read has neither).
         assert set(view) | {"as_of", "known_at"} == set(HouseholdOut.model_fields) == {
-            "id", "version", "phase", "erased", "created_on", "modified_on", "as_of", "known_at", *HOUSEHOLD_FIELDS}
+            "id", "version", "phase", "composition", "erased", "created_on", "modified_on", "as_of", "known_at",
+            *HOUSEHOLD_FIELDS}
         assert not HouseholdOut.model_fields["as_of"].is_required() and not HouseholdOut.model_fields["known_at"].is_required()
         assert HouseholdOut.model_validate(view).model_dump(mode="json", exclude_unset=True) == view
         then = view | {"as_of": "2026-03-01", "known_at": {"position": 7, "at": "2026-03-01T10:00:00+00:00"}}

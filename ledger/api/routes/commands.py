@@ -23,6 +23,7 @@ from ..bodies import (
     Body_,
     CancellationIn,
     ClosureIn,
+    CompositionIn,
     ConsentIn,
     CoordinationIn,
     CostIn,
@@ -61,7 +62,8 @@ async def refer(request: Request, who: CallerDep, body: Annotated[ReferralIn, Bo
     def run() -> Response:
         hid, version = ledger_of(request).app.refer_household(
             who.actor, sources=body.sources, members=body.new_members(), address=body.address, reason=body.reason,
-            on=body.on, addressed_to=body.addressed_to)
+            on=body.on, addressed_to=body.addressed_to, relations=[r.model_dump() for r in body.relations],
+            composition=body.composition)
         return written(request, str(hid), version, None)
     return await idempotent(request, idempotency_key, who.user_id, run)
 
@@ -124,6 +126,7 @@ def _command(action: Action, model: type[BaseModel], summary: str, *,
 
 _command(Action.ASSIGN_CASE_DIRECTOR, DirectorIn, "Assign or replace the case director", method="set_case_director")
 _command(Action.RECORD_INTAKE, IntakeIn, "Record the integral intake")
+_command(Action.REVISE_COMPOSITION, CompositionIn, "Revise the household's composition")
 _command(Action.DECIDE_COORDINATION, CoordinationIn, "Decide on coordination")
 _command(Action.RECORD_ZRM_MEASUREMENT, ZrmIn, "Record a ZRM measurement")
 _command(Action.GRANT_CONSENT, ConsentIn, "Grant a consent or record a legal basis")

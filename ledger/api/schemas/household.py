@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema, create_m
 
 from ledger.aggregates import Personal
 from ledger.aggregates.values import Actor, ValueObject
+from ledger.aggregates.vocabulary import HouseholdComposition
 from ledger.presenters import HOUSEHOLD_FIELDS
 
 from .base import AS_OF_FIELDS, DecimalText, KnownAtOut, Moment, Out, PersonalText, iso
@@ -87,6 +88,8 @@ _HOUSEHOLD_HEAD: dict[str, Any] = {
     "id": (str, Field(description="The household's id (a UUID).")),
     "version": (int, Field(description="The household's version (also in ETag).")),
     "phase": (str, Field(description="referred, intake, coordination, plan, closed or aftercare")),
+    "composition": (HouseholdComposition, Field(
+        description="The household's composition as last revised, else as at referral (docs/evaluation.md).")),
     "erased": (bool, ...),
     "created_on": (_OLD_MOMENT, Field(description="When the referral was recorded.")),
     "modified_on": (_OLD_MOMENT, Field(description="When the last event was recorded.")),

@@ -81,7 +81,10 @@ class ReferralsOut(Out):
 
 
 class CompositionOut(Out):
-    by_kind: Cells
+    by_kind: Cells = Field(description="At referral: single, couple_without_children, couple_with_children, "
+                           "mother_with_children, father_with_children, other, single_parent_not_recorded.")
+    as_revised: Cells = Field(description="The same categories as revised up to the report date.")
+    revised: Cell = Field(description="Households whose composition was revised by the report date.")
     with_children: Cell
     adults: Cell
     children: Cell

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from ._common import AsJson, HouseholdId, Key, On, Version, _client, _date, _handled, _written
-from .household import household_app
+from .household import COMPOSITION_HELP, RELATION_HELP, household_app, relations_of
 
 __all__: list[str] = []
 
@@ -30,6 +30,22 @@ def household_intake(
     with _client() as c:
         w = c.record_intake(household, version, domain, agencies_involved=agency or [], summary=summary,
                             on=_date(on), idempotency_key=idempotency_key)
+    _written(w, as_json)
+
+
+@household_app.command("composition")
+@_handled
+def household_composition(
+    household: HouseholdId, version: Version,
+    composition: Annotated[str | None, typer.Option(help=COMPOSITION_HELP)] = None,
+    relation: Annotated[list[str] | None, typer.Option(
+        "--relation", help=f"The relations now (they replace the earlier ones): {RELATION_HELP}")] = None,
+    on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
+) -> None:
+    """Revise the household's composition: a category, or the relations it is derived from."""
+    with _client() as c:
+        w = c.revise_composition(household, version, composition=composition, relations=relations_of(relation),
+                                 on=_date(on), idempotency_key=idempotency_key)
     _written(w, as_json)
 
 

@@ -17,7 +17,24 @@ from ledger.client import Member
 
 from ._common import AsJson, HouseholdId, Key, On, _cell, _client, _console, _date, _handled, _json, _table, _written
 
-__all__ = ["household_app"]
+__all__ = ["household_app", "relations_of"]
+
+RELATION_HELP = "MEMBER:RELATION:TO_MEMBER, e.g. m1:mother_of:m2 (partner_of, mother_of, father_of); repeat."
+COMPOSITION_HELP = ("single, couple_without_children, couple_with_children, mother_with_children, father_with_children "
+                    "or other (default: derived from the members and --relation).")
+
+
+def relations_of(specs: list[str] | None) -> list[dict[str, str]] | None:
+    """``m1:mother_of:m2`` as the API's relation (member ids only)."""
+    if specs is None:
+        return None
+    out = []
+    for spec in specs:
+        parts = [p.strip() for p in spec.split(":")]
+        if len(parts) != 3 or not all(parts):
+            raise typer.BadParameter("--relation takes MEMBER:RELATION:TO_MEMBER, e.g. m1:mother_of:m2")
+        out.append({"member": parts[0], "relation": parts[1], "to_member": parts[2]})
+    return out
 
 
 AsOfDate = Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)]
@@ -71,6 +88,9 @@ def household_refer(
     reason: Annotated[str | None, typer.Option(help="Why the household is referred.")] = None,
     addressed_to: Annotated[str | None, typer.Option(
         "--to", help="The organisation whose intake team takes it (default: the municipality's).")] = None,
+    relation: Annotated[list[str] | None, typer.Option(
+        "--relation", help=f"Between members m1, m2, ... in --member order: {RELATION_HELP}")] = None,
+    composition: Annotated[str | None, typer.Option(help=COMPOSITION_HELP)] = None,
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
 ) -> None:
     """Refer a new household; prints its id and version."""
@@ -82,7 +102,7 @@ def household_refer(
         members.append(Member(parts[0].strip(), parts[1].strip(), bsn=parts[2].strip() if len(parts) == 3 else None))
     with _client() as c:
         w = c.refer_household(source, members, address=address, reason=reason, on=_date(on), idempotency_key=idempotency_key,
-                    addressed_to=addressed_to)
+                    addressed_to=addressed_to, relations=relations_of(relation), composition=composition)
     if as_json:
         return _written(w, True)
     typer.echo(f"{w.household_id} version {w.version}")
