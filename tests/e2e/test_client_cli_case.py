@@ -105,3 +105,22 @@ def test_cli_places_a_retention_hold_as_the_privacy_officer_only(api: Any) -> No
     assert done["version"] == version + 1
     assert _last_event(api, hid)["type"] == "RetentionHoldPlaced"
     assert "place_retention_hold" in _actions_on_record(api, hid)
+
+
+def test_cli_refers_with_relations_and_revises_the_composition(api: Any) -> None:
+    """Issue 15: `household refer --relation` derives the composition; `household composition` revises it."""
+    made = _run(api, "director", "refer", "--source", "social_work", "--member", "adult:Ria Lijn",
+                "--member", "child:Kim Lijn", "--relation", "m1:mother_of:m2")
+    hid = made["household_id"]
+    director = client(api, "director")
+    w = director.grant_consent(hid, made["version"], member_id="m1", organisations=[TESTDORP],
+                               data_categories=ALL_CATEGORIES, purpose="coordination")
+    assert director.household(hid)[0]["composition"] == "mother_with_children"
+    done = _run(api, "director", "composition", hid, "-v", str(w.version), "--relation", "m1:father_of:m2")
+    assert done["version"] == w.version + 1
+    event = _last_event(api, hid)
+    assert event["type"] == "CompositionRevised" and event["data"]["composition"] == "father_with_children"
+    assert "revise_composition" in _actions_on_record(api, hid)
+    line = one_error_line(ledger(api, "director", "household", "composition", hid, "-v", str(done["version"]),
+                                 "--relation", "m1:mother_of:m9"))
+    assert "m9" in line and "Ria" not in line

@@ -204,6 +204,10 @@ class History:
                                                   {"kind": "volunteer", "organisation": "humanitas",
                                                    "discipline": "buddy"}]), "involvement")),
         }
+        revised = h.composition_revision  # issue 15: a revision is dated on or after the previous one
+        out["revise_composition"] = lambda: call(app.revise_composition, revised.on if revised else ref,
+                                                 composition=draw(st.sampled_from(["mother_with_children", "single",
+                                                                                   "other"]), "composition"))
         if h.case_director is None:
             out["assign_director"] = lambda: call(app.assign_case_director, ref, user_id=draw(
                 st.sampled_from(DIRECTORS), "director"), organisation=MUNICIPALITY)

@@ -136,6 +136,9 @@ def _print_household(s: dict[str, Any], version: int) -> None:
     ref = s.get("referral") or {}
     out.print(f"referred on {ref.get('on')} by {_cell(ref.get('sources'))}; {ref.get('composition')}, "
               f"{ref.get('adults')} adults, {ref.get('children')} children")
+    if s.get("composition_revision"):
+        revised = s["composition_revision"]
+        out.print(f"composition revised on {revised.get('on')}: {revised.get('composition')}")
     director = (s.get("case_director") or {}).get("director") or {}
     out.print(f"case director: {director.get('user_id', '-')} {director.get('organisation', '')}".rstrip())
     out.print(_table("Members", ["member", "role", "name"],
