@@ -125,3 +125,18 @@ def test_bulk_import_takes_relations_a_composition_and_a_revision(store: Store, 
                                                    "relations": [parent("mother", "m4")]}}]
     with pytest.raises(ImportError_, match=r"^line 1, step 1 \(refer_household\): invalid-relation$"):
         import_lines(ledger.app, lambda: [json.dumps(bad)], OPERATOR)
+
+
+def test_a_snapshot_with_a_revision_equals_the_replay_of_its_events(store: Store, clock: FixedClock) -> None:
+    """The new state (``composition_revision``, a value object with relations) round-trips through a snapshot."""
+    ledger = store.make_ledger(clock=clock, snapshot_interval=2)
+    hid, v = refer(ledger, clock, date(2026, 1, 5), "aac", PARTNERS, parent("father", "m3"))
+    clock.set(date(2026, 1, 20))
+    v = ledger.app.revise_composition(OPERATOR, hid, expected_version=v, relations=[parent("father", "m3")],
+                                      composition="father_with_children")
+    (snapshot,) = list(ledger.app.snapshots.get(hid))
+    assert snapshot.originator_version == v == 2 and "composition_revision" in snapshot.state
+    assert ledger.app.verify_snapshots() == []
+    again = store.make_ledger(clock=clock).app.repository.get(hid)  # a restart: from the snapshot
+    assert again.composition == "father_with_children" and again.composition_revision.relations == (
+        ledger.app.repository.get(hid).relations)
