@@ -113,6 +113,8 @@ def _print_household_text(state: dict[str, Any], history: list[dict[str, Any]], 
                + ("  [erased]" if state["erased"] else ""))
     typer.echo(f"  referred on {ref['on']} by {', '.join(ref['sources'])}; "
                f"{ref['composition']} ({ref['adults']} adults, {ref['children']} children)")
+    if state.get("composition_revision"):
+        typer.echo(f"  composition revised on {state['composition_revision']['on']}: {state['composition']}")
     for m in ref["members"]:
         typer.echo(f"  member {m['member_id']}: {m['role']:5} {m['name'] or '[erased]'}")
     typer.echo(f"  case director: {director.get('user_id', '-')} {director.get('organisation', '')}".rstrip())

@@ -16,7 +16,7 @@ import pytest
 from conftest import OPERATOR, FixedClock, Store
 from ledger.aggregates import Actor
 from ledger.application import NewMember
-from ledger.reports import evaluation_report, reference_figures
+from ledger.reports import evaluation_report, reference_figures, render_csv, render_html
 
 EVALUATOR = Actor("u-eval", "gemeente-testdorp", "evaluator")
 START = date(2026, 1, 1)
@@ -77,6 +77,13 @@ def test_composition_at_referral_and_as_revised_by_business_date_and_knowledge(s
     assert composition(now) == {"by_kind": at_referral, "as_revised": as_revised_now, "revised": 2}
     assert sum(now["composition"]["as_revised"].values()) == now["basis"]["households"] == 5
     assert set(now["composition"]["by_kind"]) == set(ZERO)  # every category shown, the not-recorded row too
+    csv_en, html_nl = render_csv(now, "en"), render_html(now, "nl")
+    assert ("composition,by_kind.single_parent_not_recorded,1,by composition · Single parent, mother or father not "
+            "recorded") in csv_en.replace('"', "")
+    assert "composition,as_revised.father_with_children,1,by composition on the report date · Father with children" in (
+        csv_en)
+    assert "composition,revised,2,composition revised" in csv_en
+    assert "Vader met kinderen" in html_nl and "Samenstelling huishouden op de peildatum" in html_nl
 
     # as known before the late revision was recorded: the mother's household is still hers
     known = evaluation_report(ledger, EVALUATOR, from_=START, as_of=date(2026, 3, 31), known_at=known_before_late)
