@@ -29,6 +29,7 @@ from uuid import UUID
 from ledger.aggregates import Household, Personal
 from ledger.aggregates.values import (
     Actor,
+    AddedReferral,
     CaseDirectorship,
     Closure,
     Consent,
@@ -59,6 +60,7 @@ _SKIP_EVENT_FIELDS = {"originator_id", "originator_version", "timestamp", "origi
 HOUSEHOLD_FIELDS: dict[str, Any] = {
     "referral": Referral,
     "referred_by": Actor,
+    "added_referrals": tuple[AddedReferral, ...],  # later referrals (ReferralAdded), oldest first
     "intake": Intake | None,
     "coordination": CoordinationDecision | None,
     "case_director": CaseDirectorship | None,

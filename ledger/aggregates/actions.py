@@ -26,6 +26,7 @@ __all__ = ["ACTIONS", "Action", "ActionSpec", "Kind", "Who", "check", "commands"
 class Action(StrEnum):
     # commands on a household
     REFER_HOUSEHOLD = "refer_household"
+    ADD_REFERRAL = "add_referral"
     RECORD_INTAKE = "record_intake"
     DECIDE_COORDINATION = "decide_coordination"
     ASSIGN_CASE_DIRECTOR = "assign_case_director"
@@ -133,6 +134,9 @@ _ALL = frozenset(DataCategory)
 _SPECS = [
     _cmd(A.REFER_HOUSEHOLD, {C.IDENTITY, C.CONTACT, C.COMPOSITION}, {Who.ANYONE}, "Referred",
          "POST", "/households", "refer_household", "refer"),
+    # A later referral of a known household: the referral's own categories are not re-written (no members).
+    _cmd(A.ADD_REFERRAL, {C.COMPOSITION}, {D, V, T}, "ReferralAdded",
+         "POST", f"{H}/referrals", "add_referral", "add-referral"),
     _cmd(A.RECORD_INTAKE, {C.SOCIAL_NETWORK, C.INVOLVEMENT, C.PLAN}, {D, T}, "IntakeHeld",
          "POST", f"{H}/intakes", "record_intake", "intake"),
     _cmd(A.DECIDE_COORDINATION, {C.PLAN}, {D, T}, "CoordinationDecided",

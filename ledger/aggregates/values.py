@@ -46,6 +46,7 @@ from .vocabulary import (
 
 __all__ = [
     "Actor",
+    "AddedReferral",
     "CaseDirectorship",
     "Closure",
     "Consent",
@@ -251,6 +252,15 @@ class Referral(ValueObject):
     # until a case director is assigned. None in referrals recorded before it was asked: the
     # municipality's own intake team (ledger.privacy.policy.responsible_organisation).
     addressed_to: str | None = None
+
+
+@value_object
+class AddedReferral(ValueObject):
+    """A later referral of a household already known: another source, on its own date (``ReferralAdded``)."""
+
+    sources: tuple[ReferralSource, ...]
+    on: date
+    reason: Personal | None = None
 
 
 @value_object

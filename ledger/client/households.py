@@ -21,6 +21,8 @@ class HouseholdRequests(Http):
         """Refer a new household (version 1). ``members``: :class:`Member` or dicts with the same keys.
 
         ``addressed_to``: the organisation whose intake team takes it (default: the municipality's).
+        A member's BSN that names a household you may write adds the referral there instead:
+        ``already_known`` is then true and ``household_id`` is the known household.
         """
         return self._write("/households", None, {"sources": list(sources), "members": [_plain(m) for m in members],
                                                  "address": address, "reason": reason, "on": on,
