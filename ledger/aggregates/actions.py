@@ -72,6 +72,7 @@ class Action(StrEnum):
     ADD_ORGANISATION = "add_organisation"
     CHAIN_TAIL = "chain_tail"
     IMPORT_HOUSEHOLD = "import_household"
+    INDEX_BSNS = "index_bsns"  # the operator rebuilds a household's BSN blind index entries (reads its members)
 
 
 class Kind(StrEnum):
@@ -193,7 +194,8 @@ _SPECS = [
     _read(A.READ_ACCESS_LOG, frozenset(), "/access-log", "access_log", "audit log", "access_log"),
     _read(A.EXPORT_HOUSEHOLD, _ALL, f"{H}/export", "export_household", "household export"),
     *(_oversight(a) for a in (A.RECORD_ACCESS_REQUEST, A.REVIEW_EMERGENCY, A.ADD_USER, A.DISABLE_USER,
-                              A.ADD_ORGANISATION, A.CHAIN_TAIL, A.IMPORT_HOUSEHOLD)),
+                              A.ADD_ORGANISATION, A.CHAIN_TAIL, A.IMPORT_HOUSEHOLD,
+                              A.INDEX_BSNS)),
 ]
 ACTIONS: dict[Action, ActionSpec] = {s.action: s for s in _SPECS}
 
