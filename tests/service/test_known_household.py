@@ -23,7 +23,7 @@ STRANGER = Actor("u-stranger", "schuldhulp-testdorp", "professional")
 DAY = date(2026, 2, 2)
 
 
-def refer(app, actor=INTAKE, bsn=BSN, sources=("social_work",), on=DAY):  # noqa: ANN001, ANN201
+def refer(app, actor=INTAKE, bsn=BSN, sources=("social_work",), on=DAY):
     return app.refer(actor, sources=list(sources), on=on,
                      members=[NewMember("adult", "Anna Testpersoon", bsn=bsn), NewMember("child", "Bo Testpersoon")])
 

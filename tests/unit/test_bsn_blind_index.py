@@ -64,7 +64,7 @@ def test_the_table_holds_digests_and_household_ids_only() -> None:
     entries = keys.index_entries()
     assert entries == [(entries[0][0], str(hid))]
     with keys.engine.connect() as conn:
-        dump = "\n".join(conn.connection.driver_connection.iterdump())  # type: ignore[union-attr]
+        dump = "\n".join(conn.connection.driver_connection.iterdump())  # type: ignore[union-attr]  # the SQLite driver connection dumps its SQL
     assert BSN not in dump and "99999" not in dump.replace(entries[0][0], "")
     assert keys.find(["999.990.019"]) == [str(hid)]
 
