@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from bsn_pool import fresh_bsn
 from conftest import raw_sql
 
 from ledger.client import (
@@ -48,7 +49,7 @@ def client(api: Any, who: str, **kwargs: Any) -> LedgerClient:
 
 
 def referral(c: LedgerClient, **kwargs: Any) -> Any:
-    return c.refer(["wmo_desk"], [Member("adult", SECRET_NAME, bsn="999990019"), Member("child", "Mila Proefhuis")],
+    return c.refer(["wmo_desk"], [Member("adult", SECRET_NAME, bsn=fresh_bsn()), Member("child", "Mila Proefhuis")],
                    address="Dorpsstraat 1, Testdorp", **kwargs)
 
 
