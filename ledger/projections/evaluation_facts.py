@@ -34,6 +34,7 @@ from .base import Applied, ReadModel, UtcDateTime, code_of, codes_of, metadata, 
 
 __all__ = [
     "EvaluationFacts",
+    "fact_added_referrals",
     "fact_costs",
     "fact_events",
     "fact_goal_revisions",
@@ -205,6 +206,16 @@ fact_goal_revisions = sa.Table(
     sa.Column("revisions", sa.Integer, nullable=False),
 )
 
+# A later referral of a known household (ReferralAdded, issue 15): one immutable row per referral added.
+fact_added_referrals = sa.Table(
+    "view_fact_added_referrals",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("position", sa.BigInteger, primary_key=True),
+    sa.Column("referred_on", sa.Date, nullable=False),
+    sa.Column("sources", sa.String(500), nullable=False),  # codes, comma-joined, in the referral's order
+)
+
 fact_events = sa.Table(
     "view_fact_events",
     metadata,
@@ -222,9 +233,10 @@ GOAL_NOT_YET = "goal_not_yet"  # an action's life domain when its goal is dated 
 
 class EvaluationFacts(ReadModel):
     name = "evaluation_facts"
-    version = 2  # 2: bitemporal (positions, change rows, fact_events)
+    version = 3  # 2: bitemporal (positions, change rows, fact_events); 3: added referrals (issue 15)
     tables = (fact_referrals, fact_zrm, fact_involvements, fact_plan_goals, fact_plan_actions, fact_costs,
-              fact_evaluations, fact_escalations, fact_referral_changes, fact_goal_revisions, fact_events)
+              fact_evaluations, fact_escalations, fact_referral_changes, fact_goal_revisions, fact_events,
+              fact_added_referrals)
 
     @singledispatchmethod
     def apply(self, event: Any, on: Applied) -> None:
@@ -261,6 +273,12 @@ class EvaluationFacts(ReadModel):
             composition=code_of(r.composition), adults=r.adults, children=r.children, reopens=0, erased=False,
             position=on.position,
         )
+
+    @fact.register
+    def _(self, e: Household.ReferralAdded, on: Applied) -> None:
+        r = e.referral
+        on.batch.insert(fact_added_referrals, {"household_id": str(e.originator_id), "position": on.position,
+                                               "referred_on": r.on, "sources": codes_of(r.sources)})
 
     @fact.register
     def _(self, e: Household.IntakeHeld, on: Applied) -> None:
