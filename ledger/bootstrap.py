@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -40,6 +41,7 @@ from ledger.audit import Audit
 from ledger.config import Settings
 from ledger import logs
 from ledger.privacy import KeyStore, MasterKey
+from ledger.privacy.blind_index import IndexKey
 from ledger.privacy.keys import KeyStoreError, sqlite_keystore_engine
 from ledger.privacy.chain import Chain, Digest, SigningKey
 from ledger.privacy.digests import DigestArchive, TrustedKeys
@@ -140,11 +142,28 @@ def _old_master_keys(settings: Settings) -> list[MasterKey]:
 
 
 def _master_key(settings: Settings) -> MasterKey:
-    if settings.master_key is not None:
-        raw = settings.master_key.get_secret_value()
-        source = "LEDGER_MASTER_KEY"
+    raw, source = _key_material(settings.master_key, "LEDGER_MASTER_KEY", settings.data_dir / "master.key")
+    return _decode_master(raw, source)
+
+
+def _index_key(settings: Settings, master: MasterKey) -> IndexKey:
+    """The BSN blind index's key: ``LEDGER_INDEX_KEY`` or ``index.key`` beside ``master.key`` (its own key)."""
+    raw, source = _key_material(settings.index_key, "LEDGER_INDEX_KEY", settings.data_dir / "index.key")
+    try:
+        key = IndexKey(base64.b64decode(raw.strip(), validate=True))
+    except (binascii.Error, ValueError):
+        raise KeyStoreError(f"The index key in {source} is not base64 of 32 bytes.") from None
+    if key.material == master.material:
+        raise KeyStoreError(f"The index key in {source} is the master key; it must be a key of its own.")
+    return key
+
+
+def _key_material(configured: Any, variable: str, path: Path) -> tuple[str, str]:
+    """A key from its variable, else from its file in the data directory (mode 0600, made on first run)."""
+    if configured is not None:
+        raw = configured.get_secret_value()
+        source = variable
     else:
-        path = settings.data_dir / "master.key"
         if not path.exists():
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as f:
@@ -153,7 +172,7 @@ def _master_key(settings: Settings) -> MasterKey:
             raise KeyStoreError(f"{path} is readable by others; chmod 600 it.")
         raw = path.read_text().strip()
         source = str(path)
-    return _decode_master(raw, source)
+    return raw, source
 
 
 def _postgres_env(url: str) -> dict[str, str]:
@@ -271,7 +290,8 @@ def _build(
                                             busy_timeout=settings.key_lock_timeout)
     env["IS_SNAPSHOTTING_ENABLED"] = "y"
     keys = KeyStore(key_engine, master, old_masters=_old_master_keys(settings),
-                    cache_seconds=settings.key_cache_seconds, lock_timeout=settings.key_lock_timeout)
+                    cache_seconds=settings.key_cache_seconds, lock_timeout=settings.key_lock_timeout,
+                    index_key=_index_key(settings, master))
     extra: dict[str, Any] = {k: v for k, v in {"clock": clock, "new_id": new_id, "new_household_id": new_household_id}.items()
                              if v}
     app = CaseLedger(

@@ -210,6 +210,11 @@ def _steps(ledger: CaseLedger, entry: _Entry, actor: Actor) -> tuple[int, frozen
     return version, frozenset(categories)
 
 
+def bsns_of(household: Household) -> list[str | None]:
+    """The members' BSNs (as staged: unsealed in memory), for the blind index."""
+    return [m.bsn.value for m in household.members.values() if m.bsn is not None]
+
+
 def _import_record(app: CaseLedger, actor: Actor, household: Household, categories: frozenset[Any],
                    at: datetime) -> AccessRecorded:
     decision = decide(actor, ACTION, household, categories, actor.purpose, on=app.today(),
@@ -297,7 +302,7 @@ def _write(app: CaseLedger, batch: list[_Staged], first_line: int) -> None:
     by ``audit verify``).
     """
     ids = [s.household.id for s in batch]
-    app.keys.create_many(ids)
+    app.keys.create_many(ids, {s.household.id: bsns_of(s.household) for s in batch})  # BSN index, same transaction
     try:
         app.save(*(e for s in batch for e in s.events), *(s.household for s in batch), *(s.record for s in batch))
     except IntegrityError:

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     master_key: SecretStr | None = Field(default=None, description="base64 of 32 random bytes")
     old_master_keys: SecretStr | None = Field(
         default=None, description="comma-separated base64 master keys that still unwrap keys during a rotation")
+    index_key: SecretStr | None = Field(
+        default=None, description="base64 of 32 random bytes: the key of the BSN blind index (not the master key)")
     signing_key: SecretStr | None = Field(default=None, description="base64 Ed25519 private key for digests")
     trusted_digest_keys: str | None = Field(
         default=None, description="Retired digest public keys (base64, comma separated) still trusted by "
@@ -91,11 +93,11 @@ class Settings(BaseSettings):
                              "(e.g. gemeente-testdorp)")
         return v
 
-    @field_validator("master_key")
+    @field_validator("master_key", "index_key")
     @classmethod
     def _no_placeholder(cls, v: SecretStr | None) -> SecretStr | None:
         if v is not None and v.get_secret_value().strip().lower() in {"", "changeme", "change-me", "secret"}:
-            raise ValueError("LEDGER_MASTER_KEY is a placeholder; generate one with `ledger keys generate`")
+            raise ValueError("the key is a placeholder; generate one with `ledger keys generate`")
         return v
 
     @property

@@ -29,6 +29,7 @@ from uuid import UUID
 from ledger.aggregates import Household, Personal
 from ledger.aggregates.values import (
     Actor,
+    AddedReferral,
     CaseDirectorship,
     Closure,
     CompositionRevision,
@@ -61,6 +62,7 @@ HOUSEHOLD_FIELDS: dict[str, Any] = {
     "referral": Referral,
     "referred_by": Actor,
     "composition_revision": CompositionRevision | None,
+    "added_referrals": tuple[AddedReferral, ...],  # later referrals (ReferralAdded), oldest first
     "intake": Intake | None,
     "coordination": CoordinationDecision | None,
     "case_director": CaseDirectorship | None,

@@ -27,6 +27,7 @@ class Action(StrEnum):
     # commands on a household
     REFER_HOUSEHOLD = "refer_household"
     REVISE_COMPOSITION = "revise_composition"
+    ADD_REFERRAL = "add_referral"
     RECORD_INTAKE = "record_intake"
     DECIDE_COORDINATION = "decide_coordination"
     ASSIGN_CASE_DIRECTOR = "assign_case_director"
@@ -72,6 +73,7 @@ class Action(StrEnum):
     ADD_ORGANISATION = "add_organisation"
     CHAIN_TAIL = "chain_tail"
     IMPORT_HOUSEHOLD = "import_household"
+    INDEX_BSNS = "index_bsns"  # the operator rebuilds a household's BSN blind index entries (reads its members)
 
 
 class Kind(StrEnum):
@@ -136,6 +138,9 @@ _SPECS = [
          "POST", "/households", "refer_household", "refer"),
     _cmd(A.REVISE_COMPOSITION, {C.COMPOSITION}, {D, T}, "CompositionRevised",
          "POST", f"{H}/composition", "revise_composition", "composition"),
+    # A later referral of a known household: the referral's own categories are not re-written (no members).
+    _cmd(A.ADD_REFERRAL, {C.COMPOSITION}, {D, V, T}, "ReferralAdded",
+         "POST", f"{H}/referrals", "add_referral", "add-referral"),
     _cmd(A.RECORD_INTAKE, {C.SOCIAL_NETWORK, C.INVOLVEMENT, C.PLAN}, {D, T}, "IntakeHeld",
          "POST", f"{H}/intakes", "record_intake", "intake"),
     _cmd(A.DECIDE_COORDINATION, {C.PLAN}, {D, T}, "CoordinationDecided",
@@ -192,7 +197,8 @@ _SPECS = [
     _read(A.READ_ACCESS_LOG, frozenset(), "/access-log", "access_log", "audit log", "access_log"),
     _read(A.EXPORT_HOUSEHOLD, _ALL, f"{H}/export", "export_household", "household export"),
     *(_oversight(a) for a in (A.RECORD_ACCESS_REQUEST, A.REVIEW_EMERGENCY, A.ADD_USER, A.DISABLE_USER,
-                              A.ADD_ORGANISATION, A.CHAIN_TAIL, A.IMPORT_HOUSEHOLD)),
+                              A.ADD_ORGANISATION, A.CHAIN_TAIL, A.IMPORT_HOUSEHOLD,
+                              A.INDEX_BSNS)),
 ]
 ACTIONS: dict[Action, ActionSpec] = {s.action: s for s in _SPECS}
 

@@ -20,6 +20,7 @@ __all__ = ["business_date"]
 H = Household
 _DATES: dict[type, Callable[[Any], date]] = {
     H.Referred: lambda e: e.referral.on,
+    H.ReferralAdded: lambda e: e.referral.on,
     H.IntakeHeld: lambda e: e.intake.held_on,
     H.CoordinationDecided: lambda e: e.decision.on,
     H.CaseDirectorAssigned: lambda e: e.directorship.since,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -33,6 +33,7 @@ from .personal import Personal, scrub
 from .retention import RetentionRule, statutory_holds
 from .values import (
     Actor,
+    AddedReferral,
     CaseDirectorship,
     Closure,
     CompositionRevision,
@@ -151,6 +152,8 @@ class Household(Aggregate):
     # so a replay and an older snapshot of the same household stay equal.
     erasure_request = None  # ErasureRequest | None (no annotation: the metaclass reads annotations)
     composition_revision = None  # CompositionRevision | None (issue 15)
+    # Later referrals of the known household (ReferralAdded), oldest first; no annotation, as above.
+    added_referrals = cast("tuple[AddedReferral, ...]", ())
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Household:
         """A copy for one command: new containers, shared values.
@@ -183,6 +186,12 @@ class Household(Aggregate):
         on: date
         composition: HouseholdComposition
         relations: tuple[Relation, ...] | None
+
+    class ReferralAdded(Event):
+        """A later referral of the known household (another source: a double referral)."""
+
+        actor: Actor
+        referral: AddedReferral
 
     class IntakeHeld(Event):
         actor: Actor
@@ -372,10 +381,37 @@ class Household(Aggregate):
         referral = Referral(srcs, on, members, address, kind, adults, children, reason, addressed_to, relations)
         return cls._create(cls.Referred, id=household_id, actor=actor, referral=referral)
 
+    def add_referral(self, *, actor: Actor, on: date, sources: list[str] | tuple[str, ...],
+                     reason: Personal | None = None) -> None:
+        """A known household referred again (by another source, or the same one again): its sources grow.
+
+        The case must be open (a closed case is reopened first) and the date not before the first referral.
+        """
+        srcs = tuple(dict.fromkeys(checked_code(ReferralSource, s, "referral source") for s in sources))
+        if not srcs:
+            raise errors.InvalidInputError("A referral needs at least one source.")
+        self._check_open(on)
+        self._referral_added(actor=actor, referral=AddedReferral(srcs, on, reason))
+
+    @event(ReferralAdded)
+    def _referral_added(self, actor: Actor, referral: AddedReferral) -> None:
+        self.added_referrals = (*self.added_referrals, referral)
+
     # ------------------------------------------------------------ state reads
     @property
     def referred_on(self) -> date:
         return self.referral.on
+
+    @property
+    def referral_sources(self) -> tuple[ReferralSource, ...]:
+        """Every source that referred the household: the first referral's, then each added referral's."""
+        sources = [*self.referral.sources, *(s for r in self.added_referrals for s in r.sources)]
+        return tuple(dict.fromkeys(sources))
+
+    @property
+    def referral_count(self) -> int:
+        """How often the household was referred: once, plus each added referral."""
+        return 1 + len(self.added_referrals)
 
     @property
     def members(self) -> dict[str, Member]:

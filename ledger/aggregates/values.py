@@ -47,6 +47,7 @@ from .vocabulary import (
 
 __all__ = [
     "Actor",
+    "AddedReferral",
     "CaseDirectorship",
     "Closure",
     "CompositionRevision",
@@ -276,6 +277,15 @@ class Referral(ValueObject):
 
     # until issue 15 the kinds single_adult, couple, single_parent, two_parents (legacy.read_composition)
     stored_readers = (("composition", legacy.read_composition),)
+
+
+@value_object
+class AddedReferral(ValueObject):
+    """A later referral of a household already known: another source, on its own date (``ReferralAdded``)."""
+
+    sources: tuple[ReferralSource, ...]
+    on: date
+    reason: Personal | None = None
 
 
 @value_object

@@ -103,6 +103,14 @@ class ReferralIn(Body_):
                           phone=m.phone, email=m.email) for m in self.members]
 
 
+class AddedReferralIn(Body_):
+    """A later referral of a known household: who referred it (again), when, and why (sealed)."""
+
+    sources: list[str] = Field(min_length=1, max_length=20)
+    reason: str | None = Field(default=None, max_length=4000)
+    on: date | None = None
+
+
 class IntakeIn(Body_):
     domains_discussed: list[str] = Field(min_length=1, max_length=30)
     agencies_involved: list[OrganisationId] = Field(default_factory=list, max_length=50)

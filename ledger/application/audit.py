@@ -20,6 +20,7 @@ from eventsourcing.utils import get_topic
 
 from ledger.aggregates import Actor, Household
 from ledger.aggregates.actions import Action
+from ledger.aggregates.vocabulary import DataCategory
 from ledger.application.core import LedgerCore, parse_household_id
 from ledger.privacy.access import refused_record
 from ledger.privacy.chain import ChainTailChained
@@ -66,6 +67,25 @@ class Audit(LedgerCore):
     def finish_erasures(self) -> ErasureReport:
         """Shred the key of every erasure left pending after its ``Erased`` was saved (start-up runs this)."""
         return finish_erasures(self.keys, self._is_erased_in_store)
+
+    def reindex_bsns(self, operator: Actor) -> tuple[int, int]:
+        """Rebuild the BSN blind index of every live household from its members (decrypted): (households, entries).
+
+        For a store made before the index, or after the index key was replaced; idempotent. Each
+        household read is access-recorded (``index_bsns``, identity) before its entries are written.
+        """
+        households = entries = 0
+        for hid in self._referred_ids():
+            with self.keys.scope():
+                household = self._load(hid)
+                if household.is_erased or not self.keys.has_key(hid):
+                    continue
+                self.guard.authorised(operator, Action.INDEX_BSNS, household, frozenset({DataCategory.IDENTITY}),
+                                      save_now=True)
+                bsns = [m.bsn.value for m in household.members.values() if m.bsn is not None]
+                entries += self.keys.reindex(hid, bsns)
+            households += 1
+        return households, entries
 
     def verify_keys(self) -> KeyCheck:
         """``audit verify``: the key store against the households (see :mod:`ledger.privacy.erasure`)."""

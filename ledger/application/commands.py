@@ -25,8 +25,9 @@ from ledger.aggregates.clock import recording_clock
 from ledger.aggregates.personal import personal
 from ledger.aggregates.vocabulary import DataCategory
 from ledger.application.core import LedgerCore
+from ledger.privacy.access import AccessRecorded
 
-__all__ = ["Commands", "NewMember"]
+__all__ = ["Commands", "NewMember", "ReferralOutcome"]
 
 log = structlog.get_logger("ledger.application")
 
@@ -64,6 +65,15 @@ def _relations(relations: Iterable[Mapping[str, str]] | None) -> list[Relation] 
 
 def _contact(relation: str, name: str | None) -> NetworkContact:
     return NetworkContact(relation, personal(name))  # type: ignore[arg-type]  # the value object parses the code
+
+
+@dataclass(frozen=True)
+class ReferralOutcome:
+    """What a referral did: the household it made, or the known household it added the referral to."""
+
+    household_id: UUID
+    version: int
+    already_known: bool
 
 
 class Commands(LedgerCore):
@@ -114,7 +124,32 @@ class Commands(LedgerCore):
         relations: Sequence[Mapping[str, str]] | None = None,
         composition: str | None = None,
     ) -> tuple[UUID, int]:
-        """Referral: a new household, addressed to an organisation's intake team (default: the municipality's)."""
+        """Referral: a new household (or, known to the referrer, an added referral): its id and version."""
+        outcome = self.refer(actor, sources=sources, members=members, address=address, reason=reason, on=on,
+                             addressed_to=addressed_to, relations=relations, composition=composition)
+        return outcome.household_id, outcome.version
+
+    def refer(
+        self,
+        actor: Actor,
+        *,
+        sources: list[str],
+        members: list[NewMember],
+        address: str | None = None,
+        reason: str | None = None,
+        on: date | None = None,
+        addressed_to: str | None = None,
+        relations: Sequence[Mapping[str, str]] | None = None,
+        composition: str | None = None,
+    ) -> ReferralOutcome:
+        """A referral, addressed to an organisation's intake team (default: the municipality's).
+
+        A member's BSN already in the blind index names a known household. If the referrer may
+        add a referral to it (the access policy: its director, intake team or an involved
+        professional), no household is made: the referral's sources are added to the known one
+        (``ReferralAdded``) and the outcome says so. Otherwise the referral makes a new household,
+        exactly as for an unknown BSN, and the known household's log gets the denied attempt.
+        """
         day = self._on(on)
         members_ = [
             Member(
@@ -128,8 +163,12 @@ class Commands(LedgerCore):
             )
             for i, m in enumerate(members, start=1)
         ]
+        bsns = [m.bsn.value for m in members_ if m.bsn is not None]
         household_id = self.new_household_id()
         with recording_clock(self.clock), self.keys.scope():
+            known, denied = self._known_to(actor, bsns)
+            if known is not None:
+                return self._add_to_known(actor, known, day, sources, reason)
             record = self.guard.authorise(actor, Action.REFER_HOUSEHOLD, None, _writes(Action.REFER_HOUSEHOLD),
                                           household_id=household_id)
             try:
@@ -141,16 +180,61 @@ class Commands(LedgerCore):
                     composition=composition,
                 )
             except errors.HouseholdError as exc:
+                if denied:
+                    self.save(*denied)
                 self.guard.refused(record, exc, created=False)  # no household came to be
                 raise
-            self.keys.create(household_id)
+            self.keys.create(household_id, bsns)  # with its BSN index entries, one transaction
             try:
-                version = self._save(household, record)
+                version = self._save(household, record, *denied)
             except BaseException:
                 self.keys.destroy(household_id)
                 raise
         log.info("household_referred", household_id=str(household_id), version=version, user_id=actor.user_id)
-        return household_id, version
+        return ReferralOutcome(household_id, version, already_known=False)
+
+    def _known_to(self, actor: Actor, bsns: list[str | None]) -> tuple[Household | None, list[AccessRecorded]]:
+        """The first indexed household of these BSNs the actor may add a referral to; the denied lookups' records."""
+        denied: list[AccessRecorded] = []
+        for hid in self.keys.find(bsns):
+            try:
+                household = self._load(hid)
+            except errors.NotFoundError:
+                continue  # a key and entry whose referral never saved (a crash): nobody
+            if household.is_erased:
+                continue
+            record, decision = self.guard.consider(actor, Action.ADD_REFERRAL, household, _writes(Action.ADD_REFERRAL))
+            if decision.allowed:
+                return household, denied
+            denied.append(record)
+        return None, denied
+
+    def _add_to_known(self, actor: Actor, household: Household, day: date, sources: list[str],
+                      reason: str | None) -> ReferralOutcome:
+        """The referral of a household the referrer is related to: its sources added there, one save."""
+        record = self.guard.authorise(actor, Action.ADD_REFERRAL, household, _writes(Action.ADD_REFERRAL))
+        try:
+            if household.is_closed:
+                raise errors.CaseClosedError(
+                    f"This household is known (household {household.id}) and its case is closed; "
+                    "reopen it before referring it again.")
+            household.add_referral(actor=actor, on=day, sources=sources, reason=personal(reason))
+            version = self._save(household, record)
+        except errors.HouseholdError as exc:
+            self.guard.refused(record, exc)
+            raise
+        log.info("referral_added", household_id=str(household.id), version=version, user_id=actor.user_id,
+                 already_known=True)
+        return ReferralOutcome(household.id, version, already_known=True)
+
+    def add_referral(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, sources: list[str],
+        reason: str | None = None, on: date | None = None,
+    ) -> int:
+        """A later referral of a known household: its sources are added (the case must be open)."""
+        day = self._on(on)
+        return self._change(actor, household_id, expected_version, Action.ADD_REFERRAL, "referral_added",
+            lambda h: h.add_referral(actor=actor, on=day, sources=sources, reason=personal(reason)))
 
     def record_intake(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, domains_discussed: list[str],

@@ -107,6 +107,20 @@ class AccessGuard:
             log.warning("emergency_access", household_id=str(hid), user_id=actor.user_id, action=action)
         return record, decision
 
+    def consider(self, actor: Actor, action: Action, household: Household,
+                 categories: frozenset[Any]) -> tuple[AccessRecorded, Decision]:
+        """Decide and make the record, but neither save it nor raise: the caller saves it with its own write.
+
+        A referral that finds a known household asks this (no breaking the glass, never an emergency):
+        allowed, it adds the referral there; denied, the record goes with the new household's events,
+        so the known household's log shows the attempt and the referrer learns nothing.
+        """
+        decision = decide(actor, action, household, categories, actor.purpose, on=self.today(),
+                          municipality=self.municipality)
+        record = access_record(actor=actor, action=action, household_id=household.id, categories=categories,
+                               decision=decision, at=self.clock())
+        return record, decision
+
     def record_now(self, record: AccessRecorded) -> None:
         """Save ``record`` on its own, committed with other waiting records, before the caller goes on."""
         self._noted(self._records.save(record))

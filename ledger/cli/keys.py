@@ -1,4 +1,4 @@
-"""``ledger keys generate|status|rotate``: the master key and the data keys it wraps."""
+"""``ledger keys generate|status|rotate|reindex``: the master key, the data keys it wraps, the BSN blind index."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import typer
 
 from ledger.bootstrap import generate_master_key
 
-from .base import _fail, _ledger
+from .base import _fail, _ledger, _operator
 
 __all__ = ["keys_app"]
 
@@ -40,6 +40,17 @@ def keys_status() -> None:
     for mid in status.old_keys_unused:
         typer.echo(f"old master key {mid} wraps nothing any more: remove it from the configuration and destroy "
                    "every copy")
+
+
+@keys_app.command("reindex")
+def keys_reindex() -> None:
+    """Rebuild the BSN blind index of every live household (decrypts each household's members; recorded).
+
+    Run it once after upgrading a store made before the index, or after replacing LEDGER_INDEX_KEY.
+    """
+    with _ledger() as ledger:
+        households, entries = ledger.app.reindex_bsns(_operator(ledger.settings))
+    typer.echo(f"{households} households indexed, {entries} BSN entries")
 
 
 @keys_app.command("rotate")

@@ -15,6 +15,12 @@ __all__ = ["CommandRequests"]
 class CommandRequests(Http):
     """A write to one household: it names the version it expects and returns :class:`Written`."""
 
+    def add_referral(self, household_id: str, version: int, sources: Sequence[str], *, reason: str | None = None,
+                     on: date | str | None = None, idempotency_key: str | None = None) -> Written:
+        """A later referral of a known household (another source): its referral sources grow."""
+        return self._command(household_id, "referrals", version, idempotency_key, sources=list(sources),
+                             reason=reason, on=on)
+
     def record_intake(self, household_id: str, version: int, domains_discussed: Sequence[str], *,
                       agencies_involved: Sequence[str] = (), summary: str | None = None,
                       on: date | str | None = None, idempotency_key: str | None = None) -> Written:

@@ -24,6 +24,8 @@ class HouseholdRequests(Http):
         ``addressed_to``: the organisation whose intake team takes it (default: the municipality's).
         ``relations``: ``{"member": "m1", "relation": "mother_of", "to_member": "m2"}`` (members m1, m2, ... in
         order); ``composition``: a category that overrides the one derived from them.
+        A member's BSN that names a household you may write adds the referral there instead:
+        ``already_known`` is then true and ``household_id`` is the known household.
         """
         return self._write("/households", None, {"sources": list(sources), "members": [_plain(m) for m in members],
                                                  "address": address, "reason": reason, "on": on,

@@ -20,6 +20,7 @@ class Written:
     version: int
     position: int
     item_id: str | None = None
+    already_known: bool = False  # a referral: the household was known to you, the referral added to it
 
 
 @dataclass(frozen=True, slots=True)

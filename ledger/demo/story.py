@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 
 from ledger.aggregates.dates import add_years
@@ -10,7 +11,8 @@ from .steps import Ref, Step
 from .names import CONSULTANTS, END_REASONS, HANDOVER_ORGS, MUNICIPALITY, ORGANISATIONS, VOLUNTEERS, VOLUNTEER_ORGS
 from .texts import (
     ACTIONS, CANCEL_REASONS, DROP_OUT_REASONS, ESCALATION_REASONS, FINAL_NOTES, GOALS, GOAL_CATEGORY,
-    INTERIM_NOTES, LABELS, PERFORMER_WEIGHTS, PROFESSIONAL_FOR, RATIONALES, REFUSAL_REASONS, REOPEN_REASONS,
+    CHILD_SOURCES, INTERIM_NOTES, LABELS, REFERRAL_REASONS, SOURCES,
+    PERFORMER_WEIGHTS, PROFESSIONAL_FOR, RATIONALES, REFUSAL_REASONS, REOPEN_REASONS,
     REPLACE_REASONS, RESOLUTIONS, SHORT, YOUTH_LAW_RETENTION,
 )
 from .people import _between, _weighted
@@ -24,6 +26,7 @@ class _Story(_StorySteps):
         p, rng = self.p, self.rng
         self.refer()
         intake = p.referred_on + timedelta(days=rng.choice((7, 8, 10, 12, 14, 14, 15, 18, 21, 24, 28)))
+        self.refer_again(intake)
         consents = self.intake_day(intake)
         decision = intake + timedelta(days=rng.randint(0, 14))
         self.revise_composition(intake, decision)
@@ -38,6 +41,18 @@ class _Story(_StorySteps):
         self.after_closure(close_day)
         return self.steps
 
+
+    def refer_again(self, intake: date) -> None:
+        """Some households are referred a second time before their intake (the pilots' double referrals).
+
+        Drawn from a generator of its own, seeded from the story's, so the rest of the story stays as it was.
+        """
+        sub = random.Random(repr(self.rng.getstate()[1][:4]))
+        if sub.random() >= 0.12:
+            return
+        day = self.p.referred_on + timedelta(days=sub.randint(1, max(1, (intake - self.p.referred_on).days - 1)))
+        source = sub.choice([s for s in SOURCES if s != "household_itself" and (self.p.children or s not in CHILD_SOURCES)])
+        self.add(day, "add_referral", sources=[source], reason=self.text(REFERRAL_REASONS[source]))
 
     # -------------------------------------------------------- short cases
     def short_case(self, decision: date) -> date:

@@ -32,6 +32,7 @@ class Populated(Protocol):
 # Which command arguments the application wraps as personal data (ledger/application/).
 _PERSONAL_ARGS: dict[str, tuple[str, ...]] = {
     "refer_household": ("address", "reason"),
+    "add_referral": ("reason",),
     "record_intake": ("summary",),
     "decide_coordination": ("rationale",),
     "replace_case_director": ("reason",),

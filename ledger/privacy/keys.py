@@ -38,7 +38,7 @@ import hashlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -48,6 +48,8 @@ from uuid import UUID
 import sqlalchemy as sa
 import structlog
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
+
+from .blind_index import IndexKey, bsn_index, index_metadata
 
 __all__ = ["KeyStatus", "KeyStore", "KeyStoreBusyError", "KeyStoreError", "MasterKey"]
 
@@ -126,14 +128,17 @@ class KeyStore:
     """Creates, unwraps and destroys household data keys."""
 
     def __init__(self, engine: sa.Engine, master: MasterKey, *, old_masters: Sequence[MasterKey] = (),
-                 cache_seconds: float = 5.0, lock_timeout: float = 5.0) -> None:
+                 cache_seconds: float = 5.0, lock_timeout: float = 5.0, index_key: IndexKey | None = None) -> None:
         self.engine = engine
         self.master = master
+        # The BSN blind index's key (ledger/privacy/blind_index.py); None: no index is kept or asked.
+        self.index_key = index_key
         self.masters = {m.key_id: m for m in (*old_masters, master)}
         self.cache_seconds = cache_seconds
         self.lock_timeout = lock_timeout
         self._scope = threading.local()
         metadata.create_all(engine)
+        index_metadata.create_all(engine)
 
     # ------------------------------------------------------------------ reads
     @contextmanager
@@ -206,20 +211,27 @@ class KeyStore:
                          int(under_current), sorted(unused))
 
     # ----------------------------------------------------------------- writes
-    def create(self, household_id: UUID) -> bytes:
-        """A fresh data key for a new household, committed before any event uses it."""
-        return self.create_many([household_id])[household_id]
+    def create(self, household_id: UUID, bsns: Iterable[str | None] = ()) -> bytes:
+        """A fresh data key for a new household, and its members' BSN index entries, committed before any event."""
+        return self.create_many([household_id], {household_id: bsns})[household_id]
 
-    def create_many(self, household_ids: Sequence[UUID]) -> dict[UUID, bytes]:
-        """Fresh data keys for new households, committed together (one transaction) before any event uses them."""
+    def create_many(self, household_ids: Sequence[UUID],
+                    bsns: Mapping[UUID, Iterable[str | None]] | None = None) -> dict[UUID, bytes]:
+        """Fresh data keys for new households, committed together (one transaction) before any event uses them.
+
+        The households' BSN index entries (``bsns``: the members' BSNs per household) go in the same transaction.
+        """
         made = {hid: os.urandom(KEY_BYTES) for hid in household_ids}
         now = datetime.now(tz=UTC)
+        entries = self._entries(bsns or {})
         with self._writing() as conn:
             conn.execute(data_keys.insert(), [
                 {"household_id": str(hid), "wrapped_key": aes_key_wrap(self.master.material, key),
                  "master_key_id": self.master.key_id, "created_at": now}
                 for hid, key in made.items()
             ])
+            if entries:
+                conn.execute(bsn_index.insert(), entries)
         if (scoped := getattr(self._scope, "keys", None)) is not None:  # the referral's save seals with it
             until = time.monotonic() + self.cache_seconds
             scoped.update({str(hid): (key, until) for hid, key in made.items()})
@@ -256,6 +268,7 @@ class KeyStore:
             master_id = conn.execute(sa.select(data_keys.c.master_key_id).where(data_keys.c.household_id == hid)
                                      ).scalar_one_or_none()
             conn.execute(data_keys.delete().where(data_keys.c.household_id == hid))
+            conn.execute(bsn_index.delete().where(bsn_index.c.household_id == hid))  # unfindable with its key gone
             conn.execute(erasures.delete().where(erasures.c.household_id == hid))
             conn.execute(erasures.insert().values(household_id=hid, requested_at=now, shredded_at=now,
                                                   master_key_id=master_id))
@@ -268,6 +281,7 @@ class KeyStore:
         """Delete a key no household ever used (a referral that failed to save)."""
         with self._writing() as conn:
             deleted = conn.execute(data_keys.delete().where(data_keys.c.household_id == str(household_id))).rowcount
+            conn.execute(bsn_index.delete().where(bsn_index.c.household_id == str(household_id)))
         self._vacuum()
         return bool(deleted)
 
@@ -301,6 +315,47 @@ class KeyStore:
             log.info("data_keys_rewrapped", count=len(rows), total=done, master_key_id=self.master.key_id)
             if progress is not None:
                 progress(done)
+
+    # ------------------------------------------------------------ BSN index
+    def find(self, bsns: Iterable[str | None]) -> list[str]:
+        """The households whose members carry one of ``bsns``, oldest key first; none erased or being erased.
+
+        Only the digests are compared: nothing is decrypted. Without an index key, nothing is found.
+        """
+        if self.index_key is None or not (digests := self.index_key.digests(bsns)):
+            return []
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(bsn_index.c.household_id)
+                .select_from(bsn_index.join(data_keys, data_keys.c.household_id == bsn_index.c.household_id)
+                             .outerjoin(erasures, erasures.c.household_id == bsn_index.c.household_id))
+                .where(bsn_index.c.digest.in_(digests), erasures.c.requested_at.is_(None))
+                .order_by(data_keys.c.created_at, bsn_index.c.household_id)
+            ).scalars().all()
+        return list(dict.fromkeys(rows))
+
+    def reindex(self, household_id: UUID | str, bsns: Iterable[str | None]) -> int:
+        """Replace the household's index entries by those of ``bsns`` (an operator's rebuild); how many it has."""
+        entries = self._entries({household_id: bsns})
+        with self._writing() as conn:
+            if not conn.execute(sa.select(sa.literal(1)).where(data_keys.c.household_id == str(household_id))
+                                ).first():
+                return 0  # no key (erased): no entry
+            conn.execute(bsn_index.delete().where(bsn_index.c.household_id == str(household_id)))
+            if entries:
+                conn.execute(bsn_index.insert(), entries)
+        return len(entries)
+
+    def index_entries(self) -> list[tuple[str, str]]:
+        """Every (digest, household id) of the index (for audits and tests)."""
+        with self.engine.connect() as conn:
+            return [(r.digest, r.household_id) for r in conn.execute(sa.select(bsn_index)).all()]
+
+    def _entries(self, bsns: Mapping[Any, Iterable[str | None]]) -> list[dict[str, str]]:
+        if self.index_key is None:
+            return []
+        return [{"digest": d, "household_id": str(hid)} for hid, values in bsns.items()
+                for d in self.index_key.digests(values)]
 
     # ---------------------------------------------------------------- helpers
     def _unwrap(self, wrapped: bytes, master_key_id: str) -> bytes:

@@ -35,6 +35,7 @@ from .base import Applied, ReadModel, UtcDateTime, code_of, codes_of, metadata, 
 __all__ = [
     "EvaluationFacts",
     "fact_composition_changes",
+    "fact_added_referrals",
     "fact_costs",
     "fact_events",
     "fact_goal_revisions",
@@ -215,6 +216,16 @@ fact_composition_changes = sa.Table(  # issue 15: each CompositionRevised, to ma
     sa.Column("composition", sa.String(32), nullable=False),
 )
 
+# A later referral of a known household (ReferralAdded, issue 15): one immutable row per referral added.
+fact_added_referrals = sa.Table(
+    "view_fact_added_referrals",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("position", sa.BigInteger, primary_key=True),
+    sa.Column("referred_on", sa.Date, nullable=False),
+    sa.Column("sources", sa.String(500), nullable=False),  # codes, comma-joined, in the referral's order
+)
+
 fact_events = sa.Table(
     "view_fact_events",
     metadata,
@@ -232,10 +243,10 @@ GOAL_NOT_YET = "goal_not_yet"  # an action's life domain when its goal is dated 
 
 class EvaluationFacts(ReadModel):
     name = "evaluation_facts"
-    version = 3  # 2: bitemporal (positions, change rows, fact_events); 3: the six compositions and their revisions
+    version = 3  # 2: bitemporal (positions, change rows, fact_events); 3: issue 15's pilot counting
     tables = (fact_referrals, fact_zrm, fact_involvements, fact_plan_goals, fact_plan_actions, fact_costs,
               fact_evaluations, fact_escalations, fact_referral_changes, fact_goal_revisions, fact_events,
-              fact_composition_changes)
+              fact_composition_changes, fact_added_referrals)
 
     @singledispatchmethod
     def apply(self, event: Any, on: Applied) -> None:
@@ -277,6 +288,12 @@ class EvaluationFacts(ReadModel):
     def _(self, e: Household.CompositionRevised, on: Applied) -> None:
         on.batch.insert(fact_composition_changes, {"household_id": str(e.originator_id), "position": on.position,
                                                    "business_on": e.on, "composition": code_of(e.composition)})
+
+    @fact.register
+    def _(self, e: Household.ReferralAdded, on: Applied) -> None:
+        r = e.referral
+        on.batch.insert(fact_added_referrals, {"household_id": str(e.originator_id), "position": on.position,
+                                               "referred_on": r.on, "sources": codes_of(r.sources)})
 
     @fact.register
     def _(self, e: Household.IntakeHeld, on: Applied) -> None:

@@ -198,6 +198,9 @@ def relations(r: dict[str, Any]) -> list[Sum | Derived]:
     ref = r["referrals"]
     parts(None, ref["by_source"].values())  # overlapping, but their sum follows from the combinations
     part(ref["households"], ref["multiple_sources"])
+    parts(ref["households"], (ref["referred_once"], ref["referred_more_than_once"]))
+    # referrals - households = the referrals added: withheld with the double referrals it would bound
+    out.append(Derived((ref["referrals"],), (ref["referred_more_than_once"],)))
     parts(ref["multiple_sources"], ref["source_combinations"].values())
     comp = r["composition"]
     parts(households, comp["by_kind"].values())

@@ -92,7 +92,8 @@ def compute(conn: sa.Connection, facts: Facts, from_: date | None, to: date, rep
             "events": sum(events.get(h, 0) for h in ids),
             "erased_households": Count(sum(1 for r in referrals if r.erased)),
         },
-        "referrals": _referrals(referrals),
+        "referrals": _referrals(referrals, _rows(conn, facts.added_referrals, cohort)
+                                if facts.added_referrals is not None else ()),
         "composition": _composition(referrals),
         "coordination": _coordination(referrals),
         "phases": _phases(referrals, first_goal, first_interim),
@@ -114,15 +115,23 @@ def _counts(keys: Iterable[str], order: Iterable[str]) -> dict[str, Count]:
     return {k: Count(counted.get(k, 0)) for k in [*known, *sorted(set(counted) - set(known))]}
 
 
-def _referrals(referrals: Sequence[Any]) -> dict[str, Any]:
-    sources = [r.sources.split(",") for r in referrals]
+def _referrals(referrals: Sequence[Any], added: Sequence[Any] = ()) -> dict[str, Any]:
+    """Households by source, counting every referral that counts (the first and each added one, issue 15)."""
+    later: dict[str, list[str]] = defaultdict(list)
+    for a in sorted(added, key=lambda a: a.position):
+        later[a.household_id].extend(a.sources.split(","))
+    sources = [[*r.sources.split(","), *later.get(r.household_id, ())] for r in referrals]
     several = [s for s in sources if len(set(s)) > 1]
+    again = sum(1 for r in referrals if r.household_id in later)
     return {
         "households": Count(len(referrals)),
         "by_source": _counts((code for s in sources for code in dict.fromkeys(s)), ReferralSource),
         "multiple_sources": Count(len(several)),
         "source_combinations": {k: Count(v) for k, v in sorted(Counter(
             "+".join(sorted(set(s))) for s in several).items())},
+        "referrals": Count(len(referrals) + len(added)),  # added: the cohort's rows only
+        "referred_once": Count(len(referrals) - again),
+        "referred_more_than_once": Count(again),
     }
 
 

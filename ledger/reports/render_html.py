@@ -102,7 +102,10 @@ def _referrals(r: dict[str, Any], w: Words, fmt: charts.Fmt) -> str:
     items = [(k, v) for k, v in ref["by_source"].items() if v != 0]
     chart = charts.hbars(w("s_referrals"), [(w.code("source", k), [(v, BLUE)]) for k, v in items], fmt.count) if items else ""
     table = charts.table([w("source"), w("households")], [(escape(w.code("source", k)), fmt.count(v)) for k, v in items])
-    combos = f'<p><b>{w("multiple_sources")}: {fmt.count(ref["multiple_sources"])}</b></p>'
+    combos = (f'<p>{w("referrals_total")}: {fmt.count(ref["referrals"])}; {w("referred_once")}: '
+              f'{fmt.count(ref["referred_once"])}; {w("referred_more_than_once")}: '
+              f'{fmt.count(ref["referred_more_than_once"])}.</p>'
+              f'<p><b>{w("multiple_sources")}: {fmt.count(ref["multiple_sources"])}</b></p>')
     if ref["source_combinations"]:
         combos += charts.table([w("combination"), w("households")], [
             (escape(" + ".join(w.code("source", s) for s in k.split("+"))), fmt.count(v))

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from bsn_pool import fresh_bsn
 from conftest import Api
 
 PROBLEM = "application/problem+json"
@@ -24,7 +25,9 @@ def client(api: Api, who: str | None = "director") -> httpx.Client:
 
 
 def refer(c: httpx.Client, **extra: Any) -> tuple[str, int]:
-    r = c.post("/v1/households", json=REFERRAL, **extra)
+    """A new household each time: its own BSN (the same BSN would name the known household: issue 15)."""
+    r = c.post("/v1/households", json={**REFERRAL, "members": [{**REFERRAL["members"][0], "bsn": fresh_bsn()}]},
+               **extra)
     assert r.status_code == 201, r.text
     return r.json()["household_id"], r.json()["version"]
 

@@ -37,6 +37,7 @@ from ledger.aggregates.household import Household
 from ledger.bootstrap import build
 from ledger.config import Settings
 from ledger.projections import as_of, open_views
+from bsn_pool import fresh_bsn
 from pg_server import PgServer, create_database, halt, resume, start_postgres
 from service_process import ServiceProcess, add_users
 
@@ -125,7 +126,7 @@ class Writer(threading.Thread):
         while not self.stop_event.is_set():
             name = self.marker("name")
             w = self.send("POST", "/v1/households", {"sources": ["wmo_desk"], "members": [
-                {"role": "adult", "name": name, "bsn": "999990019"}]}, name, "referral")
+                {"role": "adult", "name": name, "bsn": fresh_bsn()}]}, name, "referral")
             if w is None:
                 continue
             hid, v = w["household_id"], w["version"]

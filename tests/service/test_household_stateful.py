@@ -14,6 +14,7 @@ global before it runs the machine.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
 import uuid
@@ -37,8 +38,19 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from bsn_pool import fresh_bsn
 from conftest import register_staff
-from ledger.aggregates import Actor, Household, Member, NetworkContact, Personal, StaffRef, errors, map_personal
+from ledger.aggregates import (
+    Actor,
+    Household,
+    Member,
+    NetworkContact,
+    Personal,
+    StaffRef,
+    errors,
+    is_valid_bsn,
+    map_personal,
+)
 from ledger.aggregates.retention import DEFAULT_RULES
 from ledger.aggregates.clock import recording_clock
 from ledger.aggregates.personal import personal
@@ -71,6 +83,13 @@ PICK = st.integers(0, 3)  # which existing id; 3 means one that does not exist
 def pick(ids: Any, index: int) -> str:
     ordered = sorted(ids)
     return ordered[index % len(ordered)] if ordered and index < 3 else "no-such-id"
+
+
+def _own_bsns(members: list[NewMember]) -> list[NewMember]:
+    """The referral's valid BSNs replaced by one fresh test BSN each, in the same spelling (spaces kept)."""
+    fresh = fresh_bsn()
+    return [dataclasses.replace(m, bsn=f"{fresh[:4]} {fresh[4:6]} {fresh[6:]}" if " " in m.bsn else fresh)
+            if m.bsn and is_valid_bsn(m.bsn.replace(" ", "")) else m for m in members]
 
 
 member_strategy = st.builds(
@@ -195,6 +214,7 @@ class HouseholdLedgerMachine(RuleBasedStateMachine):
         on = self.day(back)
         issued = len(self.issued_household_ids)
         app_error: errors.HouseholdError | None = None
+        members = _own_bsns(members)  # each referral its own household (a known BSN would add to it: issue 15)
         try:
             hid, version = self.app.refer_household(
                 actor, sources=[source], members=members, address=address, reason=reason, on=on)

@@ -188,6 +188,8 @@ class History:
                                                                      "reason"),
                                   aftercare_until=self.today + timedelta(days=draw(st.sampled_from([0, 20]), "aftercare"))
                                   if draw(st.booleans(), "with aftercare") else None),
+            "add_referral": lambda: call(app.add_referral, ref, sources=draw(st.sampled_from(
+                [["police"], ["wmo_desk"], ["social_work", "household_itself"]]), "sources")),  # a double referral
             "drop_out": lambda: call(app.record_drop_out, ref, kind=draw(st.sampled_from(["drop_out", "refusal"]),
                                                                           "kind")),
             "baseline_cost": lambda: call(app.record_cost, ref, kind="baseline", stream="income_support",

@@ -169,6 +169,7 @@ def accepted(h: Household, command: Callable[[Household], Any]) -> None:
 # The commands that change a household, each on the rich household's items.
 def _commands(on: date) -> dict[str, Callable[[Household], Any]]:
     return {
+        "add_referral": lambda h: h.add_referral(actor=ACTOR, on=on, sources=["school_attendance_officer"]),
         "hold_intake": lambda h: h.hold_intake(actor=ACTOR, on=on, domains_discussed=["finances"]),
         "decide_coordination": lambda h: h.decide_coordination(actor=ACTOR, on=on, outcome="not_needed"),
         "assign_case_director": lambda h: h.assign_case_director(actor=ACTOR, on=on, director=OTHER_DIRECTOR),

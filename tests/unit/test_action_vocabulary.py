@@ -70,7 +70,7 @@ OPERATOR_CLI: dict[str, tuple[Action, ...]] = {
     "users add": (Action.ADD_USER,), "users disable": (Action.DISABLE_USER,),
     "users list": (), "users adopt": (),  # the directory's own rows (adopt records users an earlier release held)
     "organisations add": (Action.ADD_ORGANISATION,), "organisations list": (),
-    "keys generate": (), "keys status": (), "keys rotate": (),
+    "keys generate": (), "keys status": (), "keys rotate": (), "keys reindex": (Action.INDEX_BSNS,),
 }
 
 MUNICIPALITY = "gemeente-testdorp"

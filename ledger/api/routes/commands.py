@@ -20,6 +20,7 @@ from ledger.aggregates.actions import Action, spec
 
 from ..bodies import (
     ActionIn,
+    AddedReferralIn,
     Body_,
     CancellationIn,
     ClosureIn,
@@ -47,24 +48,36 @@ from ..bodies import (
     ZrmIn,
 )
 from ..deps import Caller, CallerDep, VersionDep, ledger_of
-from ..schemas import WriteResult
-from .common import WRITE_ERRORS, HouseholdId, IdempotencyKey, idempotent, problem_responses, written
+from ..schemas import ReferralResult, WriteResult
+from .common import (
+    WRITE_ERRORS,
+    HouseholdId,
+    IdempotencyKey,
+    idempotent,
+    problem_responses,
+    referred,
+    written,
+)
 
 __all__ = ["COMMAND_BODIES", "ITEM_ARGUMENTS", "router"]
 
 router = APIRouter(prefix="/v1", tags=["households"])
 
 
-@router.post("/households", status_code=201, response_model=WriteResult, summary="Refer a household",
-             responses={201: {"description": "Referred; ETag is version 1."}, **problem_responses(403, 409, 422)})
+@router.post("/households", status_code=201, response_model=ReferralResult, summary="Refer a household",
+             responses={201: {"description": "Referred: a new household; ETag is version 1."},
+                        200: {"model": ReferralResult,
+                              "description": "Already known: a member's BSN names a household the caller may "
+                                             "write; the referral's sources were added to it (no new household)."},
+                        **problem_responses(403, 409, 422)})
 async def refer(request: Request, who: CallerDep, body: Annotated[ReferralIn, Body()],
                 idempotency_key: IdempotencyKey = None) -> Response:
     def run() -> Response:
-        hid, version = ledger_of(request).app.refer_household(
+        outcome = ledger_of(request).app.refer(
             who.actor, sources=body.sources, members=body.new_members(), address=body.address, reason=body.reason,
             on=body.on, addressed_to=body.addressed_to, relations=[r.model_dump() for r in body.relations],
             composition=body.composition)
-        return written(request, str(hid), version, None)
+        return referred(request, str(outcome.household_id), outcome.version, already_known=outcome.already_known)
     return await idempotent(request, idempotency_key, who.user_id, run)
 
 
@@ -125,6 +138,7 @@ def _command(action: Action, model: type[BaseModel], summary: str, *,
 
 
 _command(Action.ASSIGN_CASE_DIRECTOR, DirectorIn, "Assign or replace the case director", method="set_case_director")
+_command(Action.ADD_REFERRAL, AddedReferralIn, "Add a later referral of a known household")
 _command(Action.RECORD_INTAKE, IntakeIn, "Record the integral intake")
 _command(Action.REVISE_COMPOSITION, CompositionIn, "Revise the household's composition")
 _command(Action.DECIDE_COORDINATION, CoordinationIn, "Decide on coordination")

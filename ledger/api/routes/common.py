@@ -20,7 +20,7 @@ from ledger.aggregates import errors
 
 from ..deps import IdempotencyStore, ledger_of
 from ..problems import STATUS, ApiProblem, _instance, problem
-from ..schemas import WriteResult
+from ..schemas import ReferralResult, WriteResult
 
 __all__ = [
     "READ_ERRORS", "VIEW_READ_ERRORS", "WRITE_ERRORS", "Cursor", "EmergencyReason", "HouseholdId", "IdempotencyKey",
@@ -63,6 +63,20 @@ def written(request: Request, household_id: str, version: int, item: str | None,
     position = ledger_of(request).app.last_written_position
     body = WriteResult(household_id=household_id, version=version, position=position, item_id=item).model_dump()
     return JSONResponse(body, status_code=status,
+                        headers={"ETag": f'"{version}"', "Ledger-Position": str(position),
+                                 "Location": f"/v1/households/{household_id}"})
+
+
+def referred(request: Request, household_id: str, version: int, *, already_known: bool) -> JSONResponse:
+    """A referral's answer: 201 for a new household; 200 with ``already_known`` for a known one it was added to.
+
+    A referrer without a relationship to a known household gets the 201 of a new one: the same
+    fields, headers and status as for a BSN nobody knows.
+    """
+    position = ledger_of(request).app.last_written_position
+    body = ReferralResult(household_id=household_id, version=version, position=position,
+                          already_known=already_known).model_dump()
+    return JSONResponse(body, status_code=200 if already_known else 201,
                         headers={"ETag": f'"{version}"', "Ledger-Position": str(position),
                                  "Location": f"/v1/households/{household_id}"})
 

@@ -32,7 +32,16 @@ from .reads import (
 )
 from .report import EvaluationReportOut
 from .report_series import EvaluationSeriesOut
-from .service import DigestOut, HealthOut, Me, OrganisationOut, StalledViewOut, VerificationOut, WriteResult
+from .service import (
+    DigestOut,
+    HealthOut,
+    Me,
+    OrganisationOut,
+    ReferralResult,
+    StalledViewOut,
+    VerificationOut,
+    WriteResult,
+)
 
 __all__ = [
     "AccessRecordOut",
@@ -67,6 +76,7 @@ __all__ = [
     "ReviewOut",
     "StalledViewOut",
     "VerificationOut",
+    "ReferralResult",
     "WriteResult",
     "ZrmProgressOut",
     "value_object_out",

@@ -75,9 +75,12 @@ class BasisOut(Out):
 
 class ReferralsOut(Out):
     households: Cell
-    by_source: Cells
-    multiple_sources: Cell
+    by_source: Cells = Field(description="Households per source, counting the sources of later referrals too.")
+    multiple_sources: Cell = Field(description="Households referred by two or more sources, at once or later.")
     source_combinations: Cells = Field(description="By sources joined with '+'.")
+    referrals: Cell = Field(description="Referrals: each household's first, plus every later one (add_referral).")
+    referred_once: Cell
+    referred_more_than_once: Cell = Field(description="Households referred again after their first referral.")
 
 
 class CompositionOut(Out):

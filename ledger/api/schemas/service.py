@@ -19,6 +19,16 @@ class WriteResult(BaseModel):
     item_id: str | None = Field(default=None, description="The id of the item the command created, if any.")
 
 
+class ReferralResult(WriteResult):
+    """A referral's answer: a new household (201), or a known one the referral was added to (200)."""
+
+    already_known: bool = Field(
+        default=False,
+        description="True (status 200): a member's BSN names a household you may write; no household was made, "
+                    "the referral's sources were added to it. False (201): a new household, also when the BSN "
+                    "names a household you have no relationship with (nothing about it is revealed).")
+
+
 class StalledViewOut(Out):
     position: int = Field(description="The event the view cannot apply.")
     error_type: str = Field(description="The error's class name (never its message).")

@@ -16,6 +16,20 @@ from .household import COMPOSITION_HELP, RELATION_HELP, household_app, relations
 __all__: list[str] = []
 
 
+@household_app.command("add-referral")
+@_handled
+def household_add_referral(
+    household: HouseholdId, version: Version,
+    source: Annotated[list[str], typer.Option("--source", help="Referral source code; repeat for several.")],
+    reason: Annotated[str | None, typer.Option(help="Why the household is referred again.")] = None,
+    on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
+) -> None:
+    """A later referral of a known household (a double referral): its sources are added."""
+    with _client() as c:
+        w = c.add_referral(household, version, source, reason=reason, on=_date(on), idempotency_key=idempotency_key)
+    _written(w, as_json)
+
+
 @household_app.command("intake")
 @_handled
 def household_intake(

@@ -15,7 +15,7 @@ import typer
 from ledger.cli.dates import AS_OF_HELP, KNOWN_AT_HELP, parse_as_of, parse_known_at
 from ledger.client import Member
 
-from ._common import AsJson, HouseholdId, Key, On, _cell, _client, _console, _date, _handled, _json, _table, _written
+from ._common import AsJson, HouseholdId, Key, On, _cell, _client, _console, _date, _handled, _json, _table
 
 __all__ = ["household_app", "relations_of"]
 
@@ -104,8 +104,9 @@ def household_refer(
         w = c.refer_household(source, members, address=address, reason=reason, on=_date(on), idempotency_key=idempotency_key,
                     addressed_to=addressed_to, relations=relations_of(relation), composition=composition)
     if as_json:
-        return _written(w, True)
-    typer.echo(f"{w.household_id} version {w.version}")
+        return _json({"household_id": w.household_id, "version": w.version, "position": w.position,
+                      "already_known": w.already_known})
+    typer.echo(f"{w.household_id} version {w.version}" + (" (already known: referral added)" if w.already_known else ""))
 
 
 @household_app.command("show")
