@@ -1,7 +1,7 @@
 """One household at two times: business time (``as_of``, a date) and knowledge time (``known_at``, a position).
 
 *Business time* is what was true on a day, by the date each event carries
-(:func:`~ledger.aggregates.business_time.business_date`); *knowledge time* is what the ledger had
+(:func:`~ledger.aggregates.business.business_date`); *knowledge time* is what the ledger had
 recorded by then: a ledger position, or a moment meaning the last position recorded at or before it.
 
 The state at ``(as_of, known_at)`` is the fold, in position order, of exactly the household's events
@@ -31,7 +31,7 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from ledger.aggregates import Household, errors
-from ledger.aggregates.business_time import business_date
+from ledger.aggregates.business import business_day as business_date
 from ledger.persistence import household_notifications
 
 __all__ = ["Folded", "KnownAt", "fold", "household_events", "resolve_known_at"]

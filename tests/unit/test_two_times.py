@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from ledger.aggregates import Household, errors
-from ledger.aggregates.business_time import _WHERE, business_date
+from ledger.aggregates.business import _WHERE, business_date, business_day
 from ledger.api.routes.common import parse_times
 from ledger.cli.dates import parse_as_of, parse_known_at
 
@@ -30,7 +30,8 @@ def test_an_event_without_a_date_falls_back_to_its_recording_day() -> None:
     class Odd:
         timestamp = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
 
-    assert business_date(Odd()) == date(2026, 3, 1)
+    assert business_day(Odd()) == date(2026, 3, 1)
+    assert business_date(Odd()) is None  # not a household event: no business date
 
 
 def test_the_http_times_parse_and_a_timestamp_as_as_of_names_known_at() -> None:
