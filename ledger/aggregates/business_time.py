@@ -19,6 +19,7 @@ __all__ = ["business_date"]
 # Event class -> (value attribute or None, date attribute): where the event keeps its day.
 _WHERE: dict[type, tuple[str | None, str]] = {
     H.Referred: ("referral", "on"),
+    H.CompositionRevised: (None, "on"),
     H.IntakeHeld: ("intake", "held_on"),
     H.CoordinationDecided: ("decision", "on"),
     H.CaseDirectorAssigned: ("directorship", "since"),
