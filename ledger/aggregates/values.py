@@ -242,18 +242,14 @@ class Member(ValueObject):
 
 
 @value_object
-class Relation(ValueObject):
-    """``member_id`` is ``relation`` of ``to_member_id`` (member ids of one household; codes only)."""
-
+class Relation(ValueObject):  # member_id is `relation` of to_member_id (member ids of one household: codes only)
     member_id: str
     relation: MemberRelation
     to_member_id: str
 
 
 @value_object
-class CompositionRevision(ValueObject):
-    """The household's composition as last revised (``CompositionRevised``), with the relations then in force."""
-
+class CompositionRevision(ValueObject):  # the composition as last revised (CompositionRevised), its relations
     on: date
     composition: HouseholdComposition
     relations: tuple[Relation, ...]
@@ -274,9 +270,7 @@ class Referral(ValueObject):
     # municipality's own intake team (ledger.privacy.policy.responsible_organisation).
     addressed_to: str | None = None
     relations: tuple[Relation, ...] = ()  # () in referrals recorded before issue 15, or given without them
-
-    # until issue 15 the kinds single_adult, couple, single_parent, two_parents (legacy.read_composition)
-    stored_readers = (("composition", legacy.read_composition),)
+    stored_readers = (("composition", legacy.read_composition),)  # the kinds before issue 15: single_adult, ...
 
 
 @value_object

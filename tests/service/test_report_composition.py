@@ -147,3 +147,15 @@ def test_a_snapshot_with_a_revision_equals_the_replay_of_its_events(store: Store
     again = store.make_ledger(clock=clock).app.repository.get(hid)  # a restart: from the snapshot
     assert again.composition == "father_with_children" and again.composition_revision.relations == (
         ledger.app.repository.get(hid).relations)
+
+
+def test_a_household_as_of_a_day_before_a_late_revision_has_its_composition_then(store: Store,
+                                                                                 clock: FixedClock) -> None:
+    """The revision is placed by its business date ``on``, not by the day it was recorded."""
+    ledger = store.make_ledger(clock=clock)
+    hid, v = refer(ledger, clock, date(2026, 1, 5), "ac", parent("mother", "m2"))
+    clock.set(date(2026, 3, 1))
+    ledger.app.revise_composition(OPERATOR, hid, expected_version=v, on=date(2026, 2, 1), composition="other")
+    then = ledger.app.household_as_of(OPERATOR, hid, as_of=date(2026, 1, 31)).household
+    later = ledger.app.household_as_of(OPERATOR, hid, as_of=date(2026, 2, 1)).household
+    assert (then.composition, later.composition) == ("mother_with_children", "other")
