@@ -204,6 +204,7 @@ EXPECTED_D1: dict[str, Any] = {
         "by_source": {**dict.fromkeys(SOURCES, 0), "wmo_desk": 2, "police": 1, "social_work": 1},
         "multiple_sources": 1,
         "source_combinations": {"police+wmo_desk": 1},
+        "referrals": 3, "referred_once": 3, "referred_more_than_once": 0,  # no later referrals (issue 15)
     },
     "composition": {"by_kind": {"single_adult": 1, "couple": 0, "single_parent": 1, "two_parents": 1, "other": 0},
                     "with_children": 2, "adults": 4, "children": 2},
@@ -273,6 +274,7 @@ EXPECTED_D2: dict[str, Any] = {
         "by_source": {**dict.fromkeys(SOURCES, 0), "wmo_desk": 3, "police": 2, "social_work": 1},
         "multiple_sources": 2,
         "source_combinations": {"police+wmo_desk": 2},
+        "referrals": 4, "referred_once": 4, "referred_more_than_once": 0,
     },
     "composition": {"by_kind": {"single_adult": 1, "couple": 1, "single_parent": 1, "two_parents": 1, "other": 0},
                     "with_children": 2, "adults": 6, "children": 2},
