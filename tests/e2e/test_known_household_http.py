@@ -86,3 +86,16 @@ def test_an_outsider_learns_nothing_and_an_erased_household_is_not_found(api: Ap
     after = team.post("/v1/households", json=referral("police"))
     assert after.status_code == 201 and after.json()["already_known"] is False
     assert after.json()["household_id"] != hid
+
+
+def test_the_cli_says_already_known_and_adds_a_referral(api: Api) -> None:
+    """`ledger household refer` twice with one BSN, then `ledger household add-referral`, as the intake team."""
+    from test_client_cli import ledger, ok
+
+    member = ["--member", "adult:Noor Bekend:999990019"]
+    hid, _, version = ok(ledger(api, "director", "household", "refer", "--source", "wmo_desk", *member)).split()
+    assert version == "1"
+    again = ok(ledger(api, "director", "household", "refer", "--source", "police", *member))
+    assert again == f"{hid} version 2 (already known: referral added)\n"
+    out = ok(ledger(api, "director", "household", "add-referral", hid, "-v", "2", "--source", "general_practitioner"))
+    assert out == "version 3\n"

@@ -204,6 +204,7 @@ EXPECTED_D1: dict[str, Any] = {
         "by_source": {**dict.fromkeys(SOURCES, 0), "wmo_desk": 2, "police": 1, "social_work": 1},
         "multiple_sources": 1,
         "source_combinations": {"police+wmo_desk": 1},
+        "referrals": 3, "referred_once": 3, "referred_more_than_once": 0,  # no later referrals (issue 15)
     },
     "composition": {"by_kind": (KINDS_1 := {
                         "single": 1, "couple_without_children": 0, "couple_with_children": 1,
@@ -277,6 +278,7 @@ EXPECTED_D2: dict[str, Any] = {
         "by_source": {**dict.fromkeys(SOURCES, 0), "wmo_desk": 3, "police": 2, "social_work": 1},
         "multiple_sources": 2,
         "source_combinations": {"police+wmo_desk": 2},
+        "referrals": 4, "referred_once": 4, "referred_more_than_once": 0,
     },
     "composition": {"by_kind": (KINDS_2 := {
                         "single": 1, "couple_without_children": 1, "couple_with_children": 1,
