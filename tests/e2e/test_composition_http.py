@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from bsn_pool import fresh_bsn
 from conftest import Api
 from ledger.aggregates.vocabulary import DataCategory
 
@@ -36,7 +37,8 @@ def problem(r: httpx.Response, status: int) -> dict[str, Any]:
 
 def refer(team: httpx.Client, body: dict[str, Any]) -> tuple[str, int]:
     """Refer, then record the legal basis that lets the team read the household (every category)."""
-    r = team.post("/v1/households", json={"sources": ["social_work"], **body})
+    members = [{**m, "bsn": fresh_bsn()} if "bsn" in m else m for m in body["members"]]  # separate households
+    r = team.post("/v1/households", json={"sources": ["social_work"], **body, "members": members})
     assert r.status_code == 201, r.text
     hid, v = r.json()["household_id"], r.json()["version"]
     r = write(team, f"/v1/households/{hid}/consents", v, {
