@@ -15,7 +15,7 @@ because people put names in the wrong field.
     ├── StaleVersionError          the household changed since the caller read it
     └── RuleViolationError         the command is not allowed in the household's state
         ├── CaseClosedError, CaseNotClosedError, HouseholdErasedError
-        ├── IntakeRequiredError, IntakeAlreadyHeldError
+        ├── IntakeRequiredError, IntakeAlreadyHeldError, OrientationOrIntakeRequiredError
         ├── CaseDirectorAlreadyAssignedError, NoCaseDirectorError, SameCaseDirectorError
         ├── ConsentNotInForceError, ActionNotOpenError, InvolvementNotActiveError
         ├── EscalationNotOpenError, DateBeforeReferralError, DateInFutureError
@@ -47,6 +47,7 @@ __all__ = [
     "NoCaseDirectorError",
     "NotFoundError",
     "NotRelevantError",
+    "OrientationOrIntakeRequiredError",
     "RetentionHoldError",
     "RuleViolationError",
     "SameCaseDirectorError",
@@ -120,6 +121,12 @@ class HouseholdErasedError(RuleViolationError):
 
 class IntakeRequiredError(RuleViolationError):
     code = "intake-required"
+
+
+class OrientationOrIntakeRequiredError(RuleViolationError):
+    """A coordination decision needs an orientation talk or the integral intake first."""
+
+    code = "orientation-or-intake-required"
 
 
 class IntakeAlreadyHeldError(RuleViolationError):

@@ -82,6 +82,17 @@ class IntakeIn(Body_):
     on: date | None = None
 
 
+class OrientationTalkIn(Body_):
+    held_with: str = Field(max_length=60, description="household, or professionals (without the household).")
+    notes: str | None = Field(default=None, max_length=4000)
+    on: date | None = None
+
+
+class PlanMeetingIn(Body_):
+    scheduled_for: date = Field(description="The day the plan meeting is held: on or after `on`.")
+    on: date | None = None
+
+
 class CoordinationIn(Body_):
     outcome: str = Field(max_length=60)
     rationale: str | None = Field(default=None, max_length=4000)

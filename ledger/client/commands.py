@@ -22,6 +22,17 @@ class CommandRequests(Http):
                              domains_discussed=list(domains_discussed), agencies_involved=list(agencies_involved),
                              summary=summary, on=on)
 
+    def hold_orientation_talk(self, household_id: str, version: int, held_with: str, *, notes: str | None = None,
+                              on: date | str | None = None, idempotency_key: str | None = None) -> Written:
+        """An orientation talk before the coordination decision: ``held_with`` household or professionals."""
+        return self._command(household_id, "orientation-talks", version, idempotency_key,
+                             held_with=held_with, notes=notes, on=on)
+
+    def schedule_plan_meeting(self, household_id: str, version: int, scheduled_for: date | str, *,
+                              on: date | str | None = None, idempotency_key: str | None = None) -> Written:
+        return self._command(household_id, "plan-meetings", version, idempotency_key,
+                             scheduled_for=scheduled_for, on=on)
+
     def decide_coordination(self, household_id: str, version: int, outcome: str, *, rationale: str | None = None,
                             on: date | str | None = None, idempotency_key: str | None = None) -> Written:
         return self._command(household_id, "coordination-decisions", version, idempotency_key,
