@@ -22,6 +22,8 @@ _DATES: dict[type, Callable[[Any], date]] = {
     H.Referred: lambda e: e.referral.on,
     H.IntakeHeld: lambda e: e.intake.held_on,
     H.CoordinationDecided: lambda e: e.decision.on,
+    H.OrientationTalkHeld: lambda e: e.talk.on,
+    H.PlanMeetingScheduled: lambda e: e.meeting.on,  # the day it was scheduled, not the day it is for
     H.CaseDirectorAssigned: lambda e: e.directorship.since,
     H.CaseDirectorReplaced: lambda e: e.directorship.since,
     H.ConsentGranted: lambda e: e.consent.valid_from,

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ledger.aggregates.codes import ORGANISATION_ID, USER_ID
-from ledger.aggregates.vocabulary import Discipline, ErasureReason, LegalReference
+from ledger.aggregates.vocabulary import Discipline, ErasureReason, LegalReference, OrientationWith
 from ledger.application import NewMember
 
 
@@ -83,7 +83,7 @@ class IntakeIn(Body_):
 
 
 class OrientationTalkIn(Body_):
-    held_with: str = Field(max_length=60, description="household, or professionals (without the household).")
+    held_with: OrientationWith = Field(description="household, or professionals (the professionals only).")
     notes: str | None = Field(default=None, max_length=4000)
     on: date | None = None
 
