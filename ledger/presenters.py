@@ -45,7 +45,9 @@ from ledger.aggregates.values import (
     Handover,
     Intake,
     Involvement,
+    OrientationTalk,
     PlanAction,
+    PlanMeeting,
     Referral,
     RetentionHold,
     ZrmMeasurement,
@@ -80,6 +82,9 @@ HOUSEHOLD_FIELDS: dict[str, Any] = {
     "closure": Closure | None,
     "erasure": Erasure | None,
     "erasure_request": ErasureRequest | None,
+    # issue 15: null until the first talk or meeting (read from the class, so older snapshots load)
+    "orientation_talks": dict[str, OrientationTalk] | None,
+    "plan_meetings": dict[str, PlanMeeting] | None,
 }
 # The aggregate's attributes not shown as such, and why.
 HOUSEHOLD_EXCLUDED: dict[str, str] = {

@@ -29,6 +29,8 @@ class Action(StrEnum):
     REVISE_COMPOSITION = "revise_composition"
     ADD_REFERRAL = "add_referral"
     RECORD_INTAKE = "record_intake"
+    HOLD_ORIENTATION_TALK = "hold_orientation_talk"
+    SCHEDULE_PLAN_MEETING = "schedule_plan_meeting"
     DECIDE_COORDINATION = "decide_coordination"
     ASSIGN_CASE_DIRECTOR = "assign_case_director"
     REPLACE_CASE_DIRECTOR = "replace_case_director"
@@ -143,6 +145,11 @@ _SPECS = [
          "POST", f"{H}/referrals", "add_referral", "add-referral"),
     _cmd(A.RECORD_INTAKE, {C.SOCIAL_NETWORK, C.INVOLVEMENT, C.PLAN}, {D, T}, "IntakeHeld",
          "POST", f"{H}/intakes", "record_intake", "intake"),
+    # Issue 15: orientation talks before the coordination decision, and the plan meeting after the intake.
+    _cmd(A.HOLD_ORIENTATION_TALK, {C.PLAN}, {D, T}, "OrientationTalkHeld",
+         "POST", f"{H}/orientation-talks", "hold_orientation_talk", "orientation-talk"),
+    _cmd(A.SCHEDULE_PLAN_MEETING, {C.PLAN}, {D, T}, "PlanMeetingScheduled",
+         "POST", f"{H}/plan-meetings", "schedule_plan_meeting", "plan-meeting"),
     _cmd(A.DECIDE_COORDINATION, {C.PLAN}, {D, T}, "CoordinationDecided",
          "POST", f"{H}/coordination-decisions", "decide_coordination", "coordination"),
     # Assign and replace share one resource (PUT case-director): the application's set_case_director picks.

@@ -27,6 +27,8 @@ _WHERE: dict[type, tuple[str | None, tuple[str, ...]]] = {
     H.CompositionRevised: (None, ("on",)),
     H.IntakeHeld: ("intake", ("held_on",)),
     H.CoordinationDecided: ("decision", ("on",)),
+    H.OrientationTalkHeld: ("talk", ("on",)),
+    H.PlanMeetingScheduled: ("meeting", ("on",)),  # the day it was scheduled, not the day it is for
     H.CaseDirectorAssigned: ("directorship", ("since",)),
     H.CaseDirectorReplaced: ("directorship", ("since",)),
     H.ConsentGranted: ("consent", ("valid_from",)),

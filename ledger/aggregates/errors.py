@@ -15,7 +15,7 @@ because people put names in the wrong field.
     ├── StaleVersionError          the household changed since the caller read it
     └── RuleViolationError         the command is not allowed in the household's state
         ├── CaseClosedError, CaseNotClosedError, HouseholdErasedError
-        ├── IntakeRequiredError, IntakeAlreadyHeldError
+        ├── IntakeRequiredError, IntakeAlreadyHeldError, OrientationOrIntakeRequiredError
         ├── CaseDirectorAlreadyAssignedError, NoCaseDirectorError, SameCaseDirectorError
         ├── ConsentNotInForceError, ActionNotOpenError, InvolvementNotActiveError
         ├── EscalationNotOpenError, DateBeforeReferralError, DateInFutureError
@@ -48,6 +48,7 @@ __all__ = [
     "NotFoundError",
     "NotRelevantError",
     "RelationError",
+    "OrientationOrIntakeRequiredError",
     "RetentionHoldError",
     "RuleViolationError",
     "SameCaseDirectorError",
@@ -121,6 +122,12 @@ class HouseholdErasedError(RuleViolationError):
 
 class IntakeRequiredError(RuleViolationError):
     code = "intake-required"
+
+
+class OrientationOrIntakeRequiredError(RuleViolationError):
+    """A coordination decision needs an orientation talk or the integral intake first."""
+
+    code = "orientation-or-intake-required"
 
 
 class IntakeAlreadyHeldError(RuleViolationError):

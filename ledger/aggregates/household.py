@@ -51,8 +51,10 @@ from .values import (
     Involvement,
     Member,
     NetworkContact,
+    OrientationTalk,
     Performer,
     PlanAction,
+    PlanMeeting,
     Referral,
     Relation,
     RetentionHold,
@@ -77,6 +79,7 @@ from .vocabulary import (
     LegalBasis,
     MemberRole,
     NetworkRelation,
+    OrientationWith,
     PerformerKind,
     Purpose,
     ReferralSource,
@@ -154,6 +157,8 @@ class Household(Aggregate):
     composition_revision = None  # CompositionRevision | None (issue 15)
     # Later referrals of the known household (ReferralAdded), oldest first; no annotation, as above.
     added_referrals = cast("tuple[AddedReferral, ...]", ())
+    orientation_talks = None  # dict[str, OrientationTalk] | None: issue 15, talks before the coordination decision
+    plan_meetings = None  # dict[str, PlanMeeting] | None: issue 15, scheduled plan meetings
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Household:
         """A copy for one command: new containers, shared values.
@@ -196,6 +201,14 @@ class Household(Aggregate):
     class IntakeHeld(Event):
         actor: Actor
         intake: Intake
+
+    class OrientationTalkHeld(Event):
+        actor: Actor
+        talk: OrientationTalk
+
+    class PlanMeetingScheduled(Event):
+        actor: Actor
+        meeting: PlanMeeting
 
     class CoordinationDecided(Event):
         actor: Actor
@@ -529,11 +542,42 @@ class Household(Aggregate):
     def _intake_held(self, actor: Actor, intake: Intake) -> None:
         self.intake = intake
 
+    def hold_orientation_talk(
+        self, *, actor: Actor, on: date, talk_id: str, held_with: str, notes: Personal | None = None
+    ) -> None:
+        """A talk with the household, or with the professionals only, before coordination is decided."""
+        self._check_open(on)
+        talks = self.orientation_talks or {}
+        self._new_id(talks, talk_id, "orientation talk")
+        talk = OrientationTalk(talk_id, on, checked_code(OrientationWith, held_with, "orientation talk with"), notes)
+        self._orientation_talk_held(actor=actor, talk=talk)
+
+    @event(OrientationTalkHeld)
+    def _orientation_talk_held(self, actor: Actor, talk: OrientationTalk) -> None:
+        self.orientation_talks = {**(self.orientation_talks or {}), talk.talk_id: talk}
+
+    def schedule_plan_meeting(self, *, actor: Actor, on: date, meeting_id: str, scheduled_for: date) -> None:
+        """Schedule the meeting where the plan is made: after the integral intake, on or after the day it is set."""
+        self._check_open(on)
+        self._check_intake()
+        meetings = self.plan_meetings or {}
+        self._new_id(meetings, meeting_id, "plan meeting")
+        if scheduled_for < on:
+            raise errors.InvalidPeriodError("A plan meeting cannot be scheduled for a day before it was scheduled.")
+        self._plan_meeting_scheduled(actor=actor, meeting=PlanMeeting(meeting_id, on, scheduled_for))
+
+    @event(PlanMeetingScheduled)
+    def _plan_meeting_scheduled(self, actor: Actor, meeting: PlanMeeting) -> None:
+        self.plan_meetings = {**(self.plan_meetings or {}), meeting.meeting_id: meeting}
+
     def decide_coordination(
         self, *, actor: Actor, on: date, outcome: str, rationale: Personal | None = None
     ) -> None:
+        """Coordination is decided after orientation talks, or after the integral intake (DOMAIN.md, the funnel)."""
         self._check_open(on)
-        self._check_intake()
+        if self.intake is None and not self.orientation_talks:
+            raise errors.OrientationOrIntakeRequiredError(
+                "A coordination decision needs an orientation talk or the integral intake first.")
         decision = CoordinationDecision(checked_code(CoordinationOutcome, outcome, "coordination outcome"), on, rationale)
         self._coordination_decided(actor=actor, decision=decision)
 

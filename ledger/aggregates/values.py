@@ -39,6 +39,7 @@ from .vocabulary import (
     MemberRelation,
     MemberRole,
     NetworkRelation,
+    OrientationWith,
     PerformerKind,
     Purpose,
     ReferralSource,
@@ -65,8 +66,10 @@ __all__ = [
     "Involvement",
     "Member",
     "NetworkContact",
+    "OrientationTalk",
     "Performer",
     "PlanAction",
+    "PlanMeeting",
     "Referral",
     "Relation",
     "RetentionHold",
@@ -302,6 +305,25 @@ class Intake(ValueObject):
     summary: Personal | None = None
 
     stored_readers = (("agencies_involved", legacy.read_organisations),)
+
+
+@value_object
+class OrientationTalk(ValueObject):
+    """A talk before the coordination decision, with the household or with the professionals only."""
+
+    talk_id: str
+    on: date
+    held_with: OrientationWith
+    notes: Personal | None = None
+
+
+@value_object
+class PlanMeeting(ValueObject):
+    """A plan meeting, scheduled ``on`` a day for the day ``scheduled_for`` (the plan is made there)."""
+
+    meeting_id: str
+    on: date
+    scheduled_for: date
 
 
 @value_object

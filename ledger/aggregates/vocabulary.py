@@ -29,6 +29,7 @@ __all__ = [
     "MemberRelation",
     "MemberRole",
     "NetworkRelation",
+    "OrientationWith",
     "PerformerKind",
     "Purpose",
     "ReferralSource",
@@ -91,6 +92,13 @@ class CoordinationOutcome(StrEnum):
     NOT_NEEDED = "not_needed"
     BROKER_COORDINATES = "broker_coordinates"
     HOUSEHOLD_DECLINES = "household_declines"
+
+
+class OrientationWith(StrEnum):
+    """With whom an orientation talk before the coordination decision was held (DOMAIN.md, "How a pilot counts")."""
+
+    HOUSEHOLD = "household"
+    PROFESSIONALS = "professionals"  # with the professionals only, without the household
 
 
 class DataCategory(StrEnum):

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ledger.aggregates.codes import ORGANISATION_ID, USER_ID
-from ledger.aggregates.vocabulary import Discipline, ErasureReason, LegalReference, MemberRelation
+from ledger.aggregates.vocabulary import Discipline, ErasureReason, LegalReference, MemberRelation, OrientationWith
 from ledger.application import NewMember
 
 
@@ -115,6 +115,17 @@ class IntakeIn(Body_):
     domains_discussed: list[str] = Field(min_length=1, max_length=30)
     agencies_involved: list[OrganisationId] = Field(default_factory=list, max_length=50)
     summary: str | None = Field(default=None, max_length=10_000)
+    on: date | None = None
+
+
+class OrientationTalkIn(Body_):
+    held_with: OrientationWith = Field(description="household, or professionals (the professionals only).")
+    notes: str | None = Field(default=None, max_length=4000)
+    on: date | None = None
+
+
+class PlanMeetingIn(Body_):
+    scheduled_for: date = Field(description="The day the plan meeting is held: on or after `on`.")
     on: date | None = None
 
 

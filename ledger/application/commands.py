@@ -259,6 +259,30 @@ class Commands(LedgerCore):
             lambda h: h.revise_composition(actor=actor, on=day, composition=composition,
                                            relations=_relations(relations)))
 
+    def hold_orientation_talk(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, held_with: str,
+        notes: str | None = None, on: date | None = None,
+    ) -> tuple[str, int]:
+        day = self._on(on)
+        talk_id = self.new_id()
+        version = self._change(actor, household_id, expected_version, Action.HOLD_ORIENTATION_TALK,
+            "orientation_talk_held",
+            lambda h: h.hold_orientation_talk(actor=actor, on=day, talk_id=talk_id, held_with=held_with,
+                                              notes=personal(notes)))
+        return talk_id, version
+
+    def schedule_plan_meeting(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, scheduled_for: date,
+        on: date | None = None,
+    ) -> tuple[str, int]:
+        day = self._on(on)
+        meeting_id = self.new_id()
+        version = self._change(actor, household_id, expected_version, Action.SCHEDULE_PLAN_MEETING,
+            "plan_meeting_scheduled",
+            lambda h: h.schedule_plan_meeting(actor=actor, on=day, meeting_id=meeting_id,
+                                              scheduled_for=scheduled_for))
+        return meeting_id, version
+
     def decide_coordination(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, outcome: str,
         rationale: str | None = None, on: date | None = None,

@@ -35,6 +35,17 @@ class CommandRequests(Http):
         return self._command(household_id, "composition", version, idempotency_key, composition=composition,
                              relations=list(relations) if relations is not None else None, on=on)
 
+    def hold_orientation_talk(self, household_id: str, version: int, held_with: str, *, notes: str | None = None,
+                              on: date | str | None = None, idempotency_key: str | None = None) -> Written:
+        """An orientation talk before the coordination decision: ``held_with`` household or professionals."""
+        return self._command(household_id, "orientation-talks", version, idempotency_key,
+                             held_with=held_with, notes=notes, on=on)
+
+    def schedule_plan_meeting(self, household_id: str, version: int, scheduled_for: date | str, *,
+                              on: date | str | None = None, idempotency_key: str | None = None) -> Written:
+        return self._command(household_id, "plan-meetings", version, idempotency_key,
+                             scheduled_for=scheduled_for, on=on)
+
     def decide_coordination(self, household_id: str, version: int, outcome: str, *, rationale: str | None = None,
                             on: date | str | None = None, idempotency_key: str | None = None) -> Written:
         return self._command(household_id, "coordination-decisions", version, idempotency_key,

@@ -11,7 +11,7 @@ from .steps import Ref, Step
 from .names import CONSULTANTS, END_REASONS, HANDOVER_ORGS, MUNICIPALITY, ORGANISATIONS, VOLUNTEERS, VOLUNTEER_ORGS
 from .texts import (
     ACTIONS, CANCEL_REASONS, DROP_OUT_REASONS, ESCALATION_REASONS, FINAL_NOTES, GOALS, GOAL_CATEGORY,
-    CHILD_SOURCES, INTERIM_NOTES, LABELS, REFERRAL_REASONS, SOURCES,
+    CHILD_SOURCES, INTERIM_NOTES, LABELS, ORIENTATION_NOTES, REFERRAL_REASONS, SOURCES,
     PERFORMER_WEIGHTS, PROFESSIONAL_FOR, RATIONALES, REFUSAL_REASONS, REOPEN_REASONS,
     REPLACE_REASONS, RESOLUTIONS, SHORT, YOUTH_LAW_RETENTION,
 )
@@ -25,11 +25,19 @@ class _Story(_StorySteps):
     def plan(self) -> list[Step]:
         p, rng = self.p, self.rng
         self.refer()
+        talked = self.orientation()
+        if talked is not None and p.outcome in SHORT and "reopen" not in p.flags and rng.random() < 0.6:
+            # as in the pilots: decided after the orientation talks, no integral intake (only the coordinated get one)
+            decision = talked + timedelta(days=rng.randint(0, 7))
+            self.add(decision, "decide_coordination", outcome=p.outcome,
+                     rationale=self.pick_text(RATIONALES[p.outcome]))
+            self.after_closure(self.short_case(decision))
+            return self.steps
         intake = p.referred_on + timedelta(days=rng.choice((7, 8, 10, 12, 14, 14, 15, 18, 21, 24, 28)))
         self.refer_again(intake)
-        consents = self.intake_day(intake)
-        decision = intake + timedelta(days=rng.randint(0, 14))
-        self.revise_composition(intake, decision)
+        consents = self.intake_day(max(intake, talked or intake))
+        decision = self.intake_on + timedelta(days=rng.randint(0, 14))
+        self.revise_composition(self.intake_on, decision)
         self.add(decision, "decide_coordination", outcome=p.outcome,
                  rationale=self.pick_text(RATIONALES[p.outcome]))
         if p.outcome in SHORT:
@@ -53,6 +61,20 @@ class _Story(_StorySteps):
         day = self.p.referred_on + timedelta(days=sub.randint(1, max(1, (intake - self.p.referred_on).days - 1)))
         source = sub.choice([s for s in SOURCES if s != "household_itself" and (self.p.children or s not in CHILD_SOURCES)])
         self.add(day, "add_referral", sources=[source], reason=self.text(REFERRAL_REASONS[source]))
+
+    def orientation(self) -> date | None:
+        """Orientation talks after the referral, for most households: with them, or with the professionals only.
+
+        Returns the day of the last talk (None: no talk)."""
+        rng, day = self.rng, self.p.referred_on
+        if rng.random() >= 0.85:
+            return None
+        for _ in range(rng.choice((1, 1, 2))):
+            day += timedelta(days=rng.randint(1, 4))
+            with_ = "household" if rng.random() < 0.7 else "professionals"
+            self.add(day, "hold_orientation_talk", "talk", held_with=with_,
+                     notes=self.pick_text(ORIENTATION_NOTES[with_]))
+        return day
 
     # -------------------------------------------------------- short cases
     def short_case(self, decision: date) -> date:
@@ -149,6 +171,9 @@ class _Story(_StorySteps):
         if p.outcome == "volunteers_deployed":
             for _ in range(rng.randint(1, 2)):
                 self.start_involvement(decision, "volunteer", *rng.choice(VOLUNTEERS))
+        # the plan meeting, scheduled between the decision and the day the plan is made there
+        scheduled = decision + timedelta(days=rng.randint(0, (plan_day - decision).days))
+        self.add(scheduled, "schedule_plan_meeting", "meeting", scheduled_for=plan_day)
         for category in self.goal_categories():
             self.set_goal(plan_day, category, rng.randint(1, 3))
         # more volunteers step in, some professionals step out (the Woerden pattern)

@@ -221,3 +221,15 @@ COST_SHARES: dict[str, float] = {"income_support": 0.34, "care": 0.30, "local_pr
 CONSENT_BASE_CATEGORIES = ("identity", "contact", "composition", "plan", "involvement", "zrm")
 YOUTH_LAW_CONSENT = "jeugdwet_7_4_0"
 YOUTH_LAW_RETENTION = "jeugdwet_7_3_8"
+
+# Orientation talks before the coordination decision (issue 15), per ``held_with``.
+ORIENTATION_NOTES: dict[str, tuple[str, ...]] = {
+    "household": (
+        "Kennismaking met {naam}: wat speelt er, wie helpt al, wat wil {naam} zelf?",
+        "Oriënterend gesprek bij {naam} thuis; {naam} wil graag één aanspreekpunt.",
+    ),
+    "professionals": (
+        "Afstemming met de betrokken professionals over {naam}, zonder het huishouden.",
+        "Overleg met de melder en de hulpverleners: is regie nodig bij {naam}?",
+    ),
+}

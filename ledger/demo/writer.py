@@ -35,6 +35,7 @@ _PERSONAL_ARGS: dict[str, tuple[str, ...]] = {
     "add_referral": ("reason",),
     "record_intake": ("summary",),
     "decide_coordination": ("rationale",),
+    "hold_orientation_talk": ("notes",),
     "replace_case_director": ("reason",),
     "set_plan_goal": ("description",),
     "revise_plan_goal": ("description",),

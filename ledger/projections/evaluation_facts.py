@@ -4,7 +4,7 @@ One table per kind of fact, keyed by the household's pseudonymous id and the ite
 id, holding codes, dates, counts and amounts only: referrals (with composition and
 how the case ended), ZRM scores per domain, involvements, plan goals and actions
 (each action with its goal's life domain), costs (EUR, ``Numeric(12, 2)``),
-evaluations and escalations. Free texts and every other personal value stay sealed
+evaluations and escalations, orientation talks and scheduled plan meetings. Free texts and every other personal value stay sealed
 in the ledger; events reach views through the blind mapper.
 
 A reopened case loses its closure and drop-out here as in the aggregate; ``reopens``
@@ -43,8 +43,10 @@ __all__ = [
     "fact_escalations",
     "fact_evaluations",
     "fact_involvements",
+    "fact_orientation_talks",
     "fact_plan_actions",
     "fact_plan_goals",
+    "fact_plan_meetings",
     "fact_referrals",
     "fact_zrm",
 ]
@@ -180,6 +182,27 @@ fact_escalations = sa.Table(
     sa.Column("resolved_position", sa.BigInteger),
 )
 
+# Issue 15: the pilots' funnel (DOMAIN.md, "How a pilot counts"). Immutable facts, each dated by its ``on``.
+fact_orientation_talks = sa.Table(
+    "view_fact_orientation_talks",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("talk_id", sa.String(64), primary_key=True),
+    sa.Column("held_with", sa.String(16), nullable=False),  # OrientationWith: household, professionals
+    sa.Column("held_on", sa.Date, nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False),
+)
+
+fact_plan_meetings = sa.Table(
+    "view_fact_plan_meetings",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("meeting_id", sa.String(64), primary_key=True),
+    sa.Column("scheduled_on", sa.Date, nullable=False),  # the business date: the day it was scheduled
+    sa.Column("scheduled_for", sa.Date, nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False),
+)
+
 fact_referral_changes = sa.Table(
     "view_fact_referral_changes",
     metadata,
@@ -246,7 +269,7 @@ class EvaluationFacts(ReadModel):
     version = 3  # 2: bitemporal (positions, change rows, fact_events); 3: issue 15's pilot counting
     tables = (fact_referrals, fact_zrm, fact_involvements, fact_plan_goals, fact_plan_actions, fact_costs,
               fact_evaluations, fact_escalations, fact_referral_changes, fact_goal_revisions, fact_events,
-              fact_composition_changes, fact_added_referrals)
+              fact_composition_changes, fact_added_referrals, fact_orientation_talks, fact_plan_meetings)
 
     @singledispatchmethod
     def apply(self, event: Any, on: Applied) -> None:
@@ -330,6 +353,21 @@ class EvaluationFacts(ReadModel):
     @fact.register
     def _(self, e: Household.Erased, on: Applied) -> None:
         self._referral(e, on, erased=True, erased_on=e.erasure.on, erased_position=on.position)
+
+    # ------------------------------------------- orientation and plan meeting (issue 15)
+    @fact.register
+    def _(self, e: Household.OrientationTalkHeld, on: Applied) -> None:
+        t = e.talk
+        on.batch.rows(fact_orientation_talks).add(
+            household_id=str(e.originator_id), talk_id=t.talk_id, held_with=code_of(t.held_with), held_on=t.on,
+            position=on.position)
+
+    @fact.register
+    def _(self, e: Household.PlanMeetingScheduled, on: Applied) -> None:
+        m = e.meeting
+        on.batch.rows(fact_plan_meetings).add(
+            household_id=str(e.originator_id), meeting_id=m.meeting_id, scheduled_on=m.on,
+            scheduled_for=m.scheduled_for, position=on.position)
 
     # --------------------------------------------------------------------- ZRM
     @fact.register

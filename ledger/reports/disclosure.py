@@ -211,8 +211,12 @@ def relations(r: dict[str, Any]) -> list[Sum | Derived]:
     parts(households, (coordination["decided"], coordination["undecided"]))
     parts(coordination["decided"], coordination["by_outcome"].values())
     phases, lead = r["phases"], r["lead_times"]
-    for key in ("intake_held", "plan_made", "interim_evaluation_held", "closed", "dropped_out", "refused"):
+    for key in ("orientation_talk_held", "coordination_decided", "intake_held", "plan_scheduled", "plan_made",
+                "interim_evaluation_held", "closed", "dropped_out", "refused"):
         part(phases["referred"], phases[key])
+    parts(phases["orientation_talk_held"],
+          (phases["orientation_with_household"], phases["orientation_professionals_only"]))
+    same(phases["coordination_decided"], coordination["decided"])
     same(phases["intake_held"], lead["referral_to_intake"]["n"])
     same(phases["plan_made"], lead["referral_to_plan"]["n"])
     part(phases["plan_made"], lead["intake_to_plan"]["n"])

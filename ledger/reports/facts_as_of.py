@@ -3,7 +3,8 @@
 Each function's result has the columns of today's fact table, so :func:`ledger.reports.figures.compute`
 reads it as it read the table. The rules (docs/evaluation.md, "Two times"):
 
-* an immutable fact (a ZRM score, a cost, an evaluation, a goal, an action, an involvement, an added referral) counts iff its
+* an immutable fact (a ZRM score, a cost, an evaluation, a goal, an action, an involvement, an added referral,
+  an orientation talk, a scheduled plan meeting) counts iff its
   event's ``position <= known_at`` and its business date ``<= as_of``;
 * a set-once attribute (intake, completion, cancellation, an involvement's end, an
   escalation's resolution, erasure) reads its value iff its own position ``<= known_at`` and its date
@@ -48,6 +49,8 @@ class Facts:
     escalations: Any
     events: Any
     added_referrals: Any = None  # later referrals of known households (issue 15): immutable, masked like a ZRM score
+    orientation_talks: Any = None  # issue 15
+    plan_meetings: Any = None
 
 
 def _known(position: Any, on: Any, as_of: date, known_at: int) -> sa.ColumnElement[bool]:
@@ -156,6 +159,8 @@ def facts_as_of(as_of: date, known_at: int) -> Facts:
         escalations=_escalations(as_of, known_at),
         events=events.subquery("fact_events"),
         added_referrals=_immutable(ef.fact_added_referrals, "referred_on", as_of, known_at),
+        orientation_talks=_immutable(ef.fact_orientation_talks, "held_on", as_of, known_at),
+        plan_meetings=_immutable(ef.fact_plan_meetings, "scheduled_on", as_of, known_at),
     )
 
 

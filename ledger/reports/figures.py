@@ -96,7 +96,8 @@ def compute(conn: sa.Connection, facts: Facts, from_: date | None, to: date, rep
                                 if facts.added_referrals is not None else ()),
         "composition": _composition(referrals),
         "coordination": _coordination(referrals),
-        "phases": _phases(referrals, first_goal, first_interim),
+        "phases": _phases(referrals, first_goal, first_interim, _rows(conn, facts.orientation_talks, cohort),
+                          _rows(conn, facts.plan_meetings, cohort), report_day),
         "zrm": _zrm(_rows(conn, facts.zrm, cohort)),
         "involvement": _involvement(conn, referrals, _rows(conn, facts.involvements, cohort), report_day,
                                     facts.known_at),
@@ -156,10 +157,24 @@ def _coordination(referrals: Sequence[Any]) -> dict[str, Any]:
     }
 
 
-def _phases(referrals: Sequence[Any], first_goal: dict[str, date], first_interim: dict[str, date]) -> dict[str, Any]:
+def _phases(referrals: Sequence[Any], first_goal: dict[str, date], first_interim: dict[str, date],
+            talks: Sequence[Any] = (), meetings: Sequence[Any] = (), report_day: date | None = None) -> dict[str, Any]:
+    """The funnel (DOMAIN.md, "How a pilot counts"): each step counts the households that reached it."""
+    talked_with: dict[str, set[str]] = defaultdict(set)
+    for t in talks:
+        talked_with[t.household_id].add(t.held_with)
+    scheduled = {m.household_id for m in meetings if report_day is None or m.scheduled_on <= report_day}
+    ids = {r.household_id for r in referrals}
+    talked = {h: w for h, w in talked_with.items() if h in ids}
     return {
         "referred": Count(len(referrals)),
+        # orientation talks: with the household at least once, or with the professionals only (these two sum)
+        "orientation_talk_held": Count(len(talked)),
+        "orientation_with_household": Count(sum(1 for w in talked.values() if "household" in w)),
+        "orientation_professionals_only": Count(sum(1 for w in talked.values() if "household" not in w)),
+        "coordination_decided": Count(sum(1 for r in referrals if r.coordination_outcome is not None)),
         "intake_held": Count(sum(1 for r in referrals if r.intake_on is not None)),
+        "plan_scheduled": Count(len(scheduled & ids)),
         "plan_made": Count(sum(1 for r in referrals if r.household_id in first_goal)),
         "interim_evaluation_held": Count(sum(1 for r in referrals if r.household_id in first_interim)),
         "closed": Count(sum(1 for r in referrals if r.closed_on is not None)),

@@ -51,7 +51,13 @@ _CODES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "phase": {
         "referred": ("Aangemeld", "Referred"),
+        "orientation_talk_held": ("Oriënterend gesprek gevoerd", "Orientation talk held"),
+        "orientation_with_household": ("Oriënterend gesprek met het huishouden", "Orientation talk with the household"),
+        "orientation_professionals_only": ("Oriënterend gesprek alleen met professionals",
+                                           "Orientation talk with professionals only"),
+        "coordination_decided": ("Besluit over regie genomen", "Coordination decided"),
         "intake_held": ("Integrale intake gehouden", "Integral intake held"),
+        "plan_scheduled": ("Planbespreking gepland", "Plan meeting scheduled"),
         "plan_made": ("Gezinsplan gemaakt", "Household plan made"),
         "interim_evaluation_held": ("Eerste tussenevaluatie gehouden", "First interim evaluation held"),
         "closed": ("Afgesloten (op de peildatum)", "Closed (on the report date)"),

@@ -83,6 +83,19 @@ def test_covers_every_household_event_type(municipality: DemoRun, reopened: Ledg
     assert municipality.report.erased >= 1 and municipality.report.closed > municipality.report.erased
 
 
+def test_most_households_have_orientation_talks_and_some_are_decided_without_an_intake(
+        municipality: DemoRun, reopened: Ledger) -> None:
+    """Issue 15, as in the pilots: most households have an orientation talk; some get their coordination decision
+    after talks only, without an integral intake; plans are made at a scheduled plan meeting."""
+    types = event_types(reopened, municipality.report.household_ids).values()
+    talked = [t for t in types if "OrientationTalkHeld" in t]
+    assert len(talked) > HOUSEHOLDS // 2
+    without_intake = [t for t in talked if "CoordinationDecided" in t and "IntakeHeld" not in t]
+    assert without_intake
+    assert all(t.index("OrientationTalkHeld") < t.index("CoordinationDecided") for t in without_intake)
+    assert any("PlanMeetingScheduled" in t and "PlanGoalSet" in t for t in types)
+
+
 def test_no_personal_value_is_stored_in_plaintext(municipality: DemoRun) -> None:
     """No name, BSN, birth date, address, phone, e-mail or free text the demo wrote appears in any stored file."""
     files = [p for p in municipality.data_dir.rglob("*") if p.is_file()]

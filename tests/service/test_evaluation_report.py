@@ -214,8 +214,9 @@ EXPECTED_D1: dict[str, Any] = {
                     "with_children": 2, "adults": 4, "children": 2},
     "coordination": {"decided": 2, "undecided": 1,
                      "by_outcome": {**dict.fromkeys(OUTCOMES, 0), "broker_coordinates": 1, "not_needed": 1}},
-    "phases": {"referred": 3, "intake_held": 3, "plan_made": 1, "interim_evaluation_held": 0, "closed": 1,
-               "dropped_out": 0, "refused": 0},
+    "phases": {"referred": 3, "orientation_talk_held": 0, "orientation_with_household": 0,
+               "orientation_professionals_only": 0, "coordination_decided": 2, "intake_held": 3, "plan_scheduled": 0,
+               "plan_made": 1, "interim_evaluation_held": 0, "closed": 1, "dropped_out": 0, "refused": 0},
     "zrm": {
         "rule": ZRM_RULE,
         "households_with_two_instruments": 0,
@@ -289,8 +290,9 @@ EXPECTED_D2: dict[str, Any] = {
     "coordination": {"decided": 4, "undecided": 0,
                      "by_outcome": {**dict.fromkeys(OUTCOMES, 0), "broker_coordinates": 1, "not_needed": 1,
                                     "volunteers_deployed": 1, "household_declines": 1}},
-    "phases": {"referred": 4, "intake_held": 4, "plan_made": 2, "interim_evaluation_held": 1, "closed": 2,
-               "dropped_out": 0, "refused": 1},
+    "phases": {"referred": 4, "orientation_talk_held": 0, "orientation_with_household": 0,
+               "orientation_professionals_only": 0, "coordination_decided": 4, "intake_held": 4, "plan_scheduled": 0,
+               "plan_made": 2, "interim_evaluation_held": 1, "closed": 2, "dropped_out": 0, "refused": 1},
     "zrm": {
         "rule": ZRM_RULE,
         "households_with_two_instruments": 1,  # H2: its 2017 interim is not compared with its 2013 baseline

@@ -292,7 +292,12 @@ EXPECTED_E: dict[str, Any] = {
                                 "not_needed": 2, "broker_coordinates": 6, "household_declines": 1},
     "phases": {
         "referred": 14,
+        "orientation_talk_held": 0,  # the migrated pilot records none (issue 15 adds them)
+        "orientation_with_household": 0,
+        "orientation_professionals_only": 0,
+        "coordination_decided": 11,
         "intake_held": 13,  # all but P11
+        "plan_scheduled": 0,
         "plan_made": 5,  # a goal: P01 P02 P05 P06 P09
         "interim_evaluation_held": 3,  # P01 (01-15), P02 (04-10), P05 (05-15); P06's is final
         "closed": 3,  # P03, P04, P06 (06-03); P12 was reopened on 05-06
@@ -357,7 +362,9 @@ EXPECTED_D: dict[str, Any] = {
     "coordination.decided": 10,  # P13 decided on 04-02
     "coordination.undecided": 3,  # P10 P11 P13
     "coordination.by_outcome": {**EXPECTED_E["coordination.by_outcome"], "broker_coordinates": 5},
-    "phases": {"referred": 13, "intake_held": 12, "plan_made": 5,
+    "phases": {"referred": 13, "orientation_talk_held": 0, "orientation_with_household": 0,
+               "orientation_professionals_only": 0, "coordination_decided": 10, "intake_held": 12, "plan_scheduled": 0,
+               "plan_made": 5,
                "interim_evaluation_held": 1,  # P01 only
                "closed": 3,  # P03, P04, P12 (reopened only on 05-06); P06 closes on 06-03
                "dropped_out": 0, "refused": 1},

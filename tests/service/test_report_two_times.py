@@ -92,8 +92,10 @@ def test_a_migrated_pilot_answers_as_of_its_own_dates(store: Store, now_clock: F
     assert r["empty_basis"] is None
     assert r["as_of"] == "2013-01-31"
     assert r["basis"]["households"] == 2  # P3 was referred after the as-of date
-    assert r["phases"] == {"referred": 2, "intake_held": 2, "plan_made": 1, "interim_evaluation_held": 0,
-                           "closed": 0, "dropped_out": 0, "refused": 0}
+    assert r["phases"] == {"referred": 2, "orientation_talk_held": 0, "orientation_with_household": 0,
+                           "orientation_professionals_only": 0, "coordination_decided": 0, "intake_held": 2,
+                           "plan_scheduled": 0, "plan_made": 1, "interim_evaluation_held": 0, "closed": 0,
+                           "dropped_out": 0, "refused": 0}
     assert r["zrm"]["instruments"]["2013"]["domains"]["finances"]["up"] == 1
     assert r["plan_actions"]["total"]["late"] == 1  # due 2012-06-01, open on 2013-01-31 (not "today")
     assert r["caseloads"]["households"] == 2 and r["caseloads"]["on"] == "2013-01-31"

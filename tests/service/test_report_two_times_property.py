@@ -223,11 +223,17 @@ class History:
                 i = draw(st.sampled_from(active), "involvement ended")
                 return call(app.end_involvement, h.involvements[i].started_on, involvement_id=i, reason="goal_reached")
             out["end_involvement"] = end_involvement
+        out["orientation_talk"] = lambda: call(app.hold_orientation_talk, ref, held_with=draw(
+            st.sampled_from(["household", "professionals"]), "talk with"))  # issue 15: the funnel's first step
+        def coordination() -> tuple[date, Any]:
+            return call(app.decide_coordination, ref, outcome=draw(st.sampled_from(OUTCOMES), "outcome"))
         if h.intake is None:
             out["intake"] = lambda: call(app.record_intake, ref, domains_discussed=["finances", "housing"])
+            if h.orientation_talks:  # decided after orientation talks only, before any intake
+                out["coordination"] = coordination
             return out
-        out["coordination"] = lambda: call(app.decide_coordination, ref, outcome=draw(st.sampled_from(OUTCOMES),
-                                                                                      "outcome"))
+        out["coordination"] = coordination
+        out["plan_meeting"] = lambda: self.plan_meeting(call, ref)
         out["zrm"] = lambda: self.zrm(call, ref)
         out["goal"] = lambda: call(app.set_plan_goal, ref, life_domain=draw(st.sampled_from(["finances", "housing"]),
                                                                             "life domain"),
@@ -262,6 +268,10 @@ class History:
             out["complete_action"] = lambda: end_action(app.complete_plan_action)
             out["cancel_action"] = lambda: end_action(app.cancel_plan_action)
         return out
+
+    def plan_meeting(self, call: Callable[..., tuple[date, Any]], ref: date) -> tuple[date, Any]:
+        ahead = self.draw(st.sampled_from([0, 7, 21]), "meeting in")  # from the clock's day: never before its on
+        return call(self.app.schedule_plan_meeting, ref, scheduled_for=self.today + timedelta(days=ahead))
 
     def zrm(self, call: Callable[..., tuple[date, Any]], ref: date) -> tuple[date, Any]:
         instrument = self.draw(st.sampled_from(sorted(ZRM)), "instrument")

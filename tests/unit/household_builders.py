@@ -172,6 +172,10 @@ def _commands(on: date) -> dict[str, Callable[[Household], Any]]:
         "add_referral": lambda h: h.add_referral(actor=ACTOR, on=on, sources=["school_attendance_officer"]),
         "hold_intake": lambda h: h.hold_intake(actor=ACTOR, on=on, domains_discussed=["finances"]),
         "decide_coordination": lambda h: h.decide_coordination(actor=ACTOR, on=on, outcome="not_needed"),
+        "hold_orientation_talk": lambda h: h.hold_orientation_talk(
+            actor=ACTOR, on=on, talk_id="o9", held_with="household"),
+        "schedule_plan_meeting": lambda h: h.schedule_plan_meeting(
+            actor=ACTOR, on=on, meeting_id="m9", scheduled_for=on),
         "assign_case_director": lambda h: h.assign_case_director(actor=ACTOR, on=on, director=OTHER_DIRECTOR),
         "replace_case_director": lambda h: h.replace_case_director(actor=ACTOR, on=on, director=OTHER_DIRECTOR),
         "grant_consent": lambda h: grant(h, "c9", valid_from=on, on=on),
@@ -222,7 +226,7 @@ PLAN_WORK_BEFORE_INTAKE: dict[str, Callable[[Household], Any]] = {
     "zrm measurement": lambda h: h.measure_zrm(
         actor=ACTOR, on=DAY, measurement_id="z1", instrument="2017", moment="intake", scores={"finances": 2}),
     "evaluation": lambda h: h.hold_evaluation(actor=ACTOR, on=DAY, evaluation_id="v1", conclusion="continue"),
-    "coordination decision": lambda h: h.decide_coordination(actor=ACTOR, on=DAY, outcome="not_needed"),
+    "plan meeting": lambda h: h.schedule_plan_meeting(actor=ACTOR, on=DAY, meeting_id="m1", scheduled_for=DAY),
 }
 
 

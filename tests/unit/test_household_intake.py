@@ -17,7 +17,7 @@ from ledger.aggregates import INSTRUMENTS, Household, Personal, errors
 # -------------------------------------------------------------------- intake
 @pytest.mark.parametrize("command", PLAN_WORK_BEFORE_INTAKE.values(), ids=PLAN_WORK_BEFORE_INTAKE.keys())
 def test_plan_work_needs_an_integral_intake_first(command: Callable[[Household], Any]) -> None:
-    """Goals, actions, ZRM measurements, evaluations and coordination wait for the intake."""
+    """Goals, actions, ZRM measurements, evaluations and the plan meeting wait for the intake."""
     refused(referred(), errors.IntakeRequiredError, command)
 
 

@@ -41,6 +41,8 @@ from ..bodies import (
     IntakeIn,
     InvolvementIn,
     OnIn,
+    OrientationTalkIn,
+    PlanMeetingIn,
     ReferralIn,
     ReopeningIn,
     ResolutionIn,
@@ -141,6 +143,8 @@ _command(Action.ASSIGN_CASE_DIRECTOR, DirectorIn, "Assign or replace the case di
 _command(Action.ADD_REFERRAL, AddedReferralIn, "Add a later referral of a known household")
 _command(Action.RECORD_INTAKE, IntakeIn, "Record the integral intake")
 _command(Action.REVISE_COMPOSITION, CompositionIn, "Revise the household's composition")
+_command(Action.HOLD_ORIENTATION_TALK, OrientationTalkIn, "Record an orientation talk before coordination")
+_command(Action.SCHEDULE_PLAN_MEETING, PlanMeetingIn, "Schedule the plan meeting")
 _command(Action.DECIDE_COORDINATION, CoordinationIn, "Decide on coordination")
 _command(Action.RECORD_ZRM_MEASUREMENT, ZrmIn, "Record a ZRM measurement")
 _command(Action.GRANT_CONSENT, ConsentIn, "Grant a consent or record a legal basis")

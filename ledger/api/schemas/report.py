@@ -101,7 +101,12 @@ class CoordinationOut(Out):
 
 class PhasesOut(Out):
     referred: Cell
+    orientation_talk_held: Cell
+    orientation_with_household: Cell
+    orientation_professionals_only: Cell
+    coordination_decided: Cell
     intake_held: Cell
+    plan_scheduled: Cell
     plan_made: Cell
     interim_evaluation_held: Cell
     closed: Cell

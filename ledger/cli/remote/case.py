@@ -63,6 +63,35 @@ def household_composition(
     _written(w, as_json)
 
 
+@household_app.command("orientation-talk")
+@_handled
+def household_orientation_talk(
+    household: HouseholdId, version: Version,
+    held_with: Annotated[str, typer.Option("--with", help="household, or professionals (without the household).")],
+    notes: Annotated[str | None, typer.Option(help="Notes of the talk.")] = None,
+    on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
+) -> None:
+    """Record an orientation talk before the coordination decision; prints the talk id."""
+    with _client() as c:
+        w = c.hold_orientation_talk(household, version, held_with, notes=notes, on=_date(on),
+                                    idempotency_key=idempotency_key)
+    _written(w, as_json, "orientation talk")
+
+
+@household_app.command("plan-meeting")
+@_handled
+def household_plan_meeting(
+    household: HouseholdId, version: Version,
+    scheduled_for: Annotated[str, typer.Option("--for", help="The day of the plan meeting (YYYY-MM-DD).")],
+    on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
+) -> None:
+    """Schedule the plan meeting (after the integral intake); prints the meeting id."""
+    with _client() as c:
+        w = c.schedule_plan_meeting(household, version, _date(scheduled_for, "--for") or "", on=_date(on),
+                                    idempotency_key=idempotency_key)
+    _written(w, as_json, "plan meeting")
+
+
 @household_app.command("coordination")
 @_handled
 def household_coordination(
