@@ -120,8 +120,8 @@ _ZRM_2017 = {
 }
 
 INSTRUMENTS: MappingProxyType[str, Instrument] = MappingProxyType({
-    "2013": _instrument("2013", "zrm", "ZRM 2013", "ZRM 2013", (1, 5), _ZRM_2013),
-    "2017": _instrument("2017", "zrm", "ZRM 2017", "ZRM 2017", (1, 5), _ZRM_2017,
+    "2013": _instrument("2013", "zrm", "ZRM-versie 2013", "ZRM version 2013", (1, 5), _ZRM_2013),
+    "2017": _instrument("2017", "zrm", "ZRM-versie 2017", "ZRM version 2017", (1, 5), _ZRM_2017,
                         {"parenting": ("Opvoeding (aanvulling)", "Parenting (supplement)", L.PARENTING)}),
     # Six steps from isolated (1) to paid work (6).
     "ladder": _instrument("ladder", "participation_ladder", "Participatieladder", "Participation ladder", (1, 6),
