@@ -3,7 +3,8 @@
 ``POST /v1/households/{id}/measurements`` answers 201 with the version and the ledger position; a score
 off the instrument's scale or a domain it lacks is a problem+json 400 (invalid input: the API's rule,
 docs/api.md, keeps 422 for refusals by a rule of the case); an outsider is refused (403) and recorded;
-the ZRM's own route keeps working and keeps taking only the ZRM. The plan read then shows a goal in ADL.
+the ZRM's own route keeps working and keeps taking only the ZRM. The plan read shows a goal in ADL and
+the progress per instrument (satisfaction 1-5 and 1-10 share a domain code and are never one series).
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ def test_a_participation_ladder_measurement_over_http(api: Api) -> None:
 
     v = ok(write(team, f"{base}/measurements", v, {"instrument": "satisfaction_10", "moment": "intake",
                                                    "scores": {"satisfaction": 10}}))
+    v = ok(write(team, f"{base}/measurements", v, {"instrument": "satisfaction_5", "moment": "interim",
+                                                   "scores": {"satisfaction": 2}}))  # same domain code, other scale
     v = ok(write(team, f"{base}/zrm-measurements", v, {"instrument": "2013", "moment": "intake",
                                                        "scores": {"adl": 2, "daytime_activities": 3}}))
     r = write(team, f"{base}/plan/goals", v, {"life_domain": "adl", "description": "Zelf boodschappen doen"})
@@ -74,5 +77,10 @@ def test_a_participation_ladder_measurement_over_http(api: Api) -> None:
 
     plan = team.get(f"{base}/plan", params={"minPosition": position}).json()
     assert [g["life_domain"] for g in plan["goals"]] == ["adl"]
+    # the plan's progress is per instrument: satisfaction 1-10 and 1-5 are two series, never one change
+    progress = {(p["instrument"], p["domain"]): (p["score"], p["change"]) for p in plan["zrm"]}
+    assert progress == {("ladder", "participation"): (2, None), ("satisfaction_10", "satisfaction"): (10, None),
+                        ("satisfaction_5", "satisfaction"): (2, None), ("2013", "adl"): (2, None),
+                        ("2013", "daytime_activities"): (3, None)}
     log = client(api, "privacy").get("/v1/access-log", params={"householdId": hid, "userId": "u-outsider"}).json()
     assert [(x["action"], x["outcome"]) for x in log["items"]] == [("record_measurement", "denied")]
