@@ -65,7 +65,7 @@ def _scores(given: list[str]) -> dict[str, int]:
 @_handled
 def household_goal(
     household: HouseholdId, version: Version,
-    domain: Annotated[str, typer.Option("--domain", help="Life domain (a data category, e.g. finances).")],
+    domain: Annotated[str, typer.Option("--domain", help="Life domain, e.g. finances, daytime_activities, adl.")],
     description: Annotated[str, typer.Option(help="The goal, in the household's words.")],
     target_date: Annotated[str | None, typer.Option("--target", help="Target date (YYYY-MM-DD).")] = None,
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
