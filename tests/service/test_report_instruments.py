@@ -89,3 +89,13 @@ def test_the_other_instruments_are_counted_per_instrument_and_domain(store: Stor
     page = render_html(report, "nl")
     assert "Participatieladder" in page and "Schaal 0 tot en met 10" in page and "Levensscore" in page
     assert "Participation ladder" in render_html(report, "en")
+
+    # disclosure control treats every instrument's counts as the ZRM's: small cells withheld, none the only unknown
+    small = evaluation_report(ledger, EVALUATOR, min_cell=2)
+    ladder = small["zrm"]["instruments"]["ladder"]["domains"]["participation"]
+    assert (ladder["up"], ladder["down"], ladder["same"]) == ("<2", "<2", 0)
+    assert ladder["latest_scores"]["3"] == "<2" and ladder["latest_scores"]["1"] == 0
+    cells = [v for key, v in ladder.items() if not isinstance(v, dict)]
+    cells += [v for key, v in ladder.items() if isinstance(v, dict) for v in v.values()]
+    assert all(v == 0 or v in ("<2", "x") or v >= 2 for v in cells)  # no 1 shown anywhere
+    assert small["zrm"]["instruments"]["life_score"]["domains"]["life_score"]["intake_scores"]["0"] == "<2"
