@@ -16,7 +16,7 @@ from .values import (
     ValueObject,
     is_valid_bsn,
 )
-from .zrm import INSTRUMENTS, Instrument
+from .instruments import INSTRUMENTS, Instrument
 
 __all__ = [
     "ALL_VALUE_OBJECTS",

@@ -37,6 +37,7 @@ class Action(StrEnum):
     GRANT_CONSENT = "grant_consent"
     WITHDRAW_CONSENT = "withdraw_consent"
     RECORD_ZRM_MEASUREMENT = "record_zrm_measurement"
+    RECORD_MEASUREMENT = "record_measurement"
     SET_PLAN_GOAL = "set_plan_goal"
     REVISE_PLAN_GOAL = "revise_plan_goal"
     ADD_PLAN_ACTION = "add_plan_action"
@@ -162,6 +163,10 @@ _SPECS = [
          "POST", f"{H}/consents/{{consentId}}/withdrawal", "withdraw_consent", "withdraw"),
     _cmd(A.RECORD_ZRM_MEASUREMENT, {C.ZRM}, {D, V, T}, "ZrmMeasured",
          "POST", f"{H}/zrm-measurements", "record_zrm_measurement", "zrm"),
+    # Any instrument (ZRM, participation ladder, satisfaction, life score): the same event and the same
+    # data category as the ZRM's, so a consent or basis for measurements covers every instrument alike.
+    _cmd(A.RECORD_MEASUREMENT, {C.ZRM}, {D, V, T}, "ZrmMeasured",
+         "POST", f"{H}/measurements", "record_measurement", "measure"),
     _cmd(A.SET_PLAN_GOAL, {C.PLAN}, {D}, "PlanGoalSet", "POST", f"{H}/plan/goals", "set_plan_goal", "goal"),
     _cmd(A.REVISE_PLAN_GOAL, {C.PLAN}, {D}, "PlanGoalRevised",
          "POST", f"{H}/plan/goals/{{goalId}}/revision", "revise_plan_goal", "revise-goal"),

@@ -77,6 +77,7 @@ from .vocabulary import (
     InvolvementEndReason,
     InvolvementKind,
     LegalBasis,
+    LifeDomain,
     MemberRole,
     NetworkRelation,
     OrientationWith,
@@ -85,7 +86,7 @@ from .vocabulary import (
     ReferralSource,
     ZrmMoment,
 )
-from .zrm import INSTRUMENTS, MAX_SCORE, MIN_SCORE
+from .instruments import INSTRUMENTS
 
 __all__ = ["MAX_COST_EUR", "Household", "composition_of", "phase_of"]
 
@@ -107,6 +108,11 @@ def _end_reason(value: Any) -> InvolvementEndReason:
         raise errors.InvalidInputError("The involvement end reason 'not_recorded' is kept for involvements ended before "
                                        f"reasons were recorded; expected one of: {allowed}.")
     return checked_code(InvolvementEndReason, value, "involvement end reason", kept=kept)
+
+
+def _life_domain(value: Any) -> LifeDomain:
+    """A canonical life domain a goal may be set in; ``unspecified`` is only what old goals read as."""
+    return checked_code(LifeDomain, value, "life domain", kept=(LifeDomain.UNSPECIFIED,))
 
 
 def phase_of(*, closed: bool, aftercare_until: date | None, goals: int, coordination: bool, intake: bool) -> str:
@@ -679,7 +685,7 @@ class Household(Aggregate):
     def _consent_withdrawn(self, actor: Actor, consent_id: str, on: date) -> None:
         self.consents[consent_id] = self.consents[consent_id].replace(withdrawn_on=on)
 
-    # --------------------------------------------------------------------- ZRM
+    # ------------------------------------------------------------ measurements
     def measure_zrm(
         self,
         *,
@@ -691,27 +697,51 @@ class Household(Aggregate):
         scores: dict[str, int],
         member_id: str | None = None,
     ) -> None:
+        """A ZRM measurement: ``record_measurement`` limited to the ZRM versions (the ZRM route's promise)."""
+        found = INSTRUMENTS.get(instrument)
+        if found is None or not found.zrm:
+            known = ", ".join(c for c, i in INSTRUMENTS.items() if i.zrm)
+            raise errors.UnknownZrmDomainError(f"Unknown ZRM instrument {errors.shown(instrument)}; known: {known}.")
+        self.record_measurement(actor=actor, on=on, measurement_id=measurement_id, instrument=instrument,
+                                moment=moment, scores=scores, member_id=member_id)
+
+    def record_measurement(
+        self,
+        *,
+        actor: Actor,
+        on: date,
+        measurement_id: str,
+        instrument: str,
+        moment: str,
+        scores: dict[str, int],
+        member_id: str | None = None,
+    ) -> None:
+        """A measurement with any registered instrument (``ledger.aggregates.instruments``).
+
+        Each score must be for a domain the instrument has and within its scale; the
+        instrument code is stored on the measurement, so measurements of different
+        instruments or versions are never compared.
+        """
         self._check_open(on)
         self._check_intake()
         self._new_id(self.zrm, measurement_id, "measurement")
-        try:
-            matrix = INSTRUMENTS[instrument]
-        except KeyError:
+        matrix = INSTRUMENTS.get(instrument)
+        if matrix is None:
             known = ", ".join(INSTRUMENTS)
-            raise errors.UnknownZrmDomainError(f"Unknown ZRM instrument {errors.shown(instrument)}; known: {known}.") from None
+            raise errors.UnknownZrmDomainError(f"Unknown instrument {errors.shown(instrument)}; known: {known}.")
         if not scores:
-            raise errors.InvalidInputError("A ZRM measurement scores at least one life domain.")
+            raise errors.InvalidInputError("A measurement scores at least one domain.")
         for domain, score in scores.items():
             if not matrix.has(domain):
-                raise errors.UnknownZrmDomainError(f"ZRM {instrument} has no life domain {errors.shown(domain)}.")
-            if isinstance(score, bool) or not isinstance(score, int) or not MIN_SCORE <= score <= MAX_SCORE:
+                raise errors.UnknownZrmDomainError(f"{matrix.en} has no domain {errors.shown(domain)}.")
+            if not matrix.valid_score(score):
                 raise errors.ZrmScoreOutOfRangeError(
-                    f"A ZRM score is {MIN_SCORE} to {MAX_SCORE}; {domain} got {errors.shown(score)}."
+                    f"A {matrix.en} score is {matrix.min_score} to {matrix.max_score}; {domain} got {errors.shown(score)}."
                 )
         if member_id is not None:
             self._find(self.members, member_id, "member")
         m = ZrmMeasurement(
-            measurement_id, instrument, checked_code(ZrmMoment, moment, "ZRM moment"), member_id, dict(scores), on
+            measurement_id, instrument, checked_code(ZrmMoment, moment, "measurement moment"), member_id, dict(scores), on
         )
         self._zrm_measured(actor=actor, measurement=m)
 
@@ -727,7 +757,7 @@ class Household(Aggregate):
         self._check_open(on)
         self._check_intake()
         self._new_id(self.goals, goal_id, "goal")
-        goal = Goal(goal_id, checked_code(DataCategory, life_domain, "life domain"), description, target_date, on)
+        goal = Goal(goal_id, _life_domain(life_domain), description, target_date, on)
         self._plan_goal_set(actor=actor, goal=goal)
 
     @event(PlanGoalSet)

@@ -21,7 +21,7 @@ import unicodedata
 from typing import Any
 
 from .codes import is_organisation_id, is_user_id
-from .vocabulary import Discipline, ErasureReason, HouseholdComposition, LegalReference, NetworkRelation
+from .vocabulary import Discipline, ErasureReason, HouseholdComposition, LegalReference, LifeDomain, NetworkRelation
 
 __all__ = [
     "UNREGISTERED",
@@ -29,6 +29,7 @@ __all__ = [
     "read_discipline",
     "read_erasure_reason",
     "read_legal_reference",
+    "read_life_domain",
     "read_organisation",
     "read_organisations",
     "read_relation",
@@ -140,3 +141,13 @@ def read_organisations(value: Any) -> Any:
 def read_user_id(value: Any) -> str | None:
     """A user id as it is; old text that is no user id was not one: ``None`` (not recorded)."""
     return value if value is None or is_user_id(value) else None
+
+
+def read_life_domain(value: Any) -> LifeDomain:
+    """A goal's life domain; until issue 15 goals took any data category code.
+
+    A code that is a canonical life domain reads as itself (the category codes that are
+    life domains are the same strings); any other stored category (``plan``, ``identity``,
+    ``zrm``, ...) says nothing about a life domain and reads as ``unspecified``.
+    """
+    return _code_or(LifeDomain, value, {}, LifeDomain.UNSPECIFIED)

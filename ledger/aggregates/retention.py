@@ -28,7 +28,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from .dates import add_years
-from .vocabulary import DataCategory
+from .vocabulary import LIFE_DOMAIN_CATEGORY, DataCategory, LifeDomain
 
 if TYPE_CHECKING:
     from .household import Household
@@ -101,7 +101,8 @@ def recorded_categories(household: Household) -> frozenset[DataCategory]:
     found: set[str] = set()
     if household.intake is not None:
         found.update(household.intake.domains_discussed)
-    found.update(g.life_domain for g in household.goals.values())
+    # a goal's life domain holds data of its category (vocabulary.LIFE_DOMAIN_CATEGORY: ADL is physical health, ...)
+    found.update(LIFE_DOMAIN_CATEGORY[LifeDomain(g.life_domain)].value for g in household.goals.values())
     for consent in household.consents.values():
         found.update(consent.data_categories)
     for measurement in household.zrm.values():

@@ -26,6 +26,7 @@ from .vocabulary import (
     CostKind,
     CostStream,
     DataCategory,
+    LifeDomain,
     Discipline,
     DropOutKind,
     ErasureReason,
@@ -380,12 +381,16 @@ class ZrmMeasurement(ValueObject):
 @value_object
 class Goal(ValueObject):
     goal_id: str
-    life_domain: DataCategory
+    life_domain: LifeDomain
     description: Personal
     target_date: date | None
     set_on: date
     revisions: int = 0
     revised_on: date | None = None
+
+    # Goals stored before the canonical list took a data category: a life domain reads as itself, the rest
+    # (plan, identity, ...) as ``unspecified``.
+    stored_readers = (("life_domain", legacy.read_life_domain),)
 
 
 @value_object

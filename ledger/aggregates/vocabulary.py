@@ -26,6 +26,8 @@ __all__ = [
     "InvolvementKind",
     "LegalBasis",
     "LegalReference",
+    "LIFE_DOMAIN_CATEGORY",
+    "LifeDomain",
     "MemberRelation",
     "MemberRole",
     "NetworkRelation",
@@ -121,6 +123,48 @@ class DataCategory(StrEnum):
     ZRM = "zrm"
     INVOLVEMENT = "involvement"
     COSTS = "costs"
+
+
+class LifeDomain(StrEnum):
+    """The canonical life domains (leefgebieden): what a plan goal is about.
+
+    One list for the whole ledger; each instrument maps its own domains onto it
+    (``ledger.aggregates.instruments``: ZRM 2013 ``daytime_activities`` and 2017
+    ``time_use`` are ``daytime_activities``; 2013 ``adl`` and 2017 ``basic_adl`` and
+    ``instrumental_adl`` are ``adl``). The codes that are also data categories are the
+    same strings, so goals stored before this list (which took a ``DataCategory``) read
+    unchanged; ``UNSPECIFIED`` is what an old goal stored with a category that is no
+    life domain (``plan``, ``identity``, ...) reads as. Commands refuse it.
+    """
+
+    FINANCES = "finances"
+    WORK_AND_EDUCATION = "work_and_education"
+    DAYTIME_ACTIVITIES = "daytime_activities"
+    HOUSING = "housing"
+    DOMESTIC_RELATIONS = "domestic_relations"
+    MENTAL_HEALTH = "mental_health"
+    PHYSICAL_HEALTH = "physical_health"
+    ADDICTION = "addiction"
+    ADL = "adl"
+    SOCIAL_NETWORK = "social_network"
+    SOCIAL_PARTICIPATION = "social_participation"
+    JUSTICE = "justice"
+    PARENTING = "parenting"
+    UNSPECIFIED = "unspecified"
+
+
+# The data category a goal in a life domain holds data of (retention and the access record read it):
+# a life domain that is itself a category is that category; the three that are not fall under the
+# category whose sensitivity they share, so no goal is held in a weaker category than before
+# (daytime activities under work and education, ADL under physical health, social participation
+# under social network). ``UNSPECIFIED`` holds plan data only.
+LIFE_DOMAIN_CATEGORY: dict[LifeDomain, DataCategory] = {
+    **{d: DataCategory(d.value) for d in LifeDomain if d.value in DataCategory.__members__.values()},
+    LifeDomain.DAYTIME_ACTIVITIES: DataCategory.WORK_AND_EDUCATION,
+    LifeDomain.ADL: DataCategory.PHYSICAL_HEALTH,
+    LifeDomain.SOCIAL_PARTICIPATION: DataCategory.SOCIAL_NETWORK,
+    LifeDomain.UNSPECIFIED: DataCategory.PLAN,
+}
 
 
 class Purpose(StrEnum):

@@ -170,6 +170,16 @@ class ZrmIn(Body_):
     on: date | None = None
 
 
+class MeasurementIn(Body_):
+    instrument: str = Field(max_length=16, description="An instrument code: 2013, 2017 (ZRM), ladder, satisfaction_5, "
+                            "satisfaction_10, life_score.")
+    moment: str = Field(max_length=20, description="intake, interim or final.")
+    scores: dict[str, int] = Field(min_length=1, max_length=20, description="By the instrument's domain code, "
+                                   "within its scale.")
+    member_id: str | None = Field(default=None, max_length=20)
+    on: date | None = None
+
+
 class GoalIn(Body_):
     life_domain: str = Field(max_length=40)
     description: str = Field(min_length=1, max_length=4000)

@@ -39,6 +39,19 @@ class PlanCommands(Commands):
                 scores=scores, member_id=member_id))
         return measurement_id, version
 
+    def record_measurement(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, instrument: str, moment: str,
+        scores: dict[str, int], member_id: str | None = None, on: date | None = None,
+    ) -> tuple[str, int]:
+        """A measurement with any registered instrument (``ledger.aggregates.instruments``)."""
+        day = self._on(on)
+        measurement_id = self.new_id()
+        version = self._change(actor, household_id, expected_version, Action.RECORD_MEASUREMENT, "measurement_recorded",
+            lambda h: h.record_measurement(
+                actor=actor, on=day, measurement_id=measurement_id, instrument=instrument, moment=moment,
+                scores=scores, member_id=member_id))
+        return measurement_id, version
+
     def set_plan_goal(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, life_domain: str,
         description: str, target_date: date | None = None, on: date | None = None,

@@ -84,6 +84,14 @@ class CommandRequests(Http):
         return self._command(household_id, "zrm-measurements", version, idempotency_key, instrument=instrument,
                              moment=moment, scores=dict(scores), member_id=member_id, on=on)
 
+    def record_measurement(self, household_id: str, version: int, instrument: str, scores: Mapping[str, int], *,
+                           moment: str = "intake", member_id: str | None = None, on: date | str | None = None,
+                           idempotency_key: str | None = None) -> Written:
+        """A measurement with any instrument (``2017``, ``ladder``, ``satisfaction_10``, ``life_score``, ...):
+        ``scores`` by the instrument's domain, within its scale; ``item_id`` is the measurement's id."""
+        return self._command(household_id, "measurements", version, idempotency_key, instrument=instrument,
+                             moment=moment, scores=dict(scores), member_id=member_id, on=on)
+
     def set_plan_goal(self, household_id: str, version: int, life_domain: str, description: str, *,
                  target_date: date | str | None = None, on: date | str | None = None,
                  idempotency_key: str | None = None) -> Written:

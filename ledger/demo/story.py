@@ -10,8 +10,8 @@ from ledger.aggregates.dates import add_years
 from .steps import Ref, Step
 from .names import CONSULTANTS, END_REASONS, HANDOVER_ORGS, MUNICIPALITY, ORGANISATIONS, VOLUNTEERS, VOLUNTEER_ORGS
 from .texts import (
-    ACTIONS, CANCEL_REASONS, DROP_OUT_REASONS, ESCALATION_REASONS, FINAL_NOTES, GOALS, GOAL_CATEGORY,
-    CHILD_SOURCES, INTERIM_NOTES, LABELS, ORIENTATION_NOTES, REFERRAL_REASONS, SOURCES,
+    ACTIONS, CANCEL_REASONS, DROP_OUT_REASONS, ESCALATION_REASONS, FINAL_NOTES, GOALS,
+    CHILD_SOURCES, INTERIM_NOTES, LIFE_DOMAIN_LABELS, ORIENTATION_NOTES, REFERRAL_REASONS, SOURCES,
     PERFORMER_WEIGHTS, PROFESSIONAL_FOR, RATIONALES, REFUSAL_REASONS, REOPEN_REASONS,
     REPLACE_REASONS, RESOLUTIONS, SHORT, YOUTH_LAW_RETENTION,
 )
@@ -114,7 +114,10 @@ class _Story(_StorySteps):
 
     # ------------------------------------------------------------ the plan
     def goal_categories(self) -> list[str]:
-        return list(dict.fromkeys(GOAL_CATEGORY[d] for d in self.problems))[:4]
+        """The goals' life domains: each problem domain's canonical life domain (ZRM 2013 ``adl`` and 2017
+        ``basic_adl`` are both ``adl``; ``time_use`` is ``daytime_activities``), as the instrument declares it."""
+        life = (self.matrix.domain(d).life_domain for d in self.problems)
+        return list(dict.fromkeys(str(d) for d in life if d is not None))[:4]
 
     def set_goal(self, day: date, category: str, n_actions: int) -> None:
         rng = self.rng
@@ -227,7 +230,7 @@ class _Story(_StorySteps):
         day = plan_day + timedelta(days=rng.randint(80, 100))
         while day <= until:
             self.measure(day, "interim")
-            domain = LABELS[rng.choice(self.goals)[1]] if self.goals else "financiën"
+            domain = LIFE_DOMAIN_LABELS[rng.choice(self.goals)[1]] if self.goals else "financiën"
             self.add(day, "hold_evaluation", "evaluation", conclusion="continue",
                      notes=self.pick_text(INTERIM_NOTES, domein=domain))
             for _ in range(rng.choice((0, 1, 1, 2))):

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ledger.aggregates.dates import add_years
-from ledger.aggregates.zrm import INSTRUMENTS
+from ledger.aggregates.instruments import INSTRUMENTS
 from .steps import Ref, Step
 from .names import MUNICIPALITY, PROFESSIONALS, VOLUNTEERS
 from .texts import (
@@ -33,6 +33,17 @@ class _StorySteps:
         self.kind = profile.children[0].given if profile.children else self.naam
         self.matrix = INSTRUMENTS[profile.instrument]
         self.zrm_member = "m1" if rng.random() < 0.3 else None
+        # The other instruments (issue 15), drawn from their own generator so the ZRM story stays as it was:
+        # about half the households also get the participation ladder, a satisfaction score and a life score.
+        self.others = random.Random(f"instruments-{profile.index}")
+        self.other_scores: dict[str, tuple[str, int]] = {}
+        if self.others.random() < 0.5:
+            satisfaction = self.others.choice(("satisfaction_5", "satisfaction_10"))
+            self.other_scores = {
+                "ladder": ("participation", self.others.choice((1, 2, 2, 3, 3, 4))),
+                satisfaction: ("satisfaction", self.others.randint(2, 4) * (2 if satisfaction.endswith("10") else 1)),
+                "life_score": ("life_score", self.others.randint(2, 6)),
+            }
         self.problems = self._problem_domains()
         self.scores = self._intake_scores()
         self.director: str | None = None
@@ -92,6 +103,12 @@ class _StorySteps:
         scores = dict(self.scores) if moment == "intake" else self._evolve(0.5 if moment == "final" else 0.4)
         self.add(on, "record_zrm_measurement", "zrm", instrument=self.p.instrument, moment=moment,
                  scores=scores, member_id=self.zrm_member)
+        for instrument, (domain, score) in self.other_scores.items():
+            if moment != "intake":  # a small step, mostly up
+                matrix = INSTRUMENTS[instrument]
+                score = min(matrix.max_score, max(matrix.min_score, score + self.others.choice((-1, 0, 1, 1, 2))))
+                self.other_scores[instrument] = (domain, score)
+            self.add(on, "record_measurement", "zrm", instrument=instrument, moment=moment, scores={domain: score})
 
     # ---------------------------------------------------------- the story
 

@@ -43,7 +43,7 @@ RATIONALES: dict[str, tuple[str, ...]] = {
     "household_declines": ("{naam} wil op dit moment geen regie vanuit de gemeente.",),
 }
 
-# ZRM domain -> data category of a plan goal.
+# ZRM domain -> the data category it speaks of (the intake's domains and the consent's categories).
 GOAL_CATEGORY: dict[str, str] = {
     "finances": "finances", "work_and_education": "work_and_education", "time_use": "work_and_education",
     "daytime_activities": "work_and_education", "housing": "housing", "domestic_relations": "domestic_relations",
@@ -65,7 +65,13 @@ LABELS: dict[str, str] = {
     "mental_health": "psychische gezondheid", "addiction": "middelengebruik", "justice": "justitie",
     "parenting": "opvoeding", "social_network": "sociaal netwerk",
 }
+# A plan goal's life domain in words: the categories' labels and the three life domains that are no category.
+LIFE_DOMAIN_LABELS: dict[str, str] = {**LABELS, "daytime_activities": "dagbesteding", "adl": "zelfzorg (ADL)",
+                                      "social_participation": "meedoen in de wijk"}
 GOALS: dict[str, tuple[str, ...]] = {
+    "daytime_activities": ("{naam} heeft drie dagdelen per week een zinvolle dagbesteding.",),
+    "adl": ("{naam} doet de eigen boodschappen en verzorging weer grotendeels zelf.",),
+    "social_participation": ("{naam} doet mee aan een activiteit in de wijk.",),
     "finances": ("{naam} heeft overzicht over inkomsten en uitgaven en er komen geen nieuwe schulden bij.",
                  "De schulden zijn in kaart en er loopt een betalingsregeling."),
     "work_and_education": ("{naam} heeft een vaste daginvulling met werk of vrijwilligerswerk.",
@@ -86,6 +92,24 @@ GOALS: dict[str, tuple[str, ...]] = {
                        "Het netwerk rond het gezin helpt mee met praktische zaken."),
 }
 ACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "daytime_activities": {
+        "self": ("{naam} kiest twee activiteiten uit het aanbod van het buurthuis.",),
+        "network": ("Een vriendin gaat de eerste keren mee naar de dagbesteding.",),
+        "volunteer": ("Maatje zoekt met {naam} een plek als vrijwilliger.",),
+        "professional": ("Aanmelding voor dagbesteding via het Wmo-loket.",),
+    },
+    "adl": {
+        "self": ("{naam} maakt een weekmenu en een boodschappenlijst.",),
+        "network": ("Zoon helpt op zaterdag met de was.",),
+        "volunteer": ("Vrijwilliger oefent met {naam} het koken van eenvoudige maaltijden.",),
+        "professional": ("Wijkverpleging traint zelfstandig douchen en aankleden.",),
+    },
+    "social_participation": {
+        "self": ("{naam} gaat naar de bewonersavond.",),
+        "network": ("Buurman neemt {naam} mee naar de moestuin in de wijk.",),
+        "volunteer": ("Buddy gaat mee naar het taalcafé.",),
+        "professional": ("Opbouwwerker koppelt {naam} aan een bewonersinitiatief.",),
+    },
     "finances": {
         "self": ("{naam} houdt een kasboek bij en bewaart alle post in één map.",
                  "{naam} zegt abonnementen op die niet nodig zijn."),
@@ -150,6 +174,7 @@ ACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 PROFESSIONAL_FOR: dict[str, tuple[str, ...]] = {
+    "daytime_activities": ("welzijn-demodorp",), "adl": ("thuiszorg-regio",), "social_participation": ("welzijn-demodorp",),
     "finances": ("schuldhulp-demodorp", "budgetbeheer-regio"),
     "work_and_education": ("werk-en-inkomen-demodorp", "leerplicht-demodorp"),
     "housing": ("woonstichting-demodorp",),

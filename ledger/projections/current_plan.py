@@ -257,7 +257,7 @@ def plan(conn: sa.Connection, household_id: str, today: date) -> dict[str, Any] 
     """The household's plan as it stands, with late actions and ZRM progress as of ``today``.
 
     An action is late when it is open (neither done nor cancelled) and ``due_on < today``.
-    ZRM, per member (``None``: the household as a whole) and domain: the latest score
+    Measurements, per member (``None``: the household as a whole), domain and instrument: the latest score
     (last by ``measured_on``, then by ledger position) and its ``change`` since the
     baseline: the first measurement with moment ``intake`` that scored the domain, else
     the first that scored it. ``change`` is ``None`` while the baseline is the latest.
@@ -304,11 +304,13 @@ def _zrm_progress(conn: sa.Connection, household_id: str) -> list[dict[str, Any]
     z = zrm_scores_table
     rows = conn.execute(sa.select(z).where(z.c.household_id == household_id)
                         .order_by(z.c.measured_on, z.c.position)).all()
-    series: dict[tuple[str, str], list[Any]] = {}
-    for r in rows:  # chronological per (member, domain)
-        series.setdefault((r.member_id or "", r.domain), []).append(r)
+    # chronological per (member, instrument, domain): a change is only ever within one instrument and version
+    # (ZRM 2013 vs 2017, satisfaction 1-5 vs 1-10 share domain codes but are never compared)
+    series: dict[tuple[str, str, str], list[Any]] = {}
+    for r in rows:
+        series.setdefault((r.member_id or "", r.domain, r.instrument), []).append(r)
     out = []
-    for (_member, domain), scores in sorted(series.items()):
+    for (_member, domain, _instrument), scores in sorted(series.items()):
         latest = scores[-1]
         baseline = next((s for s in scores if s.moment == "intake"), scores[0])
         out.append({

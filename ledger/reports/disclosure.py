@@ -227,11 +227,12 @@ def relations(r: dict[str, Any]) -> list[Sum | Derived]:
         part(households, instrument["households"])
         for d in instrument["domains"].values():
             part(instrument["households"], d["intake_measured"])
-            part(d["intake_measured"], d["intake_at_most_3"])
             part(d["intake_measured"], d["compared"])
             parts(d["compared"], (d["up"], d["same"], d["down"]))
             parts(d["intake_measured"], d["intake_scores"].values())
-            parts(d["intake_at_most_3"], (d["intake_scores"][s] for s in ("1", "2", "3")))
+            if "intake_at_most_3" in d:  # the ZRM's only
+                part(d["intake_measured"], d["intake_at_most_3"])
+                parts(d["intake_at_most_3"], (d["intake_scores"][s] for s in ("1", "2", "3")))
             parts(d["compared"], d["intake_scores_compared"].values())
             parts(d["compared"], d["latest_scores"].values())
     involvement = r["involvement"]

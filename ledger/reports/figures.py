@@ -23,7 +23,7 @@ from ledger.aggregates.vocabulary import (
     PerformerKind,
     ReferralSource,
 )
-from ledger.aggregates.zrm import INSTRUMENTS, MAX_SCORE, MIN_SCORE
+from ledger.aggregates.instruments import INSTRUMENTS, ZRM_INSTRUMENTS
 from ledger.projections import caseloads as cl
 from ledger.projections.base import code_of
 
@@ -45,9 +45,11 @@ CASELOAD_NORMS: dict[str, Any] = {
               "for the most complex cases, 20-25 in youth work, 50 in work & income, over 100 under the "
               "Participation Act; recommended 8-30.",
 }
-ZRM_RULE = ("Per household and life domain: the first intake measurement against the latest interim or final "
-            "measurement after it, within one instrument version; 2013 and 2017 are never compared with each "
-            "other (no documented mapping).")
+ZRM_RULE = ("Per household, instrument and domain: the first intake measurement against the latest interim or "
+            "final measurement after it, within one instrument (and version), counted as up, same or down by the "
+            "instrument's declared direction (higher is better for all of them); ZRM 2013 and 2017, the "
+            "participation ladder, client satisfaction 1-5 and 1-10 and the life score are never compared with "
+            "each other.")
 DAYS_PER_YEAR = 365
 BASELINE_YEARS = 2
 CENT = Decimal("0.01")
@@ -183,24 +185,35 @@ def _phases(referrals: Sequence[Any], first_goal: dict[str, date], first_interim
     }
 
 
-# ------------------------------------------------------------------ ZRM
+# ------------------------------------------------------------------ ZRM and the other instruments
 def _domains_of(instrument: str, seen: Iterable[str]) -> list[str]:
     matrix = INSTRUMENTS.get(instrument)
-    order = [*matrix.domains, *matrix.supplements] if matrix is not None else []
+    order = matrix.order() if matrix is not None else []
     seen = set(seen)
     return [d for d in order if d in seen] + sorted(seen - set(order))
 
 
+def _step(instrument: str, first: int, later: int) -> int:
+    matrix = INSTRUMENTS.get(instrument)
+    return matrix.step(first, later) if matrix is not None else (later > first) - (later < first)
+
+
 def _zrm(rows: Sequence[Any]) -> dict[str, Any]:
-    """Per instrument and domain: baseline, latest after it, and the step between (never across instruments)."""
+    """Per instrument and domain: baseline, latest after it, and the step between (never across instruments).
+
+    Every instrument of ``ledger.aggregates.instruments`` (ZRM 2013 and 2017, the participation ladder,
+    client satisfaction, the life score) is counted by the same rule, each on its own scale and with its
+    declared direction; ``intake_at_most_3`` (not self-sufficient at intake) is the ZRM's only.
+    """
     # (household, instrument, domain) -> subject (member id or "" for the household) -> [(order, moment, score)]
     series: dict[tuple[str, str, str], dict[str, list[tuple[tuple[date, int], str, int]]]] = defaultdict(
         lambda: defaultdict(list))
-    instruments_of: dict[str, set[str]] = defaultdict(set)
+    versions_of: dict[str, set[str]] = defaultdict(set)  # ZRM versions per household
     for r in rows:
         order = (r.measured_on, r.position)
         series[(r.household_id, r.instrument, r.domain)][r.member_id or ""].append((order, r.moment, r.score))
-        instruments_of[r.household_id].add(r.instrument)
+        if r.instrument in ZRM_INSTRUMENTS:
+            versions_of[r.household_id].add(r.instrument)
 
     pairs: dict[str, dict[str, list[tuple[int, int | None]]]] = defaultdict(lambda: defaultdict(list))
     households: dict[str, set[str]] = defaultdict(set)
@@ -216,9 +229,11 @@ def _zrm(rows: Sequence[Any]) -> dict[str, Any]:
             households[instrument].add(household)
             break
 
-    scores = range(MIN_SCORE, MAX_SCORE + 1)
     out: dict[str, Any] = {}
-    for instrument in sorted(pairs):
+    for instrument in sorted(pairs, key=_instrument_order):
+        matrix = INSTRUMENTS.get(instrument)
+        scores = matrix.scale if matrix is not None else range(1, 6)
+        zrm = matrix is None or matrix.zrm
         domains: dict[str, Any] = {}
         for domain in _domains_of(instrument, pairs[instrument]):
             taken = pairs[instrument][domain]
@@ -226,10 +241,12 @@ def _zrm(rows: Sequence[Any]) -> dict[str, Any]:
             # one pass per tally (Counters), not one per score: a series computes this at every date
             baselines, compared_baselines = Counter(b for b, _ in taken), Counter(b for b, _ in compared)
             latest = Counter(last for _, last in compared)
-            steps = Counter((last > b) - (last < b) for b, last in compared)
+            steps = Counter(_step(instrument, b, last) for b, last in compared)
+            figures: dict[str, Any] = {"intake_measured": Count(len(taken))}
+            if zrm:
+                figures["intake_at_most_3"] = Count(sum(n for b, n in baselines.items() if b <= 3))
             domains[domain] = {
-                "intake_measured": Count(len(taken)),
-                "intake_at_most_3": Count(sum(n for b, n in baselines.items() if b <= 3)),
+                **figures,
                 "compared": Count(len(compared)),
                 "up": Count(steps[1]),
                 "same": Count(steps[0]),
@@ -241,9 +258,15 @@ def _zrm(rows: Sequence[Any]) -> dict[str, Any]:
         out[instrument] = {"households": Count(len(households[instrument])), "domains": domains}
     return {
         "rule": ZRM_RULE,
-        "households_with_two_instruments": Count(sum(1 for v in instruments_of.values() if len(v) > 1)),
+        "households_with_two_instruments": Count(sum(1 for v in versions_of.values() if len(v) > 1)),
         "instruments": out,
     }
+
+
+def _instrument_order(code: str) -> tuple[int, str]:
+    """The registry's order (ZRM 2013, 2017, ladder, satisfaction, life score); an unknown code last."""
+    order = list(INSTRUMENTS)
+    return (order.index(code) if code in INSTRUMENTS else len(order), code)
 
 
 # ------------------------------------------------------------------ involvement

@@ -1,7 +1,8 @@
 """Words for the evaluation report: Dutch (the default) and English.
 
-Codes are the ledger's own (``ledger.aggregates.vocabulary``); ZRM domain labels in
-Dutch come from the instruments themselves (``ledger.aggregates.zrm``). A code without
+Codes are the ledger's own (``ledger.aggregates.vocabulary``); instrument names and their
+domain labels, Dutch and English, come from the instruments themselves
+(``ledger.aggregates.instruments``). A code without
 a label is shown as itself, so a new vocabulary member never breaks a report.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ledger.aggregates.zrm import INSTRUMENTS
+from ledger.aggregates.instruments import INSTRUMENTS
 
 __all__ = ["LANGS", "Lang", "Words", "words"]
 
@@ -147,15 +148,6 @@ _CODES: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
-_ZRM_EN = {
-    "finances": "Finances", "daytime_activities": "Daytime activities", "work_and_education": "Work & education",
-    "time_use": "Time use", "housing": "Housing", "domestic_relations": "Domestic relations",
-    "mental_health": "Mental health", "physical_health": "Physical health", "addiction": "Addiction",
-    "adl": "ADL", "basic_adl": "Basic ADL", "instrumental_adl": "Instrumental ADL",
-    "social_network": "Social network", "social_participation": "Social participation", "justice": "Justice",
-    "parenting": "Parenting (supplement)",
-}
-
 _TEXT: dict[str, tuple[str, str]] = {
     "title": ("Evaluatie integrale aanpak", "Evaluation of the integrated approach"),
     "subtitle": ("Eén gezin, één plan, één regisseur: herberekend uit het grootboek",
@@ -211,7 +203,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "t_caseloads": ("Actieve huishoudens bij regisseurs", "Active households with case directors"),
     "t_involved": ("Betrokken op de datum", "Involved on the date"),
     "t_actions": ("Plan-acties: open en te laat", "Plan actions: open and late"),
-    "t_zrm": ("ZRM {i}: vooruit, gelijk en achteruit per leefgebied", "ZRM {i}: up, same and down per life domain"),
+    "t_zrm": ("{i}: vooruit, gelijk en achteruit per leefgebied", "{i}: up, same and down per life domain"),
     # sections
     "s_referrals": ("Aanmeldingen per bron", "Referrals by source"),
     "s_composition": ("Samenstelling huishouden bij aanmelding", "Household composition at referral"),
@@ -220,7 +212,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "revised_households": ("Samenstelling herzien", "Composition revised"),
     "s_coordination": ("Coördinatiebesluiten", "Coordination decisions"),
     "s_phases": ("Bereikte fase", "Phase reached"),
-    "s_zrm": ("Zelfredzaamheid (ZRM) per leefgebied", "Self-sufficiency (ZRM) per life domain"),
+    "s_zrm": ("Zelfredzaamheid (ZRM) en andere meetinstrumenten per leefgebied",
+              "Self-sufficiency (ZRM) and other instruments per life domain"),
     "s_involvement": ("Betrokken professionals en vrijwilligers", "Professionals and volunteers involved"),
     "s_actions": ("Plan-acties naar uitvoerder", "Plan actions by performer"),
     "s_lead_times": ("Doorlooptijden (dagen)", "Lead times (days)"),
@@ -247,13 +240,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     "undecided": ("Nog geen besluit", "Not decided yet"),
     "phase": ("Fase", "Phase"),
     "share": ("Aandeel", "Share"),
-    "instrument": ("ZRM-versie {v}", "ZRM version {v}"),
-    "zrm_rule": ("Per huishouden en leefgebied: de eerste intakemeting (nulmeting) tegenover de laatste tussen- "
-                 "of eindmeting daarna, binnen dezelfde ZRM-versie. Versies 2013 en 2017 worden nooit met "
-                 "elkaar vergeleken: daarvoor bestaat geen vastgelegde omzetting.",
-                 "Per household and life domain: the first intake measurement (baseline) against the latest "
-                 "interim or final measurement after it, within one ZRM version. Versions 2013 and 2017 are "
-                 "never compared with each other: no documented mapping exists."),
+    "zrm_rule": ("Per huishouden, instrument en leefgebied: de eerste intakemeting (nulmeting) tegenover de laatste "
+                 "tussen- of eindmeting daarna, binnen hetzelfde instrument en dezelfde versie; een hogere score "
+                 "is beter (vooruit). ZRM 2013 en 2017, de Participatieladder, cliënttevredenheid (1-5 en 1-10) "
+                 "en de levensscore worden nooit met elkaar vergeleken: daarvoor bestaat geen vastgelegde omzetting.",
+                 "Per household, instrument and life domain: the first intake measurement (baseline) against the "
+                 "latest interim or final measurement after it, within one instrument and version; a higher score "
+                 "is better (up). ZRM 2013 and 2017, the participation ladder, client satisfaction (1-5 and 1-10) "
+                 "and the life score are never compared with each other: no documented mapping exists."),
     "two_instruments": ("Huishoudens gemeten met beide versies (niet over versies heen vergeleken)",
                         "Households measured with both versions (not compared across versions)"),
     "domain": ("Leefgebied", "Life domain"),
@@ -271,6 +265,8 @@ _TEXT: dict[str, tuple[str, str]] = {
                           "baselines is in the JSON and CSV (intake_scores)."),
     "at_intake": ("Nulmeting", "Baseline"),
     "latest": ("Laatste", "Latest"),
+    "scale_legend": ("Schaal {lo} tot en met {hi}; een hogere score is beter",
+                     "Scale {lo} to {hi}; a higher score is better"),
     "score_legend": ("1 acute problematiek · 2 niet zelfredzaam · 3 beperkt · 4 voldoende · "
                      "5 volledig zelfredzaam",
                      "1 acute problems · 2 not self-sufficient · 3 limited · 4 sufficient · 5 fully self-sufficient"),
@@ -425,10 +421,16 @@ class Words:
         return pair[self._i] if pair else key.replace("_", " ")
 
     def domain(self, instrument: str, domain: str) -> str:
-        if self.lang == "en":
-            return _ZRM_EN.get(domain, domain.replace("_", " "))
+        """An instrument's domain in words (Dutch and English from the registry, ``ledger.aggregates.instruments``)."""
         matrix = INSTRUMENTS.get(instrument)
-        return matrix.label(domain) if matrix is not None and matrix.has(domain) else domain.replace("_", " ")
+        return matrix.label(domain, self.lang) if matrix is not None and matrix.has(domain) else domain.replace("_", " ")
+
+    def instrument(self, code: str) -> str:
+        """An instrument's name: "ZRM 2017", "Participatieladder" / "Participation ladder", ..."""
+        matrix = INSTRUMENTS.get(code)
+        if matrix is None:
+            return code.replace("_", " ")
+        return matrix.en if self.lang == "en" else matrix.nl
 
     def number(self, value: float | int, decimals: int = 0) -> str:
         """A number with the language's separators (1.234,5 in Dutch; 1,234.5 in English)."""

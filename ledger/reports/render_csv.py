@@ -52,7 +52,7 @@ def _label(section: str, parts: list[str], w: Words) -> str:
         before = parts[i - 1] if i else None
         if section == "zrm" and before == "instruments":
             instrument = part
-            out.append(w("instrument", v=part))
+            out.append(w.instrument(part))
         elif section == "zrm" and before == "domains" and instrument is not None:
             out.append(w.domain(instrument, part))
         elif section == "zrm" and part.isdigit():

@@ -14,6 +14,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from ledger.aggregates.instruments import INSTRUMENTS
+
 from . import charts
 from .charts import BLUE, DARK, GREEN, GREY, LIGHT, ORANGE, SKY
 from .labels import Lang, Words
@@ -167,19 +169,21 @@ def _zrm(r: dict[str, Any], w: Words, fmt: charts.Fmt) -> str:
         out.append(f'<p class="note">{w("none")}.</p>')
     for instrument, data in z["instruments"].items():
         domains = data["domains"]
-        out.append(f'<h3>{w("instrument", v=escape(instrument))} · {fmt.count(data["households"])} '
+        out.append(f'<h3>{escape(w.instrument(instrument))} · {fmt.count(data["households"])} '
                    f'{w("households_lc")}</h3>')
-        rows = [(escape(w.domain(instrument, d)), fmt.count(v["intake_measured"]), fmt.count(v["intake_at_most_3"]),
+        rows = [(escape(w.domain(instrument, d)), fmt.count(v["intake_measured"]), fmt.count(v.get("intake_at_most_3")),
                  fmt.count(v["compared"]), fmt.count(v["up"]), fmt.count(v["same"]), fmt.count(v["down"]))
                 for d, v in domains.items()]
         out.append(charts.table([w("domain"), w("measured"), w("at_most_3"), w("compared"), w("up"), w("same"),
                            w("down")], rows))
         out.append('<div class="keep">' + charts.legend([(w("up"), BLUE), (w("same"), GREY), (w("down"), ORANGE)]))
-        out.append(charts.stacked(f'{w("instrument", v=instrument)}: {w("up")} / {w("same")} / {w("down")}', [
+        out.append(charts.stacked(f'{w.instrument(instrument)}: {w("up")} / {w("same")} / {w("down")}', [
             (w.domain(instrument, d), [(v["up"], BLUE), (v["same"], GREY), (v["down"], ORANGE)])
             for d, v in domains.items()], fmt.count) + "</div>")
-        out.append(f'<h3>{w("distribution")}</h3><p class="note">{w("distribution_note")}<br>'
-                   f'{w("score_legend")}</p>')
+        matrix = INSTRUMENTS.get(instrument)
+        legend = (w("score_legend") if matrix is None or matrix.zrm
+                  else w("scale_legend", lo=matrix.min_score, hi=matrix.max_score))
+        out.append(f'<h3>{w("distribution")}</h3><p class="note">{w("distribution_note")}<br>{legend}</p>')
         out.append(charts.legend([(w("at_intake"), LIGHT), (w("latest"), BLUE)]))
         figures = []
         for d, v in domains.items():

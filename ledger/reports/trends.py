@@ -140,7 +140,7 @@ def trends(series: dict[str, Any], w: Words, fmt: Fmt, number: str = "") -> str:
         domains = list(dict.fromkeys(d for p in points if p["figures"]
                                      for d in p["figures"]["zrm"].get(instrument, {})))
         for key in ("up", "same", "down"):
-            blocks.append((f'{w("t_zrm", i=instrument)} · {w(key)}',
+            blocks.append((f'{w("t_zrm", i=w.instrument(instrument))} · {w(key)}',
                            [line(w.domain(instrument, d), "zrm", instrument, d, key) for d in domains],
                            w("households")))
     every = w(f'every_{series["every"]}')

@@ -305,6 +305,9 @@ def test_the_cli_walks_a_household_from_referral_to_closure(api: Any) -> None:
                     "--organisation", GGZ, "--organisation", TESTDORP, *consent))
     assert out.startswith("version 4; consent ")
     w = step("director", "zrm", hid, "-v", "4", "--score", "finances=2", "--score", "housing=3")
+    w = step("director", "measure", hid, "-v", str(w["version"]), "--instrument", "ladder",
+             "--score", "participation=2")  # issue 15: another instrument than the ZRM
+    w = step("director", "goal", hid, "-v", str(w["version"]), "--domain", "adl", "--description", "Zelf koken")
     w = step("director", "goal", hid, "-v", str(w["version"]), "--domain", "finances", "--description", "Rust")
     goal = w["item_id"]
     w = step("director", "action", hid, "-v", str(w["version"]), "--goal", goal, "--description", "Gesprek",
@@ -372,6 +375,7 @@ def stored(api: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         ["intake", "{hid}", "-v", "7", "--domain", "finances"],
         ["intake", "{hid}", "-v", "1", "--domain", "astrology"],
         ["zrm", "{hid}", "-v", "1", "--instrument", "2017", "--moment", "intake", "--score", "finances=9"],
+        ["measure", "{hid}", "-v", "1", "--instrument", "life_score", "--score", "life_score=11"],
         ["close", "{hid}", "-v", "1", "--reason", "goals_achieved", "--on", "2031-01-01"],
         ["refer", "--source", "wmo_desk", "--member", "adult:Ada Proef:123456789"],
     ],

@@ -91,6 +91,10 @@ def _comparable(view: dict[str, Any]) -> dict[str, Any]:
 
 def test_import_equals_live_commands_sealed_recorded_and_chained(store: Store) -> None:
     lines = _lines()
+    steps = [s for line in lines for s in json.loads(line)["steps"]]
+    # issue 15: the file holds other instruments than the ZRM and goals in the life domains that are no category
+    assert {s["args"]["instrument"] for s in steps if s["command"] == "record_measurement"} >= {"ladder", "life_score"}
+    assert {"adl", "daytime_activities"} <= {s["args"]["life_domain"] for s in steps if s["command"] == "set_plan_goal"}
     clock = FixedClock(NOW)
     ledger = _with_staff(store.make_ledger(clock=clock, snapshot_interval=10))  # snapshots inside the import too
     report = import_lines(ledger.app, lambda: lines, OPERATOR, batch_size=100)

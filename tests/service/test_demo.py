@@ -108,16 +108,23 @@ def test_no_personal_value_is_stored_in_plaintext(municipality: DemoRun) -> None
 
 
 def test_zrm_moments_and_test_range_bsns(municipality: DemoRun, reopened: Ledger) -> None:
-    """ZRM measurements include intake, interim and final; every BSN lies in the 99999xxxx test range."""
+    """Measurements include intake, interim and final, and the other instruments; every BSN lies in the 99999xxxx test range."""
     moments: set[str] = set()
+    instruments: set[str] = set()
+    life_domains: set[str] = set()
     bsns: list[str] = []
     for hid in municipality.report.household_ids:
         household = reopened.app.get_household(OPERATOR, hid)
         if household.is_erased:
             continue
         moments |= {m.moment.value for m in household.zrm.values()}
+        instruments |= {m.instrument for m in household.zrm.values()}
+        life_domains |= {str(g.life_domain) for g in household.goals.values()}
         bsns += [m.bsn.value for m in household.referral.members if m.bsn is not None and m.bsn.value]
     assert {"intake", "interim", "final"} <= moments
+    # issue 15: the other instruments beside the ZRM, and goals in the life domains that are no data category
+    assert {"ladder", "life_score", "satisfaction_5", "satisfaction_10"} <= instruments
+    assert {"adl", "daytime_activities", "social_participation"} & life_domains
     written = [v for v in municipality.report.personal_values if len(v) == 9 and v.isdigit()]
     assert bsns and set(bsns) <= set(written)  # the report's BSNs include the erased households'
     for bsn in written:

@@ -49,6 +49,8 @@ DIRECTORS = ("u-dir1", "u-dir2")
 SOURCES = ("social_work", "wmo_desk", "police", "household_itself", "general_practitioner")
 OUTCOMES = ("broker_coordinates", "stays_with_partners", "volunteers_deployed", "not_needed")
 ZRM = {"2017": ("finances", "housing", "mental_health"), "2013": ("finances", "housing")}
+# The other instruments (issue 15), each on its own scale: recorded through record_measurement.
+OTHER_INSTRUMENTS = {"ladder": ("participation", 1, 6), "life_score": ("life_score", 0, 10)}
 # How often a command is drawn among those allowed (default 1): the plan's work more often than the endings.
 WEIGHTS = {"intake": 4, "goal": 3, "add_action": 4, "complete_action": 2, "zrm": 3, "evaluation": 2, "revise_goal": 2,
            "coordination": 2, "start_involvement": 2}
@@ -235,7 +237,7 @@ class History:
         out["coordination"] = coordination
         out["plan_meeting"] = lambda: self.plan_meeting(call, ref)
         out["zrm"] = lambda: self.zrm(call, ref)
-        out["goal"] = lambda: call(app.set_plan_goal, ref, life_domain=draw(st.sampled_from(["finances", "housing"]),
+        out["goal"] = lambda: call(app.set_plan_goal, ref, life_domain=draw(st.sampled_from(["finances", "housing", "adl"]),
                                                                             "life domain"),
                                    description="Doel", target_date=self.today + timedelta(days=60))
         out["evaluation"] = lambda: call(app.hold_evaluation, ref, conclusion="continue",
@@ -274,7 +276,12 @@ class History:
         return call(self.app.schedule_plan_meeting, ref, scheduled_for=self.today + timedelta(days=ahead))
 
     def zrm(self, call: Callable[..., tuple[date, Any]], ref: date) -> tuple[date, Any]:
-        instrument = self.draw(st.sampled_from(sorted(ZRM)), "instrument")
+        instrument = self.draw(st.sampled_from([*sorted(ZRM), *sorted(OTHER_INSTRUMENTS)]), "instrument")
+        if instrument in OTHER_INSTRUMENTS:
+            domain, low, high = OTHER_INSTRUMENTS[instrument]
+            moment = self.draw(st.sampled_from(["intake", "intake", "interim", "final"]), "moment")
+            return call(self.app.record_measurement, ref, instrument=instrument, moment=moment,
+                        scores={domain: self.draw(st.integers(low, high), "score")})
         domains = self.draw(st.lists(st.sampled_from(ZRM[instrument]), min_size=1, unique=True), "domains")
         scores = {d: self.draw(st.integers(1, 5), f"score {d}") for d in domains}
         moment = self.draw(st.sampled_from(["intake", "intake", "interim", "final"]), "moment")

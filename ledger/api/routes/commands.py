@@ -47,6 +47,7 @@ from ..bodies import (
     ReopeningIn,
     ResolutionIn,
     RetentionHoldIn,
+    MeasurementIn,
     ZrmIn,
 )
 from ..deps import Caller, CallerDep, VersionDep, ledger_of
@@ -147,6 +148,7 @@ _command(Action.HOLD_ORIENTATION_TALK, OrientationTalkIn, "Record an orientation
 _command(Action.SCHEDULE_PLAN_MEETING, PlanMeetingIn, "Schedule the plan meeting")
 _command(Action.DECIDE_COORDINATION, CoordinationIn, "Decide on coordination")
 _command(Action.RECORD_ZRM_MEASUREMENT, ZrmIn, "Record a ZRM measurement")
+_command(Action.RECORD_MEASUREMENT, MeasurementIn, "Record a measurement (ZRM, participation ladder, satisfaction, life score)")
 _command(Action.GRANT_CONSENT, ConsentIn, "Grant a consent or record a legal basis")
 _command(Action.WITHDRAW_CONSENT, OnIn, "Withdraw a consent", item_kw="consent_id")
 _command(Action.SET_PLAN_GOAL, GoalIn, "Set a plan goal")

@@ -116,12 +116,14 @@ class PhasesOut(Out):
 
 class ZrmDomainOut(Out):
     intake_measured: Cell
-    intake_at_most_3: Cell
+    intake_at_most_3: Cell | None = Field(default=None, description="ZRM only: intake score 1 to 3 (absent for "
+                                          "the other instruments).")
     compared: Cell
     up: Cell
     same: Cell
     down: Cell
-    intake_scores: Cells = Field(description="By score (1 to 5).")
+    intake_scores: Cells = Field(description="By score, over the instrument's scale (ZRM 1 to 5, ladder 1 to 6, "
+                                 "satisfaction 1 to 5 or 1 to 10, life score 0 to 10).")
     intake_scores_compared: Cells
     latest_scores: Cells
 
@@ -133,8 +135,9 @@ class ZrmInstrumentOut(Out):
 
 class ZrmOut(Out):
     rule: str
-    households_with_two_instruments: Cell
-    instruments: dict[str, ZrmInstrumentOut] = Field(description="By instrument version (2013, 2017).")
+    households_with_two_instruments: Cell = Field(description="Households measured with both ZRM versions.")
+    instruments: dict[str, ZrmInstrumentOut] = Field(description="By instrument code: the ZRM versions 2013 and "
+        "2017, ladder (participation ladder), satisfaction_5, satisfaction_10, life_score; never compared.")
 
 
 class InvolvedKindOut(Out):

@@ -1,4 +1,4 @@
-"""``ledger household zrm|goal|revise-goal|action|complete|cancel|cost``: the plan over the HTTP API.
+"""``ledger household zrm|measure|goal|revise-goal|action|complete|cancel|cost``: the plan over the HTTP API.
 
 Registered on :data:`ledger.cli.remote.household.household_app`, like :mod:`.case`.
 """
@@ -27,23 +27,45 @@ def household_zrm(
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
 ) -> None:
     """Record a ZRM measurement."""
+    with _client() as c:
+        w = c.record_zrm_measurement(household, version, _scores(score), instrument=instrument, moment=moment, member_id=member,
+                         on=_date(on), idempotency_key=idempotency_key)
+    _written(w, as_json, "measurement")
+
+
+@household_app.command("measure")
+@_handled
+def household_measure(
+    household: HouseholdId, version: Version,
+    instrument: Annotated[str, typer.Option(help="2013, 2017 (ZRM), ladder, satisfaction_5, satisfaction_10, "
+                                                  "life_score.")],
+    score: Annotated[list[str], typer.Option("--score", help="DOMAIN=NUMBER within the instrument's scale; repeat.")],
+    moment: Annotated[str, typer.Option(help="intake, interim or final.")] = "intake",
+    member: Annotated[str | None, typer.Option("--member", help="Member id; default the household.")] = None,
+    on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
+) -> None:
+    """Record a measurement with any instrument (participation ladder, satisfaction, life score, ZRM)."""
+    with _client() as c:
+        w = c.record_measurement(household, version, instrument, _scores(score), moment=moment, member_id=member,
+                                 on=_date(on), idempotency_key=idempotency_key)
+    _written(w, as_json, "measurement")
+
+
+def _scores(given: list[str]) -> dict[str, int]:
     scores: dict[str, int] = {}
-    for s in score:
+    for s in given:
         domain, _, value = s.partition("=")
         if not domain.strip() or not value.strip().lstrip("-").isdigit():
             raise typer.BadParameter("--score takes DOMAIN=NUMBER, e.g. finances=2")
         scores[domain.strip()] = int(value)
-    with _client() as c:
-        w = c.record_zrm_measurement(household, version, scores, instrument=instrument, moment=moment, member_id=member,
-                         on=_date(on), idempotency_key=idempotency_key)
-    _written(w, as_json, "measurement")
+    return scores
 
 
 @household_app.command("goal")
 @_handled
 def household_goal(
     household: HouseholdId, version: Version,
-    domain: Annotated[str, typer.Option("--domain", help="Life domain (a data category, e.g. finances).")],
+    domain: Annotated[str, typer.Option("--domain", help="Life domain, e.g. finances, daytime_activities, adl.")],
     description: Annotated[str, typer.Option(help="The goal, in the household's words.")],
     target_date: Annotated[str | None, typer.Option("--target", help="Target date (YYYY-MM-DD).")] = None,
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
