@@ -83,6 +83,17 @@ from .zrm import INSTRUMENTS, MAX_SCORE, MIN_SCORE
 __all__ = ["MAX_COST_EUR", "Household", "composition_of", "phase_of"]
 
 MAX_COST_EUR = Decimal("10000000")  # per record; a household costs EUR 20k-75k a year (DOMAIN.md)
+# An agency already involved at the referral started at most this many years before it (a sane bound:
+# a date further back is a typing error, not a history).
+ALREADY_INVOLVED_YEARS = 30
+
+
+def _years_before(day: date, years: int) -> date:
+    """``day`` ``years`` years earlier (29 February falls back to the 28th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
 
 
 def composition_of(members: tuple[Member, ...]) -> tuple[CompositionKind, int, int]:
@@ -684,8 +695,24 @@ class Household(Aggregate):
     def start_involvement(
         self, *, actor: Actor, on: date, involvement_id: str, kind: str, organisation: str,
         discipline: str, worker_id: str | None = None, contact_name: Personal | None = None,
+        already_involved: bool = False,
     ) -> None:
-        self._check_open(on)
+        """Start an involvement; ``already_involved``: the agency was involved when the household was referred.
+
+        Only an already-involved involvement may be dated before the referral, and then no later than the
+        referral day and no more than :data:`ALREADY_INVOLVED_YEARS` years before it. A new one is dated on
+        or after the referral, as every other command.
+        """
+        if already_involved:
+            self._check_open(self.referral.on)
+            if on > self.referral.on:
+                raise errors.InvalidPeriodError(
+                    "An involvement that was already there at the referral starts on or before the referral day.")
+            if on < _years_before(self.referral.on, ALREADY_INVOLVED_YEARS):
+                raise errors.InvalidPeriodError(
+                    f"An already-involved agency starts at most {ALREADY_INVOLVED_YEARS} years before the referral.")
+        else:
+            self._check_open(on)
         self._new_id(self.involvements, involvement_id, "involvement")
         if not organisation.strip() or not discipline.strip():
             raise errors.InvalidInputError("An involvement names an organisation and a discipline.")
@@ -693,6 +720,7 @@ class Household(Aggregate):
             involvement_id, checked_code(InvolvementKind, kind, "involvement kind"),
             _organisation(organisation, "organisation"), checked_code(Discipline, discipline.strip(), "discipline"), on,
             _user_id(worker_id, "worker id") if worker_id is not None else None, contact_name,
+            already_involved=bool(already_involved),
         )
         self._involvement_started(actor=actor, involvement=inv)
 
@@ -709,6 +737,8 @@ class Household(Aggregate):
             raise errors.InvolvementNotActiveError(f"Involvement {involvement_id} has ended already.")
         if on < inv.started_on:
             raise errors.InvalidPeriodError("An involvement cannot end before it started.")
+        if reason_ == InvolvementEndReason.VOLUNTEERS_TOOK_OVER and inv.kind != InvolvementKind.PROFESSIONAL:
+            raise errors.InvalidInputError("Only a professional's involvement ends because volunteers took over.")
         self._involvement_ended(actor=actor, involvement_id=involvement_id, on=on, reason=reason_)
 
     @event(InvolvementEnded)

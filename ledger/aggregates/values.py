@@ -379,6 +379,9 @@ class Involvement(ValueObject):
     # Added with InvolvementEnded v2. The default keeps stored version-1 payloads
     # (InvolvementStarted events, older snapshots) decodable without an upcast.
     end_reason: InvolvementEndReason | None = None
+    # Added in issue 15: involved already when the household was referred (may start before the
+    # referral). The default keeps stored payloads without it decodable without an upcast.
+    already_involved: bool = False
 
     stored_readers = (("organisation", legacy.read_organisation), ("discipline", legacy.read_discipline),
                       ("worker_id", legacy.read_user_id))

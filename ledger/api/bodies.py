@@ -151,6 +151,9 @@ class InvolvementIn(Body_):
     worker_id: UserId | None = None
     contact_name: str | None = Field(default=None, max_length=200)
     on: date | None = None
+    already_involved: bool = Field(default=False, description=(
+        "The agency was involved already when the household was referred: only then may `on` lie before the "
+        "referral (on or before the referral day, at most 30 years before it)."))
 
 
 class EndingIn(Body_):

@@ -92,14 +92,16 @@ class CommandRequests(Http):
 
     def start_involvement(self, household_id: str, version: int, organisation: str, discipline: str, *,
                           kind: str = "professional", worker_id: str | None = None, contact_name: str | None = None,
-                          on: date | str | None = None, idempotency_key: str | None = None) -> Written:
+                          on: date | str | None = None, already_involved: bool = False,
+                          idempotency_key: str | None = None) -> Written:
+        """``already_involved``: the agency was involved when the household was referred (``on`` may precede it)."""
         return self._command(household_id, "involvements", version, idempotency_key, kind=kind,
                              organisation=organisation, discipline=discipline, worker_id=worker_id,
-                             contact_name=contact_name, on=on)
+                             contact_name=contact_name, on=on, already_involved=already_involved)
 
     def end_involvement(self, household_id: str, version: int, involvement_id: str, reason: str, *,
                         on: date | str | None = None, idempotency_key: str | None = None) -> Written:
-        """``reason``: goal_reached, handed_over, household_stopped, no_contact, capacity, other."""
+        """``reason``: goal_reached, handed_over, household_stopped, no_contact, capacity, volunteers_took_over, other."""
         return self._command(household_id, f"involvements/{_seg(involvement_id)}/ending", version,
                              idempotency_key, reason=reason, on=on)
 

@@ -111,12 +111,15 @@ def household_involve(
     kind: Annotated[str, typer.Option(help="professional or volunteer.")] = "professional",
     worker: Annotated[str | None, typer.Option("--worker", help="The worker's user id.")] = None,
     contact_name: Annotated[str | None, typer.Option(help="Contact name (a volunteer without an account).")] = None,
+    already_involved: Annotated[bool, typer.Option(
+        "--already-involved", help="Involved already at the referral: --on may lie before the referral.")] = False,
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
 ) -> None:
     """Start an involvement; prints the involvement id."""
     with _client() as c:
         w = c.start_involvement(household, version, organisation, discipline, kind=kind, worker_id=worker,
-                                contact_name=contact_name, on=_date(on), idempotency_key=idempotency_key)
+                                contact_name=contact_name, on=_date(on), already_involved=already_involved,
+                                idempotency_key=idempotency_key)
     _written(w, as_json, "involvement")
 
 
