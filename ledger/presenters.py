@@ -43,6 +43,7 @@ from ledger.aggregates.values import (
     Handover,
     Intake,
     Involvement,
+    NetworkRecord,
     PlanAction,
     Referral,
     RetentionHold,
@@ -60,6 +61,7 @@ HOUSEHOLD_FIELDS: dict[str, Any] = {
     "referral": Referral,
     "referred_by": Actor,
     "intake": Intake | None,
+    "network": NetworkRecord | None,  # the network as last recorded after the intake (the intake's is in intake)
     "coordination": CoordinationDecision | None,
     "case_director": CaseDirectorship | None,
     "consents": dict[str, Consent],

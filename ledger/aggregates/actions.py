@@ -27,6 +27,7 @@ class Action(StrEnum):
     # commands on a household
     REFER_HOUSEHOLD = "refer_household"
     RECORD_INTAKE = "record_intake"
+    RECORD_NETWORK = "record_network"
     DECIDE_COORDINATION = "decide_coordination"
     ASSIGN_CASE_DIRECTOR = "assign_case_director"
     REPLACE_CASE_DIRECTOR = "replace_case_director"
@@ -135,6 +136,8 @@ _SPECS = [
          "POST", "/households", "refer_household", "refer"),
     _cmd(A.RECORD_INTAKE, {C.SOCIAL_NETWORK, C.INVOLVEMENT, C.PLAN}, {D, T}, "IntakeHeld",
          "POST", f"{H}/intakes", "record_intake", "intake"),
+    _cmd(A.RECORD_NETWORK, {C.SOCIAL_NETWORK}, {D, V, T}, "NetworkRecorded",
+         "POST", f"{H}/network", "record_network", "network"),
     _cmd(A.DECIDE_COORDINATION, {C.PLAN}, {D, T}, "CoordinationDecided",
          "POST", f"{H}/coordination-decisions", "decide_coordination", "coordination"),
     # Assign and replace share one resource (PUT case-director): the application's set_case_director picks.

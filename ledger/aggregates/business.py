@@ -21,6 +21,7 @@ H = Household
 _DATES: dict[type, Callable[[Any], date]] = {
     H.Referred: lambda e: e.referral.on,
     H.IntakeHeld: lambda e: e.intake.held_on,
+    H.NetworkRecorded: lambda e: e.record.on,
     H.CoordinationDecided: lambda e: e.decision.on,
     H.CaseDirectorAssigned: lambda e: e.directorship.since,
     H.CaseDirectorReplaced: lambda e: e.directorship.since,

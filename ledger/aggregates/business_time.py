@@ -20,6 +20,7 @@ __all__ = ["business_date"]
 _WHERE: dict[type, tuple[str | None, str]] = {
     H.Referred: ("referral", "on"),
     H.IntakeHeld: ("intake", "held_on"),
+    H.NetworkRecorded: ("record", "on"),
     H.CoordinationDecided: ("decision", "on"),
     H.CaseDirectorAssigned: ("directorship", "since"),
     H.CaseDirectorReplaced: ("directorship", "since"),

@@ -48,6 +48,7 @@ from .values import (
     Involvement,
     Member,
     NetworkContact,
+    NetworkRecord,
     Performer,
     PlanAction,
     Referral,
@@ -86,6 +87,7 @@ MAX_COST_EUR = Decimal("10000000")  # per record; a household costs EUR 20k-75k 
 # An agency already involved at the referral started at most this many years before it (a sane bound:
 # a date further back is a typing error, not a history).
 ALREADY_INVOLVED_YEARS = 30
+MAX_NETWORK = 50  # contacts in one eco-map
 
 
 def _years_before(day: date, years: int) -> date:
@@ -94,6 +96,17 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years)
     except ValueError:
         return day.replace(year=day.year - years, day=28)
+
+
+def _contacts(network: Iterable[NetworkContact]) -> tuple[NetworkContact, ...]:
+    """Network contacts with checked relation codes and a plain bool for ``supportive``."""
+    contacts = tuple(
+        c.replace(relation=checked_code(NetworkRelation, c.relation, "network relation"), supportive=bool(c.supportive))
+        for c in network
+    )
+    if len(contacts) > MAX_NETWORK:
+        raise errors.InvalidInputError(f"A network holds at most {MAX_NETWORK} contacts.")
+    return contacts
 
 
 def composition_of(members: tuple[Member, ...]) -> tuple[CompositionKind, int, int]:
@@ -163,6 +176,7 @@ class Household(Aggregate):
     # State added after snapshots were first stored: read from the class until an event sets it,
     # so a replay and an older snapshot of the same household stay equal.
     erasure_request = None  # ErasureRequest | None (no annotation: the metaclass reads annotations)
+    network = None  # NetworkRecord | None: the network as last recorded after the intake (issue 15)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Household:
         """A copy for one command: new containers, shared values.
@@ -191,6 +205,12 @@ class Household(Aggregate):
     class IntakeHeld(Event):
         actor: Actor
         intake: Intake
+
+    class NetworkRecorded(Event):
+        """The household's own network as it is now (issue 15); the intake's stays as it was."""
+
+        actor: Actor
+        record: NetworkRecord
 
     class CoordinationDecided(Event):
         actor: Actor
@@ -448,15 +468,29 @@ class Household(Aggregate):
         if not domains:
             raise errors.InvalidInputError("An integral intake discusses at least one life domain.")
         agencies = _organisations(agencies_involved, "agency involved")
-        contacts = tuple(
-            c.replace(relation=checked_code(NetworkRelation, c.relation, "network relation")) for c in network
-        )
-        intake = Intake(on, domains, contacts, agencies, summary)
+        intake = Intake(on, domains, _contacts(network), agencies, summary)
         self._intake_held(actor=actor, intake=intake)
 
     @event(IntakeHeld)
     def _intake_held(self, actor: Actor, intake: Intake) -> None:
         self.intake = intake
+
+    def record_network(self, *, actor: Actor, on: date, contacts: Iterable[NetworkContact]) -> None:
+        """Record the household's own network as it is on ``on``: after the intake, on or after its day.
+
+        An empty list is a network recorded as empty (the household has no one left), not nothing recorded.
+        """
+        self._check_open(on)
+        self._check_intake()
+        assert self.intake is not None
+        if on < self.intake.held_on:
+            raise errors.InvalidPeriodError("The network is recorded again on or after the intake's day.")
+        record = NetworkRecord(on, _contacts(contacts))
+        self._network_recorded(actor=actor, record=record)
+
+    @event(NetworkRecorded)
+    def _network_recorded(self, actor: Actor, record: NetworkRecord) -> None:
+        self.network = record
 
     def decide_coordination(
         self, *, actor: Actor, on: date, outcome: str, rationale: Personal | None = None

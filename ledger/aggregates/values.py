@@ -62,6 +62,7 @@ __all__ = [
     "Involvement",
     "Member",
     "NetworkContact",
+    "NetworkRecord",
     "Performer",
     "PlanAction",
     "Referral",
@@ -262,6 +263,14 @@ class NetworkContact(ValueObject):
     supportive: bool = True
 
     stored_readers = (("relation", legacy.read_relation),)
+
+
+@value_object
+class NetworkRecord(ValueObject):
+    """The household's own network as it is on ``on`` (the eco-map redrawn after the intake; issue 15)."""
+
+    on: date
+    contacts: tuple[NetworkContact, ...]
 
 
 @value_object

@@ -75,8 +75,24 @@ class ReferralIn(Body_):
                           phone=m.phone, email=m.email) for m in self.members]
 
 
+class NetworkContactIn(Body_):
+    """A person in the household's own network (the eco-map): a relation code, not a name, in clear."""
+
+    relation: str = Field(max_length=40, description="parent, grandmother, sibling, friend, neighbour, ... "
+                          "(NetworkRelation in ledger/aggregates/vocabulary.py)")
+    name: str | None = Field(default=None, max_length=200, description="Personal: sealed, shown to who may read it.")
+    supportive: bool = Field(default=True, description="Whether this person supports the household.")
+
+
+class NetworkIn(Body_):
+    contacts: list[NetworkContactIn] = Field(max_length=50, description="The network as it is now; [] when none.")
+    on: date | None = None
+
+
 class IntakeIn(Body_):
     domains_discussed: list[str] = Field(min_length=1, max_length=30)
+    network: list[NetworkContactIn] = Field(default_factory=list, max_length=50,
+                                            description="The household's own network at intake (eco-map).")
     agencies_involved: list[OrganisationId] = Field(default_factory=list, max_length=50)
     summary: str | None = Field(default=None, max_length=10_000)
     on: date | None = None

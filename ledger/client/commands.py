@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from ._http import Http
 from .values import Written, _seg
@@ -17,10 +18,18 @@ class CommandRequests(Http):
 
     def record_intake(self, household_id: str, version: int, domains_discussed: Sequence[str], *,
                       agencies_involved: Sequence[str] = (), summary: str | None = None,
+                      network: Sequence[Mapping[str, Any]] = (),
                       on: date | str | None = None, idempotency_key: str | None = None) -> Written:
+        """``network``: the eco-map, each ``{"relation": ..., "name": ... (optional), "supportive": bool}``."""
         return self._command(household_id, "intakes", version, idempotency_key,
                              domains_discussed=list(domains_discussed), agencies_involved=list(agencies_involved),
-                             summary=summary, on=on)
+                             summary=summary, network=[dict(c) for c in network], on=on)
+
+    def record_network(self, household_id: str, version: int, contacts: Sequence[Mapping[str, Any]], *,
+                       on: date | str | None = None, idempotency_key: str | None = None) -> Written:
+        """The household's own network as it is now (after the intake): contacts as in ``record_intake``."""
+        return self._command(household_id, "network", version, idempotency_key,
+                             contacts=[dict(c) for c in contacts], on=on)
 
     def decide_coordination(self, household_id: str, version: int, outcome: str, *, rationale: str | None = None,
                             on: date | str | None = None, idempotency_key: str | None = None) -> Written:

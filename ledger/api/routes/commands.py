@@ -38,6 +38,7 @@ from ..bodies import (
     HandoverIn,
     IntakeIn,
     InvolvementIn,
+    NetworkIn,
     OnIn,
     ReferralIn,
     ReopeningIn,
@@ -124,6 +125,7 @@ def _command(action: Action, model: type[BaseModel], summary: str, *,
 
 _command(Action.ASSIGN_CASE_DIRECTOR, DirectorIn, "Assign or replace the case director", method="set_case_director")
 _command(Action.RECORD_INTAKE, IntakeIn, "Record the integral intake")
+_command(Action.RECORD_NETWORK, NetworkIn, "Record the household's own network as it is now")
 _command(Action.DECIDE_COORDINATION, CoordinationIn, "Decide on coordination")
 _command(Action.RECORD_ZRM_MEASUREMENT, ZrmIn, "Record a ZRM measurement")
 _command(Action.GRANT_CONSENT, ConsentIn, "Grant a consent or record a legal basis")

@@ -6,7 +6,7 @@ one-line errors. Each is the CLI command that ``ledger/aggregates/actions.py`` d
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -14,6 +14,20 @@ from ._common import AsJson, HouseholdId, Key, On, Version, _client, _date, _han
 from .household import household_app
 
 __all__: list[str] = []
+
+
+Contact = Annotated[list[str] | None, typer.Option(
+    "--contact", help="A supportive person in the household's network: RELATION or RELATION=NAME; repeat.")]
+Unsupportive = Annotated[list[str] | None, typer.Option(
+    "--unsupportive", help="A person in the network who does not support the household: RELATION[=NAME]; repeat.")]
+
+
+def _contacts(supportive: list[str] | None, unsupportive: list[str] | None) -> list[dict[str, Any]]:
+    """``RELATION[=NAME]`` options as the API's network contacts."""
+    def one(text: str, flag: bool) -> dict[str, Any]:
+        relation, _, name = text.partition("=")
+        return {"relation": relation.strip(), "name": name.strip() or None, "supportive": flag}
+    return [one(t, True) for t in supportive or []] + [one(t, False) for t in unsupportive or []]
 
 
 @household_app.command("intake")
@@ -24,12 +38,26 @@ def household_intake(
     agency: Annotated[list[str] | None, typer.Option(
         "--agency", help="An organisation id already involved; repeat.")] = None,
     summary: Annotated[str | None, typer.Option(help="Summary of the intake.")] = None,
+    contact: Contact = None, unsupportive: Unsupportive = None,
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
 ) -> None:
-    """Record the integral intake."""
+    """Record the integral intake (with the eco-map: --contact, --unsupportive)."""
     with _client() as c:
         w = c.record_intake(household, version, domain, agencies_involved=agency or [], summary=summary,
-                            on=_date(on), idempotency_key=idempotency_key)
+                            network=_contacts(contact, unsupportive), on=_date(on), idempotency_key=idempotency_key)
+    _written(w, as_json)
+
+
+@household_app.command("network")
+@_handled
+def household_network(
+    household: HouseholdId, version: Version, contact: Contact = None, unsupportive: Unsupportive = None,
+    on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
+) -> None:
+    """Record the household's own network as it is now (no --contact: recorded as empty)."""
+    with _client() as c:
+        w = c.record_network(household, version, _contacts(contact, unsupportive), on=_date(on),
+                             idempotency_key=idempotency_key)
     _written(w, as_json)
 
 
