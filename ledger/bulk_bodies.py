@@ -16,13 +16,18 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
-from ledger.api.bodies import Body_, DirectorIn, IntakeIn, OrganisationId, ReferralIn, UserId
+from ledger.api.bodies import Body_, DirectorIn, IntakeIn, NetworkContactIn, OrganisationId, ReferralIn, UserId
 from ledger.api.routes.commands import COMMAND_BODIES, ITEM_ARGUMENTS
 
 __all__ = ["invalid_params", "step_arguments"]
 
+_Pair = tuple[Annotated[str, Field(max_length=40)], Annotated[str | None, Field(max_length=200)]]
+
+
 class _IntakeIn(IntakeIn):
-    network: list[tuple[Annotated[str, Field(max_length=40)], Annotated[str | None, Field(max_length=200)]]] = Field(
+    """The import takes the API's network contacts and, as before the API took any, (relation, name) pairs."""
+
+    network: list[NetworkContactIn | _Pair] = Field(  # type: ignore[assignment]  # widens the API's field for old files
         default_factory=list, max_length=50)
 
 

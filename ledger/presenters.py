@@ -46,6 +46,7 @@ from ledger.aggregates.values import (
     Intake,
     Involvement,
     OrientationTalk,
+    NetworkRecord,
     PlanAction,
     PlanMeeting,
     Referral,
@@ -66,6 +67,7 @@ HOUSEHOLD_FIELDS: dict[str, Any] = {
     "composition_revision": CompositionRevision | None,
     "added_referrals": tuple[AddedReferral, ...],  # later referrals (ReferralAdded), oldest first
     "intake": Intake | None,
+    "network": NetworkRecord | None,  # the network as last recorded after the intake (the intake's is in intake)
     "coordination": CoordinationDecision | None,
     "case_director": CaseDirectorship | None,
     "consents": dict[str, Consent],

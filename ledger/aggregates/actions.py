@@ -31,6 +31,7 @@ class Action(StrEnum):
     RECORD_INTAKE = "record_intake"
     HOLD_ORIENTATION_TALK = "hold_orientation_talk"
     SCHEDULE_PLAN_MEETING = "schedule_plan_meeting"
+    RECORD_NETWORK = "record_network"
     DECIDE_COORDINATION = "decide_coordination"
     ASSIGN_CASE_DIRECTOR = "assign_case_director"
     REPLACE_CASE_DIRECTOR = "replace_case_director"
@@ -151,6 +152,8 @@ _SPECS = [
          "POST", f"{H}/orientation-talks", "hold_orientation_talk", "orientation-talk"),
     _cmd(A.SCHEDULE_PLAN_MEETING, {C.PLAN}, {D, T}, "PlanMeetingScheduled",
          "POST", f"{H}/plan-meetings", "schedule_plan_meeting", "plan-meeting"),
+    _cmd(A.RECORD_NETWORK, {C.SOCIAL_NETWORK}, {D, V, T}, "NetworkRecorded",
+         "POST", f"{H}/network", "record_network", "network"),
     _cmd(A.DECIDE_COORDINATION, {C.PLAN}, {D, T}, "CoordinationDecided",
          "POST", f"{H}/coordination-decisions", "decide_coordination", "coordination"),
     # Assign and replace share one resource (PUT case-director): the application's set_case_director picks.

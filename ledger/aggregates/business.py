@@ -26,6 +26,7 @@ _WHERE: dict[type, tuple[str | None, tuple[str, ...]]] = {
     H.ReferralAdded: ("referral", ("on",)),
     H.CompositionRevised: (None, ("on",)),
     H.IntakeHeld: ("intake", ("held_on",)),
+    H.NetworkRecorded: ("record", ("on",)),
     H.CoordinationDecided: ("decision", ("on",)),
     H.OrientationTalkHeld: ("talk", ("on",)),
     H.PlanMeetingScheduled: ("meeting", ("on",)),  # the day it was scheduled, not the day it is for

@@ -52,6 +52,7 @@ from .values import (
     Member,
     NetworkContact,
     OrientationTalk,
+    NetworkRecord,
     Performer,
     PlanAction,
     PlanMeeting,
@@ -91,6 +92,29 @@ from .instruments import INSTRUMENTS
 __all__ = ["MAX_COST_EUR", "Household", "composition_of", "phase_of"]
 
 MAX_COST_EUR = Decimal("10000000")  # per record; a household costs EUR 20k-75k a year (DOMAIN.md)
+# An agency already involved at the referral started at most this many years before it (a sane bound:
+# a date further back is a typing error, not a history).
+ALREADY_INVOLVED_YEARS = 30
+MAX_NETWORK = 50  # contacts in one eco-map
+
+
+def _years_before(day: date, years: int) -> date:
+    """``day`` ``years`` years earlier (29 February falls back to the 28th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def _contacts(network: Iterable[NetworkContact]) -> tuple[NetworkContact, ...]:
+    """Network contacts with checked relation codes and a plain bool for ``supportive``."""
+    contacts = tuple(
+        c.replace(relation=checked_code(NetworkRelation, c.relation, "network relation"), supportive=bool(c.supportive))
+        for c in network
+    )
+    if len(contacts) > MAX_NETWORK:
+        raise errors.InvalidInputError(f"A network holds at most {MAX_NETWORK} contacts.")
+    return contacts
 
 
 def composition_of(members: tuple[Member, ...], relations: tuple[Relation, ...] = (),
@@ -165,6 +189,7 @@ class Household(Aggregate):
     added_referrals = cast("tuple[AddedReferral, ...]", ())
     orientation_talks = None  # dict[str, OrientationTalk] | None: issue 15, talks before the coordination decision
     plan_meetings = None  # dict[str, PlanMeeting] | None: issue 15, scheduled plan meetings
+    network = None  # NetworkRecord | None: the network as last recorded after the intake (issue 15)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Household:
         """A copy for one command: new containers, shared values.
@@ -215,6 +240,12 @@ class Household(Aggregate):
     class PlanMeetingScheduled(Event):
         actor: Actor
         meeting: PlanMeeting
+
+    class NetworkRecorded(Event):
+        """The household's own network as it is now (issue 15); the intake's stays as it was."""
+
+        actor: Actor
+        record: NetworkRecord
 
     class CoordinationDecided(Event):
         actor: Actor
@@ -538,10 +569,7 @@ class Household(Aggregate):
         if not domains:
             raise errors.InvalidInputError("An integral intake discusses at least one life domain.")
         agencies = _organisations(agencies_involved, "agency involved")
-        contacts = tuple(
-            c.replace(relation=checked_code(NetworkRelation, c.relation, "network relation")) for c in network
-        )
-        intake = Intake(on, domains, contacts, agencies, summary)
+        intake = Intake(on, domains, _contacts(network), agencies, summary)
         self._intake_held(actor=actor, intake=intake)
 
     @event(IntakeHeld)
@@ -575,6 +603,23 @@ class Household(Aggregate):
     @event(PlanMeetingScheduled)
     def _plan_meeting_scheduled(self, actor: Actor, meeting: PlanMeeting) -> None:
         self.plan_meetings = {**(self.plan_meetings or {}), meeting.meeting_id: meeting}
+
+    def record_network(self, *, actor: Actor, on: date, contacts: Iterable[NetworkContact]) -> None:
+        """Record the household's own network as it is on ``on``: after the intake, on or after its day.
+
+        An empty list is a network recorded as empty (the household has no one left), not nothing recorded.
+        """
+        self._check_open(on)
+        self._check_intake()
+        assert self.intake is not None
+        if on < self.intake.held_on:
+            raise errors.InvalidPeriodError("The network is recorded again on or after the intake's day.")
+        record = NetworkRecord(on, _contacts(contacts))
+        self._network_recorded(actor=actor, record=record)
+
+    @event(NetworkRecorded)
+    def _network_recorded(self, actor: Actor, record: NetworkRecord) -> None:
+        self.network = record
 
     def decide_coordination(
         self, *, actor: Actor, on: date, outcome: str, rationale: Personal | None = None
@@ -840,8 +885,24 @@ class Household(Aggregate):
     def start_involvement(
         self, *, actor: Actor, on: date, involvement_id: str, kind: str, organisation: str,
         discipline: str, worker_id: str | None = None, contact_name: Personal | None = None,
+        already_involved: bool = False,
     ) -> None:
-        self._check_open(on)
+        """Start an involvement; ``already_involved``: the agency was involved when the household was referred.
+
+        Only an already-involved involvement may be dated before the referral, and then no later than the
+        referral day and no more than :data:`ALREADY_INVOLVED_YEARS` years before it. A new one is dated on
+        or after the referral, as every other command.
+        """
+        if already_involved:
+            self._check_open(self.referral.on)
+            if on > self.referral.on:
+                raise errors.InvalidPeriodError(
+                    "An involvement that was already there at the referral starts on or before the referral day.")
+            if on < _years_before(self.referral.on, ALREADY_INVOLVED_YEARS):
+                raise errors.InvalidPeriodError(
+                    f"An already-involved agency starts at most {ALREADY_INVOLVED_YEARS} years before the referral.")
+        else:
+            self._check_open(on)
         self._new_id(self.involvements, involvement_id, "involvement")
         if not organisation.strip() or not discipline.strip():
             raise errors.InvalidInputError("An involvement names an organisation and a discipline.")
@@ -849,6 +910,7 @@ class Household(Aggregate):
             involvement_id, checked_code(InvolvementKind, kind, "involvement kind"),
             _organisation(organisation, "organisation"), checked_code(Discipline, discipline.strip(), "discipline"), on,
             _user_id(worker_id, "worker id") if worker_id is not None else None, contact_name,
+            already_involved=bool(already_involved),
         )
         self._involvement_started(actor=actor, involvement=inv)
 
@@ -865,6 +927,8 @@ class Household(Aggregate):
             raise errors.InvolvementNotActiveError(f"Involvement {involvement_id} has ended already.")
         if on < inv.started_on:
             raise errors.InvalidPeriodError("An involvement cannot end before it started.")
+        if reason_ == InvolvementEndReason.VOLUNTEERS_TOOK_OVER and inv.kind != InvolvementKind.PROFESSIONAL:
+            raise errors.InvalidInputError("Only a professional's involvement ends because volunteers took over.")
         self._involvement_ended(actor=actor, involvement_id=involvement_id, on=on, reason=reason_)
 
     @event(InvolvementEnded)

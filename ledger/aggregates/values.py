@@ -68,6 +68,7 @@ __all__ = [
     "Member",
     "NetworkContact",
     "OrientationTalk",
+    "NetworkRecord",
     "Performer",
     "PlanAction",
     "PlanMeeting",
@@ -298,6 +299,14 @@ class NetworkContact(ValueObject):
 
 
 @value_object
+class NetworkRecord(ValueObject):
+    """The household's own network as it is on ``on`` (the eco-map redrawn after the intake; issue 15)."""
+
+    on: date
+    contacts: tuple[NetworkContact, ...]
+
+
+@value_object
 class Intake(ValueObject):
     held_on: date
     domains_discussed: tuple[DataCategory, ...]
@@ -435,6 +444,9 @@ class Involvement(ValueObject):
     # Added with InvolvementEnded v2. The default keeps stored version-1 payloads
     # (InvolvementStarted events, older snapshots) decodable without an upcast.
     end_reason: InvolvementEndReason | None = None
+    # Added in issue 15: involved already when the household was referred (may start before the
+    # referral). The default keeps stored payloads without it decodable without an upcast.
+    already_involved: bool = False
 
     stored_readers = (("organisation", legacy.read_organisation), ("discipline", legacy.read_discipline),
                       ("worker_id", legacy.read_user_id))

@@ -213,6 +213,9 @@ class InvolvementEndReason(StrEnum):
     HOUSEHOLD_STOPPED = "household_stopped"  # the household ended it
     NO_CONTACT = "no_contact"  # the household could not be reached
     CAPACITY = "capacity"  # the organisation or volunteer could not continue
+    # issue 15: a professional's help became unnecessary because volunteers (or the household's own
+    # network through them) took it over; only a professional involvement ends with it
+    VOLUNTEERS_TOOK_OVER = "volunteers_took_over"
     OTHER = "other"
     NOT_RECORDED = "not_recorded"  # upcast version-1 events only
 

@@ -108,11 +108,26 @@ class AddedReferralIn(Body_):
 
     sources: list[str] = Field(min_length=1, max_length=20)
     reason: str | None = Field(default=None, max_length=4000)
+
+
+class NetworkContactIn(Body_):
+    """A person in the household's own network (the eco-map): a relation code, not a name, in clear."""
+
+    relation: str = Field(max_length=40, description="parent, grandmother, sibling, friend, neighbour, ... "
+                          "(NetworkRelation in ledger/aggregates/vocabulary.py)")
+    name: str | None = Field(default=None, max_length=200, description="Personal: sealed, shown to who may read it.")
+    supportive: bool = Field(default=True, description="Whether this person supports the household.")
+
+
+class NetworkIn(Body_):
+    contacts: list[NetworkContactIn] = Field(max_length=50, description="The network as it is now; [] when none.")
     on: date | None = None
 
 
 class IntakeIn(Body_):
     domains_discussed: list[str] = Field(min_length=1, max_length=30)
+    network: list[NetworkContactIn] = Field(default_factory=list, max_length=50,
+                                            description="The household's own network at intake (eco-map).")
     agencies_involved: list[OrganisationId] = Field(default_factory=list, max_length=50)
     summary: str | None = Field(default=None, max_length=10_000)
     on: date | None = None
@@ -208,6 +223,9 @@ class InvolvementIn(Body_):
     worker_id: UserId | None = None
     contact_name: str | None = Field(default=None, max_length=200)
     on: date | None = None
+    already_involved: bool = Field(default=False, description=(
+        "The agency was involved already when the household was referred: only then may `on` lie before the "
+        "referral (on or before the referral day, at most 30 years before it)."))
 
 
 class EndingIn(Body_):

@@ -63,8 +63,17 @@ def _relations(relations: Iterable[Mapping[str, str]] | None) -> list[Relation] 
     return [Relation(r["member"], r["relation"], r["to_member"]) for r in relations]  # type: ignore[arg-type]  # code parsed
 
 
-def _contact(relation: str, name: str | None) -> NetworkContact:
-    return NetworkContact(relation, personal(name))  # type: ignore[arg-type]  # the value object parses the code
+# A network contact as a command takes it: (relation, name), (relation, name, supportive), or the API body's
+# mapping {relation, name, supportive}; supportive defaults to True.
+ContactIn = tuple[str, str | None] | tuple[str, str | None, bool] | Mapping[str, Any]
+
+
+def _contact(contact: ContactIn) -> NetworkContact:
+    if isinstance(contact, Mapping):
+        relation, name, supportive = contact["relation"], contact.get("name"), contact.get("supportive", True)
+    else:
+        relation, name, supportive = (*contact, True)[:3]
+    return NetworkContact(relation, personal(name), bool(supportive))
 
 
 @dataclass(frozen=True)
@@ -238,14 +247,14 @@ class Commands(LedgerCore):
 
     def record_intake(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, domains_discussed: list[str],
-        network: Sequence[tuple[str, str | None]] = (), agencies_involved: Sequence[str] = (),
+        network: Sequence[ContactIn] = (), agencies_involved: Sequence[str] = (),
         summary: str | None = None, on: date | None = None,
     ) -> int:
         day = self._on(on)
         return self._change(actor, household_id, expected_version, Action.RECORD_INTAKE, "intake_recorded",
             lambda h: h.hold_intake(
                 actor=actor, on=day, domains_discussed=domains_discussed,
-                network=[_contact(relation, name) for relation, name in network],
+                network=[_contact(c) for c in network],
                 agencies_involved=list(agencies_involved), summary=personal(summary)),
             organisations=agencies_involved)
 
@@ -282,6 +291,15 @@ class Commands(LedgerCore):
             lambda h: h.schedule_plan_meeting(actor=actor, on=day, meeting_id=meeting_id,
                                               scheduled_for=scheduled_for))
         return meeting_id, version
+
+    def record_network(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, contacts: Sequence[ContactIn],
+        on: date | None = None,
+    ) -> int:
+        """The household's own network as it is on ``on`` (after the intake); the intake's stays as it was."""
+        day = self._on(on)
+        return self._change(actor, household_id, expected_version, Action.RECORD_NETWORK, "network_recorded",
+            lambda h: h.record_network(actor=actor, on=day, contacts=[_contact(c) for c in contacts]))
 
     def decide_coordination(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, outcome: str,

@@ -107,13 +107,16 @@ class PlanCommands(Commands):
     def start_involvement(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, kind: str, organisation: str,
         discipline: str, worker_id: str | None = None, contact_name: str | None = None, on: date | None = None,
+        already_involved: bool = False,
     ) -> tuple[str, int]:
+        """``already_involved``: the agency was involved when the household was referred (may be dated before it)."""
         day = self._on(on)
         involvement_id = self.new_id()
         version = self._change(actor, household_id, expected_version, Action.START_INVOLVEMENT, "involvement_started",
             lambda h: h.start_involvement(
                 actor=actor, on=day, involvement_id=involvement_id, kind=kind, organisation=organisation,
-                discipline=discipline, worker_id=worker_id, contact_name=personal(contact_name)),
+                discipline=discipline, worker_id=worker_id, contact_name=personal(contact_name),
+                already_involved=already_involved),
             organisations=[organisation], users=[worker_id])
         return involvement_id, version
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from ._http import Http
 from .values import Written, _seg
@@ -23,10 +24,18 @@ class CommandRequests(Http):
 
     def record_intake(self, household_id: str, version: int, domains_discussed: Sequence[str], *,
                       agencies_involved: Sequence[str] = (), summary: str | None = None,
+                      network: Sequence[Mapping[str, Any]] = (),
                       on: date | str | None = None, idempotency_key: str | None = None) -> Written:
+        """``network``: the eco-map, each ``{"relation": ..., "name": ... (optional), "supportive": bool}``."""
         return self._command(household_id, "intakes", version, idempotency_key,
                              domains_discussed=list(domains_discussed), agencies_involved=list(agencies_involved),
-                             summary=summary, on=on)
+                             summary=summary, network=[dict(c) for c in network], on=on)
+
+    def record_network(self, household_id: str, version: int, contacts: Sequence[Mapping[str, Any]], *,
+                       on: date | str | None = None, idempotency_key: str | None = None) -> Written:
+        """The household's own network as it is now (after the intake): contacts as in ``record_intake``."""
+        return self._command(household_id, "network", version, idempotency_key,
+                             contacts=[dict(c) for c in contacts], on=on)
 
     def revise_composition(self, household_id: str, version: int, *, composition: str | None = None,
                            relations: Sequence[Mapping[str, str]] | None = None, on: date | str | None = None,
@@ -124,14 +133,16 @@ class CommandRequests(Http):
 
     def start_involvement(self, household_id: str, version: int, organisation: str, discipline: str, *,
                           kind: str = "professional", worker_id: str | None = None, contact_name: str | None = None,
-                          on: date | str | None = None, idempotency_key: str | None = None) -> Written:
+                          on: date | str | None = None, already_involved: bool = False,
+                          idempotency_key: str | None = None) -> Written:
+        """``already_involved``: the agency was involved when the household was referred (``on`` may precede it)."""
         return self._command(household_id, "involvements", version, idempotency_key, kind=kind,
                              organisation=organisation, discipline=discipline, worker_id=worker_id,
-                             contact_name=contact_name, on=on)
+                             contact_name=contact_name, on=on, already_involved=already_involved)
 
     def end_involvement(self, household_id: str, version: int, involvement_id: str, reason: str, *,
                         on: date | str | None = None, idempotency_key: str | None = None) -> Written:
-        """``reason``: goal_reached, handed_over, household_stopped, no_contact, capacity, other."""
+        """``reason``: goal_reached, handed_over, household_stopped, no_contact, capacity, volunteers_took_over, other."""
         return self._command(household_id, f"involvements/{_seg(involvement_id)}/ending", version,
                              idempotency_key, reason=reason, on=on)
 

@@ -89,7 +89,8 @@ VOLUNTEERS: tuple[tuple[str, str], ...] = (
 # Why involvements end mid-plan (InvolvementEndReason), per kind: professionals step out once their
 # part is done or hand over to volunteers; volunteers more often stop for lack of time or contact.
 END_REASONS: dict[str, dict[str, float]] = {
-    "professional": {"goal_reached": 5, "handed_over": 3, "capacity": 1, "household_stopped": 1, "other": 0.5},
+    "professional": {"goal_reached": 5, "handed_over": 3, "volunteers_took_over": 2, "capacity": 1,
+                     "household_stopped": 1, "other": 0.5},
     "volunteer": {"goal_reached": 3, "capacity": 3, "no_contact": 2, "household_stopped": 1.5, "other": 0.5},
 }
 VOLUNTEER_ORGS = ("humanitas", "humanitas", "vrijwilligerscentrale-demodorp", "gezinsmaatjes-demodorp")

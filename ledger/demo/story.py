@@ -189,6 +189,14 @@ class _Story(_StorySteps):
                 day = _between(rng, max(started, plan_day) + timedelta(days=30), self.last_open)
                 if day is not None:
                     self.add(day, "end_involvement", involvement_id=ref, reason=_weighted(rng, END_REASONS[kind]))
+        # the eco-map redrawn later: the intake's contacts, some no longer supportive, and one new friend or neighbour
+        if rng.random() < 0.5:
+            day = _between(rng, plan_day + timedelta(days=60), self.last_open)
+            if day is not None:
+                contacts = [{"relation": rel, "name": name, "supportive": rng.random() < 0.8}
+                            for rel, name in self.network]
+                contacts.append({"relation": rng.choice(["friend", "neighbour"]), "name": None, "supportive": True})
+                self.add(day, "record_network", contacts=contacts)
         self.interim_cycles(plan_day, (drop_day or close_day) - timedelta(days=20))
         if "costs" in p.flags:
             self.intervention_costs(plan_day)

@@ -152,6 +152,7 @@ class _StorySteps:
         summary = (f"Integrale intake met {self.naam}{with_partner}. Zorgen over {labels}. "
                    f"Nu {n_prof} hulpverleners betrokken; {self.naam} wil één plan en één aanspreekpunt.")
         self.intake_on = day
+        self.network = network
         self.add(day, "record_intake", domains_discussed=categories, network=network,
                  agencies_involved=[org for org, _, _ in self.professionals], summary=summary)
         # consent at intake, for sharing within the plan

@@ -106,6 +106,7 @@ fact_involvements = sa.Table(
     sa.Column("started_on", sa.Date, nullable=False),
     sa.Column("ended_on", sa.Date),
     sa.Column("end_reason", sa.String(32)),  # InvolvementEnded version 2 on
+    sa.Column("already_involved", sa.Boolean, nullable=False, default=False),  # involved at the referral (issue 15)
     sa.Column("position", sa.BigInteger, nullable=False),
     sa.Column("ended_position", sa.BigInteger),
     sa.Index("ix_view_fact_involvements_org", "organisation", "started_on"),
@@ -386,7 +387,8 @@ class EvaluationFacts(ReadModel):
         on.batch.rows(fact_involvements).add(
             household_id=str(e.originator_id), involvement_id=i.involvement_id, kind=code_of(i.kind),
             organisation=i.organisation, discipline=i.discipline, started_on=i.started_on, ended_on=i.ended_on,
-            end_reason=code_of(getattr(i, "end_reason", None)), position=on.position,
+            end_reason=code_of(getattr(i, "end_reason", None)), already_involved=bool(i.already_involved),
+            position=on.position,
             ended_position=on.position if i.ended_on is not None else None,
         )
 

@@ -242,6 +242,9 @@ def relations(r: dict[str, Any]) -> list[Sum | Derived]:
         out.append(Derived((i["per_household_at_start"], i["change_pct"]), (i["at_start"], involvement["households"])))
         out.append(Derived((i["per_household_at_report_date"], i["change_pct"]),
                            (i["at_report_date"], involvement["households"])))
+        parts(i["left"], i["left_by_reason"].values())
+    part(involvement["households"], involvement["households_with_already_involved"])
+    part(involvement["households"], involvement["households_volunteers_took_over"])
     actions = r["plan_actions"]
     for t in (*actions["by_performer"].values(), actions["total"]):
         parts(t["added"], (t["done"], t["cancelled"], t["open"]))

@@ -125,7 +125,7 @@ def _involvements(as_of: date, known_at: int) -> Any:
         i.c.household_id, i.c.involvement_id, i.c.kind, i.c.organisation, i.c.discipline, i.c.started_on,
         _set_once(i.c.ended_on, i.c.ended_position, i.c.ended_on, as_of, known_at, "ended_on"),
         _set_once(i.c.end_reason, i.c.ended_position, i.c.ended_on, as_of, known_at, "end_reason"),
-        i.c.position,
+        i.c.already_involved, i.c.position,
     ).where(_known(i.c.position, i.c.started_on, as_of, known_at)).subquery("fact_involvements"))
 
 

@@ -20,6 +20,7 @@ from ledger.aggregates.vocabulary import (
     CoordinationOutcome,
     CostStream,
     HouseholdComposition,
+    InvolvementEndReason,
     PerformerKind,
     ReferralSource,
 )
@@ -296,14 +297,34 @@ def _involvement(conn: sa.Connection, referrals: Sequence[Any], involvements: Se
         mine = [i for i in involvements if i.household_id in counted and i.kind == kind]
         start = sum(1 for i in mine if _current(i, intake[i.household_id]))
         now = sum(1 for i in mine if _current(i, report_day))
+        left = [i for i in mine if _left(i, intake[i.household_id], report_day)]
         out[key] = {
             "at_start": Count(start),
             "at_report_date": Count(now),
             "change_pct": Over(_pct(now, start), n),
             "per_household_at_start": Over(round(start / n, 2) if n else None, n),
             "per_household_at_report_date": Over(round(now / n, 2) if n else None, n),
+            "engaged": Count(sum(1 for i in mine if intake[i.household_id] < i.started_on <= report_day)),
+            "left": Count(len(left)),
+            "left_by_reason": _counts((i.end_reason or "not_recorded" for i in left), InvolvementEndReason),
+            "already_involved": Count(sum(1 for i in mine if i.already_involved)),
         }
+    mine = [i for i in involvements if i.household_id in counted]
+    out["organisations"] = {
+        "at_start": Count(len({i.organisation for i in mine if _current(i, intake[i.household_id])})),
+        "at_report_date": Count(len({i.organisation for i in mine if _current(i, report_day)})),
+        "ever": Count(len({i.organisation for i in mine if i.started_on <= report_day})),
+    }
+    out["households_with_already_involved"] = Count(len({i.household_id for i in mine if i.already_involved}))
+    out["households_volunteers_took_over"] = Count(len({
+        i.household_id for i in mine if i.kind == "professional" and i.ended_on is not None
+        and i.ended_on <= report_day and i.end_reason == InvolvementEndReason.VOLUNTEERS_TOOK_OVER}))
     return out
+
+
+def _left(i: Any, intake_on: date, day: date) -> bool:
+    """Ended in the follow-up: after the household's intake day, on or before ``day``."""
+    return i.ended_on is not None and intake_on < i.ended_on <= day
 
 
 # ------------------------------------------------------------------ plan actions

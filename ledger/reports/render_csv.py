@@ -25,7 +25,7 @@ __all__ = ["render_csv"]
 _KINDS = {
     "referrals": ("source",), "composition": ("composition",), "coordination": ("outcome",),
     "phases": ("phase",), "plan_actions": ("performer",), "lead_times": ("lead_time",),
-    "caseloads": ("phase", "norm"), "costs": ("stream",),
+    "caseloads": ("phase", "norm"), "costs": ("stream",), "involvement": ("end_reason",),
 }
 _HEADERS = {"nl": ("sectie", "cijfer", "waarde", "omschrijving"), "en": ("section", "figure", "value", "label")}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -207,7 +207,25 @@ def _involvement(r: dict[str, Any], w: Words, fmt: charts.Fmt) -> str:
                                         for k, name in kinds], fmt.count, bar=22)
     return (f'<section><h2>6. {w("s_involvement")}</h2><p class="note">{w("involvement_note")} '
             f'{w("households")}: {fmt.count(inv["households"])}.</p><div class="keep">'
-            f'{charts.legend([(w("at_start"), LIGHT), (w("at_report_date"), BLUE)])}{chart}</div>{table}</section>')
+            f'{charts.legend([(w("at_start"), LIGHT), (w("at_report_date"), BLUE)])}{chart}</div>{table}'
+            f'{_involvement_flows(inv, w, fmt, kinds)}</section>')
+
+
+def _involvement_flows(inv: dict[str, Any], w: Words, fmt: charts.Fmt, kinds: tuple[tuple[str, str], ...]) -> str:
+    """Issue 15: who came and went (by reason), distinct organisations, already involved, volunteers took over."""
+    flows = charts.table([w("kind"), w("already_involved"), w("engaged"), w("left")],
+                         [(name, fmt.count(inv[k]["already_involved"]), fmt.count(inv[k]["engaged"]),
+                           fmt.count(inv[k]["left"])) for k, name in kinds])
+    reasons = list(dict.fromkeys(r for k, _ in kinds for r in inv[k]["left_by_reason"]))  # the vocabulary's order
+    by_reason = charts.table([w("end_reason"), *(name for _, name in kinds)],
+                             [(w.code("end_reason", r), *(fmt.count(inv[k]["left_by_reason"].get(r, 0))
+                                                         for k, _ in kinds)) for r in reasons])
+    orgs = inv["organisations"]
+    others = charts.table([w("organisations"), w("at_start"), w("at_report_date"), w("ever")],
+                          [("", fmt.count(orgs["at_start"]), fmt.count(orgs["at_report_date"]), fmt.count(orgs["ever"]))])
+    return (f'<p class="note">{w("involvement_flow_note")}</p>{flows}{by_reason}{others}'
+            f'<p>{w("already_involved_households")}: {fmt.count(inv["households_with_already_involved"])}. '
+            f'{w("volunteers_took_over_households")}: {fmt.count(inv["households_volunteers_took_over"])}.</p>')
 
 
 def _actions(r: dict[str, Any], w: Words, fmt: charts.Fmt) -> str:

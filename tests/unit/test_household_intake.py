@@ -6,12 +6,13 @@ The household aggregate's rules, one domain error at a time (no storage).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from household_builders import ACTOR, DAY, GOAL_TEXT, PLAN_WORK_BEFORE_INTAKE, accepted, referred, refused, with_intake
 
-from ledger.aggregates import INSTRUMENTS, Household, Personal, errors
+from ledger.aggregates import INSTRUMENTS, Household, NetworkContact, Personal, errors
 
 
 # -------------------------------------------------------------------- intake
@@ -108,3 +109,44 @@ def test_a_full_matrix_of_each_instrument_is_recorded(instrument: str) -> None:
 def test_zrm_measurement_scores_at_least_one_domain() -> None:
     """An empty measurement is refused."""
     refused(with_intake(), errors.InvalidInputError, measure("2017", {}))
+
+
+# ------------------------------------------------------- the network now (issue 15)
+def _network(on: Any = DAY, *contacts: NetworkContact) -> Callable[[Household], Any]:
+    return lambda h: h.record_network(actor=ACTOR, on=on, contacts=list(contacts))
+
+
+def test_the_network_is_recorded_again_after_the_intake_and_the_intakes_stays() -> None:
+    """NetworkRecorded holds the network as it is on its day; the intake's eco-map is not rewritten."""
+    h = with_intake()
+    accepted(h, _network(DAY, NetworkContact("friend", None, False), NetworkContact("grandmother", Personal("G"))))
+    assert h.network is not None and h.network.on == DAY
+    assert [(c.relation, c.supportive) for c in h.network.contacts] == [("friend", False), ("grandmother", True)]
+    assert [c.relation for c in h.intake.network] == ["grandmother"]
+
+
+def test_an_empty_network_is_recorded_as_empty() -> None:
+    h = with_intake()
+    accepted(h, _network(DAY))
+    assert h.network is not None and h.network.contacts == ()
+
+
+def test_the_network_is_recorded_again_only_after_an_intake() -> None:
+    refused(referred(), errors.IntakeRequiredError, _network(DAY, NetworkContact("friend")))
+
+
+def test_the_network_is_not_recorded_before_the_intakes_day() -> None:
+    h = referred()
+    h.hold_intake(actor=ACTOR, on=DAY, domains_discussed=["housing"])
+    refused(h, errors.InvalidPeriodError, _network(DAY - timedelta(days=1), NetworkContact("friend")))
+
+
+@pytest.mark.parametrize("relation", ["buurvrouw", "", "FRIEND"])
+def test_a_network_contact_has_a_known_relation(relation: str) -> None:
+    """The value object checks the code when it is made: nothing is recorded."""
+    refused(with_intake(), errors.InvalidInputError,
+            lambda h: h.record_network(actor=ACTOR, on=DAY, contacts=[NetworkContact(relation)]))  # type: ignore[arg-type]  # the code is checked at run time
+
+
+def test_a_network_holds_at_most_50_contacts() -> None:
+    refused(with_intake(), errors.InvalidInputError, _network(DAY, *[NetworkContact("friend")] * 51))

@@ -125,6 +125,7 @@ def test_a_version_1_involvement_started_needs_no_upcast() -> None:
     event = mapper().to_domain_event(stored)
     assert getattr(Household.InvolvementStarted, "class_version", 1) == 1
     assert event.involvement.end_reason is None and event.involvement.kind is InvolvementKind.VOLUNTEER
+    assert event.involvement.already_involved is False  # issue 15's field: its default fills it, no upcast
 
 
 # ---------------------------------------------------------------- Household (snapshot state) v1 -> v2
@@ -146,7 +147,8 @@ def test_the_stored_version_1_snapshot_state_decodes_without_end_reasons() -> No
     data = payload["state"]["involvements"]["inv00000v1a1"]["_data_"]
     assert "end_reason" not in data and data["ended_on"] is not None
     v2_fields = {f.name for f in dataclasses.fields(Involvement)}
-    assert v2_fields - set(data) == {"end_reason"}
+    # already_involved (issue 15) is absent too, and needs no upcast: its default (False) fills it
+    assert v2_fields - set(data) == {"end_reason", "already_involved"}
 
 
 @pytest.mark.parametrize("reason", [r.value for r in InvolvementEndReason if r != InvolvementEndReason.NOT_RECORDED])

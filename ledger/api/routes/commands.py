@@ -40,6 +40,7 @@ from ..bodies import (
     HandoverIn,
     IntakeIn,
     InvolvementIn,
+    NetworkIn,
     OnIn,
     OrientationTalkIn,
     PlanMeetingIn,
@@ -146,6 +147,7 @@ _command(Action.RECORD_INTAKE, IntakeIn, "Record the integral intake")
 _command(Action.REVISE_COMPOSITION, CompositionIn, "Revise the household's composition")
 _command(Action.HOLD_ORIENTATION_TALK, OrientationTalkIn, "Record an orientation talk before coordination")
 _command(Action.SCHEDULE_PLAN_MEETING, PlanMeetingIn, "Schedule the plan meeting")
+_command(Action.RECORD_NETWORK, NetworkIn, "Record the household's own network as it is now")
 _command(Action.DECIDE_COORDINATION, CoordinationIn, "Decide on coordination")
 _command(Action.RECORD_ZRM_MEASUREMENT, ZrmIn, "Record a ZRM measurement")
 _command(Action.RECORD_MEASUREMENT, MeasurementIn, "Record a measurement (ZRM, participation ladder, satisfaction, life score)")

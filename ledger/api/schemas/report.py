@@ -146,12 +146,28 @@ class InvolvedKindOut(Out):
     change_pct: Figure
     per_household_at_start: Figure
     per_household_at_report_date: DateNamedFigure
+    engaged: Cell = Field(description="Newly engaged after the intake day, up to the report date.")
+    left: Cell = Field(description="Ended after the intake day, up to the report date.")
+    left_by_reason: Cells = Field(description="left, by end reason (InvolvementEndReason).")
+    already_involved: Cell = Field(description="Involvements already there at the referral.")
+
+
+class OrganisationsOut(Out):
+    """Distinct organisations involved with the counted households."""
+
+    at_start: Cell
+    at_report_date: Cell
+    ever: Cell
 
 
 class InvolvementFiguresOut(Out):
     households: Cell
     professionals: InvolvedKindOut
     volunteers: InvolvedKindOut
+    organisations: OrganisationsOut
+    households_with_already_involved: Cell
+    households_volunteers_took_over: Cell = Field(
+        description="Households where a professional involvement ended because volunteers took over.")
 
 
 class ActionTallyOut(Out):

@@ -6,7 +6,7 @@ one-line errors. Each is the CLI command that ``ledger/aggregates/actions.py`` d
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -30,6 +30,20 @@ def household_add_referral(
     _written(w, as_json)
 
 
+Contact = Annotated[list[str] | None, typer.Option(
+    "--contact", help="A supportive person in the household's network: RELATION or RELATION=NAME; repeat.")]
+Unsupportive = Annotated[list[str] | None, typer.Option(
+    "--unsupportive", help="A person in the network who does not support the household: RELATION[=NAME]; repeat.")]
+
+
+def _contacts(supportive: list[str] | None, unsupportive: list[str] | None) -> list[dict[str, Any]]:
+    """``RELATION[=NAME]`` options as the API's network contacts."""
+    def one(text: str, flag: bool) -> dict[str, Any]:
+        relation, _, name = text.partition("=")
+        return {"relation": relation.strip(), "name": name.strip() or None, "supportive": flag}
+    return [one(t, True) for t in supportive or []] + [one(t, False) for t in unsupportive or []]
+
+
 @household_app.command("intake")
 @_handled
 def household_intake(
@@ -38,12 +52,26 @@ def household_intake(
     agency: Annotated[list[str] | None, typer.Option(
         "--agency", help="An organisation id already involved; repeat.")] = None,
     summary: Annotated[str | None, typer.Option(help="Summary of the intake.")] = None,
+    contact: Contact = None, unsupportive: Unsupportive = None,
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
 ) -> None:
-    """Record the integral intake."""
+    """Record the integral intake (with the eco-map: --contact, --unsupportive)."""
     with _client() as c:
         w = c.record_intake(household, version, domain, agencies_involved=agency or [], summary=summary,
-                            on=_date(on), idempotency_key=idempotency_key)
+                            network=_contacts(contact, unsupportive), on=_date(on), idempotency_key=idempotency_key)
+    _written(w, as_json)
+
+
+@household_app.command("network")
+@_handled
+def household_network(
+    household: HouseholdId, version: Version, contact: Contact = None, unsupportive: Unsupportive = None,
+    on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
+) -> None:
+    """Record the household's own network as it is now (no --contact: recorded as empty)."""
+    with _client() as c:
+        w = c.record_network(household, version, _contacts(contact, unsupportive), on=_date(on),
+                             idempotency_key=idempotency_key)
     _written(w, as_json)
 
 
@@ -170,12 +198,15 @@ def household_involve(
     kind: Annotated[str, typer.Option(help="professional or volunteer.")] = "professional",
     worker: Annotated[str | None, typer.Option("--worker", help="The worker's user id.")] = None,
     contact_name: Annotated[str | None, typer.Option(help="Contact name (a volunteer without an account).")] = None,
+    already_involved: Annotated[bool, typer.Option(
+        "--already-involved", help="Involved already at the referral: --on may lie before the referral.")] = False,
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
 ) -> None:
     """Start an involvement; prints the involvement id."""
     with _client() as c:
         w = c.start_involvement(household, version, organisation, discipline, kind=kind, worker_id=worker,
-                                contact_name=contact_name, on=_date(on), idempotency_key=idempotency_key)
+                                contact_name=contact_name, on=_date(on), already_involved=already_involved,
+                                idempotency_key=idempotency_key)
     _written(w, as_json, "involvement")
 
 
