@@ -21,6 +21,8 @@ _WHERE: dict[type, tuple[str | None, str]] = {
     H.Referred: ("referral", "on"),
     H.IntakeHeld: ("intake", "held_on"),
     H.CoordinationDecided: ("decision", "on"),
+    H.OrientationTalkHeld: ("talk", "on"),
+    H.PlanMeetingScheduled: ("meeting", "on"),
     H.CaseDirectorAssigned: ("directorship", "since"),
     H.CaseDirectorReplaced: ("directorship", "since"),
     H.ConsentGranted: ("consent", "valid_from"),
