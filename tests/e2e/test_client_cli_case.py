@@ -124,3 +124,22 @@ def test_cli_refers_with_relations_and_revises_the_composition(api: Any) -> None
     line = one_error_line(ledger(api, "director", "household", "composition", hid, "-v", str(done["version"]),
                                  "--relation", "m1:mother_of:m9"))
     assert "m9" in line and "Ria" not in line
+
+
+def test_cli_records_an_orientation_talk_and_schedules_a_plan_meeting(api: Any) -> None:
+    """Issue 15: `household orientation-talk --with` and `household plan-meeting --for`, each its event and action;
+    the client's methods of the same names carry them."""
+    hid, version = _directed(api)
+    talk = _run(api, "director", "orientation-talk", hid, "-v", str(version), "--with", "professionals",
+                "--notes", "Overleg met de school")
+    assert talk["version"] == version + 1 and talk["item_id"]
+    event = _last_event(api, hid)
+    assert event["type"] == "OrientationTalkHeld" and event["data"]["talk"]["held_with"] == "professionals"
+    day = (date.today() + timedelta(days=14)).isoformat()
+    meeting = _run(api, "director", "plan-meeting", hid, "-v", str(talk["version"]), "--for", day)
+    assert meeting["version"] == version + 2
+    event = _last_event(api, hid)
+    assert event["type"] == "PlanMeetingScheduled" and event["data"]["meeting"]["scheduled_for"] == day
+    assert {"hold_orientation_talk", "schedule_plan_meeting"} <= _actions_on_record(api, hid)
+    w = client(api, "director").hold_orientation_talk(hid, meeting["version"], "household")
+    assert w.version == version + 3 and w.item_id
