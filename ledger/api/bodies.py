@@ -108,6 +108,7 @@ class AddedReferralIn(Body_):
 
     sources: list[str] = Field(min_length=1, max_length=20)
     reason: str | None = Field(default=None, max_length=4000)
+    on: date | None = None
 
 
 class NetworkContactIn(Body_):
