@@ -180,6 +180,26 @@ def individual(r: dict[str, Any]) -> list[Any]:
 
 
 
+def involvement_relations(involvement: dict[str, Any]) -> list[Sum | Derived]:
+    """The involvement section's relations: a mean gives its count back; the flows are two sums.
+
+    ``at_start + engaged = followed = at_report_date + left``: with ``followed`` shown, a small
+    ``engaged`` cannot be read back as ``at_report_date + left - at_start`` (issue 15's flows).
+    """
+    out: list[Sum | Derived] = []
+    households = involvement["households"]
+    for kind in ("professionals", "volunteers"):
+        i = involvement[kind]  # a mean times the households shown gives the count back
+        out.append(Derived((i["per_household_at_start"], i["change_pct"]), (i["at_start"], households)))
+        out.append(Derived((i["per_household_at_report_date"], i["change_pct"]), (i["at_report_date"], households)))
+        out.append(Sum(i["left"], tuple(i["left_by_reason"].values())))
+        out.append(Sum(i["followed"], (i["at_start"], i["engaged"])))
+        out.append(Sum(i["followed"], (i["at_report_date"], i["left"])))
+    out.append(Sum(households, (involvement["households_with_already_involved"],), exact=False))
+    out.append(Sum(households, (involvement["households_volunteers_took_over"],), exact=False))
+    return out
+
+
 def relations(r: dict[str, Any]) -> list[Sum | Derived]:
     """The additive relations between the report's figures (docs/evaluation.md defines each figure)."""
     out: list[Sum | Derived] = []
@@ -237,14 +257,7 @@ def relations(r: dict[str, Any]) -> list[Sum | Derived]:
             parts(d["compared"], d["latest_scores"].values())
     involvement = r["involvement"]
     part(phases["intake_held"], involvement["households"])
-    for kind in ("professionals", "volunteers"):
-        i = involvement[kind]  # a mean times the households shown gives the count back
-        out.append(Derived((i["per_household_at_start"], i["change_pct"]), (i["at_start"], involvement["households"])))
-        out.append(Derived((i["per_household_at_report_date"], i["change_pct"]),
-                           (i["at_report_date"], involvement["households"])))
-        parts(i["left"], i["left_by_reason"].values())
-    part(involvement["households"], involvement["households_with_already_involved"])
-    part(involvement["households"], involvement["households_volunteers_took_over"])
+    out.extend(involvement_relations(involvement))
     actions = r["plan_actions"]
     for t in (*actions["by_performer"].values(), actions["total"]):
         parts(t["added"], (t["done"], t["cancelled"], t["open"]))

@@ -304,6 +304,9 @@ def _involvement(conn: sa.Connection, referrals: Sequence[Any], involvements: Se
             "change_pct": Over(_pct(now, start), n),
             "per_household_at_start": Over(round(start / n, 2) if n else None, n),
             "per_household_at_report_date": Over(round(now / n, 2) if n else None, n),
+            # in the follow-up at all: at start + engaged = followed = on the report date + left (two sums)
+            "followed": Count(sum(1 for i in mine if _current(i, intake[i.household_id])
+                                  or intake[i.household_id] < i.started_on <= report_day)),
             "engaged": Count(sum(1 for i in mine if intake[i.household_id] < i.started_on <= report_day)),
             "left": Count(len(left)),
             "left_by_reason": _counts((i.end_reason or "not_recorded" for i in left), InvolvementEndReason),

@@ -282,6 +282,7 @@ _TEXT: dict[str, tuple[str, str]] = {
                          "Over households where a case director was active (with an intake held): involved at "
                          "intake versus on the report date."),
     "kind": ("Soort", "Kind"),
+    "followed": ("Betrokken in de follow-up", "Involved during the follow-up"),
     "engaged": ("Nieuw betrokken", "Newly engaged"),
     "left": ("Vertrokken", "Left"),
     "already_involved": ("Al betrokken bij aanmelding", "Already involved at referral"),
@@ -395,6 +396,7 @@ _FIELDS: dict[str, tuple[str, str]] = {
     "per_household_at_start": ("per huishouden bij start", "per household at start"),
     "per_household_at_report_date": ("per huishouden op peildatum", "per household on report date"),
     # involvement flows (issue 15)
+    "followed": ("betrokken in de follow-up", "involved during the follow-up"),
     "engaged": ("nieuw betrokken na de intake", "newly engaged after the intake"),
     "left": ("vertrokken na de intake", "left after the intake"),
     "left_by_reason": ("vertrokken, per reden", "left, by reason"),

@@ -213,9 +213,9 @@ def _involvement(r: dict[str, Any], w: Words, fmt: charts.Fmt) -> str:
 
 def _involvement_flows(inv: dict[str, Any], w: Words, fmt: charts.Fmt, kinds: tuple[tuple[str, str], ...]) -> str:
     """Issue 15: who came and went (by reason), distinct organisations, already involved, volunteers took over."""
-    flows = charts.table([w("kind"), w("already_involved"), w("engaged"), w("left")],
+    flows = charts.table([w("kind"), w("already_involved"), w("engaged"), w("left"), w("followed")],
                          [(name, fmt.count(inv[k]["already_involved"]), fmt.count(inv[k]["engaged"]),
-                           fmt.count(inv[k]["left"])) for k, name in kinds])
+                           fmt.count(inv[k]["left"]), fmt.count(inv[k]["followed"])) for k, name in kinds])
     reasons = list(dict.fromkeys(r for k, _ in kinds for r in inv[k]["left_by_reason"]))  # the vocabulary's order
     by_reason = charts.table([w("end_reason"), *(name for _, name in kinds)],
                              [(w.code("end_reason", r), *(fmt.count(inv[k]["left_by_reason"].get(r, 0))

@@ -297,6 +297,7 @@ def test_a_pilot_recorded_over_http_reports_every_row_it_counted(pilot_api: Api)
     pros, vols = involvement["professionals"], involvement["volunteers"]
     # at start (each on its intake day): W01 (already), W02, W03, W04, W07 (already); engaged W05; left W03, W04
     assert (pros["at_start"], pros["engaged"], pros["left"], pros["at_report_date"]) == (5, 1, 2, 4)
+    assert (pros["followed"], vols["followed"]) == (6, 3)  # at start + engaged = on the report date + left
     assert plain(pros["left_by_reason"]) == {"volunteers_took_over": 1, "goal_reached": 1}
     assert pros["already_involved"] == 2
     assert (vols["at_start"], vols["engaged"], vols["left"], vols["at_report_date"]) == (1, 2, 0, 3)

@@ -113,3 +113,25 @@ def test_a_period_widens_to_the_blocks_it_touches() -> None:
     assert g.cover(None, date(2026, 1, 31)) == (date(2026, 1, 1), date(2026, 1, 31))
     with pytest.raises(CohortTooSmallError):
         g.cover(date(2026, 3, 1), date(2026, 3, 31))  # March waits for more referrals
+
+
+def test_a_small_flow_of_involvement_cannot_be_read_back_from_the_other_three() -> None:
+    """Issue 15: at start 20, engaged 2, left 3, on the report date 19. Withholding only `engaged` would not do
+    (19 + 3 - 20 gives it back): `followed` (22) makes the flows two sums, and each loses a complement."""
+    from ledger.reports.disclosure import involvement_relations
+
+    def kind(start: int, engaged: int, left: int) -> dict[str, object]:
+        now = start + engaged - left
+        return {"at_start": Count(start), "engaged": Count(engaged), "left": Count(left), "at_report_date": Count(now),
+                "followed": Count(start + engaged), "left_by_reason": {"goal_reached": Count(left)},
+                "per_household_at_start": Count(0), "per_household_at_report_date": Count(0), "change_pct": Count(0)}
+
+    inv = {"households": Count(12), "professionals": kind(20, 2, 3), "volunteers": kind(9, 6, 7),
+           "households_with_already_involved": Count(6), "households_volunteers_took_over": Count(7)}
+    shown = finish(inv, withhold(inv, 5, involvement_relations(inv)))
+    pros = shown["professionals"]
+    assert pros["engaged"] == "<5" and pros["left"] == "<5"
+    known = {k: v for k, v in pros.items() if isinstance(v, int)}
+    # neither sum leaves engaged or left as its only unknown
+    assert not ({"at_start", "followed"} <= set(known))
+    assert not ({"at_report_date", "followed"} <= set(known))

@@ -146,6 +146,8 @@ class InvolvedKindOut(Out):
     change_pct: Figure
     per_household_at_start: Figure
     per_household_at_report_date: DateNamedFigure
+    followed: Cell = Field(description="Involved at any time from the intake day up to the report date: at_start + "
+                           "engaged = followed = at_report_date + left.")
     engaged: Cell = Field(description="Newly engaged after the intake day, up to the report date.")
     left: Cell = Field(description="Ended after the intake day, up to the report date.")
     left_by_reason: Cells = Field(description="left, by end reason (InvolvementEndReason).")
