@@ -100,7 +100,8 @@ def test_import_equals_live_commands_sealed_recorded_and_chained(store: Store) -
     report = import_lines(ledger.app, lambda: lines, OPERATOR, batch_size=100)
     ids = [UUID(json.loads(line)["household_id"]) for line in lines]
     commands = {step["command"] for line in lines for step in json.loads(line)["steps"]}
-    assert {"hold_orientation_talk", "schedule_plan_meeting"} <= commands  # issue 15's steps are imported too
+    assert {"hold_orientation_talk", "schedule_plan_meeting", "add_referral", "revise_composition",
+            "record_network", "record_measurement"} <= commands  # issue 15's steps are imported too
     assert report.households == 12 and report.access_records == 12
     assert report.batches >= 3 and report.batches == len(report.batch_sizes)
     assert sum(report.batch_sizes) == report.events + report.access_records == _count(ledger.app)
