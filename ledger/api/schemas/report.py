@@ -156,7 +156,7 @@ class OrganisationsOut(Out):
     """Distinct organisations involved with the counted households."""
 
     at_start: Cell
-    at_report_date: Cell
+    at_report_date: DateNamedCell
     ever: Cell
 
 
