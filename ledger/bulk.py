@@ -419,7 +419,7 @@ def plan_lines(*, households: int, seed: int, start: date, end: date) -> Iterato
     for s in build_plan(households=households, seed=seed, start=start, end=end):
         if s.command == Action.ERASE_HOUSEHOLD:
             continue
-        step: dict[str, Any] = {"command": s.command, "on": s.on.isoformat(), "args": _jsonable(dict(s.args))}
+        step: dict[str, Any] = {"command": s.command, "on": s.dated.isoformat(), "args": _jsonable(dict(s.args))}
         if s.produces is not None:
             step["produces"] = s.produces
         per.setdefault(s.household, []).append(step)

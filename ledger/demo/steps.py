@@ -27,6 +27,14 @@ class Step:
     command: str  # a CaseLedger method
     args: Mapping[str, Any]
     produces: str | None = None  # key under which the returned id is kept
+    # The command's business date when it lies before the day the step is recorded on (``on``, which places it in
+    # the timeline): an agency already involved before the referral, recorded at the intake. None: ``on``.
+    business_on: date | None = None
+
+    @property
+    def dated(self) -> date:
+        """The business date the command is given (``on=``)."""
+        return self.business_on or self.on
 
 
 @dataclass(frozen=True)

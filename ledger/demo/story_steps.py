@@ -51,13 +51,18 @@ class _StorySteps:
         self.last_open = date.max  # the last day commands that need an open case may use
 
     # ----------------------------------------------------------- plumbing
-    def add(self, on: date, command: str, produce: str | None = None, **args: Any) -> Ref | None:
+    def add(self, on: date, command: str, produce: str | None = None, *, business_on: date | None = None,
+            **args: Any) -> Ref | None:
+        """A step recorded on ``on`` (never before the referral); ``business_on``: an earlier business date, only for
+        an agency already involved at the referral (``start_involvement`` with ``already_involved=True``)."""
         assert on >= self.p.referred_on, "a step before the referral is a bug in the demo"
+        assert business_on is None or (command == "start_involvement" and args.get("already_involved") is True
+                                       and business_on <= self.p.referred_on <= on), "only an already-involved agency"
         key = None
         if produce is not None:
             self._keys[produce] += 1
             key = f"{produce}{self._keys[produce]}"
-        self.steps.append(Step(self.p.index, len(self.steps), on, command, dict(args), key))
+        self.steps.append(Step(self.p.index, len(self.steps), on, command, dict(args), key, business_on))
         return Ref(key) if key else None
 
     def text(self, template: str, **extra: str) -> str:
@@ -171,20 +176,28 @@ class _StorySteps:
                      legal_reference=YOUTH_LAW_CONSENT)
         self.measure(day, "intake")
         self.involvements: list[tuple[Ref, date, str]] = []
+        # some agencies were involved before the referral (issue 15): recorded at the intake, dated months or years
+        # back; drawn from a generator of its own, so the rest of the story stays as it was
+        sub = random.Random(f"already-involved-{p.index}")
+        already = sub.random() < 0.4
         for org, discipline, _ in self.professionals:
-            self.start_involvement(day, "professional", org, discipline)
+            since = (p.referred_on - timedelta(days=sub.randint(30, 3 * 365))
+                     if already and sub.random() < 0.5 else None)
+            self.start_involvement(day, "professional", org, discipline, since=since)
         if rng.random() < 0.35:
             self.start_involvement(day, "volunteer", *rng.choice(VOLUNTEERS))
         if "costs" in p.flags:
             self.baseline_costs(day)
         return [c for c in consents if c is not None]
 
-    def start_involvement(self, day: date, kind: str, org: str, discipline: str) -> None:
+    def start_involvement(self, day: date, kind: str, org: str, discipline: str, since: date | None = None) -> None:
+        """An involvement recorded on ``day``; ``since``: already involved at the referral, since that earlier day."""
         rng = self.rng
         worker = f"w-{rng.randint(1000, 9999)}" if kind == "professional" and rng.random() < 0.5 else None
         contact = self.pop.name() if rng.random() < 0.6 else None
+        extra: dict[str, Any] = {"already_involved": True, "business_on": since} if since is not None else {}
         ref = self.add(day, "start_involvement", "involvement", kind=kind, organisation=org, discipline=discipline,
-                       worker_id=worker, contact_name=contact)
+                       worker_id=worker, contact_name=contact, **extra)
         assert ref is not None
         self.involvements.append((ref, day, kind))
 

@@ -154,9 +154,9 @@ def generate(
         h = step.household
         args: dict[str, Any] = {k: refs[(h, v.key)] if isinstance(v, Ref) else v for k, v in step.args.items()}
         if step.command == "refer_household":
-            ids[h], versions[h] = app.refer_household(operator, on=step.on, **args)
+            ids[h], versions[h] = app.refer_household(operator, on=step.dated, **args)
         else:
-            result = getattr(app, step.command)(operator, ids[h], expected_version=versions[h], on=step.on, **args)
+            result = getattr(app, step.command)(operator, ids[h], expected_version=versions[h], on=step.dated, **args)
             if isinstance(result, tuple):
                 new_id, versions[h] = result
                 if step.produces is not None:

@@ -4,7 +4,8 @@ One table per kind of fact, keyed by the household's pseudonymous id and the ite
 id, holding codes, dates, counts and amounts only: referrals (with composition and
 how the case ended), ZRM scores per domain, involvements, plan goals and actions
 (each action with its goal's life domain), costs (EUR, ``Numeric(12, 2)``),
-evaluations and escalations, orientation talks and scheduled plan meetings. Free texts and every other personal value stay sealed
+evaluations and escalations, orientation talks and scheduled plan meetings, the own network
+(contacts and supportive contacts: at the intake and each later record). Free texts and every other personal value stay sealed
 in the ledger; events reach views through the blind mapper.
 
 A reopened case loses its closure and drop-out here as in the aggregate; ``reopens``
@@ -43,6 +44,7 @@ __all__ = [
     "fact_escalations",
     "fact_evaluations",
     "fact_involvements",
+    "fact_network_records",
     "fact_orientation_talks",
     "fact_plan_actions",
     "fact_plan_goals",
@@ -76,6 +78,8 @@ fact_referrals = sa.Table(
     sa.Column("coordination_position", sa.BigInteger),
     sa.Column("erased_on", sa.Date),
     sa.Column("erased_position", sa.BigInteger),
+    sa.Column("network_contacts", sa.Integer),  # the intake's own network (issue 15): set with intake_position
+    sa.Column("network_supportive", sa.Integer),
     sa.Index("ix_view_fact_referrals_referred", "referred_on"),
     sa.Index("ix_view_fact_referrals_closed", "closed_on"),
 )
@@ -250,6 +254,17 @@ fact_added_referrals = sa.Table(
     sa.Column("sources", sa.String(500), nullable=False),  # codes, comma-joined, in the referral's order
 )
 
+# The own network as recorded after the intake (NetworkRecorded, issue 15): one immutable row per record.
+fact_network_records = sa.Table(
+    "view_fact_network_records",
+    metadata,
+    sa.Column("household_id", sa.String(36), primary_key=True),
+    sa.Column("position", sa.BigInteger, primary_key=True),
+    sa.Column("business_on", sa.Date, nullable=False),  # the record's on
+    sa.Column("contacts", sa.Integer, nullable=False),
+    sa.Column("supportive", sa.Integer, nullable=False),
+)
+
 fact_events = sa.Table(
     "view_fact_events",
     metadata,
@@ -270,7 +285,8 @@ class EvaluationFacts(ReadModel):
     version = 3  # 2: bitemporal (positions, change rows, fact_events); 3: issue 15's pilot counting
     tables = (fact_referrals, fact_zrm, fact_involvements, fact_plan_goals, fact_plan_actions, fact_costs,
               fact_evaluations, fact_escalations, fact_referral_changes, fact_goal_revisions, fact_events,
-              fact_composition_changes, fact_added_referrals, fact_orientation_talks, fact_plan_meetings)
+              fact_composition_changes, fact_added_referrals, fact_orientation_talks, fact_plan_meetings,
+              fact_network_records)
 
     @singledispatchmethod
     def apply(self, event: Any, on: Applied) -> None:
@@ -321,7 +337,16 @@ class EvaluationFacts(ReadModel):
 
     @fact.register
     def _(self, e: Household.IntakeHeld, on: Applied) -> None:
-        self._referral(e, on, intake_on=e.intake.held_on, intake_position=on.position)
+        network = e.intake.network
+        self._referral(e, on, intake_on=e.intake.held_on, intake_position=on.position, network_contacts=len(network),
+                       network_supportive=sum(1 for c in network if c.supportive))
+
+    @fact.register
+    def _(self, e: Household.NetworkRecorded, on: Applied) -> None:
+        contacts = e.record.contacts
+        on.batch.insert(fact_network_records, {"household_id": str(e.originator_id), "position": on.position,
+                                               "business_on": e.record.on, "contacts": len(contacts),
+                                               "supportive": sum(1 for c in contacts if c.supportive)})
 
     @fact.register
     def _(self, e: Household.CoordinationDecided, on: Applied) -> None:

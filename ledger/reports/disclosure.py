@@ -258,6 +258,14 @@ def relations(r: dict[str, Any]) -> list[Sum | Derived]:
     involvement = r["involvement"]
     part(phases["intake_held"], involvement["households"])
     out.extend(involvement_relations(involvement))
+    net = r["network"]  # the own network (issue 15)
+    part(phases["intake_held"], net["households"])
+    part(net["households"], net["recorded_again"])
+    parts(net["households"], (net["supportive_rose"], net["supportive_same"], net["supportive_fell"]))
+    for side in (net["at_intake"], net["at_report_date"]):  # a mean times the households gives the sum back
+        part(side["contacts"], side["supportive"])
+        out.append(Derived((side["contacts_per_household"],), (side["contacts"], net["households"])))
+        out.append(Derived((side["supportive_per_household"],), (side["supportive"], net["households"])))
     actions = r["plan_actions"]
     for t in (*actions["by_performer"].values(), actions["total"]):
         parts(t["added"], (t["done"], t["cancelled"], t["open"]))

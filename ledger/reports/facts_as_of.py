@@ -4,9 +4,9 @@ Each function's result has the columns of today's fact table, so :func:`ledger.r
 reads it as it read the table. The rules (docs/evaluation.md, "Two times"):
 
 * an immutable fact (a ZRM score, a cost, an evaluation, a goal, an action, an involvement, an added referral,
-  an orientation talk, a scheduled plan meeting) counts iff its
+  an orientation talk, a scheduled plan meeting, a network record) counts iff its
   event's ``position <= known_at`` and its business date ``<= as_of``;
-* a set-once attribute (intake, completion, cancellation, an involvement's end, an
+* a set-once attribute (intake and the intake's network counts, completion, cancellation, an involvement's end, an
   escalation's resolution, erasure) reads its value iff its own position ``<= known_at`` and its date
   ``<= as_of``, NULL otherwise;
 * an attribute that can change more than once (closure and drop-out, which a reopen clears; the coordination
@@ -51,6 +51,7 @@ class Facts:
     added_referrals: Any = None  # later referrals of known households (issue 15): immutable, masked like a ZRM score
     orientation_talks: Any = None  # issue 15
     plan_meetings: Any = None
+    network_records: Any = None  # the own network recorded after the intake (issue 15): immutable
 
 
 def _known(position: Any, on: Any, as_of: date, known_at: int) -> sa.ColumnElement[bool]:
@@ -81,6 +82,8 @@ def _referrals(as_of: date, known_at: int) -> Any:
     return (sa.select(
         r.c.household_id, r.c.referred_on, r.c.sources, r.c.composition, r.c.adults, r.c.children,
         _set_once(r.c.intake_on, r.c.intake_position, r.c.intake_on, as_of, known_at, "intake_on"),
+        _set_once(r.c.network_contacts, r.c.intake_position, r.c.intake_on, as_of, known_at, "network_contacts"),
+        _set_once(r.c.network_supportive, r.c.intake_position, r.c.intake_on, as_of, known_at, "network_supportive"),
         latest(("coordination",), "coordination_outcome"), latest(("coordination",), "coordination_on"),
         latest(closure, "closed_on"), latest(closure, "closure_reason"), latest(closure, "aftercare_until"),
         latest(drop_out, "dropped_out_kind"), latest(drop_out, "dropped_out_on"),
@@ -161,6 +164,7 @@ def facts_as_of(as_of: date, known_at: int) -> Facts:
         added_referrals=_immutable(ef.fact_added_referrals, "referred_on", as_of, known_at),
         orientation_talks=_immutable(ef.fact_orientation_talks, "held_on", as_of, known_at),
         plan_meetings=_immutable(ef.fact_plan_meetings, "scheduled_on", as_of, known_at),
+        network_records=_immutable(ef.fact_network_records, "business_on", as_of, known_at),
     )
 
 

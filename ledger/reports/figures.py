@@ -30,6 +30,7 @@ from ledger.projections.base import code_of
 
 from .disclosure import Count, Over
 from .facts_as_of import Facts
+from .network import network
 
 __all__ = ["CASELOAD_NORMS", "ZRM_RULE", "compute"]
 
@@ -104,6 +105,8 @@ def compute(conn: sa.Connection, facts: Facts, from_: date | None, to: date, rep
         "zrm": _zrm(_rows(conn, facts.zrm, cohort)),
         "involvement": _involvement(conn, referrals, _rows(conn, facts.involvements, cohort), report_day,
                                     facts.known_at),
+        "network": network(referrals, _rows(conn, facts.network_records, cohort)
+                           if facts.network_records is not None else ()),
         "plan_actions": _plan_actions(_rows(conn, facts.plan_actions, cohort), report_day),
         "lead_times": _lead_times(referrals, first_goal, first_interim),
         "caseloads": _caseloads(conn, report_day, facts.known_at),

@@ -222,6 +222,12 @@ _TEXT: dict[str, tuple[str, str]] = {
     "s_zrm": ("Zelfredzaamheid (ZRM) en andere meetinstrumenten per leefgebied",
               "Self-sufficiency (ZRM) and other instruments per life domain"),
     "s_involvement": ("Betrokken professionals en vrijwilligers", "Professionals and volunteers involved"),
+    "s_network": ("Eigen kracht: het eigen netwerk bij de intake en op de peildatum",
+                  "Own strength: the household's own network at intake and on the report date"),
+    "network_note": ("Over huishoudens met een netwerk (ecogram) vastgelegd bij de intake; op de peildatum: het "
+                     "laatst vastgelegde netwerk tot en met die dag, anders dat van de intake.",
+                     "Over households whose intake recorded a network (eco-map); on the report date: the network "
+                     "last recorded up to that day, else the intake's."),
     "s_actions": ("Plan-acties naar uitvoerder", "Plan actions by performer"),
     "s_lead_times": ("Doorlooptijden (dagen)", "Lead times (days)"),
     "s_caseloads": ("Caseload per regisseur op de peildatum", "Caseload per case director on the report date"),
@@ -395,6 +401,15 @@ _FIELDS: dict[str, tuple[str, str]] = {
     "change_pct": ("verandering %", "change %"),
     "per_household_at_start": ("per huishouden bij start", "per household at start"),
     "per_household_at_report_date": ("per huishouden op peildatum", "per household on report date"),
+    # own network (issue 15)
+    "recorded_again": ("netwerk later opnieuw vastgelegd", "network recorded again later"),
+    "at_intake": ("bij de intake", "at intake"), "contacts": ("contacten", "contacts"),
+    "supportive": ("steunende contacten", "supportive contacts"),
+    "contacts_per_household": ("contacten per huishouden", "contacts per household"),
+    "supportive_per_household": ("steunende contacten per huishouden", "supportive contacts per household"),
+    "supportive_rose": ("meer steunende contacten", "more supportive contacts"),
+    "supportive_same": ("evenveel steunende contacten", "as many supportive contacts"),
+    "supportive_fell": ("minder steunende contacten", "fewer supportive contacts"),
     # involvement flows (issue 15)
     "followed": ("betrokken in de follow-up", "involved during the follow-up"),
     "engaged": ("nieuw betrokken na de intake", "newly engaged after the intake"),

@@ -29,8 +29,8 @@ _KINDS = {
 }
 _HEADERS = {"nl": ("sectie", "cijfer", "waarde", "omschrijving"), "en": ("section", "figure", "value", "label")}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_SECTIONS = ("basis", "referrals", "composition", "coordination", "phases", "zrm", "involvement", "plan_actions",
-             "lead_times", "caseloads", "costs")
+_SECTIONS = ("basis", "referrals", "composition", "coordination", "phases", "zrm", "involvement", "network",
+             "plan_actions", "lead_times", "caseloads", "costs")
 
 
 def _flat(prefix: list[str], value: Any) -> list[tuple[list[str], Any]]:

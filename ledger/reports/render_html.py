@@ -228,6 +228,23 @@ def _involvement_flows(inv: dict[str, Any], w: Words, fmt: charts.Fmt, kinds: tu
             f'{w("volunteers_took_over_households")}: {fmt.count(inv["households_volunteers_took_over"])}.</p>')
 
 
+def _network(r: dict[str, Any], w: Words, fmt: charts.Fmt) -> str:
+    """Issue 15: the own network at the intake against on the report date, and how supportive contacts moved."""
+    net = r["network"]
+    sides = (("at_intake", w.field("at_intake")), ("at_report_date", w.field("at_report_date")))
+    table = charts.table([w("kind"), *(name for _, name in sides)], [
+        (w.field(k), *(fmt.count(net[s][k]) for s, _ in sides)) for k in ("contacts", "supportive")] + [
+        (w.field(k), *(fmt.dec(net[s][k], 2) for s, _ in sides))
+        for k in ("contacts_per_household", "supportive_per_household")])
+    moved = charts.table([w("households"), *(w.field(k) for k in ("supportive_rose", "supportive_same",
+                                                                  "supportive_fell"))],
+                         [(fmt.count(net["households"]), *(fmt.count(net[k]) for k in ("supportive_rose",
+                          "supportive_same", "supportive_fell")))])
+    return (f'<section><h2>7. {w("s_network")}</h2><p class="note">{w("network_note")} {w("households")}: '
+            f'{fmt.count(net["households"])}; {w.field("recorded_again")}: {fmt.count(net["recorded_again"])}.</p>'
+            f'{table}{moved}</section>')
+
+
 def _actions(r: dict[str, Any], w: Words, fmt: charts.Fmt) -> str:
     a = r["plan_actions"]
     by = a["by_performer"]
@@ -244,7 +261,7 @@ def _actions(r: dict[str, Any], w: Words, fmt: charts.Fmt) -> str:
     table = charts.table([w("performer"), w("added"), w("done"), w("open"), w("late"), w("cancelled")], rows,
                    total_last=True)
     legend = charts.legend([(w("done"), GREEN), (w("open_not_late"), SKY), (w("late"), ORANGE), (w("cancelled"), GREY)])
-    return (f'<section><h2>7. {w("s_actions")}</h2><p class="note">{w("late_note")}</p>'
+    return (f'<section><h2>8. {w("s_actions")}</h2><p class="note">{w("late_note")}</p>'
             f'<div class="keep">{legend}{chart}</div>{table}</section>')
 
 
@@ -254,7 +271,7 @@ def _lead_times(r: dict[str, Any], w: Words, fmt: charts.Fmt) -> str:
     rows = [(escape(w.code("lead_time", k)), fmt.count(s["n"]), fmt.dec(s["q1"]), fmt.dec(s["median"]),
              fmt.dec(s["q3"]), fmt.dec(s["min"]), fmt.dec(s["max"])) for k, s in lt.items()]
     table = charts.table([w("lead_time"), w("n"), w("q1"), w("median"), w("q3"), w("min"), w("max")], rows)
-    return (f'<section><h2>8. {w("s_lead_times")}</h2><p class="note">{w("lead_note")}</p>'
+    return (f'<section><h2>9. {w("s_lead_times")}</h2><p class="note">{w("lead_note")}</p>'
             f'<div class="keep">{chart}</div>{table}</section>')
 
 
@@ -274,7 +291,7 @@ def _caseloads(r: dict[str, Any], w: Words, fmt: charts.Fmt) -> str:
     summary = (f'{w("directors")}: {c["directors"]} · {w("active_households")}: {fmt.count(c["households"])} · '
                f'{w("median")}: {fmt.dec(c["median"])} · {w("max")}: {fmt.count(c["max"])} · '
                + " · ".join(f"{escape(w.code('norm', k))}: {v}" for k, v in norm.items()))
-    return (f'<section><h2>9. {w("s_caseloads")} ({escape(c["on"])})</h2><p class="note">{w("caseload_note")}</p>'
+    return (f'<section><h2>10. {w("s_caseloads")} ({escape(c["on"])})</h2><p class="note">{w("caseload_note")}</p>'
             f'<p>{summary}</p><div class="keep">{chart}</div>{table}</section>')
 
 
@@ -301,7 +318,7 @@ def _costs(r: dict[str, Any], w: Words, fmt: charts.Fmt) -> str:
                  + charts.hbars(w("s_costs"), [(w.code("stream", k), [(v["baseline_per_year"], LIGHT),
                                                                 (v["approach_per_year"], BLUE)])
                                          for k, v in streams], fmt.eur, bar=18))
-    return (f'<section><h2>10. {w("s_costs")}</h2><p class="note">{w("costs_note")}</p>{counts}'
+    return (f'<section><h2>11. {w("s_costs")}</h2><p class="note">{w("costs_note")}</p>{counts}'
             f'<div class="keep">{chart}</div>{table}</section>')
 
 
@@ -337,10 +354,10 @@ def render_html(report: dict[str, Any], lang: Lang = "nl", series: dict[str, Any
     period = report["period"]
     title = f"{w('title')} · {period['from'] or w('from_start')} {w('until')} {period['to']}"
     body = "".join(part(report, w, fmt) for part in (
-        _referrals, _composition, _coordination, _phases, _zrm, _involvement, _actions, _lead_times, _caseloads,
+        _referrals, _composition, _coordination, _phases, _zrm, _involvement, _network, _actions, _lead_times, _caseloads,
         _costs))
     if series is not None:
-        body += trends(series, w, fmt, "11. ")
+        body += trends(series, w, fmt, "12. ")
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'

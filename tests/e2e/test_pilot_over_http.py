@@ -13,17 +13,21 @@ hand. Fifteen households are below the service's minimum cell, so the service ru
 === ============================ ============================== =================================================
 W01 social_work                  1 adult: single                talk (household); broker; intake; goal; interim;
                                                                 ZRM 2017 fin 2->3 housing 3->3; ladder 2->3;
+                                                                network 2 (1 supportive), 3 (2) from 2013-03-01;
                                                                 ggz-regio already involved since 2012-01-10;
                                                                 a humanitas volunteer from 2013-01-15
 W02 wmo_desk, then police again  2 adults partners + 1 child:   talk (household); broker; intake; goal; interim;
     (the same BSN: already known) couple_with_children; revised fin 1->2 housing 2->1; ladder 3->3;
-                                  2013-04-01 mother_with_children schuldhulp-testdorp from intake
+                                  2013-04-01 mother_with_children schuldhulp-testdorp from intake; network 1 (1),
+                                                                recorded again 2013-08-01 (after E): 2 (2)
 W03 police                       adult with mother and father:  talk (household); broker; intake; goal; interim;
                                  single                         fin 2->2; ggz-regio from intake, ended 2013-03-01
-                                                                volunteers_took_over; humanitas from 2013-02-15
+                                                                volunteers_took_over; humanitas from 2013-02-15;
+                                                                network 1 (1)
 W04 general_practitioner +       grandmother + grandchild,      talk (household); broker; intake; goal; interim;
     social_work                  given: other                   fin 3->4 housing 2->3; schuldhulp-zuid from intake,
-                                                                ended 2013-04-01 goal_reached
+                                                                ended 2013-04-01 goal_reached; network 2 (2),
+                                                                1 (0) from 2013-05-01
 W05 school_attendance_officer,   mother + 2 children:           talk (household); broker; intake; goal; interim;
     then social_work (/referrals) mother_with_children          fin 2->1 housing 1->2; ggz-regio from 2013-02-01
 W06 household_itself             2 adults partners:             talk (household); broker; intake; goal; ZRM fin 3
@@ -138,7 +142,8 @@ def record_pilot(c: httpx.Client) -> dict[str, Household]:
     d = date
     # ---- the seven coordinated households
     h["W01"] = w = Household(c, ["social_work"], [adult("Anna Pilot")], d(2012, 9, 3))
-    intake = w.coordinated({"finances": 2, "housing": 3})
+    intake = w.coordinated({"finances": 2, "housing": 3}, [{"relation": "grandmother"},
+                                                           {"relation": "neighbour", "supportive": False}])
     w.write("measurements", {"instrument": "ladder", "moment": "intake", "scores": {"participation": 2}}, intake)
     w.involve("professional", "ggz-regio", "mental_health_care", d(2012, 1, 10), already_involved=True)
     w.goal(intake + timedelta(days=10))
@@ -146,11 +151,13 @@ def record_pilot(c: httpx.Client) -> dict[str, Household]:
     w.interim(d(2013, 2, 1), {"finances": 3, "housing": 3})
     w.write("measurements", {"instrument": "ladder", "moment": "interim", "scores": {"participation": 3}},
             d(2013, 2, 1))
+    w.write("network", {"contacts": [{"relation": "grandmother"}, {"relation": "neighbour"},
+                                     {"relation": "friend", "supportive": False}]}, d(2013, 3, 1))
 
     w02_members = [adult("Bas Pilot"), adult("Bo Pilot"), child("Bram Pilot")]
     h["W02"] = w = Household(c, ["wmo_desk"], w02_members, d(2012, 9, 10),
                              relations=[{"member": "m1", "relation": "partner_of", "to_member": "m2"}])
-    intake = w.coordinated({"finances": 1, "housing": 2})
+    intake = w.coordinated({"finances": 1, "housing": 2}, [{"relation": "grandfather"}])
     w.write("measurements", {"instrument": "ladder", "moment": "intake", "scores": {"participation": 3}}, intake)
     w.involve("professional", "schuldhulp-testdorp", "debt_counselling", intake)
     w.goal(intake + timedelta(days=10))
@@ -164,11 +171,12 @@ def record_pilot(c: httpx.Client) -> dict[str, Household]:
     w.write("measurements", {"instrument": "ladder", "moment": "interim", "scores": {"participation": 3}},
             d(2013, 3, 1))
     w.write("composition", {"composition": "mother_with_children"}, d(2013, 4, 1))  # the father left
+    w.write("network", {"contacts": [{"relation": "grandfather"}, {"relation": "friend"}]}, d(2013, 8, 1))  # after E
 
     h["W03"] = w = Household(c, ["police"], [adult("Cas Pilot"), adult("Cor Pilot"), adult("Cato Pilot")],
                              d(2012, 10, 1), relations=[{"member": "m2", "relation": "father_of", "to_member": "m1"},
                                                         {"member": "m3", "relation": "mother_of", "to_member": "m1"}])
-    intake = w.coordinated({"finances": 2})
+    intake = w.coordinated({"finances": 2}, [{"relation": "friend"}])
     ggz = w.involve("professional", "ggz-regio", "mental_health_care", intake)
     w.goal(intake + timedelta(days=10))
     w.involve("volunteer", "humanitas", "buddy", d(2013, 2, 15))
@@ -177,11 +185,12 @@ def record_pilot(c: httpx.Client) -> dict[str, Household]:
 
     h["W04"] = w = Household(c, ["general_practitioner", "social_work"], [adult("Dina Pilot"), child("Daan Pilot")],
                              d(2012, 10, 15), composition="other")
-    intake = w.coordinated({"finances": 3, "housing": 2})
+    intake = w.coordinated({"finances": 3, "housing": 2}, [{"relation": "neighbour"}, {"relation": "friend"}])
     debt = w.involve("professional", "schuldhulp-zuid", "debt_counselling", intake)
     w.goal(intake + timedelta(days=10))
     w.interim(d(2013, 3, 10), {"finances": 4, "housing": 3})
     w.write(f"involvements/{debt}/ending", {"reason": "goal_reached"}, d(2013, 4, 1))
+    w.write("network", {"contacts": [{"relation": "neighbour", "supportive": False}]}, d(2013, 5, 1))
 
     h["W05"] = w = Household(c, ["school_attendance_officer"], [adult("Eva Pilot"), child("Eef Pilot"),
                                                                 child("Ella Pilot")], d(2012, 11, 5),
@@ -305,3 +314,13 @@ def test_a_pilot_recorded_over_http_reports_every_row_it_counted(pilot_api: Api)
     assert involvement["organisations"] == {"at_start": 5, "at_report_date": 4, "ever": 5}
     assert involvement["households_with_already_involved"] == 2
     assert involvement["households_volunteers_took_over"] == 1  # W03
+
+    # the own network: W01 2 (1 supportive) -> 3 (2) on 2013-03-01; W02 1 (1), its record of 2013-08-01 after E;
+    # W03 1 (1), never recorded again; W04 2 (2) -> 1 (0) on 2013-05-01
+    network = report["network"]
+    assert (network["households"], network["recorded_again"]) == (4, 2)
+    assert network["at_intake"] == {"contacts": 6, "supportive": 5, "contacts_per_household": 1.5,
+                                    "supportive_per_household": 1.25}
+    assert network["at_report_date"] == {"contacts": 6, "supportive": 4, "contacts_per_household": 1.5,
+                                         "supportive_per_household": 1.0}
+    assert (network["supportive_rose"], network["supportive_same"], network["supportive_fell"]) == (1, 2, 1)

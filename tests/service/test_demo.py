@@ -132,6 +132,23 @@ def test_zrm_moments_and_test_range_bsns(municipality: DemoRun, reopened: Ledger
     assert len(set(written)) == len(written)  # each person has their own
 
 
+def test_some_households_have_agencies_already_involved_before_their_referral(municipality: DemoRun,
+                                                                             reopened: Ledger) -> None:
+    """Issue 15: for some households an agency was already involved at the referral, dated before it; every other
+    involvement starts on or after the referral, and each already-involved one no later than the referral day."""
+    with_already = 0
+    for hid in municipality.report.household_ids:
+        household = reopened.app.get_household(OPERATOR, hid)
+        if household.is_erased:
+            continue
+        referred = household.referral.on
+        already = [i for i in household.involvements.values() if i.already_involved]
+        assert all(i.started_on <= referred for i in already)
+        assert all(i.started_on >= referred for i in household.involvements.values() if not i.already_involved)
+        with_already += any(i.started_on < referred for i in already)
+    assert 0 < with_already < HOUSEHOLDS
+
+
 def test_history_lies_in_the_past_and_spans_months(municipality: DemoRun) -> None:
     """The simulated clock ends before the real present, after more than a year of history."""
     report = municipality.report

@@ -352,6 +352,14 @@ EXPECTED_D2: dict[str, Any] = {
 }
 
 
+# no intake here records a network (issue 15's own network: tests/service/test_report_network.py)
+NO_NETWORK_SIDE = {"contacts": 0, "supportive": 0, "contacts_per_household": None, "supportive_per_household": None}
+for _expected in (EXPECTED_D1, EXPECTED_D2):
+    _expected["network"] = {"households": 0, "recorded_again": 0, "at_intake": NO_NETWORK_SIDE,
+                            "at_report_date": NO_NETWORK_SIDE, "supportive_rose": 0, "supportive_same": 0,
+                            "supportive_fell": 0}
+
+
 def figures(report: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in report.items() if k not in ("ledger", "requested", "known_at", "empty_basis")}
 

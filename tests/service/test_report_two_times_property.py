@@ -2,8 +2,8 @@
 
 Each example writes a random history of a few households through the real application's
 commands (referral, intake, coordination, director, ZRM, goals and revisions, actions
-completed or cancelled, involvements started and ended, evaluations, costs, drop-out,
-close and reopen, erasure through the four-eyes path) on a fresh ledger, moving a fixed
+completed or cancelled, involvements started and ended, the own network at the intake and recorded
+again, evaluations, costs, drop-out, close and reopen, erasure through the four-eyes path) on a fresh ledger, moving a fixed
 clock forward. The business date ``on`` of a command is often days or weeks before the
 clock's day, so facts arrive late: recorded after others that carry a later ``on``. Only
 commands the aggregate's own rules allow are drawn; one it refuses all the same is skipped.
@@ -42,8 +42,8 @@ from pg_server import create_database, drop_database
 
 EVALUATOR = Actor("u-eval", MUNICIPALITY, "evaluator")
 
-FIGURES = ("basis", "referrals", "composition", "coordination", "phases", "zrm", "involvement", "plan_actions",
-           "lead_times", "caseloads", "costs")
+FIGURES = ("basis", "referrals", "composition", "coordination", "phases", "zrm", "involvement", "network",
+           "plan_actions", "lead_times", "caseloads", "costs")
 START = date(2026, 1, 5)
 DIRECTORS = ("u-dir1", "u-dir2")
 SOURCES = ("social_work", "wmo_desk", "police", "household_itself", "general_practitioner")
@@ -54,6 +54,9 @@ OTHER_INSTRUMENTS = {"ladder": ("participation", 1, 6), "life_score": ("life_sco
 # How often a command is drawn among those allowed (default 1): the plan's work more often than the endings.
 WEIGHTS = {"intake": 4, "goal": 3, "add_action": 4, "complete_action": 2, "zrm": 3, "evaluation": 2, "revise_goal": 2,
            "coordination": 2, "start_involvement": 2}
+# The own network (issue 15): relation and supportive flag, no names (the report counts them only).
+NETWORKS = st.lists(st.fixed_dictionaries({"relation": st.sampled_from(["grandmother", "neighbour", "friend"]),
+                                           "supportive": st.booleans()}), max_size=3)
 ADVANCE = st.sampled_from([0, 0, 0, 1, 2, 5, 12, 30])  # days the clock moves before a command
 BACK = st.sampled_from([0, 0, 0, 0, 1, 3, 9, 25, 60])  # days the business date lies before the clock's day
 
@@ -230,11 +233,15 @@ class History:
         def coordination() -> tuple[date, Any]:
             return call(app.decide_coordination, ref, outcome=draw(st.sampled_from(OUTCOMES), "outcome"))
         if h.intake is None:
-            out["intake"] = lambda: call(app.record_intake, ref, domains_discussed=["finances", "housing"])
+            out["intake"] = lambda: call(app.record_intake, ref, domains_discussed=["finances", "housing"],
+                                         network=draw(NETWORKS, "intake network"))
             if h.orientation_talks:  # decided after orientation talks only, before any intake
                 out["coordination"] = coordination
             return out
         out["coordination"] = coordination
+        # issue 15: the own network recorded again, on or after the intake's day (an empty list: no one left)
+        out["record_network"] = lambda: call(app.record_network, h.intake.held_on,
+                                             contacts=draw(NETWORKS, "network now"))
         out["plan_meeting"] = lambda: self.plan_meeting(call, ref)
         out["zrm"] = lambda: self.zrm(call, ref)
         out["goal"] = lambda: call(app.set_plan_goal, ref, life_domain=draw(st.sampled_from(["finances", "housing", "adl"]),

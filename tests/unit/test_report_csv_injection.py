@@ -31,7 +31,7 @@ def planted_report() -> dict[str, Any]:
                       "source_combinations": {}},
         "composition": {}, "coordination": {}, "phases": {},
         "zrm": {"rule": "x", "instruments": {"2017": {"households": 6, "domains": {PLANTED[0]: {"compared": 6}}}}},
-        "involvement": {"professionals": {"change_pct": -33.3}},
+        "involvement": {"professionals": {"change_pct": -33.3}}, "network": {},
         "plan_actions": {}, "lead_times": {},
         "caseloads": {"per_director": [{"director": f"R{i}", "organisation": org, "households": 6, "norm": "below"}
                                        for i, org in enumerate(PLANTED, start=1)]},

@@ -158,7 +158,7 @@ class OrganisationsOut(Out):
     """Distinct organisations involved with the counted households."""
 
     at_start: Cell
-    at_report_date: Cell
+    at_report_date: DateNamedCell
     ever: Cell
 
 
@@ -170,6 +170,29 @@ class InvolvementFiguresOut(Out):
     households_with_already_involved: Cell
     households_volunteers_took_over: Cell = Field(
         description="Households where a professional involvement ended because volunteers took over.")
+
+
+class NetworkSideOut(Out):
+    """The own network of the counted households at one moment (contacts in the eco-map)."""
+
+    contacts: Cell
+    supportive: Cell = Field(description="Contacts recorded as supportive.")
+    contacts_per_household: Figure
+    supportive_per_household: Figure
+
+
+class NetworkFiguresOut(Out):
+    """Own strength (issue 15): the network at the intake against on the report date (docs/evaluation.md)."""
+
+    households: Cell = Field(description="Households whose intake recorded at least one network contact.")
+    recorded_again: Cell = Field(description="Of these, households whose network was recorded again "
+                                             "(NetworkRecorded) on or before the report date.")
+    at_intake: NetworkSideOut
+    at_report_date: NetworkSideOut = Field(description="The latest network recorded on or before the report date, "
+                                                       "else the intake's.")
+    supportive_rose: Cell
+    supportive_same: Cell
+    supportive_fell: Cell
 
 
 class ActionTallyOut(Out):
@@ -280,6 +303,7 @@ class EvaluationReportOut(Out):
     phases: PhasesOut
     zrm: ZrmOut
     involvement: InvolvementFiguresOut
+    network: NetworkFiguresOut
     plan_actions: PlanActionsOut
     lead_times: LeadTimesOut
     caseloads: CaseloadsFiguresOut
