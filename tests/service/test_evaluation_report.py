@@ -40,6 +40,7 @@ import pytest
 
 from conftest import OPERATOR, Api, FixedClock, Store
 from ledger.aggregates import Actor
+from ledger.aggregates.vocabulary import InvolvementEndReason
 from ledger.application import NewMember
 from ledger.privacy.access import AccessDeniedError
 from ledger.privacy.chain import Digest
@@ -193,6 +194,12 @@ OUTCOMES = ["stays_with_partners", "short_push_then_handover", "volunteers_deplo
             "broker_coordinates", "household_declines"]
 NO_COSTS = money(None, None, None)
 
+def flows(*, followed: int, engaged: int, **left: int) -> dict[str, Any]:
+    """Issue 15's involvement flows: newly engaged, left (by end reason, every code listed), none already involved."""
+    return {"followed": followed, "engaged": engaged, "left": sum(left.values()),
+            "left_by_reason": {r.value: left.get(r.value, 0) for r in InvolvementEndReason}, "already_involved": 0}
+
+
 EXPECTED_D1: dict[str, Any] = {
     "period": {"from": "2026-01-01", "to": "2026-02-10"},
     "as_of": "2026-02-10",
@@ -235,10 +242,13 @@ EXPECTED_D1: dict[str, Any] = {
     # H1 only (H2's director came on 02-17): 2 professionals at intake, 1 left on D1; a volunteer since 01-20
     "involvement": {
         "households": 1,
+        # H1: ggz-regio and schuldhulp at intake, schuldhulp ended 02-02 (goal reached), humanitas volunteer 01-20
         "professionals": {"at_start": 2, "at_report_date": 1, "change_pct": -50.0, "per_household_at_start": 2.0,
-                          "per_household_at_report_date": 1.0},
+                          "per_household_at_report_date": 1.0, **flows(followed=2, engaged=0, goal_reached=1)},
         "volunteers": {"at_start": 0, "at_report_date": 1, "change_pct": None, "per_household_at_start": 0.0,
-                       "per_household_at_report_date": 1.0},
+                       "per_household_at_report_date": 1.0, **flows(followed=1, engaged=1)},
+        "organisations": {"at_start": 2, "at_report_date": 2, "ever": 3},
+        "households_with_already_involved": 0, "households_volunteers_took_over": 0,
     },
     "plan_actions": {
         "by_performer": {"self": tally(1, 1, 0, 0, 0), "network": tally(0, 0, 0, 0, 0),
@@ -311,10 +321,13 @@ EXPECTED_D2: dict[str, Any] = {
     # H1 and H2: professionals 2 + 1 at intake, 1 + 1 on D2; H1's volunteer
     "involvement": {
         "households": 2,
+        # and H2 (directed after D1): jeugdteam at its intake
         "professionals": {"at_start": 3, "at_report_date": 2, "change_pct": -33.3, "per_household_at_start": 1.5,
-                          "per_household_at_report_date": 1.0},
+                          "per_household_at_report_date": 1.0, **flows(followed=3, engaged=0, goal_reached=1)},
         "volunteers": {"at_start": 0, "at_report_date": 1, "change_pct": None, "per_household_at_start": 0.0,
-                       "per_household_at_report_date": 0.5},
+                       "per_household_at_report_date": 0.5, **flows(followed=1, engaged=1)},
+        "organisations": {"at_start": 3, "at_report_date": 3, "ever": 4},
+        "households_with_already_involved": 0, "households_volunteers_took_over": 0,
     },
     "plan_actions": {
         "by_performer": {"self": tally(1, 1, 0, 0, 0), "network": tally(1, 0, 0, 1, 1),
@@ -467,7 +480,10 @@ def test_the_period_cohort_suppression_and_renderings(store: Store, clock: Fixed
     assert costs["by_stream"]["care"]["baseline_per_year"] == "<2"  # one household pays for care
     assert costs["by_stream"]["income_support"]["baseline_per_year"] == "x"
     assert costs["per_household_per_year"] == money("x", "x", "x")
-    assert small["involvement"]["professionals"]["change_pct"] == -33.3
+    # one professional left (a small cell): followed (3) = on the report date + left, so the report-date count
+    # is its complement, and the change % (which gives it back from at_start) goes with it (issue 15's flows)
+    pros = small["involvement"]["professionals"]
+    assert (pros["left"], pros["at_report_date"], pros["change_pct"], pros["at_start"]) == ("<2", "x", "x", 3)
     assert small["involvement"]["volunteers"]["at_report_date"] == "<2"
     assert small["involvement"]["volunteers"]["per_household_at_report_date"] == "x"  # times 3 would give 1
     per_director = small["caseloads"]["per_director"]
