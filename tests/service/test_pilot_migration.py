@@ -62,6 +62,7 @@ import pytest
 from conftest import OPERATOR, FixedClock, Store
 from ledger.aggregates import Actor
 from ledger.aggregates.values import is_valid_bsn
+from ledger.aggregates.vocabulary import InvolvementEndReason
 from ledger.bootstrap import Ledger
 from ledger.bulk import import_file
 from ledger.reports import evaluation_report, reference_figures
@@ -263,6 +264,12 @@ def facts_until(day: date, referred_by: date) -> int:
 
 # ------------------------------------------------------------------ the expected tables, by hand
 # As of E (2013-06-30); the cohort is every household referred up to E: P01-P14 (P15 is referred after E).
+def flows(*, followed: int, engaged: int, **left: int) -> dict[str, Any]:
+    """Issue 15's involvement flows: newly engaged, left (by end reason, every code listed), none already involved."""
+    return {"followed": followed, "engaged": engaged, "left": sum(left.values()),
+            "left_by_reason": {r.value: left.get(r.value, 0) for r in InvolvementEndReason}, "already_involved": 0}
+
+
 EXPECTED_E: dict[str, Any] = {
     # steps dated up to E of P01-P14: 13+12+4+5+12+12+3+5+8+2+1+5+5+2
     "basis.households": 14,
@@ -318,11 +325,16 @@ EXPECTED_E: dict[str, Any] = {
     "involvement.households": 7,
     # professionals current on the intake day: P01 ggz (09-10), P02 schuldhulp and ggz (09-20); P06's ggz began
     # 11-14, after its intake (11-12). On E: P01 ggz, P02 schuldhulp, P06 ggz (P02's ggz ended 2013-02-01).
+    # Newly engaged after the intake: P06's ggz (11-14); left: P02's ggz (2013-02-01, goal reached).
     "involvement.professionals": {"at_start": 3, "at_report_date": 3, "change_pct": 0.0,
-                                  "per_household_at_start": 0.43, "per_household_at_report_date": 0.43},
+                                  "per_household_at_start": 0.43, "per_household_at_report_date": 0.43,
+                                  **flows(followed=4, engaged=1, goal_reached=1)},
     # volunteers: P01 (11-01), P05 (10-25), P08 (12-12), each after its intake
     "involvement.volunteers": {"at_start": 0, "at_report_date": 3, "change_pct": None,
-                               "per_household_at_start": 0.0, "per_household_at_report_date": 0.43},
+                               "per_household_at_start": 0.0, "per_household_at_report_date": 0.43,
+                               **flows(followed=3, engaged=3)},
+    # at start ggz-regio and schuldhulp-testdorp (P01, P02); on E humanitas too
+    "involvement.organisations": {"at_start": 2, "at_report_date": 3, "ever": 3},
     # actions: P01 self done, P01 professional open (due 02-01), P02 volunteer open (due 05-01), P05 network
     # cancelled, P05 self open (due 08-01), P06 professional done, P09 self open (due 03-15)
     "plan_actions.total": {"added": 7, "done": 2, "cancelled": 1, "open": 4, "late": 3},
@@ -375,9 +387,11 @@ EXPECTED_D: dict[str, Any] = {
     "zrm.2013.housing": (1, 0, 0, 0, 0),
     "involvement.households": 6,  # P13's director from 04-02
     "involvement.professionals": {"at_start": 3, "at_report_date": 3, "change_pct": 0.0,
-                                  "per_household_at_start": 0.5, "per_household_at_report_date": 0.5},
+                                  "per_household_at_start": 0.5, "per_household_at_report_date": 0.5,
+                                  **flows(followed=4, engaged=1, goal_reached=1)},  # both before D
     "involvement.volunteers": {"at_start": 0, "at_report_date": 3, "change_pct": None,
-                               "per_household_at_start": 0.0, "per_household_at_report_date": 0.5},
+                               "per_household_at_start": 0.0, "per_household_at_report_date": 0.5,
+                               **flows(followed=3, engaged=3)},
     # the same seven actions; on D the P02 volunteer action (due 05-01) is not late yet
     "plan_actions.total": {"added": 7, "done": 2, "cancelled": 1, "open": 4, "late": 2},
     "plan_actions.by_performer": {**EXPECTED_E["plan_actions.by_performer"],

@@ -292,8 +292,9 @@ def test_evaluation_facts_are_flat_rows_of_codes_dates_and_amounts(store: Store,
                              date(2026, 3, 3), "broker_coordinates", date(2026, 3, 4), date(2026, 4, 4),
                              "household_declined", None, "refusal", date(2026, 4, 3), 0, False)
     # the two times: the position of each event that set a value (issue 14), in the order recorded
-    made, intake_at, coordination_at, erased_on, erased_at = referral[16:]
+    made, intake_at, coordination_at, erased_on, erased_at = referral[16:21]
     assert 0 < made < intake_at < coordination_at and (erased_on, erased_at) == (None, None)
+    assert referral[21:] == (0, 0)  # issue 15: the intake's own network, counted (no contacts recorded here)
     assert [row[:8] for row in sorted(facts["view_fact_zrm"])] == [
         (case.id, measurement, "finances", "2017", "intake", 2, date(2026, 3, 4), "m1"),
         (case.id, measurement, "housing", "2017", "intake", 3, date(2026, 3, 4), "m1")]
@@ -301,7 +302,7 @@ def test_evaluation_facts_are_flat_rows_of_codes_dates_and_amounts(store: Store,
     ended_with_reason = "reason" in inspect.signature(ledger.app.end_involvement).parameters
     ((*involvement, started_at, ended_at),) = facts["view_fact_involvements"]
     assert involvement == [case.id, inv, "volunteer", "humanitas", "buddy", date(2026, 3, 5), date(2026, 3, 25),
-                           "capacity" if ended_with_reason else None]
+                           "capacity" if ended_with_reason else None, False]  # not already involved (issue 15)
     assert coordination_at < started_at < ended_at
     assert [row[:6] for row in facts["view_fact_plan_goals"]] == [(case.id, goal, "finances", date(2026, 3, 5),
                                                                     None, 0)]
