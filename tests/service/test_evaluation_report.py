@@ -38,9 +38,9 @@ from typing import Any
 import httpx
 import pytest
 
+from report_flows import flows
 from conftest import OPERATOR, Api, FixedClock, Store
 from ledger.aggregates import Actor
-from ledger.aggregates.vocabulary import InvolvementEndReason
 from ledger.application import NewMember
 from ledger.privacy.access import AccessDeniedError
 from ledger.privacy.chain import Digest
@@ -193,12 +193,6 @@ SOURCES = ["municipal_work_and_income", "school_attendance_officer", "social_wor
 OUTCOMES = ["stays_with_partners", "short_push_then_handover", "volunteers_deployed", "not_needed",
             "broker_coordinates", "household_declines"]
 NO_COSTS = money(None, None, None)
-
-def flows(*, followed: int, engaged: int, **left: int) -> dict[str, Any]:
-    """Issue 15's involvement flows: newly engaged, left (by end reason, every code listed), none already involved."""
-    return {"followed": followed, "engaged": engaged, "left": sum(left.values()),
-            "left_by_reason": {r.value: left.get(r.value, 0) for r in InvolvementEndReason}, "already_involved": 0}
-
 
 EXPECTED_D1: dict[str, Any] = {
     "period": {"from": "2026-01-01", "to": "2026-02-10"},

@@ -59,10 +59,10 @@ from uuid import UUID
 
 import pytest
 
+from report_flows import flows
 from conftest import OPERATOR, FixedClock, Store
 from ledger.aggregates import Actor
 from ledger.aggregates.values import is_valid_bsn
-from ledger.aggregates.vocabulary import InvolvementEndReason
 from ledger.bootstrap import Ledger
 from ledger.bulk import import_file
 from ledger.reports import evaluation_report, reference_figures
@@ -264,12 +264,6 @@ def facts_until(day: date, referred_by: date) -> int:
 
 # ------------------------------------------------------------------ the expected tables, by hand
 # As of E (2013-06-30); the cohort is every household referred up to E: P01-P14 (P15 is referred after E).
-def flows(*, followed: int, engaged: int, **left: int) -> dict[str, Any]:
-    """Issue 15's involvement flows: newly engaged, left (by end reason, every code listed), none already involved."""
-    return {"followed": followed, "engaged": engaged, "left": sum(left.values()),
-            "left_by_reason": {r.value: left.get(r.value, 0) for r in InvolvementEndReason}, "already_involved": 0}
-
-
 EXPECTED_E: dict[str, Any] = {
     # steps dated up to E of P01-P14: 13+12+4+5+12+12+3+5+8+2+1+5+5+2
     "basis.households": 14,
