@@ -331,8 +331,5 @@ def _build(
 
 
 def _is_user(users: UserDirectory, user_id: str) -> bool:
-    try:
-        users.get(user_id)
-    except UserError:
-        return False
-    return True
+    """A registered user, by the ledger's events (the directory row may not be written yet by another process)."""
+    return users.is_user(user_id)

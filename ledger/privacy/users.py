@@ -300,6 +300,10 @@ class UserDirectory:
                 out.append(User(state.user_id, row.display_name, state.organisation, Role(state.role), state.disabled))
         return out
 
+    def is_user(self, user_id: str) -> bool:
+        """Whether ``user_id`` is registered: its event decides, not the directory row (written just after it)."""
+        return isinstance(user_id, str) and self._state(user_id) is not None
+
     def get(self, user_id: str) -> User:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(users).where(users.c.user_id == user_id)).first()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -117,3 +117,19 @@ def test_users_of_an_earlier_release_sign_in_only_after_the_operator_adopts_them
     assert ledger.users.authenticate(token).actor.organisation == "gemeente-testdorp"
     assert ledger.users.is_organisation("gemeente-testdorp")  # the test municipality, registered at first start
     assert ledger.users.differences() == [] and ledger.users.adopt(by=OPERATOR) == []
+
+
+def test_a_user_recorded_by_another_process_is_a_user_before_its_row_is_written(store: Store) -> None:
+    """The ledger's event decides who is a user: between another process's event and its directory row
+    (two demo writers registering the same staff; CI found it), adding the same staff again is no error."""
+    from ledger.demo import Step, register_staff
+
+    ledger = _ledger(store)
+    ledger.users.add(display_name="Demo consultant cons-003", organisation="gemeente-testdorp",
+                     role="consultant", user_id="cons-003")
+    with ledger.engine.begin() as conn:  # the other process has recorded the event, not yet the row
+        conn.execute(users.delete().where(users.c.user_id == "cons-003"))
+    assert ledger.app.is_user("cons-003")
+    register_staff(ledger, [Step(0, 0, date(2026, 1, 5), "assign_case_director",
+                                 {"user_id": "cons-003", "organisation": "gemeente-testdorp"})])
+    assert ledger.app.is_user("cons-003")
