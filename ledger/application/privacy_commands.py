@@ -6,17 +6,20 @@ Erasure is the one command with more than one save: the data key is marked pendi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
 import structlog
 
 from ledger.aggregates import Actor, Household, errors
+from ledger.aggregates.values import Consent
 from ledger.aggregates.actions import Action
 from ledger.aggregates.clock import recording_clock
 from ledger.application.commands import Commands, _writes
 from ledger.application.core import parse_household_id
 from ledger.privacy import KeyStoreError
+from ledger.privacy.presets import categories_of
 
 __all__ = ["PrivacyCommands"]
 
@@ -28,23 +31,46 @@ class PrivacyCommands(Commands):
 
     def grant_consent(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, basis: str, member_id: str | None,
-        organisations: list[str], data_categories: list[str], purpose: str, valid_from: date | None = None,
+        organisations: list[str], data_categories: Sequence[str] = (), purpose: str, valid_from: date | None = None,
         valid_until: date | None = None, legal_reference: str | None = None, on: date | None = None,
-        decided_by: str | None = None,
+        decided_by: str | None = None, preset: str | None = None,
     ) -> tuple[str, int]:
-        """A member's consent, or a legal basis; a legal basis names who decided it and goes to the privacy officer's review."""
+        """A member's consent, or a legal basis; a legal basis names who decided it and goes to the privacy officer's review.
+
+        ``preset`` (``ledger.privacy.presets``: coordination, life_domains, all) adds its categories to
+        ``data_categories``; the consent stores the categories, never the preset.
+        """
+        consent, version = self.give_consent(
+            actor, household_id, expected_version=expected_version, basis=basis, member_id=member_id,
+            organisations=organisations, data_categories=data_categories, purpose=purpose, valid_from=valid_from,
+            valid_until=valid_until, legal_reference=legal_reference, on=on, decided_by=decided_by, preset=preset)
+        return consent.consent_id, version
+
+    def give_consent(
+        self, actor: Actor, household_id: UUID | str, *, expected_version: int, basis: str, member_id: str | None,
+        organisations: list[str], data_categories: Sequence[str] = (), purpose: str, valid_from: date | None = None,
+        valid_until: date | None = None, legal_reference: str | None = None, on: date | None = None,
+        decided_by: str | None = None, preset: str | None = None,
+    ) -> tuple[Consent, int]:
+        """:meth:`grant_consent`, answering the consent as stored (the API shows it back to the one who gave it)."""
+        categories = categories_of(preset, data_categories)  # an unknown preset: refused before anything is read
         day = self._on(on)
         consent_id = self.new_id()
         legal_basis = basis != "consent"
-        version = self._change(actor, household_id, expected_version, Action.GRANT_CONSENT, "consent_granted",
-            lambda h: h.grant_consent(
+        stored: list[Consent] = []
+
+        def grant(h: Household) -> None:
+            h.grant_consent(
                 actor=actor, on=day, consent_id=consent_id, basis=basis, member_id=member_id,
-                organisations=organisations, data_categories=data_categories, purpose=purpose,
+                organisations=organisations, data_categories=categories, purpose=purpose,
                 valid_from=valid_from or day, valid_until=valid_until, legal_reference=legal_reference,
-                decided_by=(decided_by or actor.user_id) if legal_basis else None),
+                decided_by=(decided_by or actor.user_id) if legal_basis else None)
+            stored.append(h.consents[consent_id])
+
+        version = self._change(actor, household_id, expected_version, Action.GRANT_CONSENT, "consent_granted", grant,
             needs_review="legal_basis" if legal_basis else None,
             organisations=organisations, users=[decided_by] if legal_basis else ())
-        return consent_id, version
+        return stored[0], version
 
     def withdraw_consent(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, consent_id: str,
