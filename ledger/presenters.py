@@ -54,13 +54,13 @@ from ledger.aggregates.values import (
     ZrmMeasurement,
 )
 
-__all__ = ["HOUSEHOLD_EXCLUDED", "HOUSEHOLD_FIELDS", "event_view", "household_view", "plain"]
+__all__ = ["HOUSEHOLD_EXCLUDED", "HOUSEHOLD_FIELDS", "event_view", "household_view", "members_view", "plain"]
 
 _SKIP_EVENT_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
 
 # The household's state attributes shown, in this order, with the type each holds (the API's
-# HouseholdOut is built from this table), after id, version, phase, composition, erased, created_on and
-# modified_on (read from the aggregate's properties). Dicts are keyed by the item's id.
+# HouseholdOut is built from this table), after id, version, phase, composition, members, erased, created_on
+# and modified_on (read from the aggregate's properties). Dicts are keyed by the item's id.
 HOUSEHOLD_FIELDS: dict[str, Any] = {
     "referral": Referral,
     "referred_by": Actor,
@@ -126,12 +126,26 @@ def household_view(h: Household) -> dict[str, Any]:
         "version": h.version,
         "phase": h.phase,
         "composition": h.composition.value,  # as last revised, else as at referral
+        "members": members_view(h),  # composition: the ids a consent or a measurement names (issue 16 item 4)
         "erased": h.is_erased,
         "created_on": h.created_on.isoformat(),
         "modified_on": h.modified_on.isoformat(),
         # erasure_request and composition_revision are read from the class (None) until an event sets them.
         **{name: plain(getattr(h, name)) for name in HOUSEHOLD_FIELDS},
     }
+
+
+def members_view(h: Household) -> list[dict[str, Any]]:
+    """The members in referral order: id, role, name, and the relations each has as recorded (last revision's).
+
+    The ids are the ones a consent (``member_id``), a measurement and a relation take; a relation is
+    listed under the member it is recorded for (``m1 partner_of m2`` under m1: one entry says both ways).
+    """
+    relations = h.relations
+    return [{"member_id": m.member_id, "role": plain(m.role), "name": plain(m.name),
+             "relations": [{"relation": plain(r.relation), "to_member_id": r.to_member_id}
+                           for r in relations if r.member_id == m.member_id]}
+            for m in h.referral.members]
 
 
 def event_view(e: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from datetime import date
 from uuid import uuid4
 
 from ledger.aggregates import Actor, Household, Member, NetworkContact, Personal, StaffRef
+from ledger.aggregates.values import Relation
 from ledger.api.schemas import ActorOut, EventOut, HouseholdOut
 from ledger.presenters import HOUSEHOLD_EXCLUDED, HOUSEHOLD_FIELDS, event_view, household_view
 
@@ -95,7 +96,7 @@ def test_the_presented_household_is_exactly_what_the_published_schema_describes(
         view = household_view(h)
         # The schema adds the two times an as-of read names (optional: a current read has neither).
         assert set(view) | {"as_of", "known_at"} == set(HouseholdOut.model_fields) == {
-            "id", "version", "phase", "composition", "erased", "created_on", "modified_on", "as_of", "known_at",
+            "id", "version", "phase", "composition", "members", "erased", "created_on", "modified_on", "as_of", "known_at",
             *HOUSEHOLD_FIELDS}
         assert not HouseholdOut.model_fields["as_of"].is_required() and not HouseholdOut.model_fields["known_at"].is_required()
         assert HouseholdOut.model_validate(view).model_dump(mode="json", exclude_unset=True) == view
@@ -130,3 +131,23 @@ def test_events_are_presented_by_their_own_fields_in_the_published_shape() -> No
         view = event_view(e)
         assert EventOut.model_validate(view).model_dump(mode="json") == view
         assert view["type"] == type(e).__name__ and view["actor"]["user_id"] == "u-100"
+
+
+def test_the_members_are_shown_with_the_ids_a_consent_takes() -> None:
+    """``members`` lists each member's id, role, name and recorded relations (issue 16 item 4); erased: no names."""
+    h = Household.refer(household_id=uuid4(), actor=ACTOR, on=ON, sources=["social_work"],
+                        members=[Member("m1", "adult", Personal("Synthetic Mother")),
+                                 Member("m2", "child", Personal("Synthetic Child"))],
+                        relations=[Relation("m1", "mother_of", "m2")])
+    assert household_view(h)["members"] == [
+        {"member_id": "m1", "role": "adult", "name": "Synthetic Mother",
+         "relations": [{"relation": "mother_of", "to_member_id": "m2"}]},
+        {"member_id": "m2", "role": "child", "name": "Synthetic Child", "relations": []},
+    ]
+    h.grant_consent(actor=ACTOR, on=DAY, consent_id="c1", basis="consent", member_id="m2", organisations=["ggd"],
+                    data_categories=["finances"], purpose="coordination", valid_from=DAY)
+    assert household_view(h)["consents"]["c1"]["member_id"] in {m["member_id"] for m in household_view(h)["members"]}
+    h.revise_composition(actor=ACTOR, on=DAY, relations=[])
+    assert [m["relations"] for m in household_view(h)["members"]] == [[], []]  # the revision's relations, not the referral's
+    erased = household_view(_erased())["members"]
+    assert [(m["member_id"], m["name"]) for m in erased] == [("m1", None), ("m2", None)]

@@ -18,13 +18,13 @@ from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema, create_m
 
 from ledger.aggregates import Personal
 from ledger.aggregates.values import Actor, ValueObject
-from ledger.aggregates.vocabulary import HouseholdComposition
+from ledger.aggregates.vocabulary import HouseholdComposition, MemberRelation, MemberRole
 from ledger.presenters import HOUSEHOLD_FIELDS
 
 from .base import AS_OF_FIELDS, DecimalText, KnownAtOut, Moment, Out, PersonalText, iso
 
 __all__ = ["ActorOut", "EventOut", "EventPage", "HouseholdOut", "HouseholdSummaryOut", "HouseholdSummaryPage",
-           "value_object_out"]
+           "MemberOut", "MemberRelationOut", "value_object_out"]
 
 
 class ActorOut(Out):
@@ -75,6 +75,23 @@ def value_object_out(cls: type[ValueObject]) -> type[BaseModel]:
     return _VALUE_OUT[cls]
 
 
+class MemberRelationOut(Out):
+    """How this member stands to another: ``relation`` of ``to_member_id`` (codes and ids only)."""
+
+    relation: MemberRelation
+    to_member_id: str
+
+
+class MemberOut(Out):
+    """A household member as recorded: the id a consent or measurement names, role, name, relations."""
+
+    member_id: str = Field(description="m1, m2, ... in the referral's order: what `member_id` takes in a consent.")
+    role: MemberRole
+    name: PersonalText
+    relations: list[MemberRelationOut] = Field(
+        description="The relations recorded for this member (the last composition revision's, else the referral's).")
+
+
 # created_on and modified_on are moments (eventsourcing's names) with a date's name, which the API
 # design rules refuse for a string (nlgov:specify-format-for-date-and-time). They keep their names
 # for existing clients and their true schema (a date-time string); lint/adr.spectral.yaml exempts
@@ -90,6 +107,8 @@ _HOUSEHOLD_HEAD: dict[str, Any] = {
     "phase": (str, Field(description="referred, intake, coordination, plan, closed or aftercare")),
     "composition": (HouseholdComposition, Field(
         description="The household's composition as last revised, else as at referral (docs/evaluation.md).")),
+    "members": (list[MemberOut], Field(
+        description="The members, with their ids (data category composition; issue 16 item 4).")),
     "erased": (bool, ...),
     "created_on": (_OLD_MOMENT, Field(description="When the referral was recorded.")),
     "modified_on": (_OLD_MOMENT, Field(description="When the last event was recorded.")),
