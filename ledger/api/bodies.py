@@ -14,8 +14,16 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ledger.aggregates.codes import ORGANISATION_ID, USER_ID
-from ledger.aggregates.vocabulary import Discipline, ErasureReason, LegalReference, MemberRelation, OrientationWith
+from ledger.aggregates.vocabulary import (
+    DataCategory,
+    Discipline,
+    ErasureReason,
+    LegalReference,
+    MemberRelation,
+    OrientationWith,
+)
 from ledger.application import NewMember
+from ledger.privacy.presets import CONSENT_PRESETS
 
 
 def _has_nul(value: Any) -> bool:
@@ -162,7 +170,15 @@ class ConsentIn(Body_):
     basis: str = Field(max_length=40)
     member_id: str | None = Field(default=None, max_length=20)
     organisations: list[OrganisationId] = Field(min_length=1, max_length=50)
-    data_categories: list[str] = Field(min_length=1, max_length=30)
+    data_categories: list[str] = Field(
+        default_factory=list, max_length=30,
+        description=f"Data categories it covers: {', '.join(c.value for c in DataCategory)}. With `preset`, added to "
+                    "the preset's; without it, at least one.")
+    preset: str | None = Field(
+        default=None, max_length=40,
+        description="A set of categories in one word: "
+                    + "; ".join(f"{name} ({', '.join(c.value for c in cats)})" for name, cats in CONSENT_PRESETS.items())
+                    + ". The consent stores the categories, not the preset. Another word: 422 unknown-consent-preset.")
     purpose: str = Field(max_length=40)
     valid_from: date | None = None
     valid_until: date | None = None

@@ -161,7 +161,7 @@ class Http:
             headers["If-Match"] = f'"{int(version)}"'
         data = self._request(method, path, body=_clean(body), headers=headers, retry=True).json()
         return Written(str(data["household_id"]), int(data["version"]), int(data["position"]), data.get("item_id"),
-                       bool(data.get("already_known", False)))
+                       bool(data.get("already_known", False)), data.get("consent"))
 
     def _command(self, household_id: str, path: str, version: int, idempotency_key: str | None,
                  method: Literal["POST", "PUT"] = "POST", **body: Any) -> Written:

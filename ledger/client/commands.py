@@ -68,18 +68,21 @@ class CommandRequests(Http):
                              user_id=user_id, organisation=organisation, reason=reason, on=on)
 
     def grant_consent(self, household_id: str, version: int, *, organisations: Sequence[str],
-                      data_categories: Sequence[str], purpose: str = "coordination", basis: str = "consent",
+                      data_categories: Sequence[str] = (), purpose: str = "coordination", basis: str = "consent",
                       member_id: str | None = None, valid_from: date | str | None = None,
                       valid_until: date | str | None = None, legal_reference: str | None = None,
                       on: date | str | None = None, idempotency_key: str | None = None,
-                      decided_by: str | None = None) -> Written:
+                      decided_by: str | None = None, preset: str | None = None) -> Written:
         """A member's consent (``basis="consent"``, name the ``member_id``) or a legal basis; ``item_id`` is its id.
 
-        A legal basis names who decided it (``decided_by``, default you) and goes to the privacy officer's review.
+        ``member_id`` is one of the household's ``members[].member_id``; ``preset`` (``coordination``,
+        ``life_domains``, ``all``: :data:`ledger.client.vocabulary.CONSENT_PRESETS`) adds its categories to
+        ``data_categories``. ``Written.consent`` is the consent as stored. A legal basis names who decided
+        it (``decided_by``, default you) and goes to the privacy officer's review.
         """
         return self._command(household_id, "consents", version, idempotency_key, basis=basis, member_id=member_id,
                              organisations=list(organisations), data_categories=list(data_categories),
-                             purpose=purpose, valid_from=valid_from, valid_until=valid_until,
+                             preset=preset, purpose=purpose, valid_from=valid_from, valid_until=valid_until,
                              legal_reference=legal_reference, on=on, decided_by=decided_by)
 
     def withdraw_consent(self, household_id: str, version: int, consent_id: str, *, on: date | str | None = None,

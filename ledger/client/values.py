@@ -21,6 +21,7 @@ class Written:
     position: int
     item_id: str | None = None
     already_known: bool = False  # a referral: the household was known to you, the referral added to it
+    consent: dict[str, Any] | None = None  # a consent's answer: the consent as stored (ConsentResult)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from ledger.aggregates.actions import Action, spec
+from ledger.presenters import plain
 
 from ..bodies import (
     ActionIn,
@@ -52,7 +53,7 @@ from ..bodies import (
     ZrmIn,
 )
 from ..deps import Caller, CallerDep, VersionDep, ledger_of
-from ..schemas import ReferralResult, WriteResult
+from ..schemas import ConsentResult, ReferralResult, WriteResult
 from .common import (
     WRITE_ERRORS,
     HouseholdId,
@@ -93,10 +94,13 @@ ITEM_ARGUMENTS: dict[str, str] = {}
 
 
 def _command(action: Action, model: type[BaseModel], summary: str, *,
-             item_kw: str | None = None, method: str | None = None) -> None:
+             item_kw: str | None = None, method: str | None = None,
+             shows: tuple[str, str, type[BaseModel]] | None = None) -> None:
     """Register one command resource at its declared route: body -> application method, If-Match -> version.
 
     ``method``: the application method, when it is not the action's own (one resource for two actions).
+    ``shows``: (application method, field, response model) when the answer shows the created item as
+    stored: the method returns the item (a value object) and the version; the item's id is ``item_id``.
     """
     declared = spec(action)
     assert declared.route is not None
@@ -115,9 +119,13 @@ def _command(action: Action, model: type[BaseModel], summary: str, *,
             kwargs = body.model_dump()
             if item_param is not None:
                 kwargs[item_kw or item_param] = item_id
-            result = getattr(ledger_of(request).app, method_name)(
+            result = getattr(ledger_of(request).app, shows[0] if shows else method_name)(
                 who.actor, household_id, expected_version=version, **kwargs)
             item, new_version = result if isinstance(result, tuple) else (None, result)
+            if shows is not None:
+                stored, field = item, shows[1]
+                return written(request, household_id, new_version, getattr(stored, f"{field}_id"), status=status,
+                               shown={field: plain(stored)})
             return written(request, household_id, new_version, item, status=status)
         return await idempotent(request, idempotency_key, who.user_id, run)
 
@@ -137,7 +145,7 @@ def _command(action: Action, model: type[BaseModel], summary: str, *,
     endpoint.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]  # FastAPI reads a function's __signature__
     endpoint.__name__ = method_name
     route = router.put if verb == "put" else router.post
-    route(full, status_code=status, response_model=WriteResult, summary=summary, responses=WRITE_ERRORS,
+    route(full, status_code=status, response_model=shows[2] if shows else WriteResult, summary=summary, responses=WRITE_ERRORS,
           operation_id=method_name)(endpoint)
 
 
@@ -151,7 +159,8 @@ _command(Action.RECORD_NETWORK, NetworkIn, "Record the household's own network a
 _command(Action.DECIDE_COORDINATION, CoordinationIn, "Decide on coordination")
 _command(Action.RECORD_ZRM_MEASUREMENT, ZrmIn, "Record a ZRM measurement")
 _command(Action.RECORD_MEASUREMENT, MeasurementIn, "Record a measurement (ZRM, participation ladder, satisfaction, life score)")
-_command(Action.GRANT_CONSENT, ConsentIn, "Grant a consent or record a legal basis")
+_command(Action.GRANT_CONSENT, ConsentIn, "Grant a consent or record a legal basis",
+         shows=("give_consent", "consent", ConsentResult))
 _command(Action.WITHDRAW_CONSENT, OnIn, "Withdraw a consent", item_kw="consent_id")
 _command(Action.SET_PLAN_GOAL, GoalIn, "Set a plan goal")
 _command(Action.REVISE_PLAN_GOAL, GoalRevisionIn, "Revise a plan goal", item_kw="goal_id")

@@ -59,9 +59,12 @@ MinPosition = Annotated[int, Query(alias="minPosition", ge=0,
                                    description="Wait until the views hold this ledger position (your last write).")]
 
 
-def written(request: Request, household_id: str, version: int, item: str | None, status: int = 201) -> JSONResponse:
+def written(request: Request, household_id: str, version: int, item: str | None, status: int = 201,
+            shown: dict[str, Any] | None = None) -> JSONResponse:
+    """``shown``: what the answer shows besides the write (a consent as stored, ``ConsentResult``)."""
     position = ledger_of(request).app.last_written_position
     body = WriteResult(household_id=household_id, version=version, position=position, item_id=item).model_dump()
+    body.update(shown or {})
     return JSONResponse(body, status_code=status,
                         headers={"ETag": f'"{version}"', "Ledger-Position": str(position),
                                  "Location": f"/v1/households/{household_id}"})

@@ -19,7 +19,16 @@ from __future__ import annotations
 
 from .base import DecimalText, Moment, Out, PersonalText
 from .household import ActorOut, EventOut, EventPage, HouseholdOut, HouseholdSummaryOut, HouseholdSummaryPage, value_object_out
-from .privacy import AccessedByOut, AccessRecordOut, AccessRecordPage, AccessRequestOut, ExportOut, ExportPeriodOut, ReviewOut
+from .privacy import (
+    AccessedByOut,
+    AccessRecordOut,
+    AccessRecordPage,
+    AccessRequestOut,
+    ConsentResult,
+    ExportOut,
+    ExportPeriodOut,
+    ReviewOut,
+)
 from .reads import (
     CaseloadRowOut,
     DirectorOut,
@@ -48,6 +57,7 @@ __all__ = [
     "AccessRecordPage",
     "AccessRequestOut",
     "AccessedByOut",
+    "ConsentResult",
     "ActorOut",
     "CaseloadRowOut",
     "DecimalText",

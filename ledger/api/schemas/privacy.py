@@ -7,11 +7,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from .base import Moment, Out, PersonalText
-from .household import EventOut, HouseholdOut
+from ledger.aggregates.values import Consent
 
-__all__ = ["AccessRecordOut", "AccessRecordPage", "AccessRequestOut", "AccessedByOut", "ExportOut", "ExportPeriodOut",
-           "ReviewOut"]
+from .base import Moment, Out, PersonalText
+from .household import EventOut, HouseholdOut, value_object_out
+from .service import WriteResult
+
+__all__ = ["AccessRecordOut", "AccessRecordPage", "AccessRequestOut", "AccessedByOut", "ConsentResult", "ExportOut",
+           "ExportPeriodOut", "ReviewOut"]
 
 
 class AccessRecordOut(Out):
@@ -82,3 +85,10 @@ class ExportOut(Out):
 class AccessRequestOut(BaseModel):
     request_id: str = Field(description="Name it when answering with the export (accessRequest).")
     position: int
+
+
+class ConsentResult(WriteResult):
+    """A consent's answer: the write, and the consent as stored (its categories, never a preset; dates filled in)."""
+
+    consent: value_object_out(Consent) = Field(  # type: ignore[valid-type]  # built at import from the value object
+        description="The consent or legal basis as stored in the household (ConsentGranted), as the state shows it.")
