@@ -10,7 +10,10 @@ from typing import Annotated, Any
 
 import typer
 
-from ._common import AsJson, HouseholdId, Key, On, Version, _client, _date, _handled, _written
+from ledger.client.vocabulary import CONSENT_PRESETS, DATA_CATEGORIES
+
+from ._common import AsJson, HouseholdId, Key, On, Version, _client, _date, _handled, _json, _written
+from ._words import consent_in_words
 from .household import COMPOSITION_HELP, RELATION_HELP, household_app, relations_of
 
 __all__: list[str] = []
@@ -151,13 +154,27 @@ def household_director(
     _written(w, as_json)
 
 
-@household_app.command("consent")
+CONSENT_HELP = (
+    "Grant a member's consent or record a legal basis; prints the consent id and its scope in words.\n\n"
+    "The member is one of the household's members (`ledger household show`: m1, m2, ...). Name the data "
+    "categories with --preset, --category or both.\n\n"
+    f"Data categories: {', '.join(DATA_CATEGORIES)}.\n\n"
+    "Presets: " + "; ".join(
+        f"{name} ({'every category' if cats == DATA_CATEGORIES else ', '.join(cats)})"
+        for name, cats in CONSENT_PRESETS.items()) + ".")
+
+
+@household_app.command("consent", help=CONSENT_HELP)
 @_handled
 def household_consent(
     household: HouseholdId, version: Version,
     organisation: Annotated[list[str], typer.Option("--organisation", help="Organisation it covers; repeat.")],
-    category: Annotated[list[str], typer.Option("--category", help="Data category it covers; repeat.")],
-    member: Annotated[str | None, typer.Option("--member", help="The consenting member's id (basis consent).")] = None,
+    category: Annotated[list[str] | None, typer.Option(
+        "--category", help="Data category it covers (listed above); repeat.")] = None,
+    preset: Annotated[str | None, typer.Option(
+        "--preset", help=f"A set of categories: {', '.join(CONSENT_PRESETS)} (with --category: both).")] = None,
+    member: Annotated[str | None, typer.Option(
+        "--member", help="The consenting member's id, m1, m2, ... (basis consent; `household show` lists them).")] = None,
     basis: Annotated[str, typer.Option(help="consent, legal_obligation, public_task or vital_interest.")] = "consent",
     purpose: Annotated[str, typer.Option(help="coordination, service_delivery, evaluation, accountability.")] = (
         "coordination"),
@@ -167,13 +184,17 @@ def household_consent(
         help="The law and article, for a basis other than consent, e.g. wmo_2015_5_1_1.")] = None,
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
 ) -> None:
-    """Grant a member's consent or record a legal basis; prints the consent id."""
     with _client() as c:
-        w = c.grant_consent(household, version, organisations=organisation, data_categories=category,
-                            purpose=purpose, basis=basis, member_id=member, valid_from=_date(valid_from, "--from"),
-                            valid_until=_date(valid_until, "--until"), legal_reference=legal_reference,
-                            on=_date(on), idempotency_key=idempotency_key)
-    _written(w, as_json, "consent")
+        w = c.grant_consent(household, version, organisations=organisation, data_categories=category or [],
+                            preset=preset, purpose=purpose, basis=basis, member_id=member,
+                            valid_from=_date(valid_from, "--from"), valid_until=_date(valid_until, "--until"),
+                            legal_reference=legal_reference, on=_date(on), idempotency_key=idempotency_key)
+    if as_json:
+        return _json({"household_id": w.household_id, "version": w.version, "position": w.position,
+                      "item_id": w.item_id, "consent": w.consent})
+    _written(w, False, "consent")
+    if w.consent:
+        typer.echo(consent_in_words(w.consent))
 
 
 @household_app.command("withdraw")

@@ -142,8 +142,11 @@ def _print_household(s: dict[str, Any], version: int) -> None:
         out.print(f"composition revised on {revised.get('on')}: {revised.get('composition')}")
     director = (s.get("case_director") or {}).get("director") or {}
     out.print(f"case director: {director.get('user_id', '-')} {director.get('organisation', '')}".rstrip())
-    out.print(_table("Members", ["member", "role", "name"],
-                     [(m.get("member_id"), m.get("role"), m.get("name") or "[erased]") for m in ref.get("members", [])]))
+    members = s.get("members") or ref.get("members", [])  # `members` (issue 16): with the relations as recorded
+    out.print(_table("Members", ["member", "role", "name", "relations"],
+                     [(m.get("member_id"), m.get("role"), m.get("name") or "[erased]",
+                       [f"{r.get('relation')} {r.get('to_member_id')}" for r in m.get("relations") or []])
+                      for m in members]))
     consents = (s.get("consents") or {}).values()
     if consents:
         out.print(_table("Consents and legal bases", ["consent", "basis", "organisations", "categories", "purpose",
