@@ -57,3 +57,19 @@ def test_the_clients_vocabulary_is_generated_from_the_domains() -> None:
         "ledger/client/vocabulary.py is stale: run `.venv/bin/python -m ledger.privacy.presets > ledger/client/vocabulary.py`")
     assert client_vocabulary.DATA_CATEGORIES == tuple(c.value for c in DataCategory)
     assert client_vocabulary.CONSENT_PRESETS == {k: tuple(c.value for c in v) for k, v in CONSENT_PRESETS.items()}
+
+
+def test_a_legal_basis_in_words_names_its_law_and_who_decided_and_fits_80_columns() -> None:
+    """The CLI's scope of a legal basis: basis, law, who decided, every category named, no line over 80 columns."""
+    from ledger.cli.remote._words import consent_in_words
+
+    text = consent_in_words({
+        "consent_id": "c-1", "basis": "public_task", "member_id": None, "organisations": ["gemeente-testdorp"],
+        "data_categories": [c.value for c in DataCategory], "purpose": "service_delivery", "valid_from": "2026-01-05",
+        "valid_until": None, "legal_reference": "wmo_2015_5_1_1", "withdrawn_on": None, "decided_by": "u-1"})
+    flat = " ".join(text.split())
+    assert flat.startswith("Legal basis c-1 (public_task, wmo_2015_5_1_1), decided by u-1 for: gemeente-testdorp")
+    assert "covers: every data category: identity, contact details," in flat and flat.count(",") >= 16
+    assert "purpose: delivering the organisation's own service (service_delivery)" in flat
+    assert "in force: from 2026-01-05 with no end date" in flat
+    assert all(len(line) <= 80 for line in text.splitlines())
