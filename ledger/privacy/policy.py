@@ -76,6 +76,7 @@ COORDINATION_SET = frozenset(
 A = Action
 READ = A.READ
 ACCESS_LOG = A.READ_ACCESS_LOG
+ACCESS_REVIEW = A.READ_ACCESS_REVIEW  # a record under review with its stated reason: the privacy officer's duty
 REVIEW = A.REVIEW_EMERGENCY  # the privacy officer concludes on a break-the-glass access or a legal basis
 CASELOADS = A.READ_CASELOADS  # counts per case director and organisation: no household content
 EVALUATION_REPORT = A.READ_EVALUATION_REPORT  # pseudonymous aggregates replayed from the ledger
@@ -213,7 +214,7 @@ def decide(
         return _deny("Administrators manage users; they do not see or change case content.")
     if role == Role.PRIVACY_OFFICER:
         return _oversee(user, action, ours)
-    if action in (ACCESS_LOG, EXPORT, REVIEW, ACCESS_REQUEST):
+    if action in (ACCESS_LOG, ACCESS_REVIEW, EXPORT, REVIEW, ACCESS_REQUEST):
         return _deny("Access records and data-subject exports are for the privacy officer.")
     if action == CASELOADS:
         if role == Role.CONSULTANT or (role == Role.EVALUATOR and ours):
@@ -255,7 +256,7 @@ def _erasure(user: Actor, household: Household | None, ours: bool) -> Decision:
 
 
 def _oversee(user: Actor, action: str, ours: bool) -> Decision:
-    if action in (ACCESS_LOG, REVIEW):
+    if action in (ACCESS_LOG, ACCESS_REVIEW, REVIEW):
         if ours:
             return Decision(True, "The municipality's privacy officer audits the access records.", "audit_duty")
         return Decision(True, "A partner's privacy officer audits the accesses of their own staff.", "audit_duty",
