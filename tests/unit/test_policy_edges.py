@@ -101,3 +101,24 @@ def test_a_consent_makes_an_involved_professional_one_who_sees_the_state() -> No
                     valid_from=REFERRED)
     assert may_see_state(GGZ, h, on=ON, municipality=TOWN)
     assert not may_see_state(DEBT, h, on=ON, municipality=TOWN)
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed", "scope"),
+    [
+        (Actor("u-fg", TOWN, "privacy_officer"), True, None),  # every record
+        (Actor("u-fg-ggz", "ggz-regio", "privacy_officer"), True, "ggz-regio"),  # their own staff's only
+        (DIRECTOR, False, None),  # the curious insider: not even of their own household
+        (OUTSIDER, False, None),
+        (Actor("u-admin", TOWN, "admin"), False, None),
+        (Actor("u-eval", TOWN, "evaluator"), False, None),
+    ],
+)
+def test_only_a_privacy_officer_reads_a_record_under_review_with_its_stated_reason(
+    who: Actor, allowed: bool, scope: str | None
+) -> None:
+    """read_access_review (issue 16 item 3): the privacy officer's duty; breaking the glass does not open it."""
+    decision = decide(who, "read_access_review", None, (), on=ON, municipality=TOWN,
+                      emergency_reason="acute crisis at the address, director unreachable tonight")
+    assert decision.allowed is allowed and not decision.emergency, decision.reason
+    assert decision.scope == scope
