@@ -68,6 +68,7 @@ class Action(StrEnum):
     READ_EVALUATION_REPORT = "read_evaluation_report"
     READ_EVALUATION_SERIES = "read_evaluation_series"
     READ_ACCESS_LOG = "read_access_log"
+    READ_ACCESS_REVIEW = "read_access_review"  # an access record under review, its stated reason unsealed (issue 16)
     EXPORT_HOUSEHOLD = "export_household"
     # oversight, administration, operation
     RECORD_ACCESS_REQUEST = "record_access_request"
@@ -210,6 +211,8 @@ _SPECS = [
     _read(A.READ_EVALUATION_SERIES, frozenset(), "/reports/evaluation/series", "evaluation_series", "report series",
           "record_read"),
     _read(A.READ_ACCESS_LOG, frozenset(), "/access-log", "access_log", "audit log", "access_log"),
+    _read(A.READ_ACCESS_REVIEW, frozenset(), "/access-log/{recordId}", "access_record", "audit record",
+          "access_record"),
     _read(A.EXPORT_HOUSEHOLD, _ALL, f"{H}/export", "export_household", "household export"),
     *(_oversight(a) for a in (A.RECORD_ACCESS_REQUEST, A.REVIEW_EMERGENCY, A.ADD_USER, A.DISABLE_USER,
                               A.ADD_ORGANISATION, A.CHAIN_TAIL, A.IMPORT_HOUSEHOLD,

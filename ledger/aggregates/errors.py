@@ -13,6 +13,7 @@ because people put names in the wrong field.
     │   └── InvalidPeriodError
     ├── NotFoundError              a household or an item inside it does not exist
     ├── StaleVersionError          the household changed since the caller read it
+    ├── RefusedError               a rule refused, told to one who may not see the household's state
     └── RuleViolationError         the command is not allowed in the household's state
         ├── CaseClosedError, CaseNotClosedError, HouseholdErasedError
         ├── IntakeRequiredError, IntakeAlreadyHeldError, OrientationOrIntakeRequiredError
@@ -47,6 +48,7 @@ __all__ = [
     "NoCaseDirectorError",
     "NotFoundError",
     "NotRelevantError",
+    "RefusedError",
     "RelationError",
     "OrientationOrIntakeRequiredError",
     "RetentionHoldError",
@@ -102,6 +104,12 @@ class NotFoundError(HouseholdError, LookupError):
 
 class StaleVersionError(HouseholdError):
     code = "stale-version"
+
+
+class RefusedError(HouseholdError):
+    """A rule of the case refused, told without naming it: the caller may not see the household's state."""
+
+    code = "refused"
 
 
 class RuleViolationError(HouseholdError):

@@ -11,6 +11,7 @@
 ``privacy_commands``   consent and legal basis, retention holds, erasure
 ``history``            a household now or as recorded at a moment, its history, the caseload list
 ``subject_access``     the AVG export, the access-log scan, access requests, emergency reviews
+``review``             a record under review shown with its stated reason and the relations then
 ``audit``              snapshot and key checks, erasures finished, directory and chain-tail records
 =====================  ==========================================================================
 
@@ -33,12 +34,13 @@ from ledger.application.guard import AccessGuard, PassThroughGuard
 from ledger.application.history import HouseholdSummary, Reads
 from ledger.application.plan import PlanCommands
 from ledger.application.privacy_commands import PrivacyCommands
+from ledger.application.review import Review
 from ledger.application.subject_access import SubjectAccess
 
 __all__ = ["AccessGuard", "CaseLedger", "HouseholdSummary", "NewMember", "PassThroughGuard", "parse_household_id"]
 
 
-class CaseLedger(PlanCommands, PrivacyCommands, Reads, SubjectAccess, Audit):
+class CaseLedger(PlanCommands, PrivacyCommands, Reads, SubjectAccess, Audit, Review):
     """The household ledger's use cases."""
 
     # Pinned here too: eventsourcing names every subclass after itself unless it says otherwise,

@@ -27,7 +27,7 @@ from ledger.aggregates.vocabulary import DataCategory
 from ledger.application.core import LedgerCore
 from ledger.privacy.access import AccessRecorded
 
-__all__ = ["Commands", "NewMember", "ReferralOutcome"]
+__all__ = ["Commands", "NewMember", "ReferralOutcome", "undisclosed"]
 
 log = structlog.get_logger("ledger.application")
 
@@ -42,6 +42,18 @@ class NewMember:
     birth_date: str | None = None
     phone: str | None = None
     email: str | None = None
+
+
+def undisclosed(exc: errors.HouseholdError) -> errors.HouseholdError:
+    """``exc`` as told to a caller who may not see the household's state: no version, no rule that names it.
+
+    A stale version stays a stale version (the caller's If-Match is not the household's), without either
+    number; every other refusal becomes one generic :class:`~ledger.aggregates.errors.RefusedError`.
+    """
+    if isinstance(exc, errors.StaleVersionError):
+        return errors.StaleVersionError("The household is not at the version you sent; nothing changed.")
+    return errors.RefusedError("A rule of the case refused this change; nothing changed. Its access record names "
+                               "the rule for the privacy officer.")
 
 
 def _writes(action: Action) -> frozenset[DataCategory]:
@@ -100,11 +112,17 @@ class Commands(LedgerCore):
         needs_review: str | None = None,
         organisations: Iterable[str | None] = (),
         users: Iterable[str | None] = (),
+        involvement_id: str | None = None,
     ) -> int:
-        """Load, authorise, check the version and the registers, run ``command``, save once; log ``fact``."""
+        """Load, authorise, check the version and the registers, run ``command``, save once; log ``fact``.
+
+        A refusal after the policy allowed (a stale version, a rule of the case) tells a caller who may
+        not see the household's state nothing of it (:func:`undisclosed`); a reader gets the rule's words.
+        """
         with recording_clock(self.clock), self.keys.scope():  # the load's key read also seals the new events
             household = self._load(household_id)
-            record = self.guard.authorise(actor, action, household, _writes(action), needs_review=needs_review)
+            record = self.guard.authorise(actor, action, household, _writes(action), needs_review=needs_review,
+                                          involvement_id=involvement_id)
             try:
                 if household.version != expected_version:
                     raise errors.StaleVersionError(
@@ -116,6 +134,8 @@ class Commands(LedgerCore):
                 version = self._save(household, record)
             except errors.HouseholdError as exc:
                 self.guard.refused(record, exc)
+                if not self.guard.sees_state(actor, household):
+                    raise undisclosed(exc) from None
                 raise
         log.info(fact, household_id=str(household.id), version=version, user_id=actor.user_id)
         return version

@@ -26,7 +26,7 @@ from ledger.aggregates import Actor, Household, errors
 from ledger.aggregates.actions import Action
 from ledger.persistence import GroupCommit
 from ledger.privacy.access import AccessDeniedError, AccessRecorded, access_record, refused_record
-from ledger.privacy.policy import Decision, decide
+from ledger.privacy.policy import Decision, decide, may_see_state
 from ledger.privacy.throttle import EmergencyThrottle
 
 __all__ = ["AccessGuard", "PassThroughGuard"]
@@ -68,6 +68,7 @@ class AccessGuard:
         subject_organisation: str | None = None,
         needs_review: str | None = None,
         save_now: bool = False,
+        involvement_id: str | None = None,
     ) -> tuple[AccessRecorded, Decision]:
         """Decide by the access policy and make the access record; returns both.
 
@@ -78,7 +79,7 @@ class AccessGuard:
         now = self.clock()
         decision = decide(actor, action, household, categories, actor.purpose, on=self.today(),
                           emergency_reason=emergency_reason, municipality=self.municipality,
-                          subject_organisation=subject_organisation)
+                          subject_organisation=subject_organisation, involvement_id=involvement_id)
         hid = household.id if household is not None else household_id
         reason = None
         if decision.emergency and self.throttle is not None:
@@ -120,6 +121,10 @@ class AccessGuard:
         record = access_record(actor=actor, action=action, household_id=household.id, categories=categories,
                                decision=decision, at=self.clock())
         return record, decision
+
+    def sees_state(self, actor: Actor, household: Household) -> bool:
+        """Whether a refusal may tell ``actor`` about the household's state (:func:`~ledger.privacy.policy.may_see_state`)."""
+        return may_see_state(actor, household, on=self.today(), municipality=self.municipality)
 
     def record_now(self, record: AccessRecorded) -> None:
         """Save ``record`` on its own, committed with other waiting records, before the caller goes on."""

@@ -128,7 +128,8 @@ class PlanCommands(Commands):
         day = self._on(on)
         return self._change(actor, household_id, expected_version, Action.END_INVOLVEMENT, "involvement_ended",
             lambda h: h.end_involvement(
-                actor=actor, on=day, involvement_id=involvement_id, reason=reason))
+                actor=actor, on=day, involvement_id=involvement_id, reason=reason),
+            involvement_id=involvement_id)  # the policy: an involved professional ends only their own
 
     def hold_evaluation(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, conclusion: str,

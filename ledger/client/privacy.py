@@ -56,6 +56,13 @@ class PrivacyRequests(Http):
         """Emergency (break-the-glass) accesses not reviewed yet (privacy officer)."""
         return list(self._get("/access-log", awaitingReview="true")["items"])
 
+    def access_record(self, record_id: str) -> dict[str, Any]:
+        """One access record for review: the stated reason, reader, categories and relations then (privacy officer).
+
+        Showing it is itself recorded (``read_access_review``).
+        """
+        return self._get(f"/access-log/{_seg(record_id)}")
+
     def review_emergency(self, record_id: str, verdict: Literal["justified", "unjustified"]) -> dict[str, Any]:
         """The privacy officer's verdict on one emergency access."""
         return self._request("POST", f"/access-log/{_seg(record_id)}/review", body={"verdict": verdict},

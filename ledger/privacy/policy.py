@@ -45,6 +45,7 @@ __all__ = [
     "Role",
     "decide",
     "is_read",
+    "may_see_state",
     "reason_of_substance",
     "relationship_of",
     "responsible_organisation",
@@ -75,6 +76,7 @@ COORDINATION_SET = frozenset(
 A = Action
 READ = A.READ
 ACCESS_LOG = A.READ_ACCESS_LOG
+ACCESS_REVIEW = A.READ_ACCESS_REVIEW  # a record under review with its stated reason: the privacy officer's duty
 REVIEW = A.REVIEW_EMERGENCY  # the privacy officer concludes on a break-the-glass access or a legal basis
 CASELOADS = A.READ_CASELOADS  # counts per case director and organisation: no household content
 EVALUATION_REPORT = A.READ_EVALUATION_REPORT  # pseudonymous aggregates replayed from the ledger
@@ -85,6 +87,7 @@ REFER = A.REFER_HOUSEHOLD
 USER_ADMIN = frozenset({A.ADD_USER, A.DISABLE_USER})
 ORGANISATION_ADMIN = A.ADD_ORGANISATION
 ERASE = A.ERASE_HOUSEHOLD
+END_INVOLVEMENT = A.END_INVOLVEMENT  # an involved professional's own part: their own or their organisation's
 ERASURE_REQUEST = A.REQUEST_ERASURE
 RETENTION = A.PLACE_RETENTION_HOLD
 
@@ -176,10 +179,12 @@ def decide(
     emergency_reason: str | None = None,
     municipality: str = "municipality",
     subject_organisation: str | None = None,
+    involvement_id: str | None = None,
 ) -> Decision:
     """Allow or deny ``user`` doing ``action`` ("read" or a command name) on ``household``.
 
     ``subject_organisation``: for user management, the organisation of the user added or disabled.
+    ``involvement_id``: for ``end_involvement``, the involvement to end (an involved professional's own only).
     """
     try:
         role = Role(user.role)
@@ -209,7 +214,7 @@ def decide(
         return _deny("Administrators manage users; they do not see or change case content.")
     if role == Role.PRIVACY_OFFICER:
         return _oversee(user, action, ours)
-    if action in (ACCESS_LOG, EXPORT, REVIEW, ACCESS_REQUEST):
+    if action in (ACCESS_LOG, ACCESS_REVIEW, EXPORT, REVIEW, ACCESS_REQUEST):
         return _deny("Access records and data-subject exports are for the privacy officer.")
     if action == CASELOADS:
         if role == Role.CONSULTANT or (role == Role.EVALUATOR and ours):
@@ -228,7 +233,7 @@ def decide(
     if household is None:
         return _deny("No such household.")
     rel = relationship_of(user, household, municipality)
-    decision = _decide_care(user, rel, action, household, cats, purpose_, on)
+    decision = _decide_care(user, rel, action, household, cats, purpose_, on, involvement_id)
     if decision.allowed or not is_read(action) or not (emergency_reason or "").strip():
         return decision  # breaking the glass opens data to read; it never lets anyone change a case
     if not reason_of_substance(emergency_reason):
@@ -251,7 +256,7 @@ def _erasure(user: Actor, household: Household | None, ours: bool) -> Decision:
 
 
 def _oversee(user: Actor, action: str, ours: bool) -> Decision:
-    if action in (ACCESS_LOG, REVIEW):
+    if action in (ACCESS_LOG, ACCESS_REVIEW, REVIEW):
         if ours:
             return Decision(True, "The municipality's privacy officer audits the access records.", "audit_duty")
         return Decision(True, "A partner's privacy officer audits the accesses of their own staff.", "audit_duty",
@@ -269,15 +274,43 @@ def _oversee(user: Actor, action: str, ours: bool) -> Decision:
     return _deny("Privacy officers read access records, never case content.")
 
 
+def _own_involvement(user: Actor, household: Household, involvement_id: str | None) -> bool:
+    """The involvement names this user, or names no worker and is this user's organisation's (unknown: not theirs)."""
+    inv = household.involvements.get(involvement_id) if involvement_id is not None else None
+    if inv is None:
+        return False
+    return inv.worker_id == user.user_id or (inv.worker_id is None and inv.organisation == user.organisation)
+
+
+def may_see_state(user: Actor, household: Household, *, on: date, municipality: str = "municipality") -> bool:
+    """Whether an error may tell ``user`` about the household's state (its version, what it holds).
+
+    Yes for whoever may read at least one of its data categories now (a read's ETag tells the version),
+    the municipality's privacy officer (the household's access log shows every write) and the local
+    operator; no for everyone else, such as an involved professional without a consent (who may still
+    record their own part) or the administrator executing an erasure.
+    """
+    if user.role == Role.OPERATOR:
+        return True
+    if user.role == Role.PRIVACY_OFFICER:
+        return user.organisation == municipality
+    return any(decide(user, READ, household, [c], user.purpose, on=on, municipality=municipality).allowed
+               for c in DataCategory)
+
+
 def _decide_care(
     user: Actor, rel: Relationship, action: str, household: Household,
-    cats: frozenset[DataCategory], purpose: Purpose, on: date,
+    cats: frozenset[DataCategory], purpose: Purpose, on: date, involvement_id: str | None = None,
 ) -> Decision:
     if not is_read(action):
         if action in (ERASE, ERASURE_REQUEST, RETENTION, ACCESS_REQUEST):
             return _deny("Erasure and retention are decided by the privacy officer.")
         if rel == Relationship.DIRECTOR:
             return Decision(True, "The case director coordinates this household.", "case_director")
+        if rel == Relationship.INVOLVED and action == END_INVOLVEMENT and not _own_involvement(
+                user, household, involvement_id):
+            return _deny("An involved professional ends only their own involvement or their organisation's; "
+                         "the case director ends the others.")
         if rel == Relationship.INVOLVED and action in INVOLVED_WRITES:
             return Decision(True, "An involved professional records their own part.", "involvement")
         if rel == Relationship.INTAKE_TEAM and action in INTAKE_WRITES:

@@ -18,7 +18,7 @@ from ledger.privacy.access import AccessRecorded, EmergencyReviewed
 
 from .base import Applied, ReadModel, UtcDateTime, metadata
 
-__all__ = ["AccessLog", "awaiting_review", "records", "records_table"]
+__all__ = ["AccessLog", "awaiting_review", "record", "records", "records_table"]
 
 records_table = sa.Table(
     "view_access_records",
@@ -118,6 +118,21 @@ def awaiting_review(conn: sa.Connection, limit: int = 1000, organisation: str | 
     if organisation is not None:
         q = q.where(r.c.organisation == organisation)
     return [dict(row._mapping) for row in conn.execute(q)]
+
+
+def record(conn: sa.Connection, record_id: str, organisation: str | None = None) -> dict[str, Any] | None:
+    """One access record by its id, with its data categories (``organisation``: only that organisation's staff's)."""
+    r = records_table
+    q = sa.select(r).where(r.c.record_id == record_id[:36])
+    if organisation is not None:
+        q = q.where(r.c.organisation == organisation)
+    found = conn.execute(q).first()
+    if found is None:
+        return None
+    row = dict(found._mapping)
+    row["data_categories"] = sorted(conn.execute(sa.select(categories_table.c.category)
+                                                 .where(categories_table.c.position == row["position"])).scalars())
+    return row
 
 
 def records(

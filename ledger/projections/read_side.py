@@ -167,9 +167,24 @@ class ReadSide:
                                       after=after, limit=limit, organisation=scope)
 
     def emergencies_awaiting_review(self, actor: Actor) -> list[dict[str, Any]]:
-        """Records awaiting the privacy officer's review (break-the-glass accesses, legal bases), up to the moment of asking."""
+        """Records awaiting the privacy officer's review (break-the-glass accesses, legal bases), up to the moment of asking.
+
+        Each with its stated reason (unsealed from the ledger, the showing recorded first), the
+        categories disclosed and withheld and the household's relations then (issue 16, item 3).
+        """
         head = self.runner.head()
         scope = self.app.record_read(actor, Action.READ_ACCESS_LOG).scope
         self._ready(head, access_log.AccessLog.name)
         with self.runner.engine.connect() as conn:
-            return access_log.awaiting_review(conn, organisation=scope)
+            rows = access_log.awaiting_review(conn, organisation=scope)
+        return self.app.stated_reasons(actor, rows)
+
+    def access_record(self, actor: Actor, record_id: str) -> dict[str, Any]:
+        """One access record for the privacy officer's review (:meth:`CaseLedger.access_record`), the view complete."""
+        head = self.runner.head()
+
+        def find(rid: str, organisation: str | None) -> dict[str, Any] | None:
+            self._ready(head, access_log.AccessLog.name)
+            with self.runner.engine.connect() as conn:
+                return access_log.record(conn, rid, organisation)
+        return self.app.access_record(actor, record_id, find)

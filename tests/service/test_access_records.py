@@ -10,6 +10,8 @@ from eventsourcing.persistence import PersistenceError
 
 from conftest import OPERATOR, FixedClock, Store
 from ledger.aggregates import Actor, errors
+from ledger.aggregates.actions import Action
+from ledger.aggregates.vocabulary import DataCategory
 from ledger.application import NewMember
 from ledger.privacy.access import ALL_CATEGORIES, AccessDeniedError, AccessRecorded
 
@@ -129,3 +131,24 @@ def test_no_access_record_means_no_data_and_no_change(store: Store, case) -> Non
         ledger.app.set_plan_goal(DIRECTOR, hid, expected_version=v, life_domain="plan", description="Doel")
     events = list(ledger.app.events.get(hid))
     assert len(events) == v  # the goal's event did not land without its record
+
+
+def test_a_stated_reason_is_shown_only_after_its_showing_is_recorded(store: Store, case) -> None:
+    """Issue 16 item 3: the review's read_access_review record names the household; unsaved, nothing is shown."""
+    ledger, hid, _ = case
+    officer = Actor("u-fg", "gemeente-testdorp", "privacy_officer")
+    ledger.app.record_read(STRANGER, Action.READ_PLAN, hid, frozenset({DataCategory.PLAN}),
+                           emergency_reason="Acute crisis bij Kees, regisseur onbereikbaar")
+    (emergency,) = [r for r in records(ledger) if r.emergency]
+    row = {"record_id": str(emergency.originator_id), "organisation": emergency.organisation}
+    shown = ledger.app.access_record(officer, emergency.originator_id, lambda rid, org: dict(row))
+    assert shown["stated_reason"] == {"text": "Acute crisis bij Kees, regisseur onbereikbaar", "erased": False}
+    assert shown["relations"]["reader_relationship"] == "unrelated"
+    (review,) = [r for r in records(ledger) if r.action == "read_access_review"]
+    assert (review.user_id, review.household_id, review.outcome) == ("u-fg", str(hid), "allowed")
+    assert str(emergency.originator_id) in review.reason and review.emergency_reason is None
+    _refuse_access_records(store)
+    with pytest.raises(PersistenceError):  # fail closed: no record, no reason
+        ledger.app.access_record(officer, emergency.originator_id, lambda rid, org: dict(row))
+    with pytest.raises(PersistenceError):
+        ledger.app.stated_reasons(officer, [dict(row)])

@@ -127,8 +127,13 @@ def test_a_configured_retention_rule_refuses_erasure_and_changes_nothing(
     v = ledger.app.close_case(DIRECTOR, hid, expected_version=v, reason="goals_achieved")
     admin = Actor("u-admin", "gemeente-testdorp", "admin")
     _, v = ledger.app.request_erasure(PRIVACY, hid, expected_version=v, reason="data_subject_request")
-    with pytest.raises(errors.RetentionHoldError, match="housing_support .*2036-04-01"):
+    with pytest.raises(errors.RefusedError) as refused:  # the admin reads no case content (issue 16 item 5) ...
         ledger.app.erase_household(admin, hid, expected_version=v, reason="data_subject_request")
+    assert "housing" not in str(refused.value)
+    with pytest.raises(errors.RetentionHoldError, match="housing_support .*2036-04-01"):  # ... the operator sees it
+        ledger.app.erase_household(OPERATOR, hid, expected_version=v, reason="data_subject_request")
+    assert [r.reason for r in ledger.app.access_log(PRIVACY, household_id=hid, user_id="u-admin")] == [
+        "Refused by a rule of the case: retention-hold."]  # and the privacy officer reads the rule's code
     assert str(hid) in ledger.keys.wrapped_keys()  # the key, and so the data, survive
     assert answer_access_request(ledger.app, hid, PRIVACY)["household"]["referral"]["members"][0]["name"] == "Ria Inzage"
     clock.set(date(2036, 4, 1))

@@ -235,8 +235,9 @@ def test_the_policy_decides_every_command_as_declared(spec: ActionSpec) -> None:
     with_director, without = _household(True), _household(False)
     cases = [(Who.DIRECTOR, DIRECTOR, with_director), (Who.INVOLVED, INVOLVED, with_director),
              (Who.INTAKE_TEAM, INTAKE, without), (Who.PRIVACY_OFFICER, PRIVACY, with_director)]
-    for who, user, household in cases:
-        decision = decide(user, spec.action, household, spec.categories or (), on=ON, municipality=MUNICIPALITY)
+    for who, user, household in cases:  # i1: the involved professional's own involvement (ending it is theirs)
+        decision = decide(user, spec.action, household, spec.categories or (), on=ON, municipality=MUNICIPALITY,
+                          involvement_id="i1")
         assert decision.allowed is (who in spec.who), f"{spec.action}: the policy decides {who} {decision.reason!r}"
 
 

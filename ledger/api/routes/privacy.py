@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..bodies import AccessRequestIn
 from ..deps import CallerDep, ledger_of, read_side_of
-from ..schemas import AccessRecordPage, AccessRequestOut, ExportOut, ReviewOut
+from ..schemas import AccessRecordOut, AccessRecordPage, AccessRequestOut, ExportOut, ReviewOut
 from .common import (
     READ_ERRORS,
     VIEW_READ_ERRORS,
@@ -86,11 +86,20 @@ def access_log(
                                            description="Only emergency accesses not reviewed yet.")] = False,
 ) -> dict[str, Any]:
     side = read_side_of(request)
-    if awaiting_review:  # these rows carry no data_categories (exclude_unset leaves the key out)
+    if awaiting_review:  # with the stated reasons (each showing recorded first) and the relations then
         return {"items": side.emergencies_awaiting_review(who.actor), "next": None}
     rows = side.access_records(who.actor, household_id=household_id, user_id=user_id, day=day, category=category,
                                since=since, until=until, after=decode_cursor(cursor), limit=limit + 1)
     return records_page(rows, limit)
+
+
+@router.get("/access-log/{recordId}", tags=["privacy"], response_model=AccessRecordOut,
+            responses=problem_responses(403, 404, 503),
+            summary="One access record for review: the stated reason, reader, categories, relations then (privacy officer)")
+def access_record(request: Request, who: CallerDep,
+                  record_id: Annotated[str, Path(alias="recordId", max_length=64)]) -> dict[str, Any]:
+    """Showing it is recorded first (``read_access_review``); a partner's officer: their own staff's records only."""
+    return read_side_of(request).access_record(who.actor, record_id)
 
 
 @router.post("/access-log/{recordId}/review", tags=["privacy"], status_code=201, response_model=ReviewOut,

@@ -9,12 +9,43 @@ from pydantic import BaseModel, Field
 
 from ledger.aggregates.values import Consent
 
-from .base import Moment, Out, PersonalText
+from .base import KnownAtOut, Moment, Out, PersonalText
 from .household import EventOut, HouseholdOut, value_object_out
 from .service import WriteResult
 
 __all__ = ["AccessRecordOut", "AccessRecordPage", "AccessRequestOut", "AccessedByOut", "ConsentResult", "ExportOut",
-           "ExportPeriodOut", "ReviewOut"]
+           "ExportPeriodOut", "InvolvementThenOut", "RelationsThenOut", "ReviewOut", "StaffOut", "StatedReasonOut"]
+
+
+class StatedReasonOut(Out):
+    """The reason the user typed when breaking the glass, unsealed for the privacy officer's review."""
+
+    text: PersonalText
+    erased: bool = Field(description="True once the household is erased: the reason went with its key.")
+
+
+class StaffOut(Out):
+    user_id: str
+    organisation: str
+
+
+class InvolvementThenOut(Out):
+    involvement_id: str
+    organisation: str
+    worker_id: str | None
+    kind: str
+    started_on: date
+
+
+class RelationsThenOut(Out):
+    """The household's relations at the access's moment (as known then, on that business date): ids and codes."""
+
+    known_at: KnownAtOut
+    case_director: StaffOut | None
+    responsible_organisation: str = Field(description="Who answers for the case while it has no director.")
+    involvements: list[InvolvementThenOut] = Field(description="The involvements active then.")
+    reader_relationship: str = Field(description="The reader's relationship then: director, involved, intake_team "
+                                                 "or unrelated.")
 
 
 class AccessRecordOut(Out):
@@ -40,7 +71,14 @@ class AccessRecordOut(Out):
     review_verdict: str | None
     reviewed_by: str | None
     reviewed_at: Moment | None
-    data_categories: list[str] | None = Field(default=None, description="Absent from the awaiting-review list.")
+    data_categories: list[str] | None = Field(default=None, description="The categories disclosed (or written).")
+    # Issue 16, item 3: the review list and a single record (GET /v1/access-log/{recordId}) only.
+    withheld_categories: dict[str, str] | None = Field(
+        default=None, description="Review only: category -> reason code for what the read withheld.")
+    stated_reason: StatedReasonOut | None = Field(
+        default=None, description="Review only: the emergency reason as typed (null: none was stated).")
+    relations: RelationsThenOut | None = Field(
+        default=None, description="Review only: the household's relations at the access's moment.")
 
 
 class AccessRecordPage(Out):

@@ -1,4 +1,4 @@
-"""``ledger audit log|emergencies|review|remote-digest|remote-verify``: the privacy officer over the HTTP API.
+"""``ledger audit log|emergencies|record|review|remote-digest|remote-verify``: the privacy officer over the HTTP API.
 
 Merged into the operator's ``ledger audit`` group (:mod:`ledger.cli.audit`), next to the local
 ``digest``, ``verify`` and ``chain-tail``; ``remote-`` names the service's own chain.
@@ -67,10 +67,68 @@ def audit_emergencies(as_json: AsJson = False) -> None:
         rows = c.emergencies()
     if as_json:
         return _json(rows)
-    _console().print(_table(None, ["record", "at", "household", "user", "organisation", "action", "reason"],
+    _console().print(_table(None, ["record", "at", "household", "user", "organisation", "action", "stated reason"],
                             [(r.get("record_id"), r.get("at"), r.get("household_id"), r.get("user_id"),
-                              r.get("organisation"), r.get("action"), r.get("reason")) for r in rows]))
+                              r.get("organisation"), r.get("action"), _stated(r)) for r in rows]))
     typer.echo(f"{len(rows)} awaiting review")
+
+
+def _stated(r: dict[str, Any]) -> str:
+    """The reason the user typed, as the privacy officer reviews it; or why there is none to show."""
+    stated = r.get("stated_reason")
+    if stated is None:
+        return f"(none stated: {r.get('needs_review') or 'no emergency'})"
+    return "(erased with the household)" if stated.get("erased") else str(stated.get("text"))
+
+
+def _relations_lines(rel: dict[str, Any] | None) -> list[str]:
+    if rel is None:
+        return ["relations then: (no household)"]
+    director = rel.get("case_director")
+    named = f"{director['user_id']} ({director['organisation']})" if director else "none"
+    lines = [f"relations then (as known at position {rel['known_at']['position']}):",
+             f"  case director: {named}",
+             f"  responsible organisation: {rel.get('responsible_organisation')}",
+             f"  the reader was: {rel.get('reader_relationship')}"]
+    involvements = rel.get("involvements") or []
+    lines.append(f"  involved: {'none' if not involvements else ''}".rstrip())
+    lines += [f"    {i['organisation']} / {i.get('worker_id') or '(organisation)'}, {i['kind']}, since {i['started_on']}"
+              for i in involvements]
+    return lines
+
+
+@audit_remote_app.command("record")
+@_handled
+def audit_record(
+    record: Annotated[str, typer.Argument(help="The access record's id (from `ledger audit emergencies`).")],
+    as_json: AsJson = False,
+) -> None:
+    """One access record for review: the stated reason, the reader, the categories and the relations then.
+
+    Showing the reason is itself recorded (read_access_review), like every read of case data.
+    """
+    with _client() as c:
+        r = c.access_record(record)
+    if as_json:
+        return _json(r)
+    withheld = r.get("withheld_categories") or {}
+    behalf = f" on behalf of {r['on_behalf_of']}" if r.get("on_behalf_of") else ""
+    reviewed = f" by {r['reviewed_by']} at {r.get('reviewed_at')}" if r.get("reviewed_by") else ""
+    lines = [
+        f"record {r.get('record_id')}  at {r.get('at')}  {r.get('action')}  {r.get('outcome')}",
+        f"reader: {r.get('user_id')} ({r.get('organisation')}, {r.get('role')})"
+        f"{behalf}, purpose {r.get('purpose')}",
+        f"household: {r.get('household_id') or '-'}",
+        f"authorisation: {r.get('authorisation') or '-'}{'  (emergency)' if r.get('emergency') else ''}",
+        f"stated reason: {_stated(r)}",
+        f"categories disclosed: {', '.join(r.get('data_categories') or []) or 'none'}",
+        *([f"categories withheld: {', '.join(f'{k} ({v})' for k, v in sorted(withheld.items()))}"] if withheld else []),
+        *_relations_lines(r.get("relations")),
+        f"review: {r.get('review_verdict') or 'awaiting'}"
+        f"{reviewed}",
+    ]
+    for line in lines:
+        typer.echo(line)
 
 
 @audit_remote_app.command("review")

@@ -1,0 +1,124 @@
+"""Issue 16, item 5: the policy's edges, as rows of the authorisation matrix.
+
+Ending an involvement is an involved professional's own part only: their own involvement (it names
+them) or their organisation's (it names no worker); the case director may end any. Whoever may not
+see the household's state learns none of it from an error (``may_see_state``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import uuid4
+
+import pytest
+
+from ledger.aggregates import Actor, Household, Member, Personal, StaffRef
+from ledger.privacy.policy import decide, may_see_state
+
+ON = date(2026, 5, 1)
+REFERRED = date(2026, 1, 5)
+TOWN = "gemeente-testdorp"
+TEAM = Actor("cons-intake", TOWN, "consultant")
+DIRECTOR = Actor("u-director", TOWN, "consultant")
+GGZ = Actor("u-ggz", "ggz-regio", "professional")  # involvement i-ggz names them
+GGZ_COLLEAGUE = Actor("u-ggz-2", "ggz-regio", "professional")  # involved through i-ggz-team (no worker named)
+DEBT = Actor("u-debt", "schuldhulp-testdorp", "professional")  # involved through i-debt (no worker named)
+OUTSIDER = Actor("u-out", "buurtteam", "professional")
+
+
+def household() -> Household:
+    """A director and four involvements: GGZ's named worker, GGZ's team, debt counselling's team, a GGZ colleague."""
+    h = Household.refer(household_id=uuid4(), actor=TEAM, on=REFERRED, sources=["wmo_desk"],
+                        members=[Member("m1", "adult", Personal("Lotte Rand"))])
+    h.hold_intake(actor=TEAM, on=REFERRED, domains_discussed=["finances"])
+    h.assign_case_director(actor=TEAM, on=REFERRED, director=StaffRef(DIRECTOR.user_id, TOWN))
+    for iid, org, worker in (("i-ggz", "ggz-regio", GGZ.user_id), ("i-ggz-team", "ggz-regio", None),
+                             ("i-debt", "schuldhulp-testdorp", None), ("i-ggz-other", "ggz-regio", "u-ggz-3")):
+        h.start_involvement(actor=DIRECTOR, on=REFERRED, involvement_id=iid, kind="professional", organisation=org,
+                            discipline="social_work", worker_id=worker)
+    return h
+
+
+END_INVOLVEMENT_ROWS = [
+    # (who, involvement, allowed): an involved professional's own part; the director any
+    ("ggz", "i-ggz", True),  # their own: it names them
+    ("ggz", "i-ggz-team", True),  # their organisation's, no worker named
+    ("ggz", "i-ggz-other", False),  # a colleague's, named: not theirs
+    ("ggz", "i-debt", False),  # another organisation's: ending it would end that organisation's access
+    ("ggz", "i-unknown", False),  # no such involvement: refused alike, so it reveals nothing
+    ("ggz_colleague", "i-ggz-team", True),
+    ("ggz_colleague", "i-ggz", False),
+    ("debt", "i-debt", True),
+    ("debt", "i-ggz", False),  # the curious insider of another organisation
+    ("director", "i-debt", True),
+    ("director", "i-ggz", True),
+    ("outsider", "i-ggz", False),  # no relationship at all
+]
+WHO = {"ggz": GGZ, "ggz_colleague": GGZ_COLLEAGUE, "debt": DEBT, "director": DIRECTOR, "outsider": OUTSIDER}
+
+
+@pytest.mark.parametrize(("who", "involvement", "allowed"), END_INVOLVEMENT_ROWS)
+def test_a_professional_ends_only_their_own_or_their_organisations_involvement(
+    who: str, involvement: str, allowed: bool
+) -> None:
+    """Ending another organisation's (or a named colleague's) involvement is refused; the director may end any."""
+    decision = decide(WHO[who], "end_involvement", household(), ["involvement"], on=ON, municipality=TOWN,
+                      involvement_id=involvement)
+    assert decision.allowed is allowed, decision.reason
+    if not allowed:
+        assert "Lotte" not in decision.reason and "i-" not in decision.reason
+
+
+def test_ending_an_involvement_without_naming_it_is_refused_to_an_involved_professional() -> None:
+    """The policy cannot judge whose part an unnamed involvement is: refused (the director is not asked which)."""
+    assert not decide(GGZ, "end_involvement", household(), ["involvement"], on=ON, municipality=TOWN).allowed
+    assert decide(DIRECTOR, "end_involvement", household(), ["involvement"], on=ON, municipality=TOWN).allowed
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [
+        (DIRECTOR, True),  # reads the coordination set
+        (TEAM, False),  # the municipality's consultant, but the case has a director: unrelated now
+        (GGZ, False),  # involved, writes their own part, but no consent lets them read any category
+        (OUTSIDER, False),
+        (Actor("u-fg", TOWN, "privacy_officer"), True),  # sees every write of the household in its access log
+        (Actor("u-fg-ggz", "ggz-regio", "privacy_officer"), False),  # a partner's officer: own staff's records only
+        (Actor("u-admin", TOWN, "admin"), False),  # executes erasures, never sees case content
+        (Actor("op", TOWN, "operator"), True),
+    ],
+)
+def test_only_who_may_see_the_household_learns_its_state_from_an_error(who: Actor, sees: bool) -> None:
+    """may_see_state: a reader of any category, the municipality's privacy officer or the operator; nobody else."""
+    assert may_see_state(who, household(), on=ON, municipality=TOWN) is sees
+
+
+def test_a_consent_makes_an_involved_professional_one_who_sees_the_state() -> None:
+    """With a consent in force for one category, the involved professional reads it, so errors may say more."""
+    h = household()
+    h.grant_consent(actor=DIRECTOR, on=REFERRED, consent_id="c1", basis="consent", member_id="m1",
+                    organisations=["ggz-regio"], data_categories=["mental_health"], purpose="coordination",
+                    valid_from=REFERRED)
+    assert may_see_state(GGZ, h, on=ON, municipality=TOWN)
+    assert not may_see_state(DEBT, h, on=ON, municipality=TOWN)
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed", "scope"),
+    [
+        (Actor("u-fg", TOWN, "privacy_officer"), True, None),  # every record
+        (Actor("u-fg-ggz", "ggz-regio", "privacy_officer"), True, "ggz-regio"),  # their own staff's only
+        (DIRECTOR, False, None),  # the curious insider: not even of their own household
+        (OUTSIDER, False, None),
+        (Actor("u-admin", TOWN, "admin"), False, None),
+        (Actor("u-eval", TOWN, "evaluator"), False, None),
+    ],
+)
+def test_only_a_privacy_officer_reads_a_record_under_review_with_its_stated_reason(
+    who: Actor, allowed: bool, scope: str | None
+) -> None:
+    """read_access_review (issue 16 item 3): the privacy officer's duty; breaking the glass does not open it."""
+    decision = decide(who, "read_access_review", None, (), on=ON, municipality=TOWN,
+                      emergency_reason="acute crisis at the address, director unreachable tonight")
+    assert decision.allowed is allowed and not decision.emergency, decision.reason
+    assert decision.scope == scope
