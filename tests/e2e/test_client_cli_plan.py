@@ -30,8 +30,8 @@ def test_cli_plan_shows_each_goal_with_its_actions_in_words(api: Any) -> None:
 
 def test_cli_events_print_one_row_per_event_in_words(api: Any) -> None:
     """What happened in words, who, and the text where the event has one; --json keeps the raw events."""
-    director, hid, _, w = _planned(api, ALL_CATEGORIES)  # the whole history needs every category (until item 1)
-    director.complete_plan_action(hid, w.version, _planned_action(director, hid))
+    director, hid, ids, w = _planned(api, ALL_CATEGORIES)  # the whole history needs every category (until item 1)
+    director.complete_plan_action(hid, w.version, ids["self"])
     text = ok(ledger(api, "director", "household", "events", hid))
     for words in ("referred", "integral intake held", "case director assigned", "consent granted", "goal set",
                   "action added", "involvement started", "action done"):
@@ -43,10 +43,6 @@ def test_cli_events_print_one_row_per_event_in_words(api: Any) -> None:
     assert OWN in done  # a completion carries the action's id only: it reads with the action's text
     raw = json.loads(ok(ledger(api, "director", "household", "events", hid, "--json")))
     assert [e["type"] for e in raw][:2] == ["Referred", "IntakeHeld"] and raw[4]["data"]["goal"]["description"] == GOAL
-
-
-def _planned_action(director: Any, hid: str) -> str:
-    return next(a["action_id"] for a in director.plan(hid)["actions"] if a["performer_kind"] == "self")
 
 
 def test_cli_plan_of_an_erased_household_shows_no_text(api: Any) -> None:
