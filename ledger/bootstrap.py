@@ -50,6 +50,7 @@ from ledger.persistence import FACTORY_TOPIC, PG_FACTORY_TOPIC
 from ledger.privacy.retention import load_rules
 from ledger.privacy.throttle import EmergencyThrottle
 from ledger.projections import Runner, open_views, sqlite_views_engine
+from ledger.projections.plan_words import Names
 from ledger.projections.read_side import ReadSide
 
 __all__ = ["Ledger", "build", "configure_logging", "generate_master_key"]
@@ -87,7 +88,7 @@ class Ledger:
     def read_side(self) -> ReadSide:
         """Policy-checked, recorded reads of the views (over :attr:`views`)."""
         if self._read_side is None:
-            self._read_side = ReadSide(self.views)
+            self._read_side = ReadSide(self.views, names=directory_names(self.users))
         return self._read_side
 
     def open_views(self, **kwargs: Any) -> Runner:
@@ -328,6 +329,21 @@ def _build(
     views_engine = engine if settings.uses_postgres else sqlite_views_engine(str(settings.data_dir / "views.sqlite"))
     return Ledger(settings=settings, app=app, keys=keys, users=users, chain=chain, engine=engine,
                   digests=digests, trusted=trusted, audit=audit, views_engine=views_engine)
+
+
+def directory_names(users: UserDirectory) -> Names:
+    """Organisation names from the register and staff display names from the directory (the plan in words)."""
+    def organisation(org_id: str) -> str | None:
+        found = users.organisation(org_id)
+        return None if found is None else found.name
+
+    def user(user_id: str) -> str | None:
+        try:
+            return users.get(user_id).display_name
+        except UserError:  # not (or no longer) in the directory: the id alone is shown
+            return None
+
+    return Names(organisation, user)
 
 
 def _is_user(users: UserDirectory, user_id: str) -> bool:

@@ -216,10 +216,11 @@ def api(store: Store) -> Iterator[Api]:
         yield Api(url, store, tokens, ids)
 
 
-def raw_sql(store: Store, statement: str, params: tuple = ()) -> list[tuple]:
+def raw_sql(store: Store, statement: str, params: tuple = (), *, database: str = "ledger") -> list[tuple]:
     """Run SQL on the database directly, as someone with database access would.
 
     ``EVENTS`` and ``NID`` stand for the event table and its position column on either backend.
+    ``database="views"``: the views' own file on SQLite (on PostgreSQL they share the one database).
     """
     import sqlite3
 
@@ -231,5 +232,5 @@ def raw_sql(store: Store, statement: str, params: tuple = ()) -> list[tuple]:
             cur = conn.execute(statement, params)
             return cur.fetchall() if cur.description else []
     statement = statement.replace("EVENTS", "stored_events").replace("NID", "rowid")
-    with sqlite3.connect(store.data_dir / "ledger.sqlite") as conn:
+    with sqlite3.connect(store.data_dir / f"{database}.sqlite") as conn:
         return conn.execute(statement, params).fetchall()

@@ -104,6 +104,25 @@ class Reads(LedgerCore):
         household = self._load(household_id)
         return self._fold(household.id, as_of, known_at, self._blind.to_domain_event)
 
+    def household_in_words(
+        self, household_id: UUID | str, *, as_of: date | None = None, known_at: int | datetime | None = None,
+    ) -> Household:
+        """The household with its texts opened (now, or at ``(as_of, known_at)``), to join onto a view's rows.
+
+        Unrecorded: for the read side, which decides and records the read (:meth:`record_read`) before it
+        calls this and shows only what that read covers. An erased household's texts read as erased
+        (``None``), now and at any earlier time.
+        """
+        household = self._load(household_id)
+        if as_of is None and known_at is None:
+            return household
+        with self.keys.scope():
+            then = self._fold(household.id, as_of, known_at, self.mapper.to_domain_event).household
+        if household.is_erased:
+            for name, value in list(vars(then).items()):
+                setattr(then, name, scrub(value))
+        return then
+
     def resolve_known_at(self, known_at: int | datetime | None = None) -> KnownAt:
         """A knowledge time as a ledger position and its recording moment (the head by default)."""
         return resolve_known_at(self.recorder, self._blind.to_domain_event, known_at)

@@ -21,6 +21,7 @@ from ledger.aggregates.actions import Action
 from ledger.aggregates.vocabulary import DataCategory as C
 
 from . import Followed, access_log, as_of, caseloads, current_plan, involvement
+from .plan_words import Names, in_words
 from .household_as_of import household_views
 from .knowledge import KnownAt, known_at_of
 from .runner import Runner
@@ -41,10 +42,12 @@ class ViewsBehindError(TimeoutError):
 
 
 class ReadSide:
-    def __init__(self, runner: Runner, wait_seconds: float = 5.0) -> None:
+    def __init__(self, runner: Runner, wait_seconds: float = 5.0, names: Names | None = None) -> None:
         self.runner = runner
         self.app = runner.app
         self.wait_seconds = wait_seconds
+        # organisation and worker names for the plan in words (the composition root wires the directory)
+        self.names = names or Names()
 
     @classmethod
     def as_of(cls, ledger: Followed, at: datetime) -> ReadSide:
@@ -85,11 +88,17 @@ class ReadSide:
 
     def plan(self, actor: Actor, household_id: UUID | str, *, today: date | None = None,
              min_position: int = 0, emergency_reason: str | None = None) -> dict[str, Any]:
-        """The household's current plan (phase, director, goals, actions with late flags, ZRM change)."""
+        """The household's current plan (phase, director, goals, actions with late flags, ZRM change), in words.
+
+        The view's rows with the goals' and actions' texts, who acts and the director's name joined on
+        (:mod:`.plan_words`) after the read is decided and recorded.
+        """
         self.app.record_read(actor, Action.READ_PLAN, household_id, PLAN_CATEGORIES, emergency_reason=emergency_reason)
         self._ready(min_position, current_plan.CurrentPlan.name)
         day = today or self.app.today()
-        return self._held(current_plan.CurrentPlan.name, lambda conn: current_plan.plan(conn, str(household_id), day))
+        data = self._held(current_plan.CurrentPlan.name, lambda conn: current_plan.plan(conn, str(household_id), day))
+        # in the household's own words: texts from the sealed ledger, names from the registers (never stored)
+        return in_words(data, self.app.household_in_words(household_id), self.names)
 
     def involved(self, actor: Actor, household_id: UUID | str, *, on: date | None = None,
                  min_position: int = 0, emergency_reason: str | None = None) -> dict[str, Any]:
@@ -114,7 +123,8 @@ class ReadSide:
         with household_views(hid, folded.events) as conn:
             data = current_plan.plan(conn, hid, folded.as_of)
         assert data is not None  # the fold holds its referral
-        return {**data, **_times(folded)}
+        then = self.app.household_in_words(hid, as_of=folded.as_of, known_at=folded.known_at.position)
+        return {**in_words(data, then, self.names), **_times(folded)}
 
     def involved_as_of(self, actor: Actor, household_id: UUID | str, *, as_of: date | None = None,
                        known_at: int | datetime | None = None, emergency_reason: str | None = None) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from ledger.projections.caseloads import Caseloads, by_director, by_organisation
 from ledger.projections.current_plan import CurrentPlan, plan
 from ledger.projections.evaluation_facts import EvaluationFacts
 from ledger.projections.involvement import WhoIsInvolved, households_of, involved
+from ledger.projections.read_side import ReadSide
 from ledger.projections.runner import Runner
 
 GEMEENTE = "gemeente-testdorp"
@@ -419,3 +420,9 @@ def test_views_hold_no_personal_data_and_a_rebuild_gives_the_same_rows(store: St
     leaked += [v for v in ("PLANTED", "Zwanhilde", "Quaadvliet", "date(1977, 11, 23)", "date(2015, 6, 14)",
                            "98765432") if v in text]
     assert leaked == []
+
+    # issue 16: the plan read joins the texts on at read time and writes them nowhere
+    shown = ReadSide(runner).plan(OPERATOR, case.hid)
+    assert {g["description"] for g in shown["goals"]} == {"PLANTED-goal-text", "PLANTED-goal-revised"}
+    assert [a["description"] for a in shown["actions"]] == ["PLANTED-action-text"] * 2
+    assert runner.dump() == rebuilt

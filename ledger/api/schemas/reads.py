@@ -1,4 +1,7 @@
-"""The reads the views answer: the current plan, the involved parties, caseloads (ids and codes only)."""
+"""The reads the views answer: the current plan, the involved parties, caseloads.
+
+The views hold ids and codes only; the plan's texts and names are joined on at read time (issue 16).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import KnownAtOut, Moment, Out
+from .base import KnownAtOut, Moment, Out, PersonalText
 
 __all__ = ["CaseloadRowOut", "DirectorOut", "InvolvedOut", "InvolvedPartyOut", "PlanActionRowOut", "PlanGoalOut",
            "PlanOut", "ZrmProgressOut"]
@@ -17,6 +20,8 @@ class DirectorOut(Out):
     user_id: str
     organisation: str
     since: date | None
+    name: str | None = Field(default=None, description="The director's display name (user directory); plan only.")
+    organisation_name: str | None = Field(default=None, description="The organisation's registered name; plan only.")
 
 
 class PlanGoalOut(Out):
@@ -26,6 +31,7 @@ class PlanGoalOut(Out):
     set_on: date
     revisions: int
     revised_on: date | None
+    description: PersonalText = None  # in the household's own words, from the sealed ledger (issue 16)
 
 
 class PlanActionRowOut(Out):
@@ -39,6 +45,14 @@ class PlanActionRowOut(Out):
     cancelled_on: date | None
     status: Literal["open", "done", "cancelled"]
     late: bool = Field(description="Open and past its due date (today).")
+    description: PersonalText = None  # in the household's own words, from the sealed ledger (issue 16)
+    performer_organisation_name: str | None = Field(
+        default=None, description="The performing organisation's registered name (organisation register).")
+    worker_id: str | None = Field(
+        default=None, description="Who acts for a professional's action: the worker of the household's involvement "
+                                  "with that organisation (the active one started first, else the last ended); null "
+                                  "where none is recorded.")
+    worker_name: str | None = Field(default=None, description="The worker's display name (user directory).")
 
 
 class ZrmProgressOut(Out):
@@ -54,7 +68,11 @@ class ZrmProgressOut(Out):
 
 
 class PlanOut(Out):
-    """The current plan (the current_plan view): no personal data, ids and codes only."""
+    """The current plan: the current_plan view's rows (ids, codes, dates) with texts and names joined at read time.
+
+    The descriptions come from the household's sealed events (null once erased), the names from the
+    organisation register and the user directory; the view itself holds no personal data.
+    """
 
     household_id: str
     phase: str

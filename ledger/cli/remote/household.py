@@ -16,6 +16,7 @@ from ledger.cli.dates import AS_OF_HELP, KNOWN_AT_HELP, parse_as_of, parse_known
 from ledger.client import Member
 
 from ._common import AsJson, HouseholdId, Key, On, _cell, _client, _console, _date, _handled, _json, _table
+from .readable import print_history, print_plan
 
 __all__ = ["household_app", "relations_of"]
 
@@ -179,16 +180,12 @@ def _print_household(s: dict[str, Any], version: int) -> None:
 @household_app.command("events")
 @_handled
 def household_events(household: HouseholdId, as_json: AsJson = False) -> None:
-    """A household's history, oldest first, with who acted."""
+    """A household's history, oldest first: date, what happened, who, a short summary (--json: the raw events)."""
     with _client() as c:
         rows = list(c.events(household))
     if as_json:
         return _json(rows)
-    _console().print(_table(None, ["version", "recorded at", "event", "by"], [
-        (e["version"], e["recorded_at"], e["type"],
-         "{user_id} ({organisation}, {role})".format_map({"user_id": "-", "organisation": "-", "role": "-",
-                                                          **(e.get("actor") or {})}))
-        for e in rows]))
+    print_history(_console(), rows)
 
 
 @household_app.command("plan")
@@ -201,7 +198,7 @@ def household_plan(
     known_at: KnownAt = None,
     as_json: AsJson = False,
 ) -> None:
-    """The plan (view): phase, director, goals, actions (late ones flagged), ZRM change; now, or --as-of/--known-at."""
+    """The plan: per goal its text and actions (who acts, due, status, late), ZRM change; now, or --as-of/--known-at."""
     day, known = _times(as_of, known_at)
     with _client() as c:
         plan = c.plan(household, min_position, as_of=day, known_at=known)
@@ -210,16 +207,7 @@ def household_plan(
     out = _console()
     if line := _times_line(plan):
         out.print(line)
-    director = plan.get("director") or {}
-    out.print(f"Household {plan.get('household_id')}  version {plan.get('version')}  phase {plan.get('phase')}  "
-              f"case director {director.get('user_id', '-')}")
-    out.print(_table("Goals", ["goal", "life domain", "target", "set on"],
-                     [(g.get("goal_id"), g.get("life_domain"), g.get("target_date"), g.get("set_on"))
-                      for g in plan.get("goals", [])]))
-    out.print(_table("Actions", ["action", "goal", "performer", "due", "status", "late"],
-                     [(a.get("action_id"), a.get("goal_id"),
-                       " ".join(filter(None, [a.get("performer_kind"), a.get("performer_organisation")])),
-                       a.get("due_on"), a.get("status"), a.get("late")) for a in plan.get("actions", [])]))
+    print_plan(out, plan)
 
 
 @household_app.command("involved")
