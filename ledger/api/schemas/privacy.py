@@ -38,6 +38,9 @@ class AccessRecordOut(Out):
     reviewed_by: str | None
     reviewed_at: Moment | None
     data_categories: list[str] | None = Field(default=None, description="Absent from the awaiting-review list.")
+    withheld_categories: dict[str, str] | None = Field(
+        default=None, description="A read disclosed by category: each category it withheld, with the reason code "
+                                  "(no_consent, not_in_force, erased); null when nothing was withheld.")
 
 
 class AccessRecordPage(Out):
@@ -59,6 +62,8 @@ class AccessedByOut(Out):
     action: str
     purpose: str
     data_categories: list[str]
+    withheld_categories: dict[str, str] | None = Field(default=None, description="Withheld from that read, "
+                                                       "with the reason codes; null: nothing withheld.")
     authorisation: str | None
     outcome: str
     emergency: bool
