@@ -20,7 +20,8 @@ Disclosure by category (issue 16): both take the categories withheld from the re
 (``withheld``: category -> reason code, :class:`ledger.privacy.policy.Withheld`). A field or an
 event that holds a withheld category (:mod:`ledger.privacy.categories`) is shown as ``null`` (an
 event: its version, type and time, without actor or data) and the response names the withheld
-categories with their reasons in ``withheld``.
+categories with their reasons in ``withheld``. A category withheld as ``erased`` nulls nothing: its
+personal values read ``null`` already, and the codes that remain are shown.
 """
 
 from __future__ import annotations
@@ -128,6 +129,12 @@ def plain(obj: Any) -> Any:
     return obj
 
 
+def _masking(withheld: Mapping[DataCategory, Any] | None) -> dict[DataCategory, Any]:
+    """The withheld categories that null a part: all but ``erased`` ones, whose personal values read null
+    already (scrubbed) while the codes that remain are shown, as before issue 16."""
+    return {c: r for c, r in (withheld or {}).items() if str(r) != "erased"}
+
+
 def _shown(name: str, withheld: Mapping[DataCategory, Any]) -> bool:
     return not hidden(FIELD_CATEGORIES[name], withheld)
 
@@ -137,7 +144,7 @@ def household_view(h: Household, withheld: Mapping[DataCategory, Any] | None = N
 
     ``withheld``: the categories not disclosed to this reader; each field holding one reads ``null``.
     """
-    w = withheld or {}
+    w = _masking(withheld)
     composition_shown = not hidden(HEAD_CATEGORIES["composition"], w)
     return {
         "id": str(h.id),
@@ -149,7 +156,7 @@ def household_view(h: Household, withheld: Mapping[DataCategory, Any] | None = N
         "modified_on": h.modified_on.isoformat(),
         # erasure_request and composition_revision are read from the class (None) until an event sets them.
         **{name: plain(getattr(h, name)) if _shown(name, w) else None for name in HOUSEHOLD_FIELDS},
-        "withheld": {c.value: str(r) for c, r in sorted(w.items())},
+        "withheld": {c.value: str(r) for c, r in sorted((withheld or {}).items())},
     }
 
 
@@ -159,7 +166,7 @@ def event_view(e: Any, withheld: Mapping[DataCategory, Any] | None = None) -> di
     An event holding a category in ``withheld`` shows its version, type and time only, and which
     of its categories are withheld, and why.
     """
-    held = hidden(event_categories(e), withheld or {})
+    held = hidden(event_categories(e), _masking(withheld))
     actor = getattr(e, "actor", None)
     return {
         "version": e.originator_version,

@@ -23,6 +23,7 @@ from ledger.application.as_of import Folded, KnownAt, fold, household_events, re
 from ledger.application.core import LedgerCore, _scrubbed_event
 from ledger.persistence import household_notifications
 from ledger.privacy.access import ALL_CATEGORIES, access_record
+from ledger.privacy.categories import HISTORY_HOLDS, HOUSEHOLD_HOLDS
 from ledger.privacy.policy import Decision, Disclosure, Withheld, decide
 from ledger.privacy.sealing import blind_mapper
 
@@ -110,7 +111,7 @@ class Reads(LedgerCore):
         self, actor: Actor, household_id: UUID | str, *, as_of: date | None = None,
         known_at: int | datetime | None = None, emergency_reason: str | None = None,
     ) -> Disclosed:
-        """The household disclosed by category: every category the reader may see, the others withheld.
+        """The household disclosed by category: every category it holds that the reader may see, the others withheld.
 
         Now, or at ``(as_of, known_at)`` (``folded``: decided on the household as it is now, as
         :meth:`household_as_of`). The access record names the categories disclosed and those
@@ -120,7 +121,7 @@ class Reads(LedgerCore):
         if isinstance(as_of, datetime):
             raise TypeError("as_of is a business date now; pass a recording moment as known_at")
         household = self._load(household_id)
-        shown = self.guard.disclose(actor, Action.READ_HOUSEHOLD, household, ALL_CATEGORIES,
+        shown = self.guard.disclose(actor, Action.READ_HOUSEHOLD, household, HOUSEHOLD_HOLDS,
                                     emergency_reason=emergency_reason)
         if as_of is None and known_at is None:
             return Disclosed.of(household, shown)
@@ -134,7 +135,7 @@ class Reads(LedgerCore):
         """The history (as :meth:`history`), disclosed by category: an event of a withheld category is
         presented without its data (:func:`ledger.presenters.event_view`)."""
         household = self._load(household_id)
-        shown = self.guard.disclose(actor, Action.READ_HISTORY, household, ALL_CATEGORIES,
+        shown = self.guard.disclose(actor, Action.READ_HISTORY, household, HISTORY_HOLDS,
                                     emergency_reason=emergency_reason)
         return Disclosed.of(household, shown, events=self._history_upto(household, known_at))
 

@@ -24,7 +24,8 @@ from typing import Any
 from ledger.aggregates.actions import commands
 from ledger.aggregates.vocabulary import DataCategory
 
-__all__ = ["EVENT_CATEGORIES", "FIELD_CATEGORIES", "HEAD_CATEGORIES", "event_categories", "hidden"]
+__all__ = ["EVENT_CATEGORIES", "FIELD_CATEGORIES", "HEAD_CATEGORIES", "HISTORY_HOLDS", "HOUSEHOLD_HOLDS",
+           "event_categories", "hidden"]
 
 C = DataCategory
 _NONE: frozenset[DataCategory] = frozenset()
@@ -74,6 +75,13 @@ FIELD_CATEGORIES: dict[str, frozenset[DataCategory]] = {
     "orientation_talks": EVENT_CATEGORIES["OrientationTalkHeld"],
     "plan_meetings": EVENT_CATEGORIES["PlanMeetingScheduled"],
 }
+
+
+# What a household read and a history read hold, and so ask the policy for: the categories of their
+# parts. A category no part holds (the life domains: a goal is plan, a score is zrm, as their commands
+# write them) is neither disclosed nor withheld by these reads: they touch none of it.
+HOUSEHOLD_HOLDS: frozenset[DataCategory] = frozenset().union(*FIELD_CATEGORIES.values(), *HEAD_CATEGORIES.values())
+HISTORY_HOLDS: frozenset[DataCategory] = frozenset().union(*EVENT_CATEGORIES.values())
 
 
 def hidden(categories: frozenset[DataCategory], withheld: Mapping[DataCategory, Any]) -> dict[str, Any]:

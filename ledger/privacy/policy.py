@@ -76,10 +76,12 @@ COORDINATION_SET = frozenset(
      DataCategory.INVOLVEMENT, DataCategory.ZRM}
 )
 
-# What the case director sees by their role: the coordination set, and the costs of the approach
-# (the municipality's own records of what it spent, which the director records; docs/architecture.md,
-# "Disclosure by category"). The intake team, which records no costs, sees the coordination set.
-DIRECTOR_SET = COORDINATION_SET | {DataCategory.COSTS}
+# What the case director sees by their role: the coordination set, the costs of the approach (the
+# municipality's own records of what it spent, which the director alone records) and the household's
+# own network (the eco-map of the integral intake and as it changes, which the director records and
+# plans actions with); docs/architecture.md, "Disclosure by category". The intake team sees the
+# coordination set.
+DIRECTOR_SET = COORDINATION_SET | {DataCategory.COSTS, DataCategory.SOCIAL_NETWORK}
 
 
 class Withheld(StrEnum):

@@ -16,7 +16,14 @@ from ledger.aggregates import Actor, Household
 from ledger.aggregates.actions import commands
 from ledger.aggregates.vocabulary import DataCategory
 from ledger.presenters import HOUSEHOLD_FIELDS
-from ledger.privacy.categories import EVENT_CATEGORIES, FIELD_CATEGORIES, HEAD_CATEGORIES, event_categories
+from ledger.privacy.categories import (
+    EVENT_CATEGORIES,
+    FIELD_CATEGORIES,
+    HEAD_CATEGORIES,
+    HISTORY_HOLDS,
+    HOUSEHOLD_HOLDS,
+    event_categories,
+)
 from ledger.privacy.policy import DIRECTOR_SET, Withheld, decide, disclosure
 from test_access_policy import ON, ORG, USER_ID, household
 
@@ -51,6 +58,12 @@ def test_every_presented_field_has_its_categories() -> None:
     # personal data lives in these fields: each is withheld with some category
     for name in ("referral", "intake", "goals", "actions", "costs", "consents", "involvements", "zrm"):
         assert FIELD_CATEGORIES[name], name
+
+
+def test_a_read_asks_for_exactly_the_categories_its_parts_hold() -> None:
+    held = {DataCategory.IDENTITY, DataCategory.CONTACT, DataCategory.COMPOSITION, DataCategory.SOCIAL_NETWORK,
+            DataCategory.PLAN, DataCategory.ZRM, DataCategory.INVOLVEMENT, DataCategory.COSTS}
+    assert HOUSEHOLD_HOLDS == HISTORY_HOLDS == held  # the life domains are in no part: a goal is plan, a score zrm
 
 
 def test_an_unknown_event_is_withheld_from_everyone_but_a_whole_read() -> None:

@@ -210,7 +210,7 @@ def household_events(
         return _json(rows)
     _console().print(_table(None, ["version", "recorded at", "event", "by"], [
         (e["version"], e["recorded_at"], e["type"],
-         f"[withheld: {', '.join(e['withheld'])}]" if e.get("withheld") else
+         f"(withheld: {', '.join(e['withheld'])})" if e.get("withheld") else
          "{user_id} ({organisation}, {role})".format_map({"user_id": "-", "organisation": "-", "role": "-",
                                                           **(e.get("actor") or {})}))
         for e in rows]))
