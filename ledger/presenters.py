@@ -15,11 +15,19 @@
 
 Personal values are shown here (this is the case view, for those allowed to see it);
 erased ones read ``null``.
+
+Disclosure by category (issue 16): both take the categories withheld from the reader
+(``withheld``: category -> reason code, :class:`ledger.privacy.policy.Withheld`). A field or an
+event that holds a withheld category (:mod:`ledger.privacy.categories`) is shown as ``null`` (an
+event: its version, type and time, without actor or data) and the response names the withheld
+categories with their reasons in ``withheld``. A category withheld as ``erased`` nulls nothing: its
+personal values read ``null`` already, and the codes that remain are shown.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -27,6 +35,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger.aggregates import Household, Personal
+from ledger.aggregates.vocabulary import DataCategory
 from ledger.aggregates.values import (
     Actor,
     AddedReferral,
@@ -53,6 +62,7 @@ from ledger.aggregates.values import (
     RetentionHold,
     ZrmMeasurement,
 )
+from ledger.privacy.categories import FIELD_CATEGORIES, HEAD_CATEGORIES, event_categories, hidden
 
 __all__ = ["HOUSEHOLD_EXCLUDED", "HOUSEHOLD_FIELDS", "event_view", "household_view", "members_view", "plain"]
 
@@ -119,19 +129,35 @@ def plain(obj: Any) -> Any:
     return obj
 
 
-def household_view(h: Household) -> dict[str, Any]:
-    """The household's state, field by field (``HouseholdOut`` in ledger/api/schemas/household.py documents it)."""
+def _masking(withheld: Mapping[DataCategory, Any] | None) -> dict[DataCategory, Any]:
+    """The withheld categories that null a part: all but ``erased`` ones, whose personal values read null
+    already (scrubbed) while the codes that remain are shown, as before issue 16."""
+    return {c: r for c, r in (withheld or {}).items() if str(r) != "erased"}
+
+
+def _shown(name: str, withheld: Mapping[DataCategory, Any]) -> bool:
+    return not hidden(FIELD_CATEGORIES[name], withheld)
+
+
+def household_view(h: Household, withheld: Mapping[DataCategory, Any] | None = None) -> dict[str, Any]:
+    """The household's state, field by field (``HouseholdOut`` in ledger/api/schemas/household.py documents it).
+
+    ``withheld``: the categories not disclosed to this reader; each field holding one reads ``null``.
+    """
+    w = _masking(withheld)
+    composition_shown = not hidden(HEAD_CATEGORIES["composition"], w)
     return {
         "id": str(h.id),
         "version": h.version,
         "phase": h.phase,
-        "composition": h.composition.value,  # as last revised, else as at referral
-        "members": members_view(h),  # composition: the ids a consent or a measurement names (issue 16 item 4)
+        "composition": h.composition.value if composition_shown else None,  # as last revised, else as at referral
+        "members": members_view(h) if composition_shown else None,  # composition: the ids a consent names (issue 16 item 4)
         "erased": h.is_erased,
         "created_on": h.created_on.isoformat(),
         "modified_on": h.modified_on.isoformat(),
         # erasure_request and composition_revision are read from the class (None) until an event sets them.
-        **{name: plain(getattr(h, name)) for name in HOUSEHOLD_FIELDS},
+        **{name: plain(getattr(h, name)) if _shown(name, w) else None for name in HOUSEHOLD_FIELDS},
+        "withheld": {c.value: str(r) for c, r in sorted((withheld or {}).items())},
     }
 
 
@@ -148,13 +174,19 @@ def members_view(h: Household) -> list[dict[str, Any]]:
             for m in h.referral.members]
 
 
-def event_view(e: Any) -> dict[str, Any]:
-    """One stored event: its version, type, time, actor and its own fields (generic: the event is the contract)."""
+def event_view(e: Any, withheld: Mapping[DataCategory, Any] | None = None) -> dict[str, Any]:
+    """One stored event: its version, type, time, actor and its own fields (generic: the event is the contract).
+
+    An event holding a category in ``withheld`` shows its version, type and time only, and which
+    of its categories are withheld, and why.
+    """
+    held = hidden(event_categories(e), _masking(withheld))
     actor = getattr(e, "actor", None)
     return {
         "version": e.originator_version,
         "type": type(e).__name__,
         "recorded_at": e.timestamp.isoformat(),
-        "actor": plain(actor),
-        "data": {k: plain(v) for k, v in vars(e).items() if k not in _SKIP_EVENT_FIELDS},
+        "actor": None if held else plain(actor),
+        "data": None if held else {k: plain(v) for k, v in vars(e).items() if k not in _SKIP_EVENT_FIELDS},
+        "withheld": {k: str(v) for k, v in held.items()} or None,
     }

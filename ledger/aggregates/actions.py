@@ -200,8 +200,8 @@ _SPECS = [
          "POST", f"{H}/erasure-requests", "request_erasure", "request-erasure"),
     _cmd(A.ERASE_HOUSEHOLD, set(_ALL), {Who.ADMIN}, "Erased", "POST", f"{H}/erasure", "erase_household", "erase"),
     _read(A.READ, None, None, None, None),  # decided per household inside list_households; no route of its own
-    _read(A.READ_HOUSEHOLD, _ALL, H, "household", "household show", "get_household"),
-    _read(A.READ_HISTORY, _ALL, f"{H}/events", "events", "household events", "history"),
+    _read(A.READ_HOUSEHOLD, _ALL, H, "household", "household show", "read_household"),  # by category (issue 16)
+    _read(A.READ_HISTORY, _ALL, f"{H}/events", "events", "household events", "read_history"),
     _read(A.READ_PLAN, None, f"{H}/plan", "plan", "household plan", "record_read"),  # served by the views
     _read(A.READ_INVOLVEMENT, None, f"{H}/involved-parties", "involved_parties", "household involved", "record_read"),
     _read(A.LIST_HOUSEHOLDS, None, "/households", "caseload", "household list"),

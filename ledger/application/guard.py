@@ -26,7 +26,7 @@ from ledger.aggregates import Actor, Household, errors
 from ledger.aggregates.actions import Action
 from ledger.persistence import GroupCommit
 from ledger.privacy.access import AccessDeniedError, AccessRecorded, access_record, refused_record
-from ledger.privacy.policy import Decision, decide, may_see_state
+from ledger.privacy.policy import Decision, Disclosure, decide, disclosure, may_see_state
 from ledger.privacy.throttle import EmergencyThrottle
 
 __all__ = ["AccessGuard", "PassThroughGuard"]
@@ -107,6 +107,43 @@ class AccessGuard:
         if decision.emergency:
             log.warning("emergency_access", household_id=str(hid), user_id=actor.user_id, action=action)
         return record, decision
+
+    def disclose(self, actor: Actor, action: Action, household: Household, categories: frozenset[Any], *,
+                 emergency_reason: str | None = None) -> Disclosure:
+        """A read decided category by category (:func:`ledger.privacy.policy.disclosure`), recorded before it goes out.
+
+        The record's ``data_categories`` are those disclosed, ``withheld_categories`` the others with
+        their reasons (a refusal's: the categories asked, as for any refusal). Breaking the glass is
+        throttled as in :meth:`authorised`. Raises :class:`AccessDeniedError` (recorded) when refused whole.
+        """
+        now = self.clock()
+        shown = disclosure(actor, action, household, categories, actor.purpose, on=self.today(),
+                           emergency_reason=emergency_reason, municipality=self.municipality)
+        decision, needs_review, reason = shown.decision, None, None
+        if decision.emergency and self.throttle is not None:
+            admission = self.throttle.admit(actor.user_id, now)
+            if not admission.admitted:
+                decision = Decision(False, f"You have broken the glass {self.throttle.limit} times within "
+                                    "24 hours; ask the privacy officer before doing so again.")
+                shown = Disclosure(decision, frozenset(), {})
+            elif admission.burst:
+                needs_review = "emergency_burst"
+                reason = (f"{decision.reason} Emergency access {admission.in_window} of this user "
+                          "within 24 hours (a burst).")
+                log.warning("emergency_access_burst", user_id=actor.user_id, count=admission.in_window)
+        record = access_record(
+            actor=actor, action=action, household_id=household.id,
+            categories=shown.disclosed if decision.allowed else frozenset(categories), decision=decision, at=now,
+            emergency_reason=emergency_reason if decision.emergency and not household.is_erased else None,
+            needs_review=needs_review, reason=reason, withheld=shown.withheld,
+        )
+        self.record_now(record)
+        if not decision.allowed:
+            log.info("access_denied", household_id=str(household.id), user_id=actor.user_id, action=action)
+            raise AccessDeniedError(decision.reason)
+        if decision.emergency:
+            log.warning("emergency_access", household_id=str(household.id), user_id=actor.user_id, action=action)
+        return shown
 
     def consider(self, actor: Actor, action: Action, household: Household,
                  categories: frozenset[Any]) -> tuple[AccessRecorded, Decision]:

@@ -23,10 +23,11 @@ from ledger.application.as_of import Folded, KnownAt, fold, household_events, re
 from ledger.application.core import LedgerCore, _scrubbed_event
 from ledger.persistence import household_notifications
 from ledger.privacy.access import ALL_CATEGORIES, access_record
-from ledger.privacy.policy import Decision, decide
+from ledger.privacy.categories import HISTORY_HOLDS, HOUSEHOLD_HOLDS
+from ledger.privacy.policy import Decision, Disclosure, Withheld, decide
 from ledger.privacy.sealing import blind_mapper
 
-__all__ = ["HouseholdSummary", "Reads"]
+__all__ = ["Disclosed", "HouseholdSummary", "Reads"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,23 @@ class HouseholdSummary:
     referred_on: date
     case_director: str | None
     erased: bool
+
+
+@dataclass(frozen=True)
+class Disclosed:
+    """A household read disclosed by category (issue 16): the state (``folded`` at two times, if asked) or the
+    history, with the categories withheld from this reader and why. Present it with the withheld map
+    (:func:`ledger.presenters.household_view`, :func:`~ledger.presenters.event_view`): never whole."""
+
+    household: Household
+    withheld: dict[DataCategory, Withheld]
+    emergency: bool
+    folded: Folded | None = None
+    events: list[DomainEventProtocol[UUID]] | None = None
+
+    @classmethod
+    def of(cls, household: Household, shown: Disclosure, **parts: Any) -> Disclosed:
+        return cls(household, dict(shown.withheld), shown.decision.emergency, **parts)
 
 
 class Reads(LedgerCore):
@@ -59,7 +77,11 @@ class Reads(LedgerCore):
         self, actor: Actor, household_id: UUID | str, *, as_of: date | None = None,
         known_at: int | datetime | None = None, emergency_reason: str | None = None,
     ) -> Household:
-        """Current state, or the state at ``(as_of, known_at)`` (see :meth:`household_as_of`); access-recorded first."""
+        """Current state, or the state at ``(as_of, known_at)`` (see :meth:`household_as_of`); access-recorded first.
+
+        A whole read (every category or a refusal), for in-process callers that need the aggregate
+        itself; people read through :meth:`read_household`, which discloses by category.
+        """
         if as_of is None and known_at is None:
             household = self._load(household_id)
             self.guard.authorised(actor, Action.READ_HOUSEHOLD, household, ALL_CATEGORIES,
@@ -83,6 +105,41 @@ class Reads(LedgerCore):
         household = self._load(household_id)
         self.guard.authorised(actor, Action.READ_HOUSEHOLD, household, ALL_CATEGORIES,
                               emergency_reason=emergency_reason, save_now=True)
+        return self._fold_for_reader(household, as_of, known_at)
+
+    def read_household(
+        self, actor: Actor, household_id: UUID | str, *, as_of: date | None = None,
+        known_at: int | datetime | None = None, emergency_reason: str | None = None,
+    ) -> Disclosed:
+        """The household disclosed by category: every category it holds that the reader may see, the others withheld.
+
+        Now, or at ``(as_of, known_at)`` (``folded``: decided on the household as it is now, as
+        :meth:`household_as_of`). The access record names the categories disclosed and those
+        withheld, and is saved before anything is read. Refused whole (recorded) only when the
+        reader has no relationship and does not break the glass.
+        """
+        if isinstance(as_of, datetime):
+            raise TypeError("as_of is a business date now; pass a recording moment as known_at")
+        household = self._load(household_id)
+        shown = self.guard.disclose(actor, Action.READ_HOUSEHOLD, household, HOUSEHOLD_HOLDS,
+                                    emergency_reason=emergency_reason)
+        if as_of is None and known_at is None:
+            return Disclosed.of(household, shown)
+        folded = self._fold_for_reader(household, as_of, known_at)
+        return Disclosed.of(folded.household, shown, folded=folded)
+
+    def read_history(
+        self, actor: Actor, household_id: UUID | str, *, emergency_reason: str | None = None,
+        known_at: int | datetime | None = None,
+    ) -> Disclosed:
+        """The history (as :meth:`history`), disclosed by category: an event of a withheld category is
+        presented without its data (:func:`ledger.presenters.event_view`)."""
+        household = self._load(household_id)
+        shown = self.guard.disclose(actor, Action.READ_HISTORY, household, HISTORY_HOLDS,
+                                    emergency_reason=emergency_reason)
+        return Disclosed.of(household, shown, events=self._history_upto(household, known_at))
+
+    def _fold_for_reader(self, household: Household, as_of: date | None, known_at: int | datetime | None) -> Folded:
         with self.keys.scope():
             folded = self._fold(household.id, as_of, known_at, self.mapper.to_domain_event)
         if household.is_erased:
@@ -92,6 +149,14 @@ class Reads(LedgerCore):
                 setattr(then, name, scrub(value))
             folded.events = [(p, _scrubbed_event(e)) for p, e in folded.events]
         return folded
+
+    def _history_upto(self, household: Household, known_at: int | datetime | None) -> list[DomainEventProtocol[UUID]]:
+        events = self._history_of(household)
+        if known_at is None:
+            return events
+        position = self.resolve_known_at(known_at).position
+        positions = [n.id for n in household_notifications(self.recorder, household.id)]
+        return [e for p, e in zip(positions, events, strict=False) if p <= position]
 
     def blind_household_as_of(
         self, household_id: UUID | str, *, as_of: date | None = None, known_at: int | datetime | None = None,
@@ -149,12 +214,7 @@ class Reads(LedgerCore):
         household = self._load(household_id)
         self.guard.authorised(actor, Action.READ_HISTORY, household, ALL_CATEGORIES,
                               emergency_reason=emergency_reason, save_now=True)
-        events = self._history_of(household)
-        if known_at is None:
-            return events
-        position = self.resolve_known_at(known_at).position
-        positions = [n.id for n in household_notifications(self.recorder, household.id)]
-        return [e for p, e in zip(positions, events, strict=False) if p <= position]
+        return self._history_upto(household, known_at)
 
     def list_households(self, actor: Actor) -> list[HouseholdSummary]:
         """The households this user may see, in referral order, access-recorded first.

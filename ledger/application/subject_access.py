@@ -85,7 +85,9 @@ class SubjectAccess(LedgerCore):
                 {
                     "at": r.timestamp.isoformat(), "user_id": r.user_id, "organisation": r.organisation,
                     "role": r.role, "on_behalf_of": r.on_behalf_of, "action": r.action, "purpose": r.purpose,
-                    "data_categories": list(r.data_categories), "authorisation": r.authorisation,
+                    "data_categories": list(r.data_categories),
+                    "withheld_categories": getattr(r, "withheld_categories", None) or None,
+                    "authorisation": r.authorisation,
                     "outcome": r.outcome, "emergency": r.emergency,
                     "emergency_reason": plain(r.emergency_reason),
                 }

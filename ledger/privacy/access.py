@@ -16,6 +16,7 @@ the household's key like any other free text.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from uuid import UUID, uuid4
 
@@ -77,6 +78,10 @@ class AccessRecorded(DomainEvent):
     # was recorded, by whom in the consent's ``decided_by``), "emergency_burst" (one of many).
     needs_review: str | None = None
     subject_organisation: str | None = None  # the organisation registered, or the managed user's
+    # Issue 16: a read disclosed by category names here each category it withheld, with the reason
+    # code (ledger.privacy.policy.Withheld); ``data_categories`` are those disclosed. None: nothing
+    # withheld (and every record stored before issue 16: an optional field with a default).
+    withheld_categories: dict[str, str] | None = None
 
     @property
     def sealing_subject(self) -> str | None:
@@ -97,6 +102,7 @@ def access_record(
     needs_review: str | None = None,
     reason: str | None = None,
     subject_organisation: str | None = None,
+    withheld: Mapping[DataCategory, str] | None = None,
 ) -> AccessRecorded:
     return AccessRecorded(  # type: ignore[call-arg]  # eventsourcing makes the event's fields, unseen by mypy
         originator_id=uuid4(),
@@ -118,6 +124,7 @@ def access_record(
         subject_user_id=subject_user_id,
         needs_review=needs_review,
         subject_organisation=subject_organisation,
+        withheld_categories={c.value: str(w) for c, w in sorted(withheld.items())} if withheld else None,
     )
 
 

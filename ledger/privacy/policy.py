@@ -40,10 +40,14 @@ from ledger.aggregates.vocabulary import DataCategory, Purpose
 
 __all__ = [
     "COORDINATION_SET",
+    "DIRECTOR_SET",
     "Decision",
+    "Disclosure",
+    "Withheld",
     "Relationship",
     "Role",
     "decide",
+    "disclosure",
     "is_read",
     "may_see_state",
     "reason_of_substance",
@@ -72,6 +76,25 @@ COORDINATION_SET = frozenset(
     {DataCategory.IDENTITY, DataCategory.CONTACT, DataCategory.COMPOSITION, DataCategory.PLAN,
      DataCategory.INVOLVEMENT, DataCategory.ZRM}
 )
+
+# What the case director sees by their role: the coordination set, the costs of the approach (the
+# municipality's own records of what it spent, which the director alone records) and the household's
+# own network (the eco-map of the integral intake and as it changes, which the director records and
+# plans actions with); docs/architecture.md, "Disclosure by category". The intake team sees the
+# coordination set.
+DIRECTOR_SET = COORDINATION_SET | {DataCategory.COSTS, DataCategory.SOCIAL_NETWORK}
+
+
+class Withheld(StrEnum):
+    """Why a read withholds a data category (stable codes: docs/api.md, "Disclosure by category")."""
+
+    NO_CONSENT = "no_consent"  # no consent or legal basis covers it for your organisation and purpose
+    NOT_IN_FORCE = "not_in_force"  # one did, but it is withdrawn, expired or not yet in force on the day
+    ERASED = "erased"  # the household is erased: this category held personal data only, destroyed
+
+
+# After an erasure these categories held nothing but personal data (names, BSNs, addresses, contacts).
+ERASED_CATEGORIES = frozenset({DataCategory.IDENTITY, DataCategory.CONTACT})
 
 A = Action
 READ = A.READ
@@ -131,6 +154,22 @@ def reason_of_substance(text: str | None) -> bool:
     letters = [c.lower() for c in (text or "") if c.isalnum()]
     return (len(words) >= EMERGENCY_REASON_MIN_WORDS and len(letters) >= EMERGENCY_REASON_MIN_CHARS
             and len(set(letters)) >= 6)
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """A read decided category by category: what it discloses, and each withheld category with its reason.
+
+    ``decision.allowed`` False: the read is refused whole (nothing disclosed; the record lists what was asked).
+    """
+
+    decision: Decision
+    disclosed: frozenset[DataCategory]
+    withheld: dict[DataCategory, Withheld]
+
+    @property
+    def whole(self) -> bool:
+        return self.decision.allowed and not self.withheld
 
 
 def _deny(reason: str) -> Decision:
@@ -318,16 +357,99 @@ def _decide_care(
         return _deny("Only the case director (or, for their own part, an involved professional) may do this.")
 
     if rel == Relationship.UNRELATED:
-        return _deny("You are not the case director of this household nor involved in it.")
+        return _deny(UNRELATED_REASON)
+    used, withheld = _per_category(user, rel, household, cats, purpose, on)
+    if withheld:
+        cat = min(withheld)
+        return _deny(f"No consent or legal basis in force covers '{cat.value}' for your organisation and purpose.")
+    return Decision(True, "Covered by relationship and consent.", ",".join(dict.fromkeys(used)) or rel.value)
+
+
+UNRELATED_REASON = "You are not the case director of this household nor involved in it."
+
+
+def _per_category(
+    user: Actor, rel: Relationship, household: Household, cats: frozenset[DataCategory], purpose: Purpose, on: date,
+) -> tuple[list[str], dict[DataCategory, Withheld]]:
+    """The rule of reads, per category: the authorisations used for those covered, and why each other is not."""
     in_force = household.consents_in_force(on)
+    by_role = (DIRECTOR_SET if rel == Relationship.DIRECTOR
+               else COORDINATION_SET if rel == Relationship.INTAKE_TEAM else frozenset())
     used: list[str] = []
+    withheld: dict[DataCategory, Withheld] = {}
     for cat in sorted(cats):
-        if cat in COORDINATION_SET and rel in (Relationship.DIRECTOR, Relationship.INTAKE_TEAM):
+        if cat in by_role:
             used.append(rel.value if rel == Relationship.INTAKE_TEAM else "case_director")
             continue
         cover = _covering(in_force, user, cat, purpose)
         if cover is None:
-            return _deny(f"No consent or legal basis in force covers '{cat.value}' for your organisation and purpose.")
+            ever = _covering(household.consents.values(), user, cat, purpose)
+            withheld[cat] = Withheld.NOT_IN_FORCE if ever is not None else Withheld.NO_CONSENT
+            continue
         kind = "consent" if cover.basis == "consent" else "legal_basis"
         used.append(f"{kind}:{cover.consent_id}")
-    return Decision(True, "Covered by relationship and consent.", ",".join(dict.fromkeys(used)) or rel.value)
+    return used, withheld
+
+
+def disclosure(
+    user: Actor,
+    action: str,
+    household: Household | None,
+    categories: Iterable[DataCategory | str],
+    purpose: Purpose | str = Purpose.COORDINATION,
+    *,
+    on: date,
+    emergency_reason: str | None = None,
+    municipality: str = "municipality",
+) -> Disclosure:
+    """A read of ``categories`` decided category by category (the rules of :func:`decide`).
+
+    A user with a relationship gets every category the policy allows and each other one withheld
+    with its reason (:class:`Withheld`); a read with nothing allowed but a relationship still
+    discloses nothing and says why, category by category. Breaking the glass (an emergency reason
+    of substance) is for what is withheld: it discloses those too and is flagged; a read wholly
+    allowed needs no reason, and a reason given then makes no emergency. A user with no
+    relationship is refused whole, unless they break the glass. After an erasure, identity and
+    contact are withheld as ``erased`` (nothing is left to disclose, in an emergency neither).
+    Every other role and action: :func:`decide`, whole.
+    """
+    try:
+        role = Role(user.role)
+        purpose_ = Purpose(purpose)
+        cats = frozenset(DataCategory(c) for c in categories)
+    except ValueError:
+        return Disclosure(_deny("Unknown role, purpose or data category."), frozenset(), {})
+    erased = {c: Withheld.ERASED for c in cats & ERASED_CATEGORIES} if household and household.is_erased else {}
+    care = role in (Role.CONSULTANT, Role.PROFESSIONAL) and household is not None and is_read(action)
+    if not care or household is None:
+        whole = decide(user, action, household, cats, purpose_, on=on, emergency_reason=emergency_reason,
+                       municipality=municipality)
+        shown = cats - erased.keys() if whole.allowed else frozenset()
+        return Disclosure(whole, frozenset(shown), dict(erased) if whole.allowed else {})
+    rel = relationship_of(user, household, municipality)
+    reason = (emergency_reason or "").strip()
+    if rel == Relationship.UNRELATED:
+        used: list[str] = []
+        withheld: dict[DataCategory, Withheld] = dict.fromkeys(cats, Withheld.NO_CONSENT)
+        if not reason:
+            return Disclosure(_deny(UNRELATED_REASON), frozenset(), {})
+    else:
+        used, withheld = _per_category(user, rel, household, cats, purpose_, on)
+    withheld = {c: w for c, w in withheld.items() if c not in erased}
+    if withheld and reason:
+        if not reason_of_substance(reason):
+            return Disclosure(_deny("An emergency access needs a reason a reviewer can judge: at least four words "
+                                    f"and {EMERGENCY_REASON_MIN_CHARS} letters."), frozenset(), {})
+        used.append("emergency")
+        decision = Decision(True, "Emergency access (break the glass) to what was withheld; flagged for review.",
+                            ",".join(dict.fromkeys(used)), emergency=True)
+        return Disclosure(decision, frozenset(cats - erased.keys()), dict(erased))
+    shown = cats - withheld.keys() - erased.keys()
+    if withheld:
+        words = ("Partly disclosed: the other categories are withheld (no consent or legal basis in force "
+                 "covers them)." if shown else "Nothing disclosed: no consent or legal basis in force covers "
+                 "any category asked.")
+    else:
+        words = "Covered by relationship and consent."
+    decision = Decision(True, words, ",".join(dict.fromkeys(used)) or rel.value)
+    return Disclosure(decision, frozenset(shown), {**withheld, **erased})

@@ -1,7 +1,7 @@
 """Access log: the NEN 7513 views over the access records, indexed.
 
 Per household (chronological, by period), per user, per day, per record (a
-household's data category), and the emergency accesses (break the glass) awaiting
+household's data category; a read's withheld categories with their reasons), and the emergency accesses (break the glass) awaiting
 the privacy officer's review (``EmergencyReviewed`` takes one off the list). Rows hold ids and codes only; an emergency's stated
 reason is sealed in the ledger and shown from there.
 """
@@ -43,6 +43,8 @@ records_table = sa.Table(
     sa.Column("review_verdict", sa.String(16)),  # emergencies: the privacy officer's conclusion
     sa.Column("reviewed_by", sa.String(128)),
     sa.Column("reviewed_at", UtcDateTime()),
+    # issue 16: the categories a read withheld, each with its reason code ({"costs": "no_consent"}); null: none
+    sa.Column("withheld_categories", sa.JSON(none_as_null=True)),
     # The NEN 7513 views page by position (keyset, LIMIT): index each filter with position,
     # so a page is an index range scan, not a filtered walk or a sort (bench.scale, 10M records).
     sa.Index("ix_view_access_household_position", "household_id", "position"),
@@ -72,8 +74,9 @@ class AccessLog(ReadModel):
 
     name = "access_log"
     # 2: emergency review columns; 3: moments read back in UTC; 4: (filter, position) indexes;
-    # 5: needs_review (legal bases and emergency bursts on the review list), organisation index
-    version = 5
+    # 5: needs_review (legal bases and emergency bursts on the review list), organisation index;
+    # 6: withheld_categories (a read disclosed by category, issue 16)
+    version = 6
     tables = (records_table, categories_table)
 
     @singledispatchmethod
@@ -90,6 +93,7 @@ class AccessLog(ReadModel):
             "authorisation": e.authorisation, "outcome": e.outcome, "reason": e.reason, "emergency": e.emergency,
             "subject_user_id": e.subject_user_id, "needs_review": getattr(e, "needs_review", None),
             "review_verdict": None, "reviewed_by": None, "reviewed_at": None,
+            "withheld_categories": getattr(e, "withheld_categories", None) or None,
         }
         on.batch.insert(records_table, row)
         on.batch.local.setdefault("recorded", {})[record_id] = row  # a review may follow in this same batch

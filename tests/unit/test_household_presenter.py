@@ -17,7 +17,9 @@ from uuid import uuid4
 from ledger.aggregates import Actor, Household, Member, NetworkContact, Personal, StaffRef
 from ledger.aggregates.values import Relation
 from ledger.api.schemas import ActorOut, EventOut, HouseholdOut
+from ledger.aggregates.vocabulary import DataCategory
 from ledger.presenters import HOUSEHOLD_EXCLUDED, HOUSEHOLD_FIELDS, event_view, household_view
+from ledger.privacy.policy import Withheld
 
 ACTOR = Actor("u-100", "gemeente-x", "case_worker")
 ON = date(2024, 3, 1)
@@ -97,7 +99,7 @@ def test_the_presented_household_is_exactly_what_the_published_schema_describes(
         # The schema adds the two times an as-of read names (optional: a current read has neither).
         assert set(view) | {"as_of", "known_at"} == set(HouseholdOut.model_fields) == {
             "id", "version", "phase", "composition", "members", "erased", "created_on", "modified_on", "as_of", "known_at",
-            *HOUSEHOLD_FIELDS}
+            "withheld", *HOUSEHOLD_FIELDS}
         assert not HouseholdOut.model_fields["as_of"].is_required() and not HouseholdOut.model_fields["known_at"].is_required()
         assert HouseholdOut.model_validate(view).model_dump(mode="json", exclude_unset=True) == view
         then = view | {"as_of": "2026-03-01", "known_at": {"position": 7, "at": "2026-03-01T10:00:00+00:00"}}
@@ -151,3 +153,31 @@ def test_the_members_are_shown_with_the_ids_a_consent_takes() -> None:
     assert [m["relations"] for m in household_view(h)["members"]] == [[], []]  # the revision's relations, not the referral's
     erased = household_view(_erased())["members"]
     assert [(m["member_id"], m["name"]) for m in erased] == [("m1", None), ("m2", None)]
+
+
+def test_a_withheld_category_nulls_exactly_the_fields_that_hold_it_in_the_schema_shape() -> None:
+    """Issue 16: withholding costs and mental health nulls the costs and nothing else; composition nulls the referral."""
+    h = _household()
+    whole = household_view(h)
+    assert whole["withheld"] == {}
+    view = household_view(h, {DataCategory.COSTS: Withheld.NO_CONSENT, DataCategory.MENTAL_HEALTH: Withheld.NOT_IN_FORCE})
+    assert view["withheld"] == {"costs": "no_consent", "mental_health": "not_in_force"}
+    assert view["costs"] is None and whole["costs"]["k1"]["amount_eur"] == "1250.00"
+    assert {k for k in whole if view[k] != whole[k]} == {"costs", "withheld"}
+    assert HouseholdOut.model_validate(view).model_dump(mode="json", exclude_unset=True) == view
+    hidden = household_view(h, {DataCategory.COMPOSITION: Withheld.NO_CONSENT})
+    assert hidden["referral"] is None and hidden["composition"] is None and hidden["referred_by"] is None
+    assert "Synthetic Adult" not in str(hidden) and hidden["zrm"] == whole["zrm"]
+    assert HouseholdOut.model_validate(hidden).model_dump(mode="json", exclude_unset=True) == hidden
+
+
+def test_an_event_of_a_withheld_category_shows_no_actor_and_no_data() -> None:
+    events = _household().collect_events()
+    withheld = {DataCategory.COSTS: Withheld.NO_CONSENT}
+    views = [event_view(e, withheld) for e in events]
+    cost = [v for v in views if v["type"] == "CostRecorded"]
+    assert cost and all(v["data"] is None and v["actor"] is None and v["withheld"] == {"costs": "no_consent"}
+                        for v in cost)
+    assert all(v["data"] is not None and v["withheld"] is None for v in views if v["type"] != "CostRecorded")
+    assert all(EventOut.model_validate(v).model_dump(mode="json") == v for v in views)
+    assert "1250" not in str(cost)

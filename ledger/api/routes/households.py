@@ -57,7 +57,9 @@ def _times(as_of: date, known_at: KnownAt) -> dict[str, Any]:
 @router.get("/households/{householdId}", responses=READ_ERRORS,
             summary="A household's state, now or at a business date as known at a ledger position",
             response_model=HouseholdOut,
-            description="Without `asOf` and `knownAt`: the current state. With either: the fold of the household's "
+            description="Disclosed by category: every data category you may see; the others are named in "
+                        "`withheld` with their reason and their fields are null (docs/api.md). "
+                        "Without `asOf` and `knownAt`: the current state. With either: the fold of the household's "
                         "events with position <= `knownAt` and business date <= `asOf` (an event that cannot apply "
                         "without a left-out one is skipped); the answer names both times (`as_of`, `known_at`). "
                         "Not referred by then: 404, naming the time.")
@@ -65,15 +67,14 @@ def household(request: Request, who: CallerDep, household_id: HouseholdId, as_of
               known_at: KnownAtParam = None, emergency_reason: EmergencyReason = None) -> JSONResponse:
     app = ledger_of(request).app
     day, known = parse_times(as_of, known_at)
-    if day is None and known is None:
-        h = app.get_household(who.actor, household_id, emergency_reason=reason_text(emergency_reason))
-        # The presenter's dict goes out as it is (no second validation on the hot read path);
-        # tests/unit/test_household_presenter.py holds it to HouseholdOut.
-        return JSONResponse(household_view(h), headers={"ETag": f'"{h.version}"'})
-    folded = app.household_as_of(who.actor, household_id, as_of=day, known_at=known,
-                                 emergency_reason=reason_text(emergency_reason))
-    body = household_view(folded.household) | _times(folded.as_of, folded.known_at)
-    return JSONResponse(body, headers={"ETag": f'"{folded.household.version}"'})
+    read = app.read_household(who.actor, household_id, as_of=day, known_at=known,
+                              emergency_reason=reason_text(emergency_reason))
+    # The presenter's dict goes out as it is (no second validation on the hot read path);
+    # tests/unit/test_household_presenter.py holds it to HouseholdOut.
+    body = household_view(read.household, read.withheld)
+    if read.folded is not None:
+        body |= _times(read.folded.as_of, read.folded.known_at)
+    return JSONResponse(body, headers={"ETag": f'"{read.household.version}"'})
 
 
 @router.get("/households/{householdId}/events", response_model=EventPage, responses=READ_ERRORS,
@@ -82,8 +83,8 @@ def events(request: Request, who: CallerDep, household_id: HouseholdId, cursor: 
            limit: Limit = 100, known_at: KnownAtParam = None, emergency_reason: EmergencyReason = None) -> dict[str, Any]:
     app = ledger_of(request).app
     _, known = parse_times(None, known_at)
-    history = app.history(who.actor, household_id, emergency_reason=reason_text(emergency_reason), known_at=known)
-    out = page([event_view(e) for e in history], cursor, limit)
+    read = app.read_history(who.actor, household_id, emergency_reason=reason_text(emergency_reason), known_at=known)
+    out = page([event_view(e, read.withheld) for e in read.events or ()], cursor, limit)
     if known is not None:
         resolved = app.resolve_known_at(known)
         out["known_at"] = {"position": resolved.position, "at": resolved.at}

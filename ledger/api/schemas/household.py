@@ -18,8 +18,10 @@ from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema, create_m
 
 from ledger.aggregates import Personal
 from ledger.aggregates.values import Actor, ValueObject
-from ledger.aggregates.vocabulary import HouseholdComposition, MemberRelation, MemberRole
+from ledger.aggregates.vocabulary import DataCategory, HouseholdComposition, MemberRelation, MemberRole
 from ledger.presenters import HOUSEHOLD_FIELDS
+from ledger.privacy.categories import FIELD_CATEGORIES
+from ledger.privacy.policy import Withheld
 
 from .base import AS_OF_FIELDS, DecimalText, KnownAtOut, Moment, Out, PersonalText, iso
 
@@ -105,18 +107,32 @@ _HOUSEHOLD_HEAD: dict[str, Any] = {
     "id": (str, Field(description="The household's id (a UUID).")),
     "version": (int, Field(description="The household's version (also in ETag).")),
     "phase": (str, Field(description="referred, intake, coordination, plan, closed or aftercare")),
-    "composition": (HouseholdComposition, Field(
-        description="The household's composition as last revised, else as at referral (docs/evaluation.md).")),
-    "members": (list[MemberOut], Field(
-        description="The members, with their ids (data category composition; issue 16 item 4).")),
+    "composition": (HouseholdComposition | None, Field(
+        description="The household's composition as last revised, else as at referral (docs/evaluation.md); "
+                    "null when composition is withheld.")),
+    "members": (list[MemberOut] | None, Field(
+        description="The members, with their ids (data category composition; issue 16 item 4); null when "
+                    "composition is withheld.")),
     "erased": (bool, ...),
     "created_on": (_OLD_MOMENT, Field(description="When the referral was recorded.")),
     "modified_on": (_OLD_MOMENT, Field(description="When the last event was recorded.")),
 }
+_WITHHELD = Field(description="The data categories withheld from you, each with its reason code (no_consent, "
+                            "not_in_force, erased; docs/api.md, \"Disclosure by category\"). A field or event "
+                            "holding one of them is null. Empty: the household is shown whole.")
+
+
+def _maybe_withheld(name: str, hint: Any) -> Any:
+    """A field that holds a data category reads null when that category is withheld."""
+    out = _out_type(hint)
+    return out | None if FIELD_CATEGORIES[name] else out
+
+
 HouseholdOut: type[BaseModel] = create_model(
     "HouseholdOut", __base__=Out,
-    __doc__="A household's state: every field named by the presenter (ledger/presenters.py).",
-    **(_HOUSEHOLD_HEAD | {name: (_out_type(hint), ...) for name, hint in HOUSEHOLD_FIELDS.items()} | AS_OF_FIELDS),
+    __doc__="A household's state: every field named by the presenter (ledger/presenters.py), null where withheld.",
+    **(_HOUSEHOLD_HEAD | {name: (_maybe_withheld(name, hint), ...) for name, hint in HOUSEHOLD_FIELDS.items()}
+       | {"withheld": (dict[DataCategory, Withheld], _WITHHELD)} | AS_OF_FIELDS),
 )
 
 
@@ -127,7 +143,11 @@ class EventOut(Out):
     type: str = Field(description="The event's class, e.g. Referred, IntakeHeld.")
     recorded_at: Moment
     actor: ActorOut | None
-    data: dict[str, Any] = Field(description="The event's own fields, by type (ledger/aggregates/household.py).")
+    data: dict[str, Any] | None = Field(description="The event's own fields, by type (ledger/aggregates/household.py); "
+                                        "null when the event holds a data category withheld from you.")
+    withheld: dict[DataCategory, Withheld] | None = Field(
+        default=None, description="The event's data categories withheld from you, with their reason codes; "
+                                  "null when shown.")
 
 
 class EventPage(Out):

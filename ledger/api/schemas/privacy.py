@@ -74,7 +74,8 @@ class AccessRecordOut(Out):
     data_categories: list[str] | None = Field(default=None, description="The categories disclosed (or written).")
     # Issue 16, item 3: the review list and a single record (GET /v1/access-log/{recordId}) only.
     withheld_categories: dict[str, str] | None = Field(
-        default=None, description="Review only: category -> reason code for what the read withheld.")
+        default=None, description="A read disclosed by category: each category it withheld, with the reason code "
+                                  "(no_consent, not_in_force, erased); null when nothing was withheld.")
     stated_reason: StatedReasonOut | None = Field(
         default=None, description="Review only: the emergency reason as typed (null: none was stated).")
     relations: RelationsThenOut | None = Field(
@@ -100,6 +101,8 @@ class AccessedByOut(Out):
     action: str
     purpose: str
     data_categories: list[str]
+    withheld_categories: dict[str, str] | None = Field(default=None, description="Withheld from that read, "
+                                                       "with the reason codes; null: nothing withheld.")
     authorisation: str | None
     outcome: str
     emergency: bool

@@ -26,11 +26,11 @@ def _categories(values: list[str] | None) -> str:
 
 def _print_records(rows: list[dict[str, Any]], *, with_household: bool = True) -> None:
     columns = ["at", *(["household"] if with_household else []), "user", "role", "action", "outcome",
-               "authorisation", "categories", "emergency"]
+               "authorisation", "categories", "withheld", "emergency"]
     _console().print(_table(None, columns, [
         (r.get("at"), *([r.get("household_id")] if with_household else []), r.get("user_id"), r.get("role"),
          r.get("action"), r.get("outcome"), r.get("authorisation"), _categories(r.get("data_categories")),
-         r.get("emergency")) for r in rows]))
+         _categories(sorted(r.get("withheld_categories") or {})), r.get("emergency")) for r in rows]))
     typer.echo(f"{len(rows)} access records")
 
 

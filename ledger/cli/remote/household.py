@@ -57,6 +57,25 @@ def _times_line(data: dict[str, Any]) -> str | None:
     return f"as of {data.get('as_of')}, as known at position {(known or {}).get('position')} ({(known or {}).get('at')})"
 
 
+# The reason codes of a withheld data category (docs/api.md, "Disclosure by category"), in words.
+WITHHELD_WORDS = {
+    "no_consent": "no consent or legal basis for your organisation and purpose",
+    "not_in_force": "consent withdrawn, expired or not yet in force",
+    "erased": "erased",
+}
+
+
+def withheld_line(withheld: dict[str, str] | None) -> str | None:
+    """One line naming each withheld category and why, in words; None when nothing is withheld."""
+    if not withheld:
+        return None
+    by_reason: dict[str, list[str]] = {}
+    for category, code in withheld.items():
+        by_reason.setdefault(code, []).append(category)
+    parts = [f"{', '.join(cats)} ({WITHHELD_WORDS.get(code, code)})" for code, cats in by_reason.items()]
+    return f"Withheld: {'; '.join(parts)}."
+
+
 household_app = typer.Typer(
     help="A household's case through the HTTP API, as the user of LEDGER_TOKEN (at LEDGER_URL).",
     no_args_is_help=True,
@@ -117,10 +136,10 @@ def household_show(
     as_of: AsOfDate = None,
     known_at: KnownAt = None,
     emergency_reason: Annotated[str | None, typer.Option(
-        "--emergency-reason", help="Break the glass: why you need this without a consent (reviewed later).")] = None,
+        "--emergency-reason", help="Break the glass for what is withheld: why you need it (reviewed later).")] = None,
     as_json: AsJson = False,
 ) -> None:
-    """A household's state (needs a consent covering every data category)."""
+    """A household's state: every data category you may see; the others are named as withheld, with why."""
     with _client() as c:
         day, known = _times(as_of, known_at)
         state, version = c.household(household, day, known_at=known, emergency_reason=emergency_reason)
@@ -135,9 +154,12 @@ def _print_household(s: dict[str, Any], version: int) -> None:
     out = _console()
     out.print(f"Household {s.get('id')}  version {version}  phase {s.get('phase')}"
               + ("  [erased]" if s.get("erased") else ""))
+    if line := withheld_line(s.get("withheld")):
+        out.print(line)
     ref = s.get("referral") or {}
-    out.print(f"referred on {ref.get('on')} by {_cell(ref.get('sources'))}; {ref.get('composition')}, "
-              f"{ref.get('adults')} adults, {ref.get('children')} children")
+    if ref:
+        out.print(f"referred on {ref.get('on')} by {_cell(ref.get('sources'))}; {ref.get('composition')}, "
+                  f"{ref.get('adults')} adults, {ref.get('children')} children")
     if s.get("composition_revision"):
         revised = s["composition_revision"]
         out.print(f"composition revised on {revised.get('on')}: {revised.get('composition')}")
@@ -179,13 +201,23 @@ def _print_household(s: dict[str, Any], version: int) -> None:
 
 @household_app.command("events")
 @_handled
-def household_events(household: HouseholdId, as_json: AsJson = False) -> None:
-    """A household's history, oldest first: date, what happened, who, a short summary (--json: the raw events)."""
+def household_events(
+    household: HouseholdId,
+    emergency_reason: Annotated[str | None, typer.Option(
+        "--emergency-reason", help="Break the glass for what is withheld: why you need it (reviewed later).")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """A household's history, oldest first, with who acted; events of a withheld category without their data."""
     with _client() as c:
-        rows = list(c.events(household))
+        rows = list(c.events(household, emergency_reason=emergency_reason))
     if as_json:
         return _json(rows)
     print_history(_console(), rows)
+    withheld: dict[str, str] = {}
+    for e in rows:
+        withheld.update(e.get("withheld") or {})
+    if line := withheld_line(withheld):
+        _console().print(f"{sum(1 for e in rows if e.get('withheld'))} events shown without their data. {line}")
 
 
 @household_app.command("plan")
