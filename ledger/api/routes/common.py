@@ -24,7 +24,8 @@ from ..schemas import ReferralResult, WriteResult
 
 __all__ = [
     "READ_ERRORS", "VIEW_READ_ERRORS", "WRITE_ERRORS", "Cursor", "EmergencyReason", "HouseholdId", "IdempotencyKey",
-    "AsOfParam", "ItemId", "KnownAtParam", "Limit", "MinPosition", "decode_cursor", "encode_cursor", "idempotent", "page",
+    "AsOfParam", "ItemId", "KnownAtParam", "Limit", "MinPosition", "decode_cursor", "decode_keyset", "encode_cursor",
+    "encode_keyset", "idempotent", "page",
     "parse_times", "problem_responses", "reason_text", "records_page", "written",
 ]
 
@@ -135,6 +136,38 @@ def decode_cursor(cursor: str | None) -> int:
     if mark < 0:
         raise ApiProblem(400, "invalid-cursor", "Invalid cursor", "Use the `next` value of the previous page.")
     return mark
+
+
+def _bound(*context: str) -> str:
+    """A short digest of what a keyset cursor was issued for (the caller and the list's filters)."""
+    import hashlib
+
+    return hashlib.sha256("\x1f".join(context).encode()).hexdigest()[:16]
+
+
+def encode_keyset(mark: int, *context: str) -> str:
+    """An opaque cursor for a keyset-paged list: the last key seen, bound to the caller and the filters."""
+    return base64.urlsafe_b64encode(json.dumps({"k": mark, "b": _bound(*context)}).encode()).decode().rstrip("=")
+
+
+def decode_keyset(cursor: str | None, *context: str) -> int:
+    """The last key of the previous page (0 without a cursor).
+
+    A cursor that is not one of ours, or was issued to another user or for other filters, is a
+    400 problem: a page starts only where a page of the same list, for the same caller, ended.
+    """
+    if not cursor:
+        return 0
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        mark, bound = data["k"], data["b"]
+        ok = type(mark) is int and mark >= 0 and bound == _bound(*context) and set(data) == {"k", "b"}
+    except (ValueError, KeyError, TypeError):
+        ok = False
+    if not ok:
+        raise ApiProblem(400, "invalid-cursor", "Invalid cursor",
+                         "Use the `next` value of the previous page of this list, with the same filters.")
+    return int(mark)
 
 
 def records_page(rows: list[dict[str, Any]], limit: int) -> dict[str, Any]:
