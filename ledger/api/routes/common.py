@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import base64
+import hmac
 import json
 from collections.abc import Callable
 from datetime import date, datetime
@@ -138,31 +139,36 @@ def decode_cursor(cursor: str | None) -> int:
     return mark
 
 
-def _bound(*context: str) -> str:
-    """A short digest of what a keyset cursor was issued for (the caller and the list's filters)."""
+def _tag(request: Request, mark: int, context: tuple[str, ...]) -> str:
+    """The cursor's tag: keyed (the deployment's index key, domain-separated), over the key and what it was issued for."""
     import hashlib
 
-    return hashlib.sha256("\x1f".join(context).encode()).hexdigest()[:16]
+    data = json.dumps([mark, *context]).encode()
+    key = getattr(ledger_of(request).app.keys, "index_key", None)
+    return key.tag("list-cursor", data) if key is not None else hashlib.sha256(data).hexdigest()[:32]
 
 
-def encode_keyset(mark: int, *context: str) -> str:
-    """An opaque cursor for a keyset-paged list: the last key seen, bound to the caller and the filters."""
-    return base64.urlsafe_b64encode(json.dumps({"k": mark, "b": _bound(*context)}).encode()).decode().rstrip("=")
+def encode_keyset(request: Request, mark: int, *context: str) -> str:
+    """An opaque cursor for a keyset-paged list: the last key seen, tagged for the caller and the filters."""
+    body = {"k": mark, "t": _tag(request, mark, context)}
+    return base64.urlsafe_b64encode(json.dumps(body).encode()).decode().rstrip("=")
 
 
-def decode_keyset(cursor: str | None, *context: str) -> int:
+def decode_keyset(request: Request, cursor: str | None, *context: str) -> int:
     """The last key of the previous page (0 without a cursor).
 
-    A cursor that is not one of ours, or was issued to another user or for other filters, is a
-    400 problem: a page starts only where a page of the same list, for the same caller, ended.
+    A cursor that is not one the service issued, was changed, or was issued to another user or
+    for other filters is a 400 problem: a page starts only where a page of the same list, for
+    the same caller, ended.
     """
     if not cursor:
         return 0
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        mark, bound = data["k"], data["b"]
-        ok = type(mark) is int and mark >= 0 and bound == _bound(*context) and set(data) == {"k", "b"}
-    except (ValueError, KeyError, TypeError):
+        mark = data["k"]
+        ok = (type(mark) is int and mark >= 0 and set(data) == {"k", "t"}
+              and hmac.compare_digest(str(data["t"]), _tag(request, mark, context)))
+    except (ValueError, KeyError, TypeError, AttributeError):
         ok = False
     if not ok:
         raise ApiProblem(400, "invalid-cursor", "Invalid cursor",

@@ -48,7 +48,7 @@ def caseload(request: Request, who: CallerDep, cursor: Cursor = None, limit: Lim
                                                 "coordination, plan, aftercare, closed).")] = None,
              min_position: MinPosition = 0) -> dict[str, Any]:
     context = (who.actor.user_id, who.actor.organisation, who.actor.role, phase or "")
-    after = decode_keyset(cursor, *context)
+    after = decode_keyset(request, cursor, *context)
     rows = read_side_of(request).households(who.actor, after=after, limit=limit + 1, phase=phase,
                                             min_position=min_position)
     more = len(rows) > limit
@@ -56,7 +56,7 @@ def caseload(request: Request, who: CallerDep, cursor: Cursor = None, limit: Lim
     items = [{"household_id": r["household_id"], "version": r["version"], "phase": r["phase"],
               "referred_on": r["referred_on"], "case_director": r["case_director"], "erased": r["erased"]}
              for r in rows]
-    return {"items": items, "next": encode_keyset(rows[-1]["position"], *context) if more else None}
+    return {"items": items, "next": encode_keyset(request, rows[-1]["position"], *context) if more else None}
 
 
 def _times(as_of: date, known_at: KnownAt) -> dict[str, Any]:
