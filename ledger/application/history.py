@@ -216,11 +216,24 @@ class Reads(LedgerCore):
                               emergency_reason=emergency_reason, save_now=True)
         return self._history_upto(household, known_at)
 
+    def record_list(self, actor: Actor) -> None:
+        """Record a caseload-list read (one ``list_households`` record, category composition) before it goes out.
+
+        The list itself is filtered by the policy household by household: here, or in the
+        read side's query (``ledger.projections.household_list``).
+        """
+        listing = Decision(True, "Caseload list: only households this user may see.", "relationship")
+        self.save(access_record(
+            actor=actor, action=Action.LIST_HOUSEHOLDS, household_id=None,
+            categories=frozenset({DataCategory.COMPOSITION}), decision=listing, at=self.clock(),
+        ))
+
     def list_households(self, actor: Actor) -> list[HouseholdSummary]:
         """The households this user may see, in referral order, access-recorded first.
 
-        A scan of every household in the store (issue 16 serves lists from the views). Each is
-        filtered by the policy (composition is what a caseload line shows); oversight roles see none.
+        A scan of every household in the store, for the operator's local tools; the service's list
+        is the read side's indexed query (``ReadSide.households``). Each is filtered by the policy
+        (composition is what a caseload line shows); oversight roles see none.
         """
         today = self.today()
         visible = [
@@ -228,11 +241,7 @@ class Reads(LedgerCore):
             if decide(actor, Action.READ, h, [DataCategory.COMPOSITION], actor.purpose, on=today,
                       municipality=self.municipality).allowed
         ]
-        listing = Decision(True, "Caseload list: only households this user may see.", "relationship")
-        self.save(access_record(
-            actor=actor, action=Action.LIST_HOUSEHOLDS, household_id=None,
-            categories=frozenset({DataCategory.COMPOSITION}), decision=listing, at=self.clock(),
-        ))
+        self.record_list(actor)
         return [
             HouseholdSummary(
                 household_id=h.id, version=h.version, phase=h.phase, referred_on=h.referred_on,

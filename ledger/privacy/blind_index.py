@@ -67,6 +67,12 @@ class IndexKey:
             return None
         return hmac.new(self.material, b"ledger-bsn-index:" + normal.encode("ascii"), hashlib.sha256).hexdigest()
 
+    def tag(self, purpose: str, data: bytes) -> str:
+        """A keyed tag of ``data`` for ``purpose`` (domain-separated from the BSN index): e.g. an opaque
+        list cursor the service can tell it issued, unchanged (``ledger.api.routes.common.encode_keyset``)."""
+        message = b"ledger-tag:" + purpose.encode("ascii") + b":" + data
+        return hmac.new(self.material, message, hashlib.sha256).hexdigest()[:32]
+
     def digests(self, bsns: Iterable[str | None]) -> list[str]:
         """The distinct digests of the BSNs given (non-BSNs left out), in order."""
         return list(dict.fromkeys(d for b in bsns if b and (d := self.digest(b)) is not None))

@@ -19,6 +19,7 @@ from .access_log import AccessLog
 from .caseloads import Caseloads
 from .current_plan import CurrentPlan
 from .evaluation_facts import EvaluationFacts
+from .household_list import HouseholdList
 from .involvement import WhoIsInvolved
 from .base import Applied, Batch, ReadModel, Rows, metadata
 from .runner import BATCH, REBUILD_BATCH, ConcurrentRunnerError, Progress, Runner
@@ -47,7 +48,7 @@ class WithViews(Followed, Protocol):
 
 def all_models() -> list[ReadModel]:
     """Every view, in the order they are applied."""
-    return [CurrentPlan(), Caseloads(), WhoIsInvolved(), AccessLog(), EvaluationFacts()]
+    return [CurrentPlan(), Caseloads(), WhoIsInvolved(), AccessLog(), EvaluationFacts(), HouseholdList()]
 
 
 def sqlite_views_engine(path: str) -> sa.Engine:

@@ -20,7 +20,7 @@ from ledger.aggregates import Actor, errors
 from ledger.aggregates.actions import Action
 from ledger.aggregates.vocabulary import DataCategory as C
 
-from . import Followed, access_log, as_of, caseloads, current_plan, involvement
+from . import Followed, access_log, as_of, caseloads, current_plan, household_list, involvement
 from .plan_words import Names, in_words
 from .household_as_of import household_views
 from .knowledge import KnownAt, known_at_of
@@ -159,6 +159,29 @@ class ReadSide:
             if by == "organisation":
                 return list(caseloads.by_organisation(conn, day, position)), knew
             return list(caseloads.by_director(conn, day, position)), knew
+
+    def households(self, actor: Actor, *, after: int = 0, limit: int = 100, phase: str | None = None,
+                   min_position: int = 0) -> list[dict[str, Any]]:
+        """The caseload list: the next ``limit`` households this user may see after the keyset ``after``.
+
+        Filtered by the access policy in the query (:mod:`.household_list`), in referral order.
+        Recorded first (one ``list_households`` record); then it waits until the view holds the
+        ledger as it was when asked (and ``min_position``), so a consent withdrawn or a director
+        replaced a moment ago already counts.
+        """
+        if phase is not None and phase not in household_list.PHASES:
+            raise errors.InvalidInputError(
+                f"Unknown phase {errors.shown(phase)}; known: {', '.join(household_list.PHASES)}.")
+        head = self.runner.head()
+        if min_position > head:
+            self._ready(min_position)  # refused before anything is recorded
+        self.app.record_list(actor)
+        self._ready(max(min_position, head), household_list.HouseholdList.name)
+        with self.runner.engine.connect() as conn:
+            return household_list.page(
+                conn, user_id=actor.user_id, organisation=actor.organisation, role=actor.role,
+                purpose=actor.purpose, today=self.app.today(), municipality=self.app.municipality,
+                after=after, limit=limit, phase=phase)
 
     def access_records(self, actor: Actor, *, household_id: str | None = None, user_id: str | None = None,
                        day: date | None = None, category: str | None = None, emergency: bool | None = None,

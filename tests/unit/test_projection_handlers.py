@@ -46,12 +46,13 @@ from ledger.projections.evaluation_facts import (
     fact_referrals,
     fact_zrm,
 )
+from ledger.projections.household_list import HouseholdList, page
 from ledger.projections.involvement import WhoIsInvolved, involved
 from ledger.reports.facts_as_of import facts_as_of
 
 ALL_VIEWS: dict[str, Callable[[], ReadModel]] = {
     "current_plan": CurrentPlan, "caseloads": Caseloads, "involvement": WhoIsInvolved, "access_log": AccessLog,
-    "evaluation_facts": EvaluationFacts,
+    "evaluation_facts": EvaluationFacts, "household_list": HouseholdList,
 }
 
 
@@ -207,9 +208,35 @@ def _evaluation_facts(conn: sa.Connection, h: History, middle: bool) -> None:
         assert tuple(state(LATER + timedelta(days=1), h.middle)) == (None, None, 0, False)  # not yet recorded
 
 
+def _household_list(conn: sa.Connection, h: History, middle: bool) -> None:
+    def seen(user_id: str, organisation: str, role: str = "consultant") -> list[tuple[Any, ...]]:
+        rows = page(conn, user_id=user_id, organisation=organisation, role=role, purpose="coordination", today=DAY,
+                    municipality="gemeente-x")
+        return [(r["household_id"], r["phase"], r["case_director"], r["erased"]) for r in rows]
+
+    two = (h.two, "intake", DIRECTOR.user_id, False)
+    # the worker of the ggd is involved with one, but its consent covers finances, not composition
+    assert seen("w-1", "ggd", "professional") == []
+    assert seen("u-nobody", "gemeente-x") == []  # the intake team sees neither: both have a director
+    assert seen("u-200", "gemeente-x", "privacy_officer") == []
+    if middle:
+        assert seen(DIRECTOR.user_id, DIRECTOR.organisation) == [(h.one, "plan", DIRECTOR.user_id, False), two]
+        assert seen("op", "gemeente-x", "operator") == seen(DIRECTOR.user_id, DIRECTOR.organisation)
+    else:
+        assert seen(DIRECTOR.user_id, DIRECTOR.organisation) == [two]
+        one = (h.one, "closed", OTHER_DIRECTOR.user_id, True)  # erased: the relations stay, as in the aggregate
+        assert seen(OTHER_DIRECTOR.user_id, OTHER_DIRECTOR.organisation, "professional") == [one]
+        assert seen("op", "gemeente-x", "operator") == [one, two]
+        versions = {r["household_id"]: r["version"] for r in page(
+            conn, user_id="op", organisation="gemeente-x", role="operator", purpose="coordination", today=DAY,
+            municipality="gemeente-x", after=0, limit=1)}
+        assert versions == {h.one: sum(isinstance(s[0], Household.Event) and str(s[0].originator_id) == h.one
+                                       for s in h.saves)}  # one page of one: the keyset's first
+
+
 CHECKS: dict[str, Callable[[sa.Connection, History, bool], None]] = {
     "current_plan": _current_plan, "caseloads": _caseloads, "involvement": _involvement,
-    "access_log": _access_log, "evaluation_facts": _evaluation_facts,
+    "access_log": _access_log, "evaluation_facts": _evaluation_facts, "household_list": _household_list,
 }
 
 

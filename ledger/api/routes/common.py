@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import base64
+import hmac
 import json
 from collections.abc import Callable
 from datetime import date, datetime
@@ -24,7 +25,8 @@ from ..schemas import ReferralResult, WriteResult
 
 __all__ = [
     "READ_ERRORS", "VIEW_READ_ERRORS", "WRITE_ERRORS", "Cursor", "EmergencyReason", "HouseholdId", "IdempotencyKey",
-    "AsOfParam", "ItemId", "KnownAtParam", "Limit", "MinPosition", "decode_cursor", "encode_cursor", "idempotent", "page",
+    "AsOfParam", "ItemId", "KnownAtParam", "Limit", "MinPosition", "decode_cursor", "decode_keyset", "encode_cursor",
+    "encode_keyset", "idempotent", "page",
     "parse_times", "problem_responses", "reason_text", "records_page", "written",
 ]
 
@@ -138,6 +140,43 @@ def decode_cursor(cursor: str | None) -> int:
     if mark < 0:
         raise ApiProblem(400, "invalid-cursor", "Invalid cursor", "Use the `next` value of the previous page.")
     return mark
+
+
+def _tag(request: Request, mark: int, context: tuple[str, ...]) -> str:
+    """The cursor's tag: keyed (the deployment's index key, domain-separated), over the key and what it was issued for."""
+    import hashlib
+
+    data = json.dumps([mark, *context]).encode()
+    key = getattr(ledger_of(request).app.keys, "index_key", None)
+    return key.tag("list-cursor", data) if key is not None else hashlib.sha256(data).hexdigest()[:32]
+
+
+def encode_keyset(request: Request, mark: int, *context: str) -> str:
+    """An opaque cursor for a keyset-paged list: the last key seen, tagged for the caller and the filters."""
+    body = {"k": mark, "t": _tag(request, mark, context)}
+    return base64.urlsafe_b64encode(json.dumps(body).encode()).decode().rstrip("=")
+
+
+def decode_keyset(request: Request, cursor: str | None, *context: str) -> int:
+    """The last key of the previous page (0 without a cursor).
+
+    A cursor that is not one the service issued, was changed, or was issued to another user or
+    for other filters is a 400 problem: a page starts only where a page of the same list, for
+    the same caller, ended.
+    """
+    if not cursor:
+        return 0
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        mark = data["k"]
+        ok = (type(mark) is int and mark >= 0 and set(data) == {"k", "t"}
+              and hmac.compare_digest(str(data["t"]), _tag(request, mark, context)))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        ok = False
+    if not ok:
+        raise ApiProblem(400, "invalid-cursor", "Invalid cursor",
+                         "Use the `next` value of the previous page of this list, with the same filters.")
+    return int(mark)
 
 
 def records_page(rows: list[dict[str, Any]], limit: int) -> dict[str, Any]:

@@ -22,6 +22,8 @@ from .common import (
     READ_ERRORS,
     VIEW_READ_ERRORS,
     Cursor,
+    decode_keyset,
+    encode_keyset,
     EmergencyReason,
     HouseholdId,
     Limit,
@@ -30,23 +32,31 @@ from .common import (
     MinPosition,
     page,
     parse_times,
-    problem_responses,
     reason_text,
 )
 
 router = APIRouter(prefix="/v1", tags=["households"])
 
 
-@router.get("/households", response_model=HouseholdSummaryPage, summary="My caseload", responses=problem_responses(403),
-            description="Households the caller may see, with phase and version. Filter by phase; cursor-paginated.")
+@router.get("/households", response_model=HouseholdSummaryPage, summary="My caseload", responses=VIEW_READ_ERRORS,
+            description="Households the caller may see (the access policy's read of `composition`, applied in the "
+                        "query), in referral order, with phase and version: from the household-list view, "
+                        "keyset-paged (`next` is an opaque cursor, valid for the same caller and `phase`). "
+                        "Complete up to the moment of asking (and `minPosition`). One access record per page.")
 def caseload(request: Request, who: CallerDep, cursor: Cursor = None, limit: Limit = 100,
-             phase: Annotated[str | None, Query(max_length=20, description="Only this phase.")] = None) -> dict[str, Any]:
-    rows = [
-        {"household_id": str(r.household_id), "version": r.version, "phase": r.phase,
-         "referred_on": r.referred_on, "case_director": r.case_director, "erased": r.erased}
-        for r in ledger_of(request).app.list_households(who.actor) if phase is None or r.phase == phase
-    ]
-    return page(rows, cursor, limit)
+             phase: Annotated[str | None, Query(max_length=20, description="Only this phase (referred, intake, "
+                                                "coordination, plan, aftercare, closed).")] = None,
+             min_position: MinPosition = 0) -> dict[str, Any]:
+    context = (who.actor.user_id, who.actor.organisation, who.actor.role, phase or "")
+    after = decode_keyset(request, cursor, *context)
+    rows = read_side_of(request).households(who.actor, after=after, limit=limit + 1, phase=phase,
+                                            min_position=min_position)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [{"household_id": r["household_id"], "version": r["version"], "phase": r["phase"],
+              "referred_on": r["referred_on"], "case_director": r["case_director"], "erased": r["erased"]}
+             for r in rows]
+    return {"items": items, "next": encode_keyset(request, rows[-1]["position"], *context) if more else None}
 
 
 def _times(as_of: date, known_at: KnownAt) -> dict[str, Any]:
