@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 import typer
 
 from ledger.bootstrap import generate_master_key
 
-from .base import _fail, _ledger, _operator
+from .base import AsJson, _fail, _ledger, _operator, _print_json
 
 __all__ = ["keys_app"]
 
@@ -22,10 +23,13 @@ def keys_generate() -> None:
 
 
 @keys_app.command("status")
-def keys_status() -> None:
+def keys_status(as_json: AsJson = False) -> None:
     """Which master key wraps how many data keys, pending erasures, and whether a rotation is due."""
     with _ledger() as ledger:
         status = ledger.keys.status()
+    if as_json:
+        return _print_json({**dataclasses.asdict(status), "rotation_due": status.rotation_due,
+                            "rotation_unfinished": status.rotation_unfinished})
     typer.echo(f"current master key: {status.current}")
     for mid, count in sorted(status.rows_by_master.items()):
         typer.echo(f"  {mid}: {count} data keys" + ("" if mid == status.current else " (old: run `ledger keys rotate`)"))
