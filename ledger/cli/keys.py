@@ -10,6 +10,7 @@ import typer
 from ledger.bootstrap import generate_master_key
 
 from .base import AsJson, _fail, _ledger, _operator, _print_json
+from .terminal import echo
 
 __all__ = ["keys_app"]
 
@@ -35,15 +36,15 @@ def keys_status(as_json: AsJson = False) -> None:
         typer.echo(f"  {mid}: {count} data keys" + ("" if mid == status.current else " (old: run `ledger keys rotate`)"))
     typer.echo(f"pending erasures: {status.pending_erasures}")
     if status.rotation_due:
-        typer.echo(f"rotation due: {status.erasures_under_current} erasures since the last rotation "
-                   "(WAL, standbys and backups can still undo them)")
+        echo(f"rotation due: {status.erasures_under_current} erasures since the last rotation "
+             "(WAL, standbys and backups can still undo them)", indent=2)
     elif status.rotation_unfinished:
         typer.echo("rotation unfinished: data keys are still wrapped by an old master key")
     else:
         typer.echo("rotation: not due")
     for mid in status.old_keys_unused:
-        typer.echo(f"old master key {mid} wraps nothing any more: remove it from the configuration and destroy "
-                   "every copy")
+        echo(f"old master key {mid} wraps nothing any more: remove it from the configuration and destroy "
+             "every copy", indent=2)
 
 
 @keys_app.command("reindex")

@@ -18,6 +18,7 @@ from ledger.bootstrap import configure_logging
 from ledger.privacy.retention import load_rules
 
 from .base import AsJson, CliError, _ledger, _operator, _print_json, _settings, log
+from .terminal import echo
 
 __all__ = ["service_app"]
 
@@ -96,7 +97,8 @@ def retention(as_json: AsJson = False) -> None:
     typer.echo(f"retention rules ({'from ' + str(settings.retention_file) if settings.retention_file else 'defaults'}):")
     for r in rules:
         on_request = "yields to a data-subject request" if r.yields_to_request else "blocks every erasure"
-        typer.echo(f"  {r.kind}: {r.years} years after closure, {r.law}; {on_request}")
-        typer.echo(f"    categories: {', '.join(sorted(r.categories))}" + (f"; source: {r.source}" if r.source else ""))
+        echo(f"  {r.kind}: {r.years} years after closure, {r.law}; {on_request}", indent=4)
+        echo(f"    categories: {', '.join(sorted(r.categories))}" + (f"; source: {r.source}" if r.source else ""),
+             indent=2)
     if not rules:
         typer.echo("  (none: only retention holds placed by the privacy officer block erasure)")

@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import sys
+import textwrap
 from collections.abc import Collection, Iterable
 from datetime import datetime
 from functools import lru_cache
@@ -32,8 +33,8 @@ if TYPE_CHECKING:
     from rich.table import Table
 
 __all__ = [
-    "PIPE_WIDTH", "cell", "console", "local_time", "local_zone", "print_access_records", "print_json", "short_id", "table",
-    "width",
+    "PIPE_WIDTH", "cell", "console", "echo", "local_time", "local_zone", "print_access_records", "print_json", "short_id",
+    "table", "width",
 ]
 
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
@@ -92,6 +93,15 @@ def width() -> int:
     if sys.stdout.isatty():
         return shutil.get_terminal_size().columns
     return PIPE_WIDTH
+
+
+def echo(text: str, *, indent: int = 0, err: bool = False) -> None:
+    """A line of text wrapped at :func:`width` (continuations indented ``indent`` more than the first)."""
+    lead = len(text) - len(text.lstrip(" "))
+    lines = textwrap.wrap(text, width=width(), subsequent_indent=" " * (lead + indent), break_on_hyphens=False,
+                          drop_whitespace=True) or [""]
+    for line in lines:
+        typer.echo(line, err=err)
 
 
 def console() -> Console:

@@ -28,7 +28,7 @@ from ledger.presenters import event_view, household_view
 
 from .dates import AS_OF_HELP, KNOWN_AT_HELP, parse_as_of, parse_known_at
 from .base import AsJson, CliError, HouseholdId, _date, _ledger, _operator, _print_json, _settings
-from .terminal import console, local_time, print_access_records, print_json, table
+from .terminal import console, echo, local_time, print_access_records, print_json, table
 
 __all__ = ["views_app"]
 
@@ -107,17 +107,17 @@ def views_household(
 def _print_household_text(state: dict[str, Any], history: list[dict[str, Any]], tz: ZoneInfo) -> None:
     ref = state["referral"]
     director = (state.get("case_director") or {}).get("director") or {}
-    typer.echo(f"Household {state['id']}  version {state['version']}  phase {state['phase']}"
-               + ("  [erased]" if state["erased"] else ""))
-    typer.echo(f"  referred on {ref['on']} by {', '.join(ref['sources'])}; "
-               f"{ref['composition']} ({ref['adults']} adults, {ref['children']} children)")
+    echo(f"Household {state['id']}  version {state['version']}  phase {state['phase']}"
+         + ("  [erased]" if state["erased"] else ""))
+    echo(f"  referred on {ref['on']} by {', '.join(ref['sources'])}; "
+         f"{ref['composition']} ({ref['adults']} adults, {ref['children']} children)")
     if state.get("composition_revision"):
-        typer.echo(f"  composition revised on {state['composition_revision']['on']}: {state['composition']}")
+        echo(f"  composition revised on {state['composition_revision']['on']}: {state['composition']}")
     for m in ref["members"]:
-        typer.echo(f"  member {m['member_id']}: {m['role']:5} {m['name'] or '[erased]'}")
-    typer.echo(f"  case director: {director.get('user_id', '-')} {director.get('organisation', '')}".rstrip())
-    typer.echo(f"  goals {len(state['goals'])}, actions {len(state['actions'])}, "
-               f"involvements {len(state['involvements'])}, ZRM measurements {len(state['zrm'])}")
+        echo(f"  member {m['member_id']}: {m['role']:5} {m['name'] or '[erased]'}")
+    echo(f"  case director: {director.get('user_id', '-')} {director.get('organisation', '')}".rstrip())
+    echo(f"  goals {len(state['goals'])}, actions {len(state['actions'])}, "
+         f"involvements {len(state['involvements'])}, ZRM measurements {len(state['zrm'])}")
     console().print(table(f"History (recorded at, {tz.key})", ["version", "recorded at", "event", "by"], [
         (e["version"], datetime.fromisoformat(e["recorded_at"]).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"), e["type"],
          "{user_id} ({organisation}, {role})".format_map({"user_id": "?", "organisation": "?", "role": "?",
