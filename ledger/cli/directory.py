@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from .base import AsJson, _ledger, _operator, _print_json, _settings
+from .terminal import console, table
 
 __all__ = ["organisations_app", "users_app"]
 
@@ -40,9 +41,9 @@ def users_list(as_json: AsJson = False) -> None:
         _print_json([{"id": u.user_id, "name": u.display_name, "organisation": u.organisation,
                       "role": u.role.value, "disabled": u.disabled} for u in rows])
         return
-    for u in rows:
-        typer.echo(f"{u.user_id:14} {u.role.value:16} {'disabled' if u.disabled else 'active':8} "
-                   f"{u.organisation} / {u.display_name}")
+    console().print(table(None, ["user", "role", "status", "organisation", "name"],
+                          [(u.user_id, u.role.value, "disabled" if u.disabled else "active", u.organisation,
+                            u.display_name) for u in rows], nowrap=("user",)))
     typer.echo(f"{len(rows)} users")
 
 
@@ -85,6 +86,6 @@ def organisations_list(as_json: AsJson = False) -> None:
     if as_json:
         _print_json([{"id": o.org_id, "name": o.name, "kind": o.kind.value} for o in rows])
         return
-    for o in rows:
-        typer.echo(f"{o.org_id:40} {o.kind.value:12} {o.name}")
+    console().print(table(None, ["organisation", "kind", "name"], [(o.org_id, o.kind.value, o.name) for o in rows],
+                          nowrap=("organisation",)))
     typer.echo(f"{len(rows)} organisations")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 import typer
 
 from ledger.bootstrap import generate_master_key
 
-from .base import _fail, _ledger, _operator
+from .base import AsJson, _fail, _ledger, _operator, _print_json
+from .terminal import echo
 
 __all__ = ["keys_app"]
 
@@ -22,24 +24,27 @@ def keys_generate() -> None:
 
 
 @keys_app.command("status")
-def keys_status() -> None:
+def keys_status(as_json: AsJson = False) -> None:
     """Which master key wraps how many data keys, pending erasures, and whether a rotation is due."""
     with _ledger() as ledger:
         status = ledger.keys.status()
+    if as_json:
+        return _print_json({**dataclasses.asdict(status), "rotation_due": status.rotation_due,
+                            "rotation_unfinished": status.rotation_unfinished})
     typer.echo(f"current master key: {status.current}")
     for mid, count in sorted(status.rows_by_master.items()):
         typer.echo(f"  {mid}: {count} data keys" + ("" if mid == status.current else " (old: run `ledger keys rotate`)"))
     typer.echo(f"pending erasures: {status.pending_erasures}")
     if status.rotation_due:
-        typer.echo(f"rotation due: {status.erasures_under_current} erasures since the last rotation "
-                   "(WAL, standbys and backups can still undo them)")
+        echo(f"rotation due: {status.erasures_under_current} erasures since the last rotation "
+             "(WAL, standbys and backups can still undo them)", indent=2)
     elif status.rotation_unfinished:
         typer.echo("rotation unfinished: data keys are still wrapped by an old master key")
     else:
         typer.echo("rotation: not due")
     for mid in status.old_keys_unused:
-        typer.echo(f"old master key {mid} wraps nothing any more: remove it from the configuration and destroy "
-                   "every copy")
+        echo(f"old master key {mid} wraps nothing any more: remove it from the configuration and destroy "
+             "every copy", indent=2)
 
 
 @keys_app.command("reindex")

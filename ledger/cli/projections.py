@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from .base import CliError, _ledger
+from .base import AsJson, CliError, _ledger, _print_json
+from .terminal import local_time
 
 __all__ = ["projections_app"]
 
@@ -15,19 +16,27 @@ projections_app = typer.Typer(help="Read models: follow the ledger, rebuild, sho
 
 
 @projections_app.command("status")
-def projections_status() -> None:
+def projections_status(as_json: AsJson = False) -> None:
     """Each view's position in the ledger, how far behind the head it is, and where a stalled view stopped."""
     with _ledger() as ledger:
         runner = ledger.views
         head = runner.head()
         stalls = runner.failures()
-        for name, position in runner.positions().items():
-            line = f"{name:18} at {position:>10}  (head {head}, {head - position} behind)"
-            stall = stalls.get(name)
-            if stall is not None:
-                line += (f"  STALLED at position {stall.position}: {stall.error_type}"
-                         f" ({stall.attempts} attempts since {stall.since:%Y-%m-%d %H:%M:%S} UTC)")
-            typer.echo(line)
+        positions = runner.positions()
+    if as_json:
+        return _print_json([
+            {"view": name, "position": position, "head": head, "behind": head - position,
+             "stalled": None if (stall := stalls.get(name)) is None else {
+                 "position": stall.position, "error_type": stall.error_type, "attempts": stall.attempts,
+                 "since": stall.since.isoformat()}}
+            for name, position in positions.items()])
+    for name, position in positions.items():
+        line = f"{name:18} at {position:>10}  (head {head}, {head - position} behind)"
+        stall = stalls.get(name)
+        if stall is not None:
+            line += (f"  STALLED at position {stall.position}: {stall.error_type}"
+                     f" ({stall.attempts} attempts since {local_time(stall.since)})")
+        typer.echo(line)
 
 
 @projections_app.command("run")

@@ -17,7 +17,8 @@ from ledger.config import Settings
 from ledger.bootstrap import configure_logging
 from ledger.privacy.retention import load_rules
 
-from .base import CliError, _ledger, _operator, _settings, log
+from .base import AsJson, CliError, _ledger, _operator, _print_json, _settings, log
+from .terminal import echo
 
 __all__ = ["service_app"]
 
@@ -86,14 +87,18 @@ def import_(
 
 
 @service_app.command("retention")
-def retention() -> None:
+def retention(as_json: AsJson = False) -> None:
     """List the retention rules in force (the defaults, or LEDGER_RETENTION_FILE)."""
     settings = Settings()
     rules = load_rules(settings.retention_file)
+    if as_json:
+        return _print_json([{"kind": r.kind, "years": r.years, "law": r.law, "yields_to_request": r.yields_to_request,
+                             "categories": sorted(r.categories), "source": r.source or None} for r in rules])
     typer.echo(f"retention rules ({'from ' + str(settings.retention_file) if settings.retention_file else 'defaults'}):")
     for r in rules:
         on_request = "yields to a data-subject request" if r.yields_to_request else "blocks every erasure"
-        typer.echo(f"  {r.kind}: {r.years} years after closure, {r.law}; {on_request}")
-        typer.echo(f"    categories: {', '.join(sorted(r.categories))}" + (f"; source: {r.source}" if r.source else ""))
+        echo(f"  {r.kind}: {r.years} years after closure, {r.law}; {on_request}", indent=4)
+        echo(f"    categories: {', '.join(sorted(r.categories))}" + (f"; source: {r.source}" if r.source else ""),
+             indent=2)
     if not rules:
         typer.echo("  (none: only retention holds placed by the privacy officer block erasure)")

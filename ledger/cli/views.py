@@ -28,6 +28,7 @@ from ledger.presenters import event_view, household_view
 
 from .dates import AS_OF_HELP, KNOWN_AT_HELP, parse_as_of, parse_known_at
 from .base import AsJson, CliError, HouseholdId, _date, _ledger, _operator, _print_json, _settings
+from .terminal import console, echo, local_time, print_access_records, print_json, table
 
 __all__ = ["views_app"]
 
@@ -51,12 +52,9 @@ def views_households(as_json: AsJson = False) -> None:
     if not rows:
         typer.echo("No households yet. `ledger demo` invents some.")
         return
-    typer.echo(f"{'household':36}  {'phase':12} {'ver':>4}  {'referred':10}  case director")
-    for r in rows:
-        phase = "erased" if r.erased else r.phase
-        typer.echo(
-            f"{r.household_id!s:36}  {phase:12} {r.version:>4}  {r.referred_on.isoformat():10}  {r.case_director or '-'}"
-        )
+    console().print(table(None, ["household", "phase", "version", "referred", "case director"],
+                          [(r.household_id, "erased" if r.erased else r.phase, r.version, r.referred_on.isoformat(),
+                            r.case_director) for r in rows], nowrap=("household",)))
     typer.echo(f"{len(rows)} households")
 
 
@@ -109,23 +107,22 @@ def views_household(
 def _print_household_text(state: dict[str, Any], history: list[dict[str, Any]], tz: ZoneInfo) -> None:
     ref = state["referral"]
     director = (state.get("case_director") or {}).get("director") or {}
-    typer.echo(f"Household {state['id']}  version {state['version']}  phase {state['phase']}"
-               + ("  [erased]" if state["erased"] else ""))
-    typer.echo(f"  referred on {ref['on']} by {', '.join(ref['sources'])}; "
-               f"{ref['composition']} ({ref['adults']} adults, {ref['children']} children)")
+    echo(f"Household {state['id']}  version {state['version']}  phase {state['phase']}"
+         + ("  [erased]" if state["erased"] else ""))
+    echo(f"  referred on {ref['on']} by {', '.join(ref['sources'])}; "
+         f"{ref['composition']} ({ref['adults']} adults, {ref['children']} children)")
     if state.get("composition_revision"):
-        typer.echo(f"  composition revised on {state['composition_revision']['on']}: {state['composition']}")
+        echo(f"  composition revised on {state['composition_revision']['on']}: {state['composition']}")
     for m in ref["members"]:
-        typer.echo(f"  member {m['member_id']}: {m['role']:5} {m['name'] or '[erased]'}")
-    typer.echo(f"  case director: {director.get('user_id', '-')} {director.get('organisation', '')}".rstrip())
-    typer.echo(f"  goals {len(state['goals'])}, actions {len(state['actions'])}, "
-               f"involvements {len(state['involvements'])}, ZRM measurements {len(state['zrm'])}")
-    typer.echo(f"History (recorded at, {tz.key}):")
-    for e in history:
-        a = e["actor"] or {}
-        at = datetime.fromisoformat(e["recorded_at"]).astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        typer.echo(f"  v{e['version']:<3} {at}  {e['type']:22} "
-                   f"by {a.get('user_id', '?')} ({a.get('organisation', '?')}, {a.get('role', '?')})")
+        echo(f"  member {m['member_id']}: {m['role']:5} {m['name'] or '[erased]'}")
+    echo(f"  case director: {director.get('user_id', '-')} {director.get('organisation', '')}".rstrip())
+    echo(f"  goals {len(state['goals'])}, actions {len(state['actions'])}, "
+         f"involvements {len(state['involvements'])}, ZRM measurements {len(state['zrm'])}")
+    console().print(table(f"History (recorded at, {tz.key})", ["version", "recorded at", "event", "by"], [
+        (e["version"], datetime.fromisoformat(e["recorded_at"]).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"), e["type"],
+         "{user_id} ({organisation}, {role})".format_map({"user_id": "?", "organisation": "?", "role": "?",
+                                                          **(e["actor"] or {})}))
+        for e in history], nowrap=("recorded at",)))
 
 
 def _moment(value: str | None, tz: str) -> datetime | None:
@@ -159,11 +156,53 @@ def _json_default(value: Any) -> Any:
 
 
 def _print_view(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
+    print_json(data)
+
+
+def _times_line(data: dict[str, Any]) -> None:
+    """"as of DATE, as known at position N (TIME)" above an as-of answer; nothing for a current one."""
+    known = data.get("known_at")
+    if data.get("as_of") is None and known is None:
+        return
+    known = known if isinstance(known, dict) else {"position": getattr(known, "position", known),
+                                                    "at": getattr(known, "at", None)}
+    at = known.get("at")
+    typer.echo(f"as of {data.get('as_of')}, as known at position {known.get('position')}"
+               f" ({local_time(at) if at else 'nothing recorded'})")
+
+
+def _print_plan(plan: dict[str, Any]) -> None:
+    """The plan as the remote ``household plan`` prints it: a header line, goals, actions (late ones flagged)."""
+    _times_line(plan)
+    out = console()
+    director = plan.get("director") or {}
+    out.print(f"Household {plan.get('household_id')}  version {plan.get('version')}  phase {plan.get('phase')}  "
+              f"case director {director.get('user_id', '-')}")
+    out.print(table("Goals", ["goal", "life domain", "target", "set on"],
+                    [(g.get("goal_id"), g.get("life_domain"), g.get("target_date"), g.get("set_on"))
+                     for g in plan.get("goals", [])]))
+    out.print(table("Actions", ["action", "goal", "performer", "due", "status", "late"],
+                    [(a.get("action_id"), a.get("goal_id"),
+                      " ".join(filter(None, [a.get("performer_kind"), a.get("performer_organisation")])),
+                      a.get("due_on"), a.get("status"), a.get("late")) for a in plan.get("actions", [])]))
+
+
+def _print_involved(data: dict[str, Any]) -> None:
+    """Who is involved, now and before: kind, organisation, discipline, worker, from, until (the ids with --json)."""
+    _times_line(data)
+    out = console()
+    for key in ("current", "previous"):
+        rows = data.get(key) or []
+        if not rows:
+            out.print(f"{key.capitalize()}: none")
+            continue
+        out.print(table(key.capitalize(), ["kind", "organisation", "discipline", "worker", "from", "until"],
+                        [(r.get("kind"), r.get("organisation"), r.get("discipline"), r.get("worker_id"),
+                          r.get("started_on"), r.get("ended_on")) for r in rows]))
 
 
 @views_app.command("plan")
-def views_plan(household: HouseholdId, as_of: AsOfDate = None, known_at: KnownAt = None) -> None:
+def views_plan(household: HouseholdId, as_of: AsOfDate = None, known_at: KnownAt = None, as_json: AsJson = False) -> None:
     """The plan: phase, case director, goals, actions (late ones marked), ZRM change since intake; now, or on
     --as-of as known at --known-at (only this household's events are folded)."""
     day, known = _times(as_of, known_at)
@@ -174,11 +213,14 @@ def views_plan(household: HouseholdId, as_of: AsOfDate = None, known_at: KnownAt
             data = ledger.read_side.plan(_operator(settings), household, today=ledger.app.today())
         else:
             data = ledger.read_side.plan_as_of(_operator(settings), household, as_of=day, known_at=known)
-    _print_view(data)
+    if as_json:
+        return _print_view(data)
+    _print_plan(data)
 
 
 @views_app.command("involved")
-def views_involved(household: HouseholdId, as_of: AsOfDate = None, known_at: KnownAt = None) -> None:
+def views_involved(household: HouseholdId, as_of: AsOfDate = None, known_at: KnownAt = None,
+                   as_json: AsJson = False) -> None:
     """Who else works with this household: organisations, professionals, volunteers, now and before; or on
     --as-of as known at --known-at."""
     day, known = _times(as_of, known_at)
@@ -189,7 +231,9 @@ def views_involved(household: HouseholdId, as_of: AsOfDate = None, known_at: Kno
             data = ledger.read_side.involved(_operator(settings), household, on=ledger.app.today())
         else:
             data = ledger.read_side.involved_as_of(_operator(settings), household, as_of=day, known_at=known)
-    _print_view(data)
+    if as_json:
+        return _print_view(data)
+    _print_involved(data)
 
 
 @views_app.command("caseloads")
@@ -197,6 +241,7 @@ def views_caseloads(
     as_of: AsOfDate = None,
     known_at: KnownAt = None,
     by: Annotated[str, typer.Option(help="director or organisation")] = "director",
+    as_json: AsJson = False,
 ) -> None:
     """Active households by phase, per case director or per organisation, on --as-of (a business date, default
     today) as known at --known-at (default: everything recorded), from the caseload view's spans."""
@@ -206,7 +251,14 @@ def views_caseloads(
     settings = _settings()
     with _ledger() as ledger:
         ledger.views.catch_up()  # the CLI reads its own store: bring the views to the head first
-        _print_view(ledger.read_side.caseloads(_operator(settings), on=day, by=by, known_at=known))
+        data = ledger.read_side.caseloads(_operator(settings), on=day, by=by, known_at=known)
+    if as_json:
+        return _print_view(data)
+    if not data:
+        typer.echo("no active households")
+        return
+    columns = [c for c in data[0] if c != "households"] + ["households"]
+    console().print(table(None, columns, ([r.get(c) for c in columns] for r in data)))
 
 
 @views_app.command("access-log")
@@ -219,11 +271,15 @@ def views_access_log(
     known_at: Annotated[str | None, typer.Option(
         "--known-at", help="The log as it stood at this moment (a date: the end of that day; or an ISO time). "
                            "Access records have one time only: when they were recorded.")] = None,
+    as_json: AsJson = False,
 ) -> None:
     """The NEN 7513 views over the access records (per household, user, day, record; emergencies)."""
     with _read_side(known_at) as (side, actor, _ledger_):
         if emergencies:
-            _print_view(side.emergencies_awaiting_review(actor))
+            rows = side.emergencies_awaiting_review(actor)
         else:
-            _print_view(side.access_records(actor, household_id=household, user_id=user,
-                                            day=_date(day, "--day"), category=category))
+            rows = side.access_records(actor, household_id=household, user_id=user,
+                                       day=_date(day, "--day"), category=category)
+    if as_json:
+        return _print_view(rows)
+    print_access_records(rows, with_household=household is None)

@@ -58,7 +58,7 @@ def test_views_household_prints_the_history_with_who_acted(tmp_path: Path) -> No
     assert done.returncode == 0, done.stderr
     assert "phase intake" in done.stdout
     assert "Referred" in done.stdout and "IntakeHeld" in done.stdout
-    assert "by op-test (gemeente-testdorp, operator)" in done.stdout  # LEDGER_ORGANISATION of the suite (conftest)
+    assert "op-test (gemeente-testdorp, operator)" in done.stdout  # LEDGER_ORGANISATION of the suite (conftest)
     as_json = json.loads(run(tmp_path, "views", "household", household, "--json").stdout)
     assert [e["type"] for e in as_json["events"]] == ["Referred", "IntakeHeld"]
     assert as_json["household"]["referral"]["members"][0]["name"] == "Joris Proefhuis"
@@ -207,9 +207,10 @@ def test_views_at_two_times_business_date_and_knowledge_time(tmp_path: Path) -> 
     head = before["known_at"]["position"]
     after = json.loads(run(tmp_path, "views", "household", household, "--as-of", "2026-01-09", "--json").stdout)
     assert after["household"]["phase"] == "intake"
-    plan = json.loads(run(tmp_path, "views", "plan", household, "--as-of", "2026-01-06", "--known-at", str(head)).stdout)
+    plan = json.loads(run(tmp_path, "views", "plan", household, "--as-of", "2026-01-06", "--known-at", str(head),
+                          "--json").stdout)
     assert (plan["phase"], plan["as_of"], plan["known_at"]["position"]) == ("referred", "2026-01-06", head)
-    involved = run(tmp_path, "views", "involved", household, "--as-of", "2026-01-09", "--known-at", str(head))
+    involved = run(tmp_path, "views", "involved", household, "--as-of", "2026-01-09", "--known-at", str(head), "--json")
     assert involved.returncode == 0, involved.stderr
     assert json.loads(involved.stdout)["known_at"]["position"] == head
     # Known at a position before the intake's recording: the intake does not count, though dated before --as-of.
@@ -243,7 +244,7 @@ def test_views_caseloads_at_a_business_date_as_known_at_a_position(tmp_path: Pat
         "known_at"]["position"]
 
     def caseloads(*args: str) -> list[dict[str, Any]]:
-        done = run(tmp_path, "views", "caseloads", *args)
+        done = run(tmp_path, "views", "caseloads", *args, "--json")
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
 

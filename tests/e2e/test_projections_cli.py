@@ -64,18 +64,18 @@ def test_views_now_and_as_of(demo_dir: Path) -> None:
     """`views plan --as-of` the referral day shows the referred phase; a day before, it did not exist yet."""
     rows = json.loads(run(demo_dir, "views", "households", "--json").stdout)
     first = min(rows, key=lambda r: r["referred_on"])
-    then = run(demo_dir, "views", "plan", first["id"], "--as-of", first["referred_on"])
+    then = run(demo_dir, "views", "plan", first["id"], "--as-of", first["referred_on"], "--json")
     assert then.returncode == 0, then.stderr
     assert json.loads(then.stdout)["phase"] == "referred"
-    now = json.loads(run(demo_dir, "views", "plan", first["id"]).stdout)
+    now = json.loads(run(demo_dir, "views", "plan", first["id"], "--json").stdout)
     assert now["phase"] == (first["phase"] if not first["erased"] else now["phase"])
     before = run(demo_dir, "views", "plan", first["id"], "--as-of", "2000-01-01")
     assert before.returncode == 1 and before.stderr.strip() == (  # one line, naming the time that excluded it
         f"error: Household {first['id']} did not exist yet on 2000-01-01 (asOf): its referral is dated "
         f"{first['referred_on']}.")
-    caseloads = json.loads(run(demo_dir, "views", "caseloads", "--by", "organisation").stdout)
+    caseloads = json.loads(run(demo_dir, "views", "caseloads", "--by", "organisation", "--json").stdout)
     assert caseloads and all(set(r) == {"organisation", "phase", "households"} for r in caseloads)
-    log = json.loads(run(demo_dir, "views", "access-log", "--household", first["id"]).stdout)
+    log = json.loads(run(demo_dir, "views", "access-log", "--household", first["id"], "--json").stdout)
     assert log and all(r["household_id"] == first["id"] for r in log)
 
 

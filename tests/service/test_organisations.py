@@ -91,7 +91,7 @@ def test_organisations_add_and_list_on_the_command_line(tmp_path: Path) -> None:
     assert bad.returncode != 0 and "code" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
     listed = cli("organisations", "list")
     assert listed.returncode == 0, listed.stderr
-    assert [line.split()[0] for line in listed.stdout.splitlines()[:-1]] == ["gemeente-testdorp", "ggz-noord"]
+    assert [line.split()[0] for line in listed.stdout.splitlines()[2:-1]] == ["gemeente-testdorp", "ggz-noord"]
 
 
 def test_the_register_over_http_admin_adds_everyone_lists(api: Api) -> None:

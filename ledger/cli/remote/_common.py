@@ -7,20 +7,22 @@ store, the application or the operator CLI (an import-linter contract in pyproje
 from __future__ import annotations
 
 import functools
-import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from ledger.client import LedgerApiError, LedgerClient, LedgerTimeout, LedgerUnavailable, Written
 
+from .. import terminal
 from ..dates import parse_date, parse_moment
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 
@@ -93,31 +95,24 @@ def _moment(value: str | None, option: str) -> datetime | None:
 
 
 def _console() -> Console:
-    console = Console(highlight=False)
-    return console if console.is_terminal else Console(highlight=False, width=200)
+    """The console tables print on: ``COLUMNS`` wide, else the terminal's width (:mod:`ledger.cli.terminal`)."""
+    return terminal.console()
 
 
 def _json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    terminal.print_json(data)
 
 
 def _cell(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_cell(v) for v in value) or "-"
-    return str(value)
+    """A cell as text; a moment in local time to the second (:func:`ledger.cli.terminal.cell`)."""
+    return terminal.cell(value)
 
 
-def _table(title: str | None, columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> Table:
-    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
-    for c in columns:
-        table.add_column(c, overflow="fold")
-    for row in rows:
-        table.add_row(*(_cell(v) for v in row))
-    return table
+def _table(title: str | None, columns: Iterable[str], rows: Iterable[Iterable[Any]], *,
+           nowrap: Collection[str] = ()) -> Table:
+    """The one table helper of the CLI (:func:`ledger.cli.terminal.table`): fits ``COLUMNS``, long cells fold
+    inside their column, a column named in ``nowrap`` never breaks, moments in local time to the second."""
+    return terminal.table(title, columns, rows, nowrap=nowrap)
 
 
 def _written(w: Written, as_json: bool, item: str | None = None) -> None:

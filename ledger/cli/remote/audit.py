@@ -12,26 +12,12 @@ from typing import Annotated, Any
 
 import typer
 
+from ..terminal import print_access_records
 from ._common import AsJson, Timeout, _client, _console, _date, _fail, _handled, _json, _moment, _table
 
 __all__ = ["audit_remote_app"]
 
 audit_remote_app = typer.Typer()  # merged into `ledger audit` (no name of its own)
-
-
-def _categories(values: list[str] | None) -> str:
-    values = values or []
-    return ", ".join(values) if len(values) <= 3 else f"{', '.join(values[:2])} +{len(values) - 2} more"
-
-
-def _print_records(rows: list[dict[str, Any]], *, with_household: bool = True) -> None:
-    columns = ["at", *(["household"] if with_household else []), "user", "role", "action", "outcome",
-               "authorisation", "categories", "withheld", "emergency"]
-    _console().print(_table(None, columns, [
-        (r.get("at"), *([r.get("household_id")] if with_household else []), r.get("user_id"), r.get("role"),
-         r.get("action"), r.get("outcome"), r.get("authorisation"), _categories(r.get("data_categories")),
-         _categories(sorted(r.get("withheld_categories") or {})), r.get("emergency")) for r in rows]))
-    typer.echo(f"{len(rows)} access records")
 
 
 @audit_remote_app.command("log")
@@ -56,7 +42,7 @@ def audit_log(
                                      since=since_, until=until_))
     if as_json:
         return _json(rows)
-    _print_records(rows, with_household=household is None)
+    print_access_records(rows, with_household=household is None)
 
 
 @audit_remote_app.command("emergencies")
@@ -67,9 +53,9 @@ def audit_emergencies(as_json: AsJson = False) -> None:
         rows = c.emergencies()
     if as_json:
         return _json(rows)
-    _console().print(_table(None, ["record", "at", "household", "user", "organisation", "action", "stated reason"],
-                            [(r.get("record_id"), r.get("at"), r.get("household_id"), r.get("user_id"),
-                              r.get("organisation"), r.get("action"), _stated(r)) for r in rows]))
+    _console().print(_table(None, ["record", "time", "user", "action", "stated reason"],
+                            [(r.get("record_id"), r.get("at"), r.get("user_id"), r.get("action"), _stated(r))
+                             for r in rows], nowrap=("record", "time")))
     typer.echo(f"{len(rows)} awaiting review")
 
 
@@ -136,12 +122,15 @@ def audit_record(
 def audit_review(
     record: Annotated[str, typer.Argument(help="The emergency access record's id.")],
     verdict: Annotated[str, typer.Option(help="justified or unjustified.")],
+    as_json: AsJson = False,
 ) -> None:
     """Record the privacy officer's verdict on an emergency access."""
     if verdict not in ("justified", "unjustified"):
         raise typer.BadParameter("--verdict must be justified or unjustified")
     with _client() as c:
-        c.review_emergency(record, "justified" if verdict == "justified" else "unjustified")
+        answer = c.review_emergency(record, "justified" if verdict == "justified" else "unjustified")
+    if as_json:
+        return _json(answer)
     typer.echo(f"{record} reviewed: {verdict}")
 
 

@@ -95,7 +95,7 @@ def household_list(
         return _json(rows)
     _console().print(_table(None, ["household", "phase", "version", "referred", "case director"],
                             [(r["household_id"], r["phase"], r["version"], r["referred_on"], r["case_director"])
-                             for r in rows]))
+                             for r in rows], nowrap=("household",)))
     typer.echo(f"{len(rows)} households")
 
 

@@ -25,11 +25,15 @@ def household_access_request(
         "--identity-check", help="id_document_in_person, digid, known_representative or other_verified.")],
     requester: Annotated[str, typer.Option(help="data_subject or legal_representative.")] = "data_subject",
     received_on: Annotated[str | None, typer.Option("--received-on", help="When it arrived (YYYY-MM-DD).")] = None,
+    as_json: AsJson = False,
 ) -> None:
     """Record a data subject's access request (privacy officer); prints the request id the export names."""
     with _client() as c:
-        typer.echo(c.record_access_request(household, requester=requester, identity_check=identity_check,
-                                           received_on=_date(received_on)))
+        request_id = c.record_access_request(household, requester=requester, identity_check=identity_check,
+                                             received_on=_date(received_on))
+    if as_json:
+        return _json({"household_id": household, "request_id": request_id})
+    typer.echo(request_id)
 
 
 @household_app.command("export")
