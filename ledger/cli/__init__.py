@@ -13,6 +13,8 @@ Errors print one line on stderr and exit non-zero: 1 for a refused or failed com
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from ledger.aggregates import errors
@@ -30,7 +32,7 @@ from .remote import audit_remote_app, household_app, report_app, whoami_app
 from .service import service_app
 from .views import views_app
 
-__all__ = ["app", "main"]
+__all__ = ["RETIRED", "app", "main"]
 
 app = typer.Typer(
     name="ledger",
@@ -55,14 +57,33 @@ app.add_typer(report_app, name="report")
 app.add_typer(whoami_app)
 
 
+# One command set per job (issue 16 item 8): the verbs issue 13 retired from the top level point to the one
+# command that does their job now (a usage error, exit 2), instead of typer's bare "No such command".
+_BY_THE_SERVICE = "you, through the service"
+RETIRED: dict[str, str] = {
+    "households": f"`ledger views households` (the operator, on the store) or `ledger household list` ({_BY_THE_SERVICE})",
+    "show": f"`ledger views household` (the operator, on the store) or `ledger household show` ({_BY_THE_SERVICE})",
+    "refer": f"`ledger household refer` ({_BY_THE_SERVICE})",
+    "intake": f"`ledger household intake` ({_BY_THE_SERVICE})",
+    "zrm": f"`ledger household zrm` ({_BY_THE_SERVICE})",
+    "close": f"`ledger household close` ({_BY_THE_SERVICE})",
+    "erase": f"`ledger household request-erasure`, then `ledger household erase` (four eyes, {_BY_THE_SERVICE})",
+    "export": f"`ledger household access-request`, then `ledger household export` ({_BY_THE_SERVICE})",
+}
+
+
 # ------------------------------------------------------------------- entry
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every failure becomes one line on stderr."""
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in RETIRED:
+        typer.echo(f"error: `ledger {args[0]}` is gone; use {RETIRED[args[0]]} (see ledger --help)", err=True)
+        return 2
     # Interactive commands log warnings only, unless LEDGER_LOG_LEVEL says otherwise.
     configure_logging(default="warning")
     try:
         # Without standalone mode, typer returns (not raises) the code of a typer.Exit.
-        code = app(args=argv, standalone_mode=False)
+        code = app(args=args, standalone_mode=False)
         if isinstance(code, int) and code:
             return code
     except typer.Exit as e:
