@@ -12,11 +12,6 @@ from typing import Annotated
 
 import typer
 
-from ledger.bootstrap import build
-from ledger.config import Settings
-from ledger.bootstrap import configure_logging
-from ledger.privacy.retention import load_rules
-
 from .base import CliError, _ledger, _operator, _settings, log
 
 __all__ = ["service_app"]
@@ -32,6 +27,8 @@ def serve(
 ) -> None:
     """Run the HTTP service on the configured store (SQLite by default)."""
     import uvicorn
+
+    from ledger.bootstrap import build, configure_logging
 
     settings = _settings()
     if workers > 1 and not settings.uses_postgres:
@@ -88,6 +85,9 @@ def import_(
 @service_app.command("retention")
 def retention() -> None:
     """List the retention rules in force (the defaults, or LEDGER_RETENTION_FILE)."""
+    from ledger.config import Settings
+    from ledger.privacy.retention import load_rules
+
     settings = Settings()
     rules = load_rules(settings.retention_file)
     typer.echo(f"retention rules ({'from ' + str(settings.retention_file) if settings.retention_file else 'defaults'}):")

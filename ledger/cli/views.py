@@ -17,17 +17,17 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
 
-from ledger.aggregates import Actor
-from ledger.bootstrap import Ledger
-from ledger.presenters import event_view, household_view
-
 from .dates import AS_OF_HELP, KNOWN_AT_HELP, parse_as_of, parse_known_at
 from .base import AsJson, CliError, HouseholdId, _date, _ledger, _operator, _print_json, _settings
+
+if TYPE_CHECKING:  # the store's modules load in the commands (`ledger views --help` stays light)
+    from ledger.aggregates import Actor
+    from ledger.bootstrap import Ledger
 
 __all__ = ["views_app"]
 
@@ -96,6 +96,8 @@ def views_household(
             folded = ledger.app.household_as_of(actor, household, as_of=day, known_at=known)
             h, events = folded.household, [e for _, e in folded.events]
             times = _times_of({"as_of": folded.as_of, "known_at": folded.known_at})
+    from ledger.presenters import event_view, household_view
+
     state, history = household_view(h), [event_view(e) for e in events]
     if as_json:
         _print_json({"household": state, "events": history, **json.loads(json.dumps(times, default=_json_default))})

@@ -12,15 +12,17 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
-
-from ledger.client import LedgerApiError, LedgerClient, LedgerTimeout, LedgerUnavailable, Written
 
 from ..dates import parse_date, parse_moment
+
+if TYPE_CHECKING:  # httpx and rich load when a command calls the service or prints, not for `--help` (ledger/cli)
+    from rich.console import Console
+    from rich.table import Table
+
+    from ledger.client import LedgerClient, Written
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 
@@ -48,6 +50,8 @@ def _handled(command: Callable[P, R]) -> Callable[P, R]:
     """Every refusal or connection failure becomes one line on stderr and exit 1."""
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        from ledger.client import LedgerApiError, LedgerTimeout, LedgerUnavailable
+
         try:
             return command(*args, **kwargs)
         except LedgerApiError as e:
@@ -68,6 +72,8 @@ def _client(timeout: float | None = None) -> Iterator[LedgerClient]:
     url = os.environ.get("LEDGER_URL", "").strip() or DEFAULT_URL
     if not url.startswith(("http://", "https://")):
         _fail(f"LEDGER_URL must start with http:// or https:// (got {url!r})", 2)
+    from ledger.client import LedgerClient
+
     try:
         client = LedgerClient(url, token, timeout=timeout)
     except ValueError as e:  # LEDGER_CLIENT_TIMEOUT is not a number of seconds
@@ -93,6 +99,8 @@ def _moment(value: str | None, option: str) -> datetime | None:
 
 
 def _console() -> Console:
+    from rich.console import Console
+
     console = Console(highlight=False)
     return console if console.is_terminal else Console(highlight=False, width=200)
 
@@ -112,6 +120,8 @@ def _cell(value: Any) -> str:
 
 
 def _table(title: str | None, columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
     for c in columns:
         table.add_column(c, overflow="fold")
