@@ -18,7 +18,7 @@ import time
 from types import TracebackType
 from typing import Any, TextIO
 
-__all__ = ["Progress", "eta_text"]
+__all__ = ["Progress", "Stages", "catch_up_shown", "eta_text"]
 
 EVERY_SECONDS = 10.0  # at most this long between two plain lines
 
@@ -54,6 +54,7 @@ class Progress:
         self.done = 0
         self._began = self._last_line = 0.0
         self._last_tenth = -1
+        self._said = False  # a plain line written yet
         self._bar: Any = None
         self._task: Any = None
 
@@ -70,7 +71,7 @@ class Progress:
                             console=Console(file=self.stream, force_terminal=True))
             self._bar.start()
             self._task = self._bar.add_task(self.label, total=self.total, rate="")
-        else:
+        elif self.total is not None:
             self._line(self._began)
         return self
 
@@ -84,7 +85,7 @@ class Progress:
             self._bar.update(self._task, completed=done, total=self.total, rate=self._rate(now))
             return
         tenth = self._tenth()
-        if tenth > self._last_tenth or now - self._last_line >= self.every:
+        if not self._said or tenth > self._last_tenth or now - self._last_line >= self.every:
             self._line(now)
 
     def advance(self, n: int = 1) -> None:
@@ -113,7 +114,7 @@ class Progress:
         return f"{self.done / seconds:,.0f} {self.unit}/s" if seconds > 0 and self.done else ""
 
     def _line(self, now: float) -> None:
-        self._last_line, self._last_tenth = now, self._tenth()
+        self._last_line, self._last_tenth, self._said = now, self._tenth(), True
         if self.total:
             text = f"{self.label}: {self.done:,}/{self.total:,} {self.unit} ({self.done * 100 // self.total}%)"
         else:
@@ -129,3 +130,42 @@ class Progress:
     def _write(self, text: str) -> None:
         self.stream.write(text + "\n")
         self.stream.flush()
+
+
+class Stages:
+    """Progress of work done in stages (an import validates, then writes): ``update(stage, done, total)``
+    shows each stage as its own :class:`Progress`, labelled ``<label>: <stage>``."""
+
+    def __init__(self, label: str, unit: str, **options: Any) -> None:
+        self.label, self.unit, self.options = label, unit, options
+        self.stage: str | None = None
+        self.current: Progress | None = None
+
+    def __enter__(self) -> Stages:
+        return self
+
+    def update(self, stage: str, done: int, total: int | None = None) -> None:
+        if stage != self.stage:
+            self._close(None)
+            self.stage = stage
+            self.current = Progress(f"{self.label}: {stage}", self.unit, total, **self.options).__enter__()
+        assert self.current is not None
+        self.current.update(done, total)
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._close(kind)
+
+    def _close(self, kind: type[BaseException] | None) -> None:
+        if self.current is not None:
+            self.current.__exit__(kind, None, None)
+            self.current = None
+
+
+def catch_up_shown(runner: Any, label: str = "views: catching up", **options: Any) -> int:
+    """``runner.catch_up()`` (a :class:`ledger.projections.Runner`), with progress when the views are behind."""
+    behind = runner.head() - min(runner.positions().values(), default=0)
+    if behind <= 0:
+        return int(runner.catch_up())
+    with Progress(label, "events", behind, **options) as shown:
+        return int(runner.catch_up(progress=lambda p: shown.update(p.done, p.total)))

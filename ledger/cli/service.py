@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from .base import CliError, _ledger, _operator, _settings, log
+from .progress import Progress, Stages
 
 __all__ = ["service_app"]
 
@@ -55,9 +56,11 @@ def demo(
     with _ledger(clock=clock, new_id=ids, new_household_id=household_ids) as ledger:
         if ledger.app.list_households(_operator(settings)):
             raise CliError("the ledger holds households already; the demo fills an empty one (set LEDGER_DATA_DIR)")
-        report = demo_mod.generate(
-            ledger, households=households, seed=seed, operator=_operator(settings), clock=clock
-        )
+        with Progress("demo", "events") as shown:
+            report = demo_mod.generate(
+                ledger, households=households, seed=seed, operator=_operator(settings), clock=clock,
+                progress=shown.update,
+            )
     typer.echo(
         f"Invented {report.households} households with {report.events} events "
         f"({report.first_day.isoformat()} to {report.last_day.isoformat()}): "
@@ -77,8 +80,9 @@ def import_(
     from ledger.bulk import import_file
 
     settings = _settings()
-    with _ledger() as ledger:
-        report = import_file(ledger.app, file, _operator(settings), dry_run=dry_run, resume=resume)
+    with _ledger() as ledger, Stages("import", "households") as shown:
+        report = import_file(ledger.app, file, _operator(settings), dry_run=dry_run, resume=resume,
+                             progress=shown.update)
     typer.echo(report.summary())
 
 

@@ -24,6 +24,7 @@ import typer
 
 from .dates import AS_OF_HELP, KNOWN_AT_HELP, parse_as_of, parse_known_at
 from .base import AsJson, CliError, HouseholdId, _date, _ledger, _operator, _print_json, _settings
+from .progress import catch_up_shown
 
 if TYPE_CHECKING:  # the store's modules load in the commands (`ledger views --help` stays light)
     from ledger.aggregates import Actor
@@ -150,7 +151,7 @@ def _read_side(as_of: str | None) -> Iterator[tuple[Any, Actor, Ledger]]:
     with _ledger() as ledger:
         at = _moment(as_of, settings.timezone)
         if at is None:
-            ledger.views.catch_up()  # the CLI reads its own store: bring the views to the head first
+            catch_up_shown(ledger.views)  # the CLI reads its own store: bring the views to the head first
             yield ledger.read_side, _operator(settings), ledger
         else:
             yield ledger.as_of(at), _operator(settings), ledger
@@ -172,7 +173,7 @@ def views_plan(household: HouseholdId, as_of: AsOfDate = None, known_at: KnownAt
     settings = _settings()
     with _ledger() as ledger:
         if day is None and known is None:
-            ledger.views.catch_up()  # the CLI reads its own store: bring the views to the head first
+            catch_up_shown(ledger.views)  # the CLI reads its own store: bring the views to the head first
             data = ledger.read_side.plan(_operator(settings), household, today=ledger.app.today())
         else:
             data = ledger.read_side.plan_as_of(_operator(settings), household, as_of=day, known_at=known)
@@ -187,7 +188,7 @@ def views_involved(household: HouseholdId, as_of: AsOfDate = None, known_at: Kno
     settings = _settings()
     with _ledger() as ledger:
         if day is None and known is None:
-            ledger.views.catch_up()
+            catch_up_shown(ledger.views)
             data = ledger.read_side.involved(_operator(settings), household, on=ledger.app.today())
         else:
             data = ledger.read_side.involved_as_of(_operator(settings), household, as_of=day, known_at=known)
@@ -207,7 +208,7 @@ def views_caseloads(
     day, known = _times(as_of, known_at)
     settings = _settings()
     with _ledger() as ledger:
-        ledger.views.catch_up()  # the CLI reads its own store: bring the views to the head first
+        catch_up_shown(ledger.views)  # the CLI reads its own store: bring the views to the head first
         _print_view(ledger.read_side.caseloads(_operator(settings), on=day, by=by, known_at=known))
 
 
