@@ -249,8 +249,14 @@ def _with_presence(app: CaseLedger, entries: Iterable[_Entry], size: int = 500) 
         yield from flush()
 
 
+# ``progress(stage, done, total)``: "validating" (lines read of the file's) then "writing" (households written);
+# counts only, never a value from the file.
+ImportProgress = Callable[[str, int, int | None], Any]
+
+
 def validate_lines(app: CaseLedger, lines: Iterable[str], actor: Actor, *, resume: bool = False,
-                   report: ImportReport | None = None) -> ImportReport:
+                   report: ImportReport | None = None, progress: ImportProgress | None = None,
+                   total: int | None = None) -> ImportReport:
     """The validation pass: every line replayed in memory; raises :class:`ImportError_` at the first bad one."""
     report = report or ImportReport()
     began = time.perf_counter()
@@ -261,6 +267,8 @@ def validate_lines(app: CaseLedger, lines: Iterable[str], actor: Actor, *, resum
     try:
         for entry, present in _with_presence(app, _entries(lines)):
             report.lines = entry.line
+            if progress is not None:
+                progress("validating", entry.line - 1, total)
             if entry.household_id in seen:
                 raise _refuse(entry.line, "duplicate-household")
             seen.add(entry.household_id)
@@ -275,6 +283,8 @@ def validate_lines(app: CaseLedger, lines: Iterable[str], actor: Actor, *, resum
             report.access_records += 1
     finally:
         staging.close()
+    if progress is not None:
+        progress("validating", report.lines, total)
     report.validate_seconds = time.perf_counter() - began
     return report
 
@@ -315,20 +325,22 @@ def _write(app: CaseLedger, batch: list[_Staged], first_line: int) -> None:
 
 def import_lines(
     app: CaseLedger, lines: Callable[[], Iterable[str]], actor: Actor, *, dry_run: bool = False,
-    resume: bool = False, batch_size: int = BATCH_EVENTS,
+    resume: bool = False, batch_size: int = BATCH_EVENTS, progress: ImportProgress | None = None,
+    total: int | None = None,
 ) -> ImportReport:
     """Validate every line, then (unless ``dry_run``) write them in batches of about ``batch_size`` events.
 
-    ``lines`` is called once per pass (the file is read twice, never held whole).
+    ``lines`` is called once per pass (the file is read twice, never held whole); ``total`` is how many
+    lines it has, if known (for ``progress``).
     """
-    report = validate_lines(app, lines(), actor, resume=resume)
+    report = validate_lines(app, lines(), actor, resume=resume, progress=progress, total=total)
     report.dry_run = dry_run
     if dry_run:
         return report
     began = time.perf_counter()
     staging = Staging(app, app.clock)
     batch: list[_Staged] = []
-    size, first_line = 0, 0
+    size, first_line, written = 0, 0, 0
     try:
         with recording_clock(app.clock):
             for entry, present in _with_presence(app, _entries(lines())):
@@ -346,10 +358,15 @@ def import_lines(
                     first_line = entry.line
                 batch.append(_Staged(household, events, _import_record(app, actor, household, categories, app.clock())))
                 size += n
+                if progress is not None:
+                    progress("writing", written, report.households)
+                    written += 1
             if batch:
                 _write(app, batch, first_line)
                 report.batches += 1
                 report.batch_sizes.append(size)
+            if progress is not None:
+                progress("writing", written, report.households)
     finally:
         staging.close()
     report.write_seconds = time.perf_counter() - began
@@ -358,14 +375,16 @@ def import_lines(
 
 
 def import_file(app: CaseLedger, path: Path, actor: Actor, *, dry_run: bool = False, resume: bool = False,
-                batch_size: int = BATCH_EVENTS) -> ImportReport:
+                batch_size: int = BATCH_EVENTS, progress: ImportProgress | None = None) -> ImportReport:
     """``ledger import FILE``: the JSON Lines file at ``path``."""
 
     def lines() -> Iterator[str]:
         with path.open(encoding="utf-8") as f:
             yield from f
 
-    return import_lines(app, lines, actor, dry_run=dry_run, resume=resume, batch_size=batch_size)
+    total = sum(1 for _ in lines()) if progress is not None else None
+    return import_lines(app, lines, actor, dry_run=dry_run, resume=resume, batch_size=batch_size,
+                        progress=progress, total=total)
 
 
 # ------------------------------------------------------------------ synthetic input

@@ -22,7 +22,7 @@ from fastapi import FastAPI, Request, Response
 
 from ledger.bootstrap import Ledger, build
 from ledger.config import Settings
-from ledger.projections import Runner
+from ledger.projections import Progress, Runner
 
 from .deps import IdempotencyStore
 from .openapi import install as install_openapi
@@ -41,10 +41,42 @@ CACHEABLE = frozenset({"/v1/openapi.json", "/v1/docs", "/v1/docs/oauth2-redirect
 log = structlog.get_logger("ledger.api")
 
 
+CATCH_UP_LOG_SECONDS = 5.0  # at most this long between two lines of the start-up catch-up
+
+
+def catch_up_logged(views: Runner, every: float = CATCH_UP_LOG_SECONDS) -> int:
+    """The start-up catch-up of the views, logged: ``views_catch_up_started`` (how far behind), a
+    ``views_catching_up`` line every ``every`` seconds (done/total, rate, eta) and ``views_caught_up``.
+    Positions and counts only. Views already at the head log nothing."""
+    behind = views.head() - min(views.positions().values(), default=0)
+    if behind <= 0:
+        return views.catch_up()
+    log.info("views_catch_up_started", behind=behind, head=views.head())
+    last = [time.monotonic()]
+
+    def show(p: Progress) -> None:
+        now = time.monotonic()
+        if now - last[0] >= every:
+            last[0] = now
+            rate = p.done / p.seconds if p.seconds > 0 else 0.0
+            log.info("views_catching_up", done=p.done, total=p.total, rate=round(rate),
+                     eta_seconds=round((p.total - p.done) / rate) if rate > 0 else None)
+
+    began = time.monotonic()
+    done = views.catch_up(progress=show)
+    seconds = time.monotonic() - began
+    log.info("views_caught_up", events=done, seconds=round(seconds, 1), rate=round(done / seconds) if seconds > 0 else None)
+    return done
+
+
 def _follow(views: Runner, stop: threading.Event) -> None:
-    """Keep the views up to date inside the service; after a failure, log it and start again."""
+    """Keep the views up to date inside the service (caught up first, logged); after a failure, log it, start again."""
+    started = False
     while not stop.is_set():
         try:
+            if not started:
+                catch_up_logged(views)
+                started = True
             views.run(stop)
         except Exception as e:  # noqa: BLE001 - the views lag, the ledger is unaffected; say so without data
             log.error("views_follower_failed", error_type=type(e).__name__)

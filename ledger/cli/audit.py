@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from .base import CliError, _fail, _ledger, _operator, _progress_printer, _settings
+from .base import CliError, _fail, _ledger, _operator, _settings
+from .progress import Progress
 
 __all__ = ["audit_app"]
 
@@ -58,8 +59,9 @@ def audit_verify(
             raise CliError(f"{digest_file} is not a readable ledger digest") from None
     settings = _settings()
     with _ledger() as ledger:  # recorded as the API's POST /v1/audit/verification
-        report = ledger.audit.verify(_operator(settings), ledger.views if views else None, digest,
-                                     progress=_progress_printer())
+        with Progress("audit verify: chain", "records", ledger.app.recorder.max_notification_id() or 0) as shown:
+            report = ledger.audit.verify(_operator(settings), ledger.views if views else None, digest,
+                                         progress=shown.update)
     for note in report.notes:
         typer.echo(f"note: {note}", err=True)
     if not report.ok:

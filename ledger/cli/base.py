@@ -8,25 +8,33 @@ and caught in ``main``). The remote commands (``ledger.cli.remote``) never impor
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
-import pydantic
-import structlog
 import typer
-
-from ledger.aggregates import Actor
-from ledger.bootstrap import Ledger, build
-from ledger.config import Settings
 
 from .dates import parse_date
 
+if TYPE_CHECKING:  # the store's modules load in the commands that open it (`ledger --help` stays light)
+    from ledger.aggregates import Actor
+    from ledger.bootstrap import Ledger
+    from ledger.config import Settings
+
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Show the view as it stood then (YYYY-MM-DD or ISO time).")]
 
-log = structlog.get_logger("ledger.cli")
+
+class _Log:
+    """structlog's ``ledger.cli`` logger, imported on first use (structlog alone costs ~0.1 s of start-up)."""
+
+    def __getattr__(self, name: str) -> Any:
+        import structlog
+
+        return getattr(structlog.get_logger("ledger.cli"), name)
+
+
+log = _Log()
 
 HouseholdId = Annotated[str, typer.Argument(help="The household id (a UUID).")]
 Version = Annotated[int, typer.Option("--version", "-v", help="The household version you expect (optimistic concurrency).")]
@@ -43,7 +51,23 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+def configure_cli_logging() -> None:
+    """Interactive commands log warnings only, unless LEDGER_LOG_LEVEL says otherwise; set up once, on first use
+    (by every command that reads the settings and by ``main`` on an internal error), not at start-up."""
+    import structlog
+
+    if not structlog.is_configured():
+        from ledger.bootstrap import configure_logging
+
+        configure_logging(default="warning")
+
+
 def _settings() -> Settings:
+    import pydantic
+
+    from ledger.config import Settings
+
+    configure_cli_logging()
     try:
         return Settings()
     except pydantic.ValidationError as e:
@@ -53,6 +77,8 @@ def _settings() -> Settings:
 
 @contextmanager
 def _ledger(**kwargs: Any) -> Iterator[Ledger]:
+    from ledger.bootstrap import build
+
     ledger = build(_settings(), **kwargs)
     try:
         yield ledger
@@ -61,6 +87,8 @@ def _ledger(**kwargs: Any) -> Iterator[Ledger]:
 
 
 def _operator(settings: Settings) -> Actor:
+    from ledger.aggregates import Actor
+
     return Actor(user_id=settings.operator, organisation=settings.organisation, role="operator")
 
 
@@ -75,8 +103,3 @@ def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-
-def _progress_printer() -> Any:
-    if not sys.stderr.isatty():
-        return None
-    return lambda n: typer.echo(f"\r{n} records verified...", err=True, nl=False)

@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from ledger.bootstrap import generate_master_key
-
 from .base import AsJson, _fail, _ledger, _operator, _print_json
 from .terminal import echo
 
@@ -20,6 +18,8 @@ keys_app = typer.Typer(help="Master key tools.", no_args_is_help=True)
 @keys_app.command("generate")
 def keys_generate() -> None:
     """Print a new random master key (base64) for LEDGER_MASTER_KEY."""
+    from ledger.bootstrap import generate_master_key
+
     typer.echo(generate_master_key())
 
 

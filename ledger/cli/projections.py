@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from .base import AsJson, CliError, _ledger, _print_json
+from .progress import Progress, catch_up_shown
 from .terminal import local_time
 
 __all__ = ["projections_app"]
@@ -51,7 +51,7 @@ def projections_run(
     with _ledger() as ledger:
         runner = ledger.open_views(batch=batch)
         if once:
-            n = runner.catch_up()
+            n = catch_up_shown(runner)
             typer.echo(f"caught up: {n} events applied, at position {runner.position()}")
             return
         stop = threading.Event()
@@ -69,24 +69,14 @@ def projections_rebuild(
     """Drop views and replay the whole ledger into them, with a progress bar and the rate."""
     import time
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     with _ledger() as ledger:
         runner = ledger.views
         unknown = [n for n in names or [] if n not in runner.models]
         if unknown:
             raise CliError(f"unknown view {unknown[0]!r}; known: {', '.join(runner.models)}")
         began = time.monotonic()
-        with Progress(TextColumn("rebuilding"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-                      TimeRemainingColumn(), transient=True, disable=not sys.stderr.isatty(),
-                      console=None) as bar:
-            task = bar.add_task("rebuild", total=runner.head(), rate="")
-
-            def show(p: Any) -> None:
-                bar.update(task, completed=p.done, total=p.total,
-                           rate=f"{p.done / p.seconds:,.0f} events/s" if p.seconds > 0 else "")
-
-            done = runner.rebuild(names or None, progress=show)
+        with Progress("rebuilding", "events", runner.head()) as shown:
+            done = runner.rebuild(names or None, progress=lambda p: shown.update(p.done, p.total))
         seconds = time.monotonic() - began
     rate = done / seconds if seconds > 0 else 0.0
     typer.echo(f"rebuilt {', '.join(names or runner.models)}: {done} events in {seconds:.1f} s ({rate:,.0f} events/s)")

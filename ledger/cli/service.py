@@ -12,12 +12,8 @@ from typing import Annotated
 
 import typer
 
-from ledger.bootstrap import build
-from ledger.config import Settings
-from ledger.bootstrap import configure_logging
-from ledger.privacy.retention import load_rules
-
 from .base import AsJson, CliError, _ledger, _operator, _print_json, _settings, log
+from .progress import Progress, Stages
 from .terminal import echo
 
 __all__ = ["service_app"]
@@ -33,6 +29,8 @@ def serve(
 ) -> None:
     """Run the HTTP service on the configured store (SQLite by default)."""
     import uvicorn
+
+    from ledger.bootstrap import build, configure_logging
 
     settings = _settings()
     if workers > 1 and not settings.uses_postgres:
@@ -59,9 +57,11 @@ def demo(
     with _ledger(clock=clock, new_id=ids, new_household_id=household_ids) as ledger:
         if ledger.app.list_households(_operator(settings)):
             raise CliError("the ledger holds households already; the demo fills an empty one (set LEDGER_DATA_DIR)")
-        report = demo_mod.generate(
-            ledger, households=households, seed=seed, operator=_operator(settings), clock=clock
-        )
+        with Progress("demo", "events") as shown:
+            report = demo_mod.generate(
+                ledger, households=households, seed=seed, operator=_operator(settings), clock=clock,
+                progress=shown.update,
+            )
     typer.echo(
         f"Invented {report.households} households with {report.events} events "
         f"({report.first_day.isoformat()} to {report.last_day.isoformat()}): "
@@ -81,14 +81,18 @@ def import_(
     from ledger.bulk import import_file
 
     settings = _settings()
-    with _ledger() as ledger:
-        report = import_file(ledger.app, file, _operator(settings), dry_run=dry_run, resume=resume)
+    with _ledger() as ledger, Stages("import", "households") as shown:
+        report = import_file(ledger.app, file, _operator(settings), dry_run=dry_run, resume=resume,
+                             progress=shown.update)
     typer.echo(report.summary())
 
 
 @service_app.command("retention")
 def retention(as_json: AsJson = False) -> None:
     """List the retention rules in force (the defaults, or LEDGER_RETENTION_FILE)."""
+    from ledger.config import Settings
+    from ledger.privacy.retention import load_rules
+
     settings = Settings()
     rules = load_rules(settings.retention_file)
     if as_json:

@@ -17,18 +17,19 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
 
-from ledger.aggregates import Actor
-from ledger.bootstrap import Ledger
-from ledger.presenters import event_view, household_view
-
 from .dates import AS_OF_HELP, KNOWN_AT_HELP, parse_as_of, parse_known_at
 from .base import AsJson, CliError, HouseholdId, _date, _ledger, _operator, _print_json, _settings
 from .terminal import console, echo, local_time, print_access_records, print_json, table
+from .progress import catch_up_shown
+
+if TYPE_CHECKING:  # the store's modules load in the commands (`ledger views --help` stays light)
+    from ledger.aggregates import Actor
+    from ledger.bootstrap import Ledger
 
 __all__ = ["views_app"]
 
@@ -94,6 +95,8 @@ def views_household(
             folded = ledger.app.household_as_of(actor, household, as_of=day, known_at=known)
             h, events = folded.household, [e for _, e in folded.events]
             times = _times_of({"as_of": folded.as_of, "known_at": folded.known_at})
+    from ledger.presenters import event_view, household_view
+
     state, history = household_view(h), [event_view(e) for e in events]
     if as_json:
         _print_json({"household": state, "events": history, **json.loads(json.dumps(times, default=_json_default))})
@@ -145,7 +148,7 @@ def _read_side(as_of: str | None) -> Iterator[tuple[Any, Actor, Ledger]]:
     with _ledger() as ledger:
         at = _moment(as_of, settings.timezone)
         if at is None:
-            ledger.views.catch_up()  # the CLI reads its own store: bring the views to the head first
+            catch_up_shown(ledger.views)  # the CLI reads its own store: bring the views to the head first
             yield ledger.read_side, _operator(settings), ledger
         else:
             yield ledger.as_of(at), _operator(settings), ledger
@@ -209,7 +212,7 @@ def views_plan(household: HouseholdId, as_of: AsOfDate = None, known_at: KnownAt
     settings = _settings()
     with _ledger() as ledger:
         if day is None and known is None:
-            ledger.views.catch_up()  # the CLI reads its own store: bring the views to the head first
+            catch_up_shown(ledger.views)  # the CLI reads its own store: bring the views to the head first
             data = ledger.read_side.plan(_operator(settings), household, today=ledger.app.today())
         else:
             data = ledger.read_side.plan_as_of(_operator(settings), household, as_of=day, known_at=known)
@@ -227,7 +230,7 @@ def views_involved(household: HouseholdId, as_of: AsOfDate = None, known_at: Kno
     settings = _settings()
     with _ledger() as ledger:
         if day is None and known is None:
-            ledger.views.catch_up()
+            catch_up_shown(ledger.views)
             data = ledger.read_side.involved(_operator(settings), household, on=ledger.app.today())
         else:
             data = ledger.read_side.involved_as_of(_operator(settings), household, as_of=day, known_at=known)
@@ -250,7 +253,7 @@ def views_caseloads(
     day, known = _times(as_of, known_at)
     settings = _settings()
     with _ledger() as ledger:
-        ledger.views.catch_up()  # the CLI reads its own store: bring the views to the head first
+        catch_up_shown(ledger.views)  # the CLI reads its own store: bring the views to the head first
         data = ledger.read_side.caseloads(_operator(settings), on=day, by=by, known_at=known)
     if as_json:
         return _print_view(data)

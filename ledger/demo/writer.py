@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
@@ -116,13 +116,15 @@ def generate(
     operator: Actor,
     clock: SimClock | None = None,
     start: date | None = None,
+    progress: Callable[[int, int], Any] | None = None,
 ) -> DemoReport:
     """Invent ``households`` households through the ledger's commands, as ``operator``.
 
     ``clock`` is the :class:`SimClock` the ledger was built with (default: the ledger's own
     clock, which must be one); it is advanced to each step's moment, in order across all
     households. History runs from ``start`` (default: 420 days ago) up to yesterday at the
-    latest, so the clock never passes the real present.
+    latest, so the clock never passes the real present. ``progress(done, total)`` hears after
+    each step (counts of events only).
     """
     app: CaseLedger = ledger.app
     given: object = clock if clock is not None else app.clock
@@ -149,7 +151,9 @@ def generate(
     erased: set[int] = set()
     counts: Counter[str] = Counter()
     personal: dict[str, None] = {}
-    for step, moment in zip(timeline, moments, strict=True):
+    for done, (step, moment) in enumerate(zip(timeline, moments, strict=True)):
+        if progress is not None:
+            progress(done, len(timeline))
         clock.advance_to(moment)
         h = step.household
         args: dict[str, Any] = {k: refs[(h, v.key)] if isinstance(v, Ref) else v for k, v in step.args.items()}
@@ -171,6 +175,8 @@ def generate(
             erased.add(h)
         counts[EVENT_OF[step.command]] += 1
         personal.update(dict.fromkeys(_personal_values(step.command, args)))
+    if progress is not None:
+        progress(len(timeline), len(timeline))
 
     return DemoReport(
         households=len(ids),

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 
-from ledger.client import LedgerApiError, LedgerClient, LedgerTimeout, LedgerUnavailable, Written
-
 from .. import terminal
 from ..dates import parse_date, parse_moment
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # httpx and rich load when a command calls the service or prints, not for `--help` (ledger/cli)
     from rich.console import Console
     from rich.table import Table
+
+    from ledger.client import LedgerClient, Written
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 
@@ -50,6 +50,8 @@ def _handled(command: Callable[P, R]) -> Callable[P, R]:
     """Every refusal or connection failure becomes one line on stderr and exit 1."""
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        from ledger.client import LedgerApiError, LedgerTimeout, LedgerUnavailable
+
         try:
             return command(*args, **kwargs)
         except LedgerApiError as e:
@@ -70,6 +72,8 @@ def _client(timeout: float | None = None) -> Iterator[LedgerClient]:
     url = os.environ.get("LEDGER_URL", "").strip() or DEFAULT_URL
     if not url.startswith(("http://", "https://")):
         _fail(f"LEDGER_URL must start with http:// or https:// (got {url!r})", 2)
+    from ledger.client import LedgerClient
+
     try:
         client = LedgerClient(url, token, timeout=timeout)
     except ValueError as e:  # LEDGER_CLIENT_TIMEOUT is not a number of seconds

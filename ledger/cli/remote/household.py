@@ -13,8 +13,6 @@ from typing import Annotated, Any
 import typer
 
 from ledger.cli.dates import AS_OF_HELP, KNOWN_AT_HELP, parse_as_of, parse_known_at
-from ledger.client import Member
-
 from ._common import AsJson, HouseholdId, Key, On, _cell, _client, _console, _date, _handled, _json, _table
 from .readable import print_history, print_plan
 
@@ -114,6 +112,8 @@ def household_refer(
     on: On = None, idempotency_key: Key = None, as_json: AsJson = False,
 ) -> None:
     """Refer a new household; prints its id and version."""
+    from ledger.client import Member
+
     members = []
     for spec in member:
         parts = spec.split(":")
