@@ -76,7 +76,7 @@ class CommandRequests(Http):
         """A member's consent (``basis="consent"``, name the ``member_id``) or a legal basis; ``item_id`` is its id.
 
         ``member_id`` is one of the household's ``members[].member_id``; ``preset`` (``coordination``,
-        ``life_domains``, ``all``: :data:`ledger.client.vocabulary.CONSENT_PRESETS`) adds its categories to
+        ``life_domains``, ``all``: :data:`ledger.cli.remote.vocabulary.CONSENT_PRESETS`) adds its categories to
         ``data_categories``. ``Written.consent`` is the consent as stored. A legal basis names who decided
         it (``decided_by``, default you) and goes to the privacy officer's review.
         """

@@ -12,7 +12,7 @@ of 17 ``--category`` flags:
 A consent stores the categories, never the preset: a preset that grows later never widens a
 consent given before. :func:`categories_of` expands a preset and any categories named with it.
 
-The remote CLI may not import this package (it speaks HTTP only), so ``ledger/client/vocabulary.py``
+The remote CLI may not import this package (it speaks HTTP only), so ``ledger/cli/remote/vocabulary.py``
 is generated from this module (:func:`client_vocabulary_source`; ``python -m ledger.privacy.presets``
 writes it) and tests/unit/test_consent_presets.py fails when it is stale.
 """
@@ -93,7 +93,7 @@ def categories_of(preset: str | None, categories: Iterable[str]) -> list[str]:
 
 
 def client_vocabulary_source() -> str:
-    """The text of ``ledger/client/vocabulary.py``: the categories, presets and words, for the HTTP-only side."""
+    """The text of ``ledger/cli/remote/vocabulary.py``: the categories, presets and words, for the HTTP-only side."""
     q = json.dumps  # a double-quoted Python string for these plain texts
 
     def strs(values: Iterable[str], indent: str = "    ") -> str:
@@ -102,7 +102,7 @@ def client_vocabulary_source() -> str:
     lines = [
         '"""The data categories a consent takes, its presets and their words (generated: do not edit).',
         "",
-        "Written by ``python -m ledger.privacy.presets > ledger/client/vocabulary.py`` from",
+        "Written by ``python -m ledger.privacy.presets > ledger/cli/remote/vocabulary.py`` from",
         "ledger/aggregates/vocabulary.py and ledger/privacy/presets.py (the client may not import them);",
         "tests/unit/test_consent_presets.py fails when this file is stale.",
         '"""',

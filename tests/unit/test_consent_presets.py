@@ -1,7 +1,7 @@
 """Consent presets: one word for a set of categories, declared once (issue 16 item 4).
 
 The remote CLI speaks HTTP only, so it reads the categories and presets from a module generated
-from the vocabulary (ledger/client/vocabulary.py); these tests fail when that file is stale.
+from the vocabulary (ledger/cli/remote/vocabulary.py); these tests fail when that file is stale.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import ledger.client.vocabulary as client_vocabulary
+import ledger.cli.remote.vocabulary as client_vocabulary
 from ledger.aggregates.vocabulary import LIFE_DOMAIN_CATEGORY, DataCategory, Purpose
 from ledger.privacy.policy import COORDINATION_SET
 from ledger.privacy.presets import (
@@ -51,10 +51,11 @@ def test_every_category_and_purpose_has_words() -> None:
 
 
 def test_the_clients_vocabulary_is_generated_from_the_domains() -> None:
-    """ledger/client/vocabulary.py is exactly what the generator writes (regenerate with python -m ledger.privacy.presets)."""
+    """ledger/cli/remote/vocabulary.py is exactly what the generator writes (regenerate with python -m ledger.privacy.presets)."""
     path = Path(client_vocabulary.__file__)
     assert path.read_text(encoding="utf-8") == client_vocabulary_source(), (
-        "ledger/client/vocabulary.py is stale: run `.venv/bin/python -m ledger.privacy.presets > ledger/client/vocabulary.py`")
+        "ledger/cli/remote/vocabulary.py is stale: run "
+        "`.venv/bin/python -m ledger.privacy.presets > ledger/cli/remote/vocabulary.py`")
     assert client_vocabulary.DATA_CATEGORIES == tuple(c.value for c in DataCategory)
     assert client_vocabulary.CONSENT_PRESETS == {k: tuple(c.value for c in v) for k, v in CONSENT_PRESETS.items()}
 

@@ -1,6 +1,6 @@
 """A consent's scope in words (issue 16 item 4): who, for which organisations, which data, why, how long.
 
-The words come from :mod:`ledger.client.vocabulary` (generated from the domain's vocabulary);
+The words come from :mod:`ledger.cli.remote.vocabulary` (generated from the domain's vocabulary);
 a code without words is shown as itself. Lines are wrapped to fit 80 columns.
 """
 
@@ -10,7 +10,7 @@ import textwrap
 from collections.abc import Mapping
 from typing import Any
 
-from ledger.client.vocabulary import CATEGORY_WORDS, CONSENT_PRESETS, PURPOSE_WORDS
+from ledger.cli.remote.vocabulary import CATEGORY_WORDS, CONSENT_PRESETS, PURPOSE_WORDS
 
 __all__ = ["consent_in_words"]
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ledger.client.vocabulary import CONSENT_PRESETS, DATA_CATEGORIES
+from ledger.cli.remote.vocabulary import CONSENT_PRESETS, DATA_CATEGORIES
 
 from ._common import AsJson, HouseholdId, Key, On, Version, _client, _date, _handled, _json, _written
 from ._words import consent_in_words

@@ -12,12 +12,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
-
-from rich.console import Console
-from rich.markup import escape
+from typing import TYPE_CHECKING, Any
 
 from ._common import _table
+
+if TYPE_CHECKING:  # rich loads when something prints (`--help` stays light: tests/unit/test_cli_startup.py)
+    from rich.console import Console
+
+
+def escape(text: str) -> str:
+    """``text`` safe from rich's markup (rich's own ``escape``, imported when a plan or history prints)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 __all__ = ["print_history", "print_plan", "who_acts"]
 

@@ -1,6 +1,6 @@
 """The data categories a consent takes, its presets and their words (generated: do not edit).
 
-Written by ``python -m ledger.privacy.presets > ledger/client/vocabulary.py`` from
+Written by ``python -m ledger.privacy.presets > ledger/cli/remote/vocabulary.py`` from
 ledger/aggregates/vocabulary.py and ledger/privacy/presets.py (the client may not import them);
 tests/unit/test_consent_presets.py fails when this file is stale.
 """
