@@ -405,8 +405,8 @@ def disclosure(
     """A read of ``categories`` decided category by category (the rules of :func:`decide`).
 
     A user with a relationship gets every category the policy allows and each other one withheld
-    with its reason (:class:`Withheld`); a read with nothing allowed but a relationship still
-    discloses nothing and says why, category by category. Breaking the glass (an emergency reason
+    with its reason (:class:`Withheld`); a read with nothing allowed is refused whole (it would show
+    the version and phase to someone who may read nothing: :func:`may_see_state`). Breaking the glass (an emergency reason
     of substance) is for what is withheld: it discloses those too and is flagged; a read wholly
     allowed needs no reason, and a reason given then makes no emergency. A user with no
     relationship is refused whole, unless they break the glass. After an erasure, identity and
@@ -445,10 +445,14 @@ def disclosure(
                             ",".join(dict.fromkeys(used)), emergency=True)
         return Disclosure(decision, frozenset(cats - erased.keys()), dict(erased))
     shown = cats - withheld.keys() - erased.keys()
+    if withheld and not shown:
+        # Nothing to disclose is no read: refused whole, so the answer shows no version or phase either (the rule
+        # a refused write follows too: may_see_state).
+        return Disclosure(_deny("No consent or legal basis in force covers any category of this household for "
+                                "your organisation and purpose."), frozenset(), {})
     if withheld:
         words = ("Partly disclosed: the other categories are withheld (no consent or legal basis in force "
-                 "covers them)." if shown else "Nothing disclosed: no consent or legal basis in force covers "
-                 "any category asked.")
+                 "covers them).")
     else:
         words = "Covered by relationship and consent."
     decision = Decision(True, words, ",".join(dict.fromkeys(used)) or rel.value)

@@ -203,6 +203,8 @@ def _withheld(e: dict[str, Any]) -> str | None:
     mark, reason = e["withheld"], None
     if isinstance(mark, str):
         reason = mark
+    elif isinstance(mark, dict) and not ({"reason", "code"} & mark.keys()):
+        return f"withheld: {', '.join(sorted(mark))}"  # the API's form: category -> reason code
     elif isinstance(mark, dict):
         reason = mark.get("reason") or mark.get("code")
     else:
