@@ -81,6 +81,13 @@ def test_disclosure_agrees_with_decide_category_by_category(role: str, relations
     if relationship == "unrelated":
         assert not shown.decision.allowed and not shown.disclosed and not shown.withheld
         return
+    if not any(decide(user, "read_household", h, [cat], on=ON).allowed for cat in DataCategory):
+        # nothing to disclose is no read: refused whole, so not even the version or phase shows (may_see_state)
+        assert relationship == "involved" and consent_state != "in_force"
+        assert not shown.decision.allowed and not shown.disclosed and not shown.withheld
+        # with one other category covered, the read is partial and each withheld category says why
+        _grant_housing(h, ORG[relationship])
+        shown = disclosure(user, "read_household", h, list(DataCategory), on=ON)
     assert shown.decision.allowed and not shown.decision.emergency
     for cat in DataCategory:
         alone = decide(user, "read_household", h, [cat], on=ON)
@@ -93,6 +100,19 @@ def test_disclosure_agrees_with_decide_category_by_category(role: str, relations
         assert shown.withheld[DataCategory.FINANCES] is expected_reason
     if relationship == "director":
         assert DIRECTOR_SET <= shown.disclosed  # costs included: the director records them
+
+
+def _grant_housing(h: Household, organisation: str) -> None:
+    h.grant_consent(actor=Actor(USER_ID["director"], ORG["director"], "consultant"), on=ON, consent_id="c-housing",
+                    basis="consent", member_id="m1", organisations=[organisation], data_categories=["housing"],
+                    purpose="coordination", valid_from=ON)
+
+
+def test_a_read_that_would_disclose_nothing_is_refused_whole() -> None:
+    user = Actor(USER_ID["involved"], ORG["involved"], "professional")
+    shown = disclosure(user, "read_household", household("none", ORG["involved"]), list(DataCategory), on=ON)
+    assert not shown.decision.allowed and not shown.disclosed and not shown.withheld
+    assert "any category" in shown.decision.reason and "Lotte" not in shown.decision.reason
 
 
 def test_the_glass_is_broken_for_what_is_withheld_only() -> None:
@@ -153,4 +173,7 @@ def test_withdrawal_withholds_on_the_next_read() -> None:
     assert DataCategory.FINANCES in disclosure(user, "read_household", h, list(DataCategory), on=ON).disclosed
     h.withdraw_consent(actor=user, on=ON, consent_id="c1")
     after = disclosure(user, "read_household", h, list(DataCategory), on=ON)
-    assert after.withheld[DataCategory.FINANCES] is Withheld.NOT_IN_FORCE
+    assert not after.decision.allowed and not after.disclosed  # finances was all this worker could read
+    _grant_housing(h, ORG["involved"])
+    after = disclosure(user, "read_household", h, list(DataCategory), on=ON)
+    assert after.withheld[DataCategory.FINANCES] is Withheld.NOT_IN_FORCE and DataCategory.HOUSING in after.disclosed
