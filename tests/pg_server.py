@@ -166,8 +166,13 @@ def ensure_server_os_user() -> str:
          "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", SERVER_OS_USER],
         capture_output=True, text=True,
     )
-    # Re-check rather than trust the exit code: a concurrent run may have created it.
-    if not _user_exists(SERVER_OS_USER):
+    # Re-check rather than trust the exit code: a concurrent run (another test worker) may be creating
+    # it, holding the passwd lock that made ours fail; give it a moment.
+    for _ in range(50):
+        if _user_exists(SERVER_OS_USER):
+            break
+        time.sleep(0.1)
+    else:
         raise RuntimeError(
             f"running as root, PostgreSQL needs an unprivileged user, but "
             f"`useradd {SERVER_OS_USER}` failed: {result.stderr.strip() or result.returncode}"
