@@ -59,6 +59,11 @@ MUNICIPALITY = "gemeente-testdorp"  # the municipality that runs the test ledger
 # ... also for every CLI or service process a test starts (they copy this environment): a ledger
 # started with another municipality would register it, an event the test did not write.
 os.environ["LEDGER_ORGANISATION"] = MUNICIPALITY
+# No inherited terminal width (pytest-xdist sets COLUMNS=80 and LINES=24 in its workers, a terminal sets its
+# own): a CLI process a test starts prints as it would into a pipe, the same serial or in parallel; the
+# terminal tests set COLUMNS themselves.
+for _name in ("COLUMNS", "LINES"):
+    os.environ.pop(_name, None)
 # the local operator: storage tests are not about the policy
 OPERATOR = Actor(user_id="op-001", organisation="gemeente-testdorp", role="operator")
 
