@@ -1,7 +1,8 @@
 """Issue 16, item 5 over real HTTP: the edges an outsider, a curious insider and an administrator would try.
 
-A professional ends only their own (or their organisation's) involvement, the case director any; the
-refusal is a 403 problem and a ``denied`` record. A caller who may write but not read the household (an
+A professional ends only their own (or their organisation's) involvement, and completes or cancels only
+their organisation's plan actions; the case director any; the refusal is a 403 problem and a ``denied``
+record. A caller who may write but not read the household (an
 involved professional without a consent, the administrator executing an erasure) learns nothing of its
 state from a refusal: no version, no rule that names what the household holds. A reader still gets the
 helpful detail.
@@ -66,6 +67,38 @@ def test_a_professional_cannot_end_another_organisations_involvement(api: Api) -
     endings = [(r["user_id"], r["outcome"]) for r in log if r["action"] == "end_involvement"]
     assert endings == [("u-ggz", "denied"), ("u-stranger", "denied"), ("u-ggz", "allowed"),
                        ("u-director", "allowed")]
+
+
+def test_a_professional_cannot_mark_another_organisations_plan_action(api: Api) -> None:
+    """Debt counselling completing or cancelling GGZ's action, or the household's own: 403, nothing changes.
+
+    The refusal names neither the action nor its text; GGZ completes its own, the director the household's.
+    """
+    hid, v, _, _ = case_with_two_organisations(api)
+    base = f"/v1/households/{hid}"
+    ggz, debt, team, outsider = client(api, "ggz"), client(api, "stranger"), client(api, "director"), client(api, "admin")
+    r = write(team, f"{base}/plan/goals", v, {"life_domain": "finances", "description": "Schulden op een rij"})
+    v, goal = ok(r), r.json()["item_id"]
+    r = write(team, f"{base}/plan/actions", v, {"goal_id": goal, "description": "Wekelijks gesprek",
+                                                "performer_kind": "professional", "organisation": "ggz-regio"})
+    v, ggz_action = ok(r), r.json()["item_id"]
+    r = write(team, f"{base}/plan/actions", v, {"goal_id": goal, "description": "Zelf de post openen",
+                                                "performer_kind": "self"})
+    v, own_action = ok(r), r.json()["item_id"]
+    for who, action in ((debt, ggz_action), (debt, own_action), (ggz, own_action), (outsider, ggz_action)):
+        for step, body in (("completion", {}), ("cancellation", {"reason": "niet nodig"})):
+            r = write(who, f"{base}/plan/actions/{action}/{step}", v, body)
+            assert r.status_code == 403, r.text
+            assert r.headers["content-type"].startswith("application/problem+json")
+            assert action not in r.text and "gesprek" not in r.text.lower() and "post" not in r.text.lower()
+    v = ok(write(ggz, f"{base}/plan/actions/{ggz_action}/completion", v, {}))
+    v = ok(write(team, f"{base}/plan/actions/{own_action}/cancellation", v, {"reason": "niet meer nodig"}))
+    plan = team.get(f"{base}/plan").json()
+    assert {a["action_id"]: a["status"] for a in plan["actions"]} == {ggz_action: "done", own_action: "cancelled"}
+    log = client(api, "privacy").get("/v1/access-log", params={"householdId": hid}).json()["items"]
+    marks = [(r["user_id"], r["outcome"]) for r in log if r["action"] in ("complete_plan_action", "cancel_plan_action")]
+    assert marks == [("u-stranger", "denied")] * 4 + [("u-ggz", "denied")] * 2 + [("u-admin", "denied")] * 2 \
+        + [("u-ggz", "allowed"), ("u-director", "allowed")]
 
 
 def test_a_writer_who_may_not_read_learns_no_version_and_no_rule_from_a_refusal(api: Api) -> None:

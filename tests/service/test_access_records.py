@@ -152,3 +152,36 @@ def test_a_stated_reason_is_shown_only_after_its_showing_is_recorded(store: Stor
         ledger.app.access_record(officer, emergency.originator_id, lambda rid, org: dict(row))
     with pytest.raises(PersistenceError):
         ledger.app.stated_reasons(officer, [dict(row)])
+
+
+def test_an_involved_professional_marks_only_their_organisations_plan_actions(case) -> None:
+    """The curious insider: another organisation's action (or the household's own) stays open, refused and recorded.
+
+    The stranger's organisation (debt counselling) is involved too, so the refusal is not for being unrelated.
+    """
+    ledger, hid, v = case
+    _, v = ledger.app.start_involvement(DIRECTOR, hid, expected_version=v, kind="professional",
+                                        organisation=STRANGER.organisation, discipline="debt_counselling")
+    goal, v = ledger.app.set_plan_goal(DIRECTOR, hid, expected_version=v, life_domain="finances",
+                                       description="Schulden op een rij")
+    ggz_action, v = ledger.app.add_plan_action(DIRECTOR, hid, expected_version=v, goal_id=goal, description="Gesprek",
+                                               performer_kind="professional", organisation=INVOLVED.organisation)
+    own_action, v = ledger.app.add_plan_action(DIRECTOR, hid, expected_version=v, goal_id=goal,
+                                               description="Post openen", performer_kind="self")
+    for action in (ggz_action, own_action):
+        with pytest.raises(AccessDeniedError, match="plan actions assigned to their organisation"):
+            ledger.app.complete_plan_action(STRANGER, hid, expected_version=v, action_id=action)
+        with pytest.raises(AccessDeniedError, match="plan actions assigned to their organisation"):
+            ledger.app.cancel_plan_action(STRANGER, hid, expected_version=v, action_id=action, reason="niet nodig")
+    with pytest.raises(AccessDeniedError):
+        ledger.app.complete_plan_action(INVOLVED, hid, expected_version=v, action_id=own_action)
+    assert ledger.app.get_household(OPERATOR, hid).version == v
+    v = ledger.app.complete_plan_action(INVOLVED, hid, expected_version=v, action_id=ggz_action)
+    v = ledger.app.complete_plan_action(DIRECTOR, hid, expected_version=v, action_id=own_action)
+    h = ledger.app.get_household(OPERATOR, hid)
+    assert h.actions[ggz_action].status == h.actions[own_action].status == "done"
+    marks = [(r.action, r.user_id, r.outcome) for r in records(ledger)
+             if r.action in ("complete_plan_action", "cancel_plan_action")]
+    assert marks == [("complete_plan_action", "u-stranger", "denied"), ("cancel_plan_action", "u-stranger", "denied")] * 2 \
+        + [("complete_plan_action", "u-ggz", "denied"), ("complete_plan_action", "u-ggz", "allowed"),
+           ("complete_plan_action", "u-director", "allowed")]

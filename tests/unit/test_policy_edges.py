@@ -1,7 +1,9 @@
 """Issue 16, item 5: the policy's edges, as rows of the authorisation matrix.
 
 Ending an involvement is an involved professional's own part only: their own involvement (it names
-them) or their organisation's (it names no worker); the case director may end any. Whoever may not
+them) or their organisation's (it names no worker); the case director may end any. Completing or
+cancelling a plan action likewise: an involved professional acts only on the actions their own
+organisation performs; the case director on any. Whoever may not
 see the household's state learns none of it from an error (``may_see_state``).
 """
 
@@ -39,6 +41,35 @@ def household() -> Household:
     return h
 
 
+def planned() -> Household:
+    """The household above with a goal and four actions: GGZ's, debt counselling's, the household's own, a volunteer's."""
+    h = household()
+    h.set_plan_goal(actor=DIRECTOR, on=REFERRED, goal_id="g1", life_domain="finances",
+                    description=Personal("Schulden op een rij"))
+    for aid, kind, org in (("a-ggz", "professional", "ggz-regio"), ("a-debt", "professional", "schuldhulp-testdorp"),
+                           ("a-self", "self", None), ("a-volunteer", "volunteer", None)):
+        h.add_plan_action(actor=DIRECTOR, on=REFERRED, action_id=aid, goal_id="g1", description=Personal("Bellen"),
+                          performer_kind=kind, organisation=org)
+    return h
+
+
+PLAN_ACTION_ROWS = [
+    # (who, action, allowed): an involved professional's own organisation's actions; the director any
+    ("ggz", "a-ggz", True),  # GGZ performs it
+    ("ggz_colleague", "a-ggz", True),  # the organisation's action, not one worker's
+    ("ggz", "a-debt", False),  # the curious insider: another organisation's action
+    ("debt", "a-ggz", False),
+    ("debt", "a-debt", True),
+    ("ggz", "a-self", False),  # the household's own action: the director records it
+    ("ggz", "a-volunteer", False),
+    ("ggz", "a-unknown", False),  # no such action: refused alike, so it reveals nothing
+    ("director", "a-ggz", True),
+    ("director", "a-debt", True),
+    ("director", "a-self", True),
+    ("outsider", "a-ggz", False),  # no relationship at all
+]
+
+
 END_INVOLVEMENT_ROWS = [
     # (who, involvement, allowed): an involved professional's own part; the director any
     ("ggz", "i-ggz", True),  # their own: it names them
@@ -67,6 +98,25 @@ def test_a_professional_ends_only_their_own_or_their_organisations_involvement(
     assert decision.allowed is allowed, decision.reason
     if not allowed:
         assert "Lotte" not in decision.reason and "i-" not in decision.reason
+
+
+@pytest.mark.parametrize("command", ["complete_plan_action", "cancel_plan_action"])
+@pytest.mark.parametrize(("who", "action", "allowed"), PLAN_ACTION_ROWS)
+def test_a_professional_completes_or_cancels_only_their_organisations_plan_actions(
+    command: str, who: str, action: str, allowed: bool
+) -> None:
+    """Marking another organisation's (or the household's own) action done or cancelled is the director's."""
+    decision = decide(WHO[who], command, planned(), ["plan"], on=ON, municipality=TOWN, plan_action_id=action)
+    assert decision.allowed is allowed, decision.reason
+    if not allowed:
+        assert "Lotte" not in decision.reason and "a-" not in decision.reason and "Bellen" not in decision.reason
+
+
+def test_a_plan_action_left_unnamed_is_refused_to_an_involved_professional() -> None:
+    """The policy cannot judge whose action an unnamed one is: refused to the professional, not the director."""
+    for command in ("complete_plan_action", "cancel_plan_action"):
+        assert not decide(GGZ, command, planned(), ["plan"], on=ON, municipality=TOWN).allowed
+        assert decide(DIRECTOR, command, planned(), ["plan"], on=ON, municipality=TOWN).allowed
 
 
 def test_ending_an_involvement_without_naming_it_is_refused_to_an_involved_professional() -> None:
