@@ -113,6 +113,7 @@ class Commands(LedgerCore):
         organisations: Iterable[str | None] = (),
         users: Iterable[str | None] = (),
         involvement_id: str | None = None,
+        plan_action_id: str | None = None,
     ) -> int:
         """Load, authorise, check the version and the registers, run ``command``, save once; log ``fact``.
 
@@ -122,7 +123,7 @@ class Commands(LedgerCore):
         with recording_clock(self.clock), self.keys.scope():  # the load's key read also seals the new events
             household = self._load(household_id)
             record = self.guard.authorise(actor, action, household, _writes(action), needs_review=needs_review,
-                                          involvement_id=involvement_id)
+                                          involvement_id=involvement_id, plan_action_id=plan_action_id)
             try:
                 if household.version != expected_version:
                     raise errors.StaleVersionError(

@@ -69,6 +69,7 @@ class AccessGuard:
         needs_review: str | None = None,
         save_now: bool = False,
         involvement_id: str | None = None,
+        plan_action_id: str | None = None,
     ) -> tuple[AccessRecorded, Decision]:
         """Decide by the access policy and make the access record; returns both.
 
@@ -79,7 +80,8 @@ class AccessGuard:
         now = self.clock()
         decision = decide(actor, action, household, categories, actor.purpose, on=self.today(),
                           emergency_reason=emergency_reason, municipality=self.municipality,
-                          subject_organisation=subject_organisation, involvement_id=involvement_id)
+                          subject_organisation=subject_organisation, involvement_id=involvement_id,
+                          plan_action_id=plan_action_id)
         hid = household.id if household is not None else household_id
         reason = None
         if decision.emergency and self.throttle is not None:

@@ -93,7 +93,8 @@ class PlanCommands(Commands):
         day = self._on(on)
         return self._change(actor, household_id, expected_version, Action.COMPLETE_PLAN_ACTION, "plan_action_completed",
             lambda h: h.complete_plan_action(
-                actor=actor, on=day, action_id=action_id))
+                actor=actor, on=day, action_id=action_id),
+            plan_action_id=action_id)  # the policy: an involved professional, only their organisation's
 
     def cancel_plan_action(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, action_id: str,
@@ -102,7 +103,8 @@ class PlanCommands(Commands):
         day = self._on(on)
         return self._change(actor, household_id, expected_version, Action.CANCEL_PLAN_ACTION, "plan_action_cancelled",
             lambda h: h.cancel_plan_action(
-                actor=actor, on=day, action_id=action_id, reason=personal(reason)))
+                actor=actor, on=day, action_id=action_id, reason=personal(reason)),
+            plan_action_id=action_id)
 
     def start_involvement(
         self, actor: Actor, household_id: UUID | str, *, expected_version: int, kind: str, organisation: str,

@@ -111,6 +111,8 @@ USER_ADMIN = frozenset({A.ADD_USER, A.DISABLE_USER})
 ORGANISATION_ADMIN = A.ADD_ORGANISATION
 ERASE = A.ERASE_HOUSEHOLD
 END_INVOLVEMENT = A.END_INVOLVEMENT  # an involved professional's own part: their own or their organisation's
+# An involved professional's own part of the plan: actions assigned to their organisation only.
+OWN_PLAN_ACTION = frozenset({A.COMPLETE_PLAN_ACTION, A.CANCEL_PLAN_ACTION})
 ERASURE_REQUEST = A.REQUEST_ERASURE
 RETENTION = A.PLACE_RETENTION_HOLD
 
@@ -219,11 +221,14 @@ def decide(
     municipality: str = "municipality",
     subject_organisation: str | None = None,
     involvement_id: str | None = None,
+    plan_action_id: str | None = None,
 ) -> Decision:
     """Allow or deny ``user`` doing ``action`` ("read" or a command name) on ``household``.
 
     ``subject_organisation``: for user management, the organisation of the user added or disabled.
     ``involvement_id``: for ``end_involvement``, the involvement to end (an involved professional's own only).
+    ``plan_action_id``: for completing or cancelling a plan action, the action (an involved professional:
+    only one assigned to their organisation).
     """
     try:
         role = Role(user.role)
@@ -272,7 +277,7 @@ def decide(
     if household is None:
         return _deny("No such household.")
     rel = relationship_of(user, household, municipality)
-    decision = _decide_care(user, rel, action, household, cats, purpose_, on, involvement_id)
+    decision = _decide_care(user, rel, action, household, cats, purpose_, on, involvement_id, plan_action_id)
     if decision.allowed or not is_read(action) or not (emergency_reason or "").strip():
         return decision  # breaking the glass opens data to read; it never lets anyone change a case
     if not reason_of_substance(emergency_reason):
@@ -321,6 +326,13 @@ def _own_involvement(user: Actor, household: Household, involvement_id: str | No
     return inv.worker_id == user.user_id or (inv.worker_id is None and inv.organisation == user.organisation)
 
 
+def _own_plan_action(user: Actor, household: Household, plan_action_id: str | None) -> bool:
+    """The plan action is assigned to this user's organisation (unknown, or the household's own: not theirs)."""
+    act = household.actions.get(plan_action_id) if plan_action_id is not None else None
+    return act is not None and act.performer.organisation is not None \
+        and act.performer.organisation == user.organisation
+
+
 def may_see_state(user: Actor, household: Household, *, on: date, municipality: str = "municipality") -> bool:
     """Whether an error may tell ``user`` about the household's state (its version, what it holds).
 
@@ -340,6 +352,7 @@ def may_see_state(user: Actor, household: Household, *, on: date, municipality: 
 def _decide_care(
     user: Actor, rel: Relationship, action: str, household: Household,
     cats: frozenset[DataCategory], purpose: Purpose, on: date, involvement_id: str | None = None,
+    plan_action_id: str | None = None,
 ) -> Decision:
     if not is_read(action):
         if action in (ERASE, ERASURE_REQUEST, RETENTION, ACCESS_REQUEST):
@@ -350,6 +363,10 @@ def _decide_care(
                 user, household, involvement_id):
             return _deny("An involved professional ends only their own involvement or their organisation's; "
                          "the case director ends the others.")
+        if rel == Relationship.INVOLVED and action in OWN_PLAN_ACTION and not _own_plan_action(
+                user, household, plan_action_id):
+            return _deny("An involved professional completes or cancels only the plan actions assigned to their "
+                         "organisation; the case director acts on the others.")
         if rel == Relationship.INVOLVED and action in INVOLVED_WRITES:
             return Decision(True, "An involved professional records their own part.", "involvement")
         if rel == Relationship.INTAKE_TEAM and action in INTAKE_WRITES:

@@ -27,6 +27,9 @@ def household(consent_state: str, organisation: str) -> Household:
     h.assign_case_director(actor=OPERATOR, on=REFERRED, director=StaffRef(USER_ID["director"], ORG["director"]))
     h.start_involvement(actor=OPERATOR, on=REFERRED, involvement_id="i1", kind="professional",
                         organisation=ORG["involved"], discipline="mental_health_care", worker_id=USER_ID["involved"])
+    h.set_plan_goal(actor=OPERATOR, on=REFERRED, goal_id="g1", life_domain="finances", description=Personal("Rust"))
+    h.add_plan_action(actor=OPERATOR, on=REFERRED, action_id="a1", goal_id="g1", description=Personal("Bellen"),
+                      performer_kind="professional", organisation=ORG["involved"])  # the involved worker's own
     grant = dict(actor=OPERATOR, on=REFERRED, consent_id="c1", basis="consent", member_id="m1",
                  organisations=[organisation], data_categories=["finances"], purpose="coordination",
                  valid_from=REFERRED)
@@ -129,7 +132,7 @@ def test_writes_belong_to_the_director_and_to_involved_workers_for_their_part(
 ) -> None:
     """The director may change the plan; an involved worker records their own part only."""
     user = Actor(USER_ID[relationship], ORG[relationship], "professional")
-    assert decide(user, action, household("none", ORG[relationship]), on=ON).allowed is allowed
+    assert decide(user, action, household("none", ORG[relationship]), on=ON, plan_action_id="a1").allowed is allowed
 
 
 def test_referral_and_intake_are_possible_before_any_consent() -> None:

@@ -221,6 +221,10 @@ def _household(director: bool) -> Household:
                         members=[Member("m1", "adult", Personal("Lotte Woord"))])
     h.start_involvement(actor=OPERATOR, on=ON, involvement_id="i1", kind="professional", organisation="ggz-regio",
                         discipline="mental_health_care", worker_id=INVOLVED.user_id)
+    h.hold_intake(actor=OPERATOR, on=ON, domains_discussed=["finances"])
+    h.set_plan_goal(actor=OPERATOR, on=ON, goal_id="g1", life_domain="finances", description=Personal("Rust"))
+    h.add_plan_action(actor=OPERATOR, on=ON, action_id="a1", goal_id="g1", description=Personal("Bellen"),
+                      performer_kind="professional", organisation="ggz-regio")  # the involved professional's own
     if director:
         h.assign_case_director(actor=OPERATOR, on=ON, director=StaffRef(DIRECTOR.user_id, MUNICIPALITY))
     return h
@@ -235,9 +239,9 @@ def test_the_policy_decides_every_command_as_declared(spec: ActionSpec) -> None:
     with_director, without = _household(True), _household(False)
     cases = [(Who.DIRECTOR, DIRECTOR, with_director), (Who.INVOLVED, INVOLVED, with_director),
              (Who.INTAKE_TEAM, INTAKE, without), (Who.PRIVACY_OFFICER, PRIVACY, with_director)]
-    for who, user, household in cases:  # i1: the involved professional's own involvement (ending it is theirs)
+    for who, user, household in cases:  # i1, a1: the involved professional's own involvement and plan action
         decision = decide(user, spec.action, household, spec.categories or (), on=ON, municipality=MUNICIPALITY,
-                          involvement_id="i1")
+                          involvement_id="i1", plan_action_id="a1")
         assert decision.allowed is (who in spec.who), f"{spec.action}: the policy decides {who} {decision.reason!r}"
 
 

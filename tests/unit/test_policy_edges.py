@@ -13,9 +13,12 @@ from datetime import date
 from uuid import uuid4
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.aggregates import Actor, Household, Member, Personal, StaffRef
-from ledger.privacy.policy import decide, may_see_state
+from ledger.aggregates.vocabulary import DataCategory
+from ledger.privacy.policy import decide, disclosure, may_see_state
 
 ON = date(2026, 5, 1)
 REFERRED = date(2026, 1, 5)
@@ -172,3 +175,47 @@ def test_only_a_privacy_officer_reads_a_record_under_review_with_its_stated_reas
                       emergency_reason="acute crisis at the address, director unreachable tonight")
     assert decision.allowed is allowed and not decision.emergency, decision.reason
     assert decision.scope == scope
+
+
+ORGS = (TOWN, "ggz-regio", "schuldhulp-testdorp", "buurtteam")
+consent = st.tuples(st.lists(st.sampled_from(ORGS), min_size=1, max_size=2, unique=True),
+                    st.lists(st.sampled_from(sorted(DataCategory)), min_size=1, max_size=3, unique=True),
+                    st.sampled_from(("coordination", "service_delivery")),
+                    st.integers(-3, 3), st.none() | st.integers(-3, 3), st.booleans())  # window around ON, withdrawn
+someone = st.builds(Actor, user_id=st.sampled_from(("u-director", "u-ggz", "u-ggz-2", "u-debt", "u-out", "cons-intake")),
+                    organisation=st.sampled_from(ORGS),
+                    role=st.sampled_from(("consultant", "professional", "privacy_officer", "evaluator", "admin",
+                                          "operator")),
+                    purpose=st.sampled_from(("coordination", "service_delivery")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(reader=someone, consents=st.lists(consent, max_size=3), directed=st.booleans())
+def test_who_learns_the_state_from_an_error_is_who_a_read_discloses_something_to(
+    reader: Actor, consents: list[tuple[list[str], list[str], str, int, int | None, bool]], directed: bool
+) -> None:
+    """may_see_state agrees with disclosure: a care worker may learn the version exactly when a read shows them a
+    category; the municipality's privacy officer and the operator always, everyone else never."""
+    h = Household.refer(household_id=uuid4(), actor=TEAM, on=REFERRED, sources=["wmo_desk"],
+                        members=[Member("m1", "adult", Personal("Lotte Rand"))])
+    h.hold_intake(actor=TEAM, on=REFERRED, domains_discussed=["finances"])
+    if directed:
+        h.assign_case_director(actor=TEAM, on=REFERRED, director=StaffRef(DIRECTOR.user_id, TOWN))
+    h.start_involvement(actor=TEAM, on=REFERRED, involvement_id="i-ggz", kind="professional", organisation="ggz-regio",
+                        discipline="social_work", worker_id="u-ggz")
+    h.start_involvement(actor=TEAM, on=REFERRED, involvement_id="i-debt", kind="professional",
+                        organisation="schuldhulp-testdorp", discipline="debt_counselling")
+    for n, (orgs, cats, purpose, start, length, withdrawn) in enumerate(consents):
+        start_on = date.fromordinal(ON.toordinal() + 30 * start)
+        until = None if length is None else date.fromordinal(start_on.toordinal() + 30 * abs(length))
+        h.grant_consent(actor=TEAM, on=REFERRED, consent_id=f"c{n}", basis="consent", member_id="m1",
+                        organisations=orgs, data_categories=cats, purpose=purpose, valid_from=start_on,
+                        valid_until=until)
+        if withdrawn:  # on its first day in force (a consent not yet or no longer in force cannot be withdrawn)
+            h.withdraw_consent(actor=TEAM, on=max(start_on, REFERRED), consent_id=f"c{n}")
+    sees = may_see_state(reader, h, on=ON, municipality=TOWN)
+    if reader.role == "operator" or (reader.role == "privacy_officer" and reader.organisation == TOWN):
+        assert sees
+        return
+    read = disclosure(reader, "read_household", h, sorted(DataCategory), reader.purpose, on=ON, municipality=TOWN)
+    assert sees is (read.decision.allowed and bool(read.disclosed)), (read.decision.reason, read.withheld)
