@@ -210,7 +210,7 @@ class ReadSide:
         self._ready(head, access_log.AccessLog.name)
         with self.runner.engine.connect() as conn:
             rows = access_log.awaiting_review(conn, organisation=scope)
-        return self.app.stated_reasons(actor, rows)
+        return _named(self.app.stated_reasons(actor, rows), self.names.fresh())
 
     def access_record(self, actor: Actor, record_id: str) -> dict[str, Any]:
         """One access record for the privacy officer's review (:meth:`CaseLedger.access_record`), the view complete."""
@@ -220,4 +220,28 @@ class ReadSide:
             self._ready(head, access_log.AccessLog.name)
             with self.runner.engine.connect() as conn:
                 return access_log.record(conn, rid, organisation)
-        return self.app.access_record(actor, record_id, find)
+        return _named([self.app.access_record(actor, record_id, find)], self.names.fresh())[0]
+
+
+def _named(rows: list[dict[str, Any]], names: Names) -> list[dict[str, Any]]:
+    """Review rows with the names a privacy officer judges by: the reader's, and those in the relations then.
+
+    Staff display names from the user directory and organisation names from the register, joined
+    after the review's access records are saved; nothing joined is written anywhere (``None`` for an
+    id the directory or register does not know).
+    """
+    for row in rows:
+        row["user_name"] = names.of_user(row.get("user_id"))
+        row["organisation_name"] = names.of_organisation(row.get("organisation"))
+        rel = row.get("relations")
+        if not rel:
+            continue
+        director = rel.get("case_director")
+        if director:
+            director["name"] = names.of_user(director["user_id"])
+            director["organisation_name"] = names.of_organisation(director["organisation"])
+        rel["responsible_organisation_name"] = names.of_organisation(rel.get("responsible_organisation"))
+        for inv in rel.get("involvements") or []:
+            inv["organisation_name"] = names.of_organisation(inv["organisation"])
+            inv["worker_name"] = names.of_user(inv.get("worker_id"))
+    return rows

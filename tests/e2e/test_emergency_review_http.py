@@ -74,13 +74,17 @@ def test_the_privacy_officer_reviews_an_emergency_access_with_its_reason_reader_
     assert item["emergency"] and item["organisation"] == "schuldhulp-testdorp" and item["role"] == "consultant"
     assert item["data_categories"] == ["involvement", "plan", "zrm"]
     relations = item["relations"]
-    assert relations["case_director"] == {"user_id": "u-director", "organisation": "gemeente-testdorp"}
-    assert [(i["organisation"], i["worker_id"]) for i in relations["involvements"]] == [("ggz-regio", "u-ggz")]
+    assert relations["case_director"] == {"user_id": "u-director", "organisation": "gemeente-testdorp",
+                                          "name": "Test director", "organisation_name": "gemeente-testdorp"}  # registered so
+    assert [(i["organisation"], i["organisation_name"], i["worker_id"], i["worker_name"])
+            for i in relations["involvements"]] == [("ggz-regio", "Ggz Regio", "u-ggz", "Test ggz")]
+    assert relations["responsible_organisation_name"] == "gemeente-testdorp"
+    assert (item["user_name"], item["organisation_name"]) == ("Test outsider", "Schuldhulp Testdorp")
     assert relations["reader_relationship"] == "unrelated"  # GGZ's involvement ended later: not shown as ended
     one = privacy.get(f"/v1/access-log/{item['record_id']}")
     assert one.status_code == 200, one.text
-    assert {k: one.json()[k] for k in ("stated_reason", "relations", "data_categories", "user_id")} == {
-        k: item[k] for k in ("stated_reason", "relations", "data_categories", "user_id")}
+    same = ("stated_reason", "relations", "data_categories", "user_id", "user_name", "organisation_name")
+    assert {k: one.json()[k] for k in same} == {k: item[k] for k in same}
     log = privacy.get("/v1/access-log", params={"householdId": hid, "userId": "u-privacy"}).json()["items"]
     shown = [r for r in log if r["action"] == "read_access_review"]
     assert len(shown) == 2 and all(r["outcome"] == "allowed" and item["record_id"] in r["reason"] for r in shown)
@@ -130,8 +134,9 @@ def test_the_cli_shows_the_privacy_officer_the_reason_in_the_list_and_in_one_rec
     assert "Veilig" in table  # the typed reason, not the policy's fixed words
     text = ok(ledger(api, "privacy", "audit", "record", record["record_id"]))
     assert f"stated reason: {REASON}" in text
-    assert "reader: u-outsider (schuldhulp-testdorp, consultant)" in text
-    assert "case director: u-director (gemeente-testdorp)" in text and "ggz-regio / u-ggz" in text
+    assert "reader: Test outsider (u-outsider), Schuldhulp Testdorp (schuldhulp-testdorp), consultant" in text
+    assert "case director: Test director (u-director), gemeente-testdorp" in text
+    assert "Ggz Regio (ggz-regio) / Test ggz (u-ggz)" in text
     assert "the reader was: unrelated" in text and "categories disclosed: involvement, plan, zrm" in text
     refused = one_error_line(ledger(api, "director", "audit", "record", record["record_id"]))
     assert REASON not in refused

@@ -24,9 +24,15 @@ class StatedReasonOut(Out):
     erased: bool = Field(description="True once the household is erased: the reason went with its key.")
 
 
+_USER_NAME = "The display name in the user directory now (null: not in the directory)."
+_ORGANISATION_NAME = "The organisation's registered name (null: not in the register)."
+
+
 class StaffOut(Out):
     user_id: str
     organisation: str
+    name: str | None = Field(default=None, description=_USER_NAME)
+    organisation_name: str | None = Field(default=None, description=_ORGANISATION_NAME)
 
 
 class InvolvementThenOut(Out):
@@ -35,14 +41,21 @@ class InvolvementThenOut(Out):
     worker_id: str | None
     kind: str
     started_on: date
+    organisation_name: str | None = Field(default=None, description=_ORGANISATION_NAME)
+    worker_name: str | None = Field(default=None, description=_USER_NAME)
 
 
 class RelationsThenOut(Out):
-    """The household's relations at the access's moment (as known then, on that business date): ids and codes."""
+    """The household's relations at the access's moment (as known then, on that business date).
+
+    Ids and codes from the ledger, with the staff's and organisations' names as the directory and
+    register give them at read time.
+    """
 
     known_at: KnownAtOut
     case_director: StaffOut | None
     responsible_organisation: str = Field(description="Who answers for the case while it has no director.")
+    responsible_organisation_name: str | None = Field(default=None, description=_ORGANISATION_NAME)
     involvements: list[InvolvementThenOut] = Field(description="The involvements active then.")
     reader_relationship: str = Field(description="The reader's relationship then: director, involved, intake_team "
                                                  "or unrelated.")
@@ -80,6 +93,10 @@ class AccessRecordOut(Out):
         default=None, description="Review only: the emergency reason as typed (null: none was stated).")
     relations: RelationsThenOut | None = Field(
         default=None, description="Review only: the household's relations at the access's moment.")
+    user_name: str | None = Field(default=None, description="Review only: the reader's display name in the user "
+                                                            "directory (null: not in the directory).")
+    organisation_name: str | None = Field(default=None, description="Review only: the reader's organisation's "
+                                                                    "registered name.")
 
 
 class AccessRecordPage(Out):

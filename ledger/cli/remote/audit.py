@@ -71,16 +71,25 @@ def _relations_lines(rel: dict[str, Any] | None) -> list[str]:
     if rel is None:
         return ["relations then: (no household)"]
     director = rel.get("case_director")
-    named = f"{director['user_id']} ({director['organisation']})" if director else "none"
+    named = (f"{_named(director.get('name'), director['user_id'])}, "
+             f"{_named(director.get('organisation_name'), director['organisation'])}") if director else "none"
     lines = [f"relations then (as known at position {rel['known_at']['position']}):",
              f"  case director: {named}",
-             f"  responsible organisation: {rel.get('responsible_organisation')}",
+             f"  responsible organisation: "
+             f"{_named(rel.get('responsible_organisation_name'), rel.get('responsible_organisation'))}",
              f"  the reader was: {rel.get('reader_relationship')}"]
     involvements = rel.get("involvements") or []
     lines.append(f"  involved: {'none' if not involvements else ''}".rstrip())
-    lines += [f"    {i['organisation']} / {i.get('worker_id') or '(organisation)'}, {i['kind']}, since {i['started_on']}"
+    lines += [f"    {_named(i.get('organisation_name'), i['organisation'])} / "
+              f"{_named(i.get('worker_name'), i['worker_id']) if i.get('worker_id') else '(the organisation)'}, "
+              f"{i['kind']}, since {i['started_on']}"
               for i in involvements]
     return lines
+
+
+def _named(name: str | None, key: str | None) -> str:
+    """``Name (id)`` where the directory or register knows a name, else the id alone."""
+    return f"{name} ({key})" if name and name != key else str(key)
 
 
 @audit_remote_app.command("record")
@@ -102,7 +111,8 @@ def audit_record(
     reviewed = f" by {r['reviewed_by']} at {r.get('reviewed_at')}" if r.get("reviewed_by") else ""
     lines = [
         f"record {r.get('record_id')}  at {r.get('at')}  {r.get('action')}  {r.get('outcome')}",
-        f"reader: {r.get('user_id')} ({r.get('organisation')}, {r.get('role')})"
+        f"reader: {_named(r.get('user_name'), r.get('user_id'))}, "
+        f"{_named(r.get('organisation_name'), r.get('organisation'))}, {r.get('role')}"
         f"{behalf}, purpose {r.get('purpose')}",
         f"household: {r.get('household_id') or '-'}",
         f"authorisation: {r.get('authorisation') or '-'}{'  (emergency)' if r.get('emergency') else ''}",
