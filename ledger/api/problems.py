@@ -8,6 +8,7 @@ validation names the offending fields in ``invalidParams`` and never echoes thei
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import psycopg
@@ -111,7 +112,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not-found", 405: "method-not-allowed", 406: "not-acceptable"}.get(exc.status_code, "http-error")
         title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Request failed")
-        return problem(exc.status_code, code, title, str(exc.detail), instance=_instance(request))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # RFC 9110 15.5.6: Allow names every method of the resource
+            headers["Allow"] = allowed_methods(request)
+        return problem(exc.status_code, code, title, str(exc.detail), instance=_instance(request), headers=headers)
 
     @app.exception_handler(ViewsBehindError)
     async def _behind(request: Request, exc: ViewsBehindError) -> JSONResponse:
@@ -139,6 +143,27 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
         return unhandled(request, exc)
+
+
+def allowed_methods(request: Request) -> str:
+    """The methods the API document gives the request's path (Starlette's own Allow names one route's only).
+
+    From the served document, so Allow and the document agree: each path template relative to its
+    server URL, ``{param}`` matching one segment; HEAD wherever GET is (Starlette answers it).
+    """
+    doc = request.app.openapi()
+    servers = [s.get("url", "") for s in doc.get("servers", [])] or [""]
+    prefix = servers[0].rstrip("/") if servers[0].startswith("/") else ""
+    methods: set[str] = set()
+    for template, item in doc.get("paths", {}).items():
+        base = "" if "servers" in item else prefix
+        pattern = re.escape(base + template)
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", pattern)
+        if re.fullmatch(pattern, request.url.path):
+            methods |= {m.upper() for m in item if m in ("get", "put", "post", "delete", "patch")}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
 
 
 def _where(exc: BaseException) -> str:
