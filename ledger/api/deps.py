@@ -27,6 +27,7 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.responses import JSONResponse, Response
 
 from ledger.aggregates import Actor
@@ -36,9 +37,7 @@ from ledger.projections.read_side import ReadSide
 
 from .problems import ApiProblem
 
-__all__ = ["Caller", "IdempotencyStore", "caller", "expected_version", "ledger_of", "read_side_of"]
-
-BEARER = "bearer "
+__all__ = ["BEARER_SCHEME", "Caller", "IdempotencyStore", "caller", "expected_version", "ledger_of", "read_side_of"]
 
 
 def ledger_of(request: Request) -> Ledger:
@@ -55,19 +54,27 @@ class Caller:
     user_id: str
 
 
+# The document's `bearer` security scheme (issue 17): a generated client sets the token once. Its own
+# refusal is off (auto_error=False): a missing or wrong token gets this API's 401 problem below.
+BEARER_SCHEME = HTTPBearer(
+    scheme_name="bearer", auto_error=False,
+    description="A user's API token (`ldg_…`, issued once by `ledger users add`): `Authorization: Bearer <token>`. "
+                "Missing, unknown or disabled: 401 with `WWW-Authenticate: Bearer`.")
+
+
 def caller(
     request: Request,
-    authorization: Annotated[str | None, Header(description="Bearer token from `ledger users add`.")] = None,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER_SCHEME)] = None,
     on_behalf_of: Annotated[str | None, Header(alias="On-Behalf-Of", max_length=128,
                                                description="The responsible user, when acting for someone else.")] = None,
     purpose: Annotated[Purpose | None, Header(alias="Purpose",
                                               description="Why the data is used (default coordination).")] = None,
 ) -> Caller:
-    if not authorization or not authorization.lower().startswith(BEARER):
+    if credentials is None or not credentials.credentials.strip():
         raise ApiProblem(401, "unauthenticated", "Authentication required",
                          "Send Authorization: Bearer <token> (issued by `ledger users add`).",
                          headers={"WWW-Authenticate": "Bearer"})
-    user = ledger_of(request).users.authenticate(authorization[len(BEARER):].strip())
+    user = ledger_of(request).users.authenticate(credentials.credentials.strip())
     if user is None:
         raise ApiProblem(401, "unauthenticated", "Authentication required",
                          "The token is unknown or its user is disabled.", headers={"WWW-Authenticate": "Bearer"})
@@ -152,7 +159,8 @@ class IdempotencyStore:
                     row = None
         if row is None:  # lost a race to reserve it
             raise ApiProblem(409, "idempotency-in-progress", "Request in progress",
-                             "A request with this Idempotency-Key is being processed; retry shortly.")
+                             "A request with this Idempotency-Key is being processed; retry shortly.",
+                             headers={"Retry-After": "1"})
         if row.request_sha256 != fingerprint:
             raise ApiProblem(422, "idempotency-key-reused", "Idempotency-Key reused",
                              "This Idempotency-Key was used for a different request.")

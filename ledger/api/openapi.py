@@ -19,9 +19,18 @@ ruleset that ``tests/e2e/test_api_design_rules.py`` runs with Spectral:
   automatic 422 ``HTTPValidationError`` becomes the 400 the API answers request validation with
   (``ledger/api/problems.py``); a 422 a route declares itself stays a 422.
 - Every POST/PUT/PATCH, and every operation with parameters or a body, documents a 400; every
-  operation documents a 500, and a 401 when it authenticates: it has a security requirement or
-  takes the ``Authorization`` header (``deps.caller``), unless ``openapi_extra={"security": []}``
-  marks it public. (``/v1/health`` takes no token, so it gets no 401.)
+  operation documents a 500, and a 401 (with ``WWW-Authenticate``) and a 503 (with ``Retry-After``:
+  the users' directory is in the store) when it authenticates: it has the ``bearer`` security
+  requirement (``deps.BEARER_SCHEME``), unless ``openapi_extra={"security": []}`` marks it public.
+  (``/v1/health`` takes no token and answers from memory: no 401, no 503.) An operation with a
+  body documents the 413 of ``main.BodyLimit``.
+- Issue 17, what a generated client needs to keep: ``If-Match`` is required where it is taken
+  (FastAPI sees it optional, so that a missing one is this API's 428); a household write (its
+  answer is a ``WriteResult``, ``ReferralResult`` or ``ConsentResult``) declares ``ETag``,
+  ``Ledger-Position`` and ``Location`` on success, and every write with ``Idempotency-Key``
+  declares ``Idempotent-Replay`` on the answers the key's store replays; a write's 409 may carry
+  ``Retry-After``. ``components.responses.MethodNotAllowed`` is the 405 (with ``Allow``) that any
+  path answers a method it lacks (``problems.allowed_methods`` reads ``Allow`` from this document).
 
 What the post-processing cannot do for a route author (the ruleset fails the test instead):
 kebab-case path segments, lowerCamelCase query parameter names (``Query(alias="asOf")``),
@@ -99,8 +108,45 @@ INVALID_PARAM_SCHEMA: dict[str, Any] = {
 _ERROR_DESCRIPTIONS = {
     "400": "Invalid input: a parameter or the body does not match this description (see invalidParams).",
     "401": "Missing, unknown or disabled bearer token.",
+    "413": "The request body is larger than the service takes (1 MiB); nothing was read or changed.",
     "500": "Something went wrong on the service's side; nothing more is shown.",
+    "503": "Not now: the store cannot be reached, the views have not caught up, or writes wait for the ledger's "
+           "verification. Nothing changed (a write may be retried with the same Idempotency-Key) after "
+           "`Retry-After` seconds.",
 }
+
+# The response headers the server sends (issue 17: a typed client keeps only what the document declares).
+HEADERS: dict[str, dict[str, Any]] = {
+    "ETag": {
+        "description": 'The household\'s version after this write (or at this read), as an entity tag: send it back '
+                       'as `If-Match` with the next write, e.g. `"7"`.',
+        "required": True, "schema": {"type": "string", "pattern": '^"[0-9]+"$'}, "example": '"7"'},
+    "Ledger-Position": {
+        "description": "Where this write sits in the ledger: pass it as `minPosition` to a view read to read your "
+                       "own write (read-your-writes).",
+        "required": True, "schema": {"type": "integer", "minimum": 1}, "example": 42},
+    "Location": {
+        "description": "The household this write is about (`/v1/households/{household_id}`).",
+        "required": True, "schema": {"type": "string", "format": "uri-reference"}},
+    "Idempotent-Replay": {
+        "description": "`true` when this is the stored first answer to an earlier request with the same "
+                       "`Idempotency-Key`: nothing ran again.",
+        "required": False, "schema": {"type": "string", "enum": ["true"]}},
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "required": True, "schema": {"type": "integer", "minimum": 0}, "example": 1},
+    "Allow": {
+        "description": "The methods this path has (RFC 9110).",
+        "required": True, "schema": {"type": "string"}, "example": "GET, HEAD, POST"},
+    "WWW-Authenticate": {
+        "description": "How to authenticate: a bearer token.",
+        "required": True, "schema": {"type": "string", "enum": ["Bearer"]}},
+}
+_WRITE_HEADERS = ("ETag", "Ledger-Position", "Location")
+_WRITE_RESULTS = ("WriteResult", "ReferralResult", "ConsentResult")  # ledger/api/schemas: a household write's answer
+# A write's answers that the Idempotency-Key store keeps and replays (deps.IdempotencyStore): its own
+# answer and the problems of a run that refused (request validation, 401, 409, 428 come before it).
+_REPLAYED = ("400", "403", "404", "412", "422")
 
 
 def install(app: FastAPI) -> None:
@@ -167,6 +213,13 @@ def build_document(app: FastAPI) -> dict[str, Any]:
         "required": True,
         "schema": {"type": "string", "enum": ["no-store"]},
     }
+    for name, header in HEADERS.items():
+        components["headers"].setdefault(name, copy.deepcopy(header))
+    components.setdefault("responses", {})["MethodNotAllowed"] = {
+        "description": "The path has no such method (any path of this API): `Allow` names the methods it has.",
+        "headers": {"Allow": {"$ref": "#/components/headers/Allow"}, CACHE_HEADER: {"$ref": _CACHE_REF}},
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": _PROBLEM_REF}}},
+    }
     schemas = components.setdefault("schemas", {})
     schemas.setdefault("Problem", copy.deepcopy(PROBLEM_SCHEMA))
     schemas.setdefault("InvalidParam", copy.deepcopy(INVALID_PARAM_SCHEMA))
@@ -211,14 +264,8 @@ def _relative_paths(paths: dict[str, Any], prefix: str) -> dict[str, Any]:
 
 
 def _authenticated(op: dict[str, Any], path_item: dict[str, Any], doc_security: list[Any]) -> bool:
-    """Whether the operation can answer 401: it has a security requirement or takes the
-    Authorization header (``deps.caller``). ``security: []`` marks it public."""
-    security = op.get("security", doc_security)
-    if op.get("security") == []:
-        return False
-    params = [*path_item.get("parameters", []), *op.get("parameters", [])]
-    return bool(security) or any(
-        p.get("in") == "header" and str(p.get("name", "")).lower() == "authorization" for p in params)
+    """Whether the operation can answer 401: it has a security requirement (``security: []`` marks it public)."""
+    return bool(op.get("security", doc_security))
 
 
 def _operation(method: str, op: dict[str, Any], path_item: dict[str, Any], doc_security: list[Any]) -> None:
@@ -231,9 +278,38 @@ def _operation(method: str, op: dict[str, Any], path_item: dict[str, Any], doc_s
     takes_input = bool(op.get("parameters") or path_item.get("parameters") or op.get("requestBody"))
     if method in ("post", "put", "patch") or takes_input:
         responses.setdefault("400", {"description": _ERROR_DESCRIPTIONS["400"]})
-    if _authenticated(op, path_item, doc_security):
+    authenticated = _authenticated(op, path_item, doc_security)
+    if authenticated:  # the users' directory is in the store: whoever authenticates can meet it unreachable
         responses.setdefault("401", {"description": _ERROR_DESCRIPTIONS["401"]})
+        responses.setdefault("503", {"description": _ERROR_DESCRIPTIONS["503"]})
+    if op.get("requestBody"):
+        responses.setdefault("413", {"description": _ERROR_DESCRIPTIONS["413"]})
     responses.setdefault("500", {"description": _ERROR_DESCRIPTIONS["500"]})
+    headers_in = {str(p.get("name", "")).lower(): p for p in op.get("parameters", []) if p.get("in") == "header"}
+    if "if-match" in headers_in:  # optional for FastAPI, so that a missing one is this API's 428, not a 400
+        headers_in["if-match"]["required"] = True
+    write = "idempotency-key" in headers_in
+    # A household write answers with routes.common.written/referred: the new version in ETag, and where it sits.
+    household_write = write and any(
+        f'"#/components/schemas/{name}"' in json.dumps(r.get("content", {}))
+        for status, r in responses.items() if str(status).startswith("2") and isinstance(r, dict)
+        for name in _WRITE_RESULTS)
+    for status, response in responses.items():
+        if not isinstance(response, dict) or "$ref" in response:
+            continue
+        status = str(status)
+        declared = response.setdefault("headers", {})
+        if household_write and status.startswith("2"):
+            for name in _WRITE_HEADERS:
+                declared.setdefault(name, {"$ref": f"#/components/headers/{name}"})
+        if write and (status.startswith("2") or status in _REPLAYED):
+            declared.setdefault("Idempotent-Replay", {"$ref": "#/components/headers/Idempotent-Replay"})
+        if status == "401":
+            declared.setdefault("WWW-Authenticate", {"$ref": "#/components/headers/WWW-Authenticate"})
+        if status == "503":
+            declared.setdefault("Retry-After", {"$ref": "#/components/headers/Retry-After"})
+        if status == "409" and write:  # "still running": retry after a second (not when it was interrupted)
+            declared.setdefault("Retry-After", {**HEADERS["Retry-After"], "required": False})
     for status, response in responses.items():
         if not isinstance(response, dict) or "$ref" in response:
             continue

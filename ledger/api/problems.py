@@ -125,7 +125,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ChainTailError)
     async def _tail(request: Request, exc: ChainTailError) -> JSONResponse:
         return problem(503, "chain-tail-unchained", "Writes refused until the ledger is verified", str(exc),
-                       instance=_instance(request))
+                       instance=_instance(request), headers={"Retry-After": "30"})
 
     @app.exception_handler(SealedDataError)
     async def _sealed(request: Request, exc: SealedDataError) -> JSONResponse:

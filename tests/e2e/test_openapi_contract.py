@@ -8,6 +8,7 @@ sends (405 with ``Allow``, 413, 428, 503 with ``Retry-After``) with its problem+
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -44,3 +45,79 @@ def test_a_method_the_resource_does_not_have_is_405_with_allow(api: Api) -> None
         assert r.headers["content-type"].startswith(PROBLEM)
         assert {m.strip() for m in r.headers.get("allow", "").split(",") if m.strip()} - {"HEAD"} == allowed, r.headers
         assert r.json()["type"].endswith("/method-not-allowed")
+
+
+def _params(op: dict[str, Any], where: str) -> dict[str, dict[str, Any]]:
+    return {p["name"].lower(): p for p in op.get("parameters", []) if p.get("in") == where}
+
+
+def _headers(response: dict[str, Any], doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for name, header in (response.get("headers") or {}).items():
+        if "$ref" in header:
+            header = doc["components"]["headers"][header["$ref"].rsplit("/", 1)[-1]]
+        out[name.lower()] = header
+    return out
+
+
+def test_the_bearer_token_is_a_security_scheme_not_a_header_parameter(api: Api) -> None:
+    """Generated clients set the token once: a `bearer` HTTP scheme on every operation but the public ones."""
+    doc = served(api)
+    assert doc["components"]["securitySchemes"]["bearer"] == {
+        "type": "http", "scheme": "bearer", "description": doc["components"]["securitySchemes"]["bearer"]["description"]}
+    public = {("/health", "get")}
+    for path, method, op in operations(doc):
+        assert "authorization" not in _params(op, "header"), (path, method)
+        if (path, method) in public:
+            assert op.get("security", doc.get("security")) in (None, []), (path, method)
+            continue
+        assert op.get("security") == [{"bearer": []}], (path, method)
+        unauthorised = op["responses"]["401"]
+        assert _headers(unauthorised, doc)["www-authenticate"]["required"] is True, (path, method)
+
+
+def test_every_write_requires_if_match_and_declares_the_headers_it_answers_with(api: Api) -> None:
+    """If-Match required where the server answers 428 without it; ETag, Ledger-Position, Location on success."""
+    doc = served(api)
+    writes = 0
+    for path, method, op in operations(doc):
+        answer = json.dumps({s: r.get("content") for s, r in op["responses"].items() if s.startswith("2")})
+        if method == "get" or not any(f"/{name}\"" in answer for name in ("WriteResult", "ReferralResult",
+                                                                          "ConsentResult")):
+            continue  # not a household write (a review, an organisation, a verification)
+        writes += 1
+        headers = _params(op, "header")
+        if path != "/households":  # the referral makes the household: no version to expect yet
+            assert headers["if-match"]["required"] is True, (path, method)
+            assert {"412", "428"} <= set(op["responses"]), (path, method)
+        assert "idempotency-key" in headers, (path, method)
+        for status, response in op["responses"].items():
+            declared = _headers(response, doc)
+            if status.startswith("2"):
+                for name in ("etag", "ledger-position", "location"):
+                    assert declared[name]["required"] is True, (path, method, status, name)
+            replayed = status.startswith("2") or status in ("400", "403", "404", "412", "422")  # a run's answers
+            assert ("idempotent-replay" in declared) is replayed, (path, method, status)
+    assert writes >= 30
+    read = doc["paths"]["/households/{householdId}"]["get"]["responses"]["200"]
+    assert _headers(read, doc)["etag"]["required"] is True  # the version a read hands the next write
+
+
+def test_every_status_the_server_sends_is_declared_with_its_problem_and_headers(api: Api) -> None:
+    """503 with Retry-After everywhere the store is used; 413 where a body is taken; 405 with Allow in components."""
+    doc = served(api)
+    for path, method, op in operations(doc):
+        responses = op["responses"]
+        if path == "/health":  # answers from memory: no store, no token
+            assert "503" not in responses
+            continue
+        assert "503" in responses, (path, method)
+        unavailable = responses["503"]
+        assert _headers(unavailable, doc)["retry-after"]["required"] is True, (path, method)
+        if "requestBody" in op:
+            assert "413" in responses, (path, method)
+        for status, response in responses.items():
+            if status[0] in "45":
+                assert list(response["content"]) == [PROBLEM], (path, method, status)
+    not_allowed = doc["components"]["responses"]["MethodNotAllowed"]
+    assert _headers(not_allowed, doc)["allow"]["required"] is True

@@ -64,7 +64,8 @@ def _times(as_of: date, known_at: KnownAt) -> dict[str, Any]:
             "known_at": {"position": known_at.position, "at": known_at.at.isoformat() if known_at.at else None}}
 
 
-@router.get("/households/{householdId}", responses=READ_ERRORS,
+@router.get("/households/{householdId}",
+            responses={**READ_ERRORS, 200: {"headers": {"ETag": {"$ref": "#/components/headers/ETag"}}}},
             summary="A household's state, now or at a business date as known at a ledger position",
             response_model=HouseholdOut,
             description="Disclosed by category: every data category you may see; the others are named in "
