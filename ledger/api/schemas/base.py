@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
-__all__ = ["AS_OF_FIELDS", "DecimalText", "KnownAtOut", "Moment", "Out", "PersonalText", "iso"]
+__all__ = ["AS_OF_FIELDS", "DecimalText", "KnownAtOut", "Moment", "Out", "PersonalDate", "PersonalText", "iso"]
 
 
 def iso(value: datetime) -> str:
@@ -17,6 +17,10 @@ def iso(value: datetime) -> str:
 Moment = Annotated[datetime, PlainSerializer(iso, return_type=str, when_used="json"),
                    WithJsonSchema({"type": "string", "format": "date-time"})]
 PersonalText = Annotated[str | None, Field(description="Personal data (shown to those allowed); null once erased.")]
+# A date that is personal data (a birth date): sealed like any personal text, a YYYY-MM-DD date when shown.
+PersonalDate = Annotated[str | None, Field(
+    description="Personal data (shown to those allowed), a date (YYYY-MM-DD); null once erased or not recorded.",
+    json_schema_extra={"format": "date"})]
 DecimalText = Annotated[str, WithJsonSchema({"type": "string", "pattern": r"^-?\d+(\.\d+)?$",
                                              "description": "A decimal amount as text, e.g. 12.50."})]
 

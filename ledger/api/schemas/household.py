@@ -23,10 +23,10 @@ from ledger.presenters import HOUSEHOLD_FIELDS
 from ledger.privacy.categories import FIELD_CATEGORIES
 from ledger.privacy.policy import Withheld
 
-from .base import AS_OF_FIELDS, DecimalText, KnownAtOut, Moment, Out, PersonalText, iso
+from .base import AS_OF_FIELDS, DecimalText, KnownAtOut, Moment, Out, PersonalDate, PersonalText, iso
 
 __all__ = ["ActorOut", "EventOut", "EventPage", "HouseholdOut", "HouseholdSummaryOut", "HouseholdSummaryPage",
-           "MemberOut", "MemberRelationOut", "value_object_out"]
+           "HouseholdMemberOut", "MemberRelationOut", "value_object_out"]
 
 
 class ActorOut(Out):
@@ -37,6 +37,12 @@ class ActorOut(Out):
     role: str
     purpose: str
     on_behalf_of: str | None
+
+
+def _personal(hint: Any) -> bool:
+    """``Personal`` or ``Personal | None``."""
+    return hint is Personal or (typing.get_origin(hint) in (typing.Union, types.UnionType)
+                                and {a for a in typing.get_args(hint) if a is not type(None)} == {Personal})
 
 
 def _out_type(hint: Any) -> Any:
@@ -69,7 +75,10 @@ def value_object_out(cls: type[ValueObject]) -> type[BaseModel]:
     """The response model of a value object: its dataclass fields, as the presenter shows them (made once)."""
     if cls not in _VALUE_OUT:
         hints = typing.get_type_hints(cls)
-        fields: dict[str, Any] = {f.name: (_out_type(hints[f.name]), ...) for f in dataclasses.fields(cls)}
+        fields: dict[str, Any] = {
+            f.name: (PersonalDate if f.name.endswith("_date") and _personal(hints[f.name]) else _out_type(hints[f.name]),
+                     ...)
+            for f in dataclasses.fields(cls)}
         doc = (cls.__doc__ or "").strip()
         if doc.startswith(f"{cls.__name__}("):  # the signature dataclasses write when a class has no docstring
             doc = f"{cls.__name__}, as stored in the household's events (ledger/aggregates/values.py)."
@@ -84,7 +93,7 @@ class MemberRelationOut(Out):
     to_member_id: str
 
 
-class MemberOut(Out):
+class HouseholdMemberOut(Out):
     """A household member as recorded: the id a consent or measurement names, role, name, relations."""
 
     member_id: str = Field(description="m1, m2, ... in the referral's order: what `member_id` takes in a consent.")
@@ -110,7 +119,7 @@ _HOUSEHOLD_HEAD: dict[str, Any] = {
     "composition": (HouseholdComposition | None, Field(
         description="The household's composition as last revised, else as at referral (docs/evaluation.md); "
                     "null when composition is withheld.")),
-    "members": (list[MemberOut] | None, Field(
+    "members": (list[HouseholdMemberOut] | None, Field(
         description="The members, with their ids (data category composition; issue 16 item 4); null when "
                     "composition is withheld.")),
     "erased": (bool, ...),

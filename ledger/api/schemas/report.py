@@ -62,7 +62,7 @@ class ReportLedgerOut(Out):
     last_included_position: int
 
 
-class KnownAtOut(Out):
+class ReportKnownAtOut(Out):
     position: int = Field(description="Ledger position: only events at or before it count.")
     at: TextMoment | None = Field(description="When the last household event at or before it was recorded.")
 
@@ -285,7 +285,7 @@ class EvaluationReportOut(Out):
                                           "widened to whole blocks of months under disclosure control.")
     as_of: date = Field(description="Business time: what was true on this day, by the events' own dates (under "
                                     "disclosure control the end of the last month that is over).")
-    known_at: KnownAtOut = Field(description="Knowledge time: the ledger position the figures are known at (default "
+    known_at: ReportKnownAtOut = Field(description="Knowledge time: the ledger position the figures are known at (default "
                                              "the digest's) and when it was recorded.")
     empty_basis: str | None = Field(description="Present when nothing counts, with the reason: \"no events on "
                                                       "or before the as-of date\" or \"none recorded by knownAt\".")

@@ -11,7 +11,7 @@ from datetime import date
 from pydantic import ConfigDict, Field
 
 from .base import Out
-from .report import Cell, DateNamedCell, Figure, KnownAtOut, PhasesOut, ReportPeriodOut, TextMoment
+from .report import Cell, DateNamedCell, Figure, PhasesOut, ReportKnownAtOut, ReportPeriodOut, TextMoment
 
 __all__ = ["EvaluationSeriesOut"]
 
@@ -84,6 +84,6 @@ class EvaluationSeriesOut(Out):
     every: str = Field(description="month, quarter or year.")
     min_cell: int
     requested: SeriesRequestedOut
-    known_at: KnownAtOut
+    known_at: ReportKnownAtOut
     ledger: SeriesLedgerOut = Field(description="The one signed digest the whole series rests on.")
     points: list[SeriesPointOut]
