@@ -36,10 +36,16 @@ class ReportRequests(Http):
                                    as_of: date | str | None = None, lang: Literal["nl", "en"] = "nl",
                                    min_cell: int | None = None, known_at: int | datetime | str | None = None,
                                    timeout: float | None = None) -> str:
-        """The evaluation report as a document: self-contained HTML, CSV, or the JSON text (``timeout`` as above)."""
-        return self._request("GET", "/reports/evaluation", long=True, timeout=timeout, params={
-            "from": from_, "to": to, "asOf": as_of, "knownAt": _known(known_at), "format": format, "lang": lang,
-            "minCell": min_cell}).text
+        """The evaluation report as a document: self-contained HTML, CSV, or the JSON text (``timeout`` as above).
+
+        Each is its own operation: ``/reports/evaluation.html``, ``.csv``, and the JSON ``/reports/evaluation``.
+        """
+        params: dict[str, Any] = {"from": from_, "to": to, "asOf": as_of, "knownAt": _known(known_at),
+                                  "minCell": min_cell}
+        if format != "json":
+            params["lang"] = lang
+        return self._request("GET", "/reports/evaluation" + _suffix(format), long=True, timeout=timeout,
+                             params=params).text
 
     def evaluation_series(self, *, from_: date | str, to: date | str | None = None,
                           every: Literal["month", "quarter", "year"] = "month",
@@ -60,9 +66,19 @@ class ReportRequests(Http):
                                    lang: Literal["nl", "en"] = "nl", min_cell: int | None = None,
                                    timeout: float | None = None) -> str:
         """The series as a document: a self-contained HTML page of trend charts, CSV, or the JSON text."""
-        return self._request("GET", "/reports/evaluation/series", long=True, timeout=timeout, params={
-            "from": from_, "to": to, "every": every, "knownAt": _known(known_at), "format": format, "lang": lang,
-            "minCell": min_cell}).text
+        params: dict[str, Any] = {"from": from_, "to": to, "every": every, "knownAt": _known(known_at),
+                                  "minCell": min_cell}
+        if format != "json":
+            params["lang"] = lang
+        return self._request("GET", "/reports/evaluation/series" + _suffix(format), long=True, timeout=timeout,
+                             params=params).text
+
+
+def _suffix(format: str) -> str:  # noqa: A002 - the documents' own word
+    """The operation of a representation: ``.html`` or ``.csv`` after the resource; JSON is the resource itself."""
+    if format not in ("html", "csv", "json"):
+        raise ValueError(f"format must be html, csv or json, not {format!r}")
+    return "" if format == "json" else f".{format}"
 
 
 def _known(known_at: int | datetime | str | None) -> str | None:

@@ -180,6 +180,7 @@ VIOLATIONS: dict[str, tuple[str, Callable[[Doc], None]]] = {
     "trailing-slash": ("nlgov:paths-no-trailing-slash", add_operation("/broken-things/")),
     "upper-case-segment": ("nlgov:paths-kebab-case", add_operation("/Households")),
     "snake-case-segment": ("nlgov:paths-kebab-case", add_operation("/involved_parties")),
+    "file-type-mid-path": ("nlgov:paths-kebab-case", add_operation("/reports.csv/evaluation")),
     "snake-case-query": ("nlgov:query-keys-camel-case", add_operation("/broken-things", parameters=[
         {"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"}}])),
     "no-version-header": ("nlgov:missing-version-header", drop_version_header),

@@ -121,3 +121,24 @@ def test_every_status_the_server_sends_is_declared_with_its_problem_and_headers(
                 assert list(response["content"]) == [PROBLEM], (path, method, status)
     not_allowed = doc["components"]["responses"]["MethodNotAllowed"]
     assert _headers(not_allowed, doc)["allow"]["required"] is True
+
+
+def test_each_representation_is_its_own_operation_with_one_content_type(api: Api) -> None:
+    """The report and the series as JSON, an HTML page and a CSV table: three operations, one media type each.
+
+    A generated client parses a JSON operation's answer by its schema; an old `format=html` on the JSON
+    operation is a 400 that names the page's operation instead of JSON it did not ask for.
+    """
+    doc = served(api)
+    for path, method, op in operations(doc):
+        for status, response in op["responses"].items():
+            assert len(response.get("content") or {"none": 1}) == 1, (path, method, status)
+    for base in ("/reports/evaluation", "/reports/evaluation/series"):
+        assert list(doc["paths"][base]["get"]["responses"]["200"]["content"]) == ["application/json"]
+        assert list(doc["paths"][base + ".html"]["get"]["responses"]["200"]["content"]) == ["text/html"]
+        assert list(doc["paths"][base + ".csv"]["get"]["responses"]["200"]["content"]) == ["text/csv"]
+    evaluator = httpx.Client(base_url=api.url, headers={"Authorization": f"Bearer {api.tokens['evaluator']}"},
+                             timeout=60)
+    old = evaluator.get("/v1/reports/evaluation", params={"format": "html"})
+    assert old.status_code == 400 and old.headers["content-type"].startswith(PROBLEM), old.text
+    assert [p["name"] for p in old.json()["invalidParams"]] == ["format"]

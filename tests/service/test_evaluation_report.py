@@ -541,18 +541,18 @@ def test_the_service_serves_json_html_and_csv_to_evaluators_only(internal_api: A
     assert loads.status_code == 200 and loads.json() == []
     assert (loads.headers["Ledger-As-Of"], loads.headers["Ledger-Known-At"]) == (report["as_of"], "0")
 
-    page = evaluator.get("/v1/reports/evaluation", params={"format": "html", "lang": "en"})
+    page = evaluator.get("/v1/reports/evaluation.html", params={"lang": "en"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "Evaluation of the integrated approach" in page.text and "<svg" in page.text
-    raised = evaluator.get("/v1/reports/evaluation", params={"format": "html", "minCell": 5})  # one household
+    raised = evaluator.get("/v1/reports/evaluation.html", params={"minCell": 5})  # one household
     assert raised.status_code == 422 and raised.json()["type"].endswith("/cohort-too-small")
-    sheet = evaluator.get("/v1/reports/evaluation", params={"format": "csv", "asOf": report["as_of"]})
+    sheet = evaluator.get("/v1/reports/evaluation.csv", params={"asOf": report["as_of"]})
     assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/csv")
     assert "referrals,households,1,huishoudens" in sheet.text.splitlines()
     for text in (r.text, page.text, sheet.text):
         assert hid not in text and "Noor" not in text
 
-    consultant = director.get("/v1/reports/evaluation", params={"format": "csv"})
+    consultant = director.get("/v1/reports/evaluation.csv")
     assert consultant.status_code == 200
     refused = httpx.get(f"{api.url}/v1/reports/evaluation", headers={"Authorization": f"Bearer {api.tokens['ggz']}"})
     assert refused.status_code == 403 and refused.headers["content-type"].startswith("application/problem+json")

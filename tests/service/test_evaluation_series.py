@@ -247,11 +247,10 @@ def test_the_service_serves_the_series_over_http(internal_api: Api) -> None:
     series = r.json()
     assert series["points"][0]["as_of"] == (today.replace(day=1) - timedelta(days=1)).isoformat()
     assert series["ledger"]["position"] >= created.json()["position"]
-    page = evaluator.get("/v1/reports/evaluation/series", params={"from": start.isoformat(), "format": "html",
-                                                                  "lang": "en"})
+    page = evaluator.get("/v1/reports/evaluation/series.html", params={"from": start.isoformat(), "lang": "en"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "Trends over time" in page.text and "<desc" in page.text
-    sheet = director.get("/v1/reports/evaluation/series", params={"from": start.isoformat(), "format": "csv"})
+    sheet = director.get("/v1/reports/evaluation/series.csv", params={"from": start.isoformat()})
     assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/csv")
     for text in (r.text, page.text, sheet.text):
         assert hid not in text and "Noor" not in text

@@ -138,8 +138,8 @@ def test_the_service_applies_the_default_minimum_to_everyone(api: Api) -> None:
                             timeout=30)
     assert director.post("/v1/households", json={"sources": ["wmo_desk"], "members": [
         {"role": "adult", "name": "Noor Klein"}]}).status_code == 201
-    for params in ({}, {"minCell": 1}, {"format": "csv", "minCell": 1}):
-        refused = evaluator.get("/v1/reports/evaluation", params=params)
+    for path, params in (("", {}), ("", {"minCell": 1}), (".csv", {"minCell": 1}), (".html", {})):
+        refused = evaluator.get(f"/v1/reports/evaluation{path}", params=params)
         assert refused.status_code == 422 and refused.headers["content-type"].startswith("application/problem+json")
         assert refused.json()["type"].endswith("/cohort-too-small") and "5" in refused.json()["detail"]
         assert "Noor" not in refused.text
@@ -164,7 +164,7 @@ def test_the_service_applies_the_default_minimum_to_everyone(api: Api) -> None:
         assert report["referrals"]["by_source"]["police"] == "<5"
         assert report["referrals"]["by_source"]["wmo_desk"] == "x"  # else 6 + 1 - 6 gives the police one away
         assert report["referrals"]["multiple_sources"] == "<5"
-    served = evaluator.get("/v1/reports/evaluation", params={"format": "csv", "lang": "en"})
+    served = evaluator.get("/v1/reports/evaluation.csv", params={"lang": "en"})
     assert served.status_code == 200 and served.headers["cache-control"] == "no-store"
     sheet = served.text.splitlines()
     assert "referrals,by_source.police,<5,by source · Police" in sheet
