@@ -127,6 +127,18 @@ def test_the_actor_schema_names_the_actor_fields() -> None:
     assert list(ActorOut.model_fields) == [f.name for f in dataclasses.fields(Actor)]
 
 
+def test_every_event_type_has_its_own_typed_schema() -> None:
+    """Issue 17: `data` is typed per event type (a generated client gets classes, not a free-form object)."""
+    from typing import get_args
+
+    from ledger.api.schemas.household import EVENT_MODELS, _recorded_event_classes
+
+    named = {get_args(m.model_fields["type"].annotation)[0]: m for m in EVENT_MODELS}
+    assert set(named) == {c.__name__ for c in _recorded_event_classes()} and len(named) >= 30
+    data = named["PlanActionCancelled"].model_fields["data"].annotation
+    assert set(get_args(data)[0].model_fields) == {"action_id", "on", "reason"}  # its own fields, no actor
+
+
 def test_events_are_presented_by_their_own_fields_in_the_published_shape() -> None:
     """event_view stays generic over the event's fields (the stored contract); its envelope is EventOut."""
     for e in _household().collect_events():

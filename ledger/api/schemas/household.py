@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema, create_model
+from pydantic import BaseModel, Field, PlainSerializer, RootModel, WithJsonSchema, create_model
 
 from ledger.aggregates import Personal
 from ledger.aggregates.values import Actor, ValueObject
@@ -145,18 +145,52 @@ HouseholdOut: type[BaseModel] = create_model(
 )
 
 
-class EventOut(Out):
-    """One stored event. ``data`` holds the event class's own fields (generic: the events are the stored contract)."""
+# An event's own fields, as the presenter shows them (ledger.presenters.event_view): the stored contract.
+_EVENT_SKIP = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
 
-    version: int
-    type: str = Field(description="The event's class, e.g. Referred, IntakeHeld.")
-    recorded_at: Moment
-    actor: ActorOut | None
-    data: dict[str, Any] | None = Field(description="The event's own fields, by type (ledger/aggregates/household.py); "
-                                        "null when the event holds a data category withheld from you.")
-    withheld: dict[DataCategory, Withheld] | None = Field(
-        default=None, description="The event's data categories withheld from you, with their reason codes; "
-                                  "null when shown.")
+
+def _recorded_event_classes() -> list[type]:
+    """The household's event classes a history holds (not the bases eventsourcing defines)."""
+    from eventsourcing.domain import DomainEvent
+
+    from ledger.aggregates import Household
+
+    bases = {"Event", "Snapshot", "Created"}
+    return [v for k, v in vars(Household).items()
+            if isinstance(v, type) and issubclass(v, DomainEvent) and k not in bases]
+
+
+def _event_out(cls: type) -> type[BaseModel]:
+    """One event type's response model: ``type`` is its class name, ``data`` its own fields, typed."""
+    hints = typing.get_type_hints(cls)
+    own = {k: (_out_type(h), ...) for k, h in hints.items()
+           if k not in _EVENT_SKIP and typing.get_origin(h) is not typing.ClassVar}
+    name = cls.__name__
+    data: type[BaseModel] = create_model(f"{name}Data", __base__=Out, __doc__=f"The fields of a {name} event.",
+                                         **own)  # type: ignore[call-overload]  # fields from the event class's hints
+    kind: Any = typing.Literal[name]  # one literal per event class, made at import
+    shown: Any = data | None
+    return create_model(
+        f"{name}EventOut", __base__=Out,
+        __doc__=f"A stored {name} event (ledger/aggregates/household.py).",
+        version=(int, ...),
+        type=(kind, Field(description="The event's class: what `data` holds.")),
+        recorded_at=(Moment, ...),
+        actor=(ActorOut | None, ...),
+        data=(shown, Field(description="The event's own fields; null when the event holds a data category "
+                                              "withheld from you.")),
+        withheld=(dict[DataCategory, Withheld] | None, Field(
+            default=None, description="The event's data categories withheld from you, with their reason codes; "
+                                      "null when shown.")),
+    )
+
+
+EVENT_MODELS: tuple[type[BaseModel], ...] = tuple(_event_out(c) for c in _recorded_event_classes())
+_ANY_EVENT: Any = Annotated[typing.Union[EVENT_MODELS], Field(discriminator="type")]  # the event classes' union
+
+
+class EventOut(RootModel[_ANY_EVENT]):
+    """One stored event: its type's own schema, told apart by `type` (issue 17: `data` is typed per event type)."""
 
 
 class EventPage(Out):
