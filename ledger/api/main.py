@@ -206,6 +206,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
         redirect_slashes=False,  # a redirect would echo the path, which may hold whatever was pasted into an id
+        # A generated client names its methods after the operation ids: the route's own name
+        # (refer, household, record_intake, ...), not FastAPI's name_path_method.
+        generate_unique_id_function=lambda route: route.name,
     )
     install_problem_handlers(app)
 

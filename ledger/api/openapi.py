@@ -229,6 +229,7 @@ def build_document(app: FastAPI) -> dict[str, Any]:
                 _operation(method, path_item[method], path_item, doc.get("security", []))
     _drop_unused_schemas(doc, ("HTTPValidationError", "ValidationError"))
     _nullable_as_type_list(doc)
+    _links(doc)
     return doc
 
 
@@ -326,6 +327,79 @@ def _operation(method: str, op: dict[str, Any], path_item: dict[str, Any], doc_s
                 else {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": _PROBLEM_REF}}}
             )
     op["responses"] = dict(sorted(responses.items(), key=lambda kv: (not str(kv[0])[:1].isdigit(), str(kv[0]))))
+
+
+_HOUSEHOLD = "/households/{householdId}"
+_READS_AFTER_A_WRITE = {  # the reads a write's answer leads to, and what it hands them
+    _HOUSEHOLD: {},
+    _HOUSEHOLD + "/events": {},
+    _HOUSEHOLD + "/plan": {"query.minPosition": "$response.header.Ledger-Position"},
+    _HOUSEHOLD + "/involved-parties": {"query.minPosition": "$response.header.Ledger-Position"},
+}
+
+
+def _links(doc: dict[str, Any]) -> None:
+    """OpenAPI links from each creating operation to the reads and commands that use what it created.
+
+    - The referral (``POST /households``) -> every operation on that household: its id from the
+      answer's ``household_id``, and ``If-Match`` from its ``ETag`` where the operation takes one.
+    - A command that creates an item (a consent, goal, action, involvement, escalation: its answer's
+      ``item_id``) -> the commands on that item (``…/{consentId}/withdrawal``, …), on the same household.
+    - Every household write -> the household's state, history, plan and involved parties, the views
+      waiting for the write's ``Ledger-Position``.
+    """
+    paths = doc["paths"]
+    ops = {(path, method): op for path, item in paths.items() for method, op in item.items() if method in _METHODS}
+
+    def takes(op: dict[str, Any], name: str, where: str) -> bool:
+        return any(p.get("name") == name and p.get("in") == where for p in op.get("parameters", []))
+
+    def link(target: tuple[str, str], parameters: dict[str, str], description: str) -> dict[str, Any]:
+        op = ops[target]
+        params = dict(parameters)
+        if takes(op, "If-Match", "header"):
+            params["header.If-Match"] = "$response.header.ETag"
+        return {"operationId": op["operationId"], "parameters": params, "description": description}
+
+    def add(source: tuple[str, str], links: dict[str, dict[str, Any]]) -> None:
+        for status, response in ops[source]["responses"].items():
+            if str(status).startswith("2") and isinstance(response, dict) and links:
+                response.setdefault("links", {}).update(links)
+
+    referral = ("/households", "post")
+    if referral in ops:
+        add(referral, {
+            ops[t]["operationId"]: link(t, {"path.householdId": "$response.body#/household_id"},
+                                        "The household this referral made (or named: already known).")
+            for t in sorted(ops) if t[0] == _HOUSEHOLD or t[0].startswith(_HOUSEHOLD + "/")})
+    for (path, method), op in sorted(ops.items()):
+        if method not in ("post", "put") or not path.startswith(_HOUSEHOLD + "/"):
+            continue
+        on_this = {"path.householdId": "$request.path.householdId"}
+        reads = {ops[(r, "get")]["operationId"]: link((r, "get"), {**on_this, **extra}, "The household after this write.")
+                 for r, extra in _READS_AFTER_A_WRITE.items() if (r, "get") in ops}
+        items = {}
+        for (t_path, t_method), t_op in sorted(ops.items()):
+            rest = t_path[len(path):]
+            param = re.fullmatch(r"/\{(\w+)\}/[a-z-]+", rest) if t_path.startswith(path + "/{") else None
+            if param and _answers_item_id(doc, op):
+                items[t_op["operationId"]] = link(
+                    (t_path, t_method), {**on_this, f"path.{param.group(1)}": "$response.body#/item_id"},
+                    "The item this command created.")
+        add((path, method), {**reads, **items})
+
+
+def _answers_item_id(doc: dict[str, Any], op: dict[str, Any]) -> bool:
+    """Whether the operation's success answer has an ``item_id`` (the id of what it created)."""
+    schemas = doc.get("components", {}).get("schemas", {})
+    for status, response in op.get("responses", {}).items():
+        if not str(status).startswith("2") or not isinstance(response, dict):
+            continue
+        for media in (response.get("content") or {}).values():
+            ref = str(media.get("schema", {}).get("$ref", ""))
+            if "item_id" in schemas.get(ref.rsplit("/", 1)[-1], {}).get("properties", {}):
+                return True
+    return False
 
 
 def _nullable_as_type_list(node: Any) -> None:

@@ -142,3 +142,31 @@ def test_each_representation_is_its_own_operation_with_one_content_type(api: Api
     old = evaluator.get("/v1/reports/evaluation", params={"format": "html"})
     assert old.status_code == 400 and old.headers["content-type"].startswith(PROBLEM), old.text
     assert [p["name"] for p in old.json()["invalidParams"]] == ["format"]
+
+
+def test_links_lead_from_what_an_operation_creates_to_what_uses_it(api: Api) -> None:
+    """The referral links to every operation on its household; an item-creating command to the item's commands.
+
+    Each link names a real operation and only parameters it takes (in their location), with the id
+    from the answer's body and If-Match from its ETag: what schemathesis' stateful run follows.
+    """
+    doc = served(api)
+    by_id = {op["operationId"]: (path, op) for path, _, op in operations(doc)}
+    assert len(by_id) == len(list(operations(doc)))  # operation ids are unique: a client's method names
+    household_ops = {op["operationId"] for path, _, op in operations(doc) if path.startswith("/households/{householdId}")}
+    referral = doc["paths"]["/households"]["post"]["responses"]["201"]["links"]
+    assert set(referral) == household_ops
+    for path, method, op in operations(doc):
+        for response in op["responses"].values():
+            for name, link in (response.get("links") or {}).items():
+                _, target = by_id[link["operationId"]]
+                taken = {(p["in"], p["name"]) for p in target.get("parameters", [])}
+                for key, expression in link["parameters"].items():
+                    where, _, param = key.partition(".")
+                    assert (where, param) in taken, (path, method, name, key)
+                    assert expression.startswith(("$response.body#/", "$response.header.", "$request.path.")), expression
+                if any(p["name"] == "If-Match" for p in target.get("parameters", [])):
+                    assert link["parameters"]["header.If-Match"] == "$response.header.ETag", (path, name)
+    actions = doc["paths"]["/households/{householdId}/plan/actions"]["post"]["responses"]["201"]["links"]
+    assert actions["complete_plan_action"]["parameters"]["path.actionId"] == "$response.body#/item_id"
+    assert {"cancel_plan_action", "plan", "household"} <= set(actions)
