@@ -296,7 +296,10 @@ class AccessRequestIn(Body_):
 class CostIn(Body_):
     kind: str = Field(max_length=20)
     stream: str = Field(max_length=40)
-    amount_eur: Decimal = Field(ge=0, le=10_000_000, decimal_places=2)
+    amount_eur: Decimal = Field(ge=0, le=10_000_000, decimal_places=2, json_schema_extra={
+        "anyOf": [{"type": "string", "pattern": r"^(10000000(\.0{1,2})?|[0-9]{1,7}(\.[0-9]{1,2})?)$"},
+                  {"type": "number", "minimum": 0, "maximum": 10_000_000, "multipleOf": 0.01}],
+        "description": "Euros with at most two decimals, as text (\"1250.00\") or a number; 0 to 10,000,000."})
     period_start: date
     period_end: date
     description: str | None = Field(default=None, max_length=4000)

@@ -84,7 +84,8 @@ def caller(
 
 
 def expected_version(
-    if_match: Annotated[str | None, Header(alias="If-Match",
+    if_match: Annotated[str | None, Header(alias="If-Match", max_length=40,
+                                           json_schema_extra={"pattern": '^(W/)?"[0-9]{1,15}"$'},
                                            description='The household version you expect: its ETag, e.g. "7".')] = None,
 ) -> int:
     if if_match is None:

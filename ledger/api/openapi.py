@@ -287,6 +287,9 @@ def _operation(method: str, op: dict[str, Any], path_item: dict[str, Any], doc_s
     if op.get("requestBody"):
         responses.setdefault("413", {"description": _ERROR_DESCRIPTIONS["413"]})
     responses.setdefault("500", {"description": _ERROR_DESCRIPTIONS["500"]})
+    for param in op.get("parameters", []):
+        if param.get("in") in ("header", "path") and isinstance(param.get("schema"), dict):
+            _not_null(param["schema"])  # an absent header is absent: no `null` a generated client could send
     headers_in = {str(p.get("name", "")).lower(): p for p in op.get("parameters", []) if p.get("in") == "header"}
     if "if-match" in headers_in:  # optional for FastAPI, so that a missing one is this API's 428, not a 400
         headers_in["if-match"]["required"] = True
@@ -387,6 +390,22 @@ def _links(doc: dict[str, Any]) -> None:
                     (t_path, t_method), {**on_this, f"path.{param.group(1)}": "$response.body#/item_id"},
                     "The item this command created.")
         add((path, method), {**reads, **items})
+
+
+def _not_null(schema: dict[str, Any]) -> None:
+    """A header's or path parameter's schema without its ``null`` (FastAPI's optional ``X | None``)."""
+    kind = schema.get("type")
+    if isinstance(kind, list) and "null" in kind:
+        rest = [k for k in kind if k != "null"]
+        schema["type"] = rest[0] if len(rest) == 1 else rest
+    options = schema.get("anyOf")
+    if isinstance(options, list) and {"type": "null"} in options:
+        rest = [o for o in options if o != {"type": "null"}]
+        del schema["anyOf"]
+        if len(rest) == 1:
+            schema.update({k: v for k, v in rest[0].items() if k not in schema})
+        else:
+            schema["anyOf"] = rest
 
 
 def _answers_item_id(doc: dict[str, Any], op: dict[str, Any]) -> bool:
