@@ -19,7 +19,7 @@ from .access import IdentityCheck, Requester, ReviewVerdict
 from .policy import Relationship, Role, Withheld
 from .users import OrganisationKind
 
-__all__ = ["LABELS"]
+__all__ = ["LABELS", "PRESET_LABELS"]
 
 _PRIVACY: dict[type[StrEnum], dict[str, Label]] = {
     Role: {
@@ -63,3 +63,11 @@ _PRIVACY: dict[type[StrEnum], dict[str, Label]] = {
 
 LABELS: Mapping[type[StrEnum], Mapping[str, Label]] = MappingProxyType(
     {**DOMAIN_LABELS, **{enum: MappingProxyType(words) for enum, words in _PRIVACY.items()}})
+
+# The consent presets (ledger.privacy.presets.CONSENT_PRESETS): one word for a set of data categories.
+PRESET_LABELS: Mapping[str, Label] = MappingProxyType({
+    "coordination": ("Regie: wat de regisseur en het intaketeam gebruiken",
+                     "Coordination: what the case director and the intake team work with"),
+    "life_domains": ("Alle leefgebieden", "Every life domain"),
+    "all": ("Alle gegevenscategorieën", "Every data category"),
+})

@@ -69,3 +69,11 @@ def test_kept_codes_are_members_and_not_accepted() -> None:
         assert set(accepted(enum)) == set(enum) - kept
     assert LifeDomain.UNSPECIFIED not in accepted(LifeDomain)
     assert accepted(ReferralSource) == tuple(ReferralSource)
+
+
+def test_every_consent_preset_has_both_labels() -> None:
+    from ledger.privacy.labels import PRESET_LABELS
+    from ledger.privacy.presets import CONSENT_PRESETS
+
+    assert set(PRESET_LABELS) == set(CONSENT_PRESETS)
+    assert all(nl.strip() and en.strip() for nl, en in PRESET_LABELS.values())
