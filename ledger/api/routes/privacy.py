@@ -56,7 +56,7 @@ def household_access_log(request: Request, who: CallerDep, household_id: Househo
 
 
 @router.post("/households/{householdId}/access-requests", tags=["households"], status_code=201,
-             response_model=AccessRequestOut, responses=problem_responses(400, 403, 404),
+             response_model=AccessRequestOut, responses=problem_responses(400, 403, 404, 422),
              summary="Record a data subject's access request (privacy officer)")
 def record_access_request(request: Request, who: CallerDep, household_id: HouseholdId,
                           body: Annotated[AccessRequestIn, Body()]) -> AccessRequestOut:
