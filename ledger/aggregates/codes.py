@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from . import errors
-from .vocabulary import LegalReference
+from .vocabulary import KEPT, LegalReference
 
 __all__ = [
     "ORGANISATION_ID",
@@ -73,7 +73,7 @@ def checked_user_id(value: Any, what: str) -> str:
 E = TypeVar("E", bound=Enum)
 
 
-def checked_code(enum: type[E], value: Any, what: str, *, kept: Collection[E] = ()) -> E:
+def checked_code(enum: type[E], value: Any, what: str, *, kept: Collection[Enum] = ()) -> E:
     """The member of ``enum`` whose code ``value`` is (or that it is); else an error listing the codes.
 
     ``kept`` codes exist for what was stored before (an upcaster writes them); a command may not give them.
@@ -92,4 +92,4 @@ def checked_code(enum: type[E], value: Any, what: str, *, kept: Collection[E] = 
 
 def checked_legal_reference(value: Any, what: str) -> LegalReference:
     """A law-and-article code; ``unspecified`` is kept for references recorded as free text."""
-    return checked_code(LegalReference, value, what, kept=(LegalReference.UNSPECIFIED,))
+    return checked_code(LegalReference, value, what, kept=KEPT[LegalReference])

@@ -28,7 +28,7 @@ from typing import Any
 from . import errors
 from .codes import checked_code
 from .values import Member, Relation
-from .vocabulary import HouseholdComposition, MemberRelation, MemberRole
+from .vocabulary import KEPT, HouseholdComposition, MemberRelation, MemberRole
 
 __all__ = ["checked_composition", "checked_relations", "derive_composition"]
 
@@ -40,7 +40,7 @@ def checked_composition(value: Any) -> HouseholdComposition | None:
     """A composition a command may give (None: none given); ``single_parent_not_recorded`` is refused."""
     if value is None:
         return None
-    kept = (HC.SINGLE_PARENT_NOT_RECORDED,)
+    kept = KEPT[HC]
     if value == HC.SINGLE_PARENT_NOT_RECORDED:
         allowed = ", ".join(c.value for c in HC if c not in kept)
         raise errors.InvalidInputError("The composition 'single_parent_not_recorded' is kept for referrals that did "

@@ -64,6 +64,7 @@ from .values import (
     is_valid_bsn,
 )
 from .vocabulary import (
+    KEPT,
     ClosureReason,
     CoordinationOutcome,
     CostKind,
@@ -126,7 +127,7 @@ def composition_of(members: tuple[Member, ...], relations: tuple[Relation, ...] 
 
 def _end_reason(value: Any) -> InvolvementEndReason:
     """A reason a command may give: any code but ``not_recorded``, which only the upcaster writes."""
-    kept = (InvolvementEndReason.NOT_RECORDED,)
+    kept = KEPT[InvolvementEndReason]
     if value == InvolvementEndReason.NOT_RECORDED:
         allowed = ", ".join(r.value for r in InvolvementEndReason if r not in kept)
         raise errors.InvalidInputError("The involvement end reason 'not_recorded' is kept for involvements ended before "
@@ -136,7 +137,7 @@ def _end_reason(value: Any) -> InvolvementEndReason:
 
 def _life_domain(value: Any) -> LifeDomain:
     """A canonical life domain a goal may be set in; ``unspecified`` is only what old goals read as."""
-    return checked_code(LifeDomain, value, "life domain", kept=(LifeDomain.UNSPECIFIED,))
+    return checked_code(LifeDomain, value, "life domain", kept=KEPT[LifeDomain])
 
 
 def phase_of(*, closed: bool, aftercare_until: date | None, goals: int, coordination: bool, intake: bool) -> str:

@@ -8,9 +8,13 @@ changes (upcasting)").
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from types import MappingProxyType
+from typing import TypeVar
 
 __all__ = [
+    "KEPT",
     "ClosureReason",
     "CoordinationOutcome",
     "CostKind",
@@ -33,9 +37,11 @@ __all__ = [
     "NetworkRelation",
     "OrientationWith",
     "PerformerKind",
+    "Phase",
     "Purpose",
     "ReferralSource",
     "ZrmMoment",
+    "accepted",
 ]
 
 
@@ -75,6 +81,17 @@ class HouseholdComposition(StrEnum):
     FATHER_WITH_CHILDREN = "father_with_children"
     OTHER = "other"
     SINGLE_PARENT_NOT_RECORDED = "single_parent_not_recorded"
+
+
+class Phase(StrEnum):
+    """A household's phase (``Household.phase``, the views' phase column): the furthest step taken, or closed."""
+
+    REFERRED = "referred"
+    INTAKE = "intake"
+    COORDINATION = "coordination"
+    PLAN = "plan"
+    AFTERCARE = "aftercare"  # closed with an aftercare date (waakvlam)
+    CLOSED = "closed"
 
 
 class MemberRelation(StrEnum):
@@ -340,3 +357,21 @@ class ErasureReason(StrEnum):
     RETENTION_EXPIRED = "retention_expired"  # routine destruction after the retention period
     UNLAWFULLY_PROCESSED = "unlawfully_processed"  # recorded without a basis (AVG art. 17(1)(d))
     OTHER = "other"  # also what old free text that matches no code reads as
+
+
+# The codes each vocabulary keeps for what was stored before (an upcaster or old free text writes
+# them): they read back, a command may not give them (``ledger.aggregates.codes.checked_code``).
+KEPT: Mapping[type[StrEnum], frozenset[StrEnum]] = MappingProxyType({
+    HouseholdComposition: frozenset({HouseholdComposition.SINGLE_PARENT_NOT_RECORDED}),
+    LifeDomain: frozenset({LifeDomain.UNSPECIFIED}),
+    InvolvementEndReason: frozenset({InvolvementEndReason.NOT_RECORDED}),
+    LegalReference: frozenset({LegalReference.UNSPECIFIED}),
+})
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def accepted(enum: type[E]) -> tuple[E, ...]:
+    """The codes of ``enum`` a command accepts, in the enum's order: all but its kept ones."""
+    kept = KEPT.get(enum, frozenset())
+    return tuple(e for e in enum if e not in kept)

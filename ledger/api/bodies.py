@@ -15,15 +15,36 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ledger.aggregates.codes import ORGANISATION_ID, USER_ID
 from ledger.aggregates.vocabulary import (
+    ClosureReason,
+    CoordinationOutcome,
+    CostKind,
+    CostStream,
     DataCategory,
     Discipline,
+    DropOutKind,
     ErasureReason,
+    EscalationLevel,
+    EvaluationConclusion,
+    HouseholdComposition,
+    InvolvementEndReason,
+    InvolvementKind,
+    LegalBasis,
     LegalReference,
+    LifeDomain,
     MemberRelation,
+    MemberRole,
+    NetworkRelation,
     OrientationWith,
+    PerformerKind,
+    Purpose,
+    ReferralSource,
+    ZrmMoment,
 )
 from ledger.application import NewMember
+from ledger.privacy.access import IdentityCheck, Requester
 from ledger.privacy.presets import CONSENT_PRESETS
+
+from .codes import CONSENT_PRESET, INSTRUMENT, ZRM_INSTRUMENT, code
 
 
 def _has_nul(value: Any) -> bool:
@@ -58,7 +79,7 @@ UserId = Annotated[str, Field(pattern=f"^{USER_ID.pattern}$", min_length=1, max_
 
 
 class MemberIn(Body_):
-    role: str = Field(description="adult or child", max_length=20)
+    role: Annotated[str, code(MemberRole)] = Field(max_length=20)
     name: str = Field(min_length=1, max_length=200)
     bsn: str | None = Field(default=None, max_length=20)
     birth_date: date | None = None
@@ -68,35 +89,37 @@ class MemberIn(Body_):
 
 MemberId = Annotated[str, Field(pattern="^m[1-9][0-9]{0,2}$", max_length=4,
                                 description="A member's id: m1, m2, ... in the order the referral listed them.")]
-COMPOSITION_CODES = ("single, couple_without_children, couple_with_children, mother_with_children, "
-                     "father_with_children or other")
+# Codes in a body (ledger/api/codes.py): the document lists them with their labels; the aggregate checks them.
+Composition = Annotated[str, code(HouseholdComposition)]
+Source = Annotated[str, code(ReferralSource)]
+Category = Annotated[str, code(DataCategory)]
 
 
 class RelationIn(Body_):
     """``member`` is ``relation`` of ``to_member`` (partner_of says both ways); member ids only, no names."""
 
     member: MemberId
-    relation: MemberRelation
+    relation: Annotated[str, code(MemberRelation, check=True)]
     to_member: MemberId
 
 
 class CompositionIn(Body_):
     """A revision: the composition given, or derived from the relations given (which replace the earlier ones)."""
 
-    composition: str | None = Field(default=None, max_length=40, description=COMPOSITION_CODES)
+    composition: Composition | None = Field(default=None, max_length=40)
     relations: list[RelationIn] | None = Field(default=None, max_length=200)
     on: date | None = None
 
 
 class ReferralIn(Body_):
-    sources: list[str] = Field(min_length=1, max_length=20)
+    sources: list[Source] = Field(min_length=1, max_length=20)
     members: list[MemberIn] = Field(min_length=1, max_length=30)
     relations: list[RelationIn] = Field(
         default_factory=list, max_length=200,
         description="Relations between members (m1, m2, ... in the order of members): the composition is derived "
                     "from them (docs/evaluation.md, 'Household composition').")
-    composition: str | None = Field(default=None, max_length=40,
-                                    description=f"{COMPOSITION_CODES}; overrides the derived composition.")
+    composition: Composition | None = Field(default=None, max_length=40,
+                                            description="Overrides the derived composition.")
     address: str | None = Field(default=None, max_length=300)
     reason: str | None = Field(default=None, max_length=4000)
     addressed_to: OrganisationId | None = Field(
@@ -114,7 +137,7 @@ class ReferralIn(Body_):
 class AddedReferralIn(Body_):
     """A later referral of a known household: who referred it (again), when, and why (sealed)."""
 
-    sources: list[str] = Field(min_length=1, max_length=20)
+    sources: list[Source] = Field(min_length=1, max_length=20)
     reason: str | None = Field(default=None, max_length=4000)
     on: date | None = None
 
@@ -122,8 +145,7 @@ class AddedReferralIn(Body_):
 class NetworkContactIn(Body_):
     """A person in the household's own network (the eco-map): a relation code, not a name, in clear."""
 
-    relation: str = Field(max_length=40, description="parent, grandmother, sibling, friend, neighbour, ... "
-                          "(NetworkRelation in ledger/aggregates/vocabulary.py)")
+    relation: Annotated[str, code(NetworkRelation)] = Field(max_length=40, description="How they relate to the household.")
     name: str | None = Field(default=None, max_length=200, description="Personal: sealed, shown to who may read it.")
     supportive: bool = Field(default=True, description="Whether this person supports the household.")
 
@@ -134,7 +156,7 @@ class NetworkIn(Body_):
 
 
 class IntakeIn(Body_):
-    domains_discussed: list[str] = Field(min_length=1, max_length=30)
+    domains_discussed: list[Category] = Field(min_length=1, max_length=30)
     network: list[NetworkContactIn] = Field(default_factory=list, max_length=50,
                                             description="The household's own network at intake (eco-map).")
     agencies_involved: list[OrganisationId] = Field(default_factory=list, max_length=50)
@@ -143,7 +165,7 @@ class IntakeIn(Body_):
 
 
 class OrientationTalkIn(Body_):
-    held_with: OrientationWith = Field(description="household, or professionals (the professionals only).")
+    held_with: Annotated[str, code(OrientationWith, check=True)]
     notes: str | None = Field(default=None, max_length=4000)
     on: date | None = None
 
@@ -154,7 +176,7 @@ class PlanMeetingIn(Body_):
 
 
 class CoordinationIn(Body_):
-    outcome: str = Field(max_length=60)
+    outcome: Annotated[str, code(CoordinationOutcome)] = Field(max_length=60)
     rationale: str | None = Field(default=None, max_length=4000)
     on: date | None = None
 
@@ -167,22 +189,21 @@ class DirectorIn(Body_):
 
 
 class ConsentIn(Body_):
-    basis: str = Field(max_length=40)
+    basis: Annotated[str, code(LegalBasis)] = Field(max_length=40)
     member_id: str | None = Field(default=None, max_length=20)
     organisations: list[OrganisationId] = Field(min_length=1, max_length=50)
-    data_categories: list[str] = Field(
+    data_categories: list[Category] = Field(
         default_factory=list, max_length=30,
-        description=f"Data categories it covers: {', '.join(c.value for c in DataCategory)}. With `preset`, added to "
-                    "the preset's; without it, at least one.")
-    preset: str | None = Field(
+        description="Data categories it covers. With `preset`, added to the preset's; without it, at least one.")
+    preset: CONSENT_PRESET | None = Field(
         default=None, max_length=40,
         description="A set of categories in one word: "
                     + "; ".join(f"{name} ({', '.join(c.value for c in cats)})" for name, cats in CONSENT_PRESETS.items())
                     + ". The consent stores the categories, not the preset. Another word: 422 unknown-consent-preset.")
-    purpose: str = Field(max_length=40)
+    purpose: Annotated[str, code(Purpose)] = Field(max_length=40)
     valid_from: date | None = None
     valid_until: date | None = None
-    legal_reference: LegalReference | None = Field(
+    legal_reference: Annotated[str, code(LegalReference, check=True)] | None = Field(
         default=None, description="For a basis other than consent: the law and article ('unspecified' is read-only).")
     decided_by: UserId | None = Field(
         default=None,
@@ -195,17 +216,16 @@ class OnIn(Body_):
 
 
 class ZrmIn(Body_):
-    instrument: str = Field(max_length=10)
-    moment: str = Field(max_length=20)
+    instrument: ZRM_INSTRUMENT = Field(max_length=10)
+    moment: Annotated[str, code(ZrmMoment)] = Field(max_length=20)
     scores: dict[str, int] = Field(min_length=1, max_length=20)
     member_id: str | None = Field(default=None, max_length=20)
     on: date | None = None
 
 
 class MeasurementIn(Body_):
-    instrument: str = Field(max_length=16, description="An instrument code: 2013, 2017 (ZRM), ladder, satisfaction_5, "
-                            "satisfaction_10, life_score.")
-    moment: str = Field(max_length=20, description="intake, interim or final.")
+    instrument: INSTRUMENT = Field(max_length=16, description="An instrument code.")
+    moment: Annotated[str, code(ZrmMoment)] = Field(max_length=20)
     scores: dict[str, int] = Field(min_length=1, max_length=20, description="By the instrument's domain code, "
                                    "within its scale.")
     member_id: str | None = Field(default=None, max_length=20)
@@ -213,7 +233,7 @@ class MeasurementIn(Body_):
 
 
 class GoalIn(Body_):
-    life_domain: str = Field(max_length=40)
+    life_domain: Annotated[str, code(LifeDomain)] = Field(max_length=40)
     description: str = Field(min_length=1, max_length=4000)
     target_date: date | None = None
     on: date | None = None
@@ -222,7 +242,7 @@ class GoalIn(Body_):
 class ActionIn(Body_):
     goal_id: str = Field(max_length=64)
     description: str = Field(min_length=1, max_length=4000)
-    performer_kind: str = Field(max_length=40)
+    performer_kind: Annotated[str, code(PerformerKind)] = Field(max_length=40)
     organisation: OrganisationId | None = None
     due_on: date | None = None
     on: date | None = None
@@ -234,9 +254,9 @@ class CancellationIn(Body_):
 
 
 class InvolvementIn(Body_):
-    kind: str = Field(max_length=20)
+    kind: Annotated[str, code(InvolvementKind)] = Field(max_length=20)
     organisation: OrganisationId
-    discipline: Discipline
+    discipline: Annotated[str, code(Discipline, check=True)]
     worker_id: UserId | None = None
     contact_name: str | None = Field(default=None, max_length=200)
     on: date | None = None
@@ -246,12 +266,12 @@ class InvolvementIn(Body_):
 
 
 class EndingIn(Body_):
-    reason: str = Field(max_length=40, description="goal_reached, handed_over, household_stopped, no_contact, ...")
+    reason: Annotated[str, code(InvolvementEndReason)] = Field(max_length=40)
     on: date | None = None
 
 
 class EvaluationIn(Body_):
-    conclusion: str = Field(max_length=60)
+    conclusion: Annotated[str, code(EvaluationConclusion)] = Field(max_length=60)
     final: bool = False
     notes: str | None = Field(default=None, max_length=10_000)
     on: date | None = None
@@ -265,7 +285,7 @@ class HandoverIn(Body_):
 
 
 class ClosureIn(Body_):
-    reason: str = Field(max_length=60)
+    reason: Annotated[str, code(ClosureReason)] = Field(max_length=60)
     aftercare_until: date | None = None
     on: date | None = None
 
@@ -276,26 +296,25 @@ class ReopeningIn(Body_):
 
 
 class ErasureIn(Body_):
-    reason: ErasureReason
+    reason: Annotated[str, code(ErasureReason, check=True)]
     on: date | None = None
 
 
 class ErasureRequestIn(Body_):
-    reason: ErasureReason = Field(description="Why: data_subject_request or retention_expired")
+    reason: Annotated[str, code(ErasureReason, check=True)] = Field(description="Why the household is to be erased.")
     on: date | None = None
 
 
 class AccessRequestIn(Body_):
-    requester: str = Field(max_length=40, description="data_subject or legal_representative")
-    identity_check: str = Field(
-        max_length=40, description="How the requester's identity was checked: id_document_in_person, digid, "
-                                   "known_representative or other_verified")
+    requester: Annotated[str, code(Requester)] = Field(max_length=40, description="Who asks.")
+    identity_check: Annotated[str, code(IdentityCheck)] = Field(
+        max_length=40, description="How the requester's identity was checked.")
     received_on: date | None = Field(default=None, description="When the request arrived (default today)")
 
 
 class CostIn(Body_):
-    kind: str = Field(max_length=20)
-    stream: str = Field(max_length=40)
+    kind: Annotated[str, code(CostKind)] = Field(max_length=20)
+    stream: Annotated[str, code(CostStream)] = Field(max_length=40)
     amount_eur: Decimal = Field(ge=0, le=10_000_000, decimal_places=2, json_schema_extra={
         "anyOf": [{"type": "string", "pattern": r"^(10000000(\.0{1,2})?|[0-9]{1,7}(\.[0-9]{1,2})?)$"},
                   {"type": "number", "minimum": 0, "maximum": 10_000_000, "multipleOf": 0.01}],
@@ -307,7 +326,7 @@ class CostIn(Body_):
 
 
 class EscalationIn(Body_):
-    level: str = Field(max_length=60)
+    level: Annotated[str, code(EscalationLevel)] = Field(max_length=60)
     reason: str = Field(min_length=1, max_length=4000)
     on: date | None = None
 
@@ -325,12 +344,13 @@ class ResolutionIn(Body_):
 
 
 class DropOutIn(Body_):
-    kind: str = Field(max_length=20)
+    kind: Annotated[str, code(DropOutKind)] = Field(max_length=20)
     reason: str | None = Field(default=None, max_length=4000)
     on: date | None = None
 
 
 class RetentionHoldIn(Body_):
-    law: LegalReference = Field(description="The law and article that requires the hold ('unspecified' is read-only).")
+    law: Annotated[str, code(LegalReference, check=True)] = Field(
+        description="The law and article that requires the hold ('unspecified' is read-only).")
     until: date
     on: date | None = None

@@ -288,8 +288,8 @@ def _operation(method: str, op: dict[str, Any], path_item: dict[str, Any], doc_s
         responses.setdefault("413", {"description": _ERROR_DESCRIPTIONS["413"]})
     responses.setdefault("500", {"description": _ERROR_DESCRIPTIONS["500"]})
     for param in op.get("parameters", []):
-        if param.get("in") in ("header", "path") and isinstance(param.get("schema"), dict):
-            _not_null(param["schema"])  # an absent header is absent: no `null` a generated client could send
+        if isinstance(param.get("schema"), dict):
+            _not_null(param["schema"])  # an absent parameter is absent: no `null` a generated client could send
     headers_in = {str(p.get("name", "")).lower(): p for p in op.get("parameters", []) if p.get("in") == "header"}
     if "if-match" in headers_in:  # optional for FastAPI, so that a missing one is this API's 428, not a 400
         headers_in["if-match"]["required"] = True
@@ -393,7 +393,9 @@ def _links(doc: dict[str, Any]) -> None:
 
 
 def _not_null(schema: dict[str, Any]) -> None:
-    """A header's or path parameter's schema without its ``null`` (FastAPI's optional ``X | None``)."""
+    """A parameter's schema without its ``null`` (FastAPI's optional ``X | None``): none is sent as text."""
+    if isinstance(schema.get("enum"), list) and None in schema["enum"]:
+        schema["enum"] = [v for v in schema["enum"] if v is not None]
     kind = schema.get("type")
     if isinstance(kind, list) and "null" in kind:
         rest = [k for k in kind if k != "null"]
@@ -403,7 +405,10 @@ def _not_null(schema: dict[str, Any]) -> None:
         rest = [o for o in options if o != {"type": "null"}]
         del schema["anyOf"]
         if len(rest) == 1:
+            outer, inner = schema.get("description"), rest[0].get("description")
             schema.update({k: v for k, v in rest[0].items() if k not in schema})
+            if outer and inner and inner not in outer:  # the parameter's words, then its type's (a code list)
+                schema["description"] = f"{outer} {inner}"
         else:
             schema["anyOf"] = rest
 
@@ -446,7 +451,12 @@ def _nullable_as_type_list(node: Any) -> None:
                     or isinstance(kind, list) and "null" in kind):
         return
     del node["anyOf"]
-    node.update({k: v for k, v in other.items() if k != "description" or "description" not in node})
+    outer, inner = node.get("description"), other.get("description")
+    node.update(other)
+    if outer and inner and inner not in outer:  # the field's words, then the type's (a code list, say)
+        node["description"] = f"{outer} {inner}"
+    elif outer:
+        node["description"] = outer
     node["type"] = kind if isinstance(kind, list) else [kind, "null"]
     if "enum" in node and None not in node["enum"]:
         node["enum"] = [*node["enum"], None]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from enum import StrEnum
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import DomainEvent
@@ -32,12 +33,36 @@ from .policy import Decision
 
 __all__ = [
     "ALL_CATEGORIES", "COMMAND_CATEGORIES", "IDENTITY_CHECKS", "REQUESTERS", "REVIEW_VERDICTS", "AccessDeniedError",
+    "IdentityCheck", "Requester", "ReviewVerdict",
     "AccessRecorded", "AccessRequestRecorded",
     "EmergencyReviewed", "access_record", "refused_record",
 ]
 
-# What the privacy officer concludes about an emergency access (break the glass).
-REVIEW_VERDICTS = frozenset({"justified", "unjustified"})
+
+class ReviewVerdict(StrEnum):
+    """What the privacy officer concludes about an emergency access (break the glass)."""
+
+    JUSTIFIED = "justified"
+    UNJUSTIFIED = "unjustified"
+
+
+class IdentityCheck(StrEnum):
+    """How the requester of a data subject's access request was identified (AVG art. 12(6))."""
+
+    ID_DOCUMENT_IN_PERSON = "id_document_in_person"
+    DIGID = "digid"
+    KNOWN_REPRESENTATIVE = "known_representative"
+    OTHER_VERIFIED = "other_verified"
+
+
+class Requester(StrEnum):
+    """Who asked for a data subject's access (inzageverzoek)."""
+
+    DATA_SUBJECT = "data_subject"
+    LEGAL_REPRESENTATIVE = "legal_representative"
+
+
+REVIEW_VERDICTS = frozenset(v.value for v in ReviewVerdict)
 
 ALL_CATEGORIES = frozenset(DataCategory)
 # Which data categories each command writes (and therefore needs a basis for): declared with the
@@ -46,9 +71,8 @@ COMMAND_CATEGORIES: dict[str, frozenset[DataCategory]] = {
     s.action: s.categories for s in commands() if s.categories is not None
 }
 
-# What a data subject's access request records about how the requester was identified (AVG art. 12(6)).
-IDENTITY_CHECKS = frozenset({"id_document_in_person", "digid", "known_representative", "other_verified"})
-REQUESTERS = frozenset({"data_subject", "legal_representative"})
+IDENTITY_CHECKS = frozenset(c.value for c in IdentityCheck)
+REQUESTERS = frozenset(r.value for r in Requester)
 
 
 class AccessDeniedError(HouseholdError):

@@ -38,13 +38,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from ledger.aggregates import Household, phase_of
-from ledger.aggregates.vocabulary import Purpose
+from ledger.aggregates.vocabulary import Phase, Purpose
 
 from .base import Applied, ReadModel, code_of, metadata
 
 __all__ = ["HouseholdList", "PHASES", "consents_table", "households_table", "involvements_table", "page"]
 
-PHASES = ("referred", "intake", "coordination", "plan", "aftercare", "closed")  # Household.phase's values
+PHASES = tuple(p.value for p in Phase)  # Household.phase's values
 CARE_ROLES = ("consultant", "professional")
 PURPOSES = frozenset(p.value for p in Purpose)  # an unknown purpose is refused by the policy: no line
 LISTED_CATEGORY = "composition"  # what a caseload line discloses (the policy decides this category)

@@ -26,6 +26,8 @@ from .household_as_of import household_views
 from .knowledge import KnownAt, known_at_of
 from .runner import Runner
 
+_CATEGORIES = tuple(c.value for c in C)
+
 __all__ = ["ReadSide", "ViewsBehindError"]
 
 PLAN_CATEGORIES = frozenset({C.PLAN, C.ZRM, C.INVOLVEMENT})
@@ -190,7 +192,11 @@ class ReadSide:
         """The NEN 7513 views (per household, user, day, record; emergencies), for the privacy officer.
 
         Complete up to the moment of asking: it waits until the view holds every record written before.
+        A ``category`` that is no data category is refused (it could match no record).
         """
+        if category is not None and category not in _CATEGORIES:
+            raise errors.InvalidInputError(
+                f"Unknown data category {errors.shown(category)}; known: {', '.join(_CATEGORIES)}.")
         head = self.runner.head()
         scope = self.app.record_read(actor, Action.READ_ACCESS_LOG).scope  # a partner's officer: own staff only
         self._ready(head, access_log.AccessLog.name)

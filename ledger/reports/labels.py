@@ -1,6 +1,7 @@
 """Words for the evaluation report: Dutch (the default) and English.
 
-Codes are the ledger's own (``ledger.aggregates.vocabulary``); instrument names and their
+Codes are the ledger's own (``ledger.aggregates.vocabulary``), and so are their words
+(``ledger.aggregates.labels``); instrument names and their
 domain labels, Dutch and English, come from the instruments themselves
 (``ledger.aggregates.instruments``). A code without
 a label is shown as itself, so a new vocabulary member never breaks a report.
@@ -8,48 +9,35 @@ a label is shown as itself, so a new vocabulary member never breaks a report.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 from ledger.aggregates.instruments import INSTRUMENTS
+from ledger.aggregates.labels import LABELS
+from ledger.aggregates.vocabulary import (
+    CoordinationOutcome,
+    CostStream,
+    Discipline,
+    ErasureReason,
+    HouseholdComposition,
+    InvolvementEndReason,
+    LegalReference,
+    NetworkRelation,
+    PerformerKind,
+    ReferralSource,
+)
 
 __all__ = ["LANGS", "Lang", "Words", "words"]
 
 Lang = Literal["nl", "en"]
 LANGS: tuple[Lang, ...] = ("nl", "en")
 
-_CODES: dict[str, dict[str, tuple[str, str]]] = {
-    "source": {
-        "municipal_work_and_income": ("Gemeente, werk en inkomen", "Municipality, work & income"),
-        "school_attendance_officer": ("Leerplichtambtenaar", "School attendance officer"),
-        "social_work": ("Maatschappelijk werk", "Social work"),
-        "youth_health_care": ("Jeugdgezondheidszorg", "Youth health care"),
-        "wmo_desk": ("Wmo-loket", "Wmo desk"),
-        "housing_corporation": ("Woningcorporatie", "Housing corporation"),
-        "debt_counselling": ("Schuldhulpverlening", "Debt counselling"),
-        "police": ("Politie", "Police"),
-        "general_practitioner": ("Huisarts", "General practitioner"),
-        "private_person": ("Particulier (bijv. buren)", "Private person (e.g. a neighbour)"),
-        "household_itself": ("Huishouden zelf", "The household itself"),
-        "other": ("Anders", "Other"),
-    },
-    "composition": {  # the categories municipalities report (issue 15)
-        "single": ("Alleenstaand (alleenwonend of bij ouders)", "Single (living alone or with their parents)"),
-        "couple_without_children": ("Paar zonder kinderen", "Couple without children"),
-        "couple_with_children": ("Paar of gezin met kinderen", "Couple or family with children"),
-        "mother_with_children": ("Moeder met kinderen", "Mother with children"),
-        "father_with_children": ("Vader met kinderen", "Father with children"),
-        "other": ("Anders", "Other"),
-        "single_parent_not_recorded": ("Eenoudergezin, moeder of vader niet vastgelegd",
-                                       "Single parent, mother or father not recorded"),
-    },
-    "outcome": {
-        "stays_with_partners": ("Regie blijft bij partners", "Coordination stays with partners"),
-        "short_push_then_handover": ("Korte duw, dan warme overdracht", "Short push, then warm handover"),
-        "volunteers_deployed": ("Vrijwilligers ingezet", "Volunteers deployed"),
-        "not_needed": ("Geen regie nodig", "No coordination needed"),
-        "broker_coordinates": ("Sociaal makelaar voert regie", "Social broker coordinates"),
-        "household_declines": ("Huishouden wijst hulp af", "Household declines help"),
-    },
+# The vocabularies' words are the domain's own (ledger.aggregates.labels); the report adds its
+# phases reached, totals, lead times and norms.
+_CODES: dict[str, Mapping[str, tuple[str, str]]] = {
+    "source": LABELS[ReferralSource],
+    "composition": LABELS[HouseholdComposition],  # the categories municipalities report (issue 15)
+    "outcome": LABELS[CoordinationOutcome],
     "phase": {
         "referred": ("Aangemeld", "Referred"),
         "orientation_talk_held": ("Oriënterend gesprek gevoerd", "Orientation talk held"),
@@ -70,20 +58,8 @@ _CODES: dict[str, dict[str, tuple[str, str]]] = {
         "plan": ("Plan", "Plan"),
         "aftercare": ("Nazorg (waakvlam)", "Aftercare"),
     },
-    "performer": {
-        "self": ("Eigen kracht", "The household itself"),
-        "network": ("Netwerk", "Own network"),
-        "volunteer": ("Vrijwilliger", "Volunteer"),
-        "professional": ("Professional", "Professional"),
-        "total": ("Totaal", "Total"),
-    },
-    "stream": {
-        "income_support": ("Inkomensondersteuning", "Income support"),
-        "care": ("Zorg", "Care"),
-        "local_prevention": ("Lokale preventie", "Local prevention"),
-        "transaction": ("Transactiekosten", "Transaction costs"),
-        "total": ("Totaal", "Total"),
-    },
+    "performer": {**LABELS[PerformerKind], "total": ("Totaal", "Total")},
+    "stream": {**LABELS[CostStream], "total": ("Totaal", "Total")},
     "lead_time": {
         "referral_to_intake": ("Aanmelding → intake", "Referral → intake"),
         "intake_to_plan": ("Intake → plan", "Intake → plan"),
@@ -96,63 +72,11 @@ _CODES: dict[str, dict[str, tuple[str, str]]] = {
         "above": ("Boven 30", "Above 30"),
     },
     # Closed since issue 12 item 10 (the fields were free text, stored in clear).
-    "discipline": {
-        "debt_counselling": ("Schuldhulpverlening", "Debt counselling"),
-        "budget_management": ("Budgetbeheer", "Budget management"),
-        "income_support": ("Inkomensconsulent", "Income support"),
-        "social_work": ("Maatschappelijk werk", "Social work"),
-        "mental_health_care": ("Ggz", "Mental health care"),
-        "addiction_care": ("Verslavingszorg", "Addiction care"),
-        "youth_care": ("Jeugdhulp", "Youth care"),
-        "youth_health_care": ("Jeugdgezondheidszorg", "Youth health care"),
-        "school_attendance": ("Leerplicht", "School attendance"),
-        "housing": ("Woonconsulent", "Housing"),
-        "probation": ("Reclassering", "Probation"),
-        "general_practice": ("Huisartsenzorg", "General practice"),
-        "district_nursing": ("Wijkverpleging", "District nursing"),
-        "community_work": ("Opbouwwerk", "Community work"),
-        "wmo_consultant": ("Wmo-consulent", "Wmo consultant"),
-        "buddy": ("Maatje", "Buddy"),
-        "home_administration": ("Thuisadministratie", "Home administration"),
-        "odd_jobs": ("Klussendienst", "Odd jobs"),
-        "family_support": ("Gezinsondersteuning", "Family support"),
-        "other": ("Anders", "Other"),
-    },
-    "end_reason": {  # InvolvementEndReason (issue 15: left in the follow-up, by reason)
-        "goal_reached": ("Doel bereikt", "Goal reached"), "handed_over": ("Overgedragen", "Handed over"),
-        "household_stopped": ("Huishouden stopte", "Household stopped"),
-        "no_contact": ("Geen contact", "No contact"), "capacity": ("Geen capaciteit", "No capacity"),
-        "volunteers_took_over": ("Vrijwilligers namen het over", "Volunteers took over"),
-        "other": ("Anders", "Other"), "not_recorded": ("Niet vastgelegd", "Not recorded"),
-    },
-    "network_relation": {
-        "parent": ("Ouder", "Parent"), "grandmother": ("Oma", "Grandmother"), "grandfather": ("Opa", "Grandfather"),
-        "sibling": ("Broer of zus", "Sibling"), "child": ("Kind", "Child"), "uncle": ("Oom", "Uncle"),
-        "aunt": ("Tante", "Aunt"), "other_family": ("Ander familielid", "Other family"),
-        "partner": ("Partner", "Partner"), "ex_partner": ("Ex-partner", "Former partner"),
-        "friend": ("Vriend(in)", "Friend"), "neighbour": ("Buren", "Neighbour"), "colleague": ("Collega", "Colleague"),
-        "faith_community": ("Geloofsgemeenschap", "Faith community"), "club": ("Vereniging", "Club"),
-        "other": ("Anders", "Other"),
-    },
-    "legal_reference": {
-        "jeugdwet_7_3_8": ("Jeugdwet art. 7.3.8", "Youth Act art. 7.3.8"),
-        "jeugdwet_7_3_9": ("Jeugdwet art. 7.3.9", "Youth Act art. 7.3.9"),
-        "jeugdwet_7_4_0": ("Jeugdwet art. 7.4.0", "Youth Act art. 7.4.0"),
-        "wmo_2015_5_1_1": ("Wmo 2015 art. 5.1.1", "Social Support Act 2015 art. 5.1.1"),
-        "bw_7_454": ("BW art. 7:454 (WGBO)", "Civil Code art. 7:454 (WGBO)"),
-        "bw_7_455": ("BW art. 7:455 (WGBO)", "Civil Code art. 7:455 (WGBO)"),
-        "archiefwet_1995": ("Archiefwet 1995 (selectielijst)", "Public Records Act 1995 (selection list)"),
-        "avg_6_1_c": ("AVG art. 6 lid 1 sub c", "GDPR art. 6(1)(c)"),
-        "avg_6_1_e": ("AVG art. 6 lid 1 sub e", "GDPR art. 6(1)(e)"),
-        "other": ("Andere wet", "Another law"),
-        "unspecified": ("Niet als code vastgelegd", "Not recorded as a code"),
-    },
-    "erasure_reason": {
-        "data_subject_request": ("Verzoek van betrokkene", "Data subject's request"),
-        "retention_expired": ("Bewaartermijn verstreken", "Retention period expired"),
-        "unlawfully_processed": ("Onrechtmatig verwerkt", "Unlawfully processed"),
-        "other": ("Anders", "Other"),
-    },
+    "discipline": LABELS[Discipline],
+    "end_reason": LABELS[InvolvementEndReason],  # issue 15: left in the follow-up, by reason
+    "network_relation": LABELS[NetworkRelation],
+    "legal_reference": LABELS[LegalReference],
+    "erasure_reason": LABELS[ErasureReason],
 }
 
 _TEXT: dict[str, tuple[str, str]] = {

@@ -75,6 +75,7 @@ def test_the_openapi_document_gives_the_vocabularies_as_enums_and_ids_with_their
     assert set(schemas["LegalReference"]["enum"]) == {r.value for r in LegalReference}
     assert set(schemas["ErasureReason"]["enum"]) == {r.value for r in ErasureReason}
     involvement = schemas["InvolvementIn"]["properties"]
-    assert involvement["discipline"] == {"$ref": "#/components/schemas/Discipline"}
+    assert involvement["discipline"]["enum"] == [d.value for d in Discipline]  # issue 17: inline, with labels
+    assert involvement["discipline"]["x-enum-descriptions"]["buddy"] == "Maatje — Buddy"
     assert involvement["organisation"]["pattern"] == "^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$"
     assert schemas["HandoverIn"]["properties"]["to_organisation"]["pattern"].startswith("^[a-z0-9]")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ledger.privacy.users import AlreadyRegisteredError, UserError
+from ledger.privacy.users import AlreadyRegisteredError, OrganisationKind, UserError
 
+from ..codes import code
 from ..deps import CallerDep, ledger_of
 from ..problems import ApiProblem
 from ..schemas import Me, OrganisationOut
@@ -24,7 +25,7 @@ class OrganisationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(max_length=40, description="A code: lower-case letters, digits and hyphens (e.g. ggz-noord).")
     name: str = Field(min_length=1, max_length=200)
-    kind: Literal["municipality", "partner"] = "partner"
+    kind: Annotated[str, code(OrganisationKind, check=True)] = OrganisationKind.PARTNER
 
 
 @router.get("/users/me", response_model=Me, tags=["users"], summary="Who the token belongs to")

@@ -12,8 +12,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from ledger.aggregates.vocabulary import Phase
 from ledger.presenters import event_view, household_view
 
+from ..codes import code
 from ..deps import CallerDep, ledger_of, read_side_of
 from ..schemas import EventPage, HouseholdOut, HouseholdSummaryPage, InvolvedOut, PlanOut
 from ledger.application.as_of import KnownAt
@@ -44,8 +46,8 @@ router = APIRouter(prefix="/v1", tags=["households"])
                         "keyset-paged (`next` is an opaque cursor, valid for the same caller and `phase`). "
                         "Complete up to the moment of asking (and `minPosition`). One access record per page.")
 def caseload(request: Request, who: CallerDep, cursor: Cursor = None, limit: Limit = 100,
-             phase: Annotated[str | None, Query(max_length=20, description="Only this phase (referred, intake, "
-                                                "coordination, plan, aftercare, closed).")] = None,
+             phase: Annotated[Annotated[str, code(Phase)] | None, Query(max_length=20,
+                                                                   description="Only this phase.")] = None,
              min_position: MinPosition = 0) -> dict[str, Any]:
     context = (who.actor.user_id, who.actor.organisation, who.actor.role, phase or "")
     after = decode_keyset(request, cursor, *context)

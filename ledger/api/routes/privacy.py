@@ -8,13 +8,17 @@ household's own privacy resources keep their ``households`` tag; the log across 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 
+from ledger.aggregates.vocabulary import DataCategory
+from ledger.privacy.access import ReviewVerdict
+
 from ..bodies import AccessRequestIn
+from ..codes import code
 from ..deps import CallerDep, ledger_of, read_side_of
 from ..schemas import AccessRecordOut, AccessRecordPage, AccessRequestOut, ExportOut, ReviewOut
 from .common import (
@@ -39,7 +43,7 @@ LogLimit = Annotated[int, Query(alias="limit", ge=1, le=1000, description="Page 
 
 class ReviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    verdict: Literal["justified", "unjustified"]
+    verdict: Annotated[str, code(ReviewVerdict, check=True)]
 
 
 @router.get("/households/{householdId}/access-log", tags=["households"], response_model=AccessRecordPage,
@@ -52,7 +56,7 @@ def household_access_log(request: Request, who: CallerDep, household_id: Househo
 
 
 @router.post("/households/{householdId}/access-requests", tags=["households"], status_code=201,
-             response_model=AccessRequestOut, responses=problem_responses(400, 403, 404),
+             response_model=AccessRequestOut, responses=problem_responses(400, 403, 404, 422),
              summary="Record a data subject's access request (privacy officer)")
 def record_access_request(request: Request, who: CallerDep, household_id: HouseholdId,
                           body: Annotated[AccessRequestIn, Body()]) -> AccessRequestOut:
@@ -79,7 +83,7 @@ def access_log(
     household_id: Annotated[str | None, Query(alias="householdId", max_length=64)] = None,
     user_id: Annotated[str | None, Query(alias="userId", max_length=128)] = None,
     day: Annotated[date | None, Query()] = None,
-    category: Annotated[str | None, Query(max_length=40)] = None,
+    category: Annotated[Annotated[str, code(DataCategory)] | None, Query(max_length=40)] = None,
     since: Annotated[datetime | None, Query(description="From this moment (with a time zone).")] = None,
     until: Annotated[datetime | None, Query(description="Up to this moment (with a time zone).")] = None,
     awaiting_review: Annotated[bool, Query(alias="awaitingReview",
