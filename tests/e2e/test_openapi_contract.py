@@ -170,3 +170,76 @@ def test_links_lead_from_what_an_operation_creates_to_what_uses_it(api: Api) -> 
     actions = doc["paths"]["/households/{householdId}/plan/actions"]["post"]["responses"]["201"]["links"]
     assert actions["complete_plan_action"]["parameters"]["path.actionId"] == "$response.body#/item_id"
     assert {"cancel_plan_action", "plan", "household"} <= set(actions)
+
+
+def test_schemathesis_walks_the_links_and_every_answer_is_as_documented(api: Api) -> None:
+    """Stateful: sequences that follow the document's links (refer, then commands and reads on that household,
+    item commands on what they created), each answer checked for its status, headers, media type and schema.
+
+    No 5xx, no status the operation does not declare, no declared required header missing, no body off its
+    schema. The examples and steps are few (the suite's time); HOSTILE_EXAMPLES raises them by hand.
+    """
+    import os
+
+    import schemathesis
+    from collections import Counter
+
+    from hypothesis import HealthCheck, Phase, settings
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_headers_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    schema = schemathesis.openapi.from_dict(served(api))
+    # Requests valid by the document: each must be answered as documented (the stateless campaign of
+    # tests/e2e/test_hostile_input.py sends the invalid ones).
+    schema.config.generation.update(modes=[schemathesis.GenerationMode.POSITIVE])
+    schema.config.phases.stateful.inference.algorithms = []  # the document's own links, none guessed
+
+    @schema.hook("map_body")
+    def referrable(context: Any, body: Any) -> Any:
+        """What no schema can say: a BSN's elfproef, and whether an organisation is in the register (state).
+
+        A referral in this run names neither, so that most referrals make a household for the links
+        to follow; the hostile campaign and tests/e2e/test_codes_http.py send both kinds.
+        """
+        if context.operation.label == "POST /households" and isinstance(body, dict):
+            body = {k: v for k, v in body.items() if k not in ("addressed_to", "relations")}  # relations name members
+            body["members"] = [{k: v for k, v in m.items() if k != "bsn"} if isinstance(m, dict) else m
+                               for m in body.get("members", [])]
+        return body
+    token = {"Authorization": f"Bearer {api.tokens['director']}"}  # the intake team of what it refers
+    call = {"base_url": f"{api.url}/v1"}
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
+              response_schema_conformance]
+    steps: list[tuple[str, int]] = []
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]  # schemathesis builds the class from the document
+        def before_call(self, case: Any) -> None:
+            case.headers = {**(case.headers or {}), **token}  # over the made-up bearer it generates
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return call
+
+        def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
+            steps.append((case.operation.label, response.status_code))
+            if response.status_code in (400, 422) and os.environ.get("SHOW_400"):
+                print(response.status_code, case.operation.label, response.text[:300])
+            case.validate_response(response, checks=checks, transport_kwargs=kwargs)
+
+    examples = int(os.environ.get("HOSTILE_EXAMPLES", "5")) * 8
+    run_settings = settings(max_examples=examples, stateful_step_count=6, deadline=None, database=None,
+                            phases=[Phase.generate],  # no replay: the server's state moves between runs
+                            suppress_health_check=list(HealthCheck))
+    for _ in range(3):  # which operation a sequence starts from is chance: again if no referral was followed
+        Workflow.run(settings=run_settings)
+        made = any(status in (200, 201) for label, status in steps if label == "POST /households")
+        followed = any(label != "POST /households" and status < 300 and label.startswith(
+            ("GET /households/{householdId}", "POST /households/{householdId}", "PUT /households/{householdId}"))
+            for label, status in steps)
+        if made and followed:
+            break
+    assert made and followed, Counter(steps)
