@@ -249,8 +249,8 @@ def _with_presence(app: CaseLedger, entries: Iterable[_Entry], size: int = 500) 
         yield from flush()
 
 
-# ``progress(stage, done, total)``: "validating" (lines read of the file's) then "writing" (households written);
-# counts only, never a value from the file.
+# ``progress(stage, done, total)``: "validating" (households' lines read of the file's, blank lines left out)
+# then "writing" (households written); counts only, never a value from the file.
 ImportProgress = Callable[[str, int, int | None], Any]
 
 
@@ -264,11 +264,13 @@ def validate_lines(app: CaseLedger, lines: Iterable[str], actor: Actor, *, resum
         raise ImportError_("The import is reserved to the local operator (role operator).")
     staging = Staging(app, app.clock)
     seen: set[UUID] = set()
+    read = 0  # households' lines read (blank lines are none)
     try:
         for entry, present in _with_presence(app, _entries(lines)):
             report.lines = entry.line
             if progress is not None:
-                progress("validating", entry.line - 1, total)
+                progress("validating", read, total)
+            read += 1
             if entry.household_id in seen:
                 raise _refuse(entry.line, "duplicate-household")
             seen.add(entry.household_id)
@@ -284,7 +286,7 @@ def validate_lines(app: CaseLedger, lines: Iterable[str], actor: Actor, *, resum
     finally:
         staging.close()
     if progress is not None:
-        progress("validating", report.lines, total)
+        progress("validating", read, total)
     report.validate_seconds = time.perf_counter() - began
     return report
 
@@ -382,7 +384,7 @@ def import_file(app: CaseLedger, path: Path, actor: Actor, *, dry_run: bool = Fa
         with path.open(encoding="utf-8") as f:
             yield from f
 
-    total = sum(1 for _ in lines()) if progress is not None else None
+    total = sum(1 for text in lines() if text.strip()) if progress is not None else None  # households, not lines
     return import_lines(app, lines, actor, dry_run=dry_run, resume=resume, batch_size=batch_size,
                         progress=progress, total=total)
 

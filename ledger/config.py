@@ -70,6 +70,10 @@ class Settings(BaseSettings):
         default=30.0, gt=0,
         description="After this long, an Idempotency-Key whose first request never finished (a crash) is abandoned",
     )
+    catch_up_log_seconds: float = Field(
+        default=5.0, gt=0, le=3600,
+        description="At most this long between two log lines of the service's start-up catch-up of the views",
+    )
     test_slow_read_seconds: float = Field(
         default=0.0, ge=0, le=600,
         description="Tests only: every shared long read (the evaluation report) waits this long before it computes, "

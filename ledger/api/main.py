@@ -41,7 +41,7 @@ CACHEABLE = frozenset({"/v1/openapi.json", "/v1/docs", "/v1/docs/oauth2-redirect
 log = structlog.get_logger("ledger.api")
 
 
-CATCH_UP_LOG_SECONDS = 5.0  # at most this long between two lines of the start-up catch-up
+CATCH_UP_LOG_SECONDS = 5.0  # at most this long between two lines of the start-up catch-up (the setting's default)
 
 
 def catch_up_logged(views: Runner, every: float = CATCH_UP_LOG_SECONDS) -> int:
@@ -69,13 +69,13 @@ def catch_up_logged(views: Runner, every: float = CATCH_UP_LOG_SECONDS) -> int:
     return done
 
 
-def _follow(views: Runner, stop: threading.Event) -> None:
+def _follow(views: Runner, stop: threading.Event, every: float = CATCH_UP_LOG_SECONDS) -> None:
     """Keep the views up to date inside the service (caught up first, logged); after a failure, log it, start again."""
     started = False
     while not stop.is_set():
         try:
             if not started:
-                catch_up_logged(views)
+                catch_up_logged(views, every)
                 started = True
             views.run(stop)
         except Exception as e:  # noqa: BLE001 - the views lag, the ledger is unaffected; say so without data
@@ -176,7 +176,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         stop = threading.Event()
         follower = None
         if ledger.settings.projections == "in_service":
-            follower = threading.Thread(target=_follow, args=(views, stop), name="ledger-views", daemon=True)
+            follower = threading.Thread(target=_follow, args=(views, stop, ledger.settings.catch_up_log_seconds),
+                                        name="ledger-views", daemon=True)
             follower.start()
         digests = threading.Thread(target=_digest_daily, args=(ledger, stop), name="ledger-digests", daemon=True)
         digests.start()

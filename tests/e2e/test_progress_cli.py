@@ -82,11 +82,11 @@ def test_an_import_shows_each_stage_and_ends_at_every_household(tmp_path: Path) 
 
 
 def test_the_service_logs_its_start_up_catch_up_with_counts(tmp_path: Path) -> None:
-    """Views removed (a new deployment, a rebuilt view store): the service catches up and says how far."""
+    """A ledger with no views yet (a migration, a rebuilt view store): the service catches up and says how far."""
     data = tmp_path / "data"
     made = _ledger(data, "demo", "--households", "60")
     assert made.returncode == 0, made.stderr
-    (data / "views.sqlite").unlink()  # the SQLite views live beside the ledger: start them from nothing
+    assert not (data / "views.sqlite").exists()  # the demo writes the ledger only: the views start from nothing
     svc = ServiceProcess(data, env={"LEDGER_CATCH_UP_LOG_SECONDS": "0.05"})
     try:
         svc.start()
