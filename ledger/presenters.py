@@ -151,7 +151,9 @@ def household_view(h: Household, withheld: Mapping[DataCategory, Any] | None = N
         "version": h.version,
         "phase": h.phase,
         "composition": h.composition.value if composition_shown else None,  # as last revised, else as at referral
-        "members": members_view(h) if composition_shown else None,  # composition: the ids a consent names (issue 16 item 4)
+        # composition: the ids a consent names (issue 16 item 4); a member's name is identity data besides
+        "members": members_view(h, names=not hidden(frozenset({DataCategory.IDENTITY}), w))
+        if composition_shown else None,
         "erased": h.is_erased,
         "created_on": h.created_on.isoformat(),
         "modified_on": h.modified_on.isoformat(),
@@ -161,14 +163,15 @@ def household_view(h: Household, withheld: Mapping[DataCategory, Any] | None = N
     }
 
 
-def members_view(h: Household) -> list[dict[str, Any]]:
+def members_view(h: Household, *, names: bool = True) -> list[dict[str, Any]]:
     """The members in referral order: id, role, name, and the relations each has as recorded (last revision's).
 
     The ids are the ones a consent (``member_id``), a measurement and a relation take; a relation is
     listed under the member it is recorded for (``m1 partner_of m2`` under m1: one entry says both ways).
+    ``names=False``: a reader to whom identity is withheld sees ids, roles and relations, no name (null).
     """
     relations = h.relations
-    return [{"member_id": m.member_id, "role": plain(m.role), "name": plain(m.name),
+    return [{"member_id": m.member_id, "role": plain(m.role), "name": plain(m.name) if names else None,
              "relations": [{"relation": plain(r.relation), "to_member_id": r.to_member_id}
                            for r in relations if r.member_id == m.member_id]}
             for m in h.referral.members]

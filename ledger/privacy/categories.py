@@ -50,7 +50,8 @@ _REFERRAL = EVENT_CATEGORIES["Referred"]
 FIELD_CATEGORIES: dict[str, frozenset[DataCategory]] = {
     "referral": _REFERRAL,
     "referred_by": _REFERRAL,  # who referred (a source's organisation) is part of the referral
-    # Reserved for the household's members with their ids (issue 16 item 4): composition.
+    # Reserved for the household's members with their ids (issue 16 item 4): composition; each member's
+    # name is identity data besides, null where identity is withheld (ledger.presenters.members_view).
     "members": frozenset({C.COMPOSITION}),
     "composition_revision": EVENT_CATEGORIES["CompositionRevised"],
     "added_referrals": EVENT_CATEGORIES["ReferralAdded"],

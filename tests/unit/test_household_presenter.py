@@ -167,6 +167,17 @@ def test_the_members_are_shown_with_the_ids_a_consent_takes() -> None:
     assert [(m["member_id"], m["name"]) for m in erased] == [("m1", None), ("m2", None)]
 
 
+def test_a_reader_without_identity_sees_the_members_ids_and_roles_but_no_names() -> None:
+    """A security finding of the disclosure property test: the members list showed names under composition alone."""
+    h = _household()
+    view = household_view(h, {DataCategory.IDENTITY: Withheld.NO_CONSENT, DataCategory.CONTACT: Withheld.NO_CONSENT})
+    assert view["members"] and all(m["name"] is None and m["member_id"] and m["role"] for m in view["members"])
+    assert "Synthetic Adult" not in str(view)
+    assert HouseholdOut.model_validate(view).model_dump(mode="json", exclude_unset=True) == view
+    shown = household_view(h, {DataCategory.CONTACT: Withheld.NO_CONSENT})
+    assert [m["name"] for m in shown["members"]][0] == "Synthetic Adult"  # identity disclosed: the names show
+
+
 def test_a_withheld_category_nulls_exactly_the_fields_that_hold_it_in_the_schema_shape() -> None:
     """Issue 16: withholding costs and mental health nulls the costs and nothing else; composition nulls the referral."""
     h = _household()
