@@ -7,6 +7,7 @@ Elsewhere (a pipe, a log, a test) a few plain lines: the start, each tenth of th
     demo: 1,200/6,000 events (20%), 310 events/s, about 15 s left
     demo: 6,000 events in 19.4 s (309 events/s)
 
+A job done within ``quiet_for`` seconds (default 1 s) shows nothing at all: no bar, no lines.
 Counts, rates and times only: never a name, an id or anything else from the case data.
 rich loads only when a bar is drawn (``ledger --help`` stays light).
 """
@@ -21,6 +22,7 @@ from typing import Any, TextIO
 __all__ = ["Progress", "Stages", "catch_up_shown", "eta_text"]
 
 EVERY_SECONDS = 10.0  # at most this long between two plain lines
+QUIET_SECONDS = 1.0  # a job done sooner shows no progress at all (no bar, no lines)
 
 
 def eta_text(seconds: float) -> str:
@@ -43,14 +45,16 @@ class Progress:
         stream: where to write (default ``sys.stderr``).
         terminal: draw a bar (default: when ``stream`` is a terminal).
         every: the longest wait between two plain lines, in seconds.
+        quiet_for: show nothing before this many seconds have passed; a job done sooner prints nothing.
     """
 
     def __init__(self, label: str, unit: str, total: int | None = None, *, stream: TextIO | None = None,
-                 terminal: bool | None = None, every: float = EVERY_SECONDS) -> None:
+                 terminal: bool | None = None, every: float = EVERY_SECONDS,
+                 quiet_for: float = QUIET_SECONDS) -> None:
         self.label, self.unit, self.total = label, unit, total
         self.stream = stream if stream is not None else sys.stderr
         self.terminal = terminal if terminal is not None else self.stream.isatty()
-        self.every = every
+        self.every, self.quiet_for = every, quiet_for
         self.done = 0
         self._began = self._last_line = 0.0
         self._last_tenth = -1
@@ -61,6 +65,12 @@ class Progress:
     # ------------------------------------------------------------ use
     def __enter__(self) -> Progress:
         self._began = self._last_line = time.monotonic()
+        if self.quiet_for <= 0 and (self.terminal or self.total is not None):
+            self._show(self._began)
+        return self
+
+    def _show(self, now: float) -> None:
+        """The bar drawn, or the first plain line written: once, when the job has run ``quiet_for`` seconds."""
         if self.terminal:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
@@ -71,9 +81,8 @@ class Progress:
                             console=Console(file=self.stream, force_terminal=True))
             self._bar.start()
             self._task = self._bar.add_task(self.label, total=self.total, rate="")
-        elif self.total is not None:
-            self._line(self._began)
-        return self
+        else:
+            self._line(now)
 
     def update(self, done: int, total: int | None = None) -> None:
         """``done`` of them so far (and, if given, a new ``total``)."""
@@ -81,6 +90,10 @@ class Progress:
         if total is not None:
             self.total = total
         now = time.monotonic()
+        if not self._said and self._bar is None:
+            if now - self._began < self.quiet_for:
+                return
+            self._show(now)
         if self._bar is not None:
             self._bar.update(self._task, completed=done, total=self.total, rate=self._rate(now))
             return
@@ -97,6 +110,8 @@ class Progress:
         now = time.monotonic()
         if self._bar is not None:
             self._bar.stop()
+            return
+        if not self._said:  # done before anything was shown: a short job prints nothing
             return
         seconds = now - self._began
         state = "stopped at" if kind is not None else "done:"
