@@ -279,7 +279,10 @@ def views_access_log(
     """The NEN 7513 views over the access records (per household, user, day, record; emergencies)."""
     with _read_side(known_at) as (side, actor, _ledger_):
         if emergencies:
-            rows = side.emergencies_awaiting_review(actor)
+            rows, more = side.emergencies_awaiting_review(actor)
+            while more:  # the whole list, page by page
+                page, more = side.emergencies_awaiting_review(actor, after=rows[-1]["position"])
+                rows += page
         else:
             rows = side.access_records(actor, household_id=household, user_id=user,
                                        day=_date(day, "--day"), category=category)

@@ -52,9 +52,12 @@ class PrivacyRequests(Http):
         return self._pages("/access-log", {"householdId": household_id, "userId": user_id, "day": day,
                                            "category": category, "since": since, "until": until}, page_size)
 
-    def emergencies(self) -> list[dict[str, Any]]:
-        """Emergency (break-the-glass) accesses not reviewed yet (privacy officer)."""
-        return list(self._get("/access-log", awaitingReview="true")["items"])
+    def emergencies(self, *, page_size: int | None = None) -> list[dict[str, Any]]:
+        """Emergency (break-the-glass) accesses not reviewed yet, oldest first, every page (privacy officer).
+
+        Each with its stated reason; showing it is recorded (``read_access_review``) page by page.
+        """
+        return list(self._pages("/access-log", {"awaitingReview": "true"}, page_size))
 
     def access_record(self, record_id: str) -> dict[str, Any]:
         """One access record for review: the stated reason, reader, categories and relations then (privacy officer).

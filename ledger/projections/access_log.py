@@ -54,6 +54,14 @@ records_table = sa.Table(
     sa.Index("ix_view_access_organisation_position", "organisation", "position"),
 )
 
+# The review list (awaiting_review) pages by position over the unreviewed records only: a partial
+# index with the query's own condition (SQLite uses it only for the same terms), so a page is a
+# range scan however many reviewed or ordinary records the log holds.
+_AWAITING = sa.and_(records_table.c.reviewed_at.is_(None),
+                    sa.or_(records_table.c.emergency.is_(True), records_table.c.needs_review.is_not(None)))
+sa.Index("ix_view_access_awaiting_position", records_table.c.position, sqlite_where=_AWAITING,
+         postgresql_where=_AWAITING)
+
 categories_table = sa.Table(
     "view_access_categories",
     metadata,
@@ -75,8 +83,8 @@ class AccessLog(ReadModel):
     name = "access_log"
     # 2: emergency review columns; 3: moments read back in UTC; 4: (filter, position) indexes;
     # 5: needs_review (legal bases and emergency bursts on the review list), organisation index;
-    # 6: withheld_categories (a read disclosed by category, issue 16)
-    version = 6
+    # 6: withheld_categories (a read disclosed by category, issue 16); 7: the review list's partial index
+    version = 7
     tables = (records_table, categories_table)
 
     @singledispatchmethod
@@ -111,14 +119,15 @@ class AccessLog(ReadModel):
                                      "on": e.timestamp})
 
 
-def awaiting_review(conn: sa.Connection, limit: int = 1000, organisation: str | None = None) -> list[dict[str, Any]]:
+def awaiting_review(conn: sa.Connection, limit: int = 1000, organisation: str | None = None,
+                    after: int = 0) -> list[dict[str, Any]]:
     """Records the privacy officer has not reviewed yet (emergency accesses, legal bases), oldest first.
 
+    ``after`` pages by position (keyset, on the partial index ``ix_view_access_awaiting_position``);
     ``organisation``: only the records of that organisation's staff (a partner's privacy officer).
     """
     r = records_table
-    q = (sa.select(r).where(sa.or_(r.c.emergency.is_(True), r.c.needs_review.is_not(None)),
-                            r.c.reviewed_at.is_(None)).order_by(r.c.position).limit(limit))
+    q = sa.select(r).where(_AWAITING, r.c.position > after).order_by(r.c.position).limit(limit)
     if organisation is not None:
         q = q.where(r.c.organisation == organisation)
     return [dict(row._mapping) for row in conn.execute(q)]

@@ -205,18 +205,21 @@ class ReadSide:
                                       category=category, emergency=emergency, since=since, until=until,
                                       after=after, limit=limit, organisation=scope)
 
-    def emergencies_awaiting_review(self, actor: Actor) -> list[dict[str, Any]]:
+    def emergencies_awaiting_review(self, actor: Actor, *, after: int = 0,
+                                    limit: int = 1000) -> tuple[list[dict[str, Any]], bool]:
         """Records awaiting the privacy officer's review (break-the-glass accesses, legal bases), up to the moment of asking.
 
-        Each with its stated reason (unsealed from the ledger, the showing recorded first), the
+        The next ``limit`` after the position ``after`` (keyset), oldest first. Each with its stated
+        reason (unsealed from the ledger, the showing recorded first: only this page's reasons), the
         categories disclosed and withheld and the household's relations then (issue 16, item 3).
+        Returns the page and whether more follow (one row beyond the page is read, not shown).
         """
         head = self.runner.head()
         scope = self.app.record_read(actor, Action.READ_ACCESS_LOG).scope
         self._ready(head, access_log.AccessLog.name)
         with self.runner.engine.connect() as conn:
-            rows = access_log.awaiting_review(conn, organisation=scope)
-        return _named(self.app.stated_reasons(actor, rows), self.names.fresh())
+            rows = access_log.awaiting_review(conn, organisation=scope, after=after, limit=limit + 1)
+        return _named(self.app.stated_reasons(actor, rows[:limit]), self.names.fresh()), len(rows) > limit
 
     def access_record(self, actor: Actor, record_id: str) -> dict[str, Any]:
         """One access record for the privacy officer's review (:meth:`CaseLedger.access_record`), the view complete."""

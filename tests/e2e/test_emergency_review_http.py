@@ -140,3 +140,49 @@ def test_the_cli_shows_the_privacy_officer_the_reason_in_the_list_and_in_one_rec
     assert "the reader was: unrelated" in text and "categories disclosed: involvement, plan, zrm" in text
     refused = one_error_line(ledger(api, "director", "audit", "record", record["record_id"]))
     assert REASON not in refused
+
+
+def _review_pages(c: httpx.Client, limit: int) -> list[list[dict[str, Any]]]:
+    pages, cursor = [], None
+    while True:
+        params: dict[str, Any] = {"awaitingReview": "true", "limit": limit, **({"cursor": cursor} if cursor else {})}
+        r = c.get("/v1/access-log", params=params)
+        assert r.status_code == 200, r.text
+        pages.append(r.json()["items"])
+        cursor = r.json()["next"]
+        if cursor is None:
+            return pages
+
+
+def _reviews_shown(api: Api, hid: str) -> int:
+    log = client(api, "privacy").get("/v1/access-log", params={"householdId": hid, "userId": "u-privacy"}).json()
+    return sum(1 for r in log["items"] if r["action"] == "read_access_review" and "stated reason" in r["reason"])
+
+
+def test_the_review_list_is_cursor_paged_each_emergency_once_in_order_only_the_page_s_reasons_recorded(
+    api: Api,
+) -> None:
+    """Five emergencies, pages of two: 2+2+1, every one exactly once, oldest first; a reviewed one drops out."""
+    hid, _, _ = broken_glass(api)
+    outsider = client(api, "outsider")
+    for _ in range(4):
+        r = outsider.get(f"/v1/households/{hid}/plan", headers={"Emergency-Reason": REASON})
+        assert r.status_code == 200, r.text
+    privacy = client(api, "privacy")
+    first = privacy.get("/v1/access-log", params={"awaitingReview": "true", "limit": 2}).json()
+    assert len(first["items"]) == 2 and first["next"]
+    assert _reviews_shown(api, hid) == 2  # only the page's two reasons were shown, so only two are on record
+    pages = _review_pages(privacy, 2)
+    assert [len(p) for p in pages] == [2, 2, 1]
+    listed = [i["record_id"] for p in pages for i in p]
+    assert len(set(listed)) == 5
+    positions = [i["position"] for p in pages for i in p]
+    assert positions == sorted(positions) and all(i["stated_reason"]["text"] == REASON for p in pages for i in p)
+    whole = privacy.get("/v1/access-log", params={"awaitingReview": "true", "limit": 1000}).json()
+    assert [i["record_id"] for i in whole["items"]] == listed and whole["next"] is None
+    r = privacy.post(f"/v1/access-log/{listed[1]}/review", json={"verdict": "justified"})
+    assert r.status_code == 201, r.text
+    after = [i["record_id"] for p in _review_pages(privacy, 2) for i in p]
+    assert after == listed[:1] + listed[2:]
+    bad = privacy.get("/v1/access-log", params={"awaitingReview": "true", "cursor": "not-a-cursor"})
+    assert bad.status_code == 400, bad.text

@@ -29,6 +29,7 @@ from .common import (
     IdempotencyKey,
     Limit,
     decode_cursor,
+    encode_cursor,
     idempotent,
     problem_responses,
     records_page,
@@ -90,8 +91,9 @@ def access_log(
                                            description="Only emergency accesses not reviewed yet.")] = False,
 ) -> dict[str, Any]:
     side = read_side_of(request)
-    if awaiting_review:  # with the stated reasons (each showing recorded first) and the relations then
-        return {"items": side.emergencies_awaiting_review(who.actor), "next": None}
+    if awaiting_review:  # with the stated reasons (each showing on this page recorded first) and the relations then
+        shown, more = side.emergencies_awaiting_review(who.actor, after=decode_cursor(cursor), limit=limit)
+        return {"items": shown, "next": encode_cursor(shown[-1]["position"]) if more and shown else None}
     rows = side.access_records(who.actor, household_id=household_id, user_id=user_id, day=day, category=category,
                                since=since, until=until, after=decode_cursor(cursor), limit=limit + 1)
     return records_page(rows, limit)
