@@ -79,6 +79,19 @@ def test_the_generator_is_the_pinned_one() -> None:
     assert _generator_version() in run.stdout, run.stdout
 
 
+def test_a_part_of_the_document_the_generator_cannot_render_fails_the_check(generated: dict[str, Path],
+                                                                           tmp_path: Path) -> None:
+    """The guard itself: a response whose schema the generator cannot resolve is a warning, and the check fails."""
+    from ledger.api.main import create_app
+    from ledger.config import Settings
+
+    document = create_app(Settings(data_dir=tmp_path / "data")).openapi()
+    document["paths"]["/health"]["get"]["responses"]["200"]["content"] = {
+        "application/json": {"schema": {"$ref": "#/components/schemas/NoSuchSchema"}}}
+    with pytest.raises(AssertionError, match="GET /health"):
+        generate({}, json.dumps(document).encode(), tmp_path / "client")
+
+
 def test_a_households_whole_life_through_the_generated_client(api: Api, generated: dict[str, Path],
                                                               tmp_path_factory: pytest.TempPathFactory) -> None:
     document = httpx.get(f"{api.url}/v1/openapi.json", timeout=30)
@@ -124,15 +137,20 @@ def test_a_households_whole_life_through_the_generated_client(api: Api, generate
     for after, read in reads.items():
         assert read["status"] == 200 and read["min_position"] == steps[after]["ledger_position"]
         assert read["version"] == steps[after]["version"], (after, read)
+    assert [reads[a]["phase"] for a in ("record_intake", "add_plan_action")] == ["intake", "plan"]
     assert summary["planned"]["goals"] == 1
     assert summary["members"] and {m["role"] for m in summary["members"]} == {"adult", "child"}
 
     # The privacy officer sees who did what on the household; the evaluator gets the report as JSON and as CSV.
     records = summary["access_log"]["records"]
     assert summary["access_log"]["status"] == 200 and records
-    assert {"u-director", "u-ggz"} <= {r["user_id"] for r in records}
+    assert {(r["user_id"], r["action"]) for r in records} >= {
+        ("u-director", "refer_household"), ("u-director", "grant_consent"), ("u-director", "read_household"),
+        ("u-director", "hand_over"), ("u-ggz", "close_case"), ("u-ggz", "reopen_case"), ("u-ggz", "read_plan")}
+    assert {r["outcome"] for r in records} == {"allowed"}
     assert summary["report"]["status"] == 200 and summary["report"]["type"] == "EvaluationReportOut"
     assert summary["report"]["content_type"].startswith("application/json")
     assert {"referrals", "coordination", "phases", "zrm"} <= set(summary["report"]["keys"])
+    assert summary["report"]["referrals"]["households"] == 5  # this household and four neighbours, last month
     assert summary["csv"]["status"] == 200 and summary["csv"]["content_type"].startswith("text/csv")
     assert summary["csv"]["lines"] > 1
