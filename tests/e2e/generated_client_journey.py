@@ -128,9 +128,16 @@ hid = case.household_id
 summary["household_id"] = hid
 
 # 2. Intake, coordination decision, case director.
+intake = IntakeIn.from_dict({"domains_discussed": ["finances", "housing"], "summary": "Schulden en huur"})
+sent_on = case.etag
 case.note("record_intake", record_intake.sync_detailed(
-    hid, client=director, if_match=case.etag,
-    body=IntakeIn.from_dict({"domains_discussed": ["finances", "housing"], "summary": "Schulden en huur"})))
+    hid, client=director, if_match=sent_on, idempotency_key="gen-client-intake-1", body=intake))
+# The same write retried (as after a lost answer): same key, same If-Match; the first answer, recorded once.
+intake_again = record_intake.sync_detailed(hid, client=director, if_match=sent_on,
+                                           idempotency_key="gen-client-intake-1", body=intake)
+summary["intake_retry"] = {"status": int(intake_again.status_code), "replay": intake_again.headers.get("Idempotent-Replay"),
+                           "version": intake_again.parsed.version, "etag": intake_again.headers.get("ETag"),
+                           "ledger_position": int(intake_again.headers["Ledger-Position"])}
 case.read_own_write("record_intake")
 case.note("decide_coordination", decide_coordination.sync_detailed(
     hid, client=director, if_match=case.etag, body=CoordinationIn.from_dict({"outcome": "broker_coordinates"})))

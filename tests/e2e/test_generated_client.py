@@ -131,6 +131,11 @@ def test_a_households_whole_life_through_the_generated_client(api: Api, generate
     assert (retry["status"], retry["replay"]) == (201, "true")  # the first answer, status included
     assert (retry["household_id"], retry["version"], retry["etag"]) == (hid, 1, '"1"')
 
+    # A household write retried with its key and If-Match: the first answer again, the version not moved on.
+    intake = steps["record_intake"]
+    assert summary["intake_retry"] == {"status": 201, "replay": "true", "version": intake["version"],
+                                       "etag": intake["etag"], "ledger_position": intake["ledger_position"]}
+
     # Each read with minPosition from the write's Ledger-Position saw that write.
     reads = {r["after"]: r for r in summary["reads"]}
     assert set(reads) == {"record_intake", "add_plan_action", "hold_evaluation", "reopen_case"}
