@@ -5,7 +5,8 @@ generated package ``ledger_client`` on ``PYTHONPATH``; not collected by pytest a
 project's venv. Nothing here builds a request by hand: every call is a generated operation module's
 ``sync_detailed``, every body a generated model (``Model.from_dict``: the generated enums check the codes), and
 the headers it reads (``ETag``, ``Ledger-Position``, ``Location``, ``Idempotent-Replay``) are the ones the document
-declares, from the detailed response's ``.headers``.
+declares, from the detailed response's ``.headers``. Each write carries an ``Idempotency-Key`` and is sent again
+with it, after ``Retry-After``, when the answer is a 503 or a 409 that says ``Retry-After`` (``send``).
 
 Environment: ``LEDGER_URL`` (``http://host:port``, the document's ``/v1`` server is appended), ``LEDGER_TOKENS``
 (JSON: ``director``, ``ggz``, ``privacy``, ``evaluator`` -> bearer token), ``LEDGER_BSN`` (a fresh, valid BSN).
@@ -17,6 +18,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -67,13 +70,27 @@ BSN = os.environ["LEDGER_BSN"]
 
 clients = {who: AuthenticatedClient(base_url=URL, token=token, raise_on_unexpected_status=True, timeout=30.0)
            for who, token in TOKENS.items()}
-summary: dict[str, Any] = {"steps": []}
+summary: dict[str, Any] = {"steps": [], "retried": []}
 
 
 def fail(step: str, response: Response[Any]) -> None:
     print(json.dumps({"failed": step, "status": int(response.status_code),
                       "body": response.content.decode("utf-8", "replace")[:2000]}), file=sys.stderr)
     sys.exit(1)
+
+
+def send(operation: Any, *args: Any, **kwargs: Any) -> Response[Any]:
+    """A write as a case system sends it: with an Idempotency-Key, retried with that key (and the same If-Match)
+    while the answer is a 503 or a 409 that says Retry-After (the service busy, the first attempt still running)."""
+    kwargs.setdefault("idempotency_key", f"gen-client-{uuid.uuid4()}")
+    for _ in range(10):
+        response = operation(*args, **kwargs)
+        wait = response.headers.get("Retry-After")
+        if int(response.status_code) not in (409, 503) or wait is None:
+            return response
+        summary["retried"].append({"status": int(response.status_code), "retry_after": wait})
+        time.sleep(min(float(wait), 5.0))
+    return response
 
 
 class Case:
@@ -117,7 +134,7 @@ LAST_MONTH = (datetime.now(UTC).date().replace(day=1) - timedelta(days=10)).isof
 referral = ReferralIn.from_dict({"sources": ["wmo_desk"], "addressed_to": "gemeente-testdorp", "on": LAST_MONTH,
                                  "members": [{"role": "adult", "name": "Noor Generated", "bsn": BSN},
                                              {"role": "child", "name": "Sem Generated"}]})
-first = refer.sync_detailed(client=director, body=referral, idempotency_key="gen-client-refer-1")
+first = send(refer.sync_detailed, client=director, body=referral, idempotency_key="gen-client-refer-1")
 result = case.note("refer", first)
 case.household_id = result.household_id
 again = refer.sync_detailed(client=director, body=referral, idempotency_key="gen-client-refer-1")
@@ -130,7 +147,7 @@ summary["household_id"] = hid
 # 2. Intake, coordination decision, case director.
 intake = IntakeIn.from_dict({"domains_discussed": ["finances", "housing"], "summary": "Schulden en huur"})
 sent_on = case.etag
-case.note("record_intake", record_intake.sync_detailed(
+case.note("record_intake", send(record_intake.sync_detailed,
     hid, client=director, if_match=sent_on, idempotency_key="gen-client-intake-1", body=intake))
 # The same write retried (as after a lost answer): same key, same If-Match; the first answer, recorded once.
 intake_again = record_intake.sync_detailed(hid, client=director, if_match=sent_on,
@@ -139,9 +156,9 @@ summary["intake_retry"] = {"status": int(intake_again.status_code), "replay": in
                            "version": intake_again.parsed.version, "etag": intake_again.headers.get("ETag"),
                            "ledger_position": int(intake_again.headers["Ledger-Position"])}
 case.read_own_write("record_intake")
-case.note("decide_coordination", decide_coordination.sync_detailed(
+case.note("decide_coordination", send(decide_coordination.sync_detailed,
     hid, client=director, if_match=case.etag, body=CoordinationIn.from_dict({"outcome": "broker_coordinates"})))
-case.note("set_case_director", set_case_director.sync_detailed(
+case.note("set_case_director", send(set_case_director.sync_detailed,
     hid, client=director, if_match=case.etag,
     body=DirectorIn.from_dict({"user_id": "u-director", "organisation": "gemeente-testdorp"})), expected=200)
 
@@ -153,44 +170,44 @@ members = [{"member_id": m.member_id, "role": str(getattr(m.role, "value", m.rol
 summary["members"] = members
 adult = next(m["member_id"] for m in members if m["role"] == "adult")
 summary["household_etag"] = read.headers.get("ETag")
-case.note("grant_consent", grant_consent.sync_detailed(hid, client=director, if_match=case.etag, body=ConsentIn.from_dict({
+case.note("grant_consent", send(grant_consent.sync_detailed, hid, client=director, if_match=case.etag, body=ConsentIn.from_dict({
     "basis": "public_task", "legal_reference": "avg_6_1_e", "member_id": adult, "organisations": ["ggz-regio"],
     "data_categories": ["identity", "composition", "plan", "zrm", "involvement", "mental_health"],
     "purpose": "coordination"})))
 
 # 4. ZRM, a goal, an action (completed), an involvement (ended), an evaluation.
-case.note("record_zrm_measurement", record_zrm_measurement.sync_detailed(
+case.note("record_zrm_measurement", send(record_zrm_measurement.sync_detailed,
     hid, client=director, if_match=case.etag,
     body=ZrmIn.from_dict({"instrument": "2017", "moment": "intake", "scores": {"finances": 2, "housing": 3},
                           "member_id": adult})))
-goal = case.note("set_plan_goal", set_plan_goal.sync_detailed(
+goal = case.note("set_plan_goal", send(set_plan_goal.sync_detailed,
     hid, client=director, if_match=case.etag,
     body=GoalIn.from_dict({"life_domain": "finances", "description": "Schulden op orde"}))).item_id
-action = case.note("add_plan_action", add_plan_action.sync_detailed(
+action = case.note("add_plan_action", send(add_plan_action.sync_detailed,
     hid, client=director, if_match=case.etag,
     body=ActionIn.from_dict({"goal_id": goal, "description": "Zelf de post openen", "performer_kind": "self"}))).item_id
 planned = case.read_own_write("add_plan_action")
 summary["planned"] = {"goal": goal, "action": action, "goals": len(planned.goals)}
-case.note("complete_plan_action", complete_plan_action.sync_detailed(
+case.note("complete_plan_action", send(complete_plan_action.sync_detailed,
     hid, action, client=director, if_match=case.etag, body=OnIn.from_dict({})))
-involvement = case.note("start_involvement", start_involvement.sync_detailed(
+involvement = case.note("start_involvement", send(start_involvement.sync_detailed,
     hid, client=director, if_match=case.etag,
     body=InvolvementIn.from_dict({"kind": "professional", "organisation": "ggz-regio", "discipline": "social_work",
                                   "worker_id": "u-ggz"}))).item_id
-case.note("end_involvement", end_involvement.sync_detailed(
+case.note("end_involvement", send(end_involvement.sync_detailed,
     hid, involvement, client=director, if_match=case.etag, body=EndingIn.from_dict({"reason": "goal_reached"})))
-case.note("hold_evaluation", hold_evaluation.sync_detailed(
+case.note("hold_evaluation", send(hold_evaluation.sync_detailed,
     hid, client=director, if_match=case.etag, body=EvaluationIn.from_dict({"conclusion": "continue"})))
 done = case.read_own_write("hold_evaluation")
 summary["plan_after"] = {"goals": len(done.goals)}
 
 # 5. Handover to GGZ; the receiver closes and reopens.
-case.note("hand_over", hand_over.sync_detailed(
+case.note("hand_over", send(hand_over.sync_detailed,
     hid, client=director, if_match=case.etag, body=HandoverIn.from_dict({"to_organisation": "ggz-regio"})))
 ggz = clients["ggz"]
-case.note("close_case", close_case.sync_detailed(
+case.note("close_case", send(close_case.sync_detailed,
     hid, client=ggz, if_match=case.etag, body=ClosureIn.from_dict({"reason": "handed_over"})))
-case.note("reopen_case", reopen_case.sync_detailed(hid, client=ggz, if_match=case.etag, body=ReopeningIn.from_dict({})))
+case.note("reopen_case", send(reopen_case.sync_detailed, hid, client=ggz, if_match=case.etag, body=ReopeningIn.from_dict({})))
 case.read_own_write("reopen_case", who="ggz")
 
 # 6. The privacy officer's access log for the household; the evaluator's report (JSON) and its CSV table.

@@ -131,6 +131,9 @@ def test_a_households_whole_life_through_the_generated_client(api: Api, generate
     assert (retry["status"], retry["replay"]) == (201, "true")  # the first answer, status included
     assert (retry["household_id"], retry["version"], retry["etag"]) == (hid, 1, '"1"')
 
+    # A write the service asked to wait for (503 or 409 with Retry-After) was sent again with its key.
+    assert all(r["status"] in (409, 503) and r["retry_after"] for r in summary["retried"])
+
     # A household write retried with its key and If-Match: the first answer again, the version not moved on.
     intake = steps["record_intake"]
     assert summary["intake_retry"] == {"status": 201, "replay": "true", "version": intake["version"],
