@@ -73,7 +73,7 @@ def generate(cache: dict[str, Path], document: bytes, workdir: Path) -> tuple[Pa
     return cache[digest], output
 
 
-def test_the_generator_is_the_pinned_one() -> None:
+def test_the_generator_is_the_pinned_one(generated: dict[str, Path]) -> None:
     run = subprocess.run([str(GENERATOR), "--version"], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert _generator_version() in run.stdout, run.stdout
