@@ -7,7 +7,9 @@ dependencies in ``tools/openapi-client/requirements.txt`` and installed by ``scr
 the project's. The journey (tests/e2e/generated_client_journey.py) runs in that venv with the generated package on
 ``PYTHONPATH``; it prints a JSON summary this test checks. The generator runs with ``--fail-on-warning``: a
 warning about our document (a schema or an operation it cannot render) fails the test, so the document stays
-generatable. The document is the same on both backends, so the client is generated once per session.
+generatable. The journey's clients raise on a status the document does not declare for the operation
+(``raise_on_unexpected_status``), and parse every answer into the declared model, so an undocumented status or a
+body off its schema stops it. The document is the same on both backends, so the client is generated once per session.
 """
 
 from __future__ import annotations
