@@ -58,7 +58,7 @@ from .workload import DIRECTOR, ORGANISATION
 __all__ = ["Server", "run", "measure"]
 
 CLIENTS = 20
-AUDITED = "/v1/households/{householdId}"
+AUDITED = "/v1/households/{household_id}"
 VARIANTS = {"audited": AUDITED, "unaudited": UNAUDITED}
 
 
@@ -202,7 +202,7 @@ def measure(server: Server, variant: str, households: list[str], token: str, sec
             clients: int = CLIENTS, connections: list[list[Any]] | None = None, warm_up: bool = False) -> Segment:
     """``clients`` keep-alive clients hammer one variant for ``seconds``; each starts on another household."""
     template = VARIANTS[variant]
-    paths = [template.replace("{householdId}", h) for h in households]
+    paths = [template.replace("{household_id}", h) for h in households]
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     connections = connections if connections is not None else [[None] for _ in range(clients)]
     start = threading.Barrier(clients + 1)
@@ -232,7 +232,7 @@ def rounds(server: Server, households: list[str], token: str, seconds: float, n:
     connections = [[None] for _ in range(CLIENTS)]
     for template in VARIANTS.values():  # every household once, so the first round starts warm
         for h in households:
-            server.get_json(template.replace("{householdId}", h), {"Authorization": f"Bearer {token}"})
+            server.get_json(template.replace("{household_id}", h), {"Authorization": f"Bearer {token}"})
     out = []
     for round_no in range(n + 1):
         order = ["audited", "unaudited"] if round_no % 2 == 0 else ["unaudited", "audited"]

@@ -3,7 +3,7 @@
 ``uvicorn bench.http_app:create_app --factory`` serves ``ledger.api.main.create_app`` with
 settings from the ``LEDGER_*`` environment (as ``ledger serve`` does) and adds
 
-* ``GET /bench/unaudited/households/{householdId}``: the real ``GET /v1/households/{id}``
+* ``GET /bench/unaudited/households/{household_id}``: the real ``GET /v1/households/{id}``
   minus access recording. The same bearer authentication (``CallerDep``), the same sync
   handler shape (it runs in the same thread pool), the same load (``CaseLedger._load``:
   snapshot plus later events, unsealed), the same access-policy decision, the same
@@ -42,7 +42,7 @@ from ledger.presenters import household_view
 
 __all__ = ["UNAUDITED", "create_app"]
 
-UNAUDITED = "/bench/unaudited/households/{householdId}"
+UNAUDITED = "/bench/unaudited/households/{household_id}"
 
 
 class Timings:

@@ -117,7 +117,7 @@ class ActionSpec:
 
 C = DataCategory
 D, V, T = Who.DIRECTOR, Who.INVOLVED, Who.INTAKE_TEAM
-H = "/households/{householdId}"
+H = "/households/{household_id}"
 
 
 def _cmd(action: Action, categories: set[DataCategory], who: set[Who], event: str, verb: str, path: str,
@@ -164,7 +164,7 @@ _SPECS = [
          "PUT", f"{H}/case-director", "set_case_director", "director"),
     _cmd(A.GRANT_CONSENT, {C.IDENTITY}, {D, T}, "ConsentGranted", "POST", f"{H}/consents", "grant_consent", "consent"),
     _cmd(A.WITHDRAW_CONSENT, {C.IDENTITY}, {D, V, T}, "ConsentWithdrawn",
-         "POST", f"{H}/consents/{{consentId}}/withdrawal", "withdraw_consent", "withdraw"),
+         "POST", f"{H}/consents/{{consent_id}}/withdrawal", "withdraw_consent", "withdraw"),
     _cmd(A.RECORD_ZRM_MEASUREMENT, {C.ZRM}, {D, V, T}, "ZrmMeasured",
          "POST", f"{H}/zrm-measurements", "record_zrm_measurement", "zrm"),
     # Any instrument (ZRM, participation ladder, satisfaction, life score): the same event and the same
@@ -173,22 +173,22 @@ _SPECS = [
          "POST", f"{H}/measurements", "record_measurement", "measure"),
     _cmd(A.SET_PLAN_GOAL, {C.PLAN}, {D}, "PlanGoalSet", "POST", f"{H}/plan/goals", "set_plan_goal", "goal"),
     _cmd(A.REVISE_PLAN_GOAL, {C.PLAN}, {D}, "PlanGoalRevised",
-         "POST", f"{H}/plan/goals/{{goalId}}/revision", "revise_plan_goal", "revise-goal"),
+         "POST", f"{H}/plan/goals/{{goal_id}}/revision", "revise_plan_goal", "revise-goal"),
     _cmd(A.ADD_PLAN_ACTION, {C.PLAN}, {D}, "PlanActionAdded", "POST", f"{H}/plan/actions", "add_plan_action", "action"),
     _cmd(A.COMPLETE_PLAN_ACTION, {C.PLAN}, {D, V}, "PlanActionCompleted",
-         "POST", f"{H}/plan/actions/{{actionId}}/completion", "complete_plan_action", "complete"),
+         "POST", f"{H}/plan/actions/{{action_id}}/completion", "complete_plan_action", "complete"),
     _cmd(A.CANCEL_PLAN_ACTION, {C.PLAN}, {D, V}, "PlanActionCancelled",
-         "POST", f"{H}/plan/actions/{{actionId}}/cancellation", "cancel_plan_action", "cancel"),
+         "POST", f"{H}/plan/actions/{{action_id}}/cancellation", "cancel_plan_action", "cancel"),
     _cmd(A.START_INVOLVEMENT, {C.INVOLVEMENT}, {D, T}, "InvolvementStarted",
          "POST", f"{H}/involvements", "start_involvement", "involve"),
     _cmd(A.END_INVOLVEMENT, {C.INVOLVEMENT}, {D, V}, "InvolvementEnded",
-         "POST", f"{H}/involvements/{{involvementId}}/ending", "end_involvement", "end-involvement"),
+         "POST", f"{H}/involvements/{{involvement_id}}/ending", "end_involvement", "end-involvement"),
     _cmd(A.HOLD_EVALUATION, {C.PLAN, C.ZRM}, {D}, "EvaluationHeld",
          "POST", f"{H}/evaluations", "hold_evaluation", "evaluate"),
     _cmd(A.RAISE_ESCALATION, {C.PLAN}, {D}, "EscalationRaised",
          "POST", f"{H}/escalations", "raise_escalation", "escalate"),
     _cmd(A.RESOLVE_ESCALATION, {C.PLAN}, {D}, "EscalationResolved",
-         "POST", f"{H}/escalations/{{escalationId}}/resolution", "resolve_escalation", "resolve-escalation"),
+         "POST", f"{H}/escalations/{{escalation_id}}/resolution", "resolve_escalation", "resolve-escalation"),
     _cmd(A.RECORD_COST, {C.COSTS}, {D}, "CostRecorded", "POST", f"{H}/costs", "record_cost", "cost"),
     _cmd(A.HAND_OVER, {C.INVOLVEMENT, C.PLAN}, {D}, "HandedOver", "POST", f"{H}/handovers", "hand_over", "hand-over"),
     _cmd(A.RECORD_DROP_OUT, {C.PLAN}, {D, T}, "DroppedOut", "POST", f"{H}/drop-outs", "record_drop_out", "drop-out"),
@@ -211,7 +211,7 @@ _SPECS = [
     _read(A.READ_EVALUATION_SERIES, frozenset(), "/reports/evaluation/series", "evaluation_series", "report series",
           "record_read"),
     _read(A.READ_ACCESS_LOG, frozenset(), "/access-log", "access_log", "audit log", "access_log"),
-    _read(A.READ_ACCESS_REVIEW, frozenset(), "/access-log/{recordId}", "access_record", "audit record",
+    _read(A.READ_ACCESS_REVIEW, frozenset(), "/access-log/{record_id}", "access_record", "audit record",
           "access_record"),
     _read(A.EXPORT_HOUSEHOLD, _ALL, f"{H}/export", "export_household", "household export"),
     *(_oversight(a) for a in (A.RECORD_ACCESS_REQUEST, A.REVIEW_EMERGENCY, A.ADD_USER, A.DISABLE_USER,

@@ -332,7 +332,7 @@ def _operation(method: str, op: dict[str, Any], path_item: dict[str, Any], doc_s
     op["responses"] = dict(sorted(responses.items(), key=lambda kv: (not str(kv[0])[:1].isdigit(), str(kv[0]))))
 
 
-_HOUSEHOLD = "/households/{householdId}"
+_HOUSEHOLD = "/households/{household_id}"
 _READS_AFTER_A_WRITE = {  # the reads a write's answer leads to, and what it hands them
     _HOUSEHOLD: {},
     _HOUSEHOLD + "/events": {},
@@ -347,7 +347,7 @@ def _links(doc: dict[str, Any]) -> None:
     - The referral (``POST /households``) -> every operation on that household: its id from the
       answer's ``household_id``, and ``If-Match`` from its ``ETag`` where the operation takes one.
     - A command that creates an item (a consent, goal, action, involvement, escalation: its answer's
-      ``item_id``) -> the commands on that item (``…/{consentId}/withdrawal``, …), on the same household.
+      ``item_id``) -> the commands on that item (``…/{consent_id}/withdrawal``, …), on the same household.
     - Every household write -> the household's state, history, plan and involved parties, the views
       waiting for the write's ``Ledger-Position``.
     """
@@ -372,13 +372,13 @@ def _links(doc: dict[str, Any]) -> None:
     referral = ("/households", "post")
     if referral in ops:
         add(referral, {
-            ops[t]["operationId"]: link(t, {"path.householdId": "$response.body#/household_id"},
+            ops[t]["operationId"]: link(t, {"path.household_id": "$response.body#/household_id"},
                                         "The household this referral made (or named: already known).")
             for t in sorted(ops) if t[0] == _HOUSEHOLD or t[0].startswith(_HOUSEHOLD + "/")})
     for (path, method), op in sorted(ops.items()):
         if method not in ("post", "put") or not path.startswith(_HOUSEHOLD + "/"):
             continue
-        on_this = {"path.householdId": "$request.path.householdId"}
+        on_this = {"path.household_id": "$request.path.household_id"}
         reads = {ops[(r, "get")]["operationId"]: link((r, "get"), {**on_this, **extra}, "The household after this write.")
                  for r, extra in _READS_AFTER_A_WRITE.items() if (r, "get") in ops}
         items = {}

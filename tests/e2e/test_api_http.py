@@ -173,8 +173,8 @@ def test_schemathesis_finds_no_server_error_and_no_response_off_the_schema(api: 
                   suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy(), known=st.booleans())
         def run(case: Any, known: bool) -> None:
-            if known and case.path_parameters and "householdId" in case.path_parameters:
-                case.path_parameters["householdId"] = hid
+            if known and case.path_parameters and "household_id" in case.path_parameters:
+                case.path_parameters["household_id"] = hid
             case.call_and_validate(base_url=base, headers=auth, checks=checks)
 
         run()

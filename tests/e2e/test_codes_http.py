@@ -63,8 +63,8 @@ def version_of(c: httpx.Client, hid: str) -> int:
 
 def test_every_life_domain_the_document_offers_takes_a_goal_and_nothing_else_does(api: Api) -> None:
     doc = document(api)
-    domains = body_codes(doc, "/households/{householdId}/plan/goals", "life_domain")
-    discussed = body_codes(doc, "/households/{householdId}/intakes", "domains_discussed")
+    domains = body_codes(doc, "/households/{household_id}/plan/goals", "life_domain")
+    discussed = body_codes(doc, "/households/{household_id}/intakes", "domains_discussed")
     assert "unspecified" not in domains  # kept for old goals only
     c = client(api)
     hid, v = refer(c)
@@ -108,12 +108,12 @@ def test_a_referral_takes_the_documented_sources_and_compositions_only(api: Api)
 
 def test_an_orientation_talk_a_coordination_outcome_and_a_closure_reason_from_the_document(api: Api) -> None:
     doc = document(api)
-    outcomes = body_codes(doc, "/households/{householdId}/coordination-decisions", "outcome")
-    reasons = body_codes(doc, "/households/{householdId}/closure", "reason")
+    outcomes = body_codes(doc, "/households/{household_id}/coordination-decisions", "outcome")
+    reasons = body_codes(doc, "/households/{household_id}/closure", "reason")
     c = client(api)
     hid, v = refer(c)
     base = f"/v1/households/{hid}"
-    held_with = body_codes(doc, "/households/{householdId}/orientation-talks", "held_with")
+    held_with = body_codes(doc, "/households/{household_id}/orientation-talks", "held_with")
     refused(write(c, f"{base}/orientation-talks", v, {"held_with": "neighbour"}))
     assert version_of(c, hid) == v
     r = write(c, f"{base}/orientation-talks", v, {"held_with": held_with[-1]})

@@ -81,7 +81,7 @@ def test_the_consent_answer_over_raw_http_is_the_published_shape(api: Any) -> No
     assert r.headers["etag"] == f'"{body["version"]}"' and body["version"] == version + 1
     assert body["consent"]["consent_id"] == body["item_id"] and body["consent"]["data_categories"] == COORDINATION
     schema = httpx.get(f"{api.url}/v1/openapi.json", timeout=120).json()
-    path = next(p for p in schema["paths"] if p.endswith("/households/{householdId}/consents"))
+    path = next(p for p in schema["paths"] if p.endswith("/households/{household_id}/consents"))
     answer = schema["paths"][path]["post"]["responses"]["201"]
     assert answer["content"]["application/json"]["schema"]["$ref"].endswith("/ConsentResult")
     assert "life_domains" in json.dumps(schema["components"]["schemas"]["ConsentIn"])

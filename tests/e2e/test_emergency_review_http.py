@@ -1,6 +1,6 @@
 """Issue 16, item 3 over real HTTP and in the CLI: the privacy officer reviews an emergency access with its reason.
 
-The review list and one record (``GET /v1/access-log/{recordId}``) show the reason the consultant typed
+The review list and one record (``GET /v1/access-log/{record_id}``) show the reason the consultant typed
 (unsealed from the ledger at read time), the reader, the categories disclosed and the household's relations
 at that moment; each showing is an access record of its own (``read_access_review``) on the household's log.
 The views never hold the reason. A partner's privacy officer sees their own staff's records only; nobody

@@ -305,9 +305,9 @@ def test_sql_meta_characters_in_every_string_field_and_query_parameter(service: 
     last = ("case-director", "erasure", "closure", "retention-holds")  # they change who may write next
     for path, ops in sorted(spec["paths"].items(), key=lambda kv: any(w in kv[0] for w in last)):
         for method, op in ops.items():
-            url = prefix + path.replace("{householdId}", hid)
+            url = prefix + path.replace("{household_id}", hid)
             for p in op.get("parameters", []):
-                if p["in"] == "path" and p["name"] != "householdId":
+                if p["in"] == "path" and p["name"] != "household_id":
                     url = url.replace("{" + p["name"] + "}", "it000001")
             who = "privacy" if "access-log" in path or "audit" in path or "export" in path else "director"
             auth = {"Authorization": f"Bearer {tokens[who]}"}
@@ -329,7 +329,7 @@ def test_sql_meta_characters_in_every_string_field_and_query_parameter(service: 
                     body = json.loads(json.dumps(template))
                     _put(body, field, payload, schema, spec)
                     headers = {**auth, "Idempotency-Key": f"sql-{writes}"}
-                    if "{householdId}" in path:
+                    if "{household_id}" in path:
                         headers["If-Match"] = f'"{version}"'
                     r = c.request(method.upper(), url, json=body, headers=headers)
                     writes += 1
@@ -381,8 +381,8 @@ def test_schemathesis_campaign_finds_no_server_error(service: dict[str, Any]) ->
         @given(case=operation.as_strategy(generation_mode=mode), known=st.booleans(),
                who=st.sampled_from(sorted(tokens)))
         def run(case: Any, known: bool, who: str) -> None:
-            if known and case.path_parameters and "householdId" in case.path_parameters:
-                case.path_parameters["householdId"] = hid
+            if known and case.path_parameters and "household_id" in case.path_parameters:
+                case.path_parameters["household_id"] = hid
             response = case.call(base_url=base, headers={"Authorization": f"Bearer {tokens[who]}"}, timeout=30)
             case.validate_response(response, checks=checks)
             tried[mode.value] += 1

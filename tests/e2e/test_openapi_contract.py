@@ -9,6 +9,7 @@ sends (405 with ``Allow``, 413, 428, 503 with ``Retry-After``) with its problem+
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
@@ -99,7 +100,7 @@ def test_every_write_requires_if_match_and_declares_the_headers_it_answers_with(
             replayed = status.startswith("2") or status in ("400", "403", "404", "412", "422")  # a run's answers
             assert ("idempotent-replay" in declared) is replayed, (path, method, status)
     assert writes >= 30
-    read = doc["paths"]["/households/{householdId}"]["get"]["responses"]["200"]
+    read = doc["paths"]["/households/{household_id}"]["get"]["responses"]["200"]
     assert _headers(read, doc)["etag"]["required"] is True  # the version a read hands the next write
 
 
@@ -153,7 +154,7 @@ def test_links_lead_from_what_an_operation_creates_to_what_uses_it(api: Api) -> 
     doc = served(api)
     by_id = {op["operationId"]: (path, op) for path, _, op in operations(doc)}
     assert len(by_id) == len(list(operations(doc)))  # operation ids are unique: a client's method names
-    household_ops = {op["operationId"] for path, _, op in operations(doc) if path.startswith("/households/{householdId}")}
+    household_ops = {op["operationId"] for path, _, op in operations(doc) if path.startswith("/households/{household_id}")}
     referral = doc["paths"]["/households"]["post"]["responses"]["201"]["links"]
     assert set(referral) == household_ops
     for path, method, op in operations(doc):
@@ -167,8 +168,8 @@ def test_links_lead_from_what_an_operation_creates_to_what_uses_it(api: Api) -> 
                     assert expression.startswith(("$response.body#/", "$response.header.", "$request.path.")), expression
                 if any(p["name"] == "If-Match" for p in target.get("parameters", [])):
                     assert link["parameters"]["header.If-Match"] == "$response.header.ETag", (path, name)
-    actions = doc["paths"]["/households/{householdId}/plan/actions"]["post"]["responses"]["201"]["links"]
-    assert actions["complete_plan_action"]["parameters"]["path.actionId"] == "$response.body#/item_id"
+    actions = doc["paths"]["/households/{household_id}/plan/actions"]["post"]["responses"]["201"]["links"]
+    assert actions["complete_plan_action"]["parameters"]["path.action_id"] == "$response.body#/item_id"
     assert {"cancel_plan_action", "plan", "household"} <= set(actions)
 
 
@@ -238,8 +239,18 @@ def test_schemathesis_walks_the_links_and_every_answer_is_as_documented(api: Api
         Workflow.run(settings=run_settings)
         made = any(status in (200, 201) for label, status in steps if label == "POST /households")
         followed = any(label != "POST /households" and status < 300 and label.startswith(
-            ("GET /households/{householdId}", "POST /households/{householdId}", "PUT /households/{householdId}"))
+            ("GET /households/{household_id}", "POST /households/{household_id}", "PUT /households/{household_id}"))
             for label, status in steps)
         if made and followed:
             break
     assert made and followed, Counter(steps)
+
+
+def test_an_id_has_one_name_in_paths_and_bodies(api: Api) -> None:
+    """`household_id` in the referral's answer is `{household_id}` in every path (and so for every item id);
+    only a query parameter, which the design rules write lowerCamelCase, spells it `householdId`."""
+    doc = served(api)
+    path_names = {p["name"] for _, _, op in operations(doc) for p in op.get("parameters", []) if p["in"] == "path"}
+    assert path_names >= {"household_id", "action_id", "consent_id", "record_id"}
+    assert all(re.fullmatch(r"[a-z]+(_[a-z]+)*", name) for name in path_names), path_names
+    assert "household_id" in doc["components"]["schemas"]["ReferralResult"]["properties"]

@@ -139,7 +139,7 @@ def test_every_household_write_route_is_a_declared_command() -> None:
     """No command resource exists that the declaration does not name (or the access-request oversight write)."""
     declared = {s.route for s in ACTIONS.values() if s.route}
     writes = {(m, p) for m, p in ROUTES if p.startswith("/households") and m in ("POST", "PUT")}
-    undeclared = writes - declared - {("POST", "/households/{householdId}/access-requests")}
+    undeclared = writes - declared - {("POST", "/households/{household_id}/access-requests")}
     assert not undeclared, f"routes without a declared action: {sorted(undeclared)}"
 
 

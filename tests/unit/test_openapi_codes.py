@@ -108,7 +108,7 @@ def vocabularies() -> dict[str, tuple[tuple[str, ...], dict[str, tuple[str, str]
 
 def test_the_walk_finds_the_code_fields(document: Doc) -> None:
     where = {w for w, _ in request_enums(document)}
-    assert "POST /households/{householdId}/intakes body.domains_discussed[]" in where
+    assert "POST /households/{household_id}/intakes body.domains_discussed[]" in where
     assert "POST /households body.sources[]" in where
     assert "GET /households ?phase" in where
     assert len(where) >= 35

@@ -106,7 +106,7 @@ def _command(action: Action, model: type[BaseModel], summary: str, *,
     assert declared.route is not None
     verb, full = declared.route[0].lower(), declared.route[1]
     method_name = method or declared.method
-    item_param = next(iter(re.findall(r"\{(\w+)\}", full)[1:]), None)  # after {householdId}
+    item_param = next(iter(re.findall(r"\{(\w+)\}", full)[1:]), None)  # after {household_id}
     assert issubclass(model, Body_)
     COMMAND_BODIES[method_name] = model
     if item_param is not None:

@@ -46,7 +46,7 @@ READ_ERRORS = problem_responses(403, 404)
 VIEW_READ_ERRORS = {**READ_ERRORS, **problem_responses(503)}
 WRITE_ERRORS = problem_responses(403, 404, 409, 412, 422, 428)
 
-HouseholdId = Annotated[str, Path(alias="householdId", description="The household's id (a UUID).",
+HouseholdId = Annotated[str, Path(alias="household_id", description="The household's id (a UUID).",
                                   min_length=1, max_length=64)]
 ItemId = Annotated[str, Path(min_length=1, max_length=64)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,

@@ -66,7 +66,7 @@ def _times(as_of: date, known_at: KnownAt) -> dict[str, Any]:
             "known_at": {"position": known_at.position, "at": known_at.at.isoformat() if known_at.at else None}}
 
 
-@router.get("/households/{householdId}",
+@router.get("/households/{household_id}",
             responses={**READ_ERRORS, 200: {"headers": {"ETag": {"$ref": "#/components/headers/ETag"}}}},
             summary="A household's state, now or at a business date as known at a ledger position",
             response_model=HouseholdOut,
@@ -90,7 +90,7 @@ def household(request: Request, who: CallerDep, household_id: HouseholdId, as_of
     return JSONResponse(body, headers={"ETag": f'"{read.household.version}"'})
 
 
-@router.get("/households/{householdId}/events", response_model=EventPage, responses=READ_ERRORS,
+@router.get("/households/{household_id}/events", response_model=EventPage, responses=READ_ERRORS,
             summary="A household's history (as recorded, or as known at a ledger position)")
 def events(request: Request, who: CallerDep, household_id: HouseholdId, cursor: Cursor = None,
            limit: Limit = 100, known_at: KnownAtParam = None, emergency_reason: EmergencyReason = None) -> dict[str, Any]:
@@ -104,7 +104,7 @@ def events(request: Request, who: CallerDep, household_id: HouseholdId, cursor: 
     return out
 
 
-@router.get("/households/{householdId}/plan", response_model=PlanOut, responses=VIEW_READ_ERRORS,
+@router.get("/households/{household_id}/plan", response_model=PlanOut, responses=VIEW_READ_ERRORS,
             summary="The plan (view), now or at a business date as known at a ledger position",
             description="Without `asOf` and `knownAt`: the live view (`minPosition` waits for your write). With "
                         "either: only this household's events folded into private views; late flags as of `asOf`.")
@@ -119,7 +119,7 @@ def plan(request: Request, who: CallerDep, household_id: HouseholdId, min_positi
     return side.plan(who.actor, household_id, min_position=min_position, emergency_reason=reason_text(emergency_reason))
 
 
-@router.get("/households/{householdId}/involved-parties", response_model=InvolvedOut, responses=VIEW_READ_ERRORS,
+@router.get("/households/{household_id}/involved-parties", response_model=InvolvedOut, responses=VIEW_READ_ERRORS,
             summary="Who else works with this household, now or at a business date as known at a ledger position")
 def involved_parties(request: Request, who: CallerDep, household_id: HouseholdId, min_position: MinPosition = 0,
                      as_of: AsOfParam = None, known_at: KnownAtParam = None,

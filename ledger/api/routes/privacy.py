@@ -47,7 +47,7 @@ class ReviewIn(BaseModel):
     verdict: Annotated[str, code(ReviewVerdict, check=True)]
 
 
-@router.get("/households/{householdId}/access-log", tags=["households"], response_model=AccessRecordPage,
+@router.get("/households/{household_id}/access-log", tags=["households"], response_model=AccessRecordPage,
             responses=VIEW_READ_ERRORS, summary="Who accessed this household (privacy officer)")
 def household_access_log(request: Request, who: CallerDep, household_id: HouseholdId, cursor: Cursor = None,
                          limit: Limit = 100) -> dict[str, Any]:
@@ -56,7 +56,7 @@ def household_access_log(request: Request, who: CallerDep, household_id: Househo
     return records_page(rows, limit)
 
 
-@router.post("/households/{householdId}/access-requests", tags=["households"], status_code=201,
+@router.post("/households/{household_id}/access-requests", tags=["households"], status_code=201,
              response_model=AccessRequestOut, responses=problem_responses(400, 403, 404, 422),
              summary="Record a data subject's access request (privacy officer)")
 def record_access_request(request: Request, who: CallerDep, household_id: HouseholdId,
@@ -67,7 +67,7 @@ def record_access_request(request: Request, who: CallerDep, household_id: Househ
     return AccessRequestOut(request_id=str(request_id), position=app.last_written_position)
 
 
-@router.get("/households/{householdId}/export", tags=["households"], response_model=ExportOut, responses=READ_ERRORS,
+@router.get("/households/{household_id}/export", tags=["households"], response_model=ExportOut, responses=READ_ERRORS,
             summary="Answer a data subject's recorded access request (AVG art. 15), privacy officer")
 def export(request: Request, who: CallerDep, household_id: HouseholdId,
            access_request: Annotated[str, Query(alias="accessRequest", min_length=1, max_length=64,
@@ -99,19 +99,19 @@ def access_log(
     return records_page(rows, limit)
 
 
-@router.get("/access-log/{recordId}", tags=["privacy"], response_model=AccessRecordOut,
+@router.get("/access-log/{record_id}", tags=["privacy"], response_model=AccessRecordOut,
             responses=problem_responses(403, 404, 503),
             summary="One access record for review: the stated reason, reader, categories, relations then (privacy officer)")
 def access_record(request: Request, who: CallerDep,
-                  record_id: Annotated[str, Path(alias="recordId", max_length=64)]) -> dict[str, Any]:
+                  record_id: Annotated[str, Path(alias="record_id", max_length=64)]) -> dict[str, Any]:
     """Showing it is recorded first (``read_access_review``); a partner's officer: their own staff's records only."""
     return read_side_of(request).access_record(who.actor, record_id)
 
 
-@router.post("/access-log/{recordId}/review", tags=["privacy"], status_code=201, response_model=ReviewOut,
+@router.post("/access-log/{record_id}/review", tags=["privacy"], status_code=201, response_model=ReviewOut,
              responses=problem_responses(403, 404, 409, 422),
              summary="The privacy officer's verdict on an emergency access")
-async def review(request: Request, who: CallerDep, record_id: Annotated[str, Path(alias="recordId", max_length=64)],
+async def review(request: Request, who: CallerDep, record_id: Annotated[str, Path(alias="record_id", max_length=64)],
                  body: Annotated[ReviewIn, Body()], idempotency_key: IdempotencyKey = None) -> Response:
     def run() -> Response:
         ledger_of(request).app.review_emergency(who.actor, record_id, body.verdict)

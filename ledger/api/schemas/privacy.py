@@ -85,7 +85,7 @@ class AccessRecordOut(Out):
     reviewed_by: str | None
     reviewed_at: Moment | None
     data_categories: list[str] | None = Field(default=None, description="The categories disclosed (or written).")
-    # Issue 16, item 3: the review list and a single record (GET /v1/access-log/{recordId}) only.
+    # Issue 16, item 3: the review list and a single record (GET /v1/access-log/{record_id}) only.
     withheld_categories: dict[str, str] | None = Field(
         default=None, description="A read disclosed by category: each category it withheld, with the reason code "
                                   "(no_consent, not_in_force, erased); null when nothing was withheld.")
