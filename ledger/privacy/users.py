@@ -228,10 +228,18 @@ class UserDirectory:
             found = self._organisations[org_id] = Organisation(first.org_id, first.name, OrganisationKind(first.kind))
         return found
 
-    def organisations(self) -> list[Organisation]:
-        """Every registered organisation, by id (rows that differ from the ledger are left out)."""
+    def organisations(self, *, after: str | None = None, limit: int | None = None) -> list[Organisation]:
+        """The registered organisations by id (rows that differ from the ledger are left out).
+
+        ``after``/``limit``: a keyset page, the ``limit`` ids after ``after`` (the register's primary key).
+        """
+        query = sa.select(organisations.c.org_id).order_by(organisations.c.org_id)
+        if after is not None:
+            query = query.where(organisations.c.org_id > after)
+        if limit is not None:
+            query = query.limit(limit)
         with self.engine.connect() as conn:
-            ids = conn.execute(sa.select(organisations.c.org_id).order_by(organisations.c.org_id)).scalars().all()
+            ids = conn.execute(query).scalars().all()
         found = [self.organisation(i) for i in ids]
         return [o for o in found if o is not None]
 

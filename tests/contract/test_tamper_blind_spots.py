@@ -215,4 +215,4 @@ def test_a_write_behind_an_unchained_tail_is_refused_over_http(api: Api) -> None
     admin = httpx.Client(base_url=api.url, headers={"Authorization": f"Bearer {api.tokens['admin']}"}, timeout=30)
     refused = admin.post("/v1/organisations", json={"id": "ggz-noord", "name": "GGZ Noord", "kind": "partner"})
     assert refused.status_code == 503 and refused.json()["type"].endswith("/chain-tail-unchained")
-    assert "ggz-noord" not in [o["id"] for o in admin.get("/v1/organisations").json()]
+    assert "ggz-noord" not in [o["id"] for o in admin.get("/v1/organisations").json()["items"]]

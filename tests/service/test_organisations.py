@@ -109,5 +109,16 @@ def test_the_register_over_http_admin_adds_everyone_lists(api: Api) -> None:
     invalid = client("admin").post("/v1/organisations", json={**body, "id": "GGZ Noord"})
     assert invalid.status_code == 400 and "GGZ Noord" not in invalid.text
     listed = client("ggz").get("/v1/organisations")
-    assert listed.status_code == 200 and {"id": "ggz-noord", "name": "GGZ Noord", "kind": "partner"} in listed.json()
+    assert listed.status_code == 200 and {"id": "ggz-noord", "name": "GGZ Noord", "kind": "partner"} in listed.json()["items"]
+    # keyset pages of 3 by id: every organisation once, in order, the last page's next null
+    seen, cursor = [], None
+    while True:
+        page = client("ggz").get("/v1/organisations", params={"limit": 3, **({"cursor": cursor} if cursor else {})})
+        assert page.status_code == 200 and len(page.json()["items"]) <= 3
+        seen += [o["id"] for o in page.json()["items"]]
+        cursor = page.json()["next"]
+        if cursor is None:
+            break
+    assert seen == sorted(seen) == [o["id"] for o in listed.json()["items"]] and len(seen) > 3
+    assert client("ggz").get("/v1/organisations", params={"cursor": "bm90LW91cnM"}).status_code == 400
     assert httpx.get(f"{api.url}/v1/organisations").status_code == 401

@@ -25,8 +25,9 @@ from ..schemas import ReferralResult, WriteResult
 
 __all__ = [
     "READ_ERRORS", "VIEW_READ_ERRORS", "WRITE_ERRORS", "Cursor", "EmergencyReason", "HouseholdId", "IdempotencyKey",
-    "AsOfParam", "ItemId", "KnownAtParam", "Limit", "MinPosition", "decode_cursor", "decode_keyset", "encode_cursor",
-    "encode_keyset", "idempotent", "page",
+    "AsOfParam", "ItemId", "KnownAtParam", "Limit", "MinPosition", "decode_cursor", "decode_keyset",
+    "decode_name_cursor", "encode_cursor",
+    "encode_keyset", "encode_name_cursor", "idempotent", "page",
     "parse_times", "problem_responses", "reason_text", "records_page", "written",
 ]
 
@@ -177,6 +178,37 @@ def decode_keyset(request: Request, cursor: str | None, *context: str) -> int:
         raise ApiProblem(400, "invalid-cursor", "Invalid cursor",
                          "Use the `next` value of the previous page of this list, with the same filters.")
     return int(mark)
+
+
+def encode_name_cursor(request: Request, last: str, *context: str) -> str:
+    """An opaque cursor for a list keyset-paged by a text key (an organisation id), tagged like :func:`encode_keyset`."""
+    body = {"n": last, "t": _tag_text(request, last, context)}
+    return base64.urlsafe_b64encode(json.dumps(body).encode()).decode().rstrip("=")
+
+
+def decode_name_cursor(request: Request, cursor: str | None, *context: str) -> str | None:
+    """The last key of the previous page (None without a cursor); a cursor not issued for this list: 400."""
+    if not cursor:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        last = data["n"]
+        ok = (type(last) is str and set(data) == {"n", "t"}
+              and hmac.compare_digest(str(data["t"]), _tag_text(request, last, context)))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        ok = False
+    if not ok:
+        raise ApiProblem(400, "invalid-cursor", "Invalid cursor",
+                         "Use the `next` value of the previous page of this list, with the same filters.")
+    return str(last)
+
+
+def _tag_text(request: Request, last: str, context: tuple[str, ...]) -> str:
+    import hashlib
+
+    data = json.dumps(["text", last, *context]).encode()
+    key = getattr(ledger_of(request).app.keys, "index_key", None)
+    return key.tag("list-cursor", data) if key is not None else hashlib.sha256(data).hexdigest()[:32]
 
 
 def records_page(rows: list[dict[str, Any]], limit: int) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from ledger.privacy.users import AlreadyRegisteredError, OrganisationKind, UserE
 from ..codes import code
 from ..deps import CallerDep, ledger_of
 from ..problems import ApiProblem
-from ..schemas import Me, OrganisationOut
-from .common import IdempotencyKey, idempotent, problem_responses
+from ..schemas import Me, OrganisationOut, OrganisationPage
+from .common import Cursor, IdempotencyKey, Limit, decode_name_cursor, encode_name_cursor, idempotent, problem_responses
 
 __all__ = ["OrganisationIn", "router"]
 
@@ -33,11 +33,16 @@ def me(who: CallerDep) -> Me:
     return Me(user_id=who.actor.user_id, organisation=who.actor.organisation, role=who.actor.role)
 
 
-@router.get("/organisations", tags=["organisations"], response_model=list[OrganisationOut],
-            summary="The organisation register (any signed-in user)")
-def organisations(request: Request, who: CallerDep) -> list[OrganisationOut]:
-    return [OrganisationOut(id=o.org_id, name=o.name, kind=o.kind.value)
-            for o in ledger_of(request).users.organisations()]
+@router.get("/organisations", tags=["organisations"], response_model=OrganisationPage,
+            summary="The organisation register (any signed-in user)",
+            description="By id, keyset-paged (`next` is an opaque cursor for the next page; null on the last).")
+def organisations(request: Request, who: CallerDep, cursor: Cursor = None, limit: Limit = 100) -> OrganisationPage:
+    found = ledger_of(request).users.organisations(after=decode_name_cursor(request, cursor, "organisations"),
+                                                   limit=limit + 1)
+    page = found[:limit]
+    return OrganisationPage(items=[OrganisationOut(id=o.org_id, name=o.name, kind=o.kind.value) for o in page],
+                            next=encode_name_cursor(request, page[-1].org_id, "organisations")
+                            if len(found) > limit else None)
 
 
 @router.post("/organisations", tags=["organisations"], status_code=201, response_model=OrganisationOut,

@@ -9,7 +9,8 @@ from pydantic import BaseModel, Field
 
 from .base import Out
 
-__all__ = ["DigestOut", "HealthOut", "Me", "OrganisationOut", "StalledViewOut", "VerificationOut", "WriteResult"]
+__all__ = ["DigestOut", "HealthOut", "Me", "OrganisationOut", "OrganisationPage", "StalledViewOut", "VerificationOut",
+           "WriteResult"]
 
 
 class WriteResult(BaseModel):
@@ -56,6 +57,11 @@ class OrganisationOut(BaseModel):
     id: str
     name: str
     kind: str
+
+
+class OrganisationPage(BaseModel):
+    items: list[OrganisationOut]
+    next: str | None = Field(description="Cursor for the next page; null on the last page.")
 
 
 class DigestOut(BaseModel):
