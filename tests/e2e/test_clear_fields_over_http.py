@@ -71,9 +71,13 @@ def test_the_openapi_document_gives_the_vocabularies_as_enums_and_ids_with_their
     """Clients see the allowed codes and the id form in /v1/openapi.json."""
     spec = httpx.get(f"{api.url}/v1/openapi.json").json()
     schemas = spec["components"]["schemas"]
-    assert set(schemas["Discipline"]["enum"]) == {d.value for d in Discipline}
-    assert set(schemas["LegalReference"]["enum"]) == {r.value for r in LegalReference}
-    assert set(schemas["ErasureReason"]["enum"]) == {r.value for r in ErasureReason}
+    # issue 17: each code field declares its codes inline, with their labels (tests/unit/test_openapi_codes.py);
+    # a request field the codes a command accepts ('unspecified' is read-only), a response field every code
+    hold = schemas["RetentionHoldIn"]["properties"]["law"]["enum"]
+    assert hold == [r.value for r in LegalReference if r != LegalReference.UNSPECIFIED]
+    assert schemas["ErasureIn"]["properties"]["reason"]["enum"] == [r.value for r in ErasureReason]
+    stored = schemas["InvolvementOut"]["properties"]["discipline"]
+    assert set(stored["enum"]) == {d.value for d in Discipline}
     involvement = schemas["InvolvementIn"]["properties"]
     assert involvement["discipline"]["enum"] == [d.value for d in Discipline]  # issue 17: inline, with labels
     assert involvement["discipline"]["x-enum-descriptions"]["buddy"] == "Maatje — Buddy"

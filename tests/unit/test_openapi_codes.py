@@ -169,3 +169,39 @@ def test_every_vocabulary_the_server_checks_is_in_the_document(document: Doc) ->
     missing = [e.__name__ for e in checked if tuple(c.value for c in accepted(e)) not in offered]
     assert not missing, f"checked by the server, declared by no request field: {sorted(missing)}"
     assert tuple(INSTRUMENTS) in offered and tuple(CONSENT_PRESETS) in offered
+
+
+def response_enums(doc: Doc) -> list[tuple[str, dict[str, Any]]]:
+    """(operation, status and field, schema) for every enum a JSON response declares."""
+    found = []
+    for path, item in doc["paths"].items():
+        for method in METHODS:
+            op = item.get(method)
+            for status, response in (op or {}).get("responses", {}).items():
+                for media, content in response.get("content", {}).items():
+                    if media == "application/json" and "schema" in content:
+                        found += _enums(doc, content["schema"], f"{method.upper()} {path} {status}")
+    return found
+
+
+def test_every_labelled_response_enum_is_every_code_of_one_vocabulary(document: Doc) -> None:
+    """A response may carry what was stored before: its code fields list every code, kept ones included."""
+    every = {e.__name__: (tuple(c.value for c in e), dict(LABELS[e])) for e in LABELS}
+    labelled = [(w, s) for w, s in response_enums(document) if ENUM_DESCRIPTIONS in s]
+    problems = []
+    for where, schema in labelled:
+        matches = [n for n, (codes, _) in every.items() if codes == tuple(schema["enum"])]
+        if not matches:
+            problems.append(f"{where}: {schema['enum']} is no vocabulary's every code")
+            continue
+        words = every[matches[0]][1]
+        if schema[ENUM_DESCRIPTIONS] != {c: f"{nl} — {en}" for c, (nl, en) in words.items()}:
+            problems.append(f"{where}: labels")
+    assert not problems, "\n".join(problems)
+    where = {w for w, _ in labelled}
+    for field in ("GET /households/{householdId} 200.phase", "GET /households/{householdId} 200.withheld{}",
+                  "GET /households/{householdId} 200.composition", "GET /households 200.items[].phase",
+                  "GET /households/{householdId}/plan 200.goals[].life_domain", "GET /users/me 200.role"):
+        assert field in where, field
+    kept_somewhere = {c for _, s in labelled for c in s["enum"]}
+    assert {"unspecified", "not_recorded", "single_parent_not_recorded"} <= kept_somewhere

@@ -11,22 +11,43 @@ import types
 import typing
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, PlainSerializer, RootModel, WithJsonSchema, create_model
 
 from ledger.aggregates import Personal
 from ledger.aggregates.values import Actor, ValueObject
-from ledger.aggregates.vocabulary import DataCategory, HouseholdComposition, MemberRelation, MemberRole
+from ledger.aggregates.vocabulary import DataCategory, HouseholdComposition, MemberRelation, MemberRole, Phase, Purpose
 from ledger.presenters import HOUSEHOLD_FIELDS
 from ledger.privacy.categories import FIELD_CATEGORIES
-from ledger.privacy.policy import Withheld
+from ledger.privacy.labels import LABELS
+from ledger.privacy.policy import Role, Withheld
 
+from ..codes import code
 from .base import AS_OF_FIELDS, DecimalText, KnownAtOut, Moment, Out, PersonalDate, PersonalText, iso
 
-__all__ = ["ActorOut", "EventOut", "EventPage", "HouseholdOut", "HouseholdSummaryOut", "HouseholdSummaryPage",
-           "HouseholdMemberOut", "MemberRelationOut", "value_object_out"]
+__all__ = [
+    "ActorOut",
+    "CategoryCode",
+    "PhaseCode",
+    "WithheldCode",
+    "EventOut",
+    "EventPage",
+    "HouseholdOut",
+    "HouseholdSummaryOut",
+    "HouseholdSummaryPage",
+    "HouseholdMemberOut",
+    "MemberRelationOut",
+    "value_object_out",
+]
+
+
+# Response fields holding codes declare every code, kept ones too (ledger/api/codes.py).
+CategoryCode = Annotated[str, code(DataCategory, every=True)]
+WithheldCode = Annotated[str, code(Withheld, every=True)]
+PhaseCode = Annotated[str, code(Phase, every=True)]
+WithheldOut = dict[CategoryCode, WithheldCode]
 
 
 class ActorOut(Out):
@@ -34,8 +55,8 @@ class ActorOut(Out):
 
     user_id: str
     organisation: str
-    role: str
-    purpose: str
+    role: Annotated[str, code(Role, every=True)]
+    purpose: Annotated[str, code(Purpose, every=True)]
     on_behalf_of: str | None
 
 
@@ -61,6 +82,8 @@ def _out_type(hint: Any) -> Any:
     if isinstance(hint, type):
         if issubclass(hint, ValueObject):
             return value_object_out(hint)
+        if isinstance(hint, type) and issubclass(hint, StrEnum) and hint in LABELS:
+            return Annotated[str, code(hint, every=True)]
         if issubclass(hint, Enum | str | int | bool | date):
             return hint
         if hint is Decimal:
@@ -89,7 +112,7 @@ def value_object_out(cls: type[ValueObject]) -> type[BaseModel]:
 class MemberRelationOut(Out):
     """How this member stands to another: ``relation`` of ``to_member_id`` (codes and ids only)."""
 
-    relation: MemberRelation
+    relation: Annotated[str, code(MemberRelation, every=True)]
     to_member_id: str
 
 
@@ -97,7 +120,7 @@ class HouseholdMemberOut(Out):
     """A household member as recorded: the id a consent or measurement names, role, name, relations."""
 
     member_id: str = Field(description="m1, m2, ... in the referral's order: what `member_id` takes in a consent.")
-    role: MemberRole
+    role: Annotated[str, code(MemberRole, every=True)]
     name: PersonalText
     relations: list[MemberRelationOut] = Field(
         description="The relations recorded for this member (the last composition revision's, else the referral's).")
@@ -115,8 +138,8 @@ _OLD_MOMENT = Annotated[datetime, PlainSerializer(iso, return_type=str, when_use
 _HOUSEHOLD_HEAD: dict[str, Any] = {
     "id": (str, Field(description="The household's id (a UUID).")),
     "version": (int, Field(description="The household's version (also in ETag).")),
-    "phase": (str, Field(description="referred, intake, coordination, plan, closed or aftercare")),
-    "composition": (HouseholdComposition | None, Field(
+    "phase": (PhaseCode, Field(description="The household's phase.")),
+    "composition": (Annotated[str, code(HouseholdComposition, every=True)] | None, Field(
         description="The household's composition as last revised, else as at referral (docs/evaluation.md); "
                     "null when composition is withheld.")),
     "members": (list[HouseholdMemberOut] | None, Field(
@@ -141,7 +164,7 @@ HouseholdOut: type[BaseModel] = create_model(
     "HouseholdOut", __base__=Out,
     __doc__="A household's state: every field named by the presenter (ledger/presenters.py), null where withheld.",
     **(_HOUSEHOLD_HEAD | {name: (_maybe_withheld(name, hint), ...) for name, hint in HOUSEHOLD_FIELDS.items()}
-       | {"withheld": (dict[DataCategory, Withheld], _WITHHELD)} | AS_OF_FIELDS),
+       | {"withheld": (WithheldOut, _WITHHELD)} | AS_OF_FIELDS),
 )
 
 
@@ -179,7 +202,7 @@ def _event_out(cls: type) -> type[BaseModel]:
         actor=(ActorOut | None, ...),
         data=(shown, Field(description="The event's own fields; null when the event holds a data category "
                                               "withheld from you.")),
-        withheld=(dict[DataCategory, Withheld] | None, Field(
+        withheld=(WithheldOut | None, Field(
             default=None, description="The event's data categories withheld from you, with their reason codes; "
                                       "null when shown.")),
     )
@@ -202,7 +225,7 @@ class EventPage(Out):
 class HouseholdSummaryOut(Out):
     household_id: str
     version: int
-    phase: str
+    phase: PhaseCode
     referred_on: date
     case_director: str | None = Field(description="The case director's user id.")
     erased: bool

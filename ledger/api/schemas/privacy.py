@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from ledger.aggregates.values import Consent
+from ledger.aggregates.vocabulary import InvolvementKind, Purpose
+from ledger.privacy.access import ReviewVerdict
+from ledger.privacy.policy import Relationship, Role
 
 from .base import KnownAtOut, Moment, Out, PersonalText
-from .household import EventOut, HouseholdOut, value_object_out
+from ..codes import code
+from .household import CategoryCode, EventOut, HouseholdOut, WithheldCode, value_object_out
 from .service import WriteResult
 
 __all__ = ["AccessRecordOut", "AccessRecordPage", "AccessRequestOut", "AccessedByOut", "ConsentResult", "ExportOut",
@@ -24,6 +28,8 @@ class StatedReasonOut(Out):
     erased: bool = Field(description="True once the household is erased: the reason went with its key.")
 
 
+RoleCode = Annotated[str, code(Role, every=True)]
+PurposeCode = Annotated[str, code(Purpose, every=True)]
 _USER_NAME = "The display name in the user directory now (null: not in the directory)."
 _ORGANISATION_NAME = "The organisation's registered name (null: not in the register)."
 
@@ -39,7 +45,7 @@ class InvolvementThenOut(Out):
     involvement_id: str
     organisation: str
     worker_id: str | None
-    kind: str
+    kind: Annotated[str, code(InvolvementKind, every=True)]
     started_on: date
     organisation_name: str | None = Field(default=None, description=_ORGANISATION_NAME)
     worker_name: str | None = Field(default=None, description=_USER_NAME)
@@ -57,8 +63,8 @@ class RelationsThenOut(Out):
     responsible_organisation: str = Field(description="Who answers for the case while it has no director.")
     responsible_organisation_name: str | None = Field(default=None, description=_ORGANISATION_NAME)
     involvements: list[InvolvementThenOut] = Field(description="The involvements active then.")
-    reader_relationship: str = Field(description="The reader's relationship then: director, involved, intake_team "
-                                                 "or unrelated.")
+    reader_relationship: Annotated[str, code(Relationship, every=True)] = Field(
+        description="The reader's relationship then.")
 
 
 class AccessRecordOut(Out):
@@ -73,8 +79,8 @@ class AccessRecordOut(Out):
     user_id: str
     on_behalf_of: str | None
     organisation: str
-    role: str
-    purpose: str
+    role: RoleCode
+    purpose: PurposeCode
     authorisation: str | None
     outcome: str
     reason: str = Field(description="The policy's words.")
@@ -84,11 +90,12 @@ class AccessRecordOut(Out):
     review_verdict: str | None
     reviewed_by: str | None
     reviewed_at: Moment | None
-    data_categories: list[str] | None = Field(default=None, description="The categories disclosed (or written).")
+    data_categories: list[CategoryCode] | None = Field(default=None,
+                                                       description="The categories disclosed (or written).")
     # Issue 16, item 3: the review list and a single record (GET /v1/access-log/{record_id}) only.
-    withheld_categories: dict[str, str] | None = Field(
-        default=None, description="A read disclosed by category: each category it withheld, with the reason code "
-                                  "(no_consent, not_in_force, erased); null when nothing was withheld.")
+    withheld_categories: dict[CategoryCode, WithheldCode] | None = Field(
+        default=None, description="A read disclosed by category: each category it withheld, with the reason code; "
+                                  "null when nothing was withheld.")
     stated_reason: StatedReasonOut | None = Field(
         default=None, description="Review only: the emergency reason as typed (null: none was stated).")
     relations: RelationsThenOut | None = Field(
@@ -106,19 +113,19 @@ class AccessRecordPage(Out):
 
 class ReviewOut(Out):
     record_id: str
-    verdict: Literal["justified", "unjustified"]
+    verdict: Annotated[str, code(ReviewVerdict, every=True)]
 
 
 class AccessedByOut(Out):
     at: Moment
     user_id: str
     organisation: str
-    role: str
+    role: RoleCode
     on_behalf_of: str | None
     action: str
-    purpose: str
-    data_categories: list[str]
-    withheld_categories: dict[str, str] | None = Field(default=None, description="Withheld from that read, "
+    purpose: PurposeCode
+    data_categories: list[CategoryCode]
+    withheld_categories: dict[CategoryCode, WithheldCode] | None = Field(default=None, description="Withheld from that read, "
                                                        "with the reason codes; null: nothing withheld.")
     authorisation: str | None
     outcome: str

@@ -6,11 +6,24 @@ The views hold ids and codes only; the plan's texts and names are joined on at r
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
+from ledger.aggregates.vocabulary import (
+    ClosureReason,
+    CoordinationOutcome,
+    Discipline,
+    DropOutKind,
+    InvolvementEndReason,
+    LifeDomain,
+    PerformerKind,
+    ZrmMoment,
+)
+
+from ..codes import code
 from .base import KnownAtOut, Moment, Out, PersonalText
+from .household import PhaseCode
 
 __all__ = ["CaseloadRowOut", "DirectorOut", "InvolvedOut", "InvolvedPartyOut", "PlanActionRowOut", "PlanGoalOut",
            "PlanOut", "ZrmProgressOut"]
@@ -26,7 +39,7 @@ class DirectorOut(Out):
 
 class PlanGoalOut(Out):
     goal_id: str
-    life_domain: str
+    life_domain: Annotated[str, code(LifeDomain, every=True)]
     target_date: date | None
     set_on: date
     revisions: int
@@ -37,7 +50,7 @@ class PlanGoalOut(Out):
 class PlanActionRowOut(Out):
     action_id: str
     goal_id: str
-    performer_kind: str
+    performer_kind: Annotated[str, code(PerformerKind, every=True)]
     performer_organisation: str | None
     due_on: date | None
     added_on: date
@@ -60,7 +73,7 @@ class ZrmProgressOut(Out):
     domain: str
     score: int
     measured_on: date
-    moment: str
+    moment: Annotated[str, code(ZrmMoment, every=True)]
     instrument: str
     baseline: int
     baseline_on: date
@@ -75,18 +88,18 @@ class PlanOut(Out):
     """
 
     household_id: str
-    phase: str
+    phase: PhaseCode
     referred_on: date
     intake_on: date | None
     coordination_on: date | None
-    coordination_outcome: str | None
+    coordination_outcome: Annotated[str, code(CoordinationOutcome, every=True)] | None
     director: DirectorOut | None
     handed_over_to: str | None
     handed_over_on: date | None
-    drop_out_kind: str | None
+    drop_out_kind: Annotated[str, code(DropOutKind, every=True)] | None
     drop_out_on: date | None
     closed_on: date | None
-    closure_reason: str | None
+    closure_reason: Annotated[str, code(ClosureReason, every=True)] | None
     aftercare_until: date | None
     erased: bool
     erased_on: date | None
@@ -103,11 +116,11 @@ class InvolvedPartyOut(Out):
     kind: str = Field(description="professional, volunteer or case_director")
     involvement_id: str | None = Field(description="null for a case director")
     organisation: str
-    discipline: str | None
+    discipline: Annotated[str, code(Discipline, every=True)] | None
     worker_id: str | None = Field(description="The director's or worker's user id, when named.")
     started_on: date
     ended_on: date | None
-    end_reason: str | None
+    end_reason: Annotated[str, code(InvolvementEndReason, every=True)] | None
 
 
 class InvolvedOut(Out):
@@ -123,5 +136,5 @@ class InvolvedOut(Out):
 class CaseloadRowOut(Out):
     user_id: str | None = Field(default=None, description="The case director (absent when grouped by organisation).")
     organisation: str
-    phase: str
+    phase: PhaseCode
     households: int

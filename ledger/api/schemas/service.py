@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from ledger.privacy.policy import Role
+from ledger.privacy.users import OrganisationKind
+
+from ..codes import code
 from .base import Out
 
 __all__ = ["DigestOut", "HealthOut", "Me", "OrganisationOut", "OrganisationPage", "StalledViewOut", "VerificationOut",
@@ -50,13 +54,13 @@ class HealthOut(Out):
 class Me(BaseModel):
     user_id: str
     organisation: str
-    role: str
+    role: Annotated[str, code(Role, every=True)]
 
 
 class OrganisationOut(BaseModel):
     id: str
     name: str
-    kind: str
+    kind: Annotated[str, code(OrganisationKind, every=True)]
 
 
 class OrganisationPage(BaseModel):
