@@ -146,6 +146,24 @@ def test_pages_follow_a_cursor(api: Api) -> None:
     assert {h["household_id"] for h in first["items"] + second["items"]} == made
 
 
+def test_a_history_page_neither_repeats_nor_skips_when_an_event_is_appended_between_pages(api: Api) -> None:
+    """The history's cursor counts events of an append-only stream: a write between two pages changes neither."""
+    c = client(api)
+    hid, v = refer(c)
+    zrm = {"instrument": "2017", "moment": "intake", "scores": {"finances": 2}}
+    for body, path in (({"domains_discussed": ["housing"]}, "intakes"), (zrm, "zrm-measurements")):
+        r = c.post(f"/v1/households/{hid}/{path}", json=body, headers={"If-Match": f'"{v}"'})
+        assert r.status_code == 201, r.text
+        v = r.json()["version"]
+    first = c.get(f"/v1/households/{hid}/events", params={"limit": 2}).json()
+    r = c.post(f"/v1/households/{hid}/zrm-measurements", json={**zrm, "moment": "interim"},
+               headers={"If-Match": f'"{v}"'})  # appended between the pages
+    assert r.status_code == 201, r.text
+    second = c.get(f"/v1/households/{hid}/events", params={"limit": 2, "cursor": first["next"]}).json()
+    versions = [e["version"] for e in first["items"] + second["items"]]
+    assert versions == [1, 2, 3, 4] and second["next"] is None
+
+
 def test_schemathesis_finds_no_server_error_and_no_response_off_the_schema(api: Api) -> None:
     """Generated requests for every operation: never a 5xx, every response as documented (status, type, body)."""
     import schemathesis
