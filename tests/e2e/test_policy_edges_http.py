@@ -76,7 +76,8 @@ def test_a_professional_cannot_mark_another_organisations_plan_action(api: Api) 
     """
     hid, v, _, _ = case_with_two_organisations(api)
     base = f"/v1/households/{hid}"
-    ggz, debt, team, outsider = client(api, "ggz"), client(api, "stranger"), client(api, "director"), client(api, "admin")
+    ggz, debt, team = client(api, "ggz"), client(api, "stranger"), client(api, "director")
+    outsider, admin = client(api, "outsider"), client(api, "admin")  # a consultant elsewhere; the administrator
     r = write(team, f"{base}/plan/goals", v, {"life_domain": "finances", "description": "Schulden op een rij"})
     v, goal = ok(r), r.json()["item_id"]
     r = write(team, f"{base}/plan/actions", v, {"goal_id": goal, "description": "Wekelijks gesprek",
@@ -85,7 +86,8 @@ def test_a_professional_cannot_mark_another_organisations_plan_action(api: Api) 
     r = write(team, f"{base}/plan/actions", v, {"goal_id": goal, "description": "Zelf de post openen",
                                                 "performer_kind": "self"})
     v, own_action = ok(r), r.json()["item_id"]
-    for who, action in ((debt, ggz_action), (debt, own_action), (ggz, own_action), (outsider, ggz_action)):
+    for who, action in ((debt, ggz_action), (debt, own_action), (ggz, own_action), (outsider, ggz_action),
+                        (admin, ggz_action)):
         for step, body in (("completion", {}), ("cancellation", {"reason": "niet nodig"})):
             r = write(who, f"{base}/plan/actions/{action}/{step}", v, body)
             assert r.status_code == 403, r.text
@@ -98,7 +100,8 @@ def test_a_professional_cannot_mark_another_organisations_plan_action(api: Api) 
     assert {a["action_id"]: a["status"] for a in plan["actions"]} == {ggz_action: "done", own_action: "cancelled"}
     log = client(api, "privacy").get("/v1/access-log", params={"householdId": hid}).json()["items"]
     marks = [(r["user_id"], r["outcome"]) for r in log if r["action"] in ("complete_plan_action", "cancel_plan_action")]
-    assert marks == [("u-stranger", "denied")] * 4 + [("u-ggz", "denied")] * 2 + [("u-admin", "denied")] * 2 \
+    assert marks == [("u-stranger", "denied")] * 4 + [("u-ggz", "denied")] * 2 + [("u-outsider", "denied")] * 2 \
+        + [("u-admin", "denied")] * 2 \
         + [("u-ggz", "allowed"), ("u-director", "allowed")]
 
 

@@ -143,7 +143,7 @@ def decode_cursor(cursor: str | None) -> int:
     return mark
 
 
-def _tag(request: Request, mark: int, context: tuple[str, ...]) -> str:
+def _tag(request: Request, mark: int | str, context: tuple[str, ...]) -> str:
     """The cursor's tag: keyed (the deployment's index key, domain-separated), over the key and what it was issued for."""
     import hashlib
 
@@ -154,6 +154,10 @@ def _tag(request: Request, mark: int, context: tuple[str, ...]) -> str:
 
 def encode_keyset(request: Request, mark: int, *context: str) -> str:
     """An opaque cursor for a keyset-paged list: the last key seen, tagged for the caller and the filters."""
+    return _encode(request, mark, context)
+
+
+def _encode(request: Request, mark: int | str, context: tuple[str, ...]) -> str:
     body = {"k": mark, "t": _tag(request, mark, context)}
     return base64.urlsafe_b64encode(json.dumps(body).encode()).decode().rstrip("=")
 
@@ -165,50 +169,35 @@ def decode_keyset(request: Request, cursor: str | None, *context: str) -> int:
     for other filters is a 400 problem: a page starts only where a page of the same list, for
     the same caller, ended.
     """
+    mark = _decode(request, cursor, context, int)
+    return 0 if mark is None else int(mark)
+
+
+def _decode(request: Request, cursor: str | None, context: tuple[str, ...], kind: type) -> int | str | None:
     if not cursor:
-        return 0
+        return None
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        mark = data["k"]
-        ok = (type(mark) is int and mark >= 0 and set(data) == {"k", "t"}
+        mark: int | str = data["k"]
+        ok = (type(mark) is kind and (isinstance(mark, str) or mark >= 0) and set(data) == {"k", "t"}
               and hmac.compare_digest(str(data["t"]), _tag(request, mark, context)))
     except (ValueError, KeyError, TypeError, AttributeError):
         ok = False
     if not ok:
         raise ApiProblem(400, "invalid-cursor", "Invalid cursor",
                          "Use the `next` value of the previous page of this list, with the same filters.")
-    return int(mark)
+    return mark
 
 
 def encode_name_cursor(request: Request, last: str, *context: str) -> str:
-    """An opaque cursor for a list keyset-paged by a text key (an organisation id), tagged like :func:`encode_keyset`."""
-    body = {"n": last, "t": _tag_text(request, last, context)}
-    return base64.urlsafe_b64encode(json.dumps(body).encode()).decode().rstrip("=")
+    """An opaque cursor for a list keyset-paged by a text key (an organisation id): :func:`encode_keyset`'s kind."""
+    return _encode(request, last, context)
 
 
 def decode_name_cursor(request: Request, cursor: str | None, *context: str) -> str | None:
-    """The last key of the previous page (None without a cursor); a cursor not issued for this list: 400."""
-    if not cursor:
-        return None
-    try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        last = data["n"]
-        ok = (type(last) is str and set(data) == {"n", "t"}
-              and hmac.compare_digest(str(data["t"]), _tag_text(request, last, context)))
-    except (ValueError, KeyError, TypeError, AttributeError):
-        ok = False
-    if not ok:
-        raise ApiProblem(400, "invalid-cursor", "Invalid cursor",
-                         "Use the `next` value of the previous page of this list, with the same filters.")
-    return str(last)
-
-
-def _tag_text(request: Request, last: str, context: tuple[str, ...]) -> str:
-    import hashlib
-
-    data = json.dumps(["text", last, *context]).encode()
-    key = getattr(ledger_of(request).app.keys, "index_key", None)
-    return key.tag("list-cursor", data) if key is not None else hashlib.sha256(data).hexdigest()[:32]
+    """The text key of the previous page's last item (None without a cursor); as :func:`decode_keyset`."""
+    mark = _decode(request, cursor, context, str)
+    return None if mark is None else str(mark)
 
 
 def records_page(rows: list[dict[str, Any]], limit: int) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from ..deps import Caller, CallerDep, ledger_of
 from ..schemas import EvaluationSeriesOut
 from ..single_flight import shared_read
 from .common import problem_responses
-from .reports import CsvResponse
+from .reports import CsvResponse, Lang, MinCell
 
 __all__ = ["router"]
 
@@ -34,10 +34,6 @@ Every = Annotated[Literal["month", "quarter", "year"], Query(
 KnownAtText = Annotated[str | None, Query(alias="knownAt", description="Knowledge time: count only what the ledger "
                                           "had recorded by then, a ledger position or an RFC 3339 moment with "
                                           "offset (default: now).")]
-MinCell = Annotated[int | None, Query(alias="minCell", ge=1, le=1000,
-                                      description="Raise the minimum cell size; a value below the service's minimum "
-                                                  "(default 5) is ignored.")]
-Lang = Annotated[Literal["nl", "en"], Query(description="Labels: Dutch (default) or English.")]
 JsonOnly = Annotated[Literal["json"] | None, Query(
     alias="format", deprecated=True,
     description="Deprecated: this operation answers JSON only. The page is `GET /reports/evaluation/series.html`, "

@@ -17,7 +17,7 @@ from ..schemas import EvaluationReportOut
 from ..single_flight import shared_read
 from .common import problem_responses
 
-__all__ = ["CsvResponse", "EvaluationReportOut", "router"]
+__all__ = ["CsvResponse", "EvaluationReportOut", "Lang", "MinCell", "router"]
 
 router = APIRouter(prefix="/v1")
 
