@@ -37,7 +37,7 @@ def parse_known_at(text: str | int | datetime | None) -> int | datetime | None:
     if text is None or isinstance(text, (int, datetime)):
         return text
     text = text.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "¹" is a digit to str.isdigit, not to int()
         return int(text)
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))

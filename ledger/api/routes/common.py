@@ -240,7 +240,7 @@ def parse_times(as_of: str | None, known_at: str | None) -> tuple[date | None, i
                 "recorded by a moment, pass knownAt (a ledger position or an RFC 3339 timestamp with offset).")
     moment: int | datetime | None = None
     if known_at is not None:
-        if known_at.isdigit():
+        if known_at.isascii() and known_at.isdigit():
             moment = int(known_at)
         else:
             try:
